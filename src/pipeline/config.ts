@@ -1,0 +1,161 @@
+// Loading and validating configuration from any source: YAML files (plain or ROS 2 params
+// files), flat "a.b.c" parameters (ROS parameters, CLI --set flags) and objects.
+import { readFileSync } from 'node:fs';
+import { parse as parseYaml } from 'yaml';
+import { z } from 'zod';
+import { configSchema, type PerceptionConfig } from './config_schema';
+
+/** A configuration problem; the message names the key, the value and what was expected. */
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+function valueAt(raw: unknown, path: PropertyKey[]): unknown {
+  let v: unknown = raw;
+  for (const k of path) {
+    if (v === null || typeof v !== 'object') return undefined;
+    v = (v as Record<PropertyKey, unknown>)[k];
+  }
+  return v;
+}
+
+function describeIssues(raw: unknown, error: z.ZodError, source: string): string {
+  const lines = error.issues.map((issue) => {
+    const key = issue.path.map(String).join('.') || '(root)';
+    const value = valueAt(raw, issue.path);
+    const shown = value === undefined ? 'missing' : JSON.stringify(value);
+    return `  ${key} = ${shown}: ${issue.message}`;
+  });
+  return `invalid configuration in ${source}:\n${lines.join('\n')}`;
+}
+
+/** Unknown keys are errors, not silently ignored: a typo must not fall back to a default. */
+function unknownKeys(raw: unknown, schema: z.ZodType, prefix = ''): string[] {
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) return [];
+  let inner: z.ZodType = schema;
+  while (inner instanceof z.ZodDefault || inner instanceof z.ZodPrefault || inner instanceof z.ZodOptional) {
+    inner = inner.unwrap() as z.ZodType;
+  }
+  if (!(inner instanceof z.ZodObject)) return [];
+  const shape = inner.shape as Record<string, z.ZodType>;
+  const found: string[] = [];
+  for (const [k, v] of Object.entries(raw)) {
+    if (!(k in shape)) found.push(`${prefix}${k}`);
+    else found.push(...unknownKeys(v, shape[k], `${prefix}${k}.`));
+  }
+  return found;
+}
+
+/** Validates a raw object against the schema and fills defaults. Throws ConfigError. */
+export function parseConfig(raw: unknown, source = 'configuration'): PerceptionConfig {
+  const unknown = unknownKeys(raw ?? {}, configSchema);
+  if (unknown.length > 0) {
+    throw new ConfigError(`invalid configuration in ${source}: unknown key(s) ${unknown.join(', ')}`);
+  }
+  const result = configSchema.safeParse(raw ?? {});
+  if (!result.success) throw new ConfigError(describeIssues(raw, result.error, source));
+  const cfg = result.data;
+  for (const pair of cfg.depth.stereo_pairs) {
+    for (const cam of pair) {
+      if (!cfg.cameras.includes(cam)) {
+        throw new ConfigError(
+          `invalid configuration in ${source}:\n  depth.stereo_pairs = ${JSON.stringify(cfg.depth.stereo_pairs)}: ` +
+            `expected cameras listed in cameras (${cfg.cameras.join(', ')}); "${cam}" is not`,
+        );
+      }
+    }
+  }
+  if (cfg.scan.angle_min >= cfg.scan.angle_max) {
+    throw new ConfigError(
+      `invalid configuration in ${source}:\n  scan.angle_min = ${cfg.scan.angle_min}: expected less than scan.angle_max (${cfg.scan.angle_max})`,
+    );
+  }
+  return cfg;
+}
+
+/**
+ * Reads a YAML file. Accepts a plain config, or a ROS 2 parameters file
+ * (`<node>: { ros__parameters: {...} }`, also under `/**`), so params/default.yaml serves the
+ * ROS node, the CLI and the demo alike.
+ */
+export function loadConfigFile(path: string): PerceptionConfig {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    throw new ConfigError(`cannot read configuration file ${path}: ${(err as Error).message}`);
+  }
+  let doc: unknown;
+  try {
+    doc = parseYaml(text);
+  } catch (err) {
+    throw new ConfigError(`configuration file ${path} is not valid YAML: ${(err as Error).message}`);
+  }
+  return parseConfig(unwrapRosParams(doc), path);
+}
+
+function unwrapRosParams(doc: unknown): unknown {
+  if (doc === null || typeof doc !== 'object') return doc;
+  const entries = Object.values(doc as Record<string, unknown>);
+  if (entries.length === 1 && entries[0] !== null && typeof entries[0] === 'object') {
+    const params = (entries[0] as Record<string, unknown>).ros__parameters;
+    if (params !== undefined) return params;
+  }
+  return doc;
+}
+
+/** Flat "a.b.c" keys (ROS parameter names) -> nested object. */
+export function unflatten(flat: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(flat)) {
+    const parts = key.split('.');
+    let node = out;
+    for (const p of parts.slice(0, -1)) {
+      if (node[p] === undefined || typeof node[p] !== 'object') node[p] = {};
+      node = node[p] as Record<string, unknown>;
+    }
+    node[parts[parts.length - 1]] = value;
+  }
+  return out;
+}
+
+/** Nested object -> flat "a.b.c" keys; arrays and records of objects stay whole values. */
+export function flatten(obj: Record<string, unknown>, prefix = ''): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(obj)) {
+    const key = `${prefix}${k}`;
+    if (v !== null && typeof v === 'object' && !Array.isArray(v) && key !== 'rig') Object.assign(out, flatten(v as Record<string, unknown>, `${key}.`));
+    else out[key] = v;
+  }
+  return out;
+}
+
+/** Deep merge of plain objects: `over` wins; arrays are replaced, not concatenated. */
+export function mergeConfig(base: Record<string, unknown>, over: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...base };
+  for (const [k, v] of Object.entries(over)) {
+    const b = out[k];
+    const bothObjects = v && b && typeof v === 'object' && typeof b === 'object' && !Array.isArray(v) && !Array.isArray(b);
+    out[k] = bothObjects ? mergeConfig(b as Record<string, unknown>, v as Record<string, unknown>) : v;
+  }
+  return out;
+}
+
+/**
+ * CLI `--set key=value` overrides. Values are parsed as YAML scalars/flow collections
+ * (`--set depth.num_disparities=96`, `--set cameras=[a,b,c]`).
+ */
+export function parseOverrides(pairs: string[]): Record<string, unknown> {
+  const flat: Record<string, unknown> = {};
+  for (const pair of pairs) {
+    const eq = pair.indexOf('=');
+    if (eq <= 0) throw new ConfigError(`--set ${pair}: expected key=value, e.g. --set depth.num_disparities=96`);
+    flat[pair.slice(0, eq)] = parseYaml(pair.slice(eq + 1));
+  }
+  return unflatten(flat);
+}
+
+export { configSchema, type PerceptionConfig };

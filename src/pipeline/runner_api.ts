@@ -1,0 +1,20 @@
+// The contract between a message source (the ROS node, the bag replay) and the core. A source
+// pushes raw messages in and receives results; it never sees the stages, the synchroniser or
+// the scheduler behind it.
+import type { CameraInfo, CompressedImage, Image, TFMessage } from '../msgs/types';
+import type { Nanos } from '../msgs/time';
+import type { PipelineResult } from './result';
+
+export interface PerceptionRunner {
+  /** An image of camera `camera` (a name from config.cameras). Never throws on bad input:
+   * problems are reported through onWarning and counted. */
+  handleImage(camera: string, msg: Image | CompressedImage): void;
+  handleCameraInfo(camera: string, msg: CameraInfo): void;
+  handleTf(msg: TFMessage, isStatic: boolean): void;
+  /** Advances the source clock (ROS time, sim time or bag time): drives dropout timeouts. */
+  tick(now: Nanos): void;
+  onResult(cb: (result: PipelineResult) => void): void;
+  onWarning(cb: (message: string) => void): void;
+  /** Finishes frame sets in flight, then releases models and workers. */
+  close(): Promise<void>;
+}
