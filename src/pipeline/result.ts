@@ -21,6 +21,13 @@ export interface PipelineResult {
   /** Sensor stamp of the frame set. */
   stamp: Nanos;
   outputs: PerceptionOutput[];
+  /** What the scheduler did with the set: finished it, or shed it (then outputs hold only the
+   * status and diagnostics). */
+  decision: 'completed' | 'shed';
+  /** Why a set was shed (e.g. "admission_deadline", "superseded"); undefined when completed. */
+  shedReason?: string;
+  /** Degradation rung the set ran at ("full" when none). */
+  rung: string;
 }
 
 /** Resolves an output's topic against the node's output namespace ("/perception"). */
