@@ -1,0 +1,80 @@
+// Small rotation helpers on row-major 3x3 matrices (the layout of CameraInfo.r and OpenCV), built
+// on gl-matrix quaternions. gl-matrix's mat3 is column-major, i.e. the transpose of a row-major
+// array, which the conversions below account for. All storage is Float64Array: gl-matrix's
+// default Float32Array would cost ~1e-7 relative precision, too much for sub-millipixel geometry.
+import { mat3, mat4, quat } from 'gl-matrix';
+
+/** Row-major 3x3 product a * b. */
+export function mul3(a: ArrayLike<number>, b: ArrayLike<number>): Float64Array {
+  const out = new Float64Array(9);
+  for (let i = 0; i < 3; i++) {
+    for (let j = 0; j < 3; j++) out[i * 3 + j] = a[i * 3] * b[j] + a[i * 3 + 1] * b[3 + j] + a[i * 3 + 2] * b[6 + j];
+  }
+  return out;
+}
+
+/** Row-major transpose. */
+export function transpose3(a: ArrayLike<number>): Float64Array {
+  return Float64Array.of(a[0], a[3], a[6], a[1], a[4], a[7], a[2], a[5], a[8]);
+}
+
+/** Row-major 3x3 times a 3-vector. */
+export function mulVec3(a: ArrayLike<number>, v: ArrayLike<number>): Float64Array {
+  return Float64Array.of(
+    a[0] * v[0] + a[1] * v[1] + a[2] * v[2],
+    a[3] * v[0] + a[4] * v[1] + a[5] * v[2],
+    a[6] * v[0] + a[7] * v[1] + a[8] * v[2],
+  );
+}
+
+/** Rotation vector (axis * angle, angle in [0, pi]) of a row-major rotation matrix, like cv::Rodrigues. */
+export function rotationVector(r: ArrayLike<number>): Float64Array {
+  const q = new Float64Array(4);
+  // A row-major array read as column-major is R^T; conjugating the quaternion undoes that.
+  quat.fromMat3(q, r as unknown as mat3);
+  quat.conjugate(q, q);
+  if (q[3] < 0) quat.scale(q, q, -1);
+  const s = Math.hypot(q[0], q[1], q[2]);
+  if (s === 0) return new Float64Array(3);
+  const angle = 2 * Math.atan2(s, q[3]);
+  return Float64Array.of((q[0] / s) * angle, (q[1] / s) * angle, (q[2] / s) * angle);
+}
+
+/** Row-major rotation matrix of a rotation vector, like cv::Rodrigues. */
+export function rotationMatrix(v: ArrayLike<number>): Float64Array {
+  const angle = Math.hypot(v[0], v[1], v[2]);
+  // sin(a/2)/a tends to 1/2: no division by a tiny angle.
+  const k = angle > 1e-8 ? Math.sin(angle / 2) / angle : 0.5 - (angle * angle) / 48;
+  const q = Float64Array.of(v[0] * k, v[1] * k, v[2] * k, Math.cos(angle / 2));
+  const colMajor = new Float64Array(9);
+  mat3.fromQuat(colMajor, q);
+  return transpose3(colMajor);
+}
+
+/** Row-major rotation and translation of a gl-matrix (column-major) rigid transform. */
+export function splitTransform(m: mat4): { R: Float64Array; t: Float64Array } {
+  return {
+    R: Float64Array.of(m[0], m[4], m[8], m[1], m[5], m[9], m[2], m[6], m[10]),
+    t: Float64Array.of(m[12], m[13], m[14]),
+  };
+}
+
+/** A Float64 gl-matrix mat4 from a quaternion and a translation. */
+export function transformFrom(q: ArrayLike<number>, t: ArrayLike<number>): mat4 {
+  const out = new Float64Array(16);
+  return mat4.fromRotationTranslation(out, q as quat, [t[0], t[1], t[2]]);
+}
+
+/** Inverse of a rigid transform (rotation + translation), as a Float64 mat4; never singular. */
+export function inverseTransform(m: mat4): mat4 {
+  const out = new Float64Array(16);
+  // R^T and -R^T t, without a general 4x4 inversion.
+  out[0] = m[0]; out[1] = m[4]; out[2] = m[8];
+  out[4] = m[1]; out[5] = m[5]; out[6] = m[9];
+  out[8] = m[2]; out[9] = m[6]; out[10] = m[10];
+  out[12] = -(m[0] * m[12] + m[1] * m[13] + m[2] * m[14]);
+  out[13] = -(m[4] * m[12] + m[5] * m[13] + m[6] * m[14]);
+  out[14] = -(m[8] * m[12] + m[9] * m[13] + m[10] * m[14]);
+  out[15] = 1;
+  return out;
+}

@@ -1,0 +1,189 @@
+// FrameSynchronizer behaviour a robot relies on: complete sets from jittered cameras, CameraInfo
+// pairing, dropout (degrade / wait) and recovery, time jumps, bad input, bounded memory.
+import { strict as assert } from 'node:assert';
+import { nanosToTime, type Nanos } from '../../src/msgs/time';
+import type { CameraInfo, Image } from '../../src/msgs/types';
+import type { FrameSet } from '../../src/sync/frame';
+import { FrameSynchronizer, type FrameDrop, type FrameSynchronizerOptions } from '../../src/sync/frame_synchronizer';
+import { seededRandom } from '../support/seeded_random';
+
+const MS = 1_000_000n;
+const CAMERAS = ['front_left', 'front_right', 'left', 'right'];
+const PERIOD = 33_333_333n;
+const T0 = 1_700_000_000n * 1_000_000_000n;
+
+function image(camera: string, stamp: Nanos): Image {
+  return {
+    header: { stamp: nanosToTime(stamp), frame_id: `${camera}_optical` },
+    height: 2, width: 2, encoding: 'mono8', is_bigendian: 0, step: 2, data: new Uint8Array(4),
+  };
+}
+
+function info(camera: string, stamp: Nanos): CameraInfo {
+  return {
+    header: { stamp: nanosToTime(stamp), frame_id: `${camera}_optical` },
+    height: 2, width: 2, distortion_model: 'plumb_bob', d: [0, 0, 0, 0, 0],
+    k: [1, 0, 1, 0, 1, 1, 0, 0, 1], r: [1, 0, 0, 0, 1, 0, 0, 0, 1], p: [1, 0, 1, 0, 0, 1, 1, 0, 0, 0, 1, 0],
+    binning_x: 0, binning_y: 0, roi: { x_offset: 0, y_offset: 0, height: 0, width: 0, do_rectify: false },
+  };
+}
+
+interface Harness {
+  sync: FrameSynchronizer;
+  sets: FrameSet[];
+  drops: FrameDrop[];
+  warnings: string[];
+}
+
+function harness(options: Partial<FrameSynchronizerOptions> = {}, latchInfo = true): Harness {
+  const sync = new FrameSynchronizer({ cameras: CAMERAS, ...options });
+  const h: Harness = { sync, sets: [], drops: [], warnings: [] };
+  sync.onSet((s) => h.sets.push(s));
+  sync.onDrop((d) => h.drops.push(d));
+  sync.onWarning((w) => h.warnings.push(w));
+  if (latchInfo) for (const c of CAMERAS) sync.addCameraInfo(c, info(c, 0n));
+  return h;
+}
+
+/** Frames k0..k1-1 of every camera in `cameras`, with ±2 ms jitter, in stamp order. */
+function feed(h: Harness, k0: number, k1: number, cameras = CAMERAS, base = T0, seed = 7): void {
+  const rand = seededRandom(seed + k0);
+  for (let k = k0; k < k1; k++) {
+    for (const c of cameras) {
+      const jitter = BigInt(Math.round((rand() * 4 - 2) * 1e6));
+      h.sync.addImage(c, image(c, base + BigInt(k) * PERIOD + jitter));
+    }
+  }
+}
+
+function spreadNs(set: FrameSet): bigint {
+  const stamps = set.views.map((v) => v.stamp);
+  return stamps.reduce((a, b) => (a > b ? a : b)) - stamps.reduce((a, b) => (a < b ? a : b));
+}
+
+describe('sync/FrameSynchronizer', () => {
+  it('pairs 4 jittered cameras into complete sets in rig order, with their CameraInfo', () => {
+    const h = harness();
+    feed(h, 0, 90);
+    assert.ok(h.sets.length >= 88, `only ${h.sets.length} sets from 90 frames`);
+    for (const [i, s] of h.sets.entries()) {
+      assert.equal(s.seq, i);
+      assert.deepEqual(s.views.map((v) => v.camera), CAMERAS);
+      assert.deepEqual(s.missing, []);
+      assert.ok(spreadNs(s) <= 4n * MS, `set ${i} spans ${spreadNs(s)} ns`);
+      assert.equal(s.stamp, s.views.map((v) => v.stamp).reduce((a, b) => (a > b ? a : b)));
+      for (const v of s.views) assert.equal(v.info?.header.frame_id, `${v.camera}_optical`);
+    }
+    assert.equal(h.sync.stats().sets, h.sets.length);
+    assert.equal(h.sync.stats().perCamera.left.received, 90);
+  });
+
+  it('degrades to the remaining cameras after the dropout timeout and recovers when the camera returns', () => {
+    const h = harness({ dropout: { mode: 'degrade', timeoutNs: 200n * MS, minCameras: 2 } });
+    feed(h, 0, 30);
+    feed(h, 30, 90, ['front_left', 'front_right', 'left']); // "right" stops for 2 s
+    const degraded = h.sets.filter((s) => s.missing.length > 0);
+    assert.ok(degraded.length >= 50, `${degraded.length} degraded sets`);
+    for (const s of degraded) {
+      assert.deepEqual(s.missing, ['right']);
+      assert.deepEqual(s.views.map((v) => v.camera), ['front_left', 'front_right', 'left']);
+    }
+    assert.ok(h.warnings.some((w) => /camera "right" silent for .* degrading to \[front_left, front_right, left\]/.test(w)), h.warnings.join('\n'));
+    const before = h.sets.length;
+    feed(h, 90, 120);
+    assert.ok(h.warnings.some((w) => w.includes('camera "right" is back')));
+    const after = h.sets.slice(before);
+    assert.ok(after.length >= 28 && after.slice(2).every((s) => s.missing.length === 0 && s.views.length === 4));
+    assert.equal(h.sync.stats().degradedSets, h.sets.filter((s) => s.missing.length > 0).length);
+  });
+
+  it('waits (mode wait) while a camera is silent, driven by tick(), and resumes when it returns', () => {
+    const h = harness({ dropout: { mode: 'wait', timeoutNs: 100n * MS, minCameras: 4 }, queueSize: 5 });
+    feed(h, 0, 10);
+    const complete = h.sets.length;
+    h.sync.tick(T0 + 10n * PERIOD + 500n * MS); // nothing arrives for 0.5 s
+    assert.equal(h.warnings.filter((w) => w.includes('waiting for it (dropout.mode = wait)')).length, 4);
+    feed(h, 30, 60, ['front_left', 'front_right', 'left']);
+    const windowStart = T0 + 29n * PERIOD;
+    assert.ok(complete >= 9);
+    assert.ok(h.sets.every((s) => s.views.every((v) => v.stamp < windowStart)), 'no set may be emitted while waiting');
+    const dropped = h.sync.stats().perCamera.left.dropped;
+    assert.ok((dropped.queue_overflow ?? 0) >= 20, 'held images are bounded by queueSize: overflow must drop');
+    feed(h, 60, 90);
+    assert.ok(h.sets.length - complete >= 25, `only ${h.sets.length - complete} sets after recovery`);
+  });
+
+  it('resets with a warning when time jumps backwards (bag loop) and never mixes timelines', () => {
+    const h = harness();
+    feed(h, 0, 60);
+    const before = h.sets.length;
+    // The bag loops: cameras restart at T0 one after the other, stragglers of the old loop in between.
+    h.sync.addImage('front_left', image('front_left', T0));
+    h.sync.addImage('right', image('right', T0 + 58n * PERIOD + 5n * MS));
+    feed(h, 1, 60, CAMERAS, T0, 99);
+    assert.equal(h.sync.stats().resets, 1);
+    assert.ok(h.warnings.some((w) => /time jumped backwards by 1\.9\d\d s on camera "front_left"/.test(w)), h.warnings.join('\n'));
+    assert.ok(h.drops.some((d) => d.reason === 'stale_after_reset' && d.camera === 'right'));
+    const after = h.sets.slice(before);
+    assert.ok(after.length >= 55, `${after.length} sets after the loop`);
+    for (const s of after) assert.ok(spreadNs(s) <= 4n * MS, 'a set mixes the old and new timelines');
+  });
+
+  it('drops NaN stamps, unknown cameras and images without CameraInfo with counted reasons and warnings', () => {
+    const h = harness({}, false);
+    const bad = image('left', T0);
+    bad.header.stamp = { sec: Number.NaN, nanosec: 0 };
+    h.sync.addImage('left', bad);
+    h.sync.addImage('rear', image('rear', T0));
+    h.sync.addImage('front_left', image('front_left', T0));
+    h.sync.addImage('front_left', image('front_left', T0 + PERIOD));
+    const stats = h.sync.stats();
+    assert.deepEqual(stats.perCamera.left.dropped, { invalid_stamp: 1 });
+    assert.deepEqual(stats.perCamera.front_left.dropped, { no_camera_info: 2 });
+    assert.equal(stats.unknownCameraMessages, 1);
+    assert.deepEqual(h.drops.map((d) => d.reason), ['invalid_stamp', 'unknown_camera', 'no_camera_info', 'no_camera_info']);
+    assert.ok(h.warnings.some((w) => w.includes('image of camera "left" dropped: header.stamp {sec: NaN') && w.includes('not a valid time')));
+    assert.ok(h.warnings.some((w) => w.includes('unknown camera "rear"') && w.includes('rig cameras: front_left, front_right, left, right')));
+    assert.equal(h.warnings.filter((w) => w.includes('no CameraInfo received yet')).length, 1, 'warned once per camera');
+  });
+
+  it('per_frame CameraInfo: pairs by stamp whichever comes first, drops images whose info never comes', () => {
+    const h = harness({ cameraInfo: 'per_frame', cameras: ['a', 'b'] }, false);
+    for (let k = 0; k < 10; k++) {
+      const t = T0 + BigInt(k) * PERIOD;
+      h.sync.addCameraInfo('a', info('a', t));
+      h.sync.addImage('a', image('a', t));
+      h.sync.addImage('b', image('b', t + MS));
+      if (k !== 4) h.sync.addCameraInfo('b', info('b', t + MS));
+    }
+    assert.equal(h.sets.length, 8);
+    for (const s of h.sets) for (const v of s.views) assert.equal(v.info?.header.stamp.nanosec, v.image.header.stamp.nanosec);
+    assert.deepEqual(h.sync.stats().perCamera.b.dropped, { no_camera_info: 1 });
+  });
+
+  it('exact policy: needs identical stamps; jittered ones are dropped as exact_unmatched or queue_overflow', () => {
+    const exact = harness({ policy: 'exact' });
+    for (let k = 0; k < 20; k++) for (const c of CAMERAS) exact.sync.addImage(c, image(c, T0 + BigInt(k) * PERIOD));
+    assert.equal(exact.sets.length, 20);
+    const jittered = harness({ policy: 'exact', queueSize: 3 });
+    feed(jittered, 0, 20);
+    assert.equal(jittered.sets.length, 0);
+    const reasons = new Set(jittered.drops.map((d) => d.reason));
+    assert.ok(reasons.has('queue_overflow'), [...reasons].join());
+  });
+
+  it('holds a bounded number of images under any input rate', () => {
+    const h = harness({ queueSize: 4, dropout: { mode: 'wait', timeoutNs: 1_000_000_000_000n, minCameras: 4 } });
+    for (let k = 0; k < 20_000; k++) h.sync.addImage('left', image('left', T0 + BigInt(k) * MS));
+    const s = h.sync.stats().perCamera.left;
+    const droppedTotal = Object.values(s.dropped).reduce((a, b) => a + b, 0);
+    assert.ok(s.received - droppedTotal <= 4, `${s.received - droppedTotal} images held`);
+  });
+
+  it('rejects inconsistent options with errors naming the option', () => {
+    assert.throws(() => new FrameSynchronizer({ cameras: ['a', 'a'] }), /cameras = \[a, a\]; expected 1..8 distinct/);
+    assert.throws(() => new FrameSynchronizer({ cameras: ['a'], dropout: { minCameras: 2 } }), /dropout.minCameras = 2/);
+    assert.throws(() => new FrameSynchronizer({ cameras: ['a'], interMessageLowerBoundNs: { b: 1n } }), /camera "b"/);
+    assert.throws(() => new FrameSynchronizer({ cameras: ['a', 'b'], queueSize: 0 }), /queueSize = 0/);
+  });
+});
