@@ -1,0 +1,98 @@
+// Reading one rosbag2 sqlite3 (.db3) file with better-sqlite3. Messages come from a statement
+// cursor ordered by the timestamp index, so memory holds one row at a time whatever the file size.
+// Timestamps are read as BigInt (safeIntegers): epoch nanoseconds do not fit a double.
+import Database from 'better-sqlite3';
+import * as fs from 'fs';
+import type { Nanos } from '../msgs/time';
+import type { BagStorage, StorageQuery, StorageTopic, StoredMessage } from './bag_storage';
+
+interface TopicRow { id: bigint; name: string; type: string; serialization_format: string; offered_qos_profiles?: string }
+interface MessageRow { topic_id: bigint; timestamp: bigint; data: Buffer }
+
+/** Opens a .db3 file read-only. Throws naming the file when it is missing or not a rosbag2 database. */
+export async function openSqliteStorage(file: string): Promise<BagStorage> {
+  if (!fs.existsSync(file)) throw new Error(`cannot open sqlite3 bag file ${file}: no such file`);
+  let db: Database.Database | undefined;
+  try {
+    db = new Database(file, { readonly: true, fileMustExist: true });
+    db.defaultSafeIntegers(true);
+    return SqliteStorage.create(file, db);
+  } catch (err) {
+    db?.close();
+    throw new Error(`sqlite3 bag file ${file} is not a readable rosbag2 database: ${(err as Error).message}`);
+  }
+}
+
+class SqliteStorage implements BagStorage {
+  readonly #db: Database.Database;
+  readonly #topicIds: ReadonlyMap<string, bigint>;
+  readonly #topicNames: ReadonlyMap<bigint, string>;
+
+  private constructor(
+    readonly file: string,
+    db: Database.Database,
+    topicRows: readonly TopicRow[],
+    readonly topics: readonly StorageTopic[],
+    readonly messageCount: number,
+    readonly timeRange: { start: Nanos; end: Nanos } | undefined,
+    readonly rosDistro: string | undefined,
+  ) {
+    this.#db = db;
+    this.#topicIds = new Map(topicRows.map((r) => [r.name, r.id]));
+    this.#topicNames = new Map(topicRows.map((r) => [r.id, r.name]));
+  }
+
+  static create(file: string, db: Database.Database): SqliteStorage {
+    const tables = new Set((db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as { name: string }[]).map((r) => r.name));
+    for (const required of ['topics', 'messages']) {
+      if (!tables.has(required)) throw new Error(`no "${required}" table`);
+    }
+    const topicColumns = new Set((db.prepare('PRAGMA table_info(topics)').all() as { name: string }[]).map((c) => c.name));
+    const qosColumn = topicColumns.has('offered_qos_profiles') ? ', offered_qos_profiles' : '';
+    const topicRows = db.prepare(`SELECT id, name, type, serialization_format${qosColumn} FROM topics ORDER BY id`).all() as TopicRow[];
+    const stats = new Map(
+      (db.prepare('SELECT topic_id, COUNT(*) AS n FROM messages GROUP BY topic_id').all() as { topic_id: bigint; n: bigint }[]).map((r) => [r.topic_id, Number(r.n)]),
+    );
+    const definitions = tables.has('message_definitions')
+      ? new Map(
+          (db.prepare('SELECT topic_type, encoding, encoded_message_definition AS text FROM message_definitions').all() as { topic_type: string; encoding: string; text: string }[]).map(
+            (r) => [r.topic_type, { encoding: r.encoding, text: r.text }],
+          ),
+        )
+      : new Map<string, { encoding: string; text: string }>();
+    const topics = topicRows.map((r) => ({
+      name: r.name,
+      type: r.type,
+      serializationFormat: r.serialization_format,
+      count: stats.get(r.id) ?? 0,
+      offeredQos: r.offered_qos_profiles,
+      schema: definitions.get(r.type),
+    }));
+    const range = db.prepare('SELECT MIN(timestamp) AS start, MAX(timestamp) AS end FROM messages').get() as { start: bigint | null; end: bigint | null };
+    const timeRange = range.start !== null && range.end !== null ? { start: range.start, end: range.end } : undefined;
+    const distro = tables.has('schema') ? (db.prepare('SELECT ros_distro FROM schema LIMIT 1').get() as { ros_distro: string } | undefined)?.ros_distro : undefined;
+    return new SqliteStorage(file, db, topicRows, topics, topics.reduce((n, t) => n + t.count, 0), timeRange, distro || undefined);
+  }
+
+  async *messages(query: StorageQuery): AsyncIterable<StoredMessage> {
+    const where: string[] = [];
+    const params: bigint[] = [];
+    if (query.start !== undefined) (where.push('timestamp >= ?'), params.push(query.start));
+    if (query.end !== undefined) (where.push('timestamp <= ?'), params.push(query.end));
+    if (query.topics) {
+      const ids = [...query.topics].flatMap((t) => this.#topicIds.get(t) ?? []);
+      where.push(`topic_id IN (${ids.map(() => '?').join(', ')})`);
+      params.push(...ids);
+    }
+    const sql = `SELECT topic_id, timestamp, data FROM messages${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY timestamp, id`;
+    for (const row of this.#db.prepare(sql).iterate(...params) as IterableIterator<MessageRow>) {
+      const topic = this.#topicNames.get(row.topic_id);
+      if (topic === undefined) throw new Error(`sqlite3 bag file ${this.file}: message refers to unknown topic id ${row.topic_id}`);
+      yield { topic, logTime: row.timestamp, data: new Uint8Array(row.data.buffer, row.data.byteOffset, row.data.byteLength) };
+    }
+  }
+
+  async close(): Promise<void> {
+    this.#db.close();
+  }
+}
