@@ -2,6 +2,7 @@
 // one register call; failures print one line to stderr and exit with status 1.
 import { Command } from 'commander';
 import { registerBagCommand } from './bag_command';
+import { registerProfileCommand } from './profile_command';
 
 /** The program with every command registered (exported so tests can run commands in-process). */
 export function buildProgram(): Command {
@@ -11,6 +12,7 @@ export function buildProgram(): Command {
     // Before any command is added, so subcommands inherit it: usage errors then reach main().
     .exitOverride();
   registerBagCommand(program);
+  registerProfileCommand(program);
   return program;
 }
 

@@ -1,0 +1,136 @@
+// A hardware profile is data: what the target chip can do, each figure tagged with where it came
+// from. No public datasheet gives DX-V3's numbers, so provenance is part of the schema: every
+// value must say `source:` (a citation) or `assumption:` (the reasoning), and the loader refuses
+// a value that says neither.
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import { z } from 'zod';
+import { describeIssues } from './validation_errors';
+
+/** A value with its provenance. At least one of source / assumption is required. */
+function sourced<T extends z.ZodType>(inner: T) {
+  return z
+    .object({ value: inner, source: z.string().min(1).optional(), assumption: z.string().min(1).optional() })
+    .strict()
+    .refine((v) => v.source !== undefined || v.assumption !== undefined, {
+      message: 'expected a `source:` or an `assumption:` saying where this value came from',
+    });
+}
+
+const positive = z.number().positive();
+const nonNegative = z.number().nonnegative();
+
+export const hardwareProfileSchema = z
+  .object({
+    name: z.string().min(1),
+    description: z.string(),
+    npu: z
+      .object({
+        /** Peak dense throughput in tera-operations/s (1 MAC = 2 ops) at `precision`. */
+        peakTops: sourced(positive),
+        /** Number format the NPU computes in; sets bytes per weight and activation. */
+        precision: sourced(z.enum(['int8', 'fp16', 'fp32'])),
+        /** Fraction of peak a real CNN layer achieves (0, 1]. Calibrated from measurements. */
+        utilization: sourced(z.number().gt(0).lte(1)),
+        /** On-chip SRAM usable for activations and weights, bytes. */
+        sramBytes: sourced(positive),
+        /** Fixed cost per layer launch (descriptor setup, sync), microseconds. */
+        perLayerOverheadUs: sourced(nonNegative),
+        /** Power while computing, watts. */
+        activeW: sourced(nonNegative),
+        /** ONNX operator types the NPU runs; any other operator falls back to the CPU in FP32. */
+        supportedOps: sourced(z.array(z.string().min(1))),
+      })
+      .strict(),
+    dram: z
+      .object({
+        type: sourced(z.string().min(1)),
+        /** Peak bandwidth, GB/s (1e9 bytes/s). */
+        bandwidthGBs: sourced(positive),
+        /** Fraction of peak bandwidth achieved by layer traffic (0, 1]. Calibrated. */
+        efficiency: sourced(z.number().gt(0).lte(1)),
+        energyPjPerByte: sourced(nonNegative),
+      })
+      .strict(),
+    cpu: z
+      .object({
+        cores: sourced(z.number().int().positive()),
+        /** FP32 GFLOP/s per core for operators the NPU cannot run. */
+        gflopsPerCore: sourced(positive),
+        activeWPerCore: sourced(nonNegative),
+        /** Fixed cost per CPU-fallback operator (dispatch + NPU<->CPU handoff), microseconds. */
+        perOpOverheadUs: sourced(nonNegative),
+      })
+      .strict(),
+    preprocess: z
+      .object({
+        /** Whether an ISP/scaler does resize + colour conversion in hardware. */
+        hardwareScaler: sourced(z.boolean()),
+        /** Output megapixels per second of the preprocessing path (hardware or CPU). */
+        megapixelsPerSec: sourced(positive),
+      })
+      .strict(),
+    power: z.object({ idleW: sourced(nonNegative) }).strict(),
+    /** Assumed per-frame-set budgets (ms) of the stages that are not one ONNX model. */
+    stageBudgetsMs: z
+      .object({
+        sync: sourced(nonNegative),
+        stereoDepth: sourced(nonNegative),
+        learnedDepth: sourced(nonNegative),
+        fuse: sourced(nonNegative),
+        publish: sourced(nonNegative),
+      })
+      .strict(),
+  })
+  .strict();
+
+export type HardwareProfile = z.infer<typeof hardwareProfileSchema>;
+
+/** Folder holding the profiles shipped with the project (`profiles/*.yaml` at the repo root). */
+export const PROFILES_DIR = resolve(__dirname, '..', '..', 'profiles');
+
+/**
+ * Validates a parsed profile object. Throws an Error naming `origin`, each bad key, its value and
+ * what was expected.
+ */
+export function parseHardwareProfile(data: unknown, origin: string): HardwareProfile {
+  const result = hardwareProfileSchema.safeParse(data);
+  if (result.success) return result.data;
+  throw new Error(`hardware profile ${origin} is invalid:\n${describeIssues(result.error, data)}`);
+}
+
+/**
+ * Loads a profile by name (a file `profiles/<name>.yaml`) or by path to a YAML file. Throws if
+ * neither exists, listing the shipped profiles. (The `host` profile is measured, not loaded:
+ * see host_profile.ts.)
+ */
+export function loadHardwareProfile(nameOrPath: string): HardwareProfile {
+  const byName = join(PROFILES_DIR, `${nameOrPath}.yaml`);
+  const file = existsSync(byName) ? byName : nameOrPath;
+  if (!existsSync(file)) {
+    throw new Error(
+      `hardware profile "${nameOrPath}" not found; expected one of [${listHardwareProfiles().join(', ')}] ` +
+        'or a path to a profile YAML file',
+    );
+  }
+  return parseHardwareProfile(parseYaml(readFileSync(file, 'utf8')), `"${file}"`);
+}
+
+/** Names of the profiles shipped in `profiles/`. */
+export function listHardwareProfiles(): string[] {
+  return readdirSync(PROFILES_DIR)
+    .filter((f) => f.endsWith('.yaml'))
+    .map((f) => f.slice(0, -'.yaml'.length))
+    .sort();
+}
+
+/** Peak MAC/s of the NPU (1 MAC = 2 ops). */
+export function npuPeakMacsPerSec(p: HardwareProfile): number {
+  return (p.npu.peakTops.value * 1e12) / 2;
+}
+
+/** Bytes per weight/activation element on the NPU, from its precision. */
+export function npuBytesPerElement(p: HardwareProfile): number {
+  return { int8: 1, fp16: 2, fp32: 4 }[p.npu.precision.value];
+}
