@@ -1,0 +1,122 @@
+// The fusion stage of the pipeline: one frame set's detections, depth and obstacle points in,
+// 3D objects, tracks, obstacle cloud, virtual scan and their ROS messages out.
+//
+//   views -> lift (per detection) -> merge (across cameras) --+--> tracker -> tracks
+//   obstacle points -> cluster (outside detected boxes) ------+
+//   obstacle points -> crop -> PointCloud2;  -> bin by bearing -> LaserScan
+import type { mat4 } from 'gl-matrix';
+import { DetectionLifter, assertCameraView } from './lifting';
+import { assertRigid, rotateCovariance, transformPoint, transformYaw } from './linalg3';
+import { mergeAcrossCameras } from './merge';
+import {
+  toDetection3DArray, toLaserScan, toMarkerArray, toPointCloud2, toTrackedObjectArray,
+} from './messages';
+import { cropObstaclePoints } from './obstacle_cloud';
+import { ObstacleClusterer } from './obstacle_clusters';
+import { resolveFusionOptions, type FusionOptions, type FusionOptionsInput } from './options';
+import { virtualScanRanges } from './scan';
+import { MultiObjectTracker } from './tracker';
+import type { CameraView, FusedObject, FusionOutput, GroundPlane } from './types';
+import type { Nanos } from '../msgs/time';
+
+export class FusionStage {
+  /** Resolved options (defaults filled in). */
+  readonly options: FusionOptions;
+  readonly #lifter: DetectionLifter;
+  readonly #clusterer: ObstacleClusterer;
+  readonly #tracker: MultiObjectTracker;
+  #trackingFrame: string | undefined;
+
+  /** Throws, naming the key, when `options` does not validate against fusionOptionsSchema. */
+  constructor(options: FusionOptionsInput = {}) {
+    this.options = resolveFusionOptions(options);
+    this.#lifter = new DetectionLifter(this.options.lifting);
+    this.#clusterer = new ObstacleClusterer(this.options.obstacles);
+    this.#tracker = new MultiObjectTracker(this.options.tracker);
+  }
+
+  /**
+   * Processes one frame set. `obstaclePoints` are x, y, z triples in base_link, above ground and
+   * voxel-downsampled. With `odomFromBase` (base_link -> odom, gl-matrix column-major) tracks
+   * live in odom and their velocities exclude the robot's motion; a stage must get it on every
+   * call or on none (reset() to switch). Stamps must not decrease. Synchronous and bounded:
+   * no I/O, no waiting.
+   */
+  update(
+    stamp: Nanos,
+    views: readonly CameraView[],
+    obstaclePoints: Float32Array,
+    ground?: GroundPlane,
+    odomFromBase?: mat4,
+  ): FusionOutput {
+    const o = this.options;
+    const seen = new Set<string>();
+    for (const v of views) {
+      assertCameraView(v);
+      if (seen.has(v.camera)) throw new Error(`FusionStage.update: camera "${v.camera}" appears twice in one frame set`);
+      seen.add(v.camera);
+    }
+    if (ground) assertGround(ground);
+    const trackingFrame = odomFromBase ? o.odomFrame : o.baseFrame;
+    if (this.#trackingFrame !== undefined && this.#trackingFrame !== trackingFrame) {
+      throw new Error(
+        `FusionStage.update: tracking frame changed from "${this.#trackingFrame}" to "${trackingFrame}" ` +
+          '(odomFromBase given in some frame sets only); call reset() when odometry starts or stops',
+      );
+    }
+    this.#trackingFrame = trackingFrame;
+    if (odomFromBase) assertRigid(odomFromBase, 'FusionStage.update: odomFromBase');
+
+    const lifted = views.flatMap((v) => this.#lifter.liftView(v, ground));
+    const objects = mergeAcrossCameras(lifted, o.merge);
+    const obstacles = o.obstacles.enabled ? this.#clusterer.cluster(obstaclePoints, objects) : [];
+    const inBase = [...objects, ...obstacles];
+    const measurements = odomFromBase ? inBase.map((m) => toFrame(m, odomFromBase)) : inBase;
+    const ids = this.#tracker.update(stamp, measurements);
+    inBase.forEach((m, k) => {
+      if (ids[k] >= 0) m.trackId = ids[k];
+    });
+    const tracks = this.#tracker.snapshots(o.publishTentative);
+
+    const cloudPoints = cropObstaclePoints(obstaclePoints, o.cloud);
+    const scanRanges = virtualScanRanges(obstaclePoints, o.scan);
+    const scan = toLaserScan(stamp, o.baseFrame, scanRanges, o.scan);
+    const cloud = toPointCloud2(stamp, o.baseFrame, cloudPoints);
+    return {
+      stamp,
+      objects,
+      obstacles,
+      tracks,
+      trackingFrame,
+      scan,
+      cloud,
+      detections3d: toDetection3DArray(stamp, o.baseFrame, objects),
+      trackedObjects: toTrackedObjectArray(stamp, trackingFrame, tracks),
+      markers: toMarkerArray(stamp, trackingFrame, tracks),
+    };
+  }
+
+  /** Forgets all tracks and the tracking frame (ids keep counting up, never reused). */
+  reset(): void {
+    this.#tracker.reset();
+    this.#trackingFrame = undefined;
+  }
+}
+
+function toFrame(m: FusedObject, t: mat4): FusedObject {
+  return {
+    ...m,
+    position: transformPoint(t, m.position),
+    covariance: rotateCovariance(t, m.covariance),
+    yaw: transformYaw(t, m.yaw),
+  };
+}
+
+function assertGround(g: GroundPlane): void {
+  const len = Math.hypot(...g.normal);
+  if (!Number.isFinite(g.d) || Math.abs(len - 1) > 1e-3 || g.normal[2] <= 0) {
+    throw new Error(
+      `FusionStage.update: ground plane {normal: [${g.normal.join(', ')}], d: ${g.d}}; expected a unit normal pointing up (nz > 0) and a finite d`,
+    );
+  }
+}

@@ -1,0 +1,157 @@
+// Class-agnostic obstacles: obstacle points (already above ground) binned on a horizontal grid,
+// grouped by 8-connected components of occupied cells. Cells in a detected object's shadow
+// are left out, so a detected person is not tracked a second time as an "obstacle".
+import type { ObstacleOptions } from './options';
+import { OBSTACLE_CLASS } from './tracker';
+import type { FusedObject } from './types';
+
+/** Clusters obstacle points; keeps its grid buffers between frame sets (one per stage). */
+export class ObstacleClusterer {
+  readonly #o: ObstacleOptions;
+  readonly #side: number;
+  readonly #count: Int32Array;
+  readonly #label: Int32Array;
+  readonly #excluded: Uint8Array;
+  readonly #stack: Int32Array;
+  #cellOf = new Int32Array(0);
+
+  constructor(options: ObstacleOptions) {
+    this.#o = options;
+    this.#side = Math.ceil((2 * options.maxRange) / options.cellSize);
+    const cells = this.#side * this.#side;
+    this.#count = new Int32Array(cells);
+    this.#label = new Int32Array(cells);
+    this.#excluded = new Uint8Array(cells);
+    this.#stack = new Int32Array(cells);
+  }
+
+  /**
+   * Clusters `points` (x, y, z triples in base_link) within the height band and range, skipping
+   * the cells that `detected` objects (base_link) explain. Returns one "obstacle" object per cluster with
+   * at least minPoints points and a horizontal extent up to maxTrackedExtent.
+   */
+  cluster(points: Float32Array, detected: readonly FusedObject[]): FusedObject[] {
+    if (points.length % 3 !== 0) {
+      throw new Error(`ObstacleClusterer: obstacle points have ${points.length} floats; expected x, y, z triples`);
+    }
+    const o = this.#o, side = this.#side, cs = o.cellSize, half = o.maxRange;
+    const count = this.#count, label = this.#label, excluded = this.#excluded;
+    count.fill(0);
+    label.fill(-1);
+    this.#markExcluded(detected);
+    const n = points.length / 3;
+    if (this.#cellOf.length < n) this.#cellOf = new Int32Array(n);
+    const cellOf = this.#cellOf;
+    for (let i = 0; i < n; i++) {
+      const x = points[3 * i], y = points[3 * i + 1], z = points[3 * i + 2];
+      cellOf[i] = -1;
+      if (!(z >= o.minHeight && z <= o.maxHeight) || !(x * x + y * y <= half * half)) continue;
+      const cx = Math.floor((x + half) / cs), cy = Math.floor((y + half) / cs);
+      if (cx < 0 || cy < 0 || cx >= side || cy >= side) continue;
+      const c = cy * side + cx;
+      if (excluded[c]) continue;
+      cellOf[i] = c;
+      count[c]++;
+    }
+    // Connected components of occupied cells (8-neighbourhood), iterative flood fill.
+    const stack = this.#stack;
+    let labels = 0;
+    for (let c = 0; c < count.length; c++) {
+      if (count[c] === 0 || label[c] >= 0) continue;
+      let top = 0;
+      stack[top++] = c;
+      label[c] = labels;
+      while (top > 0) {
+        const cur = stack[--top];
+        const cx = cur % side, cy = (cur - cx) / side;
+        for (let dy = -1; dy <= 1; dy++) {
+          const ny = cy + dy;
+          if (ny < 0 || ny >= side) continue;
+          for (let dx = -1; dx <= 1; dx++) {
+            const nx = cx + dx;
+            if (nx < 0 || nx >= side) continue;
+            const nc = ny * side + nx;
+            if (count[nc] > 0 && label[nc] < 0) {
+              label[nc] = labels;
+              stack[top++] = nc;
+            }
+          }
+        }
+      }
+      labels++;
+    }
+    // Per-cluster bounds: min x, y, z, max x, y, z, point count.
+    const stats = new Float64Array(labels * 7);
+    for (let l = 0; l < labels; l++) stats.set([Infinity, Infinity, Infinity, -Infinity, -Infinity, -Infinity, 0], l * 7);
+    for (let i = 0; i < n; i++) {
+      if (cellOf[i] < 0) continue;
+      const s = label[cellOf[i]] * 7;
+      for (let k = 0; k < 3; k++) {
+        const v = points[3 * i + k];
+        if (v < stats[s + k]) stats[s + k] = v;
+        if (v > stats[s + 3 + k]) stats[s + 3 + k] = v;
+      }
+      stats[s + 6]++;
+    }
+    const out: FusedObject[] = [];
+    for (let l = 0; l < labels; l++) {
+      const s = l * 7;
+      if (stats[s + 6] < o.minPoints) continue;
+      const ex = stats[s + 3] - stats[s], ey = stats[s + 4] - stats[s + 1], ez = stats[s + 5] - stats[s + 2];
+      if (Math.max(ex, ey) > o.maxTrackedExtent) continue;
+      // Only the near side is seen, so the box centre wanders with viewpoint: a quarter of the
+      // extent (plus a cell) is its uncertainty.
+      const cov = new Float64Array(9);
+      cov[0] = (ex / 4 + cs / 2) ** 2;
+      cov[4] = (ey / 4 + cs / 2) ** 2;
+      cov[8] = (ez / 4 + cs / 2) ** 2;
+      out.push({
+        position: [(stats[s] + stats[s + 3]) / 2, (stats[s + 1] + stats[s + 4]) / 2, (stats[s + 2] + stats[s + 5]) / 2],
+        covariance: cov,
+        size: [Math.max(ex, cs), Math.max(ey, cs), Math.max(ez, cs)],
+        yaw: 0,
+        className: OBSTACLE_CLASS,
+        classId: -1,
+        score: o.score,
+        cameras: [],
+        rangeSource: 'cluster',
+      });
+    }
+    return out;
+  }
+
+  /**
+   * Marks grid cells in each detected object's "shadow" as seen from base_link: within its bearing
+   * wedge (grown by the margin) and its range interval (grown by margin + perMetre * range,
+   * because stereo noise spreads an object's points along the viewing ray, not across it).
+   */
+  #markExcluded(detected: readonly FusedObject[]): void {
+    const o = this.#o, side = this.#side, cs = o.cellSize, half = o.maxRange;
+    const excluded = this.#excluded;
+    excluded.fill(0);
+    for (const obj of detected) {
+      const [px, py] = obj.position;
+      const rc = Math.hypot(px, py);
+      const radius = Math.max(obj.size[0], obj.size[1]) / 2;
+      const radial = o.exclusionMargin + o.exclusionMarginPerMetre * rc;
+      const rMin = Math.max(0, rc - radius - radial), rMax = rc + radius + radial;
+      const bearing = Math.atan2(py, px);
+      const halfAngle = rc > radius + o.exclusionMargin ? Math.asin((radius + o.exclusionMargin) / rc) : Math.PI;
+      const reach = radius + radial;
+      const x0 = Math.max(0, Math.floor((px - reach + half) / cs)), x1 = Math.min(side - 1, Math.floor((px + reach + half) / cs));
+      const y0 = Math.max(0, Math.floor((py - reach + half) / cs)), y1 = Math.min(side - 1, Math.floor((py + reach + half) / cs));
+      for (let cy = y0; cy <= y1; cy++) {
+        const wy = (cy + 0.5) * cs - half;
+        for (let cx = x0; cx <= x1; cx++) {
+          const wx = (cx + 0.5) * cs - half;
+          const r2 = wx * wx + wy * wy;
+          if (r2 < rMin * rMin || r2 > rMax * rMax) continue;
+          let dAngle = Math.atan2(wy, wx) - bearing;
+          if (dAngle > Math.PI) dAngle -= 2 * Math.PI;
+          else if (dAngle < -Math.PI) dAngle += 2 * Math.PI;
+          if (Math.abs(dAngle) <= halfAngle) excluded[cy * side + cx] = 1;
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,166 @@
+// The one place where fusion's options and their defaults live. The pipeline composes
+// `fusionOptionsSchema` into the global configuration schema; every fusion module takes the
+// resolved (parsed) slice it needs, never a partial with its own defaults.
+import { z } from 'zod';
+
+const positive = () => z.number().positive();
+const nonNegative = () => z.number().nonnegative();
+const fraction = () => z.number().gt(0).lte(1);
+
+export const liftingOptionsSchema = z.object({
+  /** Central share of the 2D box (per axis) whose depth is used; the rim holds background. */
+  innerFraction: fraction().default(0.6),
+  /** Depth samples per detection at most; larger boxes are strided. */
+  maxSamples: z.number().int().min(16).default(900),
+  /** Samples lower than this above ground are ground, not object (m). */
+  groundClearance: nonNegative().default(0.12),
+  /** Height of the ground in base_link when no ground plane is given (m). */
+  groundZ: z.number().default(0),
+  /** Width of the range window that finds the nearest dense mode: max(min, relative * range). */
+  modeWindowMin: positive().default(0.3),
+  modeWindowRelative: positive().default(0.04),
+  /** The nearest window holding at least this share of the densest window's samples is the object. */
+  modeMinShare: fraction().default(0.5),
+  /** Fewer depth samples than this on the object: fall back to size-prior ranging. */
+  minPoints: z.number().int().min(3).default(12),
+  /** Depth noise assumed for views without a noise model: sigma_z = fraction * z. */
+  defaultRelativeDepthStd: positive().default(0.02),
+  /** Share of stereo variance that does not average out over a box (errors are correlated). */
+  correlatedDepthShare: fraction().default(0.1),
+  /** 2D box edge noise, pixels (1 sigma); sets lateral and vertical uncertainty. */
+  boxPixelStd: nonNegative().default(3),
+  /** Relative uncertainty of a class size prior (1 sigma), used for the centre offset and size ranging. */
+  sizePriorStd: nonNegative().default(0.2),
+});
+
+export const mergeOptionsSchema = z.object({
+  /** Objects farther apart than this are never the same object (m). */
+  maxDistance: positive().default(2.0),
+  /** Chi-square gate on the Mahalanobis distance of two positions (3 dof; 11.34 = 99%). */
+  gateChi2: positive().default(11.34),
+});
+
+export const trackerOptionsSchema = z.object({
+  /** Process noise: white acceleration, horizontal and vertical (m/s^2, 1 sigma). */
+  accelerationStd: positive().default(1.5),
+  verticalAccelerationStd: positive().default(0.3),
+  /** Initial velocity uncertainty of a new track (m/s, 1 sigma). */
+  initialVelocityStd: positive().default(1.5),
+  /** Chi-square gate on the innovation's Mahalanobis distance (3 dof; 16.27 = 99.9%). */
+  gateChi2: positive().default(16.27),
+  /** Never associate farther than this, whatever the covariance (m). */
+  maxGateDistance: positive().default(3.0),
+  /** Hits that confirm a tentative track. */
+  confirmHits: z.number().int().min(1).default(3),
+  /** Consecutive misses that delete a tentative track. */
+  tentativeMaxMisses: z.number().int().min(1).default(2),
+  /** Consecutive misses that delete a confirmed track (it coasts until then). */
+  maxMisses: z.number().int().min(1).default(12),
+  /** Extra cost for pairing a class-agnostic obstacle with a classed track or vice versa. */
+  obstacleClassPenalty: nonNegative().default(4),
+  /** No birth closer than this to an existing track (split detections of one object) (m). */
+  birthMinSeparation: nonNegative().default(0.4),
+  /** Smoothing factor of box size and yaw updates (1 = take the measurement). */
+  sizeSmoothing: fraction().default(0.3),
+});
+
+export const obstacleOptionsSchema = z.object({
+  /** Cluster obstacle points into tracked class-agnostic objects. */
+  enabled: z.boolean().default(true),
+  /** Grid cell size for connected components (m). */
+  cellSize: positive().default(0.25),
+  /** Only points within this horizontal range are clustered (m). */
+  maxRange: positive().default(15),
+  minHeight: z.number().default(0.05),
+  maxHeight: z.number().default(2.0),
+  minPoints: z.number().int().min(1).default(8),
+  /** Clusters wider than this (walls, shelves) stay in the cloud and scan but are not tracked (m). */
+  maxTrackedExtent: positive().default(3.0),
+  /** Cells within a detected object's bearing wedge (grown by margin) and range interval (grown by margin + perMetre * range) are that object's. */
+  exclusionMargin: nonNegative().default(0.25),
+  exclusionMarginPerMetre: nonNegative().default(0.05),
+  /** Detector-like score given to clusters. */
+  score: fraction().default(0.3),
+});
+
+export const scanOptionsSchema = z.object({
+  angleMin: z.number().min(-Math.PI).default(-Math.PI),
+  angleMax: z.number().max(Math.PI).default(Math.PI),
+  angleIncrement: positive().default(Math.PI / 360),
+  rangeMin: nonNegative().default(0.1),
+  rangeMax: positive().default(20),
+  /** Height band in base_link whose points make the scan (m). */
+  minHeight: z.number().default(0.05),
+  maxHeight: z.number().default(1.8),
+  /** A beam's surface needs this many points within its range window (outlier rejection). */
+  pointsPerBeam: z.number().int().min(1).default(3),
+  /** Range window of a beam's surface: max(min, relative * range); about four sigma of depth noise. */
+  beamWindowMin: positive().default(0.2),
+  beamWindowRelative: positive().default(0.12),
+  /** Seconds between scans, written to scan_time. */
+  scanTime: nonNegative().default(0.1),
+});
+
+export const cloudOptionsSchema = z.object({
+  /** Points beyond this horizontal range are not published (m). */
+  maxRange: positive().default(15),
+  minHeight: z.number().default(0.05),
+  maxHeight: z.number().default(2.0),
+});
+
+export const fusionOptionsSchema = z.object({
+  baseFrame: z.string().min(1).default('base_link'),
+  odomFrame: z.string().min(1).default('odom'),
+  topics: z.object({
+    objects: z.string().min(1).default('objects'),
+    tracks: z.string().min(1).default('tracks'),
+    obstacles: z.string().min(1).default('obstacles'),
+    scan: z.string().min(1).default('scan'),
+    markers: z.string().min(1).default('markers'),
+  }).prefault({}),
+  /** Publish only confirmed and coasting tracks (tentative ones are often clutter). */
+  publishTentative: z.boolean().default(false),
+  lifting: liftingOptionsSchema.prefault({}),
+  merge: mergeOptionsSchema.prefault({}),
+  tracker: trackerOptionsSchema.prefault({}),
+  obstacles: obstacleOptionsSchema.prefault({}),
+  scan: scanOptionsSchema.prefault({}),
+  cloud: cloudOptionsSchema.prefault({}),
+}).superRefine((o, ctx) => {
+  if (o.scan.angleMax <= o.scan.angleMin) {
+    ctx.addIssue({ code: 'custom', path: ['scan', 'angleMax'], message: `scan.angleMax = ${o.scan.angleMax} must exceed scan.angleMin = ${o.scan.angleMin}` });
+  }
+  if (o.scan.rangeMax <= o.scan.rangeMin) {
+    ctx.addIssue({ code: 'custom', path: ['scan', 'rangeMax'], message: `scan.rangeMax = ${o.scan.rangeMax} must exceed scan.rangeMin = ${o.scan.rangeMin}` });
+  }
+  for (const key of ['scan', 'cloud', 'obstacles'] as const) {
+    if (o[key].maxHeight <= o[key].minHeight) {
+      ctx.addIssue({ code: 'custom', path: [key, 'maxHeight'], message: `${key}.maxHeight = ${o[key].maxHeight} must exceed ${key}.minHeight = ${o[key].minHeight}` });
+    }
+  }
+});
+
+export type FusionOptions = z.output<typeof fusionOptionsSchema>;
+export type FusionOptionsInput = z.input<typeof fusionOptionsSchema>;
+export type LiftingOptions = FusionOptions['lifting'];
+export type MergeOptions = FusionOptions['merge'];
+export type TrackerOptions = FusionOptions['tracker'];
+export type ObstacleOptions = FusionOptions['obstacles'];
+export type ScanOptions = FusionOptions['scan'];
+export type CloudOptions = FusionOptions['cloud'];
+
+/**
+ * Validates and completes fusion options. Throws an Error naming every bad key, its value and
+ * what was expected, so a bad YAML or parameter fails at start, not mid-run.
+ */
+export function resolveFusionOptions(input: FusionOptionsInput = {}): FusionOptions {
+  const parsed = fusionOptionsSchema.safeParse(input);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => {
+      const path = i.path.join('.');
+      return `  fusion.${path}: ${i.message}`;
+    });
+    throw new Error(`FusionOptions: invalid configuration\n${lines.join('\n')}`);
+  }
+  return parsed.data;
+}
