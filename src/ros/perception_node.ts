@@ -1,0 +1,320 @@
+// dx_perception_node: the thin ROS shell around the core pipeline. It declares the parameters,
+// subscribes to each camera's image and camera_info and to TF, feeds a PerceptionRunner (the
+// same core the bag replay feeds), and publishes every output of every result.
+//
+// The logic it uses lives in pure modules tested without ROS: parameters.ts (schema <-> ROS
+// parameters), input_topics.ts, qos.ts, message_conversion.ts and output_publisher.ts. This
+// file makes the rclnodejs calls only; rclnodejs itself is passed in by main.ts.
+import type * as Rcl from 'rclnodejs';
+import type { PerceptionConfig } from '../pipeline/config_schema';
+import type { PerceptionRunner } from '../pipeline/runner_api';
+import { COMPRESSED_IMAGE_TYPE, IMAGE_TYPE, TF_STATIC_TOPIC, TF_TOPIC, TF_TYPE, cameraTopics, CAMERA_INFO_TYPE } from './input_topics';
+import { cameraInfoFromRos, compressedImageFromRos, imageFromRos, tfMessageFromRos } from './message_conversion';
+import { declareConfigParameters, guardParameterChanges, readConfigParameters } from './node_parameters';
+import { OutputPublisher } from './output_publisher';
+import { incompatiblePublisherWarnings, outputQos, subscriptionQos, type QosProfile } from './qos';
+import { messageTypeClass, publishersInfo, publishTo, toRclQos, type RclModule } from './rclnodejs_gaps';
+
+/** Builds the core pipeline for a configuration (the lead's createPerceptionRunner, or a test's). */
+export type RunnerFactory = (config: PerceptionConfig) => PerceptionRunner | Promise<PerceptionRunner>;
+
+export interface PerceptionNodeOptions {
+  /** The loaded rclnodejs module, already initialised (rcl.init()). */
+  rcl: RclModule;
+  createRunner: RunnerFactory;
+  /** Run as a managed lifecycle node: nothing is subscribed until configured and activated. */
+  lifecycle?: boolean;
+  nodeName?: string;
+  /** How often publishers of our input topics are checked for incompatible QoS. */
+  qosCheckPeriodMs?: number;
+}
+
+type AnyPublisher = Rcl.Publisher<{ package: string; type: string; name: string }>;
+
+export class PerceptionNode {
+  readonly #rcl: RclModule;
+  readonly #node: Rcl.Node;
+  readonly #createRunner: RunnerFactory;
+  readonly #qosCheckPeriodMs: number;
+  #config: PerceptionConfig | undefined;
+  #runner: PerceptionRunner | undefined;
+  #outputs: OutputPublisher | undefined;
+  readonly #publishers: AnyPublisher[] = [];
+  #subscriptions: Rcl.Subscription[] = [];
+  /** Input topics with the QoS we request, for the incompatible-QoS check. */
+  #requested: { topic: string; qos: QosProfile }[] = [];
+  #tickTimer: Rcl.Timer | undefined;
+  #qosTimer: NodeJS.Timeout | undefined;
+  /** Inputs dropped (before the pipeline is ready, or unconvertible), by topic and reason. */
+  readonly #drops = new Map<string, number>();
+  readonly #warned = new Set<string>();
+  #closed = false;
+
+  private constructor(rcl: RclModule, node: Rcl.Node, createRunner: RunnerFactory, qosCheckPeriodMs: number) {
+    this.#rcl = rcl;
+    this.#node = node;
+    this.#createRunner = createRunner;
+    this.#qosCheckPeriodMs = qosCheckPeriodMs;
+  }
+
+  /**
+   * Creates and spins the node. Rejects with a ConfigError (naming key, value and expectation)
+   * on bad parameters. A plain node is configured and active when the returned promise
+   * resolves; a lifecycle node waits, unconfigured, for `ros2 lifecycle set`.
+   */
+  static async start({
+    rcl,
+    createRunner,
+    lifecycle = false,
+    nodeName = 'dx_perception_node',
+    qosCheckPeriodMs = 3000,
+  }: PerceptionNodeOptions): Promise<PerceptionNode> {
+    const node = lifecycle ? new rcl.lifecycle.LifecycleNode(nodeName, undefined, undefined, undefined, true) : new rcl.Node(nodeName);
+    const self = new PerceptionNode(rcl, node, createRunner, qosCheckPeriodMs);
+    try {
+      // Parameters are declared (and the overrides validated) at start in both modes, so
+      // `ros2 param` works before a lifecycle node is configured.
+      const config = declareConfigParameters(rcl, node);
+      guardParameterChanges(rcl, node, (next) => void self.#reconfigure(next));
+      if (node instanceof rcl.lifecycle.LifecycleNode) {
+        self.#registerLifecycle(node);
+      } else {
+        await self.#configure(config);
+        self.#activate();
+      }
+    } catch (err) {
+      node.destroy();
+      throw err;
+    }
+    node.spin();
+    return self;
+  }
+
+  get name(): string {
+    return this.#node.name();
+  }
+
+  get logger(): Rcl.Logging {
+    return this.#node.getLogger();
+  }
+
+  /**
+   * Stops receiving, lets the runner finish the frame sets in flight, then destroys the node.
+   * Idempotent; never throws (failures are logged).
+   */
+  async shutdown(reason: string): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.logger.info(`shutting down (${reason})`);
+    this.#deactivate();
+    await this.#closeRunner();
+    for (const [key, count] of this.#drops) this.logger.warn(`dropped ${count} input message(s): ${key}`);
+    try {
+      this.#node.destroy();
+    } catch (err) {
+      // The context may already be shut down (ROS shutdown), which destroys nodes with it.
+      this.logger.debug(`node destroy: ${(err as Error).message}`);
+    }
+  }
+
+  #registerLifecycle(node: Rcl.lifecycle.LifecycleNode): void {
+    const rcl = this.#rcl;
+    node.registerOnConfigure(() => {
+      try {
+        const config = readConfigParameters(node);
+        // The runner may load models asynchronously; inputs that arrive before it is ready are
+        // dropped and counted, which is what a camera stream does to a node that is starting.
+        this.#configure(config).catch((err: Error) => this.logger.error(`pipeline failed to start: ${err.message}`));
+        return rcl.lifecycle.CallbackReturnCode.SUCCESS;
+      } catch (err) {
+        this.logger.error((err as Error).message);
+        return rcl.lifecycle.CallbackReturnCode.FAILURE;
+      }
+    });
+    node.registerOnActivate(() => {
+      this.#activate();
+      return rcl.lifecycle.CallbackReturnCode.SUCCESS;
+    });
+    node.registerOnDeactivate(() => {
+      this.#deactivate();
+      return rcl.lifecycle.CallbackReturnCode.SUCCESS;
+    });
+    const release = (): Rcl.lifecycle.CallbackReturnCode => {
+      this.#deactivate();
+      this.#releaseOutputs();
+      void this.#closeRunner();
+      return rcl.lifecycle.CallbackReturnCode.SUCCESS;
+    };
+    node.registerOnCleanup(release);
+    node.registerOnShutdown(release);
+  }
+
+  /** Starts the runner for `config` and sets up the outputs. */
+  async #configure(config: PerceptionConfig): Promise<void> {
+    this.#config = config;
+    this.#outputs = new OutputPublisher({
+      namespace: config.topics.output_namespace,
+      createPublisher: (topic, type) => {
+        const publisher = this.#node.createPublisher(messageTypeClass(type), topic, { qos: toRclQos(this.#rcl, outputQos()) });
+        this.#publishers.push(publisher);
+        return { publish: (msg) => publishTo(publisher, msg) };
+      },
+      onWarning: (message) => this.logger.warn(message),
+    });
+    await this.#replaceRunner(config);
+  }
+
+  /**
+   * An accepted parameter change: a new runner takes over (structure keys are read-only). An
+   * unconfigured lifecycle node has no runner; its next configure reads the new values.
+   */
+  async #reconfigure(config: PerceptionConfig): Promise<void> {
+    if (!this.#runner) return;
+    this.logger.info('parameters changed: restarting the pipeline with the new configuration');
+    this.#config = config;
+    try {
+      await this.#replaceRunner(config);
+    } catch (err) {
+      this.logger.error(`pipeline restart failed, the previous configuration keeps running: ${(err as Error).message}`);
+    }
+  }
+
+  async #replaceRunner(config: PerceptionConfig): Promise<void> {
+    const runner = await this.#createRunner(config);
+    runner.onResult((result) => this.#outputs?.publish(result));
+    runner.onWarning((message) => this.logger.warn(message));
+    const previous = this.#runner;
+    this.#runner = runner;
+    if (previous) await previous.close();
+  }
+
+  async #closeRunner(): Promise<void> {
+    const runner = this.#runner;
+    this.#runner = undefined;
+    if (!runner) return;
+    try {
+      await runner.close();
+    } catch (err) {
+      this.logger.error(`closing the pipeline failed: ${(err as Error).message}`);
+    }
+  }
+
+  #releaseOutputs(): void {
+    this.#outputs = undefined;
+    try {
+      for (const p of this.#publishers) this.#node.destroyPublisher(p);
+    } catch (err) {
+      this.logger.debug(`releasing publishers: ${(err as Error).message}`);
+    }
+    this.#publishers.length = 0;
+  }
+
+  #activate(): void {
+    const config = this.#config;
+    if (!config) throw new Error('PerceptionNode: activated before it was configured');
+    const node = this.#node;
+    const sensorQos = subscriptionQos('sensor', config.qos);
+    const options = (qos: QosProfile): Rcl.Options => ({ qos: toRclQos(this.#rcl, qos), enableTypedArray: true });
+    for (const { camera, image, cameraInfo } of cameraTopics(config)) {
+      if (image.type === COMPRESSED_IMAGE_TYPE) {
+        this.#subscribe(image.topic, sensorQos, () =>
+          node.createSubscription(COMPRESSED_IMAGE_TYPE, image.topic, options(sensorQos), (msg: Rcl.sensor_msgs.msg.CompressedImage) =>
+            this.#deliver(image.topic, () => compressedImageFromRos(camera, msg), (r, m) => r.handleImage(camera, m)),
+          ),
+        );
+      } else {
+        this.#subscribe(image.topic, sensorQos, () =>
+          node.createSubscription(IMAGE_TYPE, image.topic, options(sensorQos), (msg: Rcl.sensor_msgs.msg.Image) =>
+            this.#deliver(image.topic, () => imageFromRos(camera, msg), (r, m) => r.handleImage(camera, m)),
+          ),
+        );
+      }
+      this.#subscribe(cameraInfo.topic, sensorQos, () =>
+        node.createSubscription(CAMERA_INFO_TYPE, cameraInfo.topic, options(sensorQos), (msg: Rcl.sensor_msgs.msg.CameraInfo) =>
+          this.#deliver(cameraInfo.topic, () => cameraInfoFromRos(camera, msg), (r, m) => r.handleCameraInfo(camera, m)),
+        ),
+      );
+    }
+    for (const [topic, kind] of [[TF_TOPIC, 'tf'], [TF_STATIC_TOPIC, 'tf_static']] as const) {
+      const qos = subscriptionQos(kind, config.qos);
+      this.#subscribe(topic, qos, () =>
+        node.createSubscription(TF_TYPE, topic, options(qos), (msg: Rcl.tf2_msgs.msg.TFMessage) =>
+          this.#deliver(topic, () => tfMessageFromRos(msg), (r, m) => r.handleTf(m, kind === 'tf_static')),
+        ),
+      );
+    }
+    // Ticks follow the node's clock, so with use_sim_time they follow /clock (and stop with it).
+    const periodNs = BigInt(Math.round(1e9 / config.scheduler.rate_hz));
+    this.#tickTimer = node.createTimer(periodNs, () => {
+      const now = node.now().nanoseconds;
+      if (now > 0n) this.#runner?.tick(now); // 0 = sim time before the first /clock message
+    });
+    this.#qosTimer = setInterval(() => this.#checkPublisherQos(), this.#qosCheckPeriodMs);
+    this.logger.info(
+      `subscribed to ${config.cameras.length} camera(s): ${cameraTopics(config).map((c) => c.image.topic).join(', ')}; ` +
+        `outputs under ${config.topics.output_namespace}`,
+    );
+  }
+
+  #subscribe(topic: string, qos: QosProfile, create: () => Rcl.Subscription): void {
+    this.#subscriptions.push(create());
+    this.#requested.push({ topic, qos });
+  }
+
+  #deactivate(): void {
+    if (this.#qosTimer) clearInterval(this.#qosTimer);
+    this.#qosTimer = undefined;
+    const node = this.#node;
+    try {
+      if (this.#tickTimer) node.destroyTimer(this.#tickTimer);
+      for (const s of this.#subscriptions) node.destroySubscription(s);
+    } catch (err) {
+      this.logger.debug(`releasing subscriptions: ${(err as Error).message}`);
+    }
+    this.#tickTimer = undefined;
+    this.#subscriptions = [];
+    this.#requested = [];
+  }
+
+  /** Converts and hands one input to the runner; drops (counted, warned once) what cannot go. */
+  #deliver<T>(topic: string, convert: () => T, handle: (runner: PerceptionRunner, msg: T) => void): void {
+    const runner = this.#runner;
+    if (!runner) {
+      this.#drop(topic, 'the pipeline is not ready yet');
+      return;
+    }
+    let msg: T;
+    try {
+      msg = convert();
+    } catch (err) {
+      this.#drop(topic, (err as Error).message);
+      return;
+    }
+    handle(runner, msg);
+  }
+
+  #drop(topic: string, reason: string): void {
+    const key = `${topic}: ${reason}`;
+    this.#drops.set(key, (this.#drops.get(key) ?? 0) + 1);
+    this.#warnOnce(key, `dropping input on ${key}`);
+  }
+
+  #checkPublisherQos(): void {
+    for (const { topic, qos } of this.#requested) {
+      let warnings: string[];
+      try {
+        warnings = incompatiblePublisherWarnings(topic, qos, publishersInfo(this.#node, topic));
+      } catch (err) {
+        this.logger.debug(`QoS check of ${topic}: ${(err as Error).message}`);
+        continue;
+      }
+      for (const w of warnings) this.#warnOnce(w, w);
+    }
+  }
+
+  #warnOnce(key: string, message: string): void {
+    if (this.#warned.has(key)) return;
+    this.#warned.add(key);
+    this.logger.warn(message);
+  }
+}
