@@ -2,7 +2,10 @@
 // one register call; failures print one line to stderr and exit with status 1.
 import { Command } from 'commander';
 import { registerBagCommand } from './bag_command';
+import { registerDemoCommand } from './demo_command';
 import { registerProfileCommand } from './profile_command';
+import { registerRegressCommand } from './regress_command';
+import { registerReplayCommand } from './replay_command';
 
 /** The program with every command registered (exported so tests can run commands in-process). */
 export function buildProgram(): Command {
@@ -11,8 +14,11 @@ export function buildProgram(): Command {
     .showHelpAfterError()
     // Before any command is added, so subcommands inherit it: usage errors then reach main().
     .exitOverride();
+  registerDemoCommand(program);
   registerBagCommand(program);
   registerProfileCommand(program);
+  registerReplayCommand(program);
+  registerRegressCommand(program);
   return program;
 }
 

@@ -82,6 +82,11 @@ export function parseConfig(raw: unknown, source = 'configuration'): PerceptionC
  * ROS node, the CLI and the demo alike.
  */
 export function loadConfigFile(path: string): PerceptionConfig {
+  return parseConfig(readConfigFile(path), path);
+}
+
+/** The raw (unvalidated) settings of a YAML config or ROS 2 parameters file. */
+export function readConfigFile(path: string): Record<string, unknown> {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
@@ -94,7 +99,18 @@ export function loadConfigFile(path: string): PerceptionConfig {
   } catch (err) {
     throw new ConfigError(`configuration file ${path} is not valid YAML: ${(err as Error).message}`);
   }
-  return parseConfig(unwrapRosParams(doc), path);
+  const raw = unwrapRosParams(doc ?? {});
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
+    throw new ConfigError(`configuration file ${path}: expected a mapping of settings, got ${JSON.stringify(raw)}`);
+  }
+  return raw as Record<string, unknown>;
+}
+
+/** CLI configuration: an optional file, then `--set key=value` overrides, validated together. */
+export function loadCliConfig(opts: { config?: string; set?: string[] }, defaults: Record<string, unknown> = {}): PerceptionConfig {
+  const file = opts.config ? readConfigFile(opts.config) : {};
+  const merged = mergeConfig(mergeConfig(defaults, file), parseOverrides(opts.set ?? []));
+  return parseConfig(merged, opts.config ? `${opts.config} with --set overrides` : 'command-line settings');
 }
 
 function unwrapRosParams(doc: unknown): unknown {

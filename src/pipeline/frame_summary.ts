@@ -27,7 +27,8 @@ export interface FrameSummary {
 
 const SCAN_SECTORS = 8;
 
-const round = (v: number, step = 0.001) => Math.round(v / step) * step;
+// toFixed after rounding: no binary-fraction tails such as 3.2560000000000002 in goldens.
+const round = (v: number, step = 0.001) => Number((Math.round(v / step) * step).toFixed(3));
 
 function medianOf(values: Float32Array | number[]): number {
   if (values.length === 0) return NaN;

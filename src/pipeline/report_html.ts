@@ -153,7 +153,7 @@ export function renderHtmlReport(data: ReportData): string {
   return `<!doctype html><html><head><meta charset="utf-8"><title>${esc(data.title)}</title><style>
 body{font-family:DejaVu Sans,Arial,sans-serif;margin:16px;background:#fafafa;color:#111}
 h1{font-size:22px;margin:0}h2{font-size:17px;margin:18px 0 6px}.sub{color:#555;margin:4px 0 10px}
-.cams{display:grid;grid-template-columns:repeat(2,1fr);gap:8px;max-width:1300px}
+.cams{display:grid;grid-template-columns:repeat(4,1fr);gap:6px;max-width:1600px}
 figure{margin:0}figcaption{font-weight:bold}svg.cam{width:100%;border:1px solid #ccc}
 .lbl{font-size:18px;fill:#fff;paint-order:stroke;stroke:#c00;stroke-width:4px;font-weight:bold}
 .row{display:flex;gap:16px;flex-wrap:wrap;align-items:flex-start}svg.bev{width:560px;background:#fff;border:1px solid #ccc}

@@ -1,0 +1,52 @@
+// `dx-perception regress <bag> --golden <file>`: a deterministic target-time replay compared
+// with a reviewed golden digest; a regression exits non-zero with a diff naming quantity and frame.
+import type { Command } from 'commander';
+import { summarizeResult, type FrameSummary } from '../pipeline/frame_summary';
+import { compareToGolden, formatDiffs, readGolden, toleranceSchema, writeGolden } from '../pipeline/golden';
+import { replayBag } from '../pipeline/replay';
+import { addPipelineOptions, configFromOptions, type PipelineCliOptions } from './cli_options';
+
+interface RegressCliOptions extends PipelineCliOptions {
+  golden: string;
+  updateGolden?: boolean;
+}
+
+/** Replays in target time and returns the per-frame digests, in result order. */
+export async function digestReplay(bag: string, o: PipelineCliOptions): Promise<{ frames: FrameSummary[]; timeMode: string }> {
+  if (o.hostTime) throw new Error('regress replays in target time only (host time is not deterministic); drop --host-time');
+  const config = configFromOptions({ ...o, targetTime: o.targetTime ?? true });
+  const frames: FrameSummary[] = [];
+  await replayBag(bag, { config, remaps: o.remap, onResult: (r) => frames.push(summarizeResult(r)) });
+  return { frames, timeMode: `target:${config.scheduler.profile}` };
+}
+
+export function registerRegressCommand(program: Command): void {
+  addPipelineOptions(
+    program
+      .command('regress <bag>')
+      .description('replay a bag in target time and compare every frame set with a golden file')
+      .requiredOption('--golden <file>', 'golden YAML file')
+      .option('--update-golden', 'write the golden from this replay instead of comparing (keeps its tolerances)'),
+  ).action(async (bag: string, o: RegressCliOptions) => {
+    const { frames, timeMode } = await digestReplay(bag, o);
+    if (o.updateGolden) {
+      let tolerances = toleranceSchema.parse({});
+      try {
+        tolerances = readGolden(o.golden).tolerances;
+      } catch {
+        // No golden yet: default tolerances.
+      }
+      writeGolden(o.golden, { format: 1, bag, time_mode: timeMode, tolerances, frames });
+      process.stdout.write(`wrote ${o.golden}: ${frames.length} frame sets\n`);
+      return;
+    }
+    const golden = readGolden(o.golden);
+    const diffs = compareToGolden(golden, frames);
+    if (diffs.length === 0) {
+      process.stdout.write(`regress: ${frames.length} frame sets match ${o.golden}\n`);
+      return;
+    }
+    process.stdout.write(`${formatDiffs(diffs)}\n`);
+    throw new Error(`regression: ${diffs.length} difference(s) from ${o.golden} (frame sets: ${frames.length})`);
+  });
+}

@@ -1,0 +1,302 @@
+// The stages of one frame set, in order: decode -> detect -> stereo depth -> learned depth ->
+// fuse -> publish. Stateless about time and scheduling: the runner decides what to run (the
+// degradation plan) and when; this class only runs it and measures each stage.
+import { mat4 } from 'gl-matrix';
+import type { Rig, RigCamera } from '../geometry/rig';
+import type { Pinhole } from '../geometry/pinhole';
+import { remap } from '../geometry/remap';
+import { decodeImage } from '../io/image_codec';
+import { toMono8 } from '../io/image_convert';
+import type { Raster } from '../io/raster';
+import { Detector } from '../inference/detector';
+import type { Detection } from '../inference/detection';
+import { OnnxRuntimeBackend } from '../inference/onnxruntime_backend';
+import { depthImageMessage, disparityImageMessage, disparityToDepth, rectifiedCameraInfo } from '../depth/disparity_outputs';
+import { estimateGroundPlane } from '../depth/ground_plane';
+import { MonoDepthAdapter } from '../depth/mono_depth';
+import { obstaclePoints } from '../depth/obstacles';
+import { depthToPoints } from '../depth/points';
+import { applyScaleShift, fitScaleShift, inverseDepthFromGround } from '../depth/scale_recovery';
+import { StereoMatcher } from '../depth/sgm_stereo';
+import { voxelDownsample } from '../depth/voxel';
+import { FusionStage } from '../fusion/fusion_stage';
+import type { CameraView, Detection2DBox, FusionOutput } from '../fusion/types';
+import { nanosToTime } from '../msgs/time';
+import type { Header } from '../msgs/types';
+import type { DegradationPlan } from '../scheduler/degradation';
+import type { FrameSet } from '../sync/frame';
+import type { PerceptionConfig } from './config_schema';
+import type { PerceptionOutput } from './result';
+import { rectifyPixel, type StereoPairGeometry } from './rig_state';
+import { detectorOptions, fusionOptions, stereoOptions } from './stage_options';
+
+/** Sub-pixel disparity noise of the matcher, 1 sigma (px): sets the stereo depth covariance. */
+const DISPARITY_STD_PX = 0.25;
+
+export interface StageContext {
+  rig: Rig;
+  pairs: readonly StereoPairGeometry[];
+  /** base_link -> odom at the set's stamp, when odometry is available. */
+  odomFromBase?: mat4;
+}
+
+/** One camera's depth, in the image it was computed for. */
+interface CameraDepth {
+  depth: Float32Array;
+  intrinsics: Pinhole;
+  baseFromCamera: mat4;
+  /** Maps a raw pixel of the camera into the depth image. */
+  toDepthPixel: (u: number, v: number) => [number, number];
+  noise: CameraView['depthNoise'];
+}
+
+/** What one frame set produced, for the runner and for evaluation. */
+export interface ProcessedFrame {
+  outputs: PerceptionOutput[];
+  /** Host milliseconds per stage that ran. */
+  timings: Record<string, number>;
+  fusion: FusionOutput;
+  images: Map<string, Raster>;
+  detections: Map<string, Detection[]>;
+  warnings: string[];
+}
+
+export class PerceptionPipeline {
+  readonly #config: PerceptionConfig;
+  readonly #detector: Detector | undefined;
+  readonly #mono: MonoDepthAdapter | undefined;
+  readonly #stereo: StereoMatcher;
+  readonly #fusion: FusionStage;
+  /** Last depth per camera, for the reuse_last_depth rung. */
+  readonly #lastDepth = new Map<string, CameraDepth>();
+
+  private constructor(config: PerceptionConfig, detector: Detector | undefined, mono: MonoDepthAdapter | undefined) {
+    this.#config = config;
+    this.#detector = detector;
+    this.#mono = mono;
+    this.#stereo = new StereoMatcher(stereoOptions(config));
+    this.#fusion = new FusionStage(fusionOptions(config));
+  }
+
+  /** Loads the configured models (none is required) and starts the stereo workers. */
+  static async create(config: PerceptionConfig): Promise<PerceptionPipeline> {
+    const detector = config.detection.model_path === '' ? undefined : await Detector.create(detectorOptions(config));
+    let mono: MonoDepthAdapter | undefined;
+    if (config.depth.learned_model_path !== '') {
+      const backend = new OnnxRuntimeBackend();
+      await backend.load(config.depth.learned_model_path, { intraOpThreads: config.detection.intra_op_threads });
+      mono = new MonoDepthAdapter(backend, { output: config.depth.learned_output });
+    }
+    return new PerceptionPipeline(config, detector, mono);
+  }
+
+  /** Whether a detector is configured (the scheduler budgets a detect stage only then). */
+  get hasDetector(): boolean {
+    return this.#detector !== undefined;
+  }
+
+  get hasLearnedDepth(): boolean {
+    return this.#mono !== undefined;
+  }
+
+  /** Runs the stages of `plan` on `set`. Cameras whose image cannot be decoded are left out, with a warning. */
+  async process(set: FrameSet, plan: DegradationPlan, ctx: StageContext): Promise<ProcessedFrame> {
+    const timings: Record<string, number> = {};
+    const warnings: string[] = [];
+    const time = async <T>(stage: string, fn: () => T | Promise<T>): Promise<T> => {
+      const t0 = process.hrtime.bigint();
+      const out = await fn();
+      timings[stage] = (timings[stage] ?? 0) + Number(process.hrtime.bigint() - t0) / 1e6;
+      return out;
+    };
+    const cameras = new Map(ctx.rig.cameras.map((c) => [c.name, c]));
+
+    const images = await time('preprocess', () => this.#decode(set, cameras, warnings));
+    const detections = await time('detect', () => this.#detect(images, plan, ctx));
+    const depth = new Map<string, CameraDepth>();
+    const outputs: PerceptionOutput[] = [];
+    if (plan.reuseLastDepth) {
+      for (const [cam, d] of this.#lastDepth) if (images.has(cam)) depth.set(cam, d);
+    } else {
+      await time('stereo_depth', () => this.#stereoDepth(images, ctx, set, depth, outputs, warnings));
+      if (this.#mono && !plan.skipLearnedDepth) await time('learned_depth', () => this.#learnedDepth(images, cameras, depth, warnings));
+      for (const [cam, d] of depth) this.#lastDepth.set(cam, d);
+    }
+    const fusion = await time('fuse', () => this.#fuse(set, images, cameras, detections, depth, ctx));
+    await time('publish', () => outputs.push(...this.#messages(set, cameras, detections, fusion)));
+    return { outputs, timings, fusion, images, detections, warnings };
+  }
+
+  /** Stops the stereo workers and the model sessions. */
+  async dispose(): Promise<void> {
+    this.#stereo.dispose();
+    await this.#detector?.dispose();
+  }
+
+  #decode(set: FrameSet, cameras: Map<string, RigCamera>, warnings: string[]): Map<string, Raster> {
+    const out = new Map<string, Raster>();
+    for (const f of set.views) {
+      if (!cameras.has(f.camera)) continue;
+      try {
+        out.set(f.camera, decodeImage(f.image));
+      } catch (err) {
+        warnings.push(`camera "${f.camera}" image at ${f.stamp} ns dropped: ${(err as Error).message}`);
+      }
+    }
+    return out;
+  }
+
+  /** Right cameras of active stereo pairs are not detected on: their left partner sees the same. */
+  async #detect(images: Map<string, Raster>, plan: DegradationPlan, ctx: StageContext): Promise<Map<string, Detection[]>> {
+    const out = new Map<string, Detection[]>();
+    if (!this.#detector) return out;
+    const rights = new Set(ctx.pairs.filter((p) => images.has(p.left.name)).map((p) => p.right.name));
+    const chosen = [...images.keys()].filter((c) => !rights.has(c) && (plan.detectCameras === 'all' || plan.detectCameras.includes(c)));
+    if (chosen.length === 0) return out;
+    const results = await this.#detector.detect(chosen.map((c) => images.get(c)!));
+    chosen.forEach((c, i) => out.set(c, results[i]));
+    return out;
+  }
+
+  async #stereoDepth(
+    images: Map<string, Raster>, ctx: StageContext, set: FrameSet,
+    depth: Map<string, CameraDepth>, outputs: PerceptionOutput[], warnings: string[],
+  ): Promise<void> {
+    for (const pair of ctx.pairs) {
+      const l = images.get(pair.left.name);
+      const r = images.get(pair.right.name);
+      if (!l || !r) continue;
+      const { rect } = pair;
+      let disparity;
+      try {
+        disparity = await this.#stereo.compute(remap(toMono8(l), rect.leftMaps), remap(toMono8(r), rect.rightMaps));
+      } catch (err) {
+        warnings.push(`stereo pair ${pair.name}: ${(err as Error).message}`);
+        continue;
+      }
+      const geometry = { fx: rect.pinhole.fx, baseline: rect.baseline };
+      const d = disparityToDepth(disparity, geometry);
+      const leftModel = pair.left.model;
+      depth.set(pair.left.name, {
+        depth: d,
+        intrinsics: rect.pinhole,
+        baseFromCamera: pair.baseFromRectified,
+        toDepthPixel: (u, v) => rectifyPixel(leftModel, rect.R1, rect.P1, u, v),
+        noise: { kind: 'stereo', focalBaseline: geometry.fx * geometry.baseline, disparityStd: DISPARITY_STD_PX },
+      });
+      const header = this.#header(set, pair.left.frameId);
+      const o = this.#config.outputs;
+      if (o.disparity) outputs.push({ topic: `${pair.name}/disparity`, type: 'stereo_msgs/msg/DisparityImage', msg: disparityImageMessage(header, disparity, geometry) });
+      if (o.depth_images) {
+        outputs.push({ topic: `${pair.left.name}/depth`, type: 'sensor_msgs/msg/Image', msg: depthImageMessage(header, disparity.width, disparity.height, d) });
+        outputs.push({ topic: `${pair.left.name}/depth/camera_info`, type: 'sensor_msgs/msg/CameraInfo', msg: rectifiedCameraInfo(header, rect.pinhole) });
+      }
+    }
+  }
+
+  /** Learned depth for cameras without stereo, scaled so the ground lies at the camera's height from TF. */
+  async #learnedDepth(images: Map<string, Raster>, cameras: Map<string, RigCamera>, depth: Map<string, CameraDepth>, warnings: string[]): Promise<void> {
+    for (const [name, image] of images) {
+      if (depth.has(name)) continue;
+      const cam = cameras.get(name)!;
+      const k = rawPinhole(cam);
+      try {
+        const map = await this.#mono!.predict(image);
+        let values = map.values;
+        if (map.output === 'relative_inverse') {
+          const fit = fitScaleShift(map.values, inverseDepthFromGround(k, cam.baseFromCamera, this.#config.depth.max_range_m));
+          values = applyScaleShift(map.values, fit);
+        }
+        depth.set(name, { depth: values, intrinsics: k, baseFromCamera: cam.baseFromCamera, toDepthPixel: undistorter(cam), noise: { kind: 'relative', fraction: 0.1 } });
+      } catch (err) {
+        warnings.push(`learned depth for camera "${name}": ${(err as Error).message}`);
+      }
+    }
+  }
+
+  #fuse(
+    set: FrameSet, images: Map<string, Raster>, cameras: Map<string, RigCamera>,
+    detections: Map<string, Detection[]>, depth: Map<string, CameraDepth>, ctx: StageContext,
+  ): FusionOutput {
+    const c = this.#config.depth;
+    const views: CameraView[] = [];
+    const clouds: Float32Array[] = [];
+    for (const name of images.keys()) {
+      const cam = cameras.get(name)!;
+      const d = depth.get(name);
+      const toPixel = d?.toDepthPixel ?? undistorter(cam);
+      const boxes = (detections.get(name) ?? []).map((det) => mapBox(det, toPixel));
+      if (d) {
+        views.push({ camera: name, intrinsics: d.intrinsics, baseFromCamera: d.baseFromCamera, depth: d.depth, depthNoise: d.noise, detections: boxes });
+        clouds.push(depthToPoints(d.depth, d.intrinsics, d.baseFromCamera, { stride: c.point_stride, maxDepth: c.max_range_m }).points);
+      } else if (boxes.length > 0) {
+        views.push({ camera: name, intrinsics: rawPinhole(cam), baseFromCamera: cam.baseFromCamera, detections: boxes });
+      }
+    }
+    const all = voxelDownsample(concat(clouds), { leafSize: c.voxel_size_m });
+    const ground = estimateGroundPlane(all);
+    const obstacles = obstaclePoints(all, ground, { minHeight: c.obstacle_min_height_m, maxHeight: c.obstacle_max_height_m });
+    return this.#fusion.update(set.stamp, views, obstacles, ground ? { normal: ground.normal, d: ground.d } : undefined, ctx.odomFromBase);
+  }
+
+  #messages(set: FrameSet, cameras: Map<string, RigCamera>, detections: Map<string, Detection[]>, f: FusionOutput): PerceptionOutput[] {
+    const t = this.#config.topics;
+    const out: PerceptionOutput[] = [];
+    if (this.#config.outputs.detections_2d && this.#detector) {
+      for (const [cam, dets] of detections) {
+        out.push({ topic: `${cam}/detections`, type: 'vision_msgs/msg/Detection2DArray', msg: this.#detector.toDetection2DArray(dets, this.#header(set, cameras.get(cam)!.frameId)) });
+      }
+    }
+    out.push(
+      { topic: t.objects, type: 'vision_msgs/msg/Detection3DArray', msg: f.detections3d },
+      { topic: t.tracks, type: 'dx_perception/msg/TrackedObjectArray', msg: f.trackedObjects },
+      { topic: t.obstacles, type: 'sensor_msgs/msg/PointCloud2', msg: f.cloud },
+      { topic: t.scan, type: 'sensor_msgs/msg/LaserScan', msg: f.scan },
+    );
+    if (this.#config.outputs.markers) out.push({ topic: t.markers, type: 'visualization_msgs/msg/MarkerArray', msg: f.markers });
+    return out;
+  }
+
+  #header(set: FrameSet, frameId: string): Header {
+    return { stamp: nanosToTime(set.stamp), frame_id: frameId };
+  }
+}
+
+/** The camera's own intrinsics K as a distortion-free pinhole (for undistorted pixel coordinates). */
+function rawPinhole(cam: RigCamera): Pinhole {
+  const K = cam.model.K;
+  return { fx: K[0], fy: K[4], cx: K[2], cy: K[5], width: cam.model.width, height: cam.model.height };
+}
+
+const IDENTITY3 = Float64Array.from([1, 0, 0, 0, 1, 0, 0, 0, 1]);
+
+/** Raw pixel -> undistorted pixel of the same camera (K, no rotation). */
+function undistorter(cam: RigCamera): (u: number, v: number) => [number, number] {
+  const K = cam.model.K;
+  const P = Float64Array.from([K[0], K[1], K[2], 0, K[3], K[4], K[5], 0, K[6], K[7], K[8], 0]);
+  return (u, v) => rectifyPixel(cam.model, IDENTITY3, P, u, v);
+}
+
+/** A raw-pixel box mapped through `toPixel`: the bounding box of its corners and edge midpoints. */
+function mapBox(d: Detection, toPixel: (u: number, v: number) => [number, number]): Detection2DBox {
+  const xs: number[] = [];
+  const ys: number[] = [];
+  const mx = (d.x1 + d.x2) / 2;
+  const my = (d.y1 + d.y2) / 2;
+  for (const [u, v] of [[d.x1, d.y1], [d.x2, d.y1], [d.x1, d.y2], [d.x2, d.y2], [mx, d.y1], [mx, d.y2], [d.x1, my], [d.x2, my]]) {
+    const [x, y] = toPixel(u, v);
+    xs.push(x);
+    ys.push(y);
+  }
+  return { x1: Math.min(...xs), y1: Math.min(...ys), x2: Math.max(...xs), y2: Math.max(...ys), score: d.score, classId: d.classId, className: d.className };
+}
+
+function concat(parts: Float32Array[]): Float32Array {
+  const out = new Float32Array(parts.reduce((n, p) => n + p.length, 0));
+  let o = 0;
+  for (const p of parts) {
+    out.set(p, o);
+    o += p.length;
+  }
+  return out;
+}

@@ -1,0 +1,261 @@
+// The core behind every source: synchroniser -> deadline scheduler -> pipeline stages -> results.
+// A source (the ROS node, a bag replay, the demo) pushes messages in and gets PipelineResults
+// out; it never sees the stages. In target time the scheduler's virtual clock follows the
+// profiled stage times, so what is run, degraded or shed depends only on the input stamps.
+import type { mat4 } from 'gl-matrix';
+import { nanosToTime, type Nanos } from '../msgs/time';
+import type { CameraInfo, CompressedImage, DiagnosticStatus, Header, Image, TFMessage } from '../msgs/types';
+import { DiagnosticLevel } from '../msgs/types';
+import { loadHardwareProfile } from '../profile/hardware_profile';
+import { VirtualClock, type Clock } from '../scheduler/clock';
+import { DeadlineScheduler, type Outcome } from '../scheduler/deadline_scheduler';
+import type { DegradationPlan } from '../scheduler/degradation';
+import type { StageTimings } from '../scheduler/deadline_scheduler';
+import type { FrameSet } from '../sync/frame';
+import { FrameSynchronizer } from '../sync/frame_synchronizer';
+import type { PerceptionConfig } from './config_schema';
+import { PerceptionPipeline, type ProcessedFrame } from './perception_pipeline';
+import { pipelineStages } from './pipeline_budgets';
+import type { PerceptionOutput, PipelineResult } from './result';
+import { RigState } from './rig_state';
+import type { PerceptionRunner } from './runner_api';
+import { SourceAlignedClock } from './source_clock';
+
+const msToNs = (ms: number): Nanos => BigInt(Math.round(ms * 1e6));
+
+/** A runner that can also be waited on, for replays and tests. */
+export interface ReplayableRunner extends PerceptionRunner {
+  /** Resolves when every frame set handed in so far has been offered to the scheduler and, in host time, dispatched. */
+  flush(): Promise<void>;
+  /** The processed frame of each completed set, for evaluation (only when keepFrames is set). */
+  readonly scheduler: DeadlineScheduler<FrameSet>;
+}
+
+export interface RunnerOptions {
+  /** Called with each completed set's stage data (images, detections, fusion) for evaluation. */
+  onProcessed?: (set: FrameSet, frame: ProcessedFrame) => void;
+}
+
+/** Builds the runner for `config`: loads models, starts stereo workers. */
+export async function createPerceptionRunner(config: PerceptionConfig, options: RunnerOptions = {}): Promise<ReplayableRunner> {
+  const pipeline = await PerceptionPipeline.create(config);
+  return new CoreRunner(config, pipeline, options);
+}
+
+class CoreRunner implements ReplayableRunner {
+  readonly scheduler: DeadlineScheduler<FrameSet>;
+  readonly #config: PerceptionConfig;
+  readonly #pipeline: PerceptionPipeline;
+  readonly #sync: FrameSynchronizer;
+  readonly #rig: RigState;
+  readonly #clock: Clock;
+  readonly #options: RunnerOptions;
+  readonly #resultCbs: Array<(r: PipelineResult) => void> = [];
+  readonly #warningCbs: Array<(m: string) => void> = [];
+  readonly #processed = new Map<FrameSet, ProcessedFrame>();
+  readonly #abort = new AbortController();
+  readonly #hostLoop: Promise<void> | undefined;
+  #chain: Promise<void> = Promise.resolve();
+  #dropped = 0n;
+  #dropsSinceReport = 0;
+  #notReady = 0;
+  #lastRigWarning = '';
+  #odomSeen = false;
+  #lastOdom: mat4 | undefined;
+  #closed = false;
+
+  constructor(config: PerceptionConfig, pipeline: PerceptionPipeline, options: RunnerOptions) {
+    this.#config = config;
+    this.#pipeline = pipeline;
+    this.#options = options;
+    this.#rig = new RigState(config);
+    const s = config.sync;
+    this.#sync = new FrameSynchronizer({
+      cameras: config.cameras,
+      policy: s.policy,
+      queueSize: s.queue_size,
+      maxIntervalNs: s.max_interval_ms > 0 ? msToNs(s.max_interval_ms) : undefined,
+      agePenalty: s.age_penalty,
+      cameraInfo: s.camera_info,
+      dropout: { mode: s.dropout_mode, timeoutNs: msToNs(s.dropout_timeout_ms), minCameras: Math.min(s.min_cameras, config.cameras.length) },
+    });
+    this.#sync.onSet((set) => this.#onSet(set));
+    this.#sync.onDrop(() => {
+      this.#dropped++;
+      this.#dropsSinceReport++;
+    });
+    this.#sync.onWarning((m) => this.#warn(`sync: ${m}`));
+
+    const sc = config.scheduler;
+    const profile = loadHardwareProfile(sc.profile);
+    this.#clock = sc.time_mode === 'target' ? new VirtualClock() : new SourceAlignedClock();
+    this.scheduler = new DeadlineScheduler<FrameSet>(
+      {
+        rateHz: sc.rate_hz,
+        deadlineMs: sc.deadline_ms,
+        timeMode: sc.time_mode,
+        profile: profile.name,
+        mailboxDepth: sc.mailbox_depth,
+        ladder: sc.ladder,
+        cameras: config.cameras,
+        // Host time: a margin for this machine's jitter (GC, other processes) at admission.
+        admissionMarginMs: sc.time_mode === 'host' ? 5 : 0,
+        stages: pipelineStages({
+          profile,
+          cameras: config.cameras.length,
+          rateHz: sc.rate_hz,
+          detectorPath: pipeline.hasDetector ? config.detection.model_path : undefined,
+          learnedDepth: pipeline.hasLearnedDepth,
+        }),
+      },
+      this.#clock,
+      { onOutcome: (o) => this.#onOutcome(o) },
+    );
+    if (sc.time_mode === 'host') this.#hostLoop = this.scheduler.run((set, plan) => this.#execute(set, plan), this.#abort.signal);
+  }
+
+  handleImage(camera: string, msg: Image | CompressedImage): void {
+    if (this.#closed) return;
+    this.#sync.addImage(camera, msg);
+  }
+
+  handleCameraInfo(camera: string, msg: CameraInfo): void {
+    if (this.#closed) return;
+    try {
+      this.#rig.setCameraInfo(camera, msg);
+      this.#sync.addCameraInfo(camera, msg);
+    } catch (err) {
+      this.#warn(`camera_info of "${camera}" ignored: ${(err as Error).message}`);
+    }
+  }
+
+  handleTf(msg: TFMessage, isStatic: boolean): void {
+    if (this.#closed) return;
+    try {
+      this.#rig.setTransforms(msg, isStatic);
+    } catch (err) {
+      this.#warn(`${isStatic ? '/tf_static' : '/tf'} message ignored: ${(err as Error).message}`);
+    }
+  }
+
+  tick(now: Nanos): void {
+    if (this.#closed) return;
+    if (this.#clock instanceof SourceAlignedClock) this.#clock.observe(now);
+    this.#sync.tick(now);
+  }
+
+  onResult(cb: (result: PipelineResult) => void): void {
+    this.#resultCbs.push(cb);
+  }
+
+  onWarning(cb: (message: string) => void): void {
+    this.#warningCbs.push(cb);
+  }
+
+  async flush(): Promise<void> {
+    await this.#chain;
+    if (this.#clock instanceof SourceAlignedClock) {
+      while (this.scheduler.pending > 0 || this.#processed.size > 0) await new Promise((r) => setTimeout(r, 2));
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    await this.#chain;
+    if (this.#hostLoop) {
+      await this.flush();
+      this.#abort.abort();
+      await this.#hostLoop;
+    }
+    await this.scheduler.drain((set, plan) => this.#execute(set, plan));
+    await this.#pipeline.dispose();
+  }
+
+  #warn(message: string): void {
+    for (const cb of this.#warningCbs) cb(message);
+  }
+
+  #onSet(set: FrameSet): void {
+    const rig = this.#rig.rig(this.#config.cameras);
+    if (!rig) {
+      this.#notReady++;
+      const why = this.#rig.error;
+      if (why !== this.#lastRigWarning) this.#warn(`frame set at ${set.stamp} ns skipped until the rig is known: ${why}`);
+      this.#lastRigWarning = why;
+      return;
+    }
+    if (this.#clock instanceof VirtualClock) {
+      // Target time: the set arrives at its stamp; sets before it run in virtual time first.
+      this.#chain = this.#chain
+        .then(async () => {
+          await this.scheduler.runUntil(set.stamp, (s, plan) => this.#execute(s, plan));
+          this.scheduler.offer(set, set.stamp);
+        })
+        .catch((err) => this.#warn(`frame set at ${set.stamp} ns failed: ${(err as Error).message}`));
+    } else {
+      this.scheduler.offer(set, set.stamp);
+    }
+  }
+
+  async #execute(set: FrameSet, plan: DegradationPlan): Promise<StageTimings> {
+    const t0 = process.hrtime.bigint();
+    const frame = await this.#pipeline.process(set, plan, {
+      rig: this.#rig.rig(this.#config.cameras)!,
+      pairs: this.#rig.pairs,
+      odomFromBase: this.#odom(set.stamp),
+    });
+    for (const w of frame.warnings) this.#warn(w);
+    this.#processed.set(set, frame);
+    // Synchronisation happened before dispatch; its cost is accounted as measured here.
+    return { ...frame.timings, sync: Number(process.hrtime.bigint() - t0) / 1e6 - Object.values(frame.timings).reduce((a, b) => a + b, 0) };
+  }
+
+  /** base_link -> odom from /tf, once odometry has been seen; the last one if a lookup fails later. */
+  #odom(stamp: Nanos): mat4 | undefined {
+    const odom = this.#config.frames.odom_frame;
+    if (odom === '') return undefined;
+    try {
+      this.#lastOdom = this.#rig.tf.lookup(odom, this.#config.frames.base_frame, stamp);
+      this.#odomSeen = true;
+    } catch (err) {
+      if (this.#odomSeen) this.#warn(`odometry lookup at ${stamp} ns failed, using the last one: ${(err as Error).message}`);
+    }
+    return this.#odomSeen ? this.#lastOdom : undefined;
+  }
+
+  #onOutcome(o: Outcome<FrameSet>): void {
+    const set = o.item;
+    const frame = this.#processed.get(set);
+    this.#processed.delete(set);
+    if (o.kind === 'completed' && frame) this.#options.onProcessed?.(set, frame);
+    const header: Header = { stamp: nanosToTime(set.stamp), frame_id: this.#config.frames.base_frame };
+    const status = this.scheduler.toPipelineStatus(header, {
+      activeCameras: set.views.map((v) => v.camera),
+      droppedMessages: this.#dropped,
+    });
+    const outputs: PerceptionOutput[] = [...(frame?.outputs ?? []), { topic: this.#config.topics.status, type: 'dx_perception/msg/PipelineStatus', msg: status }];
+    if (this.#config.outputs.diagnostics) {
+      const diag = this.scheduler.toDiagnostics(header);
+      diag.status.push(this.#syncDiagnostics());
+      outputs.push({ topic: '/diagnostics', type: 'diagnostic_msgs/msg/DiagnosticArray', msg: diag });
+    }
+    const result: PipelineResult = o.kind === 'completed'
+      ? { seq: set.seq, stamp: set.stamp, outputs, decision: 'completed', rung: o.plan.rung }
+      : { seq: set.seq, stamp: set.stamp, outputs, decision: 'shed', shedReason: o.reason, rung: 'shed' };
+    for (const cb of this.#resultCbs) cb(result);
+  }
+
+  #syncDiagnostics(): DiagnosticStatus {
+    const st = this.#sync.stats();
+    const values = Object.entries(st.perCamera).flatMap(([cam, c]) => [
+      { key: `${cam}.received`, value: String(c.received) },
+      ...Object.entries(c.dropped).map(([reason, n]) => ({ key: `${cam}.dropped.${reason}`, value: String(n) })),
+    ]);
+    values.push({ key: 'sets', value: String(st.sets) }, { key: 'degraded_sets', value: String(st.degradedSets) }, { key: 'resets', value: String(st.resets) }, { key: 'sets_before_rig_known', value: String(this.#notReady) });
+    const level = this.#dropsSinceReport > 0 ? DiagnosticLevel.WARN : DiagnosticLevel.OK;
+    const message = this.#dropsSinceReport > 0 ? `${this.#dropsSinceReport} input message(s) dropped since the last report` : 'all cameras synchronised';
+    this.#dropsSinceReport = 0;
+    return { level, name: 'dx_perception: synchroniser', message, hardware_id: 'cameras', values };
+  }
+}

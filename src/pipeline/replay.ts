@@ -1,0 +1,165 @@
+// Bag replay: a bag is one more source. Messages are fed to the runner in recording order; the
+// results are written to an output MCAP with the frame set's stamp as log time, so two replays
+// of the same bag in target time write the same bytes (timing fields aside).
+import { openBag, MessageDecodeError, type BagMessage } from '../io/bag_reader';
+import { McapBagWriter } from '../io/bag_writer';
+import { timeToNanos, type Nanos } from '../msgs/time';
+import type { CameraInfo, Clock, CompressedImage, Image, TFMessage } from '../msgs/types';
+import { discoverCameras, parseRemaps, type CameraTopics } from './bag_topics';
+import type { PerceptionConfig } from './config_schema';
+import { createPerceptionRunner, type ReplayableRunner, type RunnerOptions } from './perception_runner';
+import { resolveOutputTopic, type PipelineResult } from './result';
+
+export interface ReplayOptions extends RunnerOptions {
+  config: PerceptionConfig;
+  /** ROS-style "from:=to" remaps of bag topics. */
+  remaps?: string[];
+  /** Output MCAP bag directory; nothing is written when undefined. */
+  outBag?: string;
+  /** Host time only: playback speed relative to the recording (1 = real time). */
+  rate?: number;
+  onResult?: (r: PipelineResult) => void;
+  onWarning?: (m: string) => void;
+  /** Called with the messages read so far and the bag's total, at most every 100 messages. */
+  onProgress?: (done: number, total: number) => void;
+}
+
+export interface ReplaySummary {
+  bag: string;
+  cameras: CameraTopics[];
+  messagesRead: number;
+  badMessages: number;
+  warnings: number;
+  results: number;
+  completed: number;
+  shed: Record<string, number>;
+  outputs: Record<string, number>;
+  durationSec: number;
+  peakRssMb: number;
+}
+
+/** The config the bag's own cameras need: its camera list, and stereo pairs it has. */
+function configForBag(config: PerceptionConfig, cameras: CameraTopics[]): PerceptionConfig {
+  const names = cameras.map((c) => c.camera);
+  return {
+    ...config,
+    cameras: names,
+    depth: { ...config.depth, stereo_pairs: config.depth.stereo_pairs.filter((p) => p.every((c) => names.includes(c))) },
+  };
+}
+
+/** Replays `bagPath` through the full pipeline. Bad messages are skipped with a warning. */
+export async function replayBag(bagPath: string, o: ReplayOptions): Promise<ReplaySummary> {
+  const reader = await openBag(bagPath);
+  const remap = parseRemaps(o.remaps ?? []);
+  const topicOf = (t: string) => remap.get(t) ?? t;
+  const bagTopics = reader.info.topics.map((t) => ({ name: topicOf(t.name), type: t.type }));
+  const cameras = discoverCameras(bagTopics);
+  if (cameras.length === 0) {
+    await reader.close();
+    throw new Error(`bag ${bagPath}: no camera image topics (sensor_msgs/msg/Image or CompressedImage named <camera>/image_raw, ...); topics: ${bagTopics.map((t) => t.name).join(', ')}`);
+  }
+  const warn = (m: string) => {
+    summary.warnings++;
+    o.onWarning?.(m);
+  };
+  for (const c of cameras) if (!c.info) warn(`camera "${c.camera}": the bag has no ${c.image.replace(/[^/]+(\/compressed)?$/, 'camera_info')} topic; its frames cannot be used`);
+  const config = configForBag(o.config, cameras);
+  const summary: ReplaySummary = {
+    bag: bagPath, cameras, messagesRead: 0, badMessages: 0, warnings: 0, results: 0, completed: 0, shed: {}, outputs: {}, durationSec: Number(reader.info.duration) / 1e9, peakRssMb: 0,
+  };
+  const runner = await createPerceptionRunner(config, o);
+  const writer = o.outBag ? await McapBagWriter.create(o.outBag) : undefined;
+  const writes: Promise<void>[] = [];
+  runner.onWarning(warn);
+  runner.onResult((r) => {
+    summary.results++;
+    if (r.decision === 'completed') summary.completed++;
+    else summary.shed[r.shedReason ?? 'unknown'] = (summary.shed[r.shedReason ?? 'unknown'] ?? 0) + 1;
+    for (const out of r.outputs) {
+      const topic = resolveOutputTopic(config.topics.output_namespace, out.topic);
+      summary.outputs[topic] = (summary.outputs[topic] ?? 0) + 1;
+      if (writer) writes.push(writer.write(topic, out.type, r.stamp, out.msg));
+    }
+    o.onResult?.(r);
+  });
+
+  const byImage = new Map(cameras.map((c) => [c.image, c.camera]));
+  const byInfo = new Map(cameras.filter((c) => c.info).map((c) => [c.info!, c.camera]));
+  const wanted = reader.info.topics.map((t) => t.name).filter((t) => {
+    const n = topicOf(t);
+    return byImage.has(n) || byInfo.has(n) || n === '/tf' || n === '/tf_static' || n === '/clock';
+  });
+  const total = reader.info.topics.filter((t) => wanted.includes(t.name)).reduce((n, t) => n + t.count, 0);
+  const pacer = config.scheduler.time_mode === 'host' ? new Pacer(o.rate ?? 1) : undefined;
+  try {
+    for await (const m of reader.messages({ topics: wanted })) {
+      summary.messagesRead++;
+      if (summary.messagesRead % 100 === 0) {
+        o.onProgress?.(summary.messagesRead, total);
+        summary.peakRssMb = Math.max(summary.peakRssMb, process.memoryUsage().rss / 2 ** 20);
+        if (writer) await Promise.all(writes.splice(0));
+      }
+      if (pacer) await pacer.wait(m.logTime);
+      const isImage = dispatch(runner, m, topicOf(m.topic), byImage, byInfo, (e) => {
+        summary.badMessages++;
+        warn(e);
+      });
+      if (isImage && !pacer) await runner.flush();
+    }
+    o.onProgress?.(summary.messagesRead, total);
+    await runner.close();
+    await Promise.all(writes);
+  } finally {
+    if (writer) await writer.close();
+    await reader.close();
+  }
+  summary.peakRssMb = Math.max(summary.peakRssMb, process.memoryUsage().rss / 2 ** 20);
+  return summary;
+}
+
+/** Hands one bag message to the runner. Returns whether it was an image. Never throws. */
+function dispatch(
+  runner: ReplayableRunner, m: BagMessage, topic: string,
+  byImage: Map<string, string>, byInfo: Map<string, string>, onBad: (e: string) => void,
+): boolean {
+  try {
+    const camera = byImage.get(topic);
+    if (camera !== undefined) {
+      const msg = m.decode<Image | CompressedImage>();
+      runner.tick(m.logTime);
+      runner.handleImage(camera, msg);
+      return true;
+    }
+    const infoCamera = byInfo.get(topic);
+    if (infoCamera !== undefined) runner.handleCameraInfo(infoCamera, m.decode<CameraInfo>());
+    else if (topic === '/tf' || topic === '/tf_static') runner.handleTf(m.decode<TFMessage>(), topic === '/tf_static');
+    else if (topic === '/clock') runner.tick(timeToNanos(m.decode<Clock>().clock));
+  } catch (err) {
+    const why = err instanceof MessageDecodeError ? err.message : `${m.topic} at log time ${m.logTime} ns: ${(err as Error).message}`;
+    onBad(`skipped a bad message: ${why}`);
+  }
+  return false;
+}
+
+/** Host-time playback: waits so messages are handed in at the recorded pace. */
+class Pacer {
+  readonly #rate: number;
+  #origin: { log: Nanos; wall: bigint } | undefined;
+
+  constructor(rate: number) {
+    if (!(rate > 0)) throw new RangeError(`replay rate = ${rate}; expected a positive playback speed`);
+    this.#rate = rate;
+  }
+
+  async wait(logTime: Nanos): Promise<void> {
+    const wall = process.hrtime.bigint();
+    if (!this.#origin) {
+      this.#origin = { log: logTime, wall };
+      return;
+    }
+    const due = this.#origin.wall + BigInt(Math.round(Number(logTime - this.#origin.log) / this.#rate));
+    const ms = Number(due - wall) / 1e6;
+    if (ms > 1) await new Promise((r) => setTimeout(r, ms));
+  }
+}

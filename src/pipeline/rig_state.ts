@@ -1,0 +1,135 @@
+// Where the cameras are, from what the sources deliver: CameraInfo per camera, and /tf_static
+// and /tf (or the config's extrinsics when no TF is published). Builds the Rig once every
+// camera is known, and the rectification of each stereo pair once per calibration, so the
+// per-frame path only looks things up.
+import { mat4 } from 'gl-matrix';
+import type { CameraModel } from '../geometry/camera_model';
+import { Rig, type RigCamera } from '../geometry/rig';
+import { isRectifiedPair, rectifiedPairAsIs, stereoRectify, type StereoRectification } from '../geometry/stereo_rectify';
+import { TfBuffer } from '../geometry/tf_buffer';
+import type { CameraInfo, TFMessage } from '../msgs/types';
+import type { PerceptionConfig } from './config_schema';
+
+export interface StereoPairGeometry {
+  left: RigCamera;
+  right: RigCamera;
+  rect: StereoRectification;
+  /** Rectified left optical frame -> base frame (baseFromCamera · R1ᵀ). */
+  baseFromRectified: mat4;
+  /** Topic-friendly name "<left>_<right>". */
+  name: string;
+}
+
+export class RigState {
+  readonly tf = new TfBuffer();
+  readonly #config: PerceptionConfig;
+  readonly #infos = new Map<string, CameraInfo>();
+  #rig: Rig | undefined;
+  #pairs: StereoPairGeometry[] = [];
+  #lastError = '';
+
+  constructor(config: PerceptionConfig) {
+    this.#config = config;
+  }
+
+  setTransforms(msg: TFMessage, isStatic: boolean): void {
+    this.tf.setTransforms(msg, isStatic);
+    if (this.#rig === undefined) this.#lastError = '';
+  }
+
+  /** Records a CameraInfo; a changed calibration invalidates the rig. */
+  setCameraInfo(camera: string, info: CameraInfo): void {
+    const old = this.#infos.get(camera);
+    if (old && sameCalibration(old, info)) return;
+    this.#infos.set(camera, info);
+    this.#rig = undefined;
+    this.#lastError = '';
+  }
+
+  /**
+   * The rig for `cameras`, built on first use after every camera has a CameraInfo and a
+   * transform. Returns undefined (with `error` saying what is missing) until then.
+   */
+  rig(cameras: readonly string[]): Rig | undefined {
+    if (this.#rig) return this.#rig;
+    const infos: Record<string, CameraInfo> = {};
+    for (const c of cameras) {
+      const info = this.#infos.get(c);
+      if (!info) {
+        this.#lastError = `no camera_info received yet for camera "${c}"`;
+        return undefined;
+      }
+      infos[c] = info;
+    }
+    try {
+      const mounts = this.#config.rig;
+      this.#rig = Object.keys(mounts).length > 0
+        ? Rig.fromParameters(
+          Object.fromEntries(Object.entries(mounts).map(([k, m]) => [k, { xyz: m.xyz as [number, number, number], rpy: m.rpy as [number, number, number] }])),
+          infos,
+        )
+        : Rig.fromTf(this.tf, infos, this.#config.frames.base_frame);
+      this.#pairs = this.#buildPairs(this.#rig);
+      this.#lastError = '';
+      return this.#rig;
+    } catch (err) {
+      this.#lastError = (err as Error).message;
+      return undefined;
+    }
+  }
+
+  /** Why rig() returned undefined, for warnings. */
+  get error(): string {
+    return this.#lastError;
+  }
+
+  /** Stereo pairs of the last built rig. */
+  get pairs(): readonly StereoPairGeometry[] {
+    return this.#pairs;
+  }
+
+  #buildPairs(rig: Rig): StereoPairGeometry[] {
+    const byName = new Map(rig.cameras.map((c) => [c.name, c]));
+    const out: StereoPairGeometry[] = [];
+    for (const [l, r] of this.#config.depth.stereo_pairs) {
+      const left = byName.get(l);
+      const right = byName.get(r);
+      if (!left || !right) continue; // a pair of cameras this source does not have
+      const rightFromLeft = mat4.multiply(new Float64Array(16), invertRigid(right.baseFromCamera), left.baseFromCamera);
+      const rect = isRectifiedPair(left.model, right.model)
+        ? rectifiedPairAsIs(left.model, right.model)
+        : stereoRectify(left.model, right.model, rightFromLeft);
+      out.push({ left, right, rect, baseFromRectified: mat4.multiply(new Float64Array(16), left.baseFromCamera, rotationTransposeMat4(rect.R1)), name: `${l}_${r}` });
+    }
+    return out;
+  }
+}
+
+function sameCalibration(a: CameraInfo, b: CameraInfo): boolean {
+  const eq = (x: ArrayLike<number>, y: ArrayLike<number>) => x.length === y.length && Array.from(x).every((v, i) => v === y[i]);
+  return a.width === b.width && a.height === b.height && a.distortion_model === b.distortion_model &&
+    a.header.frame_id === b.header.frame_id && eq(a.k, b.k) && eq(a.d, b.d) && eq(a.r, b.r) && eq(a.p, b.p) &&
+    a.binning_x === b.binning_x && a.binning_y === b.binning_y;
+}
+
+/** Row-major 3x3 rotation R -> gl-matrix (column-major) 4x4 of Rᵀ. */
+function rotationTransposeMat4(R: Float64Array): mat4 {
+  const m = mat4.identity(new Float64Array(16));
+  // Column-major m[col*4+row]; Rᵀ[row][col] = R[col][row] = R[col*3+row].
+  for (let row = 0; row < 3; row++) for (let col = 0; col < 3; col++) m[col * 4 + row] = R[col * 3 + row];
+  return m;
+}
+
+function invertRigid(t: mat4): mat4 {
+  return mat4.invert(new Float64Array(16), t) ?? mat4.identity(new Float64Array(16));
+}
+
+/** Maps raw pixel (u, v) of `model` into the image rectified by R (row-major 3x3) and P (3x4). */
+export function rectifyPixel(model: CameraModel, R: Float64Array, P: Float64Array, u: number, v: number): [number, number] {
+  const ray = model.unprojectRay(u, v);
+  const x = R[0] * ray[0] + R[1] * ray[1] + R[2] * ray[2];
+  const y = R[3] * ray[0] + R[4] * ray[1] + R[5] * ray[2];
+  const z = R[6] * ray[0] + R[7] * ray[1] + R[8] * ray[2];
+  const w = P[8] * x + P[9] * y + P[10] * z + P[11];
+  return [(P[0] * x + P[1] * y + P[2] * z + P[3]) / w, (P[4] * x + P[5] * y + P[6] * z + P[7]) / w];
+}
