@@ -112,7 +112,7 @@ export class PerceptionPipeline {
     const cameras = new Map(ctx.rig.cameras.map((c) => [c.name, c]));
 
     const images = await time('preprocess', () => this.#decode(set, cameras, warnings));
-    const detections = await time('detect', () => this.#detect(images, plan, ctx));
+    const detections = this.#detector ? await time('detect', () => this.#detect(images, plan, ctx)) : new Map<string, Detection[]>();
     const depth = new Map<string, CameraDepth>();
     const outputs: PerceptionOutput[] = [];
     if (plan.reuseLastDepth) {

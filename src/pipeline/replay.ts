@@ -59,15 +59,22 @@ export async function replayBag(bagPath: string, o: ReplayOptions): Promise<Repl
     await reader.close();
     throw new Error(`bag ${bagPath}: no camera image topics (sensor_msgs/msg/Image or CompressedImage named <camera>/image_raw, ...); topics: ${bagTopics.map((t) => t.name).join(', ')}`);
   }
+  const summary: ReplaySummary = {
+    bag: bagPath, cameras, messagesRead: 0, badMessages: 0, warnings: 0, results: 0, completed: 0, shed: {}, outputs: {}, durationSec: Number(reader.info.duration) / 1e9, peakRssMb: 0,
+  };
   const warn = (m: string) => {
     summary.warnings++;
     o.onWarning?.(m);
   };
-  for (const c of cameras) if (!c.info) warn(`camera "${c.camera}": the bag has no ${c.image.replace(/[^/]+(\/compressed)?$/, 'camera_info')} topic; its frames cannot be used`);
-  const config = configForBag(o.config, cameras);
-  const summary: ReplaySummary = {
-    bag: bagPath, cameras, messagesRead: 0, badMessages: 0, warnings: 0, results: 0, completed: 0, shed: {}, outputs: {}, durationSec: Number(reader.info.duration) / 1e9, peakRssMb: 0,
-  };
+  for (const c of cameras) {
+    if (!c.info) warn(`camera "${c.camera}": the bag has no ${c.image.replace(/[^/]+(\/compressed)?$/, 'camera_info')} topic; replaying without this camera`);
+  }
+  const usable = cameras.filter((c) => c.info);
+  if (usable.length === 0) {
+    await reader.close();
+    throw new Error(`bag ${bagPath}: no camera has a camera_info topic; expected <camera>/camera_info beside each image topic`);
+  }
+  const config = configForBag(o.config, usable);
   const runner = await createPerceptionRunner(config, o);
   const writer = o.outBag ? await McapBagWriter.create(o.outBag) : undefined;
   const writes: Promise<void>[] = [];
@@ -84,8 +91,8 @@ export async function replayBag(bagPath: string, o: ReplayOptions): Promise<Repl
     o.onResult?.(r);
   });
 
-  const byImage = new Map(cameras.map((c) => [c.image, c.camera]));
-  const byInfo = new Map(cameras.filter((c) => c.info).map((c) => [c.info!, c.camera]));
+  const byImage = new Map(usable.map((c) => [c.image, c.camera]));
+  const byInfo = new Map(usable.map((c) => [c.info!, c.camera]));
   const wanted = reader.info.topics.map((t) => t.name).filter((t) => {
     const n = topicOf(t);
     return byImage.has(n) || byInfo.has(n) || n === '/tf' || n === '/tf_static' || n === '/clock';

@@ -1,0 +1,50 @@
+import { strict as assert } from 'node:assert';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { main } from '../../src/cli/main';
+import { openBag } from '../../src/io/bag_reader';
+import { colourShare, renderHtmlToPng } from '../support/render_html';
+
+describe('dx-perception demo', function () {
+  this.timeout(300_000);
+
+  it('runs end to end on a rendered scene, prints the scores and writes a report a person can read', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'demo-'));
+    const lines: string[] = [];
+    const write = process.stdout.write.bind(process.stdout);
+    process.stdout.write = ((chunk: string) => {
+      lines.push(String(chunk));
+      return true;
+    }) as typeof process.stdout.write;
+    let code: number;
+    try {
+      code = await main(['demo', '--duration', '1.5', '--out', out]);
+    } finally {
+      process.stdout.write = write;
+    }
+    const text = lines.join('');
+    assert.equal(code, 0, text);
+    for (const metric of ['stereo depth error', '3D object position error', 'tracking MOTA / IDF1', 'deadline misses', 'latency stereo_depth']) {
+      assert.ok(text.includes(metric), `the table reports "${metric}":\n${text}`);
+    }
+    // The depth on this scene must meet the issue's accuracy target, as printed.
+    const depthErr = Number(/stereo depth error[^\n]*?([\d.]+) %/.exec(text)?.[1]);
+    assert.ok(depthErr < 3, `depth error ${depthErr} %`);
+
+    const perception = await openBag(join(out, 'perception_bag'));
+    const topics = perception.info.topics.map((t) => t.name);
+    await perception.close();
+    assert.ok(topics.includes('/perception/tracks') && topics.includes('/perception/scan'), topics.join(', '));
+
+    const report = join(out, 'report.html');
+    assert.ok(existsSync(report));
+    assert.equal((readFileSync(report, 'utf8').match(/<figure>/g) ?? []).length, 4, 'one panel per camera');
+    const png = renderHtmlToPng(report, 1600, 1400);
+    // Camera images: textured, so the top band of the page is far from the flat background.
+    assert.ok(colourShare(png, [250, 250, 250], 3, { x: 0, y: 100, w: 1600, h: 250 }) < 0.3, 'camera images are drawn');
+    // Bird's-eye view: obstacle cloud (grey) and virtual scan (orange).
+    assert.ok(colourShare(png, [255, 153, 0], 30) > 0.00002, 'virtual scan drawn');
+    assert.ok(colourShare(png, [136, 136, 136], 4) > 0.0005, 'obstacle cloud drawn');
+  });
+});

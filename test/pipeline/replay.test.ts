@@ -1,0 +1,106 @@
+import { strict as assert } from 'node:assert';
+import { mkdtempSync, readFileSync, writeFileSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { openBag } from '../../src/io/bag_reader';
+import { encodeMessage } from '../../src/msgs/codec';
+import type { PipelineStatus, TFMessage } from '../../src/msgs/types';
+import { parseConfig } from '../../src/pipeline/config';
+import { summarizeResult, type FrameSummary } from '../../src/pipeline/frame_summary';
+import { compareToGolden, formatDiffs, readGolden } from '../../src/pipeline/golden';
+import { replayBag } from '../../src/pipeline/replay';
+import { editBag, sceneBag } from '../support/scene_bags';
+
+const GOLDEN = join(__dirname, '..', 'golden', 'corridor_crossing_1s.yaml');
+
+async function digest(bag: string, outBag?: string) {
+  const frames: FrameSummary[] = [];
+  const warnings: string[] = [];
+  const summary = await replayBag(bag, { config: parseConfig({}), outBag, onResult: (r) => frames.push(summarizeResult(r)), onWarning: (w) => warnings.push(w) });
+  return { frames, warnings, summary };
+}
+
+/** All messages of a bag by topic, with timing fields of PipelineStatus and /diagnostics zeroed. */
+async function normalisedMessages(bag: string): Promise<string[]> {
+  const reader = await openBag(bag);
+  const out: string[] = [];
+  for await (const m of reader.messages()) {
+    let bytes = m.data;
+    if (m.type === 'dx_perception/msg/PipelineStatus') {
+      const s = m.decode<PipelineStatus>();
+      for (const st of s.stages) Object.assign(st, { measured_ms: 0, p50_ms: 0, p90_ms: 0, p99_ms: 0, budget_ms: 0 });
+      Object.assign(s, { measured_total_ms: 0 });
+      bytes = encodeMessage(m.type, s);
+    }
+    if (m.topic === '/diagnostics') continue; // key/value text of measured percentiles only
+    out.push(`${m.topic} ${m.logTime} ${Buffer.from(bytes).toString('base64')}`);
+  }
+  await reader.close();
+  return out;
+}
+
+describe('bag replay and regression', function () {
+  this.timeout(300_000);
+  let bag: string;
+  before(async () => {
+    bag = await sceneBag('corridor_crossing', 1);
+  });
+
+  it('matches the reviewed golden of the project\'s own scene bag (a regression in any stage fails here)', async () => {
+    const { frames } = await digest(bag);
+    const diffs = compareToGolden(readGolden(GOLDEN), frames);
+    assert.deepEqual(diffs, [], formatDiffs(diffs));
+  });
+
+  it('writes byte-identical output bags on repeated target-time replays, timing fields aside', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'replay-out-'));
+    await replayBag(bag, { config: parseConfig({}), outBag: join(dir, 'a') });
+    await replayBag(bag, { config: parseConfig({}), outBag: join(dir, 'b') });
+    const [a, b] = [await normalisedMessages(join(dir, 'a')), await normalisedMessages(join(dir, 'b'))];
+    assert.ok(a.length > 200, `expected many output messages, got ${a.length}`);
+    assert.equal(a.length, b.length);
+    a.forEach((line, i) => assert.equal(line, b[i], `message ${i} differs`));
+    const topics = new Set(a.map((l) => l.split(' ')[0]));
+    for (const t of ['/perception/objects', '/perception/tracks', '/perception/obstacles', '/perception/scan', '/perception/markers', '/perception/status', '/perception/front_left/depth', '/perception/front_left_front_right/disparity']) {
+      assert.ok(topics.has(t), `output bag lacks ${t}`);
+    }
+  });
+
+  it('fails regress with a diff naming the quantity and the frame when a camera extrinsic moves 5 cm', async () => {
+    const moved = await editBag(bag, (m) => {
+      if (m.topic !== '/tf_static') return 'keep';
+      const tf = m.decode<TFMessage>();
+      for (const t of tf.transforms) if (t.child_frame_id.startsWith('front_left')) t.transform.translation.y += 0.05;
+      return encodeMessage(m.type, tf);
+    });
+    const { frames } = await digest(moved);
+    const diffs = compareToGolden(readGolden(GOLDEN), frames);
+    assert.ok(diffs.length > 0, 'a moved extrinsic must change the output');
+    const text = formatDiffs(diffs);
+    assert.match(text, /frame \d+ \(stamp \d+\): (cloud|scan|depth|objects|tracks)/);
+  });
+
+  it('keeps going past a corrupt message, with a warning naming the topic', async () => {
+    let n = 0;
+    const corrupt = await editBag(bag, (m) => (m.topic === '/left/image_raw' && n++ === 10 ? new Uint8Array([1, 2, 3]) : 'keep'));
+    const { summary, warnings } = await digest(corrupt);
+    assert.equal(summary.badMessages, 1);
+    assert.ok(warnings.some((w) => /skipped a bad message: .*\/left\/image_raw/.test(w)), warnings.join('\n'));
+    assert.ok(summary.completed > 20, `replay continued: ${summary.completed} sets`);
+  });
+
+  it('warns about cameras without camera_info and still replays the others', async () => {
+    const noInfo = await editBag(bag, (m) => (m.topic === '/right/camera_info' ? 'drop' : 'keep'));
+    const { summary, warnings } = await digest(noInfo);
+    assert.ok(warnings.some((w) => /camera "right": the bag has no \/right\/camera_info topic; replaying without this camera/.test(w)), warnings.join('\n'));
+    assert.deepEqual(summary.cameras.map((c) => c.camera).sort(), ['front_left', 'front_right', 'left', 'right']);
+    assert.ok(summary.completed > 20, `the other cameras still replay: ${summary.completed} sets`);
+  });
+
+  it('rejects a truncated bag with an error naming the file', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'truncated-'));
+    const file = readdirSync(bag).find((f) => f.endsWith('.mcap'))!;
+    writeFileSync(join(dir, 'cut.mcap'), readFileSync(join(bag, file)).subarray(0, 200_000));
+    await assert.rejects(replayBag(join(dir, 'cut.mcap'), { config: parseConfig({}) }), /cut\.mcap/);
+  });
+});
