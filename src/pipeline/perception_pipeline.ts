@@ -129,7 +129,7 @@ export class PerceptionPipeline {
 
   /** Stops the stereo workers and the model sessions. */
   async dispose(): Promise<void> {
-    this.#stereo.dispose();
+    await this.#stereo.dispose();
     await this.#detector?.dispose();
   }
 

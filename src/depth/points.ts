@@ -1,0 +1,67 @@
+// Depth image -> 3D points in base_link, organised (one xyz per kept pixel, NaN where unknown)
+// and unorganised (only valid points, packed xyz). One pass over the pixels, no per-point objects.
+import type { mat4 } from 'gl-matrix';
+import { z } from 'zod';
+import type { Pinhole } from '../geometry/pinhole';
+
+export const pointsOptionsSchema = z.object({
+  /** Keep every stride-th pixel in x and y (1 = all). */
+  stride: z.number().int().min(1).max(64).default(1),
+  /** Depths (metres along the optical axis) outside [minDepth, maxDepth] are dropped. */
+  minDepth: z.number().min(0).default(0.1),
+  maxDepth: z.number().positive().default(30),
+});
+export type PointsOptionsInput = z.input<typeof pointsOptionsSchema>;
+
+export interface DepthPoints {
+  /** Organised cloud: width x height x 3 (x, y, z in base_link, metres), NaN where unknown. */
+  organized: Float32Array;
+  width: number;
+  height: number;
+  /** Valid points only, packed x, y, z. */
+  points: Float32Array;
+  count: number;
+}
+
+/**
+ * Back-projects a depth image (metres along the optical axis, NaN = unknown; camera optical
+ * frame: z forward, x right, y down) with intrinsics `k`, and maps the points to base_link
+ * with `baseFromCamera` (gl-matrix column-major). Throws when the image size disagrees with
+ * `k` or the data length.
+ */
+export function depthToPoints(depth: Float32Array, k: Pinhole, baseFromCamera: mat4, opts: PointsOptionsInput = {}): DepthPoints {
+  const o = pointsOptionsSchema.parse(opts);
+  if (depth.length !== k.width * k.height) {
+    throw new RangeError(`depthToPoints: depth has ${depth.length} values; the camera is ${k.width}x${k.height} (${k.width * k.height})`);
+  }
+  if (!(k.fx > 0 && k.fy > 0)) throw new RangeError(`depthToPoints: fx = ${k.fx}, fy = ${k.fy}; expected positive focal lengths`);
+  const m = baseFromCamera;
+  const ow = Math.ceil(k.width / o.stride);
+  const oh = Math.ceil(k.height / o.stride);
+  const organized = new Float32Array(ow * oh * 3).fill(NaN);
+  const packed = new Float32Array(ow * oh * 3);
+  let count = 0;
+  for (let j = 0; j < oh; j++) {
+    const v = j * o.stride;
+    const ry = (v - k.cy) / k.fy;
+    for (let i = 0; i < ow; i++) {
+      const u = i * o.stride;
+      const zc = depth[v * k.width + u];
+      if (!(zc >= o.minDepth && zc <= o.maxDepth)) continue;
+      const xc = ((u - k.cx) / k.fx) * zc;
+      const yc = ry * zc;
+      const x = m[0] * xc + m[4] * yc + m[8] * zc + m[12];
+      const y = m[1] * xc + m[5] * yc + m[9] * zc + m[13];
+      const zb = m[2] * xc + m[6] * yc + m[10] * zc + m[14];
+      const at = (j * ow + i) * 3;
+      organized[at] = x;
+      organized[at + 1] = y;
+      organized[at + 2] = zb;
+      packed[3 * count] = x;
+      packed[3 * count + 1] = y;
+      packed[3 * count + 2] = zb;
+      count++;
+    }
+  }
+  return { organized, width: ow, height: oh, points: packed.slice(0, 3 * count), count };
+}

@@ -1,0 +1,129 @@
+// Scale and shift recovery for relative inverse-depth maps (MiDaS / Depth-Anything output is
+// inverse depth up to an unknown affine map). Given a metric inverse-depth reference on some
+// pixels - from stereo where the views overlap, or from the ground plane that the camera's
+// mount (TF) predicts - fit reference ≈ scale · relative + shift robustly: RANSAC on pixel
+// pairs, then least squares on the inliers. Both references are inverse depth, so one fitter
+// serves both.
+import type { mat4 } from 'gl-matrix';
+import { z } from 'zod';
+import type { Pinhole } from '../geometry/pinhole';
+import type { StereoGeometry } from './disparity_outputs';
+import { seededRandom } from './seeded_random';
+import type { DisparityResult } from './sgm_stereo';
+
+export const scaleFitOptionsSchema = z.object({
+  /** RANSAC hypotheses (pairs of pixels). */
+  iterations: z.number().int().min(1).default(200),
+  /** A pixel is an inlier when |fit - reference| <= tolerance · reference (relative). */
+  relativeTolerance: z.number().positive().default(0.05),
+  /** Pixels sampled for the fit when more are available (seeded). */
+  maxSamples: z.number().int().min(2).default(20000),
+  /** Fewer valid pixel pairs than this is an error: the fit would be noise. */
+  minSamples: z.number().int().min(2).default(50),
+  seed: z.number().int().default(1),
+});
+export type ScaleFitOptionsInput = z.input<typeof scaleFitOptionsSchema>;
+
+export interface ScaleShift {
+  scale: number;
+  shift: number;
+  /** Inliers among the sampled pixel pairs, and how many were sampled. */
+  inliers: number;
+  samples: number;
+}
+
+/**
+ * Robust fit of reference ≈ scale · relative + shift over pixels where both are finite and the
+ * reference is positive. Throws when fewer than minSamples such pixels exist or the relative
+ * map is constant over them (nothing to fit).
+ */
+export function fitScaleShift(relative: Float32Array, reference: Float32Array, opts: ScaleFitOptionsInput = {}): ScaleShift {
+  const o = scaleFitOptionsSchema.parse(opts);
+  if (relative.length !== reference.length) {
+    throw new RangeError(`fitScaleShift: relative map has ${relative.length} pixels but the reference has ${reference.length}`);
+  }
+  const idx: number[] = [];
+  for (let i = 0; i < relative.length; i++) if (Number.isFinite(relative[i]) && reference[i] > 0 && Number.isFinite(reference[i])) idx.push(i);
+  if (idx.length < o.minSamples) {
+    throw new RangeError(`fitScaleShift: ${idx.length} pixels have both a relative value and a reference; expected at least ${o.minSamples}`);
+  }
+  const rnd = seededRandom(o.seed);
+  const n = Math.min(idx.length, o.maxSamples);
+  const x = new Float64Array(n);
+  const y = new Float64Array(n);
+  for (let k = 0; k < n; k++) {
+    const i = idx.length > n ? idx[Math.floor(rnd() * idx.length)] : idx[k];
+    x[k] = relative[i];
+    y[k] = reference[i];
+  }
+  const count = (s: number, t: number) => {
+    let c = 0;
+    for (let k = 0; k < n; k++) if (Math.abs(s * x[k] + t - y[k]) <= o.relativeTolerance * y[k]) c++;
+    return c;
+  };
+  let best = { s: 0, t: 0, c: -1 };
+  for (let it = 0; it < o.iterations; it++) {
+    const a = Math.floor(rnd() * n);
+    const b = Math.floor(rnd() * n);
+    if (x[a] === x[b]) continue;
+    const s = (y[a] - y[b]) / (x[a] - x[b]);
+    const t = y[a] - s * x[a];
+    const c = count(s, t);
+    if (c > best.c) best = { s, t, c };
+  }
+  if (best.c < 2) throw new RangeError('fitScaleShift: the relative map is constant over the reference pixels; nothing to fit');
+  // Least squares on the inliers of the best hypothesis.
+  let sx = 0, sy = 0, sxx = 0, sxy = 0, m = 0;
+  for (let k = 0; k < n; k++) {
+    if (Math.abs(best.s * x[k] + best.t - y[k]) > o.relativeTolerance * y[k]) continue;
+    sx += x[k]; sy += y[k]; sxx += x[k] * x[k]; sxy += x[k] * y[k]; m++;
+  }
+  const den = m * sxx - sx * sx;
+  const scale = den !== 0 ? (m * sxy - sx * sy) / den : best.s;
+  const shift = den !== 0 ? (sy - scale * sx) / m : best.t;
+  return { scale, shift, inliers: count(scale, shift), samples: n };
+}
+
+/** Metric inverse depth (1/m) from a disparity map: d / (fx · B); NaN where invalid. */
+export function inverseDepthFromStereo(d: DisparityResult, g: StereoGeometry): Float32Array {
+  const out = new Float32Array(d.disparity.length);
+  const fb = g.fx * g.baseline;
+  for (let i = 0; i < out.length; i++) out[i] = d.valid[i] !== 0 && d.disparity[i] > 0 ? d.disparity[i] / fb : NaN;
+  return out;
+}
+
+/**
+ * The inverse depth (1/m along the optical axis) the ground plane z = 0 of base_link would
+ * have at every pixel, given the camera mount `baseFromCamera` (from TF): the camera's height
+ * is its origin's z. NaN at and above the horizon and beyond maxRange metres, where a flat-ground
+ * prediction is too sensitive to trust. Throws when the camera is not above the ground.
+ */
+export function inverseDepthFromGround(k: Pinhole, baseFromCamera: mat4, maxRange = 15): Float32Array {
+  const m = baseFromCamera;
+  const height = m[14];
+  if (!(height > 0)) {
+    throw new RangeError(`inverseDepthFromGround: camera height from TF is ${height} m; expected the camera above the ground (z > 0 in base_link)`);
+  }
+  const out = new Float32Array(k.width * k.height);
+  for (let v = 0; v < k.height; v++) {
+    const ry = (v - k.cy) / k.fy;
+    for (let u = 0; u < k.width; u++) {
+      const rx = (u - k.cx) / k.fx;
+      // z component in base_link of the ray through (u, v) with optical depth 1.
+      const rz = m[2] * rx + m[6] * ry + m[10];
+      const inv = -rz / height;
+      out[v * k.width + u] = inv > 1 / maxRange ? inv : NaN;
+    }
+  }
+  return out;
+}
+
+/** Metric depth (m) from a relative inverse-depth map and its fit: 1 / (scale · r + shift); NaN where that is not positive. */
+export function applyScaleShift(relative: Float32Array, fit: ScaleShift): Float32Array {
+  const out = new Float32Array(relative.length);
+  for (let i = 0; i < out.length; i++) {
+    const inv = fit.scale * relative[i] + fit.shift;
+    out[i] = inv > 0 ? 1 / inv : NaN;
+  }
+  return out;
+}

@@ -1,0 +1,357 @@
+// The kernels of semi-global matching (Hirschmüller 2008): flat loops over typed arrays around
+// the SIMD inner loops of sgm_simd_wat.ts. They share one memory layout (sgm_layout.ts) so the
+// same functions run on worker threads over a shared memory or inline on the calling thread.
+// Every intermediate array belongs to one strip (see sgm_layout.ts) and each strip writes only
+// its own output rows, which is what lets the matcher run strips on different workers without
+// locks.
+import { SLOT_LEAD } from './sgm_layout';
+import type { SgmLayout, SgmViews, StripLayout } from './sgm_layout';
+import type { SgmSimd } from './sgm_simd';
+
+/** Sentinel for "no neighbour disparity": large, yet far from u16 overflow after + P1. */
+const FAR = 0x3fff;
+
+/** Largest 5x5 Census cost: 24 differing bits. */
+export const MAX_COST = 24;
+
+/** One frame as the kernels see it: byte layout, typed views and SIMD kernels on one memory. */
+export interface SgmFrame {
+  l: SgmLayout;
+  v: SgmViews;
+  k: SgmSimd;
+}
+
+/**
+ * 5x5 Census transform of rows [y0, y1) of `img`: bit k of a pixel's word is set when
+ * neighbour k (row-major, centre skipped) is darker than the centre. Borders replicate the
+ * edge pixel. Pixel (x, y) goes to out[base + (y - y0) * rowStride + (reverse ? w - 1 - x : x)],
+ * so the right image can be stored mirrored for the cost kernel's ascending loads.
+ */
+export function censusRows(
+  img: Uint8Array, w: number, h: number, y0: number, y1: number,
+  out: Uint32Array, base: number, rowStride: number, reverse: boolean,
+): void {
+  for (let y = y0; y < y1; y++) {
+    const o = base + (y - y0) * rowStride;
+    const interiorRow = y >= 2 && y < h - 2 && w >= 5;
+    for (let x = 0; x < w; x++) {
+      const at = o + (reverse ? w - 1 - x : x);
+      if (!interiorRow || x < 2 || x >= w - 2) {
+        out[at] = censusClamped(img, w, h, x, y);
+        continue;
+      }
+      // Unrolled interior: no clamping, fixed offsets (this loop is most of the Census time).
+      const i = y * w + x;
+      const c = img[i];
+      const r0 = i - 2 * w;
+      const r1 = i - w;
+      const r3 = i + w;
+      const r4 = i + 2 * w;
+        let b = +(img[r0 - 2] < c);
+        b = (b << 1) | +(img[r0 - 1] < c);
+        b = (b << 1) | +(img[r0] < c);
+        b = (b << 1) | +(img[r0 + 1] < c);
+        b = (b << 1) | +(img[r0 + 2] < c);
+        b = (b << 1) | +(img[r1 - 2] < c);
+        b = (b << 1) | +(img[r1 - 1] < c);
+        b = (b << 1) | +(img[r1] < c);
+        b = (b << 1) | +(img[r1 + 1] < c);
+        b = (b << 1) | +(img[r1 + 2] < c);
+        b = (b << 1) | +(img[i - 2] < c);
+        b = (b << 1) | +(img[i - 1] < c);
+        b = (b << 1) | +(img[i + 1] < c);
+        b = (b << 1) | +(img[i + 2] < c);
+        b = (b << 1) | +(img[r3 - 2] < c);
+        b = (b << 1) | +(img[r3 - 1] < c);
+        b = (b << 1) | +(img[r3] < c);
+        b = (b << 1) | +(img[r3 + 1] < c);
+        b = (b << 1) | +(img[r3 + 2] < c);
+        b = (b << 1) | +(img[r4 - 2] < c);
+        b = (b << 1) | +(img[r4 - 1] < c);
+        b = (b << 1) | +(img[r4] < c);
+        b = (b << 1) | +(img[r4 + 1] < c);
+        b = (b << 1) | +(img[r4 + 2] < c);
+      out[at] = b;
+    }
+  }
+}
+
+/** Census word of one pixel with edge replication; the same bit order as the interior loop. */
+function censusClamped(img: Uint8Array, w: number, h: number, x: number, y: number): number {
+  const c = img[y * w + x];
+  let b = 0;
+  for (let j = -2; j <= 2; j++) {
+    const row = Math.min(h - 1, Math.max(0, y + j)) * w;
+    for (let i = -2; i <= 2; i++) {
+      if (i === 0 && j === 0) continue;
+      b = (b << 1) | +(img[row + Math.min(w - 1, Math.max(0, x + i))] < c);
+    }
+  }
+  return b;
+}
+
+/**
+ * Census and matching cost of a strip's rows: the Hamming distance between left and right
+ * descriptors for every disparity. Where the right pixel falls outside the image the cost is
+ * MAX_COST, so aggregation fills those disparities from the neighbours.
+ */
+export function costStrip(f: SgmFrame, s: StripLayout): void {
+  const { l, v, k } = f;
+  const { width: w, height: h, disparities: nd, minDisparity: minD } = l;
+  const rs = l.censusRowStride;
+  censusRows(v.left, w, h, s.ys0, s.ys1, v.u32, s.censusL >> 2, w, false);
+  censusRows(v.right, w, h, s.ys0, s.ys1, v.u32, (s.censusR >> 2) + l.censusPad, rs, true);
+  for (let r = 0; r < s.ys1 - s.ys0; r++) {
+    const row = s.cost + r * w * nd;
+    k.costRow(s.censusL + 4 * r * w, s.censusR + 4 * (r * rs + l.censusPad), row, w, nd, minD);
+    for (let x = 0; x < w; x++) {
+      // Disparities whose right pixel x - minD - d lies outside [0, w).
+      const base = row + x * nd;
+      const lo = x - minD - w + 1;
+      const hi = x - minD;
+      if (lo > 0) v.u8.fill(MAX_COST, base, base + Math.min(lo, nd));
+      if (hi < nd - 1) v.u8.fill(MAX_COST, base + Math.max(0, hi + 1), base + nd);
+    }
+  }
+}
+
+/**
+ * Marks rows [y0, y1) of the left image as textured where the 5x5 window's intensity range
+ * (max - min) reaches `threshold`. In flat regions (sky, blank walls) Census carries no signal
+ * and aggregation smears neighbouring disparities in, which would put phantom obstacles there.
+ */
+export function textureRows(f: SgmFrame, y0: number, y1: number, threshold: number): void {
+  const { l, v, k } = f;
+  const { width: w, height: h } = l;
+  if (threshold <= 0) {
+    v.textured.fill(1, y0 * w, y1 * w);
+    return;
+  }
+  for (let y = y0; y < y1; y++) {
+    // SIMD for the interior columns; the two border columns each side and the tail here.
+    const end = k.textureRow(l.left, w, h, y, l.textured + y * w, threshold);
+    for (let x = 0; x < w; x = x === 1 ? Math.max(end, 2) : x + 1) {
+      v.textured[y * w + x] = windowRange(v.left, w, h, x, y) >= threshold ? 1 : 0;
+    }
+  }
+}
+
+/** max - min of the 5x5 window at (x, y), edges clamped. */
+function windowRange(img: Uint8Array, w: number, h: number, x: number, y: number): number {
+  let lo = 255;
+  let hi = 0;
+  for (let yy = Math.max(0, y - 2); yy <= Math.min(h - 1, y + 2); yy++) {
+    for (let xx = Math.max(0, x - 2); xx <= Math.min(w - 1, x + 2); xx++) {
+      const p = img[yy * w + xx];
+      if (p < lo) lo = p;
+      if (p > hi) hi = p;
+    }
+  }
+  return hi - lo;
+}
+
+/** Writes the sentinels around every path slot of a strip and zeroes its zero slot. */
+function initSlots(f: SgmFrame, s: StripLayout): void {
+  const { l, v } = f;
+  const nd = l.disparities;
+  const mark = (slotByte: number) => {
+    const at = slotByte >> 1;
+    v.u16[at + SLOT_LEAD - 1] = FAR;
+    v.u16[at + SLOT_LEAD + nd] = FAR;
+  };
+  for (let x = 0; x < l.width; x++) {
+    mark(s.vA + 2 * x * l.slot);
+    mark(s.vB + 2 * x * l.slot);
+  }
+  mark(s.hA);
+  mark(s.hB);
+  mark(s.zero);
+  v.u16.fill(0, (s.zero >> 1) + SLOT_LEAD, (s.zero >> 1) + SLOT_LEAD + nd);
+}
+
+/**
+ * Forward pass over a strip (top to bottom, each row left to right): the left-to-right and
+ * top-to-bottom path costs, summed into the strip's s1.
+ */
+export function forwardPass(f: SgmFrame, s: StripLayout, p1: number, p2: number): void {
+  runPass(f, s, p1, p2, false, () => undefined);
+}
+
+/**
+ * Backward pass over a strip (bottom to top, each row right to left): the right-to-left and
+ * bottom-to-top path costs plus the forward sums, i.e. the full 4-path cost, written to the
+ * strip's `total` row; `onRow(y)` is called as each image row's total is ready.
+ */
+export function backwardPass(f: SgmFrame, s: StripLayout, p1: number, p2: number, onRow: (y: number) => void): void {
+  runPass(f, s, p1, p2, true, onRow);
+}
+
+function runPass(f: SgmFrame, s: StripLayout, p1: number, p2: number, backward: boolean, onRow: (y: number) => void): void {
+  const { l, k } = f;
+  const { width: w, disparities: nd } = l;
+  const lead = 2 * SLOT_LEAD;
+  const slotBytes = 2 * l.slot;
+  initSlots(f, s);
+  const rows = s.ys1 - s.ys0;
+  let vPrev = s.vA + lead;
+  let vCur = s.vB + lead;
+  for (let i = 0; i < rows; i++) {
+    const r = backward ? rows - 1 - i : i;
+    const s1Row = s.s1 + 2 * r * w * nd;
+    k.passRow(
+      s.cost + r * w * nd, s1Row, backward ? s.total : s1Row, vPrev, vCur, s.vmin,
+      s.hA + lead, s.hB + lead, s.zero + lead, w, nd, p1, p2, backward ? 1 : 0, i === 0 ? 1 : 0, slotBytes,
+    );
+    [vPrev, vCur] = [vCur, vPrev];
+    onRow(s.ys0 + r);
+  }
+}
+
+/** Options the selection reads. */
+export interface SelectParams {
+  textureThreshold: number;
+  uniquenessRatio: number;
+  disp12MaxDiff: number;
+  subpixel: boolean;
+}
+
+/** Per-thread row buffers of the selection. */
+export class SelectScratch {
+  rightCost = new Uint32Array(0);
+  rightDisp = new Int32Array(0);
+  best = new Int32Array(0);
+
+  /** Resizes for rows of `w` pixels. */
+  fit(w: number): this {
+    if (this.best.length !== w) {
+      this.rightCost = new Uint32Array(w);
+      this.rightDisp = new Int32Array(w);
+      this.best = new Int32Array(w);
+    }
+    return this;
+  }
+}
+
+/**
+ * Winner-take-all over the strip's total row for image row y, with the uniqueness test,
+ * parabola sub-pixel refinement and the left-right check against a right disparity map built
+ * from each left pixel's winner (OpenCV's cheap approximation of a full right match).
+ * Writes disparity in pixels (NaN when rejected) and the validity mask for that row.
+ */
+export function selectRow(f: SgmFrame, s: StripLayout, y: number, prm: SelectParams, sc: SelectScratch): void {
+  const { l, v, k } = f;
+  const { width: w, disparities: nd, minDisparity: minD } = l;
+  const { disparity, valid, u16 } = v;
+  const { rightCost, rightDisp, best } = sc.fit(w);
+  const t16 = s.total >> 1;
+  const win = s.winners >> 2;
+  k.wtaRow(s.total, nd, prm.uniquenessRatio, w, s.winners);
+  rightCost.fill(0xffffffff);
+  rightDisp.fill(-1);
+  for (let x = 0; x < w; x++) {
+    const r = v.i32[win + x];
+    const bd = r & 0xfff;
+    const minS = r >>> 13;
+    const xr = x - minD - bd;
+    if (xr >= 0 && xr < w && rightCost[xr] > minS) {
+      rightCost[xr] = minS;
+      rightDisp[xr] = bd;
+    }
+    if ((r & 0x1000) === 0 || xr < 0 || xr >= w || v.textured[y * w + x] === 0) {
+      best[x] = -1;
+      disparity[y * w + x] = NaN;
+      continue;
+    }
+    best[x] = bd;
+    let sub = 0;
+    if (prm.subpixel && bd > 0 && bd < nd - 1) {
+      const a = u16[t16 + x * nd + bd - 1];
+      const b = u16[t16 + x * nd + bd + 1];
+      const den = a + b - 2 * minS;
+      if (den > 0) sub = (a - b) / (2 * den);
+    }
+    disparity[y * w + x] = minD + bd + sub;
+  }
+  const maxDiff = prm.disp12MaxDiff;
+  for (let x = 0; x < w; x++) {
+    const i = y * w + x;
+    if (best[x] < 0) {
+      valid[i] = 0;
+      continue;
+    }
+    if (maxDiff >= 0) {
+      // Check both integer neighbours of the sub-pixel disparity, as OpenCV does, so that a
+      // value halfway between two right matches is not rejected by rounding alone.
+      const dd = disparity[i] - minD;
+      const lo = Math.floor(dd);
+      const hi = Math.ceil(dd);
+      const xl = x - minD - lo;
+      const xh = x - minD - hi;
+      const badLo = xl >= 0 && xl < w && rightDisp[xl] >= 0 && Math.abs(rightDisp[xl] - lo) > maxDiff;
+      const badHi = xh >= 0 && xh < w && rightDisp[xh] >= 0 && Math.abs(rightDisp[xh] - hi) > maxDiff;
+      if (badLo && badHi) {
+        disparity[i] = NaN;
+        valid[i] = 0;
+        continue;
+      }
+    }
+    valid[i] = 1;
+  }
+}
+
+/** Matches one strip: cost, forward pass, then the backward pass selecting the strip's own rows. */
+export function matchStrip(f: SgmFrame, s: StripLayout, prm: SelectParams & { p1: number; p2: number }, sc: SelectScratch): void {
+  textureRows(f, s.y0, s.y1, prm.textureThreshold);
+  costStrip(f, s);
+  forwardPass(f, s, prm.p1, prm.p2);
+  backwardPass(f, s, prm.p1, prm.p2, (y) => {
+    if (y >= s.y0 && y < s.y1) selectRow(f, s, y, prm, sc);
+  });
+}
+
+/**
+ * Removes speckles: 4-connected regions of valid pixels whose neighbouring disparities differ
+ * by at most `range` and which hold fewer than `windowSize` pixels are marked invalid. Runs over
+ * the whole image because regions span any strip boundary.
+ */
+export function filterSpeckles(f: SgmFrame, windowSize: number, range: number): void {
+  const { width: w, height: h } = f.l;
+  const { disparity, valid } = f.v;
+  const n = w * h;
+  const label = new Int32Array(n);
+  const stack = new Int32Array(n);
+  const region = new Int32Array(n);
+  let next = 0;
+  for (let start = 0; start < n; start++) {
+    if (valid[start] === 0 || label[start] !== 0) continue;
+    next++;
+    label[start] = next;
+    let sp = 0;
+    let count = 0;
+    stack[sp++] = start;
+    while (sp > 0) {
+      const p = stack[--sp];
+      region[count++] = p;
+      const dp = disparity[p];
+      const x = p % w;
+      if (x > 0) sp = visit(p - 1, dp, sp);
+      if (x < w - 1) sp = visit(p + 1, dp, sp);
+      if (p >= w) sp = visit(p - w, dp, sp);
+      if (p < n - w) sp = visit(p + w, dp, sp);
+    }
+    if (count < windowSize) {
+      for (let k = 0; k < count; k++) {
+        disparity[region[k]] = NaN;
+        valid[region[k]] = 0;
+      }
+    }
+  }
+
+  function visit(q: number, dp: number, sp: number): number {
+    if (valid[q] !== 0 && label[q] === 0 && Math.abs(disparity[q] - dp) <= range) {
+      label[q] = next;
+      stack[sp++] = q;
+    }
+    return sp;
+  }
+}

@@ -1,0 +1,150 @@
+// Memory layout of one SGM frame: every array the kernels read or write, carved out of a single
+// shared WebAssembly memory so worker threads and the SIMD kernels see the same bytes without
+// copying. The frame is cut into horizontal strips that each own every intermediate array
+// (Census, cost, forward sums, path scratch), so strips run on different threads without ever
+// writing the same byte; they share only the input images and write disjoint output rows. The
+// matcher and its workers both call sgmLayout with the same geometry, which is the whole
+// protocol for sharing a frame.
+
+/** Geometry of a frame: what fixes the layout. */
+export interface SgmGeometry {
+  width: number;
+  height: number;
+  minDisparity: number;
+  /** Disparities searched; a multiple of 16. */
+  disparities: number;
+  /** Horizontal strips the frame is matched in (one per worker thread). */
+  strips: number;
+}
+
+/** u16 lanes of sentinel room before a slot's first path cost (keeps loads 16-byte aligned). */
+export const SLOT_LEAD = 8;
+
+/**
+ * Rows a strip matches beyond its own rows, on each side, so that its vertical paths have
+ * history where they enter the strip's own rows. Path costs forget their start within a few
+ * dozen rows (every P2 jump resets them), so this keeps strips close to a whole-image match.
+ */
+export const STRIP_OVERLAP = 32;
+
+/** One strip: output rows [y0, y1), matched over rows [ys0, ys1), and its arrays (byte offsets). */
+export interface StripLayout {
+  y0: number;
+  y1: number;
+  ys0: number;
+  ys1: number;
+  /** Left Census, u32 per pixel of rows [ys0, ys1). */
+  censusL: number;
+  /** Right Census rows stored right-to-left with padding: element j of strip row r is the u32 at
+   * index r * censusRowStride + censusPad + j, for j = width - 1 - x. */
+  censusR: number;
+  /** Matching cost u8 and forward-pass sums u16, per (row - ys0, x, d). */
+  cost: number;
+  s1: number;
+  /** Vertical path slots of the previous and current row, and their minima (u16 per x). */
+  vA: number;
+  vB: number;
+  vmin: number;
+  /** Horizontal path slots, and a slot of zeros that starts every path. */
+  hA: number;
+  hB: number;
+  zero: number;
+  /** Total path sums of the row being selected, u16 per (x, d). */
+  total: number;
+  /** Winner of each pixel of that row, i32 per x (packed as the SIMD wtaRow writes it). */
+  winners: number;
+}
+
+/** Byte offsets of a frame's arrays (16-byte aligned) and the sizes the kernels index with. */
+export interface SgmLayout extends SgmGeometry {
+  left: number;
+  right: number;
+  /** Disparity in pixels (f32, NaN where rejected) and the validity mask (u8). */
+  disparity: number;
+  valid: number;
+  /** Per pixel, 1 where the left image has enough texture to match (u8). */
+  textured: number;
+  censusRowStride: number;
+  censusPad: number;
+  /** u16 values per path-cost slot. */
+  slot: number;
+  stripLayouts: StripLayout[];
+  byteLength: number;
+}
+
+/** Lays out a frame of geometry `g`. */
+export function sgmLayout(g: SgmGeometry): SgmLayout {
+  const { width: w, height: h, disparities: nd } = g;
+  const n = w * h;
+  const censusPad = nd + Math.abs(g.minDisparity) + 16;
+  const censusRowStride = w + 2 * censusPad;
+  const slot = nd + 2 * SLOT_LEAD;
+  let total = 0;
+  const take = (bytes: number) => {
+    const at = total;
+    total += (bytes + 15) & ~15;
+    return at;
+  };
+  const left = take(n);
+  const right = take(n);
+  const disparity = take(4 * n);
+  const valid = take(n);
+  const textured = take(n);
+  const count = Math.max(1, Math.min(g.strips, h));
+  const stripLayouts: StripLayout[] = [];
+  for (let i = 0; i < count; i++) {
+    const y0 = Math.floor((i * h) / count);
+    const y1 = Math.floor(((i + 1) * h) / count);
+    const ys0 = Math.max(0, y0 - STRIP_OVERLAP);
+    const ys1 = Math.min(h, y1 + STRIP_OVERLAP);
+    const rows = ys1 - ys0;
+    stripLayouts.push({
+      y0, y1, ys0, ys1,
+      censusL: take(4 * rows * w),
+      censusR: take(4 * rows * censusRowStride),
+      cost: take(rows * w * nd),
+      s1: take(2 * rows * w * nd),
+      vA: take(2 * w * slot),
+      vB: take(2 * w * slot),
+      vmin: take(2 * w),
+      hA: take(2 * slot),
+      hB: take(2 * slot),
+      zero: take(2 * slot),
+      total: take(2 * w * nd),
+      winners: take(4 * w),
+    });
+  }
+  return { ...g, strips: count, left, right, disparity, valid, textured, censusRowStride, censusPad, slot, stripLayouts, byteLength: total };
+}
+
+/** Typed views of the arrays the JavaScript side of the kernels reads and writes. */
+export interface SgmViews {
+  left: Uint8Array;
+  right: Uint8Array;
+  disparity: Float32Array;
+  valid: Uint8Array;
+  textured: Uint8Array;
+  u8: Uint8Array;
+  u16: Uint16Array;
+  u32: Uint32Array;
+  i32: Int32Array;
+}
+
+/** Views of `buffer` (at least layout.byteLength bytes). */
+export function sgmViews(buffer: ArrayBufferLike, l: SgmLayout): SgmViews {
+  if (buffer.byteLength < l.byteLength) {
+    throw new RangeError(`sgmViews: buffer has ${buffer.byteLength} bytes; a ${l.width}x${l.height}x${l.disparities} frame needs ${l.byteLength}`);
+  }
+  const n = l.width * l.height;
+  return {
+    left: new Uint8Array(buffer, l.left, n),
+    right: new Uint8Array(buffer, l.right, n),
+    disparity: new Float32Array(buffer, l.disparity, n),
+    valid: new Uint8Array(buffer, l.valid, n),
+    textured: new Uint8Array(buffer, l.textured, n),
+    u8: new Uint8Array(buffer, 0, l.byteLength),
+    u16: new Uint16Array(buffer, 0, l.byteLength >> 1),
+    u32: new Uint32Array(buffer, 0, l.byteLength >> 2),
+    i32: new Int32Array(buffer, 0, l.byteLength >> 2),
+  };
+}

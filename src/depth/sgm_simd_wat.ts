@@ -1,0 +1,252 @@
+// WebAssembly SIMD source of the SGM inner loops that dominate its run time (cost, path
+// aggregation, winner selection, texture mask). Measured on the Aloe pair (641x555, 112
+// disparities), the same loops in plain JavaScript took about 10x OpenCV's StereoSGBM time;
+// with 128-bit lanes (16 costs or 8 path sums per instruction) they come within reach of it.
+// The text is assembled at run time by wabt (sgm_simd.ts), so the source below is the only form
+// of this code in the repository.
+//
+// Memory is imported (shared, so worker threads see one frame). Pointers are byte offsets.
+// Contracts, for D = disparities (a multiple of 16):
+// - costRow(cl, crr, out, w, nd, minD): for each x of one row, out[x*nd + d] =
+//   popcount(cl[x] ^ crr[w - 1 - x + minD + d]) for d < nd. `cl` holds w u32 left census
+//   words; `crr` points at element 0 of the right census row stored right-to-left, with
+//   readable padding around it (costs read from padding are fixed up by the caller).
+// - passRow(c, s, t, vprev, vcur, vmin, hA, hB, zero, w, nd, p1, p2, backward, firstRow, slot):
+//   one image row of one SGM pass: the horizontal path (left to right, or right to left when
+//   backward) and the vertical path (from the previous row of this pass) at once, so the costs
+//   are read and the sums written once. Row arrays are indexed by x: c u8 costs (x*nd + d),
+//   s and t u16 sums, vprev/vcur slots of vertical path costs (slot bytes apart), vmin u16 the
+//   vertical minima (read for the previous row, overwritten for this one). hA, hB, zero are
+//   single slots. A slot holds nd u16 with a large sentinel just before and just after. Writes
+//   t = Lh + Lv, plus s when backward (the forward pass's sums for the same pixels).
+// - textureRow(img, w, h, y, out, thr): for x from 2 in steps of 16 while x + 18 <= w, sets the
+//   u8 out[x .. x+15] to 1 where the 5x5 window (rows clamped to the image) of img row y has
+//   max - min >= thr, else 0; returns the first x it did not handle (the caller does the rest).
+// - wtaRow(t, nd, u, w, out): for each x < w, over the nd u16 sums at t + 2*x*nd, writes the
+//   i32 out[x] = bestIndex | unique << 12 | minCost << 13, where unique is 0 when some
+//   disparity more than 1 away from the best costs less than minCost * 100 / (100 - u)
+//   (u = 0 disables the test).
+// Expression builders, expanded in place: V8 (Node 20) does not inline wasm calls, and a call per
+// 8 or 16 lanes costs as much as the arithmetic itself.
+
+/** Horizontal minimum of the u16 lanes of local `v` (clobbers it), as an i32. */
+function hmin(v: string): string {
+  const step = (lanes: string) =>
+    `(local.set ${v} (i16x8.min_u (local.get ${v}) (i8x16.shuffle ${lanes} (local.get ${v}) (local.get ${v}))))`;
+  return `(block (result i32)
+    ${step('8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7')}
+    ${step('4 5 6 7 0 1 2 3 4 5 6 7 0 1 2 3')}
+    ${step('2 3 0 1 2 3 0 1 2 3 0 1 2 3 0 1')}
+    (i16x8.extract_lane_u 0 (local.get ${v})))`;
+}
+
+/** Set bits of each u32 lane of a v128 expression. */
+function popsum(v: string): string {
+  return `(i32x4.extadd_pairwise_i16x8_u (i16x8.extadd_pairwise_i8x16_u (i8x16.popcnt ${v})))`;
+}
+
+/**
+ * One SGM recurrence step for 8 disparities: C + min(L(d), L(d±1) + P1, minL + P2) - minL, with
+ * the costs in local $cv, P1 in $p1v, the predecessor path costs at pointer local `prev`, and
+ * minL + P2 and minL splatted in locals `big` and `pm`.
+ */
+function lane8(prev: string, big: string, pm: string): string {
+  return `(i16x8.sub
+      (i16x8.add (local.get $cv)
+        (i16x8.min_u (local.get ${big})
+          (i16x8.min_u
+            (v128.load align=2 (local.get ${prev}))
+            (i16x8.add (local.get $p1v)
+              (i16x8.min_u (v128.load offset=0 align=2 (i32.sub (local.get ${prev}) (i32.const 2)))
+                           (v128.load offset=2 align=2 (local.get ${prev})))))))
+      (local.get ${pm}))`;
+}
+
+/** Min/max over the 5x5 windows of 16 pixels at x: rows in locals $r0..$r4, into $lo/$hi. */
+function window5x5(): string {
+  const parts: string[] = [];
+  for (const r of ['$r0', '$r1', '$r2', '$r3', '$r4']) {
+    parts.push(`(local.set $p (i32.add (local.get $img) (i32.add (local.get ${r}) (local.get $x))))`);
+    for (const dx of [-2, -1, 0, 1, 2]) {
+      const addr = dx < 0 ? `(i32.sub (local.get $p) (i32.const ${-dx}))` : `(local.get $p)`;
+      const off = dx > 0 ? ` offset=${dx}` : '';
+      parts.push(`(local.set $v (v128.load${off} align=1 ${addr}))`);
+      parts.push('(local.set $lo (i8x16.min_u (local.get $lo) (local.get $v)))');
+      parts.push('(local.set $hi (i8x16.max_u (local.get $hi) (local.get $v)))');
+    }
+  }
+  return parts.join('\n      ');
+}
+
+export const SGM_SIMD_WAT = `
+(module
+  (import "env" "mem" (memory 1 65536 shared))
+
+  (func (export "costRow") (param $cl i32) (param $crr i32) (param $out i32) (param $w i32) (param $nd i32) (param $minD i32)
+    (local $x i32) (local $k i32) (local $src i32) (local $lo v128)
+    (block $xdone
+      (loop $xloop
+        (br_if $xdone (i32.ge_s (local.get $x) (local.get $w)))
+        (local.set $lo (i32x4.splat (i32.load (i32.add (local.get $cl) (i32.shl (local.get $x) (i32.const 2))))))
+        (local.set $src (i32.add (local.get $crr)
+          (i32.shl (i32.add (i32.sub (i32.sub (local.get $w) (i32.const 1)) (local.get $x)) (local.get $minD)) (i32.const 2))))
+        (local.set $k (i32.const 0))
+        (block $kdone
+          (loop $kloop
+            (br_if $kdone (i32.ge_s (local.get $k) (local.get $nd)))
+            (v128.store align=1 (local.get $out)
+              (i8x16.narrow_i16x8_u
+                (i16x8.narrow_i32x4_u
+                  ${popsum('(v128.xor (local.get $lo) (v128.load offset=0 align=4 (local.get $src)))')}
+                  ${popsum('(v128.xor (local.get $lo) (v128.load offset=16 align=4 (local.get $src)))')})
+                (i16x8.narrow_i32x4_u
+                  ${popsum('(v128.xor (local.get $lo) (v128.load offset=32 align=4 (local.get $src)))')}
+                  ${popsum('(v128.xor (local.get $lo) (v128.load offset=48 align=4 (local.get $src)))')})))
+            (local.set $src (i32.add (local.get $src) (i32.const 64)))
+            (local.set $out (i32.add (local.get $out) (i32.const 16)))
+            (local.set $k (i32.add (local.get $k) (i32.const 16)))
+            (br $kloop)))
+        (local.set $x (i32.add (local.get $x) (i32.const 1)))
+        (br $xloop))))
+
+  (func (export "passRow") (param $c i32) (param $s i32) (param $t i32) (param $vprev i32) (param $vcur i32)
+      (param $vmin i32) (param $hA i32) (param $hB i32) (param $zero i32) (param $w i32) (param $nd i32)
+      (param $p1 i32) (param $p2 i32) (param $backward i32) (param $firstRow i32) (param $slotBytes i32)
+    (local $i i32) (local $x i32) (local $k i32) (local $tmp i32)
+    (local $cp i32) (local $sp i32) (local $tp i32) (local $hp i32) (local $vp i32) (local $vo i32)
+    (local $pmH i32) (local $pmV i32) (local $p1v v128) (local $keep v128)
+    (local $bigH v128) (local $pmHv v128) (local $bigV v128) (local $pmVv v128)
+    (local $cv v128) (local $lh v128) (local $lv v128) (local $mnH v128) (local $mnV v128)
+    (local.set $p1v (i16x8.splat (local.get $p1)))
+    (local.set $keep (i16x8.splat (i32.sub (i32.const 0) (local.get $backward))))
+    (block $xdone (loop $xloop
+      (br_if $xdone (i32.ge_s (local.get $i) (local.get $w)))
+      (local.set $x (select (i32.sub (i32.sub (local.get $w) (i32.const 1)) (local.get $i)) (local.get $i) (local.get $backward)))
+      (local.set $cp (i32.add (local.get $c) (i32.mul (local.get $x) (local.get $nd))))
+      (local.set $sp (i32.add (local.get $s) (i32.shl (i32.mul (local.get $x) (local.get $nd)) (i32.const 1))))
+      (local.set $tp (i32.add (local.get $t) (i32.shl (i32.mul (local.get $x) (local.get $nd)) (i32.const 1))))
+      (local.set $vo (i32.add (local.get $vcur) (i32.mul (local.get $x) (local.get $slotBytes))))
+      (if (local.get $firstRow)
+        (then (local.set $vp (local.get $zero)) (local.set $pmV (i32.const 0)))
+        (else
+          (local.set $vp (i32.add (local.get $vprev) (i32.mul (local.get $x) (local.get $slotBytes))))
+          (local.set $pmV (i32.load16_u (i32.add (local.get $vmin) (i32.shl (local.get $x) (i32.const 1)))))))
+      (if (i32.eqz (local.get $i))
+        (then (local.set $hp (local.get $zero)) (local.set $pmH (i32.const 0)))
+        (else (local.set $hp (local.get $hA))))
+      (local.set $bigH (i16x8.splat (i32.add (local.get $pmH) (local.get $p2))))
+      (local.set $pmHv (i16x8.splat (local.get $pmH)))
+      (local.set $bigV (i16x8.splat (i32.add (local.get $pmV) (local.get $p2))))
+      (local.set $pmVv (i16x8.splat (local.get $pmV)))
+      (local.set $mnH (i16x8.splat (i32.const 65535)))
+      (local.set $mnV (i16x8.splat (i32.const 65535)))
+      (local.set $k (i32.const 0))
+      (block $kdone (loop $kloop
+        (br_if $kdone (i32.ge_s (local.get $k) (local.get $nd)))
+        (local.set $cv (v128.load8x8_u align=1 (local.get $cp)))
+        (local.set $lh ${lane8('$hp', '$bigH', '$pmHv')})
+        (local.set $lv ${lane8('$vp', '$bigV', '$pmVv')})
+        (v128.store align=2 (local.get $hB) (local.get $lh))
+        (v128.store align=2 (local.get $vo) (local.get $lv))
+        (v128.store align=2 (local.get $tp)
+          (i16x8.add (i16x8.add (local.get $lh) (local.get $lv)) (v128.and (local.get $keep) (v128.load align=2 (local.get $sp)))))
+        (local.set $mnH (i16x8.min_u (local.get $mnH) (local.get $lh)))
+        (local.set $mnV (i16x8.min_u (local.get $mnV) (local.get $lv)))
+        (local.set $cp (i32.add (local.get $cp) (i32.const 8)))
+        (local.set $sp (i32.add (local.get $sp) (i32.const 16)))
+        (local.set $tp (i32.add (local.get $tp) (i32.const 16)))
+        (local.set $hp (i32.add (local.get $hp) (i32.const 16)))
+        (local.set $vp (i32.add (local.get $vp) (i32.const 16)))
+        (local.set $vo (i32.add (local.get $vo) (i32.const 16)))
+        (local.set $hB (i32.add (local.get $hB) (i32.const 16)))
+        (local.set $k (i32.add (local.get $k) (i32.const 8)))
+        (br $kloop)))
+      ;; rewind the advanced slot pointer, then swap the two horizontal slots
+      (local.set $hB (i32.sub (local.get $hB) (i32.shl (local.get $nd) (i32.const 1))))
+      (local.set $tmp (local.get $hA))
+      (local.set $hA (local.get $hB))
+      (local.set $hB (local.get $tmp))
+      (local.set $pmH ${hmin('$mnH')})
+      (i32.store16 (i32.add (local.get $vmin) (i32.shl (local.get $x) (i32.const 1))) ${hmin('$mnV')})
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br $xloop))))
+
+  (func $wta (param $s i32) (param $nd i32) (param $u i32) (result i32)
+    (local $k i32) (local $mn v128) (local $v v128) (local $minS i32) (local $best i32) (local $mask i32)
+    (local $thr i32) (local $tv v128) (local $le i32) (local $firstLe i32) (local $lastLe i32)
+    (local.set $mn (i16x8.splat (i32.const 65535)))
+    (block $d1 (loop $l1
+      (br_if $d1 (i32.ge_s (local.get $k) (local.get $nd)))
+      (local.set $mn (i16x8.min_u (local.get $mn)
+        (v128.load align=2 (i32.add (local.get $s) (i32.shl (local.get $k) (i32.const 1))))))
+      (local.set $k (i32.add (local.get $k) (i32.const 8)))
+      (br $l1)))
+    (local.set $minS ${hmin('$mn')})
+    (local.set $mn (i16x8.splat (local.get $minS)))
+    ;; s * (100 - u) < minS * 100  <=>  s <= ceil(minS * 100 / (100 - u)) - 1; u = 0 gives minS - 1,
+    ;; which no sum meets, so the test passes.
+    (local.set $thr (i32.sub (i32.div_u
+      (i32.add (i32.mul (local.get $minS) (i32.const 100)) (i32.sub (i32.const 99) (local.get $u)))
+      (i32.sub (i32.const 100) (local.get $u))) (i32.const 1)))
+    (local.set $tv (i16x8.splat (local.get $thr)))
+    ;; One pass: the first minimum, and the first and last disparity under the threshold. The
+    ;; match is unique unless one of those lies more than 1 away from the best.
+    (local.set $best (i32.const -1))
+    (local.set $firstLe (i32.const -1))
+    (local.set $lastLe (i32.const -1))
+    (local.set $k (i32.const 0))
+    (block $d2 (loop $l2
+      (br_if $d2 (i32.ge_s (local.get $k) (local.get $nd)))
+      (local.set $v (v128.load align=2 (i32.add (local.get $s) (i32.shl (local.get $k) (i32.const 1)))))
+      (if (i32.lt_s (local.get $best) (i32.const 0)) (then
+        (local.set $mask (i16x8.bitmask (i16x8.eq (local.get $mn) (local.get $v))))
+        (if (local.get $mask) (then (local.set $best (i32.add (local.get $k) (i32.ctz (local.get $mask))))))))
+      (local.set $le (i16x8.bitmask (i16x8.le_u (local.get $v) (local.get $tv))))
+      (if (local.get $le) (then
+        (if (i32.lt_s (local.get $firstLe) (i32.const 0))
+          (then (local.set $firstLe (i32.add (local.get $k) (i32.ctz (local.get $le))))))
+        (local.set $lastLe (i32.add (local.get $k) (i32.sub (i32.const 31) (i32.clz (local.get $le)))))))
+      (local.set $k (i32.add (local.get $k) (i32.const 8)))
+      (br $l2)))
+    (i32.or (i32.or (local.get $best)
+      (i32.shl (i32.or (i32.lt_s (local.get $firstLe) (i32.const 0))
+        (i32.and (i32.ge_s (local.get $firstLe) (i32.sub (local.get $best) (i32.const 1)))
+                 (i32.le_s (local.get $lastLe) (i32.add (local.get $best) (i32.const 1))))) (i32.const 12)))
+      (i32.shl (local.get $minS) (i32.const 13))))
+
+  (func (export "wtaRow") (param $t i32) (param $nd i32) (param $u i32) (param $w i32) (param $out i32)
+    (local $x i32)
+    (block $done (loop $xloop
+      (br_if $done (i32.ge_s (local.get $x) (local.get $w)))
+      (i32.store (i32.add (local.get $out) (i32.shl (local.get $x) (i32.const 2)))
+        (call $wta (i32.add (local.get $t) (i32.shl (i32.mul (local.get $x) (local.get $nd)) (i32.const 1)))
+          (local.get $nd) (local.get $u)))
+      (local.set $x (i32.add (local.get $x) (i32.const 1)))
+      (br $xloop))))
+
+  (func (export "textureRow") (param $img i32) (param $w i32) (param $h i32) (param $y i32) (param $out i32) (param $thr i32)
+      (result i32)
+    (local $r0 i32) (local $r1 i32) (local $r2 i32) (local $r3 i32) (local $r4 i32) (local $x i32) (local $p i32)
+    (local $lo v128) (local $hi v128) (local $v v128) (local $t v128) (local $one v128)
+    (local.set $r0 (i32.mul (local.get $w) (select (i32.sub (local.get $y) (i32.const 2)) (i32.const 0) (i32.ge_s (local.get $y) (i32.const 2)))))
+    (local.set $r1 (i32.mul (local.get $w) (select (i32.sub (local.get $y) (i32.const 1)) (i32.const 0) (i32.ge_s (local.get $y) (i32.const 1)))))
+    (local.set $r2 (i32.mul (local.get $w) (local.get $y)))
+    (local.set $r3 (i32.mul (local.get $w) (select (i32.add (local.get $y) (i32.const 1)) (i32.sub (local.get $h) (i32.const 1))
+      (i32.lt_s (i32.add (local.get $y) (i32.const 1)) (local.get $h)))))
+    (local.set $r4 (i32.mul (local.get $w) (select (i32.add (local.get $y) (i32.const 2)) (i32.sub (local.get $h) (i32.const 1))
+      (i32.lt_s (i32.add (local.get $y) (i32.const 2)) (local.get $h)))))
+    (local.set $t (i8x16.splat (local.get $thr)))
+    (local.set $one (i8x16.splat (i32.const 1)))
+    (local.set $x (i32.const 2))
+    (block $done (loop $xloop
+      (br_if $done (i32.gt_s (i32.add (local.get $x) (i32.const 18)) (local.get $w)))
+      (local.set $lo (i8x16.splat (i32.const 255)))
+      (local.set $hi (i8x16.splat (i32.const 0)))
+      ${window5x5()}
+      (v128.store align=1 (i32.add (local.get $out) (local.get $x))
+        (v128.and (local.get $one) (i8x16.ge_u (i8x16.sub_sat_u (local.get $hi) (local.get $lo)) (local.get $t))))
+      (local.set $x (i32.add (local.get $x) (i32.const 16)))
+      (br $xloop)))
+    (local.get $x))
+)
+`;

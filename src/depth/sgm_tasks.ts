@@ -1,0 +1,34 @@
+// The units of work one SGM frame is split into, and the one function that runs a unit. The
+// matcher plans the units and hands them to worker threads or runs them inline; either way this
+// is the code that executes, so both modes give identical output.
+import { filterSpeckles, matchStrip, SelectScratch } from './sgm_kernels';
+import type { SgmFrame } from './sgm_kernels';
+
+/** Matching parameters every unit may read. */
+export interface SgmParams {
+  p1: number;
+  p2: number;
+  textureThreshold: number;
+  uniquenessRatio: number;
+  disp12MaxDiff: number;
+  subpixel: boolean;
+  speckleWindowSize: number;
+  speckleRange: number;
+}
+
+export type SgmTask =
+  /** Cost, aggregation and selection of one strip (index into the layout's strips). */
+  | { kind: 'strip'; index: number }
+  /** Speckle removal over the whole image, after every strip. */
+  | { kind: 'speckle' };
+
+/** Runs units; keeps this thread's selection buffers between frames. */
+export class SgmTaskRunner {
+  #select = new SelectScratch();
+
+  /** Runs one unit on frame `f`. Strip units may run concurrently: they share no output. */
+  run(f: SgmFrame, prm: SgmParams, task: SgmTask): void {
+    if (task.kind === 'strip') matchStrip(f, f.l.stripLayouts[task.index], prm, this.#select);
+    else filterSpeckles(f, prm.speckleWindowSize, prm.speckleRange);
+  }
+}
