@@ -5,9 +5,6 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import * as jpeg from 'jpeg-js';
-import { readFileSync } from 'node:fs';
-import type { Raster } from '../src/io/raster';
 import { CandidateBuffer } from '../src/inference/candidates';
 import { createDecoder } from '../src/inference/decoders';
 import { Detector } from '../src/inference/detector';
@@ -15,23 +12,12 @@ import { nmsClassAware } from '../src/inference/nms';
 import { OnnxRuntimeBackend } from '../src/inference/onnxruntime_backend';
 import { createPreprocessor, type PreprocessStrategy } from '../src/inference/preprocess';
 import type { PreprocessOptions } from '../src/inference/preprocess_options';
+import { IMAGES_DIR, MODELS_DIR, loadPhoto } from '../test/inference/photos';
+import { requireOpenCvPython } from '../test/support/opencv_python';
 import { timeMedianMs, type BenchRow } from './harness';
 
-const SHARED = join(__dirname, '..', '..', 'shared');
 const MODELS = ['yolox_nano_416', 'nanodet_m_416', 'nanodet_m_320', 'fastestdet_352'];
 const THREADS = 2;
-
-/** 000000001000.jpg is 640x480: the camera size the targets are set for. */
-function camera640x480(): Raster<Uint8Array> {
-  const { width, height, data } = jpeg.decode(readFileSync(join(SHARED, 'data', 'images', '000000001000.jpg')), { useTArray: true });
-  const bgr = new Uint8Array(width * height * 3);
-  for (let i = 0, j = 0; i < bgr.length; i += 3, j += 4) {
-    bgr[i] = data[j + 2];
-    bgr[i + 1] = data[j + 1];
-    bgr[i + 2] = data[j];
-  }
-  return { width, height, channels: 3, format: 'bgr8', data: bgr };
-}
 
 const CV2_TIMING = `
 import sys, json, time, numpy as np, cv2
@@ -56,19 +42,20 @@ print(sorted(ts)[50])
 
 function cv2PreprocessMs(raw: string, p: PreprocessOptions): number {
   const args = JSON.stringify({ raw, W: p.width, H: p.height, mode: p.mode, pad: p.padValue, mean: p.mean, std: p.std });
-  return Number(execFileSync('/usr/bin/python3', ['-c', CV2_TIMING, args], { encoding: 'utf8' }).trim());
+  return Number(execFileSync(requireOpenCvPython(), ['-c', CV2_TIMING, args], { encoding: 'utf8' }).trim());
 }
 
 export default async function bench(): Promise<BenchRow[]> {
   const rows: BenchRow[] = [];
-  const image = camera640x480();
+  // 000000001000.jpg is 640x480: the camera size the targets are set for.
+  const image = loadPhoto(join(IMAGES_DIR, '000000001000.jpg'));
   const cams = [image, image, image, image];
   const dir = mkdtempSync(join(tmpdir(), 'dx-bench-inference-'));
   const raw = join(dir, 'cam.bgr');
   writeFileSync(raw, image.data);
   try {
     for (const model of MODELS) {
-      const modelPath = join(SHARED, 'models', `${model}.onnx`);
+      const modelPath = join(MODELS_DIR, `${model}.onnx`);
       const detector = await Detector.create({ modelPath, intraOpThreads: THREADS });
       const { preprocess, inputName, decoder: decoderName, scoreThreshold, batchSize } = detector.info;
       const size = `${preprocess.width}x${preprocess.height}`;

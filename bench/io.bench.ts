@@ -11,12 +11,12 @@ import { decodeImage, encodeCompressed, encodeImage } from '../src/io/image_code
 import { createRaster } from '../src/io/raster';
 import { decodeMessage, encodeMessage } from '../src/msgs/codec';
 import type { Image } from '../src/msgs/types';
+import { requireOpenCvPython } from '../test/support/opencv_python';
 import { timeMedianMs, type BenchRow } from './harness';
 
 const W = 1280;
 const H = 720;
 const header = { stamp: { sec: 1, nanosec: 0 }, frame_id: 'cam' };
-const PYTHON = fs.existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3';
 
 /** Median ms of an OpenCV expression over `img` (bytes from stdin), or undefined without OpenCV. */
 function opencvMs(input: Uint8Array, setup: string, expr: string): number | undefined {
@@ -29,7 +29,7 @@ function opencvMs(input: Uint8Array, setup: string, expr: string): number | unde
     '    t = time.perf_counter(); ' + expr + '; ts.append((time.perf_counter() - t) * 1e3)',
     'print(sorted(ts[2:])[len(ts[2:]) // 2])',
   ].join('\n');
-  const res = spawnSync(PYTHON, ['-c', script], { input, maxBuffer: 64 << 20 });
+  const res = spawnSync(requireOpenCvPython(), ['-c', script], { input, maxBuffer: 64 << 20 });
   return res.status === 0 ? Number(res.stdout.toString().trim()) : undefined;
 }
 

@@ -1,7 +1,8 @@
 // Constant-velocity Kalman filter in 3D: state (x, y, z, vx, vy, vz), position measurements.
 // Process noise is white acceleration (the discrete "piecewise white noise" model), so the
 // filter's trust in its velocity follows how hard the tracked things can accelerate.
-import { invert3, quadForm3 } from './linalg3';
+import { invert3Into } from '../geometry/rotation';
+import { quadForm3 } from './linalg3';
 
 export class ConstantVelocityKalman {
   /** State (x, y, z, vx, vy, vz). Read-only for callers. */
@@ -96,6 +97,6 @@ export class ConstantVelocityKalman {
   #innovationCov(R: Float64Array): boolean {
     const S = this.#s, P = this.P;
     for (let i = 0; i < 3; i++) for (let j = 0; j < 3; j++) S[i * 3 + j] = P[i * 6 + j] + R[i * 3 + j];
-    return invert3(S, this.#sInv);
+    return invert3Into(S, this.#sInv);
   }
 }

@@ -4,19 +4,6 @@ import type { mat4 } from 'gl-matrix';
 
 export type Vec3 = [number, number, number];
 
-/** Inverse of a symmetric positive-definite 3x3 into `out`; returns false when it is singular. */
-export function invert3(m: Float64Array, out: Float64Array): boolean {
-  const a = m[0], b = m[1], c = m[2], d = m[3], e = m[4], f = m[5], g = m[6], h = m[7], i = m[8];
-  const A = e * i - f * h, B = -(d * i - f * g), C = d * h - e * g;
-  const det = a * A + b * B + c * C;
-  if (!(Math.abs(det) > 1e-300)) return false;
-  const s = 1 / det;
-  out[0] = A * s; out[1] = -(b * i - c * h) * s; out[2] = (b * f - c * e) * s;
-  out[3] = B * s; out[4] = (a * i - c * g) * s; out[5] = -(a * f - c * d) * s;
-  out[6] = C * s; out[7] = -(a * h - b * g) * s; out[8] = (a * e - b * d) * s;
-  return true;
-}
-
 /** x^T M x for a 3-vector x and 3x3 row-major M. */
 export function quadForm3(m: Float64Array, x: number, y: number, z: number): number {
   return x * (m[0] * x + m[1] * y + m[2] * z)

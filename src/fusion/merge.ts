@@ -3,7 +3,8 @@
 //
 // Pairs are taken best-first (smallest Mahalanobis distance); a pair merges only when the two
 // groups share no camera, because one camera never sees one object twice.
-import { invert3, quadForm3 } from './linalg3';
+import { invert3Into } from '../geometry/rotation';
+import { quadForm3 } from './linalg3';
 import type { MergeOptions } from './options';
 import type { FusedObject } from './types';
 
@@ -25,7 +26,7 @@ export function mergeAcrossCameras(objects: readonly FusedObject[], o: MergeOpti
       const dx = a.position[0] - b.position[0], dy = a.position[1] - b.position[1], dz = a.position[2] - b.position[2];
       if (dx * dx + dy * dy + dz * dz > o.maxDistance * o.maxDistance) continue;
       for (let k = 0; k < 9; k++) sum[k] = a.covariance[k] + b.covariance[k];
-      if (!invert3(sum, inv)) continue;
+      if (!invert3Into(sum, inv)) continue;
       const d2 = quadForm3(inv, dx, dy, dz);
       if (d2 <= o.gateChi2) pairs.push({ i, j, d2 });
     }
@@ -64,7 +65,7 @@ function fuseGroup(group: readonly FusedObject[]): FusedObject {
   const info = new Float64Array(9), infoPos = new Float64Array(3), inv = new Float64Array(9);
   let best = group[0], bestTrace = Infinity;
   for (const m of group) {
-    if (!invert3(m.covariance, inv)) continue;
+    if (!invert3Into(m.covariance, inv)) continue;
     for (let k = 0; k < 9; k++) info[k] += inv[k];
     for (let r = 0; r < 3; r++) {
       infoPos[r] += inv[r * 3] * m.position[0] + inv[r * 3 + 1] * m.position[1] + inv[r * 3 + 2] * m.position[2];
@@ -76,7 +77,7 @@ function fuseGroup(group: readonly FusedObject[]): FusedObject {
     }
   }
   const cov = new Float64Array(9);
-  if (!invert3(info, cov)) return best;
+  if (!invert3Into(info, cov)) return best;
   const position: [number, number, number] = [0, 0, 0];
   for (let r = 0; r < 3; r++) position[r] = cov[r * 3] * infoPos[0] + cov[r * 3 + 1] * infoPos[1] + cov[r * 3 + 2] * infoPos[2];
   const cameras = [...new Set(group.flatMap((m) => m.cameras))].sort();

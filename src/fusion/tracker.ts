@@ -2,6 +2,7 @@
 // assignment, and a track life cycle (tentative -> confirmed -> coasting -> deleted).
 // Frame-agnostic: feed it measurements in one fixed frame (base_link, or odom so that the
 // robot's own motion does not show up as object velocity).
+import { wrapAngle } from '../geometry/rotation';
 import { solveAssignment } from './assignment';
 import { ConstantVelocityKalman } from './kalman';
 import type { TrackerOptions } from './options';
@@ -194,8 +195,4 @@ function classPenalty(a: string, b: string, obstaclePenalty: number): number {
   if (a === b) return 0;
   if (a === OBSTACLE_CLASS || b === OBSTACLE_CLASS) return obstaclePenalty;
   return Infinity;
-}
-
-function wrapAngle(a: number): number {
-  return Math.atan2(Math.sin(a), Math.cos(a));
 }

@@ -6,22 +6,17 @@
 // otherwise; tracks are in the tracking frame (base_link, or odom when odometry is given).
 import type { mat4 } from 'gl-matrix';
 import type { Pinhole } from '../geometry/pinhole';
+import type { Detection } from '../inference/detection';
 import type { Nanos } from '../msgs/time';
 import type {
   Detection3DArray, LaserScan, MarkerArray, PointCloud2, TrackedObjectArray,
 } from '../msgs/types';
 
-/** One 2D detection in a camera's original (distortion-free) pixel coordinates. */
-export interface Detection2DBox {
-  x1: number;
-  y1: number;
-  x2: number;
-  y2: number;
-  score: number;
-  classId: number;
-  /** Detector class name, lowercase COCO-style ("person", "car", "dining table"). */
-  className: string;
-}
+/**
+ * One 2D detection in a camera's original (distortion-free) pixel coordinates: the detector's
+ * own output type. className is the lowercase COCO-style name ("person", "car", "dining table").
+ */
+export type Detection2DBox = Detection;
 
 /**
  * How noisy a depth image is. Stereo: sigma_z = z^2 / (f*B) * sigma_d (f*B in pixel-metres,

@@ -6,22 +6,11 @@ import { vec3 } from 'gl-matrix';
 import type { CameraInfo } from '../msgs/types';
 import { DISTORTION_LENGTHS, DISTORTION_SIZE, distortPoint, undistortPoint, type DistortionModel } from './distortion';
 import type { Pinhole } from './pinhole';
-
-export interface RectificationMaps {
-  /** Per destination pixel (row-major), the source x to sample; NaN-free, may lie outside. */
-  mapX: Float32Array;
-  mapY: Float32Array;
-  width: number;
-  height: number;
-}
+import type { RemapMaps } from './remap';
+import { invert3 } from './rotation';
 
 /** Intrinsics of the delivered image: fx, fy, cx, cy. */
-interface Intrinsics {
-  fx: number;
-  fy: number;
-  cx: number;
-  cy: number;
-}
+type Intrinsics = Pick<Pinhole, 'fx' | 'fy' | 'cx' | 'cy'>;
 
 export class CameraModel {
   readonly name: string;
@@ -183,7 +172,7 @@ export class CameraModel {
    * Maps that turn the raw image into the rectified one (apply with remap()), like
    * cv::initUndistortRectifyMap(K, D, R, P[:3,:3], size, CV_32FC1) or its fisheye twin.
    */
-  rectificationMaps(): RectificationMaps {
+  rectificationMaps(): RemapMaps {
     const { width, height } = this;
     const mapX = new Float32Array(width * height);
     const mapY = new Float32Array(width * height);
@@ -237,19 +226,4 @@ function invertKR(P: Float64Array, R: Float64Array): Float64Array {
     for (let j = 0; j < 3; j++) m[i * 3 + j] = P[i * 4] * R[j] + P[i * 4 + 1] * R[3 + j] + P[i * 4 + 2] * R[6 + j];
   }
   return invert3(m);
-}
-
-/** Inverse of a row-major 3x3 matrix (throws if singular). */
-export function invert3(m: Float64Array): Float64Array {
-  const [a, b, c, d, e, f, g, h, i] = m;
-  const A = e * i - f * h;
-  const B = -(d * i - f * g);
-  const C = d * h - e * g;
-  const det = a * A + b * B + c * C;
-  if (!Number.isFinite(det) || Math.abs(det) < 1e-300) throw new RangeError('invert3: singular 3x3 matrix');
-  return Float64Array.of(
-    A / det, -(b * i - c * h) / det, (b * f - c * e) / det,
-    B / det, (a * i - c * g) / det, -(a * f - c * d) / det,
-    C / det, -(a * h - b * g) / det, (a * e - b * d) / det,
-  );
 }

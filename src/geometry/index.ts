@@ -1,6 +1,6 @@
 // Public surface of the geometry module.
 export type { Pinhole } from './pinhole';
-export { CameraModel, type RectificationMaps } from './camera_model';
+export { CameraModel } from './camera_model';
 export type { DistortionModel } from './distortion';
 export { remap, type RemapMaps } from './remap';
 export { TfBuffer, type TfBufferOptions, type TfBufferStats } from './tf_buffer';

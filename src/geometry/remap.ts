@@ -3,7 +3,9 @@
 // but with exact rather than 1/32-pixel fixed-point weights.
 import { createRaster, type Raster, type RasterFormat } from '../io/raster';
 
+/** Where each destination pixel samples its source: what CameraModel and stereoRectify produce. */
 export interface RemapMaps {
+  /** Per destination pixel (row-major), the source x to sample; NaN-free, may lie outside. */
   mapX: Float32Array;
   mapY: Float32Array;
   width: number;

@@ -47,6 +47,11 @@ export interface StereoPairOptions {
 /** body_T_optical: optical z = body x, optical x = body -y, optical y = body -z. */
 const BODY_FROM_OPTICAL = Float64Array.of(0, -1, 0, 0, 0, 0, -1, 0, 1, 0, 0, 0, 0, 0, 0, 1);
 
+/** A new Float64 copy of the fixed body -> optical rotation (REP-103 body, optical z forward). */
+export function bodyFromOptical(): mat4 {
+  return Float64Array.from(BODY_FROM_OPTICAL);
+}
+
 function rpyQuat(roll: number, pitch: number, yaw: number): quat {
   // Fixed-axis X, then Y, then Z (URDF/ROS): q = qz(yaw) * qy(pitch) * qx(roll).
   const qx = quat.setAxisAngle(new Float64Array(4), [1, 0, 0], roll);

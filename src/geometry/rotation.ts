@@ -27,6 +27,34 @@ export function mulVec3(a: ArrayLike<number>, v: ArrayLike<number>): Float64Arra
   );
 }
 
+/**
+ * Inverse of a row-major 3x3 written into `out` (which may be `m` itself); returns false, leaving
+ * `out` untouched, when `m` is singular or not finite. Allocation-free, for per-track loops.
+ */
+export function invert3Into(m: ArrayLike<number>, out: Float64Array): boolean {
+  const a = m[0], b = m[1], c = m[2], d = m[3], e = m[4], f = m[5], g = m[6], h = m[7], i = m[8];
+  const A = e * i - f * h, B = -(d * i - f * g), C = d * h - e * g;
+  const det = a * A + b * B + c * C;
+  if (!(Number.isFinite(det) && Math.abs(det) >= 1e-300)) return false;
+  const s = 1 / det;
+  out[0] = A * s; out[1] = -(b * i - c * h) * s; out[2] = (b * f - c * e) * s;
+  out[3] = B * s; out[4] = (a * i - c * g) * s; out[5] = -(a * f - c * d) * s;
+  out[6] = C * s; out[7] = -(a * h - b * g) * s; out[8] = (a * e - b * d) * s;
+  return true;
+}
+
+/** Inverse of a row-major 3x3 as a new array. Throws a RangeError when it is singular. */
+export function invert3(m: ArrayLike<number>): Float64Array {
+  const out = new Float64Array(9);
+  if (!invert3Into(m, out)) throw new RangeError('invert3: singular 3x3 matrix');
+  return out;
+}
+
+/** The angle `a` (radians) brought into [-pi, pi], e.g. a difference of two headings. */
+export function wrapAngle(a: number): number {
+  return Math.atan2(Math.sin(a), Math.cos(a));
+}
+
 /** Rotation vector (axis * angle, angle in [0, pi]) of a row-major rotation matrix, like cv::Rodrigues. */
 export function rotationVector(r: ArrayLike<number>): Float64Array {
   const q = new Float64Array(4);

@@ -2,7 +2,8 @@
 // (same steps, same rounding where it shows: OpenCV's 5-step undistortion and float32 points),
 // plus the shortcut for a pair whose CameraInfos already carry a joint rectification.
 import type { mat4 } from 'gl-matrix';
-import type { CameraModel, RectificationMaps } from './camera_model';
+import type { CameraModel } from './camera_model';
+import type { RemapMaps } from './remap';
 import type { Pinhole } from './pinhole';
 import { mul3, mulVec3, rotationMatrix, rotationVector, splitTransform, transpose3 } from './rotation';
 
@@ -26,8 +27,8 @@ export interface StereoRectification {
   Q: Float64Array;
   /** Distance between the optical centres, in the unit of the transform (metres). */
   baseline: number;
-  leftMaps: RectificationMaps;
-  rightMaps: RectificationMaps;
+  leftMaps: RemapMaps;
+  rightMaps: RemapMaps;
   /** Shared pinhole of both rectified images (the left one's principal point). */
   pinhole: Pinhole;
 }

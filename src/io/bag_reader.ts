@@ -6,7 +6,7 @@ import { isKnownMessageType, registerSchema } from '../msgs/definitions';
 import type { Nanos } from '../msgs/time';
 import { readBagMetadata, METADATA_FILE, type BagMetadataSummary } from './bag_metadata';
 import { bagMessage, type BagMessage } from './bag_message';
-import type { BagStorage, StorageQuery, StoredMessage } from './bag_storage';
+import type { BagStorage, StorageQuery, StorageTopic, StoredMessage } from './bag_storage';
 import { openMcapStorage } from './mcap_storage';
 import { openSqliteStorage } from './sqlite_storage';
 
@@ -15,14 +15,8 @@ export { MessageDecodeError } from './bag_message';
 
 export type StorageId = 'mcap' | 'sqlite3';
 
-export interface BagTopicInfo {
-  name: string;
-  /** `pkg/msg/Name`. */
-  type: string;
-  serializationFormat: string;
-  count: number;
-  offeredQos?: string;
-}
+/** A topic as the bag summary lists it: the storage's record without the schema text. */
+export type BagTopicInfo = Omit<StorageTopic, 'schema'>;
 
 /** Summary of a bag, computed from its storage files (not copied from metadata.yaml). */
 export interface BagInfo {

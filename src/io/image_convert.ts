@@ -14,8 +14,25 @@ function unsupported(fn: string, r: Raster): Error {
   return new Error(`${fn}: cannot convert a ${r.format} raster (${r.width}x${r.height}); expected an 8-bit colour, mono8 or mono16 raster`);
 }
 
-/** A grey rendering of `r` as mono8: BT.601 luma for colour, the high byte of mono16. Returns `r` itself when already mono8. */
-export function toMono8(r: Raster): Raster<Uint8Array> {
+// A raster whose data is shorter than its size says would be read past its end as NaN -> 0:
+// silent garbage, so it is refused up front, like a non-integer or empty size.
+function checkSize(r: Raster, what: string): void {
+  if (!(r.width > 0 && r.height > 0 && Number.isInteger(r.width) && Number.isInteger(r.height))) {
+    throw new RangeError(`${what}: size ${r.width}x${r.height}; expected positive integer width and height`);
+  }
+  const needed = r.width * r.height * r.channels;
+  if (r.data.length < needed) {
+    throw new RangeError(`${what}: data has ${r.data.length} values; ${r.width}x${r.height}x${r.channels} needs ${needed}`);
+  }
+}
+
+/**
+ * A grey rendering of `r` as mono8: BT.601 luma for colour, the high byte of mono16. Returns `r`
+ * itself when already mono8. `what` names the image in errors. Throws for float32, for a size
+ * that is not a positive integer pair, and for data shorter than width x height x channels.
+ */
+export function toMono8(r: Raster, what = 'toMono8'): Raster<Uint8Array> {
+  checkSize(r, what);
   if (r.format === 'mono8') return r as Raster<Uint8Array>;
   const out = createRaster(r.width, r.height, 'mono8') as Raster<Uint8Array>;
   const n = r.width * r.height;

@@ -3,6 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
+import { describeIssues } from '../inference/validation_errors';
 import { configSchema, type PerceptionConfig } from './config_schema';
 
 /** A configuration problem; the message names the key, the value and what was expected. */
@@ -11,25 +12,6 @@ export class ConfigError extends Error {
     super(message);
     this.name = 'ConfigError';
   }
-}
-
-function valueAt(raw: unknown, path: PropertyKey[]): unknown {
-  let v: unknown = raw;
-  for (const k of path) {
-    if (v === null || typeof v !== 'object') return undefined;
-    v = (v as Record<PropertyKey, unknown>)[k];
-  }
-  return v;
-}
-
-function describeIssues(raw: unknown, error: z.ZodError, source: string): string {
-  const lines = error.issues.map((issue) => {
-    const key = issue.path.map(String).join('.') || '(root)';
-    const value = valueAt(raw, issue.path);
-    const shown = value === undefined ? 'missing' : JSON.stringify(value);
-    return `  ${key} = ${shown}: ${issue.message}`;
-  });
-  return `invalid configuration in ${source}:\n${lines.join('\n')}`;
 }
 
 /** Unknown keys are errors, not silently ignored: a typo must not fall back to a default. */
@@ -56,7 +38,7 @@ export function parseConfig(raw: unknown, source = 'configuration'): PerceptionC
     throw new ConfigError(`invalid configuration in ${source}: unknown key(s) ${unknown.join(', ')}`);
   }
   const result = configSchema.safeParse(raw ?? {});
-  if (!result.success) throw new ConfigError(describeIssues(raw, result.error, source));
+  if (!result.success) throw new ConfigError(`invalid configuration in ${source}:\n${describeIssues(result.error, raw)}`);
   const cfg = result.data;
   for (const pair of cfg.depth.stereo_pairs) {
     for (const cam of pair) {

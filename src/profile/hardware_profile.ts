@@ -6,7 +6,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
-import { describeIssues } from './validation_errors';
+import { describeIssues } from '../inference/validation_errors';
 
 /** A value with its provenance. At least one of source / assumption is required. */
 function sourced<T extends z.ZodType>(inner: T) {

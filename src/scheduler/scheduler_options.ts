@@ -1,7 +1,7 @@
 // One schema for the scheduler's options, shared by ROS parameters, YAML and CLI flags. Defaults
 // live here and only here.
 import { z } from 'zod';
-import { describeIssues } from '../profile/validation_errors';
+import { describeIssues } from '../inference/validation_errors';
 
 /** Degradations the ladder can apply, cheapest loss of quality first in the default ladder. */
 export const RUNGS = ['skip_learned_depth', 'detect_subset_round_robin', 'reuse_last_depth'] as const;

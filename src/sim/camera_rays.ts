@@ -2,21 +2,13 @@
 // the exact ray of every output pixel, and the pixel of a pinhole "raster grid" nearest to it.
 // Surfaces are rasterised on the pinhole grid (straight edges stay straight there), and each
 // output pixel then takes its surface from the grid and its depth from its own exact ray.
+import type { Pinhole } from '../geometry/pinhole';
 import { distort, undistort, type PlumbBob } from './lens';
 import type { CameraSpec } from './scene_schema';
 
-/** A distortion-free pinhole raster covering every ray of the camera's image. */
-export interface RasterGrid {
-  width: number;
-  height: number;
-  fx: number;
-  fy: number;
-  cx: number;
-  cy: number;
-}
-
 export interface CameraRays {
-  grid: RasterGrid;
+  /** A distortion-free pinhole raster covering every ray of the camera's image. */
+  grid: Pinhole;
   /** Normalised ray (x/z, y/z) of each output pixel centre, row-major. */
   rayX: Float32Array;
   rayY: Float32Array;
@@ -95,7 +87,7 @@ export function buildCameraRays(cam: CameraSpec): CameraRays {
   return { grid, rayX, rayY, gridIndex, gridInImage, bounds: gridBounds(grid) };
 }
 
-function gridBounds(g: RasterGrid): CameraRays['bounds'] {
+function gridBounds(g: Pinhole): CameraRays['bounds'] {
   return {
     xMin: (-0.5 - g.cx) / g.fx,
     xMax: (g.width - 0.5 - g.cx) / g.fx,

@@ -1,4 +1,5 @@
 // Ground-truth records of a frame: objects in base_link and odom, and per-camera 2D boxes.
+import { wrapAngle } from '../geometry/rotation';
 import type { PlanarState } from './trajectory';
 import type { CameraRender } from './renderer';
 import type { Vec3, WorldObject } from './world';
@@ -90,8 +91,4 @@ export function boxesFromRender(objects: readonly WorldObject[], render: CameraR
     });
   });
   return out;
-}
-
-function wrapAngle(a: number): number {
-  return Math.atan2(Math.sin(a), Math.cos(a));
 }

@@ -3,6 +3,7 @@
 // frame <cam>_link (same axes as base_link) and an optical frame <cam>_optical_frame (z forward,
 // x right, y down).
 import { mat4, quat } from 'gl-matrix';
+import { bodyFromOptical } from '../geometry/rig';
 import type { CameraInfo, Header, Transform } from '../msgs/types';
 import { mat4d, quatd } from './mat64';
 import type { CameraSpec } from './scene_schema';
@@ -46,8 +47,7 @@ export function linkInBase(cam: CameraSpec): mat4 {
 
 /** Fixed body -> optical rotation: optical z = body x, optical x = -body y, optical y = -body z. */
 export function opticalInLink(): mat4 {
-  // Column-major: the columns are the optical axes written in body coordinates.
-  return mat4.set(mat4d(), 0, -1, 0, 0, 0, 0, -1, 0, 1, 0, 0, 0, 0, 0, 0, 1);
+  return bodyFromOptical();
 }
 
 /** Pose of the optical frame in base_link (maps optical coordinates to base_link). */

@@ -2,6 +2,7 @@
 // camera rig and the stamp realism. Every default lives here, so a scene file only states what
 // differs from them. Units: metres, seconds, degrees (angles are easier to read in a file).
 import { z } from 'zod';
+import { describeIssues } from '../inference/validation_errors';
 import { defaultRig } from './rig';
 
 const finite = z.number().finite();
@@ -158,20 +159,5 @@ export type MovingObjectSpec = z.output<typeof movingObjectSchema>;
 export function parseScene(raw: unknown, source: string): Scene {
   const result = sceneSchema.safeParse(raw);
   if (result.success) return result.data;
-  const lines = result.error.issues.map((issue) => {
-    const key = issue.path.map(String).join('.') || '(root)';
-    const value = valueAt(raw, issue.path);
-    const shown = value === undefined ? 'missing' : JSON.stringify(value);
-    return `  ${key} = ${shown}: ${issue.message}`;
-  });
-  throw new Error(`scene ${source} is invalid:\n${lines.join('\n')}`);
-}
-
-function valueAt(root: unknown, path: ReadonlyArray<PropertyKey>): unknown {
-  let v: unknown = root;
-  for (const k of path) {
-    if (v === null || typeof v !== 'object') return undefined;
-    v = (v as Record<PropertyKey, unknown>)[k];
-  }
-  return v;
+  throw new Error(`scene ${source} is invalid:\n${describeIssues(result.error, raw)}`);
 }

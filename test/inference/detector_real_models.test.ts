@@ -11,6 +11,7 @@ import { Detector, type Detection } from '../../src/inference/detector';
 import { OnnxRuntimeBackend } from '../../src/inference/onnxruntime_backend';
 import { createPreprocessor } from '../../src/inference/preprocess';
 import { IMAGES_DIR, MODELS_DIR, loadPhoto } from './photos';
+import { requireOpenCvPython } from '../support/opencv_python';
 
 const MODELS = ['yolox_nano_416', 'nanodet_m_416', 'nanodet_m_320', 'fastestdet_352'] as const;
 
@@ -93,7 +94,7 @@ describe('Detector on the shared models and photos', function () {
         await backend.dispose();
         const jobFile = join(work, `${model}.json`);
         writeFileSync(jobFile, JSON.stringify(jobs));
-        const stdout = execFileSync('/usr/bin/python3', [join(__dirname, 'reference_decode.py'), jobFile], { encoding: 'utf8' });
+        const stdout = execFileSync(requireOpenCvPython(), [join(__dirname, 'reference_decode.py'), jobFile], { encoding: 'utf8' });
         references = JSON.parse(stdout) as number[][][];
       });
 

@@ -9,6 +9,7 @@ import { createRaster, type Raster } from '../../src/io/raster';
 import { createPreprocessor } from '../../src/inference/preprocess';
 import { imageTransform, type PreprocessOptions } from '../../src/inference/preprocess_options';
 import { IMAGES_DIR, loadPhoto } from './photos';
+import { requireOpenCvPython } from '../support/opencv_python';
 
 const YOLOX_LIKE: PreprocessOptions = {
   width: 416, height: 416, mode: 'letterbox', letterboxAlign: 'topleft', padValue: 114, channelOrder: 'bgr', mean: [0, 0, 0], std: [1, 1, 1],
@@ -54,7 +55,7 @@ describe('preprocessing', function () {
         raw, ours, w: dog.width, h: dog.height, W: opts.width, H: opts.height, t: transforms[0], pad: opts.padValue, order: opts.channelOrder,
         mean: opts.mean, std: opts.std,
       };
-      const { max, mean } = JSON.parse(execFileSync('/usr/bin/python3', ['-c', CV2_REFERENCE, JSON.stringify(args)], { encoding: 'utf8' })) as { max: number; mean: number };
+      const { max, mean } = JSON.parse(execFileSync(requireOpenCvPython(), ['-c', CV2_REFERENCE, JSON.stringify(args)], { encoding: 'utf8' })) as { max: number; mean: number };
       // OpenCV interpolates uint8 in 11-bit fixed point and rounds; we keep float.
       assert.ok(max <= 1.0 && mean < 0.3, `max |ours - cv2| = ${max}, mean ${mean} grey levels`);
     });

@@ -1,10 +1,10 @@
 import { strict as assert } from 'assert';
 import { spawnSync } from 'child_process';
-import * as fs from 'fs';
 import { decodeImage, encodeCompressed, encodeImage, ImageFormatError } from '../../src/io/image_codec';
 import { toBgr8, toMono8, toRgb8 } from '../../src/io/image_convert';
 import { createRaster, type Raster, type RasterFormat } from '../../src/io/raster';
 import type { Header, Image } from '../../src/msgs/types';
+import { requireOpenCvPython } from '../support/opencv_python';
 
 const header: Header = { stamp: { sec: 12, nanosec: 34 }, frame_id: 'cam' };
 
@@ -17,13 +17,10 @@ function pattern(width: number, height: number, format: RasterFormat): Raster {
   return r;
 }
 
-// Debian's python3-opencv lives in the system interpreter, which a pyenv shim on PATH may hide.
-const PYTHON = fs.existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3';
-
 /** Runs OpenCV (python3-opencv) on raw bytes: `code` maps `img` (numpy array) to `out`. */
 function opencv(input: Uint8Array, shape: number[], code: string): Uint8Array {
   const script = `import sys, numpy as np, cv2\nimg = np.frombuffer(sys.stdin.buffer.read(), np.uint8).reshape(${JSON.stringify(shape)})\n${code}\nsys.stdout.buffer.write(np.ascontiguousarray(out).tobytes())`;
-  const res = spawnSync(PYTHON, ['-c', script], { input, maxBuffer: 64 << 20 });
+  const res = spawnSync(requireOpenCvPython(), ['-c', script], { input, maxBuffer: 64 << 20 });
   if (res.status !== 0) throw new Error(`OpenCV reference failed: ${res.stderr.toString()}`);
   return new Uint8Array(res.stdout);
 }

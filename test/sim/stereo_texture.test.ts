@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadScene } from '../../src/sim/scene_loader';
 import { SceneSimulator } from '../../src/sim/scene_simulator';
+import { findOpenCvPython } from '../support/opencv_python';
 
 const SGBM = `
 import sys, numpy as np, cv2
@@ -18,16 +19,11 @@ d = m.compute(cv2.cvtColor(l, cv2.COLOR_BGR2GRAY), cv2.cvtColor(r, cv2.COLOR_BGR
 d.astype(np.float32).tofile(sys.argv[5])
 `;
 
-/** A Python with OpenCV: Debian's python3-opencv lives in the system interpreter, which a pyenv shim may hide. */
-function pythonWithOpenCv(): string | undefined {
-  return ['/usr/bin/python3', 'python3'].find((py) => spawnSync(py, ['-c', 'import cv2'], { stdio: 'ignore' }).status === 0);
-}
-
 describe('sim texture vs OpenCV stereo', function () {
   this.timeout(60_000);
 
   it('lets StereoSGBM recover the ground-truth disparity of the front pair', function () {
-    const python = pythonWithOpenCv();
+    const python = findOpenCvPython();
     if (!python) this.skip();
     const sim = new SceneSimulator(loadScene('corridor_crossing'));
     const frame = sim.renderFrame(30);

@@ -3,27 +3,13 @@
 // cv2 is found, so CI cannot silently skip the comparison.
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
+import { requireOpenCvPython } from './opencv_python';
 
 const SCRIPT = join(__dirname, 'opencv_reference.py');
-let python: string | undefined;
-
-function findPython(): string {
-  if (python !== undefined) return python;
-  // A pyenv or venv python3 may shadow the system one that has python3-opencv.
-  const candidates = [process.env.DX_PYTHON, '/usr/bin/python3', 'python3'].filter((c): c is string => !!c);
-  for (const c of candidates) {
-    const r = spawnSync(c, ['-c', 'import cv2'], { encoding: 'utf8' });
-    if (r.status === 0) return (python = c);
-  }
-  throw new Error(
-    `OpenCV reference: none of ${candidates.join(', ')} can import cv2. ` +
-      'Install Debian python3-opencv (apt-get install python3-opencv) or set DX_PYTHON to a python3 that has it.',
-  );
-}
 
 /** Runs one request through the OpenCV reference script and returns its JSON answer. */
 export function opencv<T>(request: Record<string, unknown>): T {
-  const r = spawnSync(findPython(), [SCRIPT], { input: JSON.stringify(request), encoding: 'utf8', maxBuffer: 256 << 20 });
+  const r = spawnSync(requireOpenCvPython(), [SCRIPT], { input: JSON.stringify(request), encoding: 'utf8', maxBuffer: 256 << 20 });
   if (r.status !== 0) throw new Error(`OpenCV reference failed (${request.op}): ${r.stderr}`);
   return JSON.parse(r.stdout) as T;
 }

@@ -70,3 +70,20 @@ export function dim(t: TensorInfo, i: number): number {
   const d = t.shape[i];
   return typeof d === 'number' ? d : Number.NaN;
 }
+
+/**
+ * The class with the highest score among `count` scores at d[start], d[start + step], ...
+ * (step = 1 for a row of class scores, the plane size for channel-major layouts): its index
+ * from 0, the first one on ties. Its score is d[start + best * step].
+ */
+export function argmax(d: Float32Array, start: number, count: number, step = 1): number {
+  let best = 0;
+  let bestScore = d[start];
+  for (let c = 1, p = start + step; c < count; c++, p += step) {
+    if (d[p] > bestScore) {
+      bestScore = d[p];
+      best = c;
+    }
+  }
+  return best;
+}

@@ -3,7 +3,7 @@
 // normalised to the input, so they are scaled to input pixels here.
 import type { TensorMap } from '../backend';
 import type { CandidateBuffer } from '../candidates';
-import { dim, shapeError, singleOutput, type DecoderContext, type DecoderFactory, type DetectionDecoder } from './decoder';
+import { argmax, dim, shapeError, singleOutput, type DecoderContext, type DecoderFactory, type DetectionDecoder } from './decoder';
 
 const STRIDE = 16;
 
@@ -38,15 +38,8 @@ export const fastestdetDecoder: DecoderFactory = {
         for (let i = 0; i < plane; i++) {
           const obj = d[base + i];
           if (obj <= 0) continue;
-          let best = 0;
-          let bestP = d[base + 5 * plane + i];
-          for (let c = 1; c < channels - 5; c++) {
-            const v = d[base + (5 + c) * plane + i];
-            if (v > bestP) {
-              bestP = v;
-              best = c;
-            }
-          }
+          const best = argmax(d, base + 5 * plane + i, channels - 5, plane);
+          const bestP = d[base + (5 + best) * plane + i];
           const score = Math.pow(obj, 0.6) * Math.pow(Math.max(bestP, 0), 0.4);
           if (score < threshold) continue;
           const gx = i % gw, gy = Math.floor(i / gw);

@@ -4,7 +4,7 @@
 import type { TensorMap } from '../backend';
 import type { CandidateBuffer } from '../candidates';
 import { formatShape, type TensorInfo } from '../tensor';
-import { dim, type DecoderContext, type DecoderFactory, type DetectionDecoder } from './decoder';
+import { argmax, dim, type DecoderContext, type DecoderFactory, type DetectionDecoder } from './decoder';
 
 const STRIDES = [8, 16, 32];
 
@@ -62,8 +62,7 @@ export const nanodetDecoder: DecoderFactory = {
           const s = level.stride;
           for (let i = 0; i < n; i++) {
             const o = cBase + i * numClasses;
-            let best = 0;
-            for (let c = 1; c < numClasses; c++) if (cls[o + c] > cls[o + best]) best = c;
+            const best = argmax(cls, o, numClasses);
             const score = cls[o + best];
             if (score < threshold) continue;
             for (let side = 0; side < 4; side++) {

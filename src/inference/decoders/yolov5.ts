@@ -2,7 +2,7 @@
 // already decoded by the export's Detect layer; N = 3 anchors x grid cells of strides 8/16/32.
 import type { TensorMap } from '../backend';
 import type { CandidateBuffer } from '../candidates';
-import { dim, gridCells, shapeError, singleOutput, type DecoderContext, type DecoderFactory, type DetectionDecoder } from './decoder';
+import { argmax, dim, gridCells, shapeError, singleOutput, type DecoderContext, type DecoderFactory, type DetectionDecoder } from './decoder';
 
 function expected(ctx: DecoderContext): string {
   return `[batch, ${3 * gridCells(ctx.inputWidth, ctx.inputHeight)}, 5 + classes]`;
@@ -34,8 +34,7 @@ export const yolov5Decoder: DecoderFactory = {
           const o = base + r * width;
           const obj = d[o + 4];
           if (obj < threshold) continue;
-          let best = 0;
-          for (let c = 1; c < width - 5; c++) if (d[o + 5 + c] > d[o + 5 + best]) best = c;
+          const best = argmax(d, o + 5, width - 5);
           const score = obj * d[o + 5 + best];
           if (score >= threshold) cands.pushCenter(d[o], d[o + 1], d[o + 2], d[o + 3], score, best);
         }

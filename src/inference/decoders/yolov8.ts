@@ -2,7 +2,7 @@
 // pixels then one score row per class; N = grid cells of strides 8/16/32. No objectness.
 import type { TensorMap } from '../backend';
 import type { CandidateBuffer } from '../candidates';
-import { dim, gridCells, shapeError, singleOutput, type DecoderContext, type DecoderFactory, type DetectionDecoder } from './decoder';
+import { argmax, dim, gridCells, shapeError, singleOutput, type DecoderContext, type DecoderFactory, type DetectionDecoder } from './decoder';
 
 function expected(ctx: DecoderContext): string {
   return `[batch, 4 + classes, ${gridCells(ctx.inputWidth, ctx.inputHeight)}]`;
@@ -31,15 +31,8 @@ export const yolov8Decoder: DecoderFactory = {
         const d = outputs[out.name].data as Float32Array;
         const base = batchIndex * channels * n;
         for (let i = 0; i < n; i++) {
-          let best = 0;
-          let bestScore = d[base + 4 * n + i];
-          for (let c = 1; c < channels - 4; c++) {
-            const v = d[base + (4 + c) * n + i];
-            if (v > bestScore) {
-              bestScore = v;
-              best = c;
-            }
-          }
+          const best = argmax(d, base + 4 * n + i, channels - 4, n);
+          const bestScore = d[base + (4 + best) * n + i];
           if (bestScore < threshold) continue;
           cands.pushCenter(d[base + i], d[base + n + i], d[base + 2 * n + i], d[base + 3 * n + i], bestScore, best);
         }

@@ -2,7 +2,7 @@
 // row-major, holding [x, y, log w, log h, obj, class scores] with obj/class already sigmoid.
 import type { TensorMap } from '../backend';
 import type { CandidateBuffer } from '../candidates';
-import { dim, gridCells, shapeError, singleOutput, type DecoderContext, type DecoderFactory, type DetectionDecoder } from './decoder';
+import { argmax, dim, gridCells, shapeError, singleOutput, type DecoderContext, type DecoderFactory, type DetectionDecoder } from './decoder';
 
 const STRIDES = [8, 16, 32];
 
@@ -55,15 +55,8 @@ export const yoloxDecoder: DecoderFactory = {
           const o = base + r * width;
           const obj = d[o + 4];
           if (obj < threshold) continue; // score = obj * class <= obj
-          let best = 0;
-          let bestScore = d[o + 5];
-          for (let c = 1; c < width - 5; c++) {
-            if (d[o + 5 + c] > bestScore) {
-              bestScore = d[o + 5 + c];
-              best = c;
-            }
-          }
-          const score = obj * bestScore;
+          const best = argmax(d, o + 5, width - 5);
+          const score = obj * d[o + 5 + best];
           if (score < threshold) continue;
           const s = stride[r];
           cands.pushCenter((d[o] + gx[r]) * s, (d[o + 1] + gy[r]) * s, Math.exp(d[o + 2]) * s, Math.exp(d[o + 3]) * s, score, best);

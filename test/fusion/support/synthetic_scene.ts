@@ -1,10 +1,12 @@
 // Analytic multi-camera scenes for fusion tests and benchmarks: box objects on known straight
 // trajectories, a 4-camera rig, depth by ray casting (ray-box slabs and ray-ground) on typed
 // arrays with stereo-like noise, and ground-truth 2D boxes from projected 3D box corners.
-// Independent of src/sim and src/depth, so fusion is tested against geometry, not our own code.
+// Independent of src/sim and src/depth's algorithms (only the seeded generator is shared), so
+// fusion is tested against geometry, not our own code.
 import { mat4 } from 'gl-matrix';
 import type { Pinhole } from '../../../src/geometry/pinhole';
 import type { CameraView, Detection2DBox } from '../../../src/fusion/types';
+import { seededRandom, type Random } from '../../support/seeded_random';
 
 export const INTRINSICS: Pinhole = { fx: 450, fy: 450, cx: 319.5, cy: 239.5, width: 640, height: 480 };
 export const STEREO_FB = 450 * 0.12;
@@ -12,16 +14,13 @@ export const DISPARITY_STD = 0.2;
 
 /** A seeded PRNG (mulberry32) with a Box-Muller normal: tests must be reproducible. */
 export class Rng {
-  #s: number;
+  readonly #uniform: Random;
   #spare: number | undefined;
   constructor(seed: number) {
-    this.#s = seed >>> 0;
+    this.#uniform = seededRandom(seed);
   }
   uniform(): number {
-    let t = (this.#s = (this.#s + 0x6d2b79f5) >>> 0);
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    return this.#uniform();
   }
   normal(): number {
     if (this.#spare !== undefined) {
