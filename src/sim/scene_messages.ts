@@ -68,8 +68,10 @@ export function frameMessages(frame: SimFrame, opts: FrameMessageOptions): Topic
     const info = frame.infos.get(cam)!;
     const header = info.header;
     const img = frame.images.get(cam)!;
-    out.push({ topic: `/${cam}/image_raw`, type: 'sensor_msgs/msg/Image', logTime: stamp, msg: imageMessage(frame, cam) });
+    // CameraInfo first: a camera driver's info for a frame is known before the frame is out, and
+    // the synchroniser drops images whose camera has no CameraInfo yet.
     out.push({ topic: `/${cam}/camera_info`, type: 'sensor_msgs/msg/CameraInfo', logTime: stamp, msg: info });
+    out.push({ topic: `/${cam}/image_raw`, type: 'sensor_msgs/msg/Image', logTime: stamp, msg: imageMessage(frame, cam) });
     out.push({ topic: `/${cam}/ground_truth/detections`, type: 'vision_msgs/msg/Detection2DArray', logTime: stamp, msg: detectionsMessage(frame.boxes.get(cam)!, header) });
     if (opts.depth) {
       const d = frame.depth.get(cam)!;
