@@ -3,11 +3,10 @@
 // Loads rclnodejs (the only place that does), starts the node, and shuts it down cleanly on
 // SIGINT, SIGTERM and ROS shutdown: inputs stop, the runner finishes the frame sets in flight,
 // the node is destroyed, then the ROS context.
+import { createPerceptionRunner } from '../pipeline/perception_runner';
 import { PerceptionNode, type RunnerFactory } from './perception_node';
 import type { RclModule } from './rclnodejs_gaps';
 
-/** The module that provides the core pipeline's factory (src/pipeline). */
-const RUNNER_MODULE = '../pipeline/perception_runner';
 /** How often the ROS context is checked for a shutdown initiated outside this process's signals. */
 const ROS_SHUTDOWN_POLL_MS = 500;
 /** Longest wait for the runner to finish before the process exits anyway. */
@@ -30,19 +29,6 @@ function loadRclnodejs(): RclModule {
   }
 }
 
-function loadRunnerFactory(): RunnerFactory {
-  let mod: { createPerceptionRunner?: unknown };
-  try {
-    mod = require(RUNNER_MODULE) as { createPerceptionRunner?: unknown };
-  } catch (err) {
-    throw new Error(`the core pipeline (${RUNNER_MODULE}) could not be loaded: ${(err as Error).message.split('\n')[0]}`);
-  }
-  if (typeof mod.createPerceptionRunner !== 'function') {
-    throw new Error(`${RUNNER_MODULE} does not export createPerceptionRunner(config); expected the core pipeline's factory`);
-  }
-  return mod.createPerceptionRunner as RunnerFactory;
-}
-
 /** Parses this program's own flags (ROS arguments already removed). Throws on unknown flags. */
 export function parseNodeArgs(args: readonly string[]): { lifecycle: boolean } {
   let lifecycle = false;
@@ -60,7 +46,7 @@ export function parseNodeArgs(args: readonly string[]): { lifecycle: boolean } {
 export async function main(createRunner?: RunnerFactory): Promise<void> {
   const rcl = loadRclnodejs();
   const { lifecycle } = parseNodeArgs(rcl.removeROSArgs(process.argv.slice(2)));
-  createRunner ??= loadRunnerFactory();
+  createRunner ??= (config) => createPerceptionRunner(config);
   await rcl.init();
   // rclnodejs's own SIGINT handler shuts the context down at once; ours lets the runner finish.
   rcl.removeSignalHandlers();
