@@ -27,8 +27,6 @@ const msToNs = (ms: number): Nanos => BigInt(Math.round(ms * 1e6));
 export interface ReplayableRunner extends PerceptionRunner {
   /** Resolves when every frame set handed in so far has been offered to the scheduler and, in host time, dispatched. */
   flush(): Promise<void>;
-  /** The processed frame of each completed set, for evaluation (only when keepFrames is set). */
-  readonly scheduler: DeadlineScheduler<FrameSet>;
 }
 
 export interface RunnerOptions {
@@ -43,7 +41,7 @@ export async function createPerceptionRunner(config: PerceptionConfig, options: 
 }
 
 class CoreRunner implements ReplayableRunner {
-  readonly scheduler: DeadlineScheduler<FrameSet>;
+  readonly #scheduler: DeadlineScheduler<FrameSet>;
   readonly #config: PerceptionConfig;
   readonly #pipeline: PerceptionPipeline;
   readonly #sync: FrameSynchronizer;
@@ -89,7 +87,7 @@ class CoreRunner implements ReplayableRunner {
     const sc = config.scheduler;
     const profile = loadHardwareProfile(sc.profile);
     this.#clock = sc.time_mode === 'target' ? new VirtualClock() : new SourceAlignedClock();
-    this.scheduler = new DeadlineScheduler<FrameSet>(
+    this.#scheduler = new DeadlineScheduler<FrameSet>(
       {
         rateHz: sc.rate_hz,
         deadlineMs: sc.deadline_ms,
@@ -111,7 +109,7 @@ class CoreRunner implements ReplayableRunner {
       this.#clock,
       { onOutcome: (o) => this.#onOutcome(o) },
     );
-    if (sc.time_mode === 'host') this.#hostLoop = this.scheduler.run((set, plan) => this.#execute(set, plan), this.#abort.signal);
+    if (sc.time_mode === 'host') this.#hostLoop = this.#scheduler.run((set, plan) => this.#execute(set, plan), this.#abort.signal);
   }
 
   handleImage(camera: string, msg: Image | CompressedImage): void {
@@ -155,7 +153,7 @@ class CoreRunner implements ReplayableRunner {
   async flush(): Promise<void> {
     await this.#chain;
     if (this.#clock instanceof SourceAlignedClock) {
-      while (this.scheduler.pending > 0 || this.#processed.size > 0) await new Promise((r) => setTimeout(r, 2));
+      while (this.#scheduler.pending > 0 || this.#processed.size > 0) await new Promise((r) => setTimeout(r, 2));
     }
   }
 
@@ -168,7 +166,7 @@ class CoreRunner implements ReplayableRunner {
       this.#abort.abort();
       await this.#hostLoop;
     }
-    await this.scheduler.drain((set, plan) => this.#execute(set, plan));
+    await this.#scheduler.drain((set, plan) => this.#execute(set, plan));
     await this.#pipeline.dispose();
   }
 
@@ -189,12 +187,12 @@ class CoreRunner implements ReplayableRunner {
       // Target time: the set arrives at its stamp; sets before it run in virtual time first.
       this.#chain = this.#chain
         .then(async () => {
-          await this.scheduler.runUntil(set.stamp, (s, plan) => this.#execute(s, plan));
-          this.scheduler.offer(set, set.stamp);
+          await this.#scheduler.runUntil(set.stamp, (s, plan) => this.#execute(s, plan));
+          this.#scheduler.offer(set, set.stamp);
         })
         .catch((err) => this.#warn(`frame set at ${set.stamp} ns failed: ${(err as Error).message}`));
     } else {
-      this.scheduler.offer(set, set.stamp);
+      this.#scheduler.offer(set, set.stamp);
     }
   }
 
@@ -230,13 +228,13 @@ class CoreRunner implements ReplayableRunner {
     this.#processed.delete(set);
     if (o.kind === 'completed' && frame) this.#options.onProcessed?.(set, frame);
     const header: Header = { stamp: nanosToTime(set.stamp), frame_id: this.#config.frames.base_frame };
-    const status = this.scheduler.toPipelineStatus(header, {
+    const status = this.#scheduler.toPipelineStatus(header, {
       activeCameras: set.views.map((v) => v.camera),
       droppedMessages: this.#dropped,
     });
     const outputs: PerceptionOutput[] = [...(frame?.outputs ?? []), { topic: this.#config.topics.status, type: 'dx_perception/msg/PipelineStatus', msg: status }];
     if (this.#config.outputs.diagnostics) {
-      const diag = this.scheduler.toDiagnostics(header);
+      const diag = this.#scheduler.toDiagnostics(header);
       diag.status.push(this.#syncDiagnostics());
       outputs.push({ topic: '/diagnostics', type: 'diagnostic_msgs/msg/DiagnosticArray', msg: diag });
     }
