@@ -81,6 +81,7 @@ function scoreTable(scores: SceneScores, rec: DemoRecorder, config: PerceptionCo
   });
   const t = scores.tracking;
   rows.push({ metric: 'tracking MOTA / IDF1', value: `${f(t.mota, 3)} / ${f(t.idf1, 3)}`, target: '' });
+  rows.push({ metric: 'tracking misses / false positives (object-frames)', value: `${t.misses} / ${t.falsePositives} of ${t.numGt}`, target: '' });
   rows.push({ metric: 'tracking ID switches', value: String(t.idSwitches), target: '<= 1 per crossing' });
   rows.push({ metric: 'frame sets: completed / shed / deadline misses', value: `${sets - rec.shed} / ${rec.shed} / ${rec.misses}`, target: 'misses 0' });
   for (const [stage, ms] of rec.stageMs) {

@@ -119,7 +119,7 @@ export class PerceptionPipeline {
       for (const [cam, d] of this.#lastDepth) if (images.has(cam)) depth.set(cam, d);
     } else {
       await time('stereo_depth', () => this.#stereoDepth(images, ctx, set, depth, outputs, warnings));
-      if (this.#mono && !plan.skipLearnedDepth) await time('learned_depth', () => this.#learnedDepth(images, cameras, depth, warnings));
+      if (this.#mono && !plan.skipLearnedDepth) await time('learned_depth', () => this.#learnedDepth(images, cameras, ctx, set, depth, outputs, warnings));
       for (const [cam, d] of depth) this.#lastDepth.set(cam, d);
     }
     const fusion = await time('fuse', () => this.#fuse(set, images, cameras, detections, depth, ctx));
@@ -150,7 +150,7 @@ export class PerceptionPipeline {
   async #detect(images: Map<string, Raster>, plan: DegradationPlan, ctx: StageContext): Promise<Map<string, Detection[]>> {
     const out = new Map<string, Detection[]>();
     if (!this.#detector) return out;
-    const rights = new Set(ctx.pairs.filter((p) => images.has(p.left.name)).map((p) => p.right.name));
+    const rights = activeRightCameras(ctx, images);
     const chosen = [...images.keys()].filter((c) => !rights.has(c) && (plan.detectCameras === 'all' || plan.detectCameras.includes(c)));
     if (chosen.length === 0) return out;
     const results = await this.#detector.detect(chosen.map((c) => images.get(c)!));
@@ -187,17 +187,21 @@ export class PerceptionPipeline {
       const header = this.#header(set, pair.left.frameId);
       const o = this.#config.outputs;
       if (o.disparity) outputs.push({ topic: `${pair.name}/disparity`, type: 'stereo_msgs/msg/DisparityImage', msg: disparityImageMessage(header, disparity, geometry) });
-      if (o.depth_images) {
-        outputs.push({ topic: `${pair.left.name}/depth`, type: 'sensor_msgs/msg/Image', msg: depthImageMessage(header, disparity.width, disparity.height, d) });
-        outputs.push({ topic: `${pair.left.name}/depth/camera_info`, type: 'sensor_msgs/msg/CameraInfo', msg: rectifiedCameraInfo(header, rect.pinhole) });
-      }
+      if (o.depth_images) this.#pushDepth(outputs, set, pair.left.frameId, pair.left.name, d, rect.pinhole);
     }
   }
 
-  /** Learned depth for cameras without stereo, scaled so the ground lies at the camera's height from TF. */
-  async #learnedDepth(images: Map<string, Raster>, cameras: Map<string, RigCamera>, depth: Map<string, CameraDepth>, warnings: string[]): Promise<void> {
+  /**
+   * Learned depth for cameras without stereo (right cameras of active pairs excepted: their left
+   * partner has the view's depth), scaled so the ground lies at the camera's height from TF.
+   */
+  async #learnedDepth(
+    images: Map<string, Raster>, cameras: Map<string, RigCamera>, ctx: StageContext, set: FrameSet,
+    depth: Map<string, CameraDepth>, outputs: PerceptionOutput[], warnings: string[],
+  ): Promise<void> {
+    const rights = activeRightCameras(ctx, images);
     for (const [name, image] of images) {
-      if (depth.has(name)) continue;
+      if (depth.has(name) || rights.has(name)) continue;
       const cam = cameras.get(name)!;
       const k = rawPinhole(cam);
       try {
@@ -208,6 +212,7 @@ export class PerceptionPipeline {
           values = applyScaleShift(map.values, fit);
         }
         depth.set(name, { depth: values, intrinsics: k, baseFromCamera: cam.baseFromCamera, toDepthPixel: undistorter(cam), noise: { kind: 'relative', fraction: 0.1 } });
+        if (this.#config.outputs.depth_images) this.#pushDepth(outputs, set, cam.frameId, name, values, k);
       } catch (err) {
         warnings.push(`learned depth for camera "${name}": ${(err as Error).message}`);
       }
@@ -257,9 +262,21 @@ export class PerceptionPipeline {
     return out;
   }
 
+  /** A camera's 32FC1 depth image and the CameraInfo of its (distortion-free) pixel grid. */
+  #pushDepth(outputs: PerceptionOutput[], set: FrameSet, frameId: string, camera: string, depth: Float32Array, k: Pinhole): void {
+    const header = this.#header(set, frameId);
+    outputs.push({ topic: `${camera}/depth`, type: 'sensor_msgs/msg/Image', msg: depthImageMessage(header, k.width, k.height, depth) });
+    outputs.push({ topic: `${camera}/depth/camera_info`, type: 'sensor_msgs/msg/CameraInfo', msg: rectifiedCameraInfo(header, k) });
+  }
+
   #header(set: FrameSet, frameId: string): Header {
     return { stamp: nanosToTime(set.stamp), frame_id: frameId };
   }
+}
+
+/** Right cameras of the stereo pairs whose left image is present: they share their partner's view. */
+function activeRightCameras(ctx: StageContext, images: Map<string, Raster>): Set<string> {
+  return new Set(ctx.pairs.filter((p) => images.has(p.left.name)).map((p) => p.right.name));
 }
 
 /** The camera's own intrinsics K as a distortion-free pinhole (for undistorted pixel coordinates). */

@@ -1,6 +1,6 @@
 // Public surface of the synthetic-scene simulator (src/sim): scenes, frames, bags.
 export { sceneSchema, parseScene, CLASS_SIZES } from './scene_schema';
-export type { Scene, CameraSpec, CameraSpecInput, StaticObjectSpec, MovingObjectSpec } from './scene_schema';
+export type { Scene, CameraSpec, CameraSpecInput, StaticObjectSpec, MovingObjectSpec, PhotoSpec } from './scene_schema';
 export { loadScene, builtinScenes, BUILTIN_SCENE_DIR } from './scene_loader';
 export { defaultRig, cameraFrames, cameraInfo, linkInBase, opticalInBase, opticalInLink } from './rig';
 export { SceneSimulator } from './scene_simulator';

@@ -2,7 +2,8 @@
 // object, its projected and visible pixel counts and 2D boxes. Two passes on typed arrays:
 //  1. rasterise every front-facing face on the camera's pinhole grid with a 1/z buffer;
 //  2. per output pixel, intersect the pixel's own ray with the face found there (exact depth,
-//     also under lens distortion) and texture it from the point's face coordinates.
+//     also under lens distortion) and texture it from the point's face coordinates: the
+//     procedural tile, or the owner's photo crop on photo faces.
 import { mat4 } from 'gl-matrix';
 import type { Raster } from '../io/raster';
 import { buildCameraRays, type CameraRays } from './camera_rays';
@@ -11,11 +12,11 @@ import { mat4d } from './mat64';
 import { clipNear, clipRect, fillConvex, type DepthTarget } from './polygon';
 import type { CameraSpec } from './scene_schema';
 import { TEXTURE_MASK, TEXTURE_SIZE } from './texture';
-import { TEXELS_PER_METRE, type Surface } from './world';
+import type { Surface } from './world';
 
 const NO_SURFACE = 0xffff;
 /** Floats per surface in the per-frame surface table (see `#buildTable`). */
-const STRIDE = 16;
+const STRIDE = 17;
 /** Points per polygon edge when bending box outlines through lens distortion. */
 const EDGE_SAMPLES = 16;
 
@@ -46,6 +47,7 @@ export class CameraRenderer {
   readonly #cam: CameraSpec;
   readonly #rays: CameraRays;
   readonly #tile: Float32Array;
+  readonly #photos: ReadonlyArray<Raster<Uint8Array> | undefined>;
   readonly #target: DepthTarget;
   readonly #poly = new Float64Array(3 * 16);
   readonly #clipped = new Float64Array(3 * 16);
@@ -53,14 +55,18 @@ export class CameraRenderer {
   readonly #xyClip = new Float64Array(2 * 16);
   readonly #xyTmp = new Float64Array(2 * 16);
 
-  /** `tile` is the scene's texture (buildTextureTile). */
-  constructor(cam: CameraSpec, tile: Float32Array) {
+  /**
+   * `tile` is the scene's texture (buildTextureTile); `photos` holds each object's rgb8 photo
+   * crop (loadScenePhotos), which must exist for every object that owns a photo surface.
+   */
+  constructor(cam: CameraSpec, tile: Float32Array, photos: ReadonlyArray<Raster<Uint8Array> | undefined> = []) {
     if (tile.length !== TEXTURE_SIZE * TEXTURE_SIZE) {
       throw new Error(`CameraRenderer: texture tile has ${tile.length} texels; expected ${TEXTURE_SIZE}²`);
     }
     this.#cam = cam;
     this.#rays = buildCameraRays(cam);
     this.#tile = tile;
+    this.#photos = photos;
     const { width, height } = this.#rays.grid;
     this.#target = {
       width, height, invZ: new Float32Array(width * height), surface: new Uint16Array(width * height), counts: this.#rays.gridInImage,
@@ -86,7 +92,8 @@ export class CameraRenderer {
 
   /**
    * Per surface, in the optical frame: plane n·p = c (n unit, c < 0 when facing the camera),
-   * texel u = z * (Au·d) + Bu for the point z*d on a ray d = (x, y, 1), same for v, colour, owner.
+   * texel u = z * (Au·d) + Bu for the point z*d on a ray d = (x, y, 1), same for v, colour, owner,
+   * and 1 for a photo face (0 for the tile).
    */
   #buildTable(surfaces: readonly Surface[], camToOdom: mat4, odomToCam: mat4): Float64Array {
     const table = new Float64Array(surfaces.length * STRIDE);
@@ -110,17 +117,22 @@ export class CameraRenderer {
       for (let a = 0; a < 2; a++) {
         const ax = axes[a];
         const base = o + 4 + a * 4;
-        // texel = TEXELS_PER_METRE * axis·(R p + t - origin) + offset, linear in p.
+        // texel = texelsPerMetre * axis·(R p + t - origin) + offset, linear in p.
+        const scale = s.texelsPerMetre[a];
         for (let col = 0; col < 3; col++) {
-          table[base + col] = TEXELS_PER_METRE * (r[col * 4] * ax[0] + r[col * 4 + 1] * ax[1] + r[col * 4 + 2] * ax[2]);
+          table[base + col] = scale * (r[col * 4] * ax[0] + r[col * 4 + 1] * ax[1] + r[col * 4 + 2] * ax[2]);
         }
         table[base + 3] =
-          TEXELS_PER_METRE * (ax[0] * (r[12] - s.origin[0]) + ax[1] * (r[13] - s.origin[1]) + ax[2] * (r[14] - s.origin[2])) + s.offset[a];
+          scale * (ax[0] * (r[12] - s.origin[0]) + ax[1] * (r[13] - s.origin[1]) + ax[2] * (r[14] - s.origin[2])) + s.offset[a];
       }
       table[o + 12] = s.color[0];
       table[o + 13] = s.color[1];
       table[o + 14] = s.color[2];
       table[o + 15] = s.owner;
+      if (s.photo) {
+        if (!this.#photos[s.owner]) throw new Error(`CameraRenderer(${this.#cam.name}): object ${s.owner} has photo faces but no photo crop was given`);
+        table[o + 16] = 1;
+      }
     });
     return table;
   }
@@ -172,6 +184,7 @@ export class CameraRenderer {
     const { rayX, rayY, gridIndex } = this.#rays;
     const { surface, invZ } = this.#target;
     const tile = this.#tile;
+    const photos = this.#photos;
     // Imported constants are getter calls under CommonJS interop; hoist them out of the loop.
     const mask = TEXTURE_MASK;
     const size = TEXTURE_SIZE;
@@ -196,22 +209,26 @@ export class CameraRenderer {
         depth[k] = z;
         const u = z * (table[o + 4] * dx + table[o + 5] * dy + table[o + 6]) + table[o + 7];
         const v = z * (table[o + 8] * dx + table[o + 9] * dy + table[o + 10]) + table[o + 11];
-        const iu = Math.floor(u);
-        const iv = Math.floor(v);
-        const fu = u - iu;
-        const fv = v - iv;
-        const u0 = iu & mask;
-        const u1 = (iu + 1) & mask;
-        const r0 = (iv & mask) * size;
-        const r1 = ((iv + 1) & mask) * size;
-        const top = tile[r0 + u0] + (tile[r0 + u1] - tile[r0 + u0]) * fu;
-        const bottom = tile[r1 + u0] + (tile[r1 + u1] - tile[r1 + u0]) * fu;
-        const shade = 0.3 + 0.7 * (top + (bottom - top) * fv);
         const p = k * 3;
-        bgr[p] = table[o + 14] * shade;
-        bgr[p + 1] = table[o + 13] * shade;
-        bgr[p + 2] = table[o + 12] * shade;
         const owner = table[o + 15];
+        if (table[o + 16] !== 0) {
+          samplePhoto(photos[owner]!, u, v, table, o + 12, bgr, p);
+        } else {
+          const iu = Math.floor(u);
+          const iv = Math.floor(v);
+          const fu = u - iu;
+          const fv = v - iv;
+          const u0 = iu & mask;
+          const u1 = (iu + 1) & mask;
+          const r0 = (iv & mask) * size;
+          const r1 = ((iv + 1) & mask) * size;
+          const top = tile[r0 + u0] + (tile[r0 + u1] - tile[r0 + u0]) * fu;
+          const bottom = tile[r1 + u0] + (tile[r1 + u1] - tile[r1 + u0]) * fu;
+          const shade = 0.3 + 0.7 * (top + (bottom - top) * fv);
+          bgr[p] = table[o + 14] * shade;
+          bgr[p + 1] = table[o + 13] * shade;
+          bgr[p + 2] = table[o + 12] * shade;
+        }
         if (owner >= 0) {
           const b = owner * 4;
           if (boxes[b] < 0) {
@@ -283,5 +300,27 @@ export class CameraRenderer {
       this.#poly[v * 3 + 2] = m[2] * x + m[6] * y + m[10] * z + m[14];
     });
     return s.corners.length;
+  }
+}
+
+/**
+ * Writes into bgr[p..p+2] the photo crop bilinearly sampled at texel (u, v) (pixel centres at
+ * half-integers, clamped to the crop's edge), each channel scaled by table[rgb..rgb+2] / 255.
+ */
+function samplePhoto(photo: Raster<Uint8Array>, u: number, v: number, table: Float64Array, rgb: number, bgr: Uint8Array, p: number): void {
+  const { width: w, height: h, data } = photo;
+  const x = Math.min(w - 1, Math.max(0, u - 0.5));
+  const y = Math.min(h - 1, Math.max(0, v - 0.5));
+  const x0 = Math.floor(x);
+  const y0 = Math.floor(y);
+  const fx = x - x0;
+  const fy = y - y0;
+  const a = (y0 * w + x0) * 3;
+  const b = x0 < w - 1 ? a + 3 : a;
+  const rowStep = y0 < h - 1 ? w * 3 : 0;
+  for (let ch = 0; ch < 3; ch++) {
+    const top = data[a + ch] + (data[b + ch] - data[a + ch]) * fx;
+    const bottom = data[a + rowStep + ch] + (data[b + rowStep + ch] - data[a + rowStep + ch]) * fx;
+    bgr[p + 2 - ch] = (top + (bottom - top) * fy) * (table[rgb + ch] / 255);
   }
 }

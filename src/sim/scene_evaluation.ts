@@ -169,7 +169,10 @@ export class SceneEvaluator {
       const truth = g.objects
         .filter((o) => o.source_cameras.length > 0 && Math.hypot(o.pose.pose.position.x, o.pose.pose.position.y) <= MAX_RANGE_M)
         .map((o) => ({ id: o.id, position: [o.pose.pose.position.x, o.pose.pose.position.y, 0] }));
-      acc.addFrame(truth, f.tracks.map((t) => ({ id: t.id, position: [t.position[0], t.position[1], 0] })));
+      // Hypotheses beyond the scored range would count as false positives for objects that are
+      // not scored; the same range limit applies to both sides.
+      const hyps = f.tracks.filter((t) => Math.hypot(t.position[0], t.position[1]) <= MAX_RANGE_M + MATCH_M);
+      acc.addFrame(truth, hyps.map((t) => ({ id: t.id, position: [t.position[0], t.position[1], 0] })));
     }
     return acc.summary();
   }

@@ -1,8 +1,9 @@
 // Finding and reading scene files: a path to a YAML file, or the name of a built-in scene
 // shipped in <repo>/scenes.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { basename, join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
+import { loadScenePhotos, resolvePhotoPaths } from './photo_texture';
 import { parseScene, type Scene } from './scene_schema';
 
 /** Directory of the built-in scenes (repo root /scenes). */
@@ -19,7 +20,9 @@ export function builtinScenes(): string[] {
 
 /**
  * Loads and validates a scene: `pathOrBuiltinName` is either a built-in scene name (see
- * builtinScenes) or a path to a YAML file. Throws naming the file and every invalid key.
+ * builtinScenes) or a path to a YAML file. Photo paths come back absolute (resolved against the
+ * file's folder). Throws naming the file and every invalid key, or a photo that is missing,
+ * unreadable or smaller than its crop.
  */
 export function loadScene(pathOrBuiltinName: string): Scene {
   const builtin = builtinScenes().includes(pathOrBuiltinName);
@@ -33,5 +36,9 @@ export function loadScene(pathOrBuiltinName: string): Scene {
   } catch (err) {
     throw new Error(`loadScene: ${file} is not valid YAML: ${(err as Error).message}`);
   }
-  return parseScene(raw, file);
+  const scene = resolvePhotoPaths(parseScene(raw, file), dirname(resolve(file)));
+  // Decoded here only to fail at load time rather than in a render worker; the simulator
+  // decodes its own copy (each worker needs one anyway).
+  loadScenePhotos(scene, `scene ${file}`);
+  return scene;
 }

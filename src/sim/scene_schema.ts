@@ -48,6 +48,17 @@ export const cameraSchema = z
   })
   .transform((c) => ({ ...c, cx: c.cx ?? (c.width - 1) / 2, cy: c.cy ?? (c.height - 1) / 2 }));
 
+const pixel = z.number().int().min(0);
+export const photoSchema = z.strictObject({
+  /**
+   * JPEG or PNG file. loadScene resolves a relative path against the scene file's folder;
+   * parseScene keeps it as given (relative to the working directory).
+   */
+  image: z.string().min(1),
+  /** Region of the image to show, [x, y, width, height] in source pixels (origin top-left). */
+  crop: z.tuple([pixel, pixel, pixel.min(1), pixel.min(1)]),
+});
+
 export const staticObjectSchema = z.strictObject({
   class: z.string().min(1),
   /** Box extent along its own x, y, z, metres. */
@@ -56,6 +67,8 @@ export const staticObjectSchema = z.strictObject({
   position: vec2,
   yaw_deg: finite.default(0),
   color: rgb.optional(),
+  /** Photo texture on the vertical faces, so a detector sees the thing; top and bottom stay procedural. */
+  photo: photoSchema.optional(),
 });
 
 /** Default sizes for moving classes, so a scene can just say `class: person`. */
@@ -71,6 +84,8 @@ export const movingObjectSchema = z.strictObject({
   size: size3.optional(),
   trajectory: trajectorySchema,
   color: rgb.optional(),
+  /** As for static objects. */
+  photo: photoSchema.optional(),
 });
 
 export const worldSchema = z.strictObject({
@@ -151,6 +166,7 @@ export type CameraSpec = z.output<typeof cameraSchema>;
 export type CameraSpecInput = z.input<typeof cameraSchema>;
 export type StaticObjectSpec = z.output<typeof staticObjectSchema>;
 export type MovingObjectSpec = z.output<typeof movingObjectSchema>;
+export type PhotoSpec = z.output<typeof photoSchema>;
 
 /**
  * Validates a parsed YAML/JSON value as a scene. Throws one Error listing every problem as

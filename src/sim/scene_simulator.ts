@@ -8,6 +8,7 @@ import { nanosToTime } from '../msgs/time';
 import type { CameraInfo } from '../msgs/types';
 import { boxesFromRender, objectsInBase, type GroundTruthBox, type GroundTruthObject } from './ground_truth';
 import { mat4d } from './mat64';
+import { loadScenePhotos } from './photo_texture';
 import { CameraRenderer } from './renderer';
 import { cameraFrames, cameraInfo, opticalInBase } from './rig';
 import type { CameraSpec, Scene } from './scene_schema';
@@ -44,13 +45,17 @@ export class SceneSimulator {
   readonly #renderers: Map<string, CameraRenderer>;
   readonly #opticalInBase: Map<string, mat4>;
 
-  /** `scene` must come from loadScene or parseScene (validated, defaults filled in). */
+  /**
+   * `scene` must come from loadScene or parseScene (validated, defaults filled in). Reads the
+   * scene's photos; throws naming the key when one is missing or smaller than its crop.
+   */
   constructor(scene: Scene) {
     this.#scene = scene;
     this.#world = new SceneWorld(scene);
     this.#schedule = new StampSchedule(scene);
     const tile = buildTextureTile(scene.seed);
-    this.#renderers = new Map(scene.rig.cameras.map((c) => [c.name, new CameraRenderer(c, tile)]));
+    const photos = loadScenePhotos(scene);
+    this.#renderers = new Map(scene.rig.cameras.map((c) => [c.name, new CameraRenderer(c, tile, photos)]));
     this.#opticalInBase = new Map(scene.rig.cameras.map((c) => [c.name, opticalInBase(c)]));
   }
 

@@ -3,6 +3,7 @@
 // convex, which keeps rendering and ground truth exact.
 import { mat4, quat } from 'gl-matrix';
 import { mat4d, quatd } from './mat64';
+import { objectPhotos } from './photo_texture';
 import { hashUnit } from './random';
 import { TEXTURE_SIZE } from './texture';
 import { CLASS_SIZES, type Scene } from './scene_schema';
@@ -40,14 +41,24 @@ export interface Surface {
   corners: Vec3[];
   /** Unit normal pointing to the side the face is seen from. */
   normal: Vec3;
-  /** Texture origin and unit axes: texel (u, v) = TEXELS_PER_METRE * ((p - origin)·uAxis, ·vAxis) + offset. */
+  /** Texture origin and unit axes: texel (u, v) = texelsPerMetre * ((p - origin)·uAxis, ·vAxis) + offset. */
   origin: Vec3;
   uAxis: Vec3;
   vAxis: Vec3;
   offset: [number, number];
+  /** TEXELS_PER_METRE for the procedural tile; crop pixels per metre of face for a photo face. */
+  texelsPerMetre: [number, number];
+  /**
+   * Whether texels come from the owner's photo crop (texel = crop pixel, top-left origin) instead
+   * of the procedural tile; the crop's colour is then scaled by `color` / 255.
+   */
+  photo: boolean;
   /** Base colour, [r, g, b] in 0..255, already scaled by the face's flat lighting. */
   color: Vec3;
 }
+
+/** Width and height in pixels of a photo crop stretched over a face. */
+type CropSize = readonly [number, number];
 
 /** The scene's objects and robot as functions of scene time. Immutable after construction. */
 export class SceneWorld {
@@ -55,6 +66,7 @@ export class SceneWorld {
   readonly #trajectories: Trajectory[];
   readonly #robotPath: Trajectory | undefined;
   readonly #colors: Vec3[];
+  readonly #cropSizes: Array<CropSize | undefined>;
   readonly #roomSurfaces: Surface[];
 
   /** Throws when a trajectory is degenerate (naming the object). */
@@ -66,6 +78,7 @@ export class SceneWorld {
     this.#robotPath = scene.robot.path ? new Trajectory(scene.robot.path, `scene ${scene.name}: robot.path`) : undefined;
     const specs = [...scene.static_objects, ...scene.moving_objects];
     this.#colors = specs.map((s, i) => (s.color ? [...s.color] : objectColor(scene.seed, i)));
+    this.#cropSizes = objectPhotos(scene).map(({ photo }) => (photo ? [photo.crop[2], photo.crop[3]] : undefined));
     const { room_min: lo, room_max: hi, room_height: h } = scene.world;
     const roomCenter: Vec3 = [(lo[0] + hi[0]) / 2, (lo[1] + hi[1]) / 2, h / 2];
     const roomColors = { floor: scene.world.ground_color, ceiling: scene.world.ceiling_color, wall: scene.world.wall_color };
@@ -125,7 +138,8 @@ export class SceneWorld {
   surfaces(objects: readonly WorldObject[]): Surface[] {
     const out = [...this.#roomSurfaces];
     objects.forEach((o, i) => {
-      out.push(...boxSurfaces(i, o.center, o.yaw, o.size, false, this.#scene.seed + o.id * 7919, () => [...this.#colors[i]]));
+      const seed = this.#scene.seed + o.id * 7919;
+      out.push(...boxSurfaces(i, o.center, o.yaw, o.size, false, seed, () => [...this.#colors[i]], this.#cropSizes[i]));
     });
     return out;
   }
@@ -145,9 +159,12 @@ function objectColor(seed: number, index: number): Vec3 {
 
 /**
  * The six faces of a box with centre `c`, heading `yaw` and extent `size`. `inward` makes the
- * faces visible from inside (the room); otherwise from outside.
+ * faces visible from inside (the room); otherwise from outside. With `photo` (objects only, not
+ * `inward`), each vertical face shows the whole crop upright and unmirrored as seen from outside.
  */
-function boxSurfaces(owner: number, c: Vec3, yaw: number, size: Vec3, inward: boolean, texSeed: number, colorOf: (n: Vec3) => Vec3): Surface[] {
+function boxSurfaces(
+  owner: number, c: Vec3, yaw: number, size: Vec3, inward: boolean, texSeed: number, colorOf: (n: Vec3) => Vec3, photo?: CropSize,
+): Surface[] {
   const axes: Vec3[] = [[Math.cos(yaw), Math.sin(yaw), 0], [-Math.sin(yaw), Math.cos(yaw), 0], [0, 0, 1]];
   const half = size.map((s) => s / 2);
   const faces: Surface[] = [];
@@ -162,14 +179,30 @@ function boxSurfaces(owner: number, c: Vec3, yaw: number, size: Vec3, inward: bo
       const normal = (inward ? outward.map((v) => -v) : outward) as Vec3;
       const faceIndex = a * 2 + (s > 0 ? 0 : 1);
       const light = 0.6 + 0.4 * Math.max(0, dot(normal, LIGHT));
+      const corners = [at(-1, -1), at(1, -1), at(1, 1), at(-1, 1)];
+      if (photo && a < 2) {
+        // u runs to the viewer's right (z × outward normal), v down from the top edge.
+        const across = 1 - a;
+        const uAxis: Vec3 = [-normal[1], normal[0], 0];
+        const origin = [0, 1, 2].map((k) => c[k] + normal[k] * half[a] - uAxis[k] * half[across] + (k === 2 ? half[2] : 0)) as Vec3;
+        faces.push({
+          owner, corners, normal, origin, uAxis, vAxis: [0, 0, -1], offset: [0, 0],
+          texelsPerMetre: [photo[0] / size[across], photo[1] / size[2]],
+          photo: true,
+          color: [255 * light, 255 * light, 255 * light],
+        });
+        continue;
+      }
       faces.push({
         owner,
-        corners: [at(-1, -1), at(1, -1), at(1, 1), at(-1, 1)],
+        corners,
         normal,
         origin: at(-1, -1),
         uAxis: axes[b],
         vAxis: axes[cc],
         offset: [hashUnit(texSeed, 11, faceIndex) * TEXTURE_SIZE, hashUnit(texSeed, 12, faceIndex) * TEXTURE_SIZE],
+        texelsPerMetre: [TEXELS_PER_METRE, TEXELS_PER_METRE],
+        photo: false,
         color: colorOf(normal).map((v) => v * light) as Vec3,
       });
     }

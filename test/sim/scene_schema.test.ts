@@ -17,8 +17,8 @@ function refusal(fn: () => unknown): string {
 }
 
 describe('sim scene files', () => {
-  it('ships the three built-in scenes, and each loads with defaults filled in', () => {
-    assert.deepEqual(builtinScenes(), ['corridor_crossing', 'moving_robot', 'warehouse_static']);
+  it('ships the four built-in scenes, and each loads with defaults filled in', () => {
+    assert.deepEqual(builtinScenes(), ['corridor_crossing', 'moving_robot', 'people_crossing', 'warehouse_static']);
     for (const name of builtinScenes()) {
       const scene = loadScene(name);
       assert.equal(scene.name, name);
