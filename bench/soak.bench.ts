@@ -10,6 +10,9 @@ import { replayBag } from '../src/pipeline/replay';
 import { loadScene, writeSceneBag } from '../src/sim';
 import type { BenchRow } from './harness';
 
+/** Replays in DX-V3 target time: deterministic, whatever this machine's speed. */
+const TARGET_TIME = { scheduler: { time_mode: 'target' } };
+
 const MB = 2 ** 20;
 
 export default async function soak(): Promise<BenchRow[]> {
@@ -23,7 +26,7 @@ export default async function soak(): Promise<BenchRow[]> {
     const samples: Array<{ done: number; rss: number }> = [];
     const t1 = Date.now();
     const summary = await replayBag(bag, {
-      config: parseConfig({}),
+      config: parseConfig(TARGET_TIME),
       onProgress: (done) => samples.push({ done, rss: process.memoryUsage().rss / MB }),
     });
     const replayS = (Date.now() - t1) / 1000;

@@ -1,7 +1,7 @@
 // Options shared by the commands that run the pipeline (replay, regress, demo): configuration,
 // time mode, topic remapping, and a progress line on stderr.
 import type { Command } from 'commander';
-import { loadCliConfig, type PerceptionConfig } from '../pipeline/config';
+import { loadCliConfig, mergeConfig, type PerceptionConfig } from '../pipeline/config';
 
 export interface PipelineCliOptions {
   config?: string;
@@ -26,7 +26,8 @@ export function addPipelineOptions(cmd: Command): Command {
 /** The validated configuration the options describe. */
 export function configFromOptions(o: PipelineCliOptions, defaults: Record<string, unknown> = {}): PerceptionConfig {
   if (o.targetTime !== undefined && o.hostTime) throw new Error('--target-time and --host-time exclude each other; pick one');
-  const cfg = loadCliConfig({ config: o.config, set: o.set }, defaults);
+  // Replays schedule in target time unless the file, --set or --host-time says otherwise.
+  const cfg = loadCliConfig({ config: o.config, set: o.set }, mergeConfig({ scheduler: { time_mode: 'target' } }, defaults));
   if (o.hostTime) return { ...cfg, scheduler: { ...cfg.scheduler, time_mode: 'host' } };
   if (o.targetTime !== undefined) {
     const profile = typeof o.targetTime === 'string' ? o.targetTime : cfg.scheduler.profile;

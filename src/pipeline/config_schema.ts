@@ -127,7 +127,10 @@ export const configSchema = z.object({
     .object({
       rate_hz: z.number().min(0.1).max(240).default(30).describe('fixed frame-set rate; the period is 1/rate'),
       deadline_ms: z.number().min(1).max(10000).default(100).describe('deadline measured from the sensor stamp'),
-      time_mode: z.enum(['target', 'host']).default('target').describe('budgets from the profile, or measured on this host'),
+      time_mode: z
+        .enum(['target', 'host'])
+        .default('host')
+        .describe('host: wall clock, budgets measured on this machine (live node); target: virtual clock advanced by the profile\'s budgets (deterministic replays; replay, regress and demo default to it)'),
       profile: z.string().default('dx-v3').describe('hardware profile name or YAML path'),
       ladder: z
         .array(z.enum(['skip_learned_depth', 'detect_subset_round_robin', 'reuse_last_depth']))

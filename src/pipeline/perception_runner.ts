@@ -23,6 +23,12 @@ import { SourceAlignedClock } from './source_clock';
 
 const msToNs = (ms: number): Nanos => BigInt(Math.round(ms * 1e6));
 
+/**
+ * Target time assumes a source that waits for the pipeline (a replay awaiting flush()). Fed
+ * live instead, sets would queue without bound; beyond this many waiting, new sets are dropped.
+ */
+const MAX_TARGET_BACKLOG = 4;
+
 /** A runner that can also be waited on, for replays and tests. */
 export interface ReplayableRunner extends PerceptionRunner {
   /** Resolves when every frame set handed in so far has been offered to the scheduler and, in host time, dispatched. */
@@ -57,6 +63,8 @@ class CoreRunner implements ReplayableRunner {
   #dropped = 0n;
   #dropsSinceReport = 0;
   #notReady = 0;
+  #targetBacklog = 0;
+  #backlogDrops = 0;
   #lastRigWarning = '';
   #odomSeen = false;
   #lastOdom: mat4 | undefined;
@@ -184,13 +192,21 @@ class CoreRunner implements ReplayableRunner {
       return;
     }
     if (this.#clock instanceof VirtualClock) {
+      if (this.#targetBacklog >= MAX_TARGET_BACKLOG) {
+        if (this.#backlogDrops++ === 0) {
+          this.#warn(`target time: ${MAX_TARGET_BACKLOG} frame sets already wait for the pipeline; dropping new ones (a live source needs scheduler.time_mode: host)`);
+        }
+        return;
+      }
+      this.#targetBacklog++;
       // Target time: the set arrives at its stamp; sets before it run in virtual time first.
       this.#chain = this.#chain
         .then(async () => {
           await this.#scheduler.runUntil(set.stamp, (s, plan) => this.#execute(s, plan));
           this.#scheduler.offer(set, set.stamp);
         })
-        .catch((err) => this.#warn(`frame set at ${set.stamp} ns failed: ${(err as Error).message}`));
+        .catch((err) => this.#warn(`frame set at ${set.stamp} ns failed: ${(err as Error).message}`))
+        .finally(() => this.#targetBacklog--);
     } else {
       this.#scheduler.offer(set, set.stamp);
     }
@@ -250,7 +266,7 @@ class CoreRunner implements ReplayableRunner {
       { key: `${cam}.received`, value: String(c.received) },
       ...Object.entries(c.dropped).map(([reason, n]) => ({ key: `${cam}.dropped.${reason}`, value: String(n) })),
     ]);
-    values.push({ key: 'sets', value: String(st.sets) }, { key: 'degraded_sets', value: String(st.degradedSets) }, { key: 'resets', value: String(st.resets) }, { key: 'sets_before_rig_known', value: String(this.#notReady) });
+    values.push({ key: 'sets', value: String(st.sets) }, { key: 'degraded_sets', value: String(st.degradedSets) }, { key: 'resets', value: String(st.resets) }, { key: 'sets_before_rig_known', value: String(this.#notReady) }, { key: 'sets_dropped_target_backlog', value: String(this.#backlogDrops) });
     const level = this.#dropsSinceReport > 0 ? DiagnosticLevel.WARN : DiagnosticLevel.OK;
     const message = this.#dropsSinceReport > 0 ? `${this.#dropsSinceReport} input message(s) dropped since the last report` : 'all cameras synchronised';
     this.#dropsSinceReport = 0;

@@ -9,7 +9,7 @@ describe('configuration schema', () => {
     const cfg = parseConfig({});
     assert.deepEqual(cfg.cameras, ['front_left', 'front_right', 'left', 'right']);
     assert.equal(cfg.depth.num_disparities, 64);
-    assert.equal(cfg.scheduler.time_mode, 'target');
+    assert.equal(cfg.scheduler.time_mode, 'host', 'live operation schedules on the wall clock');
   });
 
   it('names the key, the value and what was expected', () => {

@@ -54,7 +54,7 @@ describe('pipeline: learned depth for cameras without stereo', function () {
     const bag = await sceneBag('corridor_crossing', 0.5, true);
     const out = join(dir, 'out');
     const warnings: string[] = [];
-    const summary = await replayBag(bag, { config: parseConfig({ depth: { learned_model_path: model } }), outBag: out, onWarning: (w) => warnings.push(w) });
+    const summary = await replayBag(bag, { config: parseConfig({ depth: { learned_model_path: model }, scheduler: { time_mode: 'target' } }), outBag: out, onWarning: (w) => warnings.push(w) });
     assert.ok(summary.completed > 5, `completed ${summary.completed}`);
     for (const cam of ['left', 'right']) assert.ok(summary.outputs[`/perception/${cam}/depth`] > 0, `${cam} depth published: ${JSON.stringify(summary.outputs)}`);
     assert.equal(summary.outputs['/perception/front_right/depth'], undefined, 'the stereo right camera has no depth of its own');

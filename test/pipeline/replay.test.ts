@@ -8,15 +8,19 @@ import type { PipelineStatus, TFMessage } from '../../src/msgs/types';
 import { parseConfig } from '../../src/pipeline/config';
 import { summarizeResult, type FrameSummary } from '../../src/pipeline/frame_summary';
 import { compareToGolden, formatDiffs, readGolden } from '../../src/pipeline/golden';
+import { createPerceptionRunner } from '../../src/pipeline/perception_runner';
 import { replayBag } from '../../src/pipeline/replay';
 import { editBag, sceneBag } from '../support/scene_bags';
+
+/** Replays in DX-V3 target time: deterministic, whatever this machine's speed. */
+const TARGET_TIME = { scheduler: { time_mode: 'target' } };
 
 const GOLDEN = join(__dirname, '..', 'golden', 'corridor_crossing_1s.yaml');
 
 async function digest(bag: string, outBag?: string) {
   const frames: FrameSummary[] = [];
   const warnings: string[] = [];
-  const summary = await replayBag(bag, { config: parseConfig({}), outBag, onResult: (r) => frames.push(summarizeResult(r)), onWarning: (w) => warnings.push(w) });
+  const summary = await replayBag(bag, { config: parseConfig(TARGET_TIME), outBag, onResult: (r) => frames.push(summarizeResult(r)), onWarning: (w) => warnings.push(w) });
   return { frames, warnings, summary };
 }
 
@@ -54,8 +58,8 @@ describe('bag replay and regression', function () {
 
   it('writes byte-identical output bags on repeated target-time replays, timing fields aside', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'replay-out-'));
-    await replayBag(bag, { config: parseConfig({}), outBag: join(dir, 'a') });
-    await replayBag(bag, { config: parseConfig({}), outBag: join(dir, 'b') });
+    await replayBag(bag, { config: parseConfig(TARGET_TIME), outBag: join(dir, 'a') });
+    await replayBag(bag, { config: parseConfig(TARGET_TIME), outBag: join(dir, 'b') });
     const [a, b] = [await normalisedMessages(join(dir, 'a')), await normalisedMessages(join(dir, 'b'))];
     assert.ok(a.length > 200, `expected many output messages, got ${a.length}`);
     assert.equal(a.length, b.length);
@@ -101,6 +105,48 @@ describe('bag replay and regression', function () {
     const dir = mkdtempSync(join(tmpdir(), 'truncated-'));
     const file = readdirSync(bag).find((f) => f.endsWith('.mcap'))!;
     writeFileSync(join(dir, 'cut.mcap'), readFileSync(join(bag, file)).subarray(0, 200_000));
-    await assert.rejects(replayBag(join(dir, 'cut.mcap'), { config: parseConfig({}) }), /cut\.mcap/);
+    await assert.rejects(replayBag(join(dir, 'cut.mcap'), { config: parseConfig(TARGET_TIME) }), /cut\.mcap/);
+  });
+});
+
+describe('runner time modes', function () {
+  this.timeout(300_000);
+  let bag: string;
+  before(async () => {
+    bag = await sceneBag('corridor_crossing', 1);
+  });
+
+  it('host time: every frame set is completed or shed with a reason, and admitted sets meet their deadline', async () => {
+    const statuses: PipelineStatus[] = [];
+    const summary = await replayBag(bag, {
+      config: parseConfig({ scheduler: { time_mode: 'host' } }),
+      onResult: (r) => statuses.push(r.outputs.find((o) => o.type === 'dx_perception/msg/PipelineStatus')!.msg as PipelineStatus),
+    });
+    const shed = Object.values(summary.shed).reduce((a, b) => a + b, 0);
+    assert.equal(summary.completed + shed, summary.results);
+    assert.ok(summary.results >= 25, `frame sets: ${summary.results}`);
+    for (const reason of Object.keys(summary.shed)) assert.ok(['superseded', 'deadline_passed', 'insufficient_slack'].includes(reason), reason);
+    const last = statuses[statuses.length - 1];
+    assert.equal(last.time_mode, 'host');
+    assert.ok(Number(last.deadline_misses) <= Math.max(1, 0.01 * summary.completed), `misses ${last.deadline_misses} of ${summary.completed}`);
+  });
+
+  it('target time fed by a source that does not wait: drops with a warning instead of queueing without bound', async () => {
+    const runner = await createPerceptionRunner(parseConfig(TARGET_TIME));
+    const warnings: string[] = [];
+    let results = 0;
+    runner.onWarning((w) => warnings.push(w));
+    runner.onResult(() => results++);
+    const reader = await openBag(bag);
+    for await (const m of reader.messages()) {
+      const cam = m.topic.split('/')[1];
+      if (m.topic.endsWith('/image_raw')) runner.handleImage(cam, m.decode());
+      else if (m.topic.endsWith('/camera_info')) runner.handleCameraInfo(cam, m.decode());
+      else if (m.topic === '/tf_static') runner.handleTf(m.decode(), true);
+    }
+    await reader.close();
+    await runner.close();
+    assert.ok(warnings.some((w) => /target time: 4 frame sets already wait for the pipeline; dropping new ones/.test(w)), warnings.join('\n'));
+    assert.ok(results > 0 && results < 29, `results ${results}`);
   });
 });
