@@ -142,7 +142,9 @@ function leafSpec(name: string, node: JsonSchema): ParameterSpec {
   }
   const range =
     type === ParamType.INTEGER ? rangeOf(node, 'integer') : type === ParamType.DOUBLE ? rangeOf(node, 'floating_point') : undefined;
-  if (!range && (node.minimum !== undefined || node.maximum !== undefined)) {
+  // The bounds are written as text even when a typed range carries them too: rclnodejs 2.2 does
+  // not send typed ranges to `ros2 param describe` (rclnodejs_gaps.ts, gap 10).
+  if (node.minimum !== undefined || node.maximum !== undefined) {
     constraints.push(`${node.minimum ?? '-inf'} <= value <= ${node.maximum ?? 'inf'}`);
   }
   return { name, type, description, additionalConstraints: constraints.join('; '), readOnly, range, encoding: 'value' };

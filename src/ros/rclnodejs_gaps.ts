@@ -31,6 +31,10 @@
 //    "Parameter <name> does not  readonly" (lib/node.js, _validateParameters). node_parameters.ts
 //    checks changes in the pre-set callback first so the caller gets a reason that names the
 //    key, the value and the expected range.
+// 10. Run time, seen on Jazzy: `ParameterDescriptor.toMessage()` (lib/parameter.js) reads a
+//    `_rangeConstraint` field that is never set (the range lives in `_range`), so
+//    `ros2 param describe` shows no integer/floating-point range although rclnodejs enforces it.
+//    parameters.ts therefore also writes the bounds into additional_constraints, which is sent.
 import type * as Rcl from 'rclnodejs';
 import type { ParamTypeCode, ParameterRange } from './parameters';
 import type { EndpointInfo, QosProfile } from './qos';

@@ -58,6 +58,8 @@ describe('ros/parameters: schema -> parameter descriptors', () => {
     assert.equal(spec('depth.stereo_pairs').encoding, 'yaml');
     assert.equal(spec('depth.stereo_pairs').type, ParamType.STRING);
     assert.equal(spec('depth.num_disparities').description, 'disparity range searched, px');
+    // Also as text: rclnodejs 2.2 does not send typed ranges to `ros2 param describe`.
+    assert.equal(spec('depth.num_disparities').additionalConstraints, '8 <= value <= 512');
   });
 
   it('makes structure keys read-only and tuning keys settable', () => {

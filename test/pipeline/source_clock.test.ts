@@ -1,0 +1,32 @@
+import { strict as assert } from 'node:assert';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { SourceAlignedClock } from '../../src/pipeline/source_clock';
+
+const MS = 1_000_000n;
+
+describe('SourceAlignedClock', () => {
+  const t0 = 1_700_000_000_000_000_000n;
+
+  it('follows a source that runs slower than the wall clock (ros2 bag play -r 0.2)', async () => {
+    const clock = new SourceAlignedClock();
+    clock.observe(t0);
+    for (let i = 1; i <= 5; i++) {
+      await sleep(50);
+      clock.observe(t0 + BigInt(i) * 10n * MS); // 10 ms of source time per 50 ms of wall time
+    }
+    const lag = Number(clock.now() - (t0 + 50n * MS)) / 1e6;
+    // Behind the wall clock's 250 ms by ~200 ms; at most one observation interval ahead of the source.
+    assert.ok(lag >= 0 && lag < 60, `clock is ${lag} ms past the source`);
+  });
+
+  it('never runs backwards, except on a reset of the source (a loop) by more than a second', async () => {
+    const clock = new SourceAlignedClock();
+    clock.observe(t0);
+    await sleep(20);
+    const a = clock.now();
+    clock.observe(t0 + 1n * MS); // the source is behind what the clock already said
+    assert.ok(clock.now() >= a);
+    clock.observe(t0 - 5_000n * MS);
+    assert.ok(clock.now() < t0 - 4_000n * MS, 'restarted at the looped source time');
+  });
+});
