@@ -26,6 +26,7 @@ import type { Header } from '../msgs/types';
 import type { DegradationPlan } from '../scheduler/degradation';
 import type { FrameSet } from '../sync/frame';
 import type { PerceptionConfig } from './config_schema';
+import { OUTPUT_TYPES } from './output_topics';
 import type { PerceptionOutput } from './result';
 import { rectifyPixel, type StereoPairGeometry } from './rig_state';
 import { detectorOptions, fusionOptions, stereoOptions } from './stage_options';
@@ -253,12 +254,12 @@ export class PerceptionPipeline {
       }
     }
     out.push(
-      { topic: t.objects, type: 'vision_msgs/msg/Detection3DArray', msg: f.detections3d },
-      { topic: t.tracks, type: 'dx_perception/msg/TrackedObjectArray', msg: f.trackedObjects },
-      { topic: t.obstacles, type: 'sensor_msgs/msg/PointCloud2', msg: f.cloud },
-      { topic: t.scan, type: 'sensor_msgs/msg/LaserScan', msg: f.scan },
+      { topic: t.objects, type: OUTPUT_TYPES.objects, msg: f.detections3d },
+      { topic: t.tracks, type: OUTPUT_TYPES.tracks, msg: f.trackedObjects },
+      { topic: t.obstacles, type: OUTPUT_TYPES.obstacles, msg: f.cloud },
+      { topic: t.scan, type: OUTPUT_TYPES.scan, msg: f.scan },
     );
-    if (this.#config.outputs.markers) out.push({ topic: t.markers, type: 'visualization_msgs/msg/MarkerArray', msg: f.markers });
+    if (this.#config.outputs.markers) out.push({ topic: t.markers, type: OUTPUT_TYPES.markers, msg: f.markers });
     return out;
   }
 

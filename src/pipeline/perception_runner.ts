@@ -16,6 +16,7 @@ import { FrameSynchronizer } from '../sync/frame_synchronizer';
 import type { PerceptionConfig } from './config_schema';
 import { PerceptionPipeline, type ProcessedFrame } from './perception_pipeline';
 import { pipelineStages } from './pipeline_budgets';
+import { DIAGNOSTICS_TOPIC, OUTPUT_TYPES } from './output_topics';
 import type { PerceptionOutput, PipelineResult } from './result';
 import { RigState } from './rig_state';
 import type { PerceptionRunner } from './runner_api';
@@ -248,11 +249,11 @@ class CoreRunner implements ReplayableRunner {
       activeCameras: set.views.map((v) => v.camera),
       droppedMessages: this.#dropped,
     });
-    const outputs: PerceptionOutput[] = [...(frame?.outputs ?? []), { topic: this.#config.topics.status, type: 'dx_perception/msg/PipelineStatus', msg: status }];
+    const outputs: PerceptionOutput[] = [...(frame?.outputs ?? []), { topic: this.#config.topics.status, type: OUTPUT_TYPES.status, msg: status }];
     if (this.#config.outputs.diagnostics) {
       const diag = this.#scheduler.toDiagnostics(header);
       diag.status.push(this.#syncDiagnostics());
-      outputs.push({ topic: '/diagnostics', type: 'diagnostic_msgs/msg/DiagnosticArray', msg: diag });
+      outputs.push({ topic: DIAGNOSTICS_TOPIC, type: OUTPUT_TYPES.diagnostics, msg: diag });
     }
     const result: PipelineResult = o.kind === 'completed'
       ? { seq: set.seq, stamp: set.stamp, outputs, decision: 'completed', rung: o.plan.rung }

@@ -63,6 +63,14 @@ export class OutputPublisher {
     }
   }
 
+  /**
+   * Creates the publishers of `outputs` now (relative topics resolve under the namespace), so
+   * subscribers can connect before the first result. Throws if a topic is advertised with two types.
+   */
+  advertise(outputs: ReadonlyArray<{ topic: string; type: string }>): void {
+    for (const o of outputs) this.#route(resolveOutputTopic(this.#namespace, o.topic), o.type);
+  }
+
   /** Absolute topics published so far, with their types. */
   get topics(): { topic: string; type: string }[] {
     return [...this.#routes].map(([topic, r]) => ({ topic, type: r.type }));

@@ -5,6 +5,7 @@
 // The logic it uses lives in pure modules tested without ROS: parameters.ts (schema <-> ROS
 // parameters), input_topics.ts, qos.ts, message_conversion.ts and output_publisher.ts. This
 // file makes the rclnodejs calls only; rclnodejs itself is passed in by main.ts.
+import { standingOutputs } from '../pipeline/output_topics';
 import type * as Rcl from 'rclnodejs';
 import type { PerceptionConfig } from '../pipeline/config_schema';
 import type { PerceptionRunner } from '../pipeline/runner_api';
@@ -161,6 +162,7 @@ export class PerceptionNode {
       },
       onWarning: (message) => this.logger.warn(message),
     });
+    this.#outputs.advertise(standingOutputs(config));
     await this.#replaceRunner(config);
   }
 

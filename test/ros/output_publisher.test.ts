@@ -3,6 +3,8 @@
 import { strict as assert } from 'node:assert';
 import { nanosToTime } from '../../src/msgs/time';
 import type { DiagnosticArray, Detection2DArray, Detection3DArray, Header, PointCloud2 } from '../../src/msgs/types';
+import { parseConfig } from '../../src/pipeline/config';
+import { standingOutputs } from '../../src/pipeline/output_topics';
 import type { PipelineResult } from '../../src/pipeline/result';
 import { OutputPublisher, type PublisherFactory } from '../../src/ros/output_publisher';
 
@@ -79,6 +81,19 @@ describe('ros/output_publisher: PipelineResult -> publishers', () => {
     ]);
     assert.equal(rec.published.length, 10);
     assert.deepEqual(out.topics.map((t) => t.topic), rec.created.map((c) => c.topic));
+  });
+
+  it('advertises the standing outputs before the first result, and reuses those publishers', () => {
+    const rec = recorder();
+    const out = new OutputPublisher({ namespace: '/perception', createPublisher: rec.factory });
+    out.advertise(standingOutputs(parseConfig({})));
+    assert.deepEqual(rec.created.map((c) => c.topic), [
+      '/perception/objects', '/perception/tracks', '/perception/obstacles', '/perception/scan',
+      '/perception/markers', '/perception/status', '/diagnostics',
+    ]);
+    out.publish(result(1));
+    assert.equal(rec.created.filter((c) => c.topic === '/perception/objects').length, 1);
+    assert.throws(() => out.advertise([{ topic: 'objects', type: 'sensor_msgs/msg/Image' }]), /already carries vision_msgs\/msg\/Detection3DArray/);
   });
 
   it('keeps headers (stamp and frame) and passes cloud data by reference', () => {
