@@ -109,6 +109,37 @@ describe('bag replay and regression', function () {
   });
 });
 
+describe('regression with a detector', function () {
+  this.timeout(300_000);
+  const MODEL = join(__dirname, '..', '..', '..', 'shared', 'models', 'yolox_nano_416.onnx');
+  const DETECTOR_GOLDEN = join(__dirname, '..', 'golden', 'people_crossing_yolox_1s.yaml');
+  let bag: string;
+  const detectorDigest = async (labels?: string) => {
+    const frames: FrameSummary[] = [];
+    const config = parseConfig({ ...TARGET_TIME, detection: { model_path: MODEL, labels_path: labels ?? '' } });
+    await replayBag(bag, { config, onResult: (r) => frames.push(summarizeResult(r)) });
+    return frames;
+  };
+  before(async () => {
+    bag = await sceneBag('people_crossing', 1);
+  });
+
+  it('matches the golden of the photo-textured scene with yolox-nano (people, dog and car found in 3D)', async () => {
+    const frames = await detectorDigest();
+    const diffs = compareToGolden(readGolden(DETECTOR_GOLDEN), frames);
+    assert.deepEqual(diffs, [], formatDiffs(diffs));
+    assert.ok(frames.some((f) => f.objects.some((o) => o.cls === 'person')), 'people are among the 3D objects');
+  });
+
+  it('fails regress, naming the objects and the frame, when the detector\'s labels file is off by one line', async () => {
+    const names = readFileSync(join(__dirname, '..', '..', '..', 'shared', 'models', 'coco.names'), 'utf8').trim().split('\n');
+    const shifted = join(mkdtempSync(join(tmpdir(), 'labels-')), 'coco_shifted.names');
+    writeFileSync(shifted, [...names.slice(1), names[0]].join('\n'));
+    const text = formatDiffs(compareToGolden(readGolden(DETECTOR_GOLDEN), await detectorDigest(shifted)));
+    assert.match(text, /frame \d+ \(stamp \d+\): objects\[\d+\] person at .*\.match expected present, got no object of that class/);
+  });
+});
+
 describe('runner time modes', function () {
   this.timeout(300_000);
   let bag: string;
