@@ -65,6 +65,12 @@ export const configSchema = z.object({
       dropout_mode: z.enum(['wait', 'degrade']).default('degrade').describe('when a camera stops: wait, or continue without it'),
       dropout_timeout_ms: z.number().min(1).max(60000).default(250).describe('silence after which a camera counts as stopped'),
       min_cameras: z.number().int().min(1).max(8).default(2).describe('fewest cameras a degraded set may have'),
+      time_jump_ms: z
+        .number()
+        .min(10)
+        .max(60000)
+        .default(1000)
+        .describe('a stamp this far behind the newest one is a time jump (bag loop, sim reset): sync restarts'),
     })
     .prefault({}),
   detection: z

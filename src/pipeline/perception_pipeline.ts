@@ -128,6 +128,15 @@ export class PerceptionPipeline {
     return { outputs, timings, fusion, images, detections, warnings };
   }
 
+  /**
+   * Forgets the past: tracks (ids stay unique), the last depth for reuse. For a source whose
+   * time jumped back, where tracks of the old timeline would be predicted backwards.
+   */
+  reset(): void {
+    this.#fusion.reset();
+    this.#lastDepth.clear();
+  }
+
   /** Stops the stereo workers and the model sessions. */
   async dispose(): Promise<void> {
     await this.#stereo.dispose();

@@ -9,6 +9,7 @@ import { DiagnosticLevel } from '../msgs/types';
 import { loadHardwareProfile } from '../profile/hardware_profile';
 import { VirtualClock, type Clock } from '../scheduler/clock';
 import { DeadlineScheduler, type Outcome } from '../scheduler/deadline_scheduler';
+import type { SchedulerOptionsInput } from '../scheduler/scheduler_options';
 import type { DegradationPlan } from '../scheduler/degradation';
 import type { StageTimings } from '../scheduler/deadline_scheduler';
 import type { FrameSet } from '../sync/frame';
@@ -48,24 +49,27 @@ export async function createPerceptionRunner(config: PerceptionConfig, options: 
 }
 
 class CoreRunner implements ReplayableRunner {
-  readonly #scheduler: DeadlineScheduler<FrameSet>;
+  #scheduler: DeadlineScheduler<FrameSet>;
+  readonly #schedulerOptions: SchedulerOptionsInput;
   readonly #config: PerceptionConfig;
   readonly #pipeline: PerceptionPipeline;
   readonly #sync: FrameSynchronizer;
   readonly #rig: RigState;
-  readonly #clock: Clock;
+  #clock: Clock;
   readonly #options: RunnerOptions;
   readonly #resultCbs: Array<(r: PipelineResult) => void> = [];
   readonly #warningCbs: Array<(m: string) => void> = [];
   readonly #processed = new Map<FrameSet, ProcessedFrame>();
-  readonly #abort = new AbortController();
-  readonly #hostLoop: Promise<void> | undefined;
+  #abort = new AbortController();
+  #hostLoop: Promise<void> | undefined;
+  #lastSetStamp: Nanos | undefined;
   #chain: Promise<void> = Promise.resolve();
   #dropped = 0n;
   #dropsSinceReport = 0;
   #notReady = 0;
   #targetBacklog = 0;
   #backlogDrops = 0;
+  #staleSets = 0;
   #lastRigWarning = '';
   #odomSeen = false;
   #lastOdom: mat4 | undefined;
@@ -85,6 +89,7 @@ class CoreRunner implements ReplayableRunner {
       agePenalty: s.age_penalty,
       cameraInfo: s.camera_info,
       dropout: { mode: s.dropout_mode, timeoutNs: msToNs(s.dropout_timeout_ms), minCameras: Math.min(s.min_cameras, config.cameras.length) },
+      timeJumpThresholdNs: msToNs(s.time_jump_ms),
     });
     this.#sync.onSet((set) => this.#onSet(set));
     this.#sync.onDrop(() => {
@@ -96,29 +101,52 @@ class CoreRunner implements ReplayableRunner {
     const sc = config.scheduler;
     const profile = loadHardwareProfile(sc.profile);
     this.#clock = sc.time_mode === 'target' ? new VirtualClock() : new SourceAlignedClock();
-    this.#scheduler = new DeadlineScheduler<FrameSet>(
-      {
+    this.#schedulerOptions = {
+      rateHz: sc.rate_hz,
+      deadlineMs: sc.deadline_ms,
+      timeMode: sc.time_mode,
+      profile: profile.name,
+      mailboxDepth: sc.mailbox_depth,
+      ladder: sc.ladder,
+      cameras: config.cameras,
+      // Host time: a margin for this machine's jitter (GC, other processes) at admission.
+      admissionMarginMs: sc.time_mode === 'host' ? 5 : 0,
+      stages: pipelineStages({
+        profile,
+        cameras: config.cameras.length,
         rateHz: sc.rate_hz,
-        deadlineMs: sc.deadline_ms,
-        timeMode: sc.time_mode,
-        profile: profile.name,
-        mailboxDepth: sc.mailbox_depth,
-        ladder: sc.ladder,
-        cameras: config.cameras,
-        // Host time: a margin for this machine's jitter (GC, other processes) at admission.
-        admissionMarginMs: sc.time_mode === 'host' ? 5 : 0,
-        stages: pipelineStages({
-          profile,
-          cameras: config.cameras.length,
-          rateHz: sc.rate_hz,
-          detectorPath: pipeline.hasDetector ? config.detection.model_path : undefined,
-          learnedDepth: pipeline.hasLearnedDepth,
-        }),
-      },
-      this.#clock,
-      { onOutcome: (o) => this.#onOutcome(o) },
-    );
-    if (sc.time_mode === 'host') this.#hostLoop = this.#scheduler.run((set, plan) => this.#execute(set, plan), this.#abort.signal);
+        detectorPath: pipeline.hasDetector ? config.detection.model_path : undefined,
+        learnedDepth: pipeline.hasLearnedDepth,
+      }),
+    };
+    this.#scheduler = this.#startScheduler();
+  }
+
+  /** A scheduler on the current clock; in host time its dispatch loop runs until #abort fires. */
+  #startScheduler(): DeadlineScheduler<FrameSet> {
+    const scheduler = new DeadlineScheduler<FrameSet>(this.#schedulerOptions, this.#clock, { onOutcome: (o) => this.#onOutcome(o) });
+    if (this.#clock instanceof SourceAlignedClock) {
+      this.#abort = new AbortController();
+      this.#hostLoop = scheduler.run((set, plan) => this.#execute(set, plan), this.#abort.signal);
+    }
+    return scheduler;
+  }
+
+  /**
+   * The source jumped back in time (a bag loop, a simulation reset): the old timeline's
+   * deadlines and busy times mean nothing on the new one, so its waiting sets are finished and
+   * scheduling restarts (statistics included) on a fresh clock.
+   */
+  async #restartScheduler(from: Nanos, to: Nanos): Promise<void> {
+    if (this.#hostLoop) {
+      this.#abort.abort();
+      await this.#hostLoop;
+    }
+    await this.#scheduler.drain((set, plan) => this.#execute(set, plan));
+    if (this.#clock instanceof VirtualClock) this.#clock = new VirtualClock();
+    this.#pipeline.reset();
+    this.#scheduler = this.#startScheduler();
+    this.#warn(`scheduler restarted: frame-set stamps jumped back from ${from} to ${to} ns (bag loop or simulation reset)`);
   }
 
   handleImage(camera: string, msg: Image | CompressedImage): void {
@@ -192,6 +220,15 @@ class CoreRunner implements ReplayableRunner {
       this.#lastRigWarning = why;
       return;
     }
+    const last = this.#lastSetStamp;
+    const jumped = last !== undefined && set.stamp < last - msToNs(this.#config.sync.time_jump_ms);
+    if (last !== undefined && set.stamp <= last && !jumped) {
+      // Tracking needs increasing stamps; the synchroniser's sets are in order, so this is rare.
+      this.#staleSets++;
+      this.#warn(`frame set at ${set.stamp} ns dropped: not after the previous set (${last} ns)`);
+      return;
+    }
+    this.#lastSetStamp = set.stamp;
     if (this.#clock instanceof VirtualClock) {
       if (this.#targetBacklog >= MAX_TARGET_BACKLOG) {
         if (this.#backlogDrops++ === 0) {
@@ -203,13 +240,21 @@ class CoreRunner implements ReplayableRunner {
       // Target time: the set arrives at its stamp; sets before it run in virtual time first.
       this.#chain = this.#chain
         .then(async () => {
+          if (jumped) await this.#restartScheduler(last, set.stamp);
           await this.#scheduler.runUntil(set.stamp, (s, plan) => this.#execute(s, plan));
           this.#scheduler.offer(set, set.stamp);
         })
         .catch((err) => this.#warn(`frame set at ${set.stamp} ns failed: ${(err as Error).message}`))
         .finally(() => this.#targetBacklog--);
+    } else if (jumped) {
+      this.#chain = this.#chain
+        .then(async () => {
+          await this.#restartScheduler(last, set.stamp);
+          this.#scheduler.offer(set, set.stamp);
+        })
+        .catch((err) => this.#warn(`frame set at ${set.stamp} ns failed: ${(err as Error).message}`));
     } else {
-      this.#scheduler.offer(set, set.stamp);
+      this.#chain = this.#chain.then(() => void this.#scheduler.offer(set, set.stamp));
     }
   }
 
@@ -267,7 +312,7 @@ class CoreRunner implements ReplayableRunner {
       { key: `${cam}.received`, value: String(c.received) },
       ...Object.entries(c.dropped).map(([reason, n]) => ({ key: `${cam}.dropped.${reason}`, value: String(n) })),
     ]);
-    values.push({ key: 'sets', value: String(st.sets) }, { key: 'degraded_sets', value: String(st.degradedSets) }, { key: 'resets', value: String(st.resets) }, { key: 'sets_before_rig_known', value: String(this.#notReady) }, { key: 'sets_dropped_target_backlog', value: String(this.#backlogDrops) });
+    values.push({ key: 'sets', value: String(st.sets) }, { key: 'degraded_sets', value: String(st.degradedSets) }, { key: 'resets', value: String(st.resets) }, { key: 'sets_before_rig_known', value: String(this.#notReady) }, { key: 'sets_dropped_target_backlog', value: String(this.#backlogDrops) }, { key: 'sets_dropped_stale', value: String(this.#staleSets) });
     const level = this.#dropsSinceReport > 0 ? DiagnosticLevel.WARN : DiagnosticLevel.OK;
     const message = this.#dropsSinceReport > 0 ? `${this.#dropsSinceReport} input message(s) dropped since the last report` : 'all cameras synchronised';
     this.#dropsSinceReport = 0;
