@@ -4,11 +4,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openBag } from '../../src/io/bag_reader';
 import { encodeMessage } from '../../src/msgs/codec';
-import type { PipelineStatus, TFMessage } from '../../src/msgs/types';
+import type { CameraInfo, Image, PipelineStatus, TFMessage } from '../../src/msgs/types';
 import { parseConfig } from '../../src/pipeline/config';
 import { summarizeResult, type FrameSummary } from '../../src/pipeline/frame_summary';
 import { compareToGolden, formatDiffs, readGolden } from '../../src/pipeline/golden';
-import { createPerceptionRunner } from '../../src/pipeline/perception_runner';
+import { createPerceptionRunner, type ReplayableRunner } from '../../src/pipeline/perception_runner';
 import { replayBag } from '../../src/pipeline/replay';
 import { editBag, sceneBag } from '../support/scene_bags';
 
@@ -140,6 +140,16 @@ describe('regression with a detector', function () {
   });
 });
 
+/** Hands a scene-bag message straight to a runner (no replay loop); returns whether it was used. */
+function handTo(runner: ReplayableRunner, topic: string, msg: unknown): boolean {
+  const cam = topic.split('/')[1];
+  if (topic.endsWith('/image_raw')) runner.handleImage(cam, msg as Image);
+  else if (topic.endsWith('/camera_info')) runner.handleCameraInfo(cam, msg as CameraInfo);
+  else if (topic === '/tf_static') runner.handleTf(msg as TFMessage, true);
+  else return false;
+  return true;
+}
+
 describe('runner time modes', function () {
   this.timeout(300_000);
   let bag: string;
@@ -169,12 +179,7 @@ describe('runner time modes', function () {
     runner.onWarning((w) => warnings.push(w));
     runner.onResult(() => results++);
     const reader = await openBag(bag);
-    for await (const m of reader.messages()) {
-      const cam = m.topic.split('/')[1];
-      if (m.topic.endsWith('/image_raw')) runner.handleImage(cam, m.decode());
-      else if (m.topic.endsWith('/camera_info')) runner.handleCameraInfo(cam, m.decode());
-      else if (m.topic === '/tf_static') runner.handleTf(m.decode(), true);
-    }
+    for await (const m of reader.messages()) handTo(runner, m.topic, m.decode());
     await reader.close();
     await runner.close();
     assert.ok(warnings.some((w) => /target time: 4 frame sets already wait for the pipeline; dropping new ones/.test(w)), warnings.join('\n'));
@@ -200,14 +205,7 @@ describe('runner: bag loops', function () {
         if (r.decision === 'completed') results++;
       });
       for (let pass = 0; pass < 2; pass++) {
-        for (const { topic, msg } of messages) {
-          const cam = topic.split('/')[1];
-          if (topic.endsWith('/image_raw')) runner.handleImage(cam, msg as never);
-          else if (topic.endsWith('/camera_info')) runner.handleCameraInfo(cam, msg as never);
-          else if (topic === '/tf_static') runner.handleTf(msg as never, true);
-          else continue;
-          await runner.flush();
-        }
+        for (const { topic, msg } of messages) if (handTo(runner, topic, msg)) await runner.flush();
       }
       await runner.close();
       return { results, warnings };

@@ -10,20 +10,12 @@ import { stringify } from 'yaml';
 import { BUILTIN_SCENE_DIR, loadScene } from '../../src/sim/scene_loader';
 import { parseScene } from '../../src/sim/scene_schema';
 import { SceneSimulator } from '../../src/sim/scene_simulator';
+import { refusal } from './scene_variants';
 
 const IMAGES = resolve(BUILTIN_SCENE_DIR, '..', '..', 'shared', 'data', 'images');
 const PERSON_JPG = join(IMAGES, 'person.jpg');
 /** The standing person in person.jpg (640x424), as people_crossing uses it. */
 const CROP: [number, number, number, number] = [180, 90, 110, 292];
-
-function refusal(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (err) {
-    return (err as Error).message;
-  }
-  assert.fail('expected the scene to be refused');
-}
 
 /** A scene file in a fresh temp folder with one static photo object; returns its path. */
 function sceneFile(photo: Record<string, unknown>): string {

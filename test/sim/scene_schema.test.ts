@@ -5,16 +5,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { builtinScenes, loadScene } from '../../src/sim/scene_loader';
-import { builtinRaw, variant } from './scene_variants';
-
-function refusal(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (err) {
-    return (err as Error).message;
-  }
-  assert.fail('expected the scene to be refused');
-}
+import { builtinRaw, refusal, variant } from './scene_variants';
 
 describe('sim scene files', () => {
   it('ships the four built-in scenes, and each loads with defaults filled in', () => {

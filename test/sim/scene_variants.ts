@@ -1,4 +1,5 @@
 // Test scenes: the built-in scene files with some keys replaced, validated like any scene.
+import { strict as assert } from 'node:assert';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
@@ -31,4 +32,14 @@ export function distortedRig(cameras: string[]): Record<string, unknown> {
       cam('right', [0, -0.15, 0.5], -90),
     ],
   };
+}
+
+/** The message of the error `fn` throws; fails the test when it throws none. */
+export function refusal(fn: () => unknown): string {
+  try {
+    fn();
+  } catch (err) {
+    return (err as Error).message;
+  }
+  assert.fail('expected the scene to be refused');
 }
