@@ -267,7 +267,8 @@ class CoreRunner implements ReplayableRunner {
     });
     for (const w of frame.warnings) this.#warn(w);
     this.#processed.set(set, frame);
-    // Synchronisation happened before dispatch; its cost is accounted as measured here.
+    // Time outside the named stages (views, rig lookups, bookkeeping) is booked to 'sync', the
+    // profile's stage for per-set coordination, so the stage times add up to the set's time.
     return { ...frame.timings, sync: Number(process.hrtime.bigint() - t0) / 1e6 - Object.values(frame.timings).reduce((a, b) => a + b, 0) };
   }
 
