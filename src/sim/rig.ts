@@ -6,7 +6,7 @@ import { mat4, quat } from 'gl-matrix';
 import { bodyFromOptical } from '../geometry/rig';
 import type { CameraInfo, Header, Transform } from '../msgs/types';
 import { mat4d, quatd } from './mat64';
-import type { CameraSpec } from './scene_schema';
+import type { CameraSpec } from './camera_spec';
 
 /**
  * The default rig: a forward stereo pair 12 cm apart (front_left / front_right) 0.25 m ahead of

@@ -3,12 +3,10 @@
 // differs from them. Units: metres, seconds, degrees (angles are easier to read in a file).
 import { z } from 'zod';
 import { describeIssues } from '../inference/validation_errors';
+import { cameraSchema, finite, positive } from './camera_spec';
 import { defaultRig } from './rig';
 
-const finite = z.number().finite();
-const positive = finite.positive();
 const vec2 = z.tuple([finite, finite]);
-const vec3 = z.tuple([finite, finite, finite]);
 const size3 = z.tuple([positive, positive, positive]);
 const rgb = z.tuple([z.number().int().min(0).max(255), z.number().int().min(0).max(255), z.number().int().min(0).max(255)]);
 
@@ -27,26 +25,6 @@ export const trajectorySchema = z
       }
     });
   });
-
-export const cameraSchema = z
-  .strictObject({
-    name: z.string().regex(/^[a-z][a-z0-9_]*$/, 'expected a lower-case ROS name such as "front_left"'),
-    width: z.number().int().min(16).max(4096).default(640),
-    height: z.number().int().min(16).max(4096).default(480),
-    fx: positive.default(460),
-    fy: positive.default(460),
-    /** Principal point; defaults to the image centre ((width - 1) / 2, pixel centres at integers). */
-    cx: finite.optional(),
-    cy: finite.optional(),
-    distortion: z
-      .strictObject({ model: z.literal('plumb_bob'), d: z.array(finite).length(5) })
-      .optional(),
-    /** Camera body position in base_link (x forward, y left, z up), metres. */
-    position: vec3,
-    /** Camera body roll, pitch, yaw in base_link, degrees; [0, 0, 0] looks along +x. */
-    rpy_deg: vec3.default([0, 0, 0]),
-  })
-  .transform((c) => ({ ...c, cx: c.cx ?? (c.width - 1) / 2, cy: c.cy ?? (c.height - 1) / 2 }));
 
 const pixel = z.number().int().min(0);
 export const photoSchema = z.strictObject({
@@ -162,8 +140,7 @@ export const sceneSchema = z
 
 /** A validated scene with every default filled in. */
 export type Scene = z.output<typeof sceneSchema>;
-export type CameraSpec = z.output<typeof cameraSchema>;
-export type CameraSpecInput = z.input<typeof cameraSchema>;
+export type { CameraSpec, CameraSpecInput } from './camera_spec';
 export type StaticObjectSpec = z.output<typeof staticObjectSchema>;
 export type MovingObjectSpec = z.output<typeof movingObjectSchema>;
 export type PhotoSpec = z.output<typeof photoSchema>;
