@@ -20,7 +20,7 @@ import { pipelineStages } from './pipeline_budgets';
 import { DIAGNOSTICS_TOPIC, OUTPUT_TYPES } from './output_topics';
 import type { PerceptionOutput, PipelineResult } from './result';
 import { RigState } from './rig_state';
-import type { PerceptionRunner } from './runner_api';
+import type { InputDropCount, PerceptionRunner } from './runner_api';
 import { SourceAlignedClock } from './source_clock';
 
 const msToNs = (ms: number): Nanos => BigInt(Math.round(ms * 1e6));
@@ -185,6 +185,13 @@ class CoreRunner implements ReplayableRunner {
 
   onWarning(cb: (message: string) => void): void {
     this.#warningCbs.push(cb);
+  }
+
+  inputDrops(): InputDropCount[] {
+    const st = this.#sync.stats();
+    const drops = Object.entries(st.perCamera).flatMap(([camera, c]) => Object.entries(c.dropped).map(([reason, count]) => ({ camera, reason, count })));
+    if (st.unknownCameraMessages > 0) drops.push({ camera: '(not in the rig)', reason: 'unknown_camera', count: st.unknownCameraMessages });
+    return drops;
   }
 
   async flush(): Promise<void> {

@@ -50,7 +50,7 @@ export async function main(createRunner?: RunnerFactory): Promise<void> {
   await rcl.init();
   // rclnodejs's own SIGINT handler shuts the context down at once; ours lets the runner finish.
   rcl.removeSignalHandlers();
-  const node = await PerceptionNode.start({ rcl, createRunner, lifecycle });
+  const node = await PerceptionNode.start({ rcl, createRunner, lifecycle, argv: process.argv });
   node.logger.info(lifecycle ? 'started as a lifecycle node; waiting for configure' : 'running');
 
   await new Promise<void>((resolve) => {
