@@ -24,7 +24,7 @@ function loadRclnodejs(): RclModule {
   } catch (err) {
     throw new Error(
       `rclnodejs could not be loaded (${(err as Error).message.split('\n')[0]}); with ROS 2 sourced, run ` +
-        '`npm rebuild rclnodejs --ignore-scripts=false` in the package directory (README, "ROS 2")',
+        '`npm_config_yes=true npm rebuild rclnodejs --ignore-scripts=false` in the package directory (README, "ROS 2")',
     );
   }
 }
