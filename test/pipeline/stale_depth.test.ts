@@ -9,6 +9,7 @@ import type { CameraInfo, Header, Image, TFMessage } from '../../src/msgs/types'
 import { parseConfig } from '../../src/pipeline/config';
 import { PerceptionPipeline } from '../../src/pipeline/perception_pipeline';
 import { RigState } from '../../src/pipeline/rig_state';
+import { advertisedOutputs } from '../../src/ros/advertised_outputs';
 import type { DegradationPlan } from '../../src/scheduler/degradation';
 import type { FrameSet } from '../../src/sync/frame';
 import { FrameSynchronizer } from '../../src/sync/frame_synchronizer';
@@ -57,6 +58,9 @@ describe('pipeline: outputs from reused depth (reuse_last_depth)', function () {
         const ctx = { rig: rig.rig(cameras)!, pairs: rig.pairs };
         const fresh = await pipeline.process(sets[0]!, plan(false), ctx);
         assert.equal(fresh.depthAgeMs, 0);
+        // The node advertises at start every topic the pipeline publishes (src/ros/advertised_outputs.ts).
+        const advertised = new Set(advertisedOutputs(config).map((o) => o.topic));
+        for (const o of fresh.outputs) assert.ok(advertised.has(o.topic), `${o.topic} is published but not advertised at start`);
         for (const topic of ['obstacles', 'scan', 'objects']) assert.equal(stampOf(fresh.outputs.find((o) => o.topic === topic)!.msg), sets[0]!.stamp, topic);
         const reused = await pipeline.process(sets[2]!, plan(true), ctx);
         const ageMs = Number(sets[2]!.stamp - sets[0]!.stamp) / 1e6;
