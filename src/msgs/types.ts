@@ -220,4 +220,5 @@ export interface PipelineStatus {
   latency_ms: number;
   active_cameras: string[];
   dropped_messages: bigint;
+  depth_age_ms: number;
 }

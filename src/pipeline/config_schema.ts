@@ -143,6 +143,12 @@ export const configSchema = z.object({
         .default(['skip_learned_depth', 'detect_subset_round_robin', 'reuse_last_depth'])
         .describe('degradation rungs tried, in order, before a set is shed'),
       mailbox_depth: z.number().int().min(1).max(8).default(1).describe('latest-only mailbox size between stages'),
+      max_depth_age_ms: z
+        .number()
+        .min(0)
+        .max(10000)
+        .default(250)
+        .describe('reuse_last_depth reuses depth at most this old; obstacles and scan carry the depth\'s stamp, and are not published when it is older'),
     })
     .prefault({}),
   outputs: z

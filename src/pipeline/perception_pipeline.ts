@@ -49,6 +49,8 @@ interface CameraDepth {
   /** Maps a raw pixel of the camera into the depth image. */
   toDepthPixel: (u: number, v: number) => [number, number];
   noise: CameraView['depthNoise'];
+  /** Stamp of the frame set it was computed for (older than the current set when reused). */
+  stamp: bigint;
 }
 
 /** What one frame set produced, for the runner and for evaluation. */
@@ -60,6 +62,12 @@ export interface ProcessedFrame {
   images: Map<string, Raster>;
   detections: Map<string, Detection[]>;
   warnings: string[];
+  /**
+   * Age of the depth behind this set's obstacles and scan, ms: 0 when computed for this set,
+   * > 0 when reused (reuse_last_depth), NaN when there was none (never computed, or older than
+   * scheduler.max_depth_age_ms: then obstacles and scan are not published for this set).
+   */
+  depthAgeMs: number;
 }
 
 export class PerceptionPipeline {
@@ -117,15 +125,18 @@ export class PerceptionPipeline {
     const depth = new Map<string, CameraDepth>();
     const outputs: PerceptionOutput[] = [];
     if (plan.reuseLastDepth) {
-      for (const [cam, d] of this.#lastDepth) if (images.has(cam)) depth.set(cam, d);
+      const maxAgeNs = BigInt(Math.round(this.#config.scheduler.max_depth_age_ms * 1e6));
+      for (const [cam, d] of this.#lastDepth) if (images.has(cam) && set.stamp - d.stamp <= maxAgeNs) depth.set(cam, d);
     } else {
       await time('stereo_depth', () => this.#stereoDepth(images, ctx, set, depth, outputs, warnings));
       if (this.#mono && !plan.skipLearnedDepth) await time('learned_depth', () => this.#learnedDepth(images, cameras, ctx, set, depth, outputs, warnings));
       for (const [cam, d] of depth) this.#lastDepth.set(cam, d);
     }
     const fusion = await time('fuse', () => this.#fuse(set, images, cameras, detections, depth, ctx));
-    await time('publish', () => outputs.push(...this.#messages(set, cameras, detections, fusion)));
-    return { outputs, timings, fusion, images, detections, warnings };
+    const depthStamp = oldestStamp(depth);
+    await time('publish', () => outputs.push(...this.#messages(set, cameras, detections, fusion, depthStamp)));
+    const depthAgeMs = depthStamp === undefined ? Number.NaN : Number(set.stamp - depthStamp) / 1e6;
+    return { outputs, timings, fusion, images, detections, warnings, depthAgeMs };
   }
 
   /**
@@ -193,6 +204,7 @@ export class PerceptionPipeline {
         baseFromCamera: pair.baseFromRectified,
         toDepthPixel: (u, v) => rectifyPixel(leftModel, rect.R1, rect.P1, u, v),
         noise: { kind: 'stereo', focalBaseline: geometry.fx * geometry.baseline, disparityStd: DISPARITY_STD_PX },
+        stamp: set.stamp,
       });
       const header = this.#header(set, pair.left.frameId);
       const o = this.#config.outputs;
@@ -221,7 +233,7 @@ export class PerceptionPipeline {
           const fit = fitScaleShift(map.values, inverseDepthFromGround(k, cam.baseFromCamera, this.#config.depth.max_range_m));
           values = applyScaleShift(map.values, fit);
         }
-        depth.set(name, { depth: values, intrinsics: k, baseFromCamera: cam.baseFromCamera, toDepthPixel: undistorter(cam), noise: { kind: 'relative', fraction: 0.1 } });
+        depth.set(name, { depth: values, intrinsics: k, baseFromCamera: cam.baseFromCamera, toDepthPixel: undistorter(cam), noise: { kind: 'relative', fraction: 0.1 }, stamp: set.stamp });
         if (this.#config.outputs.depth_images) this.#pushDepth(outputs, set, cam.frameId, name, values, k);
       } catch (err) {
         warnings.push(`learned depth for camera "${name}": ${(err as Error).message}`);
@@ -254,7 +266,14 @@ export class PerceptionPipeline {
     return this.#fusion.update(set.stamp, views, obstacles, ground ? { normal: ground.normal, d: ground.d } : undefined, ctx.odomFromBase);
   }
 
-  #messages(set: FrameSet, cameras: Map<string, RigCamera>, detections: Map<string, Detection[]>, f: FusionOutput): PerceptionOutput[] {
+  /**
+   * The set's messages. Obstacles and scan come from depth alone, so they carry the stamp of the
+   * depth they came from (older than the set's when reused: a consumer must not take seconds-old
+   * obstacles as current), and are left out when there is no depth young enough.
+   */
+  #messages(
+    set: FrameSet, cameras: Map<string, RigCamera>, detections: Map<string, Detection[]>, f: FusionOutput, depthStamp: bigint | undefined,
+  ): PerceptionOutput[] {
     const t = this.#config.topics;
     const out: PerceptionOutput[] = [];
     if (this.#config.outputs.detections_2d && this.#detector) {
@@ -265,9 +284,14 @@ export class PerceptionPipeline {
     out.push(
       { topic: t.objects, type: OUTPUT_TYPES.objects, msg: f.detections3d },
       { topic: t.tracks, type: OUTPUT_TYPES.tracks, msg: f.trackedObjects },
-      { topic: t.obstacles, type: OUTPUT_TYPES.obstacles, msg: f.cloud },
-      { topic: t.scan, type: OUTPUT_TYPES.scan, msg: f.scan },
     );
+    if (depthStamp !== undefined) {
+      const stamp = nanosToTime(depthStamp);
+      out.push(
+        { topic: t.obstacles, type: OUTPUT_TYPES.obstacles, msg: { ...f.cloud, header: { ...f.cloud.header, stamp } } },
+        { topic: t.scan, type: OUTPUT_TYPES.scan, msg: { ...f.scan, header: { ...f.scan.header, stamp } } },
+      );
+    }
     if (this.#config.outputs.markers) out.push({ topic: t.markers, type: OUTPUT_TYPES.markers, msg: f.markers });
     return out;
   }
@@ -282,6 +306,13 @@ export class PerceptionPipeline {
   #header(set: FrameSet, frameId: string): Header {
     return { stamp: nanosToTime(set.stamp), frame_id: frameId };
   }
+}
+
+/** The oldest stamp among the depths used (the set's own when all were computed for it). */
+function oldestStamp(depth: Map<string, CameraDepth>): bigint | undefined {
+  let oldest: bigint | undefined;
+  for (const d of depth.values()) if (oldest === undefined || d.stamp < oldest) oldest = d.stamp;
+  return oldest;
 }
 
 /** Right cameras of the stereo pairs whose left image is present: they share their partner's view. */

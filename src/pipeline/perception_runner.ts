@@ -20,7 +20,7 @@ import { pipelineStages } from './pipeline_budgets';
 import { DIAGNOSTICS_TOPIC, OUTPUT_TYPES } from './output_topics';
 import type { PerceptionOutput, PipelineResult } from './result';
 import { RigState } from './rig_state';
-import type { PerceptionRunner } from './runner_api';
+import type { InputDropCount, PerceptionRunner } from './runner_api';
 import { SourceAlignedClock } from './source_clock';
 
 const msToNs = (ms: number): Nanos => BigInt(Math.round(ms * 1e6));
@@ -187,6 +187,13 @@ class CoreRunner implements ReplayableRunner {
     this.#warningCbs.push(cb);
   }
 
+  inputDrops(): InputDropCount[] {
+    const st = this.#sync.stats();
+    const drops = Object.entries(st.perCamera).flatMap(([camera, c]) => Object.entries(c.dropped).map(([reason, count]) => ({ camera, reason, count })));
+    if (st.unknownCameraMessages > 0) drops.push({ camera: '(not in the rig)', reason: 'unknown_camera', count: st.unknownCameraMessages });
+    return drops;
+  }
+
   async flush(): Promise<void> {
     await this.#chain;
     if (this.#clock instanceof SourceAlignedClock) {
@@ -291,20 +298,36 @@ class CoreRunner implements ReplayableRunner {
     this.#processed.delete(set);
     if (o.kind === 'completed' && frame) this.#options.onProcessed?.(set, frame);
     const header: Header = { stamp: nanosToTime(set.stamp), frame_id: this.#config.frames.base_frame };
+    const depthAgeMs = frame?.depthAgeMs ?? Number.NaN;
     const status = this.#scheduler.toPipelineStatus(header, {
       activeCameras: set.views.map((v) => v.camera),
       droppedMessages: this.#dropped,
+      depthAgeMs,
     });
     const outputs: PerceptionOutput[] = [...(frame?.outputs ?? []), { topic: this.#config.topics.status, type: OUTPUT_TYPES.status, msg: status }];
     if (this.#config.outputs.diagnostics) {
       const diag = this.#scheduler.toDiagnostics(header);
-      diag.status.push(this.#syncDiagnostics());
+      diag.status.push(this.#syncDiagnostics(), this.#depthDiagnostics(depthAgeMs, o.kind === 'completed'));
       outputs.push({ topic: DIAGNOSTICS_TOPIC, type: OUTPUT_TYPES.diagnostics, msg: diag });
     }
     const result: PipelineResult = o.kind === 'completed'
       ? { seq: set.seq, stamp: set.stamp, outputs, decision: 'completed', rung: o.plan.rung }
       : { seq: set.seq, stamp: set.stamp, outputs, decision: 'shed', shedReason: o.reason, rung: 'shed' };
     for (const cb of this.#resultCbs) cb(result);
+  }
+
+  /** How old the depth behind obstacles and scan is; WARN when reused or, for a completed set, missing. */
+  #depthDiagnostics(ageMs: number, completed: boolean): DiagnosticStatus {
+    const maxMs = this.#config.scheduler.max_depth_age_ms;
+    const [level, message] = Number.isNaN(ageMs)
+      ? completed
+        ? [DiagnosticLevel.WARN, `no depth for this set (none computed, or older than scheduler.max_depth_age_ms = ${maxMs} ms): obstacles and scan not published`]
+        : [DiagnosticLevel.OK, 'set shed: no outputs']
+      : ageMs > 0
+        ? [DiagnosticLevel.WARN, `depth reused from ${ageMs.toFixed(1)} ms ago: obstacles and scan carry its stamp`]
+        : [DiagnosticLevel.OK, 'depth computed for this set'];
+    const values = [{ key: 'depth_age_ms', value: String(ageMs) }, { key: 'max_depth_age_ms', value: String(maxMs) }];
+    return { level, name: 'dx_perception: depth', message, hardware_id: 'cameras', values };
   }
 
   #syncDiagnostics(): DiagnosticStatus {

@@ -5,6 +5,13 @@ import type { CameraInfo, CompressedImage, Image, TFMessage } from '../msgs/type
 import type { Nanos } from '../msgs/time';
 import type { PipelineResult } from './result';
 
+/** Inputs dropped so far for one camera and one reason (a FrameDropReason: a fixed set). */
+export interface InputDropCount {
+  camera: string;
+  reason: string;
+  count: number;
+}
+
 export interface PerceptionRunner {
   /** An image of camera `camera` (a name from config.cameras). Never throws on bad input:
    * problems are reported through onWarning and counted. */
@@ -15,6 +22,8 @@ export interface PerceptionRunner {
   tick(now: Nanos): void;
   onResult(cb: (result: PipelineResult) => void): void;
   onWarning(cb: (message: string) => void): void;
+  /** Images the synchroniser dropped so far, by camera and reason (for the shutdown summary). */
+  inputDrops(): InputDropCount[];
   /** Finishes frame sets in flight, then releases models and workers. */
   close(): Promise<void>;
 }

@@ -24,7 +24,7 @@ function loadRclnodejs(): RclModule {
   } catch (err) {
     throw new Error(
       `rclnodejs could not be loaded (${(err as Error).message.split('\n')[0]}); with ROS 2 sourced, run ` +
-        '`npm rebuild rclnodejs --ignore-scripts=false` in the package directory (README, "ROS 2")',
+        '`npm_config_yes=true npm rebuild rclnodejs --ignore-scripts=false` in the package directory (README, "ROS 2")',
     );
   }
 }
@@ -50,7 +50,7 @@ export async function main(createRunner?: RunnerFactory): Promise<void> {
   await rcl.init();
   // rclnodejs's own SIGINT handler shuts the context down at once; ours lets the runner finish.
   rcl.removeSignalHandlers();
-  const node = await PerceptionNode.start({ rcl, createRunner, lifecycle });
+  const node = await PerceptionNode.start({ rcl, createRunner, lifecycle, argv: process.argv });
   node.logger.info(lifecycle ? 'started as a lifecycle node; waiting for configure' : 'running');
 
   await new Promise<void>((resolve) => {

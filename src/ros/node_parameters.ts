@@ -3,6 +3,7 @@
 import type * as Rcl from 'rclnodejs';
 import type { PerceptionConfig } from '../pipeline/config_schema';
 import {
+  ParamType,
   checkParameterChange,
   configFromParameters,
   isConfigParameterName,
@@ -13,22 +14,31 @@ import {
   type NamedParameter,
   type ParameterSpec,
 } from './parameters';
+import { ConfigError } from '../pipeline/config';
 import { rclParameterType, rclRange, type RclModule } from './rclnodejs_gaps';
+
+/** The ROS time parameter every node has (rclnodejs declares it when the node is made). */
+const USE_SIM_TIME = 'use_sim_time';
 
 function named(params: readonly Rcl.Parameter[]): NamedParameter[] {
   return params.map((p) => ({ name: p.name, value: p.value as unknown }));
 }
 
 /**
- * Reads the configuration from the node's parameter overrides (params file, `-p`, launch) and
- * declares every configuration parameter with its descriptor and validated value. Overrides are
+ * Reads the configuration from `overrides` (params files, `-p`, launch, as resolved by
+ * parameter_overrides.ts; rclnodejs's own getParameterOverrides misses most forms) and declares every configuration parameter with its descriptor and validated value. Overrides are
  * validated and coerced here (an integer literal for a double parameter is accepted), then the
  * declared values are the validated ones, so declaration never fails on an override's type.
  * Throws ConfigError naming the key, value and expectation when the overrides are invalid.
  * Call once per node; afterwards read the values with readConfigParameters.
  */
-export function declareConfigParameters(rcl: RclModule, node: Rcl.Node, specs: readonly ParameterSpec[] = parameterSpecs()): PerceptionConfig {
-  const config = configFromParameters(named(node.getParameterOverrides()), `parameter overrides of ${node.name()}`, specs);
+export function declareConfigParameters(
+  rcl: RclModule,
+  node: Rcl.Node,
+  overrides: readonly NamedParameter[],
+  specs: readonly ParameterSpec[] = parameterSpecs(),
+): PerceptionConfig {
+  const config = configFromParameters(overrides, `parameter overrides of ${node.getFullyQualifiedName()}`, specs);
   for (const { spec, name, value } of parametersFromConfig(config, specs)) {
     const type = rclParameterType(spec.type);
     const descriptor = new rcl.ParameterDescriptor(
@@ -42,6 +52,19 @@ export function declareConfigParameters(rcl: RclModule, node: Rcl.Node, specs: r
     node.declareParameter(new rcl.Parameter(name, type, value), descriptor, true);
   }
   return config;
+}
+
+/**
+ * Applies a resolved `use_sim_time` override that rclnodejs did not apply itself (it reads only
+ * `/**` and bare-name sections); its time source follows the parameter from then on.
+ */
+export function applyUseSimTime(rcl: RclModule, node: Rcl.Node, overrides: readonly NamedParameter[]): void {
+  const wanted = overrides.find((p) => p.name === USE_SIM_TIME)?.value;
+  if (wanted === undefined) return;
+  if (typeof wanted !== 'boolean') throw new ConfigError(`parameter ${USE_SIM_TIME} = ${String(wanted)}: expected true or false`);
+  if (node.getParameter(USE_SIM_TIME).value === wanted) return;
+  const [result] = node.setParameters([new rcl.Parameter(USE_SIM_TIME, rclParameterType(ParamType.BOOL), wanted)]);
+  if (result && !result.successful) throw new ConfigError(`parameter ${USE_SIM_TIME} = ${wanted}: refused (${result.reason})`);
 }
 
 /** `p` with its value in the declared type of its spec (unchanged when outside the configuration). */

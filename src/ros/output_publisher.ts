@@ -45,8 +45,9 @@ export class OutputPublisher {
   }
 
   /**
-   * Publishes each output of `result`. An output whose header stamp differs from the frame set's
-   * stamp is still published, with a warning: consumers line results up by stamp. An output that
+   * Publishes each output of `result`. An output stamped later than its frame set, or with no
+   * stamp (0), is still published, with a warning: consumers line results up by stamp. An earlier
+   * stamp is expected: outputs computed from reused depth carry that depth's stamp. An output that
    * cannot be published (a topic reused with another type, a message that does not fit its type)
    * is skipped with a warning; it never stops the others.
    */
@@ -91,8 +92,8 @@ export class OutputPublisher {
     const header = (msg as { header?: { stamp?: { sec: number; nanosec: number } } } | null)?.header;
     if (header?.stamp === undefined) return;
     const stamp = timeToNanos(header.stamp);
-    if (stamp !== expected) {
-      this.#warnOnce(`${topic}:stamp`, `output on ${topic} has header stamp ${stamp} ns; expected the frame set's ${expected} ns`);
+    if (stamp > expected || stamp === 0n) {
+      this.#warnOnce(`${topic}:stamp`, `output on ${topic} has header stamp ${stamp} ns; expected at most the frame set's ${expected} ns, and not 0`);
     }
   }
 

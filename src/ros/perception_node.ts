@@ -3,15 +3,22 @@
 // same core the bag replay feeds), and publishes every output of every result.
 //
 // The logic it uses lives in pure modules tested without ROS: parameters.ts (schema <-> ROS
-// parameters), input_topics.ts, qos.ts, message_conversion.ts and output_publisher.ts. This
-// file makes the rclnodejs calls only; rclnodejs itself is passed in by main.ts.
-import { standingOutputs } from '../pipeline/output_topics';
+// parameters), parameter_overrides.ts (which --ros-args apply), input_topics.ts, qos.ts,
+// message_conversion.ts, output_publisher.ts, advertised_outputs.ts, clock_check.ts and
+// drop_summary.ts. This file makes the rclnodejs calls only; rclnodejs itself is passed in by main.ts.
+import { readFileSync } from 'node:fs';
 import type * as Rcl from 'rclnodejs';
+import { timeToNanos, type Nanos } from '../msgs/time';
 import type { PerceptionConfig } from '../pipeline/config_schema';
 import type { PerceptionRunner } from '../pipeline/runner_api';
+import type { CompressedImage, Image } from '../msgs/types';
 import { COMPRESSED_IMAGE_TYPE, IMAGE_TYPE, TF_STATIC_TOPIC, TF_TOPIC, TF_TYPE, cameraTopics, CAMERA_INFO_TYPE } from './input_topics';
 import { cameraInfoFromRos, compressedImageFromRos, imageFromRos, tfMessageFromRos } from './message_conversion';
-import { declareConfigParameters, guardParameterChanges, readConfigParameters } from './node_parameters';
+import { advertisedOutputs } from './advertised_outputs';
+import { ClockCheck } from './clock_check';
+import { DropCounts, type NodeDropReason } from './drop_summary';
+import { applyUseSimTime, declareConfigParameters, guardParameterChanges, readConfigParameters } from './node_parameters';
+import { overrideSections, resolveOverrides } from './parameter_overrides';
 import { OutputPublisher } from './output_publisher';
 import { incompatiblePublisherWarnings, outputQos, subscriptionQos, type QosProfile } from './qos';
 import { messageTypeClass, publishersInfo, publishTo, toRclQos, type RclModule } from './rclnodejs_gaps';
@@ -28,6 +35,10 @@ export interface PerceptionNodeOptions {
   nodeName?: string;
   /** How often publishers of our input topics are checked for incompatible QoS. */
   qosCheckPeriodMs?: number;
+  /** The process's command line: its --ros-args hold the parameter overrides (main passes process.argv). */
+  argv?: readonly string[];
+  /** Reads a --params-file (tests pass files in memory). */
+  readFile?: (path: string) => string;
 }
 
 type AnyPublisher = Rcl.Publisher<{ package: string; type: string; name: string }>;
@@ -46,8 +57,9 @@ export class PerceptionNode {
   #requested: { topic: string; qos: QosProfile }[] = [];
   #tickTimer: Rcl.Timer | undefined;
   #qosTimer: NodeJS.Timeout | undefined;
-  /** Inputs dropped (before the pipeline is ready, or unconvertible), by topic and reason. */
-  readonly #drops = new Map<string, number>();
+  /** Inputs dropped (before the pipeline is ready, unconvertible, or by the synchroniser). */
+  readonly #drops = new DropCounts();
+  readonly #clockCheck = new ClockCheck();
   readonly #warned = new Set<string>();
   #closed = false;
 
@@ -69,13 +81,18 @@ export class PerceptionNode {
     lifecycle = false,
     nodeName = 'dx_perception_node',
     qosCheckPeriodMs = 3000,
+    argv = [],
+    readFile = (path) => readFileSync(path, 'utf8'),
   }: PerceptionNodeOptions): Promise<PerceptionNode> {
     const node = lifecycle ? new rcl.lifecycle.LifecycleNode(nodeName, undefined, undefined, undefined, true) : new rcl.Node(nodeName);
     const self = new PerceptionNode(rcl, node, createRunner, qosCheckPeriodMs);
     try {
       // Parameters are declared (and the overrides validated) at start in both modes, so
-      // `ros2 param` works before a lifecycle node is configured.
-      const config = declareConfigParameters(rcl, node);
+      // `ros2 param` works before a lifecycle node is configured. The overrides are resolved
+      // here, not by rclnodejs, which misses launch_ros's fully qualified sections.
+      const overrides = resolveOverrides(overrideSections(argv, readFile), node.getFullyQualifiedName());
+      applyUseSimTime(rcl, node, overrides);
+      const config = declareConfigParameters(rcl, node, overrides);
       guardParameterChanges(rcl, node, (next) => void self.#reconfigure(next));
       if (node instanceof rcl.lifecycle.LifecycleNode) {
         self.#registerLifecycle(node);
@@ -109,7 +126,7 @@ export class PerceptionNode {
     this.logger.info(`shutting down (${reason})`);
     this.#deactivate();
     await this.#closeRunner();
-    for (const [key, count] of this.#drops) this.logger.warn(`dropped ${count} input message(s): ${key}`);
+    for (const line of this.#drops.summary()) this.logger.info(line);
     try {
       this.#node.destroy();
     } catch (err) {
@@ -162,7 +179,7 @@ export class PerceptionNode {
       },
       onWarning: (message) => this.logger.warn(message),
     });
-    this.#outputs.advertise(standingOutputs(config));
+    this.#outputs.advertise(advertisedOutputs(config));
     await this.#replaceRunner(config);
   }
 
@@ -187,18 +204,23 @@ export class PerceptionNode {
     runner.onWarning((message) => this.logger.warn(message));
     const previous = this.#runner;
     this.#runner = runner;
-    if (previous) await previous.close();
+    if (previous) await this.#close(previous);
   }
 
   async #closeRunner(): Promise<void> {
     const runner = this.#runner;
     this.#runner = undefined;
-    if (!runner) return;
+    if (runner) await this.#close(runner);
+  }
+
+  /** Closes `runner` (never throws) and keeps its synchroniser's drop counts for the summary. */
+  async #close(runner: PerceptionRunner): Promise<void> {
     try {
       await runner.close();
     } catch (err) {
       this.logger.error(`closing the pipeline failed: ${(err as Error).message}`);
     }
+    this.#drops.addSyncDrops(runner.inputDrops());
   }
 
   #releaseOutputs(): void {
@@ -221,13 +243,13 @@ export class PerceptionNode {
       if (image.type === COMPRESSED_IMAGE_TYPE) {
         this.#subscribe(image.topic, sensorQos, () =>
           node.createSubscription(COMPRESSED_IMAGE_TYPE, image.topic, options(sensorQos), (msg: Rcl.sensor_msgs.msg.CompressedImage) =>
-            this.#deliver(image.topic, () => compressedImageFromRos(camera, msg), (r, m) => r.handleImage(camera, m)),
+            this.#deliver(image.topic, () => compressedImageFromRos(camera, msg), (r, m) => this.#handleImage(r, image.topic, camera, m)),
           ),
         );
       } else {
         this.#subscribe(image.topic, sensorQos, () =>
           node.createSubscription(IMAGE_TYPE, image.topic, options(sensorQos), (msg: Rcl.sensor_msgs.msg.Image) =>
-            this.#deliver(image.topic, () => imageFromRos(camera, msg), (r, m) => r.handleImage(camera, m)),
+            this.#deliver(image.topic, () => imageFromRos(camera, msg), (r, m) => this.#handleImage(r, image.topic, camera, m)),
           ),
         );
       }
@@ -249,7 +271,7 @@ export class PerceptionNode {
     const periodNs = BigInt(Math.round(1e9 / config.scheduler.rate_hz));
     this.#tickTimer = node.createTimer(periodNs, () => {
       const now = node.now().nanoseconds;
-      if (now > 0n) this.#runner?.tick(now); // 0 = sim time before the first /clock message
+      if (now > 0n) this.#runner?.tick(this.#clockCheck.sourceTime(now)); // 0 = sim time before the first /clock message
     });
     this.#qosTimer = setInterval(() => this.#checkPublisherQos(), this.#qosCheckPeriodMs);
     this.logger.info(
@@ -282,23 +304,33 @@ export class PerceptionNode {
   #deliver<T>(topic: string, convert: () => T, handle: (runner: PerceptionRunner, msg: T) => void): void {
     const runner = this.#runner;
     if (!runner) {
-      this.#drop(topic, 'the pipeline is not ready yet');
+      this.#drop(topic, 'pipeline_not_ready', 'the pipeline is not ready yet');
       return;
     }
     let msg: T;
     try {
       msg = convert();
     } catch (err) {
-      this.#drop(topic, (err as Error).message);
+      this.#drop(topic, 'unconvertible', (err as Error).message);
       return;
     }
     handle(runner, msg);
   }
 
-  #drop(topic: string, reason: string): void {
-    const key = `${topic}: ${reason}`;
-    this.#drops.set(key, (this.#drops.get(key) ?? 0) + 1);
-    this.#warnOnce(key, `dropping input on ${key}`);
+  /** An image, after its stamp is compared with the node clock (one warning if they disagree). */
+  #handleImage(runner: PerceptionRunner, topic: string, camera: string, msg: Image | CompressedImage): void {
+    const stamp = validStamp(msg.header.stamp);
+    if (stamp !== undefined) {
+      const useSimTime = this.#node.getParameter('use_sim_time').value === true;
+      const warning = this.#clockCheck.observe(topic, stamp, this.#node.now().nanoseconds, useSimTime);
+      if (warning) this.logger.warn(warning);
+    }
+    runner.handleImage(camera, msg); // an invalid stamp is the synchroniser's to report
+  }
+
+  /** Counts a drop by topic and reason; the first of each is warned with what went wrong. */
+  #drop(topic: string, reason: NodeDropReason, detail: string): void {
+    if (this.#drops.countNodeDrop(topic, reason)) this.logger.warn(`dropping input on ${topic}: ${detail} (${reason}; totals at shutdown)`);
   }
 
   #checkPublisherQos(): void {
@@ -318,5 +350,13 @@ export class PerceptionNode {
     if (this.#warned.has(key)) return;
     this.#warned.add(key);
     this.logger.warn(message);
+  }
+}
+
+function validStamp(t: { sec: number; nanosec: number }): Nanos | undefined {
+  try {
+    return timeToNanos(t);
+  } catch {
+    return undefined;
   }
 }

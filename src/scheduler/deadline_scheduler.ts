@@ -330,7 +330,7 @@ export class DeadlineScheduler<T> {
   }
 
   /** The dx_perception/PipelineStatus message for the current statistics. */
-  toPipelineStatus(header: Header, extra: { activeCameras?: string[]; droppedMessages?: bigint } = {}): PipelineStatus {
+  toPipelineStatus(header: Header, extra: { activeCameras?: string[]; droppedMessages?: bigint; depthAgeMs?: number } = {}): PipelineStatus {
     const s = this.stats();
     const stages: StageTiming[] = s.stages.map((st) => ({
       name: st.name, budget_ms: st.configuredMs, predicted_ms: st.budgetMs, measured_ms: st.lastMs,
@@ -354,6 +354,7 @@ export class DeadlineScheduler<T> {
       latency_ms: s.latency.lastMs,
       active_cameras: extra.activeCameras ?? (detect === 'all' ? [...this.options.cameras] : detect),
       dropped_messages: extra.droppedMessages ?? 0n,
+      depth_age_ms: extra.depthAgeMs ?? Number.NaN,
     };
   }
 

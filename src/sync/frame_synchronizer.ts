@@ -54,7 +54,8 @@ export interface FrameDrop {
 }
 
 export interface FrameSyncStats {
-  perCamera: Record<string, { received: number; dropped: Record<string, number> }>;
+  /** heldForInfo: images that came before their camera's first CameraInfo and waited for it. */
+  perCamera: Record<string, { received: number; heldForInfo: number; dropped: Record<string, number> }>;
   sets: number;
   degradedSets: number;
   resets: number;
@@ -71,7 +72,11 @@ interface CameraState {
   latchedInfo: CameraInfo | undefined;
   /** per_frame mode: CameraInfos awaiting their image, by stamp, oldest first, at most queueSize. */
   infos: Map<Nanos, CameraInfo>;
-  /** per_frame mode: images awaiting their CameraInfo, by stamp, oldest first, at most queueSize. */
+  /**
+   * Images awaiting their CameraInfo, by stamp, oldest first, at most queueSize: per_frame, the
+   * info of their stamp; latched, the camera's first info (drivers and `ros2 bag play` send the
+   * image just before its camera_info, so dropping it would lose the first frame set).
+   */
   pendingImages: Map<Nanos, Image | CompressedImage>;
   silent: boolean;
   warnedNoInfo: boolean;
@@ -103,6 +108,11 @@ export class FrameSynchronizer {
   #frontier: Nanos | undefined;
   /** After a reset: the newest stamp of the old timeline, to recognise its stragglers. */
   #oldFrontier: Nanos | undefined;
+  /**
+   * Caller-clock time of the rig's first image since start or reset. Dropout timing starts
+   * there: before any camera has published, silence is a node starting, not a camera failing.
+   */
+  #firstArrival: Nanos | undefined;
 
   /** Throws RangeError naming the option when the options are inconsistent. */
   constructor(options: FrameSynchronizerOptions) {
@@ -158,7 +168,7 @@ export class FrameSynchronizer {
         warnedNoInfo: false,
         warnedOrder: false,
       });
-      this.#stats.perCamera[c] = { received: 0, dropped: {} };
+      this.#stats.perCamera[c] = { received: 0, heldForInfo: 0, dropped: {} };
     }
     this.#active = [...cameras];
     this.#policy = this.#makePolicy();
@@ -198,12 +208,13 @@ export class FrameSynchronizer {
     }
     const now = arrival ?? stamp;
     state.lastArrival = now;
+    this.#firstArrival ??= now;
     if (state.silent) this.#recover(camera, state);
     this.#checkDropout(now);
     if (!this.#admitStamp(camera, state, stamp)) return;
     if (this.#infoMode === 'latched') {
       if (state.latchedInfo === undefined) {
-        this.#dropForMissingInfo(camera, state, stamp, 'no CameraInfo received yet');
+        this.#holdForInfo(camera, state, stamp, image, 'no CameraInfo received yet');
         return;
       }
       this.#feed(camera, stamp, image, state.latchedInfo);
@@ -212,12 +223,7 @@ export class FrameSynchronizer {
     const info = state.infos.get(stamp);
     if (info === undefined) {
       // The driver may publish the CameraInfo right after the image: hold the image for it.
-      state.pendingImages.set(stamp, image);
-      if (state.pendingImages.size > this.#queueSize) {
-        const oldest = state.pendingImages.keys().next().value as Nanos;
-        state.pendingImages.delete(oldest);
-        this.#dropForMissingInfo(camera, state, oldest, 'no CameraInfo with its stamp arrived (cameraInfo: per_frame)');
-      }
+      this.#holdForInfo(camera, state, stamp, image, 'no CameraInfo with its stamp arrived (cameraInfo: per_frame)');
       return;
     }
     // Images of a camera come in stamp order, so older infos can no longer match one.
@@ -237,6 +243,9 @@ export class FrameSynchronizer {
     }
     if (this.#infoMode === 'latched') {
       state.latchedInfo = info;
+      const held = [...state.pendingImages];
+      state.pendingImages.clear();
+      for (const [s, image] of held) this.#feed(camera, s, image, info);
       return;
     }
     const stamp = this.#stampOf(camera, 'CameraInfo', info.header.stamp);
@@ -274,6 +283,16 @@ export class FrameSynchronizer {
     }
     const frame: Frame = { camera, stamp, image, info };
     this.#policy.add(index, stamp, frame);
+  }
+
+  /** Holds an image until its CameraInfo comes; beyond queueSize the oldest is dropped for `why`. */
+  #holdForInfo(camera: string, state: CameraState, stamp: Nanos, image: Image | CompressedImage, why: string): void {
+    state.pendingImages.set(stamp, image);
+    this.#stats.perCamera[camera].heldForInfo++;
+    if (state.pendingImages.size <= this.#queueSize) return;
+    const oldest = state.pendingImages.keys().next().value as Nanos;
+    state.pendingImages.delete(oldest);
+    this.#dropForMissingInfo(camera, state, oldest, why);
   }
 
   #dropForMissingInfo(camera: string, state: CameraState, stamp: Nanos, why: string): void {
@@ -317,11 +336,14 @@ export class FrameSynchronizer {
   }
 
   #checkDropout(now: Nanos): void {
+    // Before the rig's first image nothing is timed; a camera that never sent anything is
+    // timed from that first image, so a camera dead from the start is still detected.
+    const first = this.#firstArrival;
+    if (first === undefined) return;
     let changed = false;
     for (const camera of this.#cameras) {
       const state = this.#state.get(camera) as CameraState;
-      // A camera that never sent anything is timed from the first time the clock is seen.
-      state.lastArrival ??= now;
+      state.lastArrival ??= first;
       if (state.silent || now - state.lastArrival <= this.#dropout.timeoutNs) continue;
       state.silent = true;
       const silentMs = Number(now - state.lastArrival) / 1e6;
@@ -403,6 +425,7 @@ export class FrameSynchronizer {
     }
     this.#oldFrontier = from;
     this.#frontier = stamp;
+    this.#firstArrival = undefined;
   }
 
   /** Warns on the 1st, 2nd, 4th, 8th... message for a camera outside the rig, so a flood stays readable. */

@@ -114,18 +114,18 @@ describe('ros/output_publisher: PipelineResult -> publishers', () => {
     assert.equal(status.deadline_misses, 0n);
   });
 
-  it('warns once about an output whose stamp is not the frame set stamp, and still publishes it', () => {
+  it('warns once about an output stamped after its frame set, and still publishes it; an earlier stamp (reused depth) is fine', () => {
     const rec = recorder();
     const warnings: string[] = [];
     const out = new OutputPublisher({ namespace: '/perception', createPublisher: rec.factory, onWarning: (w) => warnings.push(w) });
-    for (let i = 0; i < 2; i++) {
-      const res = result(i);
-      (res.outputs[0]!.msg as Detection3DArray).header = header('base_link', STAMP - 1n);
+    for (const stamp of [STAMP - 1n, STAMP + 1n, STAMP + 2n]) {
+      const res = result(1);
+      (res.outputs[0]!.msg as Detection3DArray).header = header('base_link', stamp);
       out.publish(res);
     }
-    assert.equal(rec.published.filter((p) => p.topic === '/perception/objects').length, 2);
+    assert.equal(rec.published.filter((p) => p.topic === '/perception/objects').length, 3);
     assert.deepEqual(warnings, [
-      `output on /perception/objects has header stamp ${STAMP - 1n} ns; expected the frame set's ${STAMP} ns`,
+      `output on /perception/objects has header stamp ${STAMP + 1n} ns; expected at most the frame set's ${STAMP} ns, and not 0`,
     ]);
   });
 

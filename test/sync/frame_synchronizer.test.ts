@@ -129,22 +129,54 @@ describe('sync/FrameSynchronizer', () => {
     for (const s of after) assert.ok(spreadNs(s) <= 4n * MS, 'a set mixes the old and new timelines');
   });
 
-  it('drops NaN stamps, unknown cameras and images without CameraInfo with counted reasons and warnings', () => {
-    const h = harness({}, false);
+  it('drops NaN stamps, unknown cameras and images whose CameraInfo never comes with counted reasons and warnings', () => {
+    const h = harness({ queueSize: 3 }, false);
     const bad = image('left', T0);
     bad.header.stamp = { sec: Number.NaN, nanosec: 0 };
     h.sync.addImage('left', bad);
     h.sync.addImage('rear', image('rear', T0));
-    h.sync.addImage('front_left', image('front_left', T0));
-    h.sync.addImage('front_left', image('front_left', T0 + PERIOD));
+    for (let k = 0n; k < 5n; k++) h.sync.addImage('front_left', image('front_left', T0 + k * PERIOD));
     const stats = h.sync.stats();
     assert.deepEqual(stats.perCamera.left.dropped, { invalid_stamp: 1 });
+    // Held for the camera's first CameraInfo, at most queueSize: the two oldest are dropped.
     assert.deepEqual(stats.perCamera.front_left.dropped, { no_camera_info: 2 });
+    assert.equal(stats.perCamera.front_left.heldForInfo, 5);
     assert.equal(stats.unknownCameraMessages, 1);
-    assert.deepEqual(h.drops.map((d) => d.reason), ['invalid_stamp', 'unknown_camera', 'no_camera_info', 'no_camera_info']);
+    assert.deepEqual(h.drops.map((d) => [d.reason, d.stamp]), [
+      ['invalid_stamp', 0n], ['unknown_camera', 0n], ['no_camera_info', T0], ['no_camera_info', T0 + PERIOD],
+    ]);
     assert.ok(h.warnings.some((w) => w.includes('image of camera "left" dropped: header.stamp {sec: NaN') && w.includes('not a valid time')));
     assert.ok(h.warnings.some((w) => w.includes('unknown camera "rear"') && w.includes('rig cameras: front_left, front_right, left, right')));
     assert.equal(h.warnings.filter((w) => w.includes('no CameraInfo received yet')).length, 1, 'warned once per camera');
+  });
+
+  for (const order of ['image first', 'camera_info first'] as const) {
+    it(`latched CameraInfo, ${order}: the first frame set is complete, nothing dropped`, () => {
+      const h = harness({}, false);
+      for (const c of CAMERAS) {
+        if (order === 'camera_info first') h.sync.addCameraInfo(c, info(c, T0));
+        h.sync.addImage(c, image(c, T0));
+        if (order === 'image first') h.sync.addCameraInfo(c, info(c, T0));
+      }
+      feed(h, 1, 4);
+      assert.equal(h.sets[0]?.stamp, T0, 'the first set is the first images');
+      assert.deepEqual(h.sets[0]!.views.map((v) => [v.camera, v.info?.header.frame_id]), CAMERAS.map((c) => [c, `${c}_optical`]));
+      assert.deepEqual(h.drops, []);
+      const held = CAMERAS.map((c) => h.sync.stats().perCamera[c].heldForInfo);
+      assert.deepEqual(held, CAMERAS.map(() => (order === 'image first' ? 1 : 0)));
+    });
+  }
+
+  it('dropout timing starts with the first image: no warning while no camera has published yet', () => {
+    const h = harness({ dropout: { mode: 'degrade', timeoutNs: 200n * MS, minCameras: 1 } });
+    for (let t = 0n; t < 2000n; t += 100n) h.sync.tick(T0 + t * MS); // the node starts before the cameras
+    assert.deepEqual(h.warnings, []);
+    const three = ['front_left', 'front_right', 'left']; // "right" never publishes
+    feed(h, 20, 26, three);
+    assert.deepEqual(h.warnings, [], 'within the timeout of the first image');
+    feed(h, 26, 32, three);
+    assert.equal(h.warnings.length, 1, h.warnings.join('\n'));
+    assert.match(h.warnings[0]!, /camera "right" silent for 2\d\d\.\d ms .* degrading to \[front_left, front_right, left\]/);
   });
 
   it('per_frame CameraInfo: pairs by stamp whichever comes first, drops images whose info never comes', () => {
