@@ -22,56 +22,23 @@ export interface SgmFrame {
 }
 
 /**
- * 5x5 Census transform of rows [y0, y1) of `img`: bit k of a pixel's word is set when
- * neighbour k (row-major, centre skipped) is darker than the centre. Borders replicate the
- * edge pixel. Pixel (x, y) goes to out[base + (y - y0) * rowStride + (reverse ? w - 1 - x : x)],
- * so the right image can be stored mirrored for the cost kernel's ascending loads.
+ * 5x5 Census transform of rows [y0, y1) of the image at byte offset `img`: bit k of a pixel's
+ * word is set when neighbour k (row-major, centre skipped) is darker than the centre. Borders
+ * replicate the edge pixel. Pixel (x, y) goes to the u32 at out + 4 * ((y - y0) * rowStride +
+ * (reverse ? w - 1 - x : x)), so the right image can be stored mirrored for the cost kernel's
+ * ascending loads. Interior pixels go through the SIMD kernel; the 2-pixel border, here.
  */
-export function censusRows(
-  img: Uint8Array, w: number, h: number, y0: number, y1: number,
-  out: Uint32Array, base: number, rowStride: number, reverse: boolean,
-): void {
+export function censusRows(f: SgmFrame, img: number, y0: number, y1: number, out: number, rowStride: number, reverse: boolean): void {
+  const { l, v, k } = f;
+  const { width: w, height: h } = l;
+  const src = v.u8.subarray(img, img + w * h);
+  const words = v.u32;
   for (let y = y0; y < y1; y++) {
-    const o = base + (y - y0) * rowStride;
-    const interiorRow = y >= 2 && y < h - 2 && w >= 5;
-    for (let x = 0; x < w; x++) {
-      const at = o + (reverse ? w - 1 - x : x);
-      if (!interiorRow || x < 2 || x >= w - 2) {
-        out[at] = censusClamped(img, w, h, x, y);
-        continue;
-      }
-      // Unrolled interior: no clamping, fixed offsets (this loop is most of the Census time).
-      const i = y * w + x;
-      const c = img[i];
-      const r0 = i - 2 * w;
-      const r1 = i - w;
-      const r3 = i + w;
-      const r4 = i + 2 * w;
-        let b = +(img[r0 - 2] < c);
-        b = (b << 1) | +(img[r0 - 1] < c);
-        b = (b << 1) | +(img[r0] < c);
-        b = (b << 1) | +(img[r0 + 1] < c);
-        b = (b << 1) | +(img[r0 + 2] < c);
-        b = (b << 1) | +(img[r1 - 2] < c);
-        b = (b << 1) | +(img[r1 - 1] < c);
-        b = (b << 1) | +(img[r1] < c);
-        b = (b << 1) | +(img[r1 + 1] < c);
-        b = (b << 1) | +(img[r1 + 2] < c);
-        b = (b << 1) | +(img[i - 2] < c);
-        b = (b << 1) | +(img[i - 1] < c);
-        b = (b << 1) | +(img[i + 1] < c);
-        b = (b << 1) | +(img[i + 2] < c);
-        b = (b << 1) | +(img[r3 - 2] < c);
-        b = (b << 1) | +(img[r3 - 1] < c);
-        b = (b << 1) | +(img[r3] < c);
-        b = (b << 1) | +(img[r3 + 1] < c);
-        b = (b << 1) | +(img[r3 + 2] < c);
-        b = (b << 1) | +(img[r4 - 2] < c);
-        b = (b << 1) | +(img[r4 - 1] < c);
-        b = (b << 1) | +(img[r4] < c);
-        b = (b << 1) | +(img[r4 + 1] < c);
-        b = (b << 1) | +(img[r4 + 2] < c);
-      out[at] = b;
+    const o = (out >> 2) + (y - y0) * rowStride;
+    const simd = y >= 2 && y < h - 2 && w >= 20;
+    if (simd) k.censusRow(img, w, y, out + 4 * (y - y0) * rowStride, reverse ? 1 : 0);
+    for (let x = 0; x < w; x = simd && x === 1 ? w - 2 : x + 1) {
+      words[o + (reverse ? w - 1 - x : x)] = censusClamped(src, w, h, x, y);
     }
   }
 }
@@ -97,10 +64,10 @@ function censusClamped(img: Uint8Array, w: number, h: number, x: number, y: numb
  */
 export function costStrip(f: SgmFrame, s: StripLayout): void {
   const { l, v, k } = f;
-  const { width: w, height: h, disparities: nd, minDisparity: minD } = l;
+  const { width: w, disparities: nd, minDisparity: minD } = l;
   const rs = l.censusRowStride;
-  censusRows(v.left, w, h, s.ys0, s.ys1, v.u32, s.censusL >> 2, w, false);
-  censusRows(v.right, w, h, s.ys0, s.ys1, v.u32, (s.censusR >> 2) + l.censusPad, rs, true);
+  censusRows(f, l.left, s.ys0, s.ys1, s.censusL, w, false);
+  censusRows(f, l.right, s.ys0, s.ys1, s.censusR + 4 * l.censusPad, rs, true);
   for (let r = 0; r < s.ys1 - s.ys0; r++) {
     const row = s.cost + r * w * nd;
     k.costRow(s.censusL + 4 * r * w, s.censusR + 4 * (r * rs + l.censusPad), row, w, nd, minD);

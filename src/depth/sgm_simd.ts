@@ -15,6 +15,7 @@ export interface SgmSimd {
   ): void;
   wtaRow(t: number, nd: number, u: number, w: number, out: number): void;
   textureRow(img: number, w: number, h: number, y: number, out: number, thr: number): number;
+  censusRow(img: number, w: number, y: number, out: number, reverse: number): void;
 }
 
 let compiled: Promise<WasmModule> | undefined;

@@ -22,10 +22,13 @@
 // - textureRow(img, w, h, y, out, thr): for x from 2 in steps of 16 while x + 18 <= w, sets the
 //   u8 out[x .. x+15] to 1 where the 5x5 window (rows clamped to the image) of img row y has
 //   max - min >= thr, else 0; returns the first x it did not handle (the caller does the rest).
+// - censusRow: see sgm_simd_census_wat.ts.
 // - wtaRow(t, nd, u, w, out): for each x < w, over the nd u16 sums at t + 2*x*nd, writes the
 //   i32 out[x] = bestIndex | unique << 12 | minCost << 13, where unique is 0 when some
 //   disparity more than 1 away from the best costs less than minCost * 100 / (100 - u)
 //   (u = 0 disables the test).
+import { CENSUS_ROW_WAT } from './sgm_simd_census_wat';
+
 // Expression builders, expanded in place: V8 (Node 20) does not inline wasm calls, and a call per
 // 8 or 16 lanes costs as much as the arithmetic itself.
 
@@ -248,5 +251,6 @@ export const SGM_SIMD_WAT = `
       (local.set $x (i32.add (local.get $x) (i32.const 16)))
       (br $xloop)))
     (local.get $x))
+${CENSUS_ROW_WAT}
 )
 `;
