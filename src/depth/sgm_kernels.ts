@@ -182,97 +182,30 @@ export interface SelectParams {
   subpixel: boolean;
 }
 
-/** Per-thread row buffers of the selection. */
-export class SelectScratch {
-  rightCost = new Uint32Array(0);
-  rightDisp = new Int32Array(0);
-  best = new Int32Array(0);
-
-  /** Resizes for rows of `w` pixels. */
-  fit(w: number): this {
-    if (this.best.length !== w) {
-      this.rightCost = new Uint32Array(w);
-      this.rightDisp = new Int32Array(w);
-      this.best = new Int32Array(w);
-    }
-    return this;
-  }
-}
-
 /**
  * Winner-take-all over the strip's total row for image row y, with the uniqueness test,
  * parabola sub-pixel refinement and the left-right check against a right disparity map built
- * from each left pixel's winner (OpenCV's cheap approximation of a full right match).
- * Writes disparity in pixels (NaN when rejected) and the validity mask for that row.
+ * from each left pixel's winner (OpenCV's cheap approximation of a full right match), all in
+ * the SIMD module (sgm_simd_select_wat.ts). Writes disparity in pixels (NaN when rejected) and
+ * the validity mask for that row.
  */
-export function selectRow(f: SgmFrame, s: StripLayout, y: number, prm: SelectParams, sc: SelectScratch): void {
-  const { l, v, k } = f;
-  const { width: w, disparities: nd, minDisparity: minD } = l;
-  const { disparity, valid, u16 } = v;
-  const { rightCost, rightDisp, best } = sc.fit(w);
-  const t16 = s.total >> 1;
-  const win = s.winners >> 2;
-  k.wtaRow(s.total, nd, prm.uniquenessRatio, w, s.winners);
-  rightCost.fill(0xffffffff);
-  rightDisp.fill(-1);
-  for (let x = 0; x < w; x++) {
-    const r = v.i32[win + x];
-    const bd = r & 0xfff;
-    const minS = r >>> 13;
-    const xr = x - minD - bd;
-    if (xr >= 0 && xr < w && rightCost[xr] > minS) {
-      rightCost[xr] = minS;
-      rightDisp[xr] = bd;
-    }
-    if ((r & 0x1000) === 0 || xr < 0 || xr >= w || v.textured[y * w + x] === 0) {
-      best[x] = -1;
-      disparity[y * w + x] = NaN;
-      continue;
-    }
-    best[x] = bd;
-    let sub = 0;
-    if (prm.subpixel && bd > 0 && bd < nd - 1) {
-      const a = u16[t16 + x * nd + bd - 1];
-      const b = u16[t16 + x * nd + bd + 1];
-      const den = a + b - 2 * minS;
-      if (den > 0) sub = (a - b) / (2 * den);
-    }
-    disparity[y * w + x] = minD + bd + sub;
-  }
-  const maxDiff = prm.disp12MaxDiff;
-  for (let x = 0; x < w; x++) {
-    const i = y * w + x;
-    if (best[x] < 0) {
-      valid[i] = 0;
-      continue;
-    }
-    if (maxDiff >= 0) {
-      // Check both integer neighbours of the sub-pixel disparity, as OpenCV does, so that a
-      // value halfway between two right matches is not rejected by rounding alone.
-      const dd = disparity[i] - minD;
-      const lo = Math.floor(dd);
-      const hi = Math.ceil(dd);
-      const xl = x - minD - lo;
-      const xh = x - minD - hi;
-      const badLo = xl >= 0 && xl < w && rightDisp[xl] >= 0 && Math.abs(rightDisp[xl] - lo) > maxDiff;
-      const badHi = xh >= 0 && xh < w && rightDisp[xh] >= 0 && Math.abs(rightDisp[xh] - hi) > maxDiff;
-      if (badLo && badHi) {
-        disparity[i] = NaN;
-        valid[i] = 0;
-        continue;
-      }
-    }
-    valid[i] = 1;
-  }
+export function selectRow(f: SgmFrame, s: StripLayout, y: number, prm: SelectParams): void {
+  const { l, k } = f;
+  const { width: w } = l;
+  const row = y * w;
+  k.selectRow(
+    s.total, l.disparities, prm.uniquenessRatio, w, l.minDisparity, l.textured + row, l.disparity + 4 * row, l.valid + row,
+    s.rightCost, s.rightDisp, s.best, prm.subpixel ? 1 : 0, prm.disp12MaxDiff,
+  );
 }
 
 /** Matches one strip: cost, forward pass, then the backward pass selecting the strip's own rows. */
-export function matchStrip(f: SgmFrame, s: StripLayout, prm: SelectParams & { p1: number; p2: number }, sc: SelectScratch): void {
+export function matchStrip(f: SgmFrame, s: StripLayout, prm: SelectParams & { p1: number; p2: number }): void {
   textureRows(f, s.y0, s.y1, prm.textureThreshold);
   costStrip(f, s);
   forwardPass(f, s, prm.p1, prm.p2);
   backwardPass(f, s, prm.p1, prm.p2, (y) => {
-    if (y >= s.y0 && y < s.y1) selectRow(f, s, y, prm, sc);
+    if (y >= s.y0 && y < s.y1) selectRow(f, s, y, prm);
   });
 }
 

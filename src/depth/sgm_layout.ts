@@ -51,8 +51,10 @@ export interface StripLayout {
   zero: number;
   /** Total path sums of the row being selected, u16 per (x, d). */
   total: number;
-  /** Winner of each pixel of that row, i32 per x (packed as the SIMD wtaRow writes it). */
-  winners: number;
+  /** Selection scratch of that row, i32 per x: right-map costs and disparities, left winners. */
+  rightCost: number;
+  rightDisp: number;
+  best: number;
 }
 
 /** Byte offsets of a frame's arrays (16-byte aligned) and the sizes the kernels index with. */
@@ -111,7 +113,9 @@ export function sgmLayout(g: SgmGeometry): SgmLayout {
       hB: take(2 * slot),
       zero: take(2 * slot),
       total: take(2 * w * nd),
-      winners: take(4 * w),
+      rightCost: take(4 * w),
+      rightDisp: take(4 * w),
+      best: take(4 * w),
     });
   }
   return { ...g, strips: count, left, right, disparity, valid, textured, censusRowStride, censusPad, slot, stripLayouts, byteLength: total };

@@ -22,26 +22,13 @@
 // - textureRow(img, w, h, y, out, thr): for x from 2 in steps of 16 while x + 18 <= w, sets the
 //   u8 out[x .. x+15] to 1 where the 5x5 window (rows clamped to the image) of img row y has
 //   max - min >= thr, else 0; returns the first x it did not handle (the caller does the rest).
-// - censusRow: see sgm_simd_census_wat.ts.
-// - wtaRow(t, nd, u, w, out): for each x < w, over the nd u16 sums at t + 2*x*nd, writes the
-//   i32 out[x] = bestIndex | unique << 12 | minCost << 13, where unique is 0 when some
-//   disparity more than 1 away from the best costs less than minCost * 100 / (100 - u)
-//   (u = 0 disables the test).
+// - censusRow: see sgm_simd_census_wat.ts; selectRow: see sgm_simd_select_wat.ts.
 import { CENSUS_ROW_WAT } from './sgm_simd_census_wat';
+import { SELECT_ROW_WAT } from './sgm_simd_select_wat';
+import { hmin } from './sgm_wat_macros';
 
 // Expression builders, expanded in place: V8 (Node 20) does not inline wasm calls, and a call per
 // 8 or 16 lanes costs as much as the arithmetic itself.
-
-/** Horizontal minimum of the u16 lanes of local `v` (clobbers it), as an i32. */
-function hmin(v: string): string {
-  const step = (lanes: string) =>
-    `(local.set ${v} (i16x8.min_u (local.get ${v}) (i8x16.shuffle ${lanes} (local.get ${v}) (local.get ${v}))))`;
-  return `(block (result i32)
-    ${step('8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7')}
-    ${step('4 5 6 7 0 1 2 3 4 5 6 7 0 1 2 3')}
-    ${step('2 3 0 1 2 3 0 1 2 3 0 1 2 3 0 1')}
-    (i16x8.extract_lane_u 0 (local.get ${v})))`;
-}
 
 /** Set bits of each u32 lane of a v128 expression. */
 function popsum(v: string): string {
@@ -174,59 +161,6 @@ export const SGM_SIMD_WAT = `
       (local.set $i (i32.add (local.get $i) (i32.const 1)))
       (br $xloop))))
 
-  (func $wta (param $s i32) (param $nd i32) (param $u i32) (result i32)
-    (local $k i32) (local $mn v128) (local $v v128) (local $minS i32) (local $best i32) (local $mask i32)
-    (local $thr i32) (local $tv v128) (local $le i32) (local $firstLe i32) (local $lastLe i32)
-    (local.set $mn (i16x8.splat (i32.const 65535)))
-    (block $d1 (loop $l1
-      (br_if $d1 (i32.ge_s (local.get $k) (local.get $nd)))
-      (local.set $mn (i16x8.min_u (local.get $mn)
-        (v128.load align=2 (i32.add (local.get $s) (i32.shl (local.get $k) (i32.const 1))))))
-      (local.set $k (i32.add (local.get $k) (i32.const 8)))
-      (br $l1)))
-    (local.set $minS ${hmin('$mn')})
-    (local.set $mn (i16x8.splat (local.get $minS)))
-    ;; s * (100 - u) < minS * 100  <=>  s <= ceil(minS * 100 / (100 - u)) - 1; u = 0 gives minS - 1,
-    ;; which no sum meets, so the test passes.
-    (local.set $thr (i32.sub (i32.div_u
-      (i32.add (i32.mul (local.get $minS) (i32.const 100)) (i32.sub (i32.const 99) (local.get $u)))
-      (i32.sub (i32.const 100) (local.get $u))) (i32.const 1)))
-    (local.set $tv (i16x8.splat (local.get $thr)))
-    ;; One pass: the first minimum, and the first and last disparity under the threshold. The
-    ;; match is unique unless one of those lies more than 1 away from the best.
-    (local.set $best (i32.const -1))
-    (local.set $firstLe (i32.const -1))
-    (local.set $lastLe (i32.const -1))
-    (local.set $k (i32.const 0))
-    (block $d2 (loop $l2
-      (br_if $d2 (i32.ge_s (local.get $k) (local.get $nd)))
-      (local.set $v (v128.load align=2 (i32.add (local.get $s) (i32.shl (local.get $k) (i32.const 1)))))
-      (if (i32.lt_s (local.get $best) (i32.const 0)) (then
-        (local.set $mask (i16x8.bitmask (i16x8.eq (local.get $mn) (local.get $v))))
-        (if (local.get $mask) (then (local.set $best (i32.add (local.get $k) (i32.ctz (local.get $mask))))))))
-      (local.set $le (i16x8.bitmask (i16x8.le_u (local.get $v) (local.get $tv))))
-      (if (local.get $le) (then
-        (if (i32.lt_s (local.get $firstLe) (i32.const 0))
-          (then (local.set $firstLe (i32.add (local.get $k) (i32.ctz (local.get $le))))))
-        (local.set $lastLe (i32.add (local.get $k) (i32.sub (i32.const 31) (i32.clz (local.get $le)))))))
-      (local.set $k (i32.add (local.get $k) (i32.const 8)))
-      (br $l2)))
-    (i32.or (i32.or (local.get $best)
-      (i32.shl (i32.or (i32.lt_s (local.get $firstLe) (i32.const 0))
-        (i32.and (i32.ge_s (local.get $firstLe) (i32.sub (local.get $best) (i32.const 1)))
-                 (i32.le_s (local.get $lastLe) (i32.add (local.get $best) (i32.const 1))))) (i32.const 12)))
-      (i32.shl (local.get $minS) (i32.const 13))))
-
-  (func (export "wtaRow") (param $t i32) (param $nd i32) (param $u i32) (param $w i32) (param $out i32)
-    (local $x i32)
-    (block $done (loop $xloop
-      (br_if $done (i32.ge_s (local.get $x) (local.get $w)))
-      (i32.store (i32.add (local.get $out) (i32.shl (local.get $x) (i32.const 2)))
-        (call $wta (i32.add (local.get $t) (i32.shl (i32.mul (local.get $x) (local.get $nd)) (i32.const 1)))
-          (local.get $nd) (local.get $u)))
-      (local.set $x (i32.add (local.get $x) (i32.const 1)))
-      (br $xloop))))
-
   (func (export "textureRow") (param $img i32) (param $w i32) (param $h i32) (param $y i32) (param $out i32) (param $thr i32)
       (result i32)
     (local $r0 i32) (local $r1 i32) (local $r2 i32) (local $r3 i32) (local $r4 i32) (local $x i32) (local $p i32)
@@ -252,5 +186,6 @@ export const SGM_SIMD_WAT = `
       (br $xloop)))
     (local.get $x))
 ${CENSUS_ROW_WAT}
+${SELECT_ROW_WAT}
 )
 `;
