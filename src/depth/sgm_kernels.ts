@@ -58,27 +58,29 @@ function censusClamped(img: Uint8Array, w: number, h: number, x: number, y: numb
 }
 
 /**
- * Census and matching cost of a strip's rows: the Hamming distance between left and right
- * descriptors for every disparity. Where the right pixel falls outside the image the cost is
- * MAX_COST, so aggregation fills those disparities from the neighbours.
+ * Census and matching cost of strip rows [ys0, ys0 + rows): the Hamming distance between left
+ * and right descriptors for every disparity. Where the right pixel falls outside the image the
+ * cost is MAX_COST, so aggregation fills those disparities from the neighbours.
  */
-export function costStrip(f: SgmFrame, s: StripLayout): void {
+export function costStrip(f: SgmFrame, s: StripLayout, rows = s.ys1 - s.ys0): void {
+  const { l } = f;
+  censusRows(f, l.left, s.ys0, s.ys0 + rows, s.censusL, l.width, false);
+  censusRows(f, l.right, s.ys0, s.ys0 + rows, s.censusR + 4 * l.censusPad, l.censusRowStride, true);
+  for (let r = 0; r < rows; r++) costRowAt(f, s, r, s.cost + r * l.width * l.disparities);
+}
+
+/** Matching cost of strip row r (its Census rows must be ready), written at byte offset `row`. */
+function costRowAt(f: SgmFrame, s: StripLayout, r: number, row: number): void {
   const { l, v, k } = f;
   const { width: w, disparities: nd, minDisparity: minD } = l;
-  const rs = l.censusRowStride;
-  censusRows(f, l.left, s.ys0, s.ys1, s.censusL, w, false);
-  censusRows(f, l.right, s.ys0, s.ys1, s.censusR + 4 * l.censusPad, rs, true);
-  for (let r = 0; r < s.ys1 - s.ys0; r++) {
-    const row = s.cost + r * w * nd;
-    k.costRow(s.censusL + 4 * r * w, s.censusR + 4 * (r * rs + l.censusPad), row, w, nd, minD);
-    for (let x = 0; x < w; x++) {
-      // Disparities whose right pixel x - minD - d lies outside [0, w).
-      const base = row + x * nd;
-      const lo = x - minD - w + 1;
-      const hi = x - minD;
-      if (lo > 0) v.u8.fill(MAX_COST, base, base + Math.min(lo, nd));
-      if (hi < nd - 1) v.u8.fill(MAX_COST, base + Math.max(0, hi + 1), base + nd);
-    }
+  k.costRow(s.censusL + 4 * r * w, s.censusR + 4 * (r * l.censusRowStride + l.censusPad), row, w, nd, minD);
+  for (let x = 0; x < w; x++) {
+    // Disparities whose right pixel x - minD - d lies outside [0, w).
+    const base = row + x * nd;
+    const lo = x - minD - w + 1;
+    const hi = x - minD;
+    if (lo > 0) v.u8.fill(MAX_COST, base, base + Math.min(lo, nd));
+    if (hi < nd - 1) v.u8.fill(MAX_COST, base + Math.max(0, hi + 1), base + nd);
   }
 }
 
@@ -199,14 +201,53 @@ export function selectRow(f: SgmFrame, s: StripLayout, y: number, prm: SelectPar
   );
 }
 
-/** Matches one strip: cost, forward pass, then the backward pass selecting the strip's own rows. */
-export function matchStrip(f: SgmFrame, s: StripLayout, prm: SelectParams & { p1: number; p2: number }): void {
+/** Matching parameters of a strip. */
+export type StripParams = SelectParams & { p1: number; p2: number; paths: 3 | 4 };
+
+/** Matches one strip with the 3- or 4-path aggregation `prm.paths` asks for. */
+export function matchStrip(f: SgmFrame, s: StripLayout, prm: StripParams): void {
   textureRows(f, s.y0, s.y1, prm.textureThreshold);
+  if (prm.paths === 3) {
+    sweepStrip3(f, s, prm);
+    return;
+  }
   costStrip(f, s);
   forwardPass(f, s, prm.p1, prm.p2);
   backwardPass(f, s, prm.p1, prm.p2, (y) => {
     if (y >= s.y0 && y < s.y1) selectRow(f, s, y, prm);
   });
+}
+
+/**
+ * Three paths (left-right, right-left, top-down) in one top-to-bottom sweep, as OpenCV's
+ * SGBM_3WAY fuses them: per row, the cost, then the forward pass (left-right and top-down
+ * together), then the right-left pass added in place, then the selection. Nothing but the
+ * current row's sums is kept, so the working set stays in cache and no bottom overlap is
+ * needed. The rows above the strip only warm up the top-down path.
+ */
+function sweepStrip3(f: SgmFrame, s: StripLayout, prm: StripParams): void {
+  const { l, k } = f;
+  const { width: w, disparities: nd } = l;
+  const lead = 2 * SLOT_LEAD;
+  const rows = s.y1 - s.ys0;
+  censusRows(f, l.left, s.ys0, s.y1, s.censusL, w, false);
+  censusRows(f, l.right, s.ys0, s.y1, s.censusR + 4 * l.censusPad, l.censusRowStride, true);
+  initSlots(f, s);
+  let vPrev = s.vA + lead;
+  let vCur = s.vB + lead;
+  // One cost row, reused: each is read only by this row's two passes.
+  const cost = s.cost;
+  for (let r = 0; r < rows; r++) {
+    costRowAt(f, s, r, cost);
+    k.passRow(
+      cost, s.total, s.total, vPrev, vCur, s.vmin, s.hA + lead, s.hB + lead, s.zero + lead, w, nd, prm.p1, prm.p2, 0, r === 0 ? 1 : 0, 2 * l.slot,
+    );
+    [vPrev, vCur] = [vCur, vPrev];
+    const y = s.ys0 + r;
+    if (y < s.y0) continue;
+    k.hpassRow(cost, s.total, s.hA + lead, s.hB + lead, s.zero + lead, w, nd, prm.p1, prm.p2);
+    selectRow(f, s, y, prm);
+  }
 }
 
 /**

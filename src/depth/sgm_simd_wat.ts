@@ -19,6 +19,9 @@
 //   vertical minima (read for the previous row, overwritten for this one). hA, hB, zero are
 //   single slots. A slot holds nd u16 with a large sentinel just before and just after. Writes
 //   t = Lh + Lv, plus s when backward (the forward pass's sums for the same pixels).
+// - hpassRow(c, t, hA, hB, zero, w, nd, p1, p2): the right-to-left path alone over one row,
+//   added in place to the u16 sums t (x*nd + d); hA, hB, zero as for passRow. With a forward
+//   passRow before it, one top-to-bottom sweep aggregates three paths (as OpenCV's SGBM_3WAY).
 // - textureRow(img, w, h, y, out, thr): for x from 2 in steps of 16 while x + 18 <= w, sets the
 //   u8 out[x .. x+15] to 1 where the 5x5 window (rows clamped to the image) of img row y has
 //   max - min >= thr, else 0; returns the first x it did not handle (the caller does the rest).
@@ -51,6 +54,35 @@ function lane8(prev: string, big: string, pm: string): string {
                            (v128.load offset=2 align=2 (local.get ${prev})))))))
       (local.get ${pm}))`;
 }
+
+/**
+ * Steps a pass's pointers over 8 disparities: the cost ($cp, u8), the sums ($tp), the horizontal
+ * slots ($hp, $hB) and the `more` u16 pointers, and the disparity counter $k.
+ */
+function advance(more: string[]): string {
+  const bump = (n: string, by: number) => `(local.set ${n} (i32.add (local.get ${n}) (i32.const ${by})))`;
+  return [bump('$cp', 8), ...['$tp', '$hp', '$hB', ...more].map((n) => bump(n, 16)), bump('$k', 8)].join('\n        ');
+}
+
+/** Before a pixel: the horizontal predecessor slot ($hp, zeros at the path start) and its minima. */
+const H_PATH_START = `(if (i32.eqz (local.get $i))
+        (then (local.set $hp (local.get $zero)) (local.set $pmH (i32.const 0)))
+        (else (local.set $hp (local.get $hA))))
+      (local.set $bigH (i16x8.splat (i32.add (local.get $pmH) (local.get $p2))))
+      (local.set $pmHv (i16x8.splat (local.get $pmH)))
+      (local.set $mnH (i16x8.splat (i32.const 65535)))`;
+
+/** Opens the loop over a pixel's disparities, 8 at a time, with their costs in $cv. */
+const K_LOOP_OPEN = `(local.set $k (i32.const 0))
+      (block $kdone (loop $kloop
+        (br_if $kdone (i32.ge_s (local.get $k) (local.get $nd)))
+        (local.set $cv (v128.load8x8_u align=1 (local.get $cp)))`;
+
+/** After a pixel: rewinds the advanced slot pointer $hB, then swaps the two horizontal slots. */
+const SWAP_H_SLOTS = `(local.set $hB (i32.sub (local.get $hB) (i32.shl (local.get $nd) (i32.const 1))))
+      (local.set $tmp (local.get $hA))
+      (local.set $hA (local.get $hB))
+      (local.set $hB (local.get $tmp))`;
 
 /** Min/max over the 5x5 windows of 16 pixels at x: rows in locals $r0..$r4, into $lo/$hi. */
 function window5x5(): string {
@@ -121,19 +153,11 @@ export const SGM_SIMD_WAT = `
         (else
           (local.set $vp (i32.add (local.get $vprev) (i32.mul (local.get $x) (local.get $slotBytes))))
           (local.set $pmV (i32.load16_u (i32.add (local.get $vmin) (i32.shl (local.get $x) (i32.const 1)))))))
-      (if (i32.eqz (local.get $i))
-        (then (local.set $hp (local.get $zero)) (local.set $pmH (i32.const 0)))
-        (else (local.set $hp (local.get $hA))))
-      (local.set $bigH (i16x8.splat (i32.add (local.get $pmH) (local.get $p2))))
-      (local.set $pmHv (i16x8.splat (local.get $pmH)))
       (local.set $bigV (i16x8.splat (i32.add (local.get $pmV) (local.get $p2))))
       (local.set $pmVv (i16x8.splat (local.get $pmV)))
-      (local.set $mnH (i16x8.splat (i32.const 65535)))
       (local.set $mnV (i16x8.splat (i32.const 65535)))
-      (local.set $k (i32.const 0))
-      (block $kdone (loop $kloop
-        (br_if $kdone (i32.ge_s (local.get $k) (local.get $nd)))
-        (local.set $cv (v128.load8x8_u align=1 (local.get $cp)))
+      ${H_PATH_START}
+      ${K_LOOP_OPEN}
         (local.set $lh ${lane8('$hp', '$bigH', '$pmHv')})
         (local.set $lv ${lane8('$vp', '$bigV', '$pmVv')})
         (v128.store align=2 (local.get $hB) (local.get $lh))
@@ -142,22 +166,34 @@ export const SGM_SIMD_WAT = `
           (i16x8.add (i16x8.add (local.get $lh) (local.get $lv)) (v128.and (local.get $keep) (v128.load align=2 (local.get $sp)))))
         (local.set $mnH (i16x8.min_u (local.get $mnH) (local.get $lh)))
         (local.set $mnV (i16x8.min_u (local.get $mnV) (local.get $lv)))
-        (local.set $cp (i32.add (local.get $cp) (i32.const 8)))
-        (local.set $sp (i32.add (local.get $sp) (i32.const 16)))
-        (local.set $tp (i32.add (local.get $tp) (i32.const 16)))
-        (local.set $hp (i32.add (local.get $hp) (i32.const 16)))
-        (local.set $vp (i32.add (local.get $vp) (i32.const 16)))
-        (local.set $vo (i32.add (local.get $vo) (i32.const 16)))
-        (local.set $hB (i32.add (local.get $hB) (i32.const 16)))
-        (local.set $k (i32.add (local.get $k) (i32.const 8)))
+        ${advance(['$sp', '$vp', '$vo'])}
         (br $kloop)))
-      ;; rewind the advanced slot pointer, then swap the two horizontal slots
-      (local.set $hB (i32.sub (local.get $hB) (i32.shl (local.get $nd) (i32.const 1))))
-      (local.set $tmp (local.get $hA))
-      (local.set $hA (local.get $hB))
-      (local.set $hB (local.get $tmp))
+      ${SWAP_H_SLOTS}
       (local.set $pmH ${hmin('$mnH')})
       (i32.store16 (i32.add (local.get $vmin) (i32.shl (local.get $x) (i32.const 1))) ${hmin('$mnV')})
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br $xloop))))
+
+  (func (export "hpassRow") (param $c i32) (param $t i32) (param $hA i32) (param $hB i32) (param $zero i32)
+      (param $w i32) (param $nd i32) (param $p1 i32) (param $p2 i32)
+    (local $i i32) (local $x i32) (local $k i32) (local $tmp i32) (local $cp i32) (local $tp i32) (local $hp i32)
+    (local $pmH i32) (local $p1v v128) (local $bigH v128) (local $pmHv v128) (local $cv v128) (local $lh v128) (local $mnH v128)
+    (local.set $p1v (i16x8.splat (local.get $p1)))
+    (block $xdone (loop $xloop
+      (br_if $xdone (i32.ge_s (local.get $i) (local.get $w)))
+      (local.set $x (i32.sub (i32.sub (local.get $w) (i32.const 1)) (local.get $i)))
+      (local.set $cp (i32.add (local.get $c) (i32.mul (local.get $x) (local.get $nd))))
+      (local.set $tp (i32.add (local.get $t) (i32.shl (i32.mul (local.get $x) (local.get $nd)) (i32.const 1))))
+      ${H_PATH_START}
+      ${K_LOOP_OPEN}
+        (local.set $lh ${lane8('$hp', '$bigH', '$pmHv')})
+        (v128.store align=2 (local.get $hB) (local.get $lh))
+        (v128.store align=2 (local.get $tp) (i16x8.add (local.get $lh) (v128.load align=2 (local.get $tp))))
+        (local.set $mnH (i16x8.min_u (local.get $mnH) (local.get $lh)))
+        ${advance([])}
+        (br $kloop)))
+      ${SWAP_H_SLOTS}
+      (local.set $pmH ${hmin('$mnH')})
       (local.set $i (i32.add (local.get $i) (i32.const 1)))
       (br $xloop))))
 

@@ -81,7 +81,7 @@ export class StereoMatcher {
     };
     const params: SgmParams = {
       p1: o.p1, p2: o.p2, textureThreshold: o.textureThreshold, uniquenessRatio: o.uniquenessRatio, disp12MaxDiff: o.disp12MaxDiff,
-      subpixel: o.subpixel, speckleWindowSize: o.speckleWindowSize, speckleRange: o.speckleRange,
+      subpixel: o.subpixel, speckleWindowSize: o.speckleWindowSize, speckleRange: o.speckleRange, paths: o.paths,
     };
     this.#busy = true;
     try {

@@ -14,6 +14,8 @@ export interface SgmParams {
   subpixel: boolean;
   speckleWindowSize: number;
   speckleRange: number;
+  /** 3: left-right, right-left and top-down in one sweep; 4: adds bottom-up (a second sweep). */
+  paths: 3 | 4;
 }
 
 export type SgmTask =

@@ -36,6 +36,12 @@ export const stereoOptionsSchema = z
     speckleWindowSize: z.number().int().min(0).default(100),
     /** Largest disparity step, in pixels, inside one speckle region. */
     speckleRange: z.number().min(0).default(2),
+    /**
+     * Aggregation paths. 3 (left-right, right-left, top-down) runs as one top-to-bottom sweep
+     * over one row of sums, as OpenCV's SGBM_3WAY does; 4 adds the bottom-up path, which needs
+     * a second sweep over the whole strip's stored sums (about 1.5x the CPU).
+     */
+    paths: z.union([z.literal(3), z.literal(4)]).default(3),
     /** Fit a parabola through the costs around the winner for a sub-pixel disparity. */
     subpixel: z.boolean().default(true),
     /**

@@ -3,7 +3,7 @@
 import { strict as assert } from 'node:assert';
 import { backwardPass, costStrip, forwardPass, MAX_COST, textureRows } from '../../src/depth/sgm_kernels';
 import type { SgmFrame } from '../../src/depth/sgm_kernels';
-import { sgmLayout, sgmViews } from '../../src/depth/sgm_layout';
+import { SLOT_LEAD, sgmLayout, sgmViews } from '../../src/depth/sgm_layout';
 import { bindSgmSimd, sgmSimdModule } from '../../src/depth/sgm_simd';
 import { wasm } from '../../src/depth/wasm_api';
 
@@ -128,6 +128,23 @@ describe('depth/sgm_kernels (SIMD) against reference loops', () => {
       }
     });
     assert.deepEqual(rows, [...Array(h).keys()].reverse());
+  });
+
+  it('hpassRow adds the right-to-left path of one row in place', async () => {
+    const f = await frame(w, 1, nd, 0);
+    const s = f.l.stripLayouts[0];
+    const rnd = lcg(5);
+    const cost = f.v.u8.subarray(s.cost, s.cost + w * nd);
+    for (let i = 0; i < cost.length; i++) cost[i] = Math.floor(rnd() * 25);
+    const rl = refPath(cost, w, 1, nd, -1, 0, 3, 20);
+    const t = f.v.u16.subarray(s.total >> 1, (s.total >> 1) + w * nd);
+    for (let i = 0; i < t.length; i++) t[i] = i % 97;
+    // The forward pass marks the slot sentinels the recurrence reads.
+    forwardPass(f, s, 3, 20);
+    for (let i = 0; i < t.length; i++) t[i] = i % 97;
+    const lead = 2 * SLOT_LEAD;
+    f.k.hpassRow(s.cost, s.total, s.hA + lead, s.hB + lead, s.zero + lead, w, nd, 3, 20);
+    for (let i = 0; i < t.length; i++) assert.equal(t[i], (i % 97) + rl[i], `sum at cell ${i}`);
   });
 
   it('selectRow: first minimum, uniqueness, sub-pixel parabola and left-right check as defined', async () => {
