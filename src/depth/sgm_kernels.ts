@@ -257,42 +257,38 @@ function sweepStrip3(f: SgmFrame, s: StripLayout, prm: StripParams): void {
  */
 export function filterSpeckles(f: SgmFrame, windowSize: number, range: number): void {
   const { width: w, height: h } = f.l;
-  const { disparity, valid } = f.v;
+  const { disparity, valid, speckleSeen: seen, speckleQueue: queue } = f.v;
   const n = w * h;
-  const label = new Int32Array(n);
-  const stack = new Int32Array(n);
-  const region = new Int32Array(n);
-  let next = 0;
+  seen.fill(0);
   for (let start = 0; start < n; start++) {
-    if (valid[start] === 0 || label[start] !== 0) continue;
-    next++;
-    label[start] = next;
-    let sp = 0;
-    let count = 0;
-    stack[sp++] = start;
-    while (sp > 0) {
-      const p = stack[--sp];
-      region[count++] = p;
+    if (valid[start] === 0 || seen[start] !== 0) continue;
+    // Breadth-first over the region; the queue ends up holding the whole region.
+    seen[start] = 1;
+    queue[0] = start;
+    let head = 0;
+    let tail = 1;
+    while (head < tail) {
+      const p = queue[head++];
       const dp = disparity[p];
-      const x = p % w;
-      if (x > 0) sp = visit(p - 1, dp, sp);
-      if (x < w - 1) sp = visit(p + 1, dp, sp);
-      if (p >= w) sp = visit(p - w, dp, sp);
-      if (p < n - w) sp = visit(p + w, dp, sp);
+      const x = p - Math.floor(p / w) * w;
+      if (x > 0) tail = visit(p - 1, dp, tail);
+      if (x < w - 1) tail = visit(p + 1, dp, tail);
+      if (p >= w) tail = visit(p - w, dp, tail);
+      if (p < n - w) tail = visit(p + w, dp, tail);
     }
-    if (count < windowSize) {
-      for (let k = 0; k < count; k++) {
-        disparity[region[k]] = NaN;
-        valid[region[k]] = 0;
+    if (tail < windowSize) {
+      for (let k = 0; k < tail; k++) {
+        disparity[queue[k]] = NaN;
+        valid[queue[k]] = 0;
       }
     }
   }
 
-  function visit(q: number, dp: number, sp: number): number {
-    if (valid[q] !== 0 && label[q] === 0 && Math.abs(disparity[q] - dp) <= range) {
-      label[q] = next;
-      stack[sp++] = q;
+  function visit(q: number, dp: number, tail: number): number {
+    if (valid[q] !== 0 && seen[q] === 0 && Math.abs(disparity[q] - dp) <= range) {
+      seen[q] = 1;
+      queue[tail++] = q;
     }
-    return sp;
+    return tail;
   }
 }
