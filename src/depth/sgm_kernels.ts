@@ -191,13 +191,13 @@ export interface SelectParams {
  * the SIMD module (sgm_simd_select_wat.ts). Writes disparity in pixels (NaN when rejected) and
  * the validity mask for that row.
  */
-export function selectRow(f: SgmFrame, s: StripLayout, y: number, prm: SelectParams): void {
+export function selectRow(f: SgmFrame, s: StripLayout, y: number, prm: SelectParams, winners = 0): void {
   const { l, k } = f;
   const { width: w } = l;
   const row = y * w;
   k.selectRow(
     s.total, l.disparities, prm.uniquenessRatio, w, l.minDisparity, l.textured + row, l.disparity + 4 * row, l.valid + row,
-    s.rightCost, s.rightDisp, s.best, prm.subpixel ? 1 : 0, prm.disp12MaxDiff,
+    s.rightCost, s.rightDisp, s.best, prm.subpixel ? 1 : 0, prm.disp12MaxDiff, winners,
   );
 }
 
@@ -245,8 +245,8 @@ function sweepStrip3(f: SgmFrame, s: StripLayout, prm: StripParams): void {
     [vPrev, vCur] = [vCur, vPrev];
     const y = s.ys0 + r;
     if (y < s.y0) continue;
-    k.hpassRow(cost, s.total, s.hA + lead, s.hB + lead, s.zero + lead, w, nd, prm.p1, prm.p2);
-    selectRow(f, s, y, prm);
+    k.hpassRow(cost, s.total, s.hA + lead, s.hB + lead, s.zero + lead, w, nd, prm.p1, prm.p2, s.winners);
+    selectRow(f, s, y, prm, s.winners);
   }
 }
 

@@ -55,6 +55,8 @@ export interface StripLayout {
   rightCost: number;
   rightDisp: number;
   best: number;
+  /** Winners of that row as the 3-path sweep's hpassRow finds them (disparity | sum << 16). */
+  winners: number;
 }
 
 /** Byte offsets of a frame's arrays (16-byte aligned) and the sizes the kernels index with. */
@@ -121,6 +123,7 @@ export function sgmLayout(g: SgmGeometry): SgmLayout {
       rightCost: take(4 * w),
       rightDisp: take(4 * w),
       best: take(4 * w),
+      winners: take(4 * w),
     });
   }
   return { ...g, strips: count, left, right, disparity, valid, textured, speckleSeen, speckleQueue, censusRowStride, censusPad, slot, stripLayouts, byteLength: total };

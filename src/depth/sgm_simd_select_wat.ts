@@ -4,7 +4,7 @@
 // about a quarter of a frame's CPU on Aloe: the search now keeps the arg-min in lanes (no
 // per-vector bitmask and branch), and the per-pixel bookkeeping no longer crosses into JS.
 //
-// Contract: selectRow(t, nd, u, w, minD, tex, disp, valid, rcost, rdisp, best, subpixel, maxDiff)
+// Contract: selectRow(t, nd, u, w, minD, tex, disp, valid, rcost, rdisp, best, subpixel, maxDiff, win)
 // over the nd u16 path sums of each pixel x < w at t + 2*x*nd (nd a multiple of 8; sums are
 // clobbered) writes the f32 disp[x] (minD + best + sub-pixel offset, NaN when rejected) and
 // the u8 valid[x]. The best disparity is the first minimum; it is rejected when some disparity
@@ -13,31 +13,22 @@
 // or when the left-right check (maxDiff >= 0) fails: against the right disparity map made of
 // each right pixel's cheapest left winner, both integer neighbours of the sub-pixel disparity
 // must disagree by more than maxDiff (as OpenCV does, so a value halfway between two matches
-// is kept). rcost, rdisp and best are w-element i32 scratch rows.
-import { hmin } from './sgm_wat_macros';
+// is kept). rcost, rdisp and best are w-element i32 scratch rows. When win is not 0 it holds
+// each pixel's winner as hpassRow found it (disparity | sum << 16), so the search is skipped.
+import { ARGMIN_LOCALS, ARGMIN_START, argminResult, argminStep, hmin } from './sgm_wat_macros';
 
 export const SELECT_ROW_WAT = `
   ;; (first minimum of the nd u16 at s) | (its value << 16)
   (func $argmin (param $s i32) (param $nd i32) (result i32)
-    (local $k i32) (local $mn v128) (local $bi v128) (local $idx v128) (local $v v128) (local $lt v128) (local $h v128)
-    (local $minS i32)
-    (local.set $mn (i16x8.splat (i32.const 65535)))
-    (local.set $idx (v128.const i16x8 0 1 2 3 4 5 6 7))
+    (local $k i32) (local $v v128) ${ARGMIN_LOCALS}
+    ${ARGMIN_START}
     (block $done (loop $l
       (br_if $done (i32.ge_s (local.get $k) (local.get $nd)))
       (local.set $v (v128.load align=2 (i32.add (local.get $s) (i32.shl (local.get $k) (i32.const 1)))))
-      ;; strictly less: each lane keeps its first minimum
-      (local.set $lt (i16x8.lt_u (local.get $v) (local.get $mn)))
-      (local.set $mn (i16x8.min_u (local.get $mn) (local.get $v)))
-      (local.set $bi (v128.bitselect (local.get $idx) (local.get $bi) (local.get $lt)))
-      (local.set $idx (i16x8.add (local.get $idx) (i16x8.splat (i32.const 8))))
+      ${argminStep('$v')}
       (local.set $k (i32.add (local.get $k) (i32.const 8)))
       (br $l)))
-    (local.set $h (local.get $mn))
-    (local.set $minS ${hmin('$h')})
-    ;; the smallest index among the lanes that hold the minimum
-    (local.set $h (v128.or (local.get $bi) (v128.not (i16x8.eq (local.get $mn) (i16x8.splat (local.get $minS))))))
-    (i32.or ${hmin('$h')} (i32.shl (local.get $minS) (i32.const 16))))
+    ${argminResult()})
 
   (func $minAll (param $s i32) (param $nd i32) (result i32)
     (local $k i32) (local $mn v128)
@@ -52,7 +43,7 @@ export const SELECT_ROW_WAT = `
 
   (func (export "selectRow") (param $t i32) (param $nd i32) (param $u i32) (param $w i32) (param $minD i32)
       (param $tex i32) (param $disp i32) (param $valid i32) (param $rcost i32) (param $rdisp i32) (param $best i32)
-      (param $subpixel i32) (param $maxDiff i32)
+      (param $subpixel i32) (param $maxDiff i32) (param $win i32)
     (local $x i32) (local $s i32) (local $r i32) (local $bd i32) (local $minS i32) (local $a i32) (local $b i32)
     (local $den i32) (local $xr i32) (local $inRange i32) (local $ok i32) (local $sub f64) (local $dd f64)
     (local $lo i32) (local $hi i32) (local $q i32) (local $rd i32) (local $badLo i32) (local $badHi i32)
@@ -70,7 +61,9 @@ export const SELECT_ROW_WAT = `
       (br_if $done (i32.ge_s (local.get $x) (local.get $w)))
       (local.set $x4 (i32.shl (local.get $x) (i32.const 2)))
       (local.set $s (i32.add (local.get $t) (i32.shl (i32.mul (local.get $x) (local.get $nd)) (i32.const 1))))
-      (local.set $r (call $argmin (local.get $s) (local.get $nd)))
+      (local.set $r (if (result i32) (local.get $win)
+        (then (i32.load (i32.add (local.get $win) (local.get $x4))))
+        (else (call $argmin (local.get $s) (local.get $nd)))))
       (local.set $bd (i32.and (local.get $r) (i32.const 65535)))
       (local.set $minS (i32.shr_u (local.get $r) (i32.const 16)))
       (local.set $ok (i32.const 1))

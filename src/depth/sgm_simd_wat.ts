@@ -19,16 +19,18 @@
 //   vertical minima (read for the previous row, overwritten for this one). hA, hB, zero are
 //   single slots. A slot holds nd u16 with a large sentinel just before and just after. Writes
 //   t = Lh + Lv, plus s when backward (the forward pass's sums for the same pixels).
-// - hpassRow(c, t, hA, hB, zero, w, nd, p1, p2): the right-to-left path alone over one row,
-//   added in place to the u16 sums t (x*nd + d); hA, hB, zero as for passRow. With a forward
-//   passRow before it, one top-to-bottom sweep aggregates three paths (as OpenCV's SGBM_3WAY).
+// - hpassRow(c, t, hA, hB, zero, w, nd, p1, p2, win): the right-to-left path alone over one
+//   row, added in place to the u16 sums t (x*nd + d); hA, hB, zero as for passRow. With a
+//   forward passRow before it, one top-to-bottom sweep aggregates three paths (as OpenCV's
+//   SGBM_3WAY). Also writes the i32 win[x] = first minimum's disparity | its sum << 16, so
+//   the selection needs no second read of the sums to find it.
 // - textureRow(img, w, h, y, out, thr): for x from 2 in steps of 16 while x + 18 <= w, sets the
 //   u8 out[x .. x+15] to 1 where the 5x5 window (rows clamped to the image) of img row y has
 //   max - min >= thr, else 0; returns the first x it did not handle (the caller does the rest).
 // - censusRow: see sgm_simd_census_wat.ts; selectRow: see sgm_simd_select_wat.ts.
 import { CENSUS_ROW_WAT } from './sgm_simd_census_wat';
 import { SELECT_ROW_WAT } from './sgm_simd_select_wat';
-import { hmin } from './sgm_wat_macros';
+import { ARGMIN_LOCALS, ARGMIN_START, argminResult, argminStep, hmin } from './sgm_wat_macros';
 
 // Expression builders, expanded in place: V8 (Node 20) does not inline wasm calls, and a call per
 // 8 or 16 lanes costs as much as the arithmetic itself.
@@ -175,8 +177,8 @@ export const SGM_SIMD_WAT = `
       (br $xloop))))
 
   (func (export "hpassRow") (param $c i32) (param $t i32) (param $hA i32) (param $hB i32) (param $zero i32)
-      (param $w i32) (param $nd i32) (param $p1 i32) (param $p2 i32)
-    (local $i i32) (local $x i32) (local $k i32) (local $tmp i32) (local $cp i32) (local $tp i32) (local $hp i32)
+      (param $w i32) (param $nd i32) (param $p1 i32) (param $p2 i32) (param $win i32)
+    (local $tv v128) ${ARGMIN_LOCALS} (local $i i32) (local $x i32) (local $k i32) (local $tmp i32) (local $cp i32) (local $tp i32) (local $hp i32)
     (local $pmH i32) (local $p1v v128) (local $bigH v128) (local $pmHv v128) (local $cv v128) (local $lh v128) (local $mnH v128)
     (local.set $p1v (i16x8.splat (local.get $p1)))
     (block $xdone (loop $xloop
@@ -185,15 +187,19 @@ export const SGM_SIMD_WAT = `
       (local.set $cp (i32.add (local.get $c) (i32.mul (local.get $x) (local.get $nd))))
       (local.set $tp (i32.add (local.get $t) (i32.shl (i32.mul (local.get $x) (local.get $nd)) (i32.const 1))))
       ${H_PATH_START}
+      ${ARGMIN_START}
       ${K_LOOP_OPEN}
         (local.set $lh ${lane8('$hp', '$bigH', '$pmHv')})
         (v128.store align=2 (local.get $hB) (local.get $lh))
-        (v128.store align=2 (local.get $tp) (i16x8.add (local.get $lh) (v128.load align=2 (local.get $tp))))
+        (local.set $tv (i16x8.add (local.get $lh) (v128.load align=2 (local.get $tp))))
+        (v128.store align=2 (local.get $tp) (local.get $tv))
         (local.set $mnH (i16x8.min_u (local.get $mnH) (local.get $lh)))
+        ${argminStep('$tv')}
         ${advance([])}
         (br $kloop)))
       ${SWAP_H_SLOTS}
       (local.set $pmH ${hmin('$mnH')})
+      (i32.store (i32.add (local.get $win) (i32.shl (local.get $x) (i32.const 2))) ${argminResult()})
       (local.set $i (i32.add (local.get $i) (i32.const 1)))
       (br $xloop))))
 

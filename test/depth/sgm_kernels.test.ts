@@ -130,7 +130,7 @@ describe('depth/sgm_kernels (SIMD) against reference loops', () => {
     assert.deepEqual(rows, [...Array(h).keys()].reverse());
   });
 
-  it('hpassRow adds the right-to-left path of one row in place', async () => {
+  it('hpassRow adds the right-to-left path of one row in place and finds each winner', async () => {
     const f = await frame(w, 1, nd, 0);
     const s = f.l.stripLayouts[0];
     const rnd = lcg(5);
@@ -143,8 +143,14 @@ describe('depth/sgm_kernels (SIMD) against reference loops', () => {
     forwardPass(f, s, 3, 20);
     for (let i = 0; i < t.length; i++) t[i] = i % 97;
     const lead = 2 * SLOT_LEAD;
-    f.k.hpassRow(s.cost, s.total, s.hA + lead, s.hB + lead, s.zero + lead, w, nd, 3, 20);
+    f.k.hpassRow(s.cost, s.total, s.hA + lead, s.hB + lead, s.zero + lead, w, nd, 3, 20, s.winners);
     for (let i = 0; i < t.length; i++) assert.equal(t[i], (i % 97) + rl[i], `sum at cell ${i}`);
+    // and each pixel's first minimum of the new sums, packed as disparity | sum << 16
+    for (let x = 0; x < w; x++) {
+      const sums = Array.from(t.subarray(x * nd, (x + 1) * nd));
+      const minS = Math.min(...sums);
+      assert.equal(f.v.i32[(s.winners >> 2) + x], sums.indexOf(minS) | (minS << 16), `winner at x=${x}`);
+    }
   });
 
   it('selectRow: first minimum, uniqueness, sub-pixel parabola and left-right check as defined', async () => {
@@ -177,7 +183,7 @@ describe('depth/sgm_kernels (SIMD) against reference loops', () => {
         f.v.textured[x] = rnd() < 0.9 ? 1 : 0;
       }
       const want = refSelect(Array.from(sums), wr, n, minD, u, maxDiff, f.v.textured);
-      f.k.selectRow(s.total, n, u, wr, minD, f.l.textured, f.l.disparity, f.l.valid, s.rightCost, s.rightDisp, s.best, 1, maxDiff);
+      f.k.selectRow(s.total, n, u, wr, minD, f.l.textured, f.l.disparity, f.l.valid, s.rightCost, s.rightDisp, s.best, 1, maxDiff, 0);
       for (let x = 0; x < wr; x++) {
         const got = f.v.disparity[x];
         assert.equal(f.v.valid[x], want.valid[x], `trial ${trial} x=${x}: valid`);
