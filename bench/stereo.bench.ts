@@ -145,7 +145,8 @@ export default async function stereoBench(): Promise<BenchRow[]> {
   const python = findOpenCvPython();
   if (python === undefined) return [{ name: 'stereo comparison skipped', value: 0, unit: '', note: 'needs python3-opencv' }];
   const rows: BenchRow[] = [];
-  const full = [{ label: 'SGM (ours, 2 workers)', opts: {} }];
+  // 1 worker: no strip overlap and no second thread contending for cache, the cheapest in CPU.
+  const full = [{ label: 'SGM (ours, 2 workers)', opts: {} }, { label: 'SGM 1 worker', opts: { workers: 1 } }];
   if (aloeAvailable()) {
     const pair = loadAloeHalf();
     rows.push(...(await compareCase(python, { name: 'Aloe 641x555', ...pair, ...ALOE_RANGE }, full)));
