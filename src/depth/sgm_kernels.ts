@@ -22,56 +22,23 @@ export interface SgmFrame {
 }
 
 /**
- * 5x5 Census transform of rows [y0, y1) of `img`: bit k of a pixel's word is set when
- * neighbour k (row-major, centre skipped) is darker than the centre. Borders replicate the
- * edge pixel. Pixel (x, y) goes to out[base + (y - y0) * rowStride + (reverse ? w - 1 - x : x)],
- * so the right image can be stored mirrored for the cost kernel's ascending loads.
+ * 5x5 Census transform of rows [y0, y1) of the image at byte offset `img`: bit k of a pixel's
+ * word is set when neighbour k (row-major, centre skipped) is darker than the centre. Borders
+ * replicate the edge pixel. Pixel (x, y) goes to the u32 at out + 4 * ((y - y0) * rowStride +
+ * (reverse ? w - 1 - x : x)), so the right image can be stored mirrored for the cost kernel's
+ * ascending loads. Interior pixels go through the SIMD kernel; the 2-pixel border, here.
  */
-export function censusRows(
-  img: Uint8Array, w: number, h: number, y0: number, y1: number,
-  out: Uint32Array, base: number, rowStride: number, reverse: boolean,
-): void {
+export function censusRows(f: SgmFrame, img: number, y0: number, y1: number, out: number, rowStride: number, reverse: boolean): void {
+  const { l, v, k } = f;
+  const { width: w, height: h } = l;
+  const src = v.u8.subarray(img, img + w * h);
+  const words = v.u32;
   for (let y = y0; y < y1; y++) {
-    const o = base + (y - y0) * rowStride;
-    const interiorRow = y >= 2 && y < h - 2 && w >= 5;
-    for (let x = 0; x < w; x++) {
-      const at = o + (reverse ? w - 1 - x : x);
-      if (!interiorRow || x < 2 || x >= w - 2) {
-        out[at] = censusClamped(img, w, h, x, y);
-        continue;
-      }
-      // Unrolled interior: no clamping, fixed offsets (this loop is most of the Census time).
-      const i = y * w + x;
-      const c = img[i];
-      const r0 = i - 2 * w;
-      const r1 = i - w;
-      const r3 = i + w;
-      const r4 = i + 2 * w;
-        let b = +(img[r0 - 2] < c);
-        b = (b << 1) | +(img[r0 - 1] < c);
-        b = (b << 1) | +(img[r0] < c);
-        b = (b << 1) | +(img[r0 + 1] < c);
-        b = (b << 1) | +(img[r0 + 2] < c);
-        b = (b << 1) | +(img[r1 - 2] < c);
-        b = (b << 1) | +(img[r1 - 1] < c);
-        b = (b << 1) | +(img[r1] < c);
-        b = (b << 1) | +(img[r1 + 1] < c);
-        b = (b << 1) | +(img[r1 + 2] < c);
-        b = (b << 1) | +(img[i - 2] < c);
-        b = (b << 1) | +(img[i - 1] < c);
-        b = (b << 1) | +(img[i + 1] < c);
-        b = (b << 1) | +(img[i + 2] < c);
-        b = (b << 1) | +(img[r3 - 2] < c);
-        b = (b << 1) | +(img[r3 - 1] < c);
-        b = (b << 1) | +(img[r3] < c);
-        b = (b << 1) | +(img[r3 + 1] < c);
-        b = (b << 1) | +(img[r3 + 2] < c);
-        b = (b << 1) | +(img[r4 - 2] < c);
-        b = (b << 1) | +(img[r4 - 1] < c);
-        b = (b << 1) | +(img[r4] < c);
-        b = (b << 1) | +(img[r4 + 1] < c);
-        b = (b << 1) | +(img[r4 + 2] < c);
-      out[at] = b;
+    const o = (out >> 2) + (y - y0) * rowStride;
+    const simd = y >= 2 && y < h - 2 && w >= 20;
+    if (simd) k.censusRow(img, w, y, out + 4 * (y - y0) * rowStride, reverse ? 1 : 0);
+    for (let x = 0; x < w; x = simd && x === 1 ? w - 2 : x + 1) {
+      words[o + (reverse ? w - 1 - x : x)] = censusClamped(src, w, h, x, y);
     }
   }
 }
@@ -91,27 +58,29 @@ function censusClamped(img: Uint8Array, w: number, h: number, x: number, y: numb
 }
 
 /**
- * Census and matching cost of a strip's rows: the Hamming distance between left and right
- * descriptors for every disparity. Where the right pixel falls outside the image the cost is
- * MAX_COST, so aggregation fills those disparities from the neighbours.
+ * Census and matching cost of strip rows [ys0, ys0 + rows): the Hamming distance between left
+ * and right descriptors for every disparity. Where the right pixel falls outside the image the
+ * cost is MAX_COST, so aggregation fills those disparities from the neighbours.
  */
-export function costStrip(f: SgmFrame, s: StripLayout): void {
+export function costStrip(f: SgmFrame, s: StripLayout, rows = s.ys1 - s.ys0): void {
+  const { l } = f;
+  censusRows(f, l.left, s.ys0, s.ys0 + rows, s.censusL, l.width, false);
+  censusRows(f, l.right, s.ys0, s.ys0 + rows, s.censusR + 4 * l.censusPad, l.censusRowStride, true);
+  for (let r = 0; r < rows; r++) costRowAt(f, s, r, s.cost + r * l.width * l.disparities);
+}
+
+/** Matching cost of strip row r (its Census rows must be ready), written at byte offset `row`. */
+function costRowAt(f: SgmFrame, s: StripLayout, r: number, row: number): void {
   const { l, v, k } = f;
-  const { width: w, height: h, disparities: nd, minDisparity: minD } = l;
-  const rs = l.censusRowStride;
-  censusRows(v.left, w, h, s.ys0, s.ys1, v.u32, s.censusL >> 2, w, false);
-  censusRows(v.right, w, h, s.ys0, s.ys1, v.u32, (s.censusR >> 2) + l.censusPad, rs, true);
-  for (let r = 0; r < s.ys1 - s.ys0; r++) {
-    const row = s.cost + r * w * nd;
-    k.costRow(s.censusL + 4 * r * w, s.censusR + 4 * (r * rs + l.censusPad), row, w, nd, minD);
-    for (let x = 0; x < w; x++) {
-      // Disparities whose right pixel x - minD - d lies outside [0, w).
-      const base = row + x * nd;
-      const lo = x - minD - w + 1;
-      const hi = x - minD;
-      if (lo > 0) v.u8.fill(MAX_COST, base, base + Math.min(lo, nd));
-      if (hi < nd - 1) v.u8.fill(MAX_COST, base + Math.max(0, hi + 1), base + nd);
-    }
+  const { width: w, disparities: nd, minDisparity: minD } = l;
+  k.costRow(s.censusL + 4 * r * w, s.censusR + 4 * (r * l.censusRowStride + l.censusPad), row, w, nd, minD);
+  for (let x = 0; x < w; x++) {
+    // Disparities whose right pixel x - minD - d lies outside [0, w).
+    const base = row + x * nd;
+    const lo = x - minD - w + 1;
+    const hi = x - minD;
+    if (lo > 0) v.u8.fill(MAX_COST, base, base + Math.min(lo, nd));
+    if (hi < nd - 1) v.u8.fill(MAX_COST, base + Math.max(0, hi + 1), base + nd);
   }
 }
 
@@ -215,98 +184,70 @@ export interface SelectParams {
   subpixel: boolean;
 }
 
-/** Per-thread row buffers of the selection. */
-export class SelectScratch {
-  rightCost = new Uint32Array(0);
-  rightDisp = new Int32Array(0);
-  best = new Int32Array(0);
-
-  /** Resizes for rows of `w` pixels. */
-  fit(w: number): this {
-    if (this.best.length !== w) {
-      this.rightCost = new Uint32Array(w);
-      this.rightDisp = new Int32Array(w);
-      this.best = new Int32Array(w);
-    }
-    return this;
-  }
-}
-
 /**
  * Winner-take-all over the strip's total row for image row y, with the uniqueness test,
  * parabola sub-pixel refinement and the left-right check against a right disparity map built
- * from each left pixel's winner (OpenCV's cheap approximation of a full right match).
- * Writes disparity in pixels (NaN when rejected) and the validity mask for that row.
+ * from each left pixel's winner (OpenCV's cheap approximation of a full right match), all in
+ * the SIMD module (sgm_simd_select_wat.ts). Writes disparity in pixels (NaN when rejected) and
+ * the validity mask for that row.
  */
-export function selectRow(f: SgmFrame, s: StripLayout, y: number, prm: SelectParams, sc: SelectScratch): void {
-  const { l, v, k } = f;
-  const { width: w, disparities: nd, minDisparity: minD } = l;
-  const { disparity, valid, u16 } = v;
-  const { rightCost, rightDisp, best } = sc.fit(w);
-  const t16 = s.total >> 1;
-  const win = s.winners >> 2;
-  k.wtaRow(s.total, nd, prm.uniquenessRatio, w, s.winners);
-  rightCost.fill(0xffffffff);
-  rightDisp.fill(-1);
-  for (let x = 0; x < w; x++) {
-    const r = v.i32[win + x];
-    const bd = r & 0xfff;
-    const minS = r >>> 13;
-    const xr = x - minD - bd;
-    if (xr >= 0 && xr < w && rightCost[xr] > minS) {
-      rightCost[xr] = minS;
-      rightDisp[xr] = bd;
-    }
-    if ((r & 0x1000) === 0 || xr < 0 || xr >= w || v.textured[y * w + x] === 0) {
-      best[x] = -1;
-      disparity[y * w + x] = NaN;
-      continue;
-    }
-    best[x] = bd;
-    let sub = 0;
-    if (prm.subpixel && bd > 0 && bd < nd - 1) {
-      const a = u16[t16 + x * nd + bd - 1];
-      const b = u16[t16 + x * nd + bd + 1];
-      const den = a + b - 2 * minS;
-      if (den > 0) sub = (a - b) / (2 * den);
-    }
-    disparity[y * w + x] = minD + bd + sub;
-  }
-  const maxDiff = prm.disp12MaxDiff;
-  for (let x = 0; x < w; x++) {
-    const i = y * w + x;
-    if (best[x] < 0) {
-      valid[i] = 0;
-      continue;
-    }
-    if (maxDiff >= 0) {
-      // Check both integer neighbours of the sub-pixel disparity, as OpenCV does, so that a
-      // value halfway between two right matches is not rejected by rounding alone.
-      const dd = disparity[i] - minD;
-      const lo = Math.floor(dd);
-      const hi = Math.ceil(dd);
-      const xl = x - minD - lo;
-      const xh = x - minD - hi;
-      const badLo = xl >= 0 && xl < w && rightDisp[xl] >= 0 && Math.abs(rightDisp[xl] - lo) > maxDiff;
-      const badHi = xh >= 0 && xh < w && rightDisp[xh] >= 0 && Math.abs(rightDisp[xh] - hi) > maxDiff;
-      if (badLo && badHi) {
-        disparity[i] = NaN;
-        valid[i] = 0;
-        continue;
-      }
-    }
-    valid[i] = 1;
-  }
+export function selectRow(f: SgmFrame, s: StripLayout, y: number, prm: SelectParams, winners = 0): void {
+  const { l, k } = f;
+  const { width: w } = l;
+  const row = y * w;
+  k.selectRow(
+    s.total, l.disparities, prm.uniquenessRatio, w, l.minDisparity, l.textured + row, l.disparity + 4 * row, l.valid + row,
+    s.rightCost, s.rightDisp, s.best, prm.subpixel ? 1 : 0, prm.disp12MaxDiff, winners,
+  );
 }
 
-/** Matches one strip: cost, forward pass, then the backward pass selecting the strip's own rows. */
-export function matchStrip(f: SgmFrame, s: StripLayout, prm: SelectParams & { p1: number; p2: number }, sc: SelectScratch): void {
+/** Matching parameters of a strip. */
+export type StripParams = SelectParams & { p1: number; p2: number; paths: 3 | 4 };
+
+/** Matches one strip with the 3- or 4-path aggregation `prm.paths` asks for. */
+export function matchStrip(f: SgmFrame, s: StripLayout, prm: StripParams): void {
   textureRows(f, s.y0, s.y1, prm.textureThreshold);
+  if (prm.paths === 3) {
+    sweepStrip3(f, s, prm);
+    return;
+  }
   costStrip(f, s);
   forwardPass(f, s, prm.p1, prm.p2);
   backwardPass(f, s, prm.p1, prm.p2, (y) => {
-    if (y >= s.y0 && y < s.y1) selectRow(f, s, y, prm, sc);
+    if (y >= s.y0 && y < s.y1) selectRow(f, s, y, prm);
   });
+}
+
+/**
+ * Three paths (left-right, right-left, top-down) in one top-to-bottom sweep, as OpenCV's
+ * SGBM_3WAY fuses them: per row, the cost, then the forward pass (left-right and top-down
+ * together), then the right-left pass added in place, then the selection. Nothing but the
+ * current row's sums is kept, so the working set stays in cache and no bottom overlap is
+ * needed. The rows above the strip only warm up the top-down path.
+ */
+function sweepStrip3(f: SgmFrame, s: StripLayout, prm: StripParams): void {
+  const { l, k } = f;
+  const { width: w, disparities: nd } = l;
+  const lead = 2 * SLOT_LEAD;
+  const rows = s.y1 - s.ys0;
+  censusRows(f, l.left, s.ys0, s.y1, s.censusL, w, false);
+  censusRows(f, l.right, s.ys0, s.y1, s.censusR + 4 * l.censusPad, l.censusRowStride, true);
+  initSlots(f, s);
+  let vPrev = s.vA + lead;
+  let vCur = s.vB + lead;
+  // One cost row, reused: each is read only by this row's two passes.
+  const cost = s.cost;
+  for (let r = 0; r < rows; r++) {
+    costRowAt(f, s, r, cost);
+    k.passRow(
+      cost, s.total, s.total, vPrev, vCur, s.vmin, s.hA + lead, s.hB + lead, s.zero + lead, w, nd, prm.p1, prm.p2, 0, r === 0 ? 1 : 0, 2 * l.slot,
+    );
+    [vPrev, vCur] = [vCur, vPrev];
+    const y = s.ys0 + r;
+    if (y < s.y0) continue;
+    k.hpassRow(cost, s.total, s.hA + lead, s.hB + lead, s.zero + lead, w, nd, prm.p1, prm.p2, s.winners);
+    selectRow(f, s, y, prm, s.winners);
+  }
 }
 
 /**
@@ -316,42 +257,38 @@ export function matchStrip(f: SgmFrame, s: StripLayout, prm: SelectParams & { p1
  */
 export function filterSpeckles(f: SgmFrame, windowSize: number, range: number): void {
   const { width: w, height: h } = f.l;
-  const { disparity, valid } = f.v;
+  const { disparity, valid, speckleSeen: seen, speckleQueue: queue } = f.v;
   const n = w * h;
-  const label = new Int32Array(n);
-  const stack = new Int32Array(n);
-  const region = new Int32Array(n);
-  let next = 0;
+  seen.fill(0);
   for (let start = 0; start < n; start++) {
-    if (valid[start] === 0 || label[start] !== 0) continue;
-    next++;
-    label[start] = next;
-    let sp = 0;
-    let count = 0;
-    stack[sp++] = start;
-    while (sp > 0) {
-      const p = stack[--sp];
-      region[count++] = p;
+    if (valid[start] === 0 || seen[start] !== 0) continue;
+    // Breadth-first over the region; the queue ends up holding the whole region.
+    seen[start] = 1;
+    queue[0] = start;
+    let head = 0;
+    let tail = 1;
+    while (head < tail) {
+      const p = queue[head++];
       const dp = disparity[p];
-      const x = p % w;
-      if (x > 0) sp = visit(p - 1, dp, sp);
-      if (x < w - 1) sp = visit(p + 1, dp, sp);
-      if (p >= w) sp = visit(p - w, dp, sp);
-      if (p < n - w) sp = visit(p + w, dp, sp);
+      const x = p - Math.floor(p / w) * w;
+      if (x > 0) tail = visit(p - 1, dp, tail);
+      if (x < w - 1) tail = visit(p + 1, dp, tail);
+      if (p >= w) tail = visit(p - w, dp, tail);
+      if (p < n - w) tail = visit(p + w, dp, tail);
     }
-    if (count < windowSize) {
-      for (let k = 0; k < count; k++) {
-        disparity[region[k]] = NaN;
-        valid[region[k]] = 0;
+    if (tail < windowSize) {
+      for (let k = 0; k < tail; k++) {
+        disparity[queue[k]] = NaN;
+        valid[queue[k]] = 0;
       }
     }
   }
 
-  function visit(q: number, dp: number, sp: number): number {
-    if (valid[q] !== 0 && label[q] === 0 && Math.abs(disparity[q] - dp) <= range) {
-      label[q] = next;
-      stack[sp++] = q;
+  function visit(q: number, dp: number, tail: number): number {
+    if (valid[q] !== 0 && seen[q] === 0 && Math.abs(disparity[q] - dp) <= range) {
+      seen[q] = 1;
+      queue[tail++] = q;
     }
-    return sp;
+    return tail;
   }
 }

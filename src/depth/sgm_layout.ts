@@ -51,7 +51,11 @@ export interface StripLayout {
   zero: number;
   /** Total path sums of the row being selected, u16 per (x, d). */
   total: number;
-  /** Winner of each pixel of that row, i32 per x (packed as the SIMD wtaRow writes it). */
+  /** Selection scratch of that row, i32 per x: right-map costs and disparities, left winners. */
+  rightCost: number;
+  rightDisp: number;
+  best: number;
+  /** Winners of that row as the 3-path sweep's hpassRow finds them (disparity | sum << 16). */
   winners: number;
 }
 
@@ -64,6 +68,9 @@ export interface SgmLayout extends SgmGeometry {
   valid: number;
   /** Per pixel, 1 where the left image has enough texture to match (u8). */
   textured: number;
+  /** Speckle filter scratch: per pixel a visited flag (u8) and a region queue (i32). */
+  speckleSeen: number;
+  speckleQueue: number;
   censusRowStride: number;
   censusPad: number;
   /** u16 values per path-cost slot. */
@@ -90,6 +97,8 @@ export function sgmLayout(g: SgmGeometry): SgmLayout {
   const disparity = take(4 * n);
   const valid = take(n);
   const textured = take(n);
+  const speckleSeen = take(n);
+  const speckleQueue = take(4 * n);
   const count = Math.max(1, Math.min(g.strips, h));
   const stripLayouts: StripLayout[] = [];
   for (let i = 0; i < count; i++) {
@@ -111,10 +120,13 @@ export function sgmLayout(g: SgmGeometry): SgmLayout {
       hB: take(2 * slot),
       zero: take(2 * slot),
       total: take(2 * w * nd),
+      rightCost: take(4 * w),
+      rightDisp: take(4 * w),
+      best: take(4 * w),
       winners: take(4 * w),
     });
   }
-  return { ...g, strips: count, left, right, disparity, valid, textured, censusRowStride, censusPad, slot, stripLayouts, byteLength: total };
+  return { ...g, strips: count, left, right, disparity, valid, textured, speckleSeen, speckleQueue, censusRowStride, censusPad, slot, stripLayouts, byteLength: total };
 }
 
 /** Typed views of the arrays the JavaScript side of the kernels reads and writes. */
@@ -124,6 +136,8 @@ export interface SgmViews {
   disparity: Float32Array;
   valid: Uint8Array;
   textured: Uint8Array;
+  speckleSeen: Uint8Array;
+  speckleQueue: Int32Array;
   u8: Uint8Array;
   u16: Uint16Array;
   u32: Uint32Array;
@@ -142,6 +156,8 @@ export function sgmViews(buffer: ArrayBufferLike, l: SgmLayout): SgmViews {
     disparity: new Float32Array(buffer, l.disparity, n),
     valid: new Uint8Array(buffer, l.valid, n),
     textured: new Uint8Array(buffer, l.textured, n),
+    speckleSeen: new Uint8Array(buffer, l.speckleSeen, n),
+    speckleQueue: new Int32Array(buffer, l.speckleQueue, n),
     u8: new Uint8Array(buffer, 0, l.byteLength),
     u16: new Uint16Array(buffer, 0, l.byteLength >> 1),
     u32: new Uint32Array(buffer, 0, l.byteLength >> 2),

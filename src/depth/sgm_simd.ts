@@ -13,8 +13,13 @@ export interface SgmSimd {
     c: number, s: number, t: number, vprev: number, vcur: number, vmin: number, hA: number, hB: number, zero: number,
     w: number, nd: number, p1: number, p2: number, backward: number, firstRow: number, slotBytes: number,
   ): void;
-  wtaRow(t: number, nd: number, u: number, w: number, out: number): void;
+  selectRow(
+    t: number, nd: number, u: number, w: number, minD: number, tex: number, disp: number, valid: number,
+    rcost: number, rdisp: number, best: number, subpixel: number, maxDiff: number, win: number,
+  ): void;
+  hpassRow(c: number, t: number, hA: number, hB: number, zero: number, w: number, nd: number, p1: number, p2: number, win: number): void;
   textureRow(img: number, w: number, h: number, y: number, out: number, thr: number): number;
+  censusRow(img: number, w: number, y: number, out: number, reverse: number): void;
 }
 
 let compiled: Promise<WasmModule> | undefined;

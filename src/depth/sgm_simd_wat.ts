@@ -19,26 +19,21 @@
 //   vertical minima (read for the previous row, overwritten for this one). hA, hB, zero are
 //   single slots. A slot holds nd u16 with a large sentinel just before and just after. Writes
 //   t = Lh + Lv, plus s when backward (the forward pass's sums for the same pixels).
+// - hpassRow(c, t, hA, hB, zero, w, nd, p1, p2, win): the right-to-left path alone over one
+//   row, added in place to the u16 sums t (x*nd + d); hA, hB, zero as for passRow. With a
+//   forward passRow before it, one top-to-bottom sweep aggregates three paths (as OpenCV's
+//   SGBM_3WAY). Also writes the i32 win[x] = first minimum's disparity | its sum << 16, so
+//   the selection needs no second read of the sums to find it.
 // - textureRow(img, w, h, y, out, thr): for x from 2 in steps of 16 while x + 18 <= w, sets the
 //   u8 out[x .. x+15] to 1 where the 5x5 window (rows clamped to the image) of img row y has
 //   max - min >= thr, else 0; returns the first x it did not handle (the caller does the rest).
-// - wtaRow(t, nd, u, w, out): for each x < w, over the nd u16 sums at t + 2*x*nd, writes the
-//   i32 out[x] = bestIndex | unique << 12 | minCost << 13, where unique is 0 when some
-//   disparity more than 1 away from the best costs less than minCost * 100 / (100 - u)
-//   (u = 0 disables the test).
+// - censusRow: see sgm_simd_census_wat.ts; selectRow: see sgm_simd_select_wat.ts.
+import { CENSUS_ROW_WAT } from './sgm_simd_census_wat';
+import { SELECT_ROW_WAT } from './sgm_simd_select_wat';
+import { ARGMIN_LOCALS, ARGMIN_START, argminResult, argminStep, hmin } from './sgm_wat_macros';
+
 // Expression builders, expanded in place: V8 (Node 20) does not inline wasm calls, and a call per
 // 8 or 16 lanes costs as much as the arithmetic itself.
-
-/** Horizontal minimum of the u16 lanes of local `v` (clobbers it), as an i32. */
-function hmin(v: string): string {
-  const step = (lanes: string) =>
-    `(local.set ${v} (i16x8.min_u (local.get ${v}) (i8x16.shuffle ${lanes} (local.get ${v}) (local.get ${v}))))`;
-  return `(block (result i32)
-    ${step('8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7')}
-    ${step('4 5 6 7 0 1 2 3 4 5 6 7 0 1 2 3')}
-    ${step('2 3 0 1 2 3 0 1 2 3 0 1 2 3 0 1')}
-    (i16x8.extract_lane_u 0 (local.get ${v})))`;
-}
 
 /** Set bits of each u32 lane of a v128 expression. */
 function popsum(v: string): string {
@@ -61,6 +56,35 @@ function lane8(prev: string, big: string, pm: string): string {
                            (v128.load offset=2 align=2 (local.get ${prev})))))))
       (local.get ${pm}))`;
 }
+
+/**
+ * Steps a pass's pointers over 8 disparities: the cost ($cp, u8), the sums ($tp), the horizontal
+ * slots ($hp, $hB) and the `more` u16 pointers, and the disparity counter $k.
+ */
+function advance(more: string[]): string {
+  const bump = (n: string, by: number) => `(local.set ${n} (i32.add (local.get ${n}) (i32.const ${by})))`;
+  return [bump('$cp', 8), ...['$tp', '$hp', '$hB', ...more].map((n) => bump(n, 16)), bump('$k', 8)].join('\n        ');
+}
+
+/** Before a pixel: the horizontal predecessor slot ($hp, zeros at the path start) and its minima. */
+const H_PATH_START = `(if (i32.eqz (local.get $i))
+        (then (local.set $hp (local.get $zero)) (local.set $pmH (i32.const 0)))
+        (else (local.set $hp (local.get $hA))))
+      (local.set $bigH (i16x8.splat (i32.add (local.get $pmH) (local.get $p2))))
+      (local.set $pmHv (i16x8.splat (local.get $pmH)))
+      (local.set $mnH (i16x8.splat (i32.const 65535)))`;
+
+/** Opens the loop over a pixel's disparities, 8 at a time, with their costs in $cv. */
+const K_LOOP_OPEN = `(local.set $k (i32.const 0))
+      (block $kdone (loop $kloop
+        (br_if $kdone (i32.ge_s (local.get $k) (local.get $nd)))
+        (local.set $cv (v128.load8x8_u align=1 (local.get $cp)))`;
+
+/** After a pixel: rewinds the advanced slot pointer $hB, then swaps the two horizontal slots. */
+const SWAP_H_SLOTS = `(local.set $hB (i32.sub (local.get $hB) (i32.shl (local.get $nd) (i32.const 1))))
+      (local.set $tmp (local.get $hA))
+      (local.set $hA (local.get $hB))
+      (local.set $hB (local.get $tmp))`;
 
 /** Min/max over the 5x5 windows of 16 pixels at x: rows in locals $r0..$r4, into $lo/$hi. */
 function window5x5(): string {
@@ -131,19 +155,11 @@ export const SGM_SIMD_WAT = `
         (else
           (local.set $vp (i32.add (local.get $vprev) (i32.mul (local.get $x) (local.get $slotBytes))))
           (local.set $pmV (i32.load16_u (i32.add (local.get $vmin) (i32.shl (local.get $x) (i32.const 1)))))))
-      (if (i32.eqz (local.get $i))
-        (then (local.set $hp (local.get $zero)) (local.set $pmH (i32.const 0)))
-        (else (local.set $hp (local.get $hA))))
-      (local.set $bigH (i16x8.splat (i32.add (local.get $pmH) (local.get $p2))))
-      (local.set $pmHv (i16x8.splat (local.get $pmH)))
       (local.set $bigV (i16x8.splat (i32.add (local.get $pmV) (local.get $p2))))
       (local.set $pmVv (i16x8.splat (local.get $pmV)))
-      (local.set $mnH (i16x8.splat (i32.const 65535)))
       (local.set $mnV (i16x8.splat (i32.const 65535)))
-      (local.set $k (i32.const 0))
-      (block $kdone (loop $kloop
-        (br_if $kdone (i32.ge_s (local.get $k) (local.get $nd)))
-        (local.set $cv (v128.load8x8_u align=1 (local.get $cp)))
+      ${H_PATH_START}
+      ${K_LOOP_OPEN}
         (local.set $lh ${lane8('$hp', '$bigH', '$pmHv')})
         (local.set $lv ${lane8('$vp', '$bigV', '$pmVv')})
         (v128.store align=2 (local.get $hB) (local.get $lh))
@@ -152,76 +168,39 @@ export const SGM_SIMD_WAT = `
           (i16x8.add (i16x8.add (local.get $lh) (local.get $lv)) (v128.and (local.get $keep) (v128.load align=2 (local.get $sp)))))
         (local.set $mnH (i16x8.min_u (local.get $mnH) (local.get $lh)))
         (local.set $mnV (i16x8.min_u (local.get $mnV) (local.get $lv)))
-        (local.set $cp (i32.add (local.get $cp) (i32.const 8)))
-        (local.set $sp (i32.add (local.get $sp) (i32.const 16)))
-        (local.set $tp (i32.add (local.get $tp) (i32.const 16)))
-        (local.set $hp (i32.add (local.get $hp) (i32.const 16)))
-        (local.set $vp (i32.add (local.get $vp) (i32.const 16)))
-        (local.set $vo (i32.add (local.get $vo) (i32.const 16)))
-        (local.set $hB (i32.add (local.get $hB) (i32.const 16)))
-        (local.set $k (i32.add (local.get $k) (i32.const 8)))
+        ${advance(['$sp', '$vp', '$vo'])}
         (br $kloop)))
-      ;; rewind the advanced slot pointer, then swap the two horizontal slots
-      (local.set $hB (i32.sub (local.get $hB) (i32.shl (local.get $nd) (i32.const 1))))
-      (local.set $tmp (local.get $hA))
-      (local.set $hA (local.get $hB))
-      (local.set $hB (local.get $tmp))
+      ${SWAP_H_SLOTS}
       (local.set $pmH ${hmin('$mnH')})
       (i32.store16 (i32.add (local.get $vmin) (i32.shl (local.get $x) (i32.const 1))) ${hmin('$mnV')})
       (local.set $i (i32.add (local.get $i) (i32.const 1)))
       (br $xloop))))
 
-  (func $wta (param $s i32) (param $nd i32) (param $u i32) (result i32)
-    (local $k i32) (local $mn v128) (local $v v128) (local $minS i32) (local $best i32) (local $mask i32)
-    (local $thr i32) (local $tv v128) (local $le i32) (local $firstLe i32) (local $lastLe i32)
-    (local.set $mn (i16x8.splat (i32.const 65535)))
-    (block $d1 (loop $l1
-      (br_if $d1 (i32.ge_s (local.get $k) (local.get $nd)))
-      (local.set $mn (i16x8.min_u (local.get $mn)
-        (v128.load align=2 (i32.add (local.get $s) (i32.shl (local.get $k) (i32.const 1))))))
-      (local.set $k (i32.add (local.get $k) (i32.const 8)))
-      (br $l1)))
-    (local.set $minS ${hmin('$mn')})
-    (local.set $mn (i16x8.splat (local.get $minS)))
-    ;; s * (100 - u) < minS * 100  <=>  s <= ceil(minS * 100 / (100 - u)) - 1; u = 0 gives minS - 1,
-    ;; which no sum meets, so the test passes.
-    (local.set $thr (i32.sub (i32.div_u
-      (i32.add (i32.mul (local.get $minS) (i32.const 100)) (i32.sub (i32.const 99) (local.get $u)))
-      (i32.sub (i32.const 100) (local.get $u))) (i32.const 1)))
-    (local.set $tv (i16x8.splat (local.get $thr)))
-    ;; One pass: the first minimum, and the first and last disparity under the threshold. The
-    ;; match is unique unless one of those lies more than 1 away from the best.
-    (local.set $best (i32.const -1))
-    (local.set $firstLe (i32.const -1))
-    (local.set $lastLe (i32.const -1))
-    (local.set $k (i32.const 0))
-    (block $d2 (loop $l2
-      (br_if $d2 (i32.ge_s (local.get $k) (local.get $nd)))
-      (local.set $v (v128.load align=2 (i32.add (local.get $s) (i32.shl (local.get $k) (i32.const 1)))))
-      (if (i32.lt_s (local.get $best) (i32.const 0)) (then
-        (local.set $mask (i16x8.bitmask (i16x8.eq (local.get $mn) (local.get $v))))
-        (if (local.get $mask) (then (local.set $best (i32.add (local.get $k) (i32.ctz (local.get $mask))))))))
-      (local.set $le (i16x8.bitmask (i16x8.le_u (local.get $v) (local.get $tv))))
-      (if (local.get $le) (then
-        (if (i32.lt_s (local.get $firstLe) (i32.const 0))
-          (then (local.set $firstLe (i32.add (local.get $k) (i32.ctz (local.get $le))))))
-        (local.set $lastLe (i32.add (local.get $k) (i32.sub (i32.const 31) (i32.clz (local.get $le)))))))
-      (local.set $k (i32.add (local.get $k) (i32.const 8)))
-      (br $l2)))
-    (i32.or (i32.or (local.get $best)
-      (i32.shl (i32.or (i32.lt_s (local.get $firstLe) (i32.const 0))
-        (i32.and (i32.ge_s (local.get $firstLe) (i32.sub (local.get $best) (i32.const 1)))
-                 (i32.le_s (local.get $lastLe) (i32.add (local.get $best) (i32.const 1))))) (i32.const 12)))
-      (i32.shl (local.get $minS) (i32.const 13))))
-
-  (func (export "wtaRow") (param $t i32) (param $nd i32) (param $u i32) (param $w i32) (param $out i32)
-    (local $x i32)
-    (block $done (loop $xloop
-      (br_if $done (i32.ge_s (local.get $x) (local.get $w)))
-      (i32.store (i32.add (local.get $out) (i32.shl (local.get $x) (i32.const 2)))
-        (call $wta (i32.add (local.get $t) (i32.shl (i32.mul (local.get $x) (local.get $nd)) (i32.const 1)))
-          (local.get $nd) (local.get $u)))
-      (local.set $x (i32.add (local.get $x) (i32.const 1)))
+  (func (export "hpassRow") (param $c i32) (param $t i32) (param $hA i32) (param $hB i32) (param $zero i32)
+      (param $w i32) (param $nd i32) (param $p1 i32) (param $p2 i32) (param $win i32)
+    (local $tv v128) ${ARGMIN_LOCALS} (local $i i32) (local $x i32) (local $k i32) (local $tmp i32) (local $cp i32) (local $tp i32) (local $hp i32)
+    (local $pmH i32) (local $p1v v128) (local $bigH v128) (local $pmHv v128) (local $cv v128) (local $lh v128) (local $mnH v128)
+    (local.set $p1v (i16x8.splat (local.get $p1)))
+    (block $xdone (loop $xloop
+      (br_if $xdone (i32.ge_s (local.get $i) (local.get $w)))
+      (local.set $x (i32.sub (i32.sub (local.get $w) (i32.const 1)) (local.get $i)))
+      (local.set $cp (i32.add (local.get $c) (i32.mul (local.get $x) (local.get $nd))))
+      (local.set $tp (i32.add (local.get $t) (i32.shl (i32.mul (local.get $x) (local.get $nd)) (i32.const 1))))
+      ${H_PATH_START}
+      ${ARGMIN_START}
+      ${K_LOOP_OPEN}
+        (local.set $lh ${lane8('$hp', '$bigH', '$pmHv')})
+        (v128.store align=2 (local.get $hB) (local.get $lh))
+        (local.set $tv (i16x8.add (local.get $lh) (v128.load align=2 (local.get $tp))))
+        (v128.store align=2 (local.get $tp) (local.get $tv))
+        (local.set $mnH (i16x8.min_u (local.get $mnH) (local.get $lh)))
+        ${argminStep('$tv')}
+        ${advance([])}
+        (br $kloop)))
+      ${SWAP_H_SLOTS}
+      (local.set $pmH ${hmin('$mnH')})
+      (i32.store (i32.add (local.get $win) (i32.shl (local.get $x) (i32.const 2))) ${argminResult()})
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
       (br $xloop))))
 
   (func (export "textureRow") (param $img i32) (param $w i32) (param $h i32) (param $y i32) (param $out i32) (param $thr i32)
@@ -248,5 +227,7 @@ export const SGM_SIMD_WAT = `
       (local.set $x (i32.add (local.get $x) (i32.const 16)))
       (br $xloop)))
     (local.get $x))
+${CENSUS_ROW_WAT}
+${SELECT_ROW_WAT}
 )
 `;

@@ -1,15 +1,17 @@
-// Semi-global stereo matching on rectified pairs: 5x5 Census cost, 4 aggregation paths
-// (left, right, up, down), winner-take-all with a uniqueness ratio, parabola sub-pixel
-// refinement, left-right check and speckle removal. The work runs on worker threads over one
-// shared WebAssembly memory per frame size, with SIMD inner loops. Each worker matches one
-// horizontal strip from cost to disparity (strips overlap by STRIP_OVERLAP rows so vertical
-// paths enter a strip with history); then one unit removes speckles over the whole image.
+// Semi-global stereo matching on rectified pairs: 5x5 Census cost, 3 aggregation paths in one
+// sweep (left, right, down; or 4 with up, in two), winner-take-all with a uniqueness ratio,
+// parabola sub-pixel refinement, left-right check and speckle removal. The work runs on worker
+// threads over one shared WebAssembly memory per frame size, with SIMD inner loops. Each worker
+// matches one horizontal strip from cost to disparity (strips overlap by STRIP_OVERLAP rows so
+// vertical paths enter a strip with history); then one unit removes speckles over the whole
+// image. A region of interest or half resolution (sgm_rungs.ts) shrinks what is matched.
 import type { Raster } from '../io/raster';
 import { toMono8 } from './mono8';
 import { parseStereoOptions } from './stereo_options';
 import type { StereoOptions, StereoOptionsInput } from './stereo_options';
 import type { SgmFrame } from './sgm_kernels';
 import { sgmLayout, sgmViews } from './sgm_layout';
+import { cutOut, mapBack, planRungs } from './sgm_rungs';
 import type { SgmGeometry } from './sgm_layout';
 import { bindSgmSimd, sgmSimdModule } from './sgm_simd';
 import { SgmTaskRunner } from './sgm_tasks';
@@ -76,30 +78,34 @@ export class StereoMatcher {
           'expected minDisparity + numDisparities <= width',
       );
     }
+    const plan = planRungs(width, height, o);
     const geometry: SgmGeometry = {
-      width, height, minDisparity: o.minDisparity, disparities: o.numDisparities, strips: Math.max(1, o.workers),
+      width: plan.width, height: plan.height, minDisparity: plan.minDisparity, disparities: plan.disparities, strips: Math.max(1, o.workers),
     };
     const params: SgmParams = {
       p1: o.p1, p2: o.p2, textureThreshold: o.textureThreshold, uniquenessRatio: o.uniquenessRatio, disp12MaxDiff: o.disp12MaxDiff,
-      subpixel: o.subpixel, speckleWindowSize: o.speckleWindowSize, speckleRange: o.speckleRange,
+      subpixel: o.subpixel, speckleWindowSize: plan.speckleWindowSize, speckleRange: o.speckleRange, paths: o.paths,
     };
     this.#busy = true;
     try {
       const frame = await this.#frameFor(geometry);
       const v = frame.v;
-      v.left.set(l);
-      v.right.set(r);
+      if (plan.identity) {
+        v.left.set(l);
+        v.right.set(r);
+      } else {
+        cutOut(plan, l, width, v.left);
+        cutOut(plan, r, width, v.right);
+      }
       const phases: SgmTask[][] = [frame.l.stripLayouts.map((_, index) => ({ kind: 'strip', index }))];
-      if (o.speckleWindowSize > 0) phases.push([{ kind: 'speckle' }]);
+      if (params.speckleWindowSize > 0) phases.push([{ kind: 'speckle' }]);
       for (const tasks of phases) await this.#runPhase(params, tasks);
-      return {
-        disparity: v.disparity.slice(),
-        valid: v.valid.slice(),
-        width,
-        height,
-        minDisparity: o.minDisparity,
-        numDisparities: o.numDisparities,
-      };
+      const out = { width, height, minDisparity: o.minDisparity, numDisparities: o.numDisparities };
+      if (plan.identity) return { disparity: v.disparity.slice(), valid: v.valid.slice(), ...out };
+      const disparity = new Float32Array(width * height);
+      const valid = new Uint8Array(width * height);
+      mapBack(plan, v.disparity, v.valid, o.minDisparity, maxD - 1, disparity, valid, width);
+      return { disparity, valid, ...out };
     } finally {
       this.#busy = false;
     }

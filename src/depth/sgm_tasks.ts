@@ -1,7 +1,7 @@
 // The units of work one SGM frame is split into, and the one function that runs a unit. The
 // matcher plans the units and hands them to worker threads or runs them inline; either way this
 // is the code that executes, so both modes give identical output.
-import { filterSpeckles, matchStrip, SelectScratch } from './sgm_kernels';
+import { filterSpeckles, matchStrip } from './sgm_kernels';
 import type { SgmFrame } from './sgm_kernels';
 
 /** Matching parameters every unit may read. */
@@ -14,6 +14,8 @@ export interface SgmParams {
   subpixel: boolean;
   speckleWindowSize: number;
   speckleRange: number;
+  /** 3: left-right, right-left and top-down in one sweep; 4: adds bottom-up (a second sweep). */
+  paths: 3 | 4;
 }
 
 export type SgmTask =
@@ -22,13 +24,11 @@ export type SgmTask =
   /** Speckle removal over the whole image, after every strip. */
   | { kind: 'speckle' };
 
-/** Runs units; keeps this thread's selection buffers between frames. */
+/** Runs units. */
 export class SgmTaskRunner {
-  #select = new SelectScratch();
-
   /** Runs one unit on frame `f`. Strip units may run concurrently: they share no output. */
   run(f: SgmFrame, prm: SgmParams, task: SgmTask): void {
-    if (task.kind === 'strip') matchStrip(f, f.l.stripLayouts[task.index], prm, this.#select);
+    if (task.kind === 'strip') matchStrip(f, f.l.stripLayouts[task.index], prm);
     else filterSpeckles(f, prm.speckleWindowSize, prm.speckleRange);
   }
 }

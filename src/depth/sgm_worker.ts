@@ -14,8 +14,9 @@ parentPort?.on('message', (req: SgmWorkerRequest) => {
   let reply: SgmWorkerReply;
   try {
     if (bound?.generation !== req.generation) {
-      const frame = { l: req.layout, v: sgmViews(req.memory.buffer, req.layout), k: bindSgmSimd(req.module, req.memory) };
-      bound = { generation: req.generation, frame };
+      if (req.frame === undefined) throw new Error(`no frame sent for generation ${req.generation}`);
+      const { memory, module, layout } = req.frame;
+      bound = { generation: req.generation, frame: { l: layout, v: sgmViews(memory.buffer, layout), k: bindSgmSimd(module, memory) } };
     }
     runner.run(bound.frame, req.params, req.task);
     reply = { id: req.id };

@@ -6,8 +6,11 @@ import { extname, join } from 'node:path';
 import type { SgmParams, SgmTask } from './sgm_tasks';
 import type { SgmWorkerReply, SgmWorkerRequest } from './sgm_worker_protocol';
 
-/** What identifies a frame to the workers: its memory, its layout and the SIMD module. */
-export type SgmSharedFrame = Pick<SgmWorkerRequest, 'generation' | 'memory' | 'module' | 'layout'>;
+/** What identifies a frame to the workers: its generation, memory, layout and SIMD module. */
+export type SgmSharedFrame = { generation: number } & NonNullable<SgmWorkerRequest['frame']>;
+
+/** A queued unit, before the pool knows which worker (and so whether it needs the frame) gets it. */
+type Queued = { id: number; frame: SgmSharedFrame; params: SgmParams; task: SgmTask };
 
 interface Pending {
   resolve: () => void;
@@ -17,7 +20,9 @@ interface Pending {
 export class SgmWorkerPool {
   #workers: Worker[] = [];
   #idle: Worker[] = [];
-  #queue: SgmWorkerRequest[] = [];
+  #queue: Queued[] = [];
+  /** The generation each worker has bound. */
+  #bound = new Map<Worker, number>();
   #pending = new Map<number, Pending>();
   #busy = new Map<Worker, number>();
   #nextId = 1;
@@ -48,7 +53,7 @@ export class SgmWorkerPool {
         new Promise<void>((resolve, reject) => {
           const id = this.#nextId++;
           this.#pending.set(id, { resolve, reject });
-          this.#queue.push({ id, ...frame, params, task });
+          this.#queue.push({ id, frame, params, task });
         }),
     );
     this.#dispatch();
@@ -67,8 +72,14 @@ export class SgmWorkerPool {
   #dispatch(): void {
     while (this.#idle.length > 0 && this.#queue.length > 0) {
       const worker = this.#idle.pop() as Worker;
-      const req = this.#queue.shift() as SgmWorkerRequest;
-      this.#busy.set(worker, req.id);
+      const { id, frame, params, task } = this.#queue.shift() as Queued;
+      const { generation, memory, module, layout } = frame;
+      const req: SgmWorkerRequest = { id, generation, params, task };
+      if (this.#bound.get(worker) !== generation) {
+        req.frame = { memory, module, layout };
+        this.#bound.set(worker, generation);
+      }
+      this.#busy.set(worker, id);
       worker.ref();
       worker.postMessage(req);
     }

@@ -9,9 +9,11 @@ export interface SgmWorkerRequest {
   id: number;
   /** Changes whenever the matcher allocates a new frame memory; workers rebind on a change. */
   generation: number;
-  memory: WasmMemory;
-  module: WasmModule;
-  layout: SgmLayout;
+  /**
+   * The frame, sent only with a worker's first unit of a generation: deserialising a memory and
+   * a module in every message cost the workers system time on every frame.
+   */
+  frame?: { memory: WasmMemory; module: WasmModule; layout: SgmLayout };
   params: SgmParams;
   task: SgmTask;
 }

@@ -36,6 +36,31 @@ export const stereoOptionsSchema = z
     speckleWindowSize: z.number().int().min(0).default(100),
     /** Largest disparity step, in pixels, inside one speckle region. */
     speckleRange: z.number().min(0).default(2),
+    /**
+     * Aggregation paths. 3 (left-right, right-left, top-down) runs as one top-to-bottom sweep
+     * over one row of sums, as OpenCV's SGBM_3WAY does; 4 adds the bottom-up path, which needs
+     * a second sweep over the whole strip's stored sums (about 1.5x the CPU).
+     */
+    paths: z.union([z.literal(3), z.literal(4)]).default(3),
+    /**
+     * Match a 2x2-averaged half-resolution pair and scale the disparities back up (the nearest
+     * matched pixel fills each full-resolution one): about a quarter of the pixels and half the
+     * disparities, for a coarser map. A cheaper rung for when the deadline is short.
+     */
+    halfResolution: z.boolean().default(false),
+    /**
+     * Match only this region of the left image (full-frame pixels); the result is still full size,
+     * invalid outside it. The right image is cut wider by the search range.
+     */
+    roi: z
+      .object({
+        x: z.number().int().min(0),
+        y: z.number().int().min(0),
+        width: z.number().int().min(1),
+        height: z.number().int().min(1),
+      })
+      .strict()
+      .optional(),
     /** Fit a parabola through the costs around the winner for a sub-pixel disparity. */
     subpixel: z.boolean().default(true),
     /**
@@ -57,7 +82,9 @@ export function parseStereoOptions(input: StereoOptionsInput = {}): StereoOption
   if (!r.success) {
     const issues = r.error.issues.map((i) => {
       const key = i.path.join('.');
-      const value = key in (input as Record<string, unknown>) ? JSON.stringify((input as Record<string, unknown>)[key]) : 'default';
+      // The value at the issue's path (roi.width is inside roi), or the default when unset.
+      const at = i.path.reduce<unknown>((o, k) => (o !== null && typeof o === 'object' ? (o as Record<PropertyKey, unknown>)[k] : undefined), input);
+      const value = at === undefined ? 'default' : JSON.stringify(at);
       return `${key} = ${value}: ${i.message}`;
     });
     throw new RangeError(`StereoMatcher: invalid options: ${issues.join('; ')}`);

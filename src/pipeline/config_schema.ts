@@ -95,8 +95,8 @@ export const configSchema = z.object({
         .default([['front_left', 'front_right']])
         .describe('[left, right] camera pairs matched by stereo'),
       min_disparity: z.number().int().min(0).max(256).default(0).describe('smallest disparity searched, px'),
-      num_disparities: z.number().int().min(8).max(512).default(64).describe('disparity range searched, px'),
-      block_size: z.number().int().min(1).max(11).default(5).describe('matching window, odd, px'),
+      // A multiple of 16, as the matcher's SIMD lanes (and OpenCV's StereoSGBM) need.
+      num_disparities: z.number().int().min(16).max(512).multipleOf(16).default(64).describe('disparity range searched, px, multiple of 16'),
       uniqueness_ratio: z.number().min(0).max(100).default(10).describe('percent margin of the best cost over the second'),
       speckle_window_size: z.number().int().min(0).max(1000).default(100).describe('largest speckle removed, px; 0 = off'),
       speckle_range: z.number().min(0).max(64).default(2).describe('disparity step inside one speckle region, px'),

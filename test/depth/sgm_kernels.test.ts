@@ -3,7 +3,7 @@
 import { strict as assert } from 'node:assert';
 import { backwardPass, costStrip, forwardPass, MAX_COST, textureRows } from '../../src/depth/sgm_kernels';
 import type { SgmFrame } from '../../src/depth/sgm_kernels';
-import { sgmLayout, sgmViews } from '../../src/depth/sgm_layout';
+import { SLOT_LEAD, sgmLayout, sgmViews } from '../../src/depth/sgm_layout';
 import { bindSgmSimd, sgmSimdModule } from '../../src/depth/sgm_simd';
 import { wasm } from '../../src/depth/wasm_api';
 
@@ -130,29 +130,111 @@ describe('depth/sgm_kernels (SIMD) against reference loops', () => {
     assert.deepEqual(rows, [...Array(h).keys()].reverse());
   });
 
-  it('wtaRow returns the first minimum, its cost and the uniqueness verdict', async () => {
-    const n = 48;
-    const f = await frame(4, 1, n, 0);
-    const t = f.l.stripLayouts[0].total;
-    const sums = f.v.u16.subarray(t >> 1, (t >> 1) + n);
-    const rnd = lcg(11);
-    let verdicts = 0;
-    for (let trial = 0; trial < 3000; trial++) {
-      for (let d = 0; d < n; d++) sums[d] = 400 + Math.floor(rnd() * 120);
-      // Half the trials get a clear dip (a unique match), half stay flat (ambiguous).
-      if (trial % 8 < 4) sums[Math.floor(rnd() * n)] -= 60 + Math.floor(rnd() * 60);
-      const u = [0, 5, 10, 15][trial % 4];
-      const arr = Array.from(sums);
-      const minS = Math.min(...arr);
-      const best = arr.indexOf(minS);
-      const unique = u === 0 || arr.every((v, d) => Math.abs(d - best) <= 1 || !(v * (100 - u) < minS * 100));
-      f.k.wtaRow(t, n, u, 1, f.l.stripLayouts[0].winners);
-      const r = f.v.i32[f.l.stripLayouts[0].winners >> 2];
-      assert.equal(r & 0xfff, best, `trial ${trial}: best`);
-      assert.equal(r >>> 13, minS, `trial ${trial}: min`);
-      assert.equal((r >> 12) & 1, unique ? 1 : 0, `trial ${trial}: unique (u=${u})`);
-      if (unique && u > 0) verdicts++;
+  it('hpassRow adds the right-to-left path of one row in place and finds each winner', async () => {
+    const f = await frame(w, 1, nd, 0);
+    const s = f.l.stripLayouts[0];
+    const rnd = lcg(5);
+    const cost = f.v.u8.subarray(s.cost, s.cost + w * nd);
+    for (let i = 0; i < cost.length; i++) cost[i] = Math.floor(rnd() * 25);
+    const rl = refPath(cost, w, 1, nd, -1, 0, 3, 20);
+    const t = f.v.u16.subarray(s.total >> 1, (s.total >> 1) + w * nd);
+    for (let i = 0; i < t.length; i++) t[i] = i % 97;
+    // The forward pass marks the slot sentinels the recurrence reads.
+    forwardPass(f, s, 3, 20);
+    for (let i = 0; i < t.length; i++) t[i] = i % 97;
+    const lead = 2 * SLOT_LEAD;
+    f.k.hpassRow(s.cost, s.total, s.hA + lead, s.hB + lead, s.zero + lead, w, nd, 3, 20, s.winners);
+    for (let i = 0; i < t.length; i++) assert.equal(t[i], (i % 97) + rl[i], `sum at cell ${i}`);
+    // and each pixel's first minimum of the new sums, packed as disparity | sum << 16
+    for (let x = 0; x < w; x++) {
+      const sums = Array.from(t.subarray(x * nd, (x + 1) * nd));
+      const minS = Math.min(...sums);
+      assert.equal(f.v.i32[(s.winners >> 2) + x], sums.indexOf(minS) | (minS << 16), `winner at x=${x}`);
     }
-    assert.ok(verdicts > 10, 'the trials must exercise both verdicts');
+  });
+
+  it('selectRow: first minimum, uniqueness, sub-pixel parabola and left-right check as defined', async () => {
+    const n = 32;
+    const wr = 40;
+    const f = await frame(wr, 1, n, 0);
+    const s = f.l.stripLayouts[0];
+    const sums = f.v.u16.subarray(s.total >> 1, (s.total >> 1) + wr * n);
+    const rnd = lcg(11);
+    const seen = { unique: 0, ambiguous: 0, lrRejected: 0, subpixel: 0 };
+    for (let trial = 0; trial < 400; trial++) {
+      const minD = [0, 3, -4][trial % 3];
+      const u = [0, 5, 10, 15][trial % 4];
+      const maxDiff = [1, 0, -1][trial % 3];
+      // A true disparity that drifts along the row, so the left-right check has real work.
+      const truth = Math.floor(rnd() * n);
+      for (let x = 0; x < wr; x++) {
+        for (let d = 0; d < n; d++) sums[x * n + d] = 400 + Math.floor(rnd() * 120);
+        if (rnd() < 0.7) {
+          const d0 = Math.min(n - 1, Math.max(0, truth + Math.floor(rnd() * 5) - 2));
+          sums[x * n + d0] -= 60 + Math.floor(rnd() * 60);
+          if (d0 > 0) sums[x * n + d0 - 1] -= Math.floor(rnd() * 40);
+        }
+        // Perfect matches (cost 0), some with a second perfect match far away: ambiguous.
+        if (rnd() < 0.1) {
+          const d0 = Math.floor(rnd() * n);
+          sums[x * n + d0] = 0;
+          if (rnd() < 0.5) sums[x * n + ((d0 + n / 2) % n)] = 0;
+        }
+        f.v.textured[x] = rnd() < 0.9 ? 1 : 0;
+      }
+      const want = refSelect(Array.from(sums), wr, n, minD, u, maxDiff, f.v.textured);
+      f.k.selectRow(s.total, n, u, wr, minD, f.l.textured, f.l.disparity, f.l.valid, s.rightCost, s.rightDisp, s.best, 1, maxDiff, 0);
+      for (let x = 0; x < wr; x++) {
+        const got = f.v.disparity[x];
+        assert.equal(f.v.valid[x], want.valid[x], `trial ${trial} x=${x}: valid`);
+        if (Number.isNaN(want.disparity[x])) assert.ok(Number.isNaN(got), `trial ${trial} x=${x}: NaN expected, got ${got}`);
+        else assert.equal(got, Math.fround(want.disparity[x]), `trial ${trial} x=${x}: disparity`);
+      }
+      for (const k of Object.keys(seen) as Array<keyof typeof seen>) seen[k] += want.seen[k];
+    }
+    for (const [k, count] of Object.entries(seen)) assert.ok(count > 20, `the trials must exercise ${k} (${count})`);
   });
 });
+
+/** The selection by its definition, over plain arrays: sums[x * nd + d]. */
+function refSelect(sums: number[], w: number, nd: number, minD: number, u: number, maxDiff: number, tex: Uint8Array) {
+  const disparity = new Array<number>(w).fill(NaN);
+  const valid = new Array<number>(w).fill(0);
+  const rightCost = new Array<number>(w).fill(Infinity);
+  const rightDisp = new Array<number>(w).fill(-1);
+  const best = new Array<number>(w).fill(-1);
+  const seen = { unique: 0, ambiguous: 0, lrRejected: 0, subpixel: 0 };
+  for (let x = 0; x < w; x++) {
+    const c = sums.slice(x * nd, (x + 1) * nd);
+    const minS = Math.min(...c);
+    const bd = c.indexOf(minS);
+    const unique = u === 0 || c.every((v, d) => Math.abs(d - bd) <= 1 || (!(v * (100 - u) < minS * 100) && v > minS));
+    seen[unique ? 'unique' : 'ambiguous']++;
+    const xr = x - minD - bd;
+    if (xr >= 0 && xr < w && rightCost[xr] > minS) {
+      rightCost[xr] = minS;
+      rightDisp[xr] = bd;
+    }
+    if (!unique || xr < 0 || xr >= w || tex[x] === 0) continue;
+    best[x] = bd;
+    let sub = 0;
+    if (bd > 0 && bd < nd - 1 && c[bd - 1] + c[bd + 1] - 2 * minS > 0) sub = (c[bd - 1] - c[bd + 1]) / (2 * (c[bd - 1] + c[bd + 1] - 2 * minS));
+    if (sub !== 0) seen.subpixel++;
+    disparity[x] = Math.fround(minD + bd + sub);
+  }
+  for (let x = 0; x < w; x++) {
+    if (best[x] < 0) continue;
+    const dd = disparity[x] - minD;
+    const bad = (dn: number) => {
+      const q = x - minD - dn;
+      return q >= 0 && q < w && rightDisp[q] >= 0 && Math.abs(rightDisp[q] - dn) > maxDiff;
+    };
+    if (maxDiff >= 0 && bad(Math.floor(dd)) && bad(Math.ceil(dd))) {
+      seen.lrRejected++;
+      disparity[x] = NaN;
+      continue;
+    }
+    valid[x] = 1;
+  }
+  return { disparity, valid, seen };
+}

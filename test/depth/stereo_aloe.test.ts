@@ -24,7 +24,7 @@ describe('depth: SGM vs OpenCV StereoSGBM on Middlebury Aloe (641x555, 112 dispa
     }
   });
 
-  it('is at least as accurate as StereoSGBM (MODE_SGBM and MODE_HH4), on both pixel conventions', async () => {
+  it('is at least as accurate as StereoSGBM (MODE_SGBM, MODE_SGBM_3WAY and MODE_HH4), on both pixel conventions', async () => {
     const pair = loadAloeHalf();
     const matcher = new StereoMatcher({ ...ALOE_RANGE });
     let ours;
@@ -40,8 +40,8 @@ describe('depth: SGM vs OpenCV StereoSGBM on Middlebury Aloe (641x555, 112 dispa
     }
     assert.ok(ours);
     const mine = scoreDisparity(ours.disparity, pair.truth);
-    console.log(line('ours (SGM, 4 paths)', mine, ms));
-    for (const mode of ['SGBM', 'HH4'] as const) {
+    console.log(line(`ours (SGM, ${matcher.options.paths} paths)`, mine, ms));
+    for (const mode of ['SGBM', 'SGBM_3WAY', 'HH4'] as const) {
       const cv = runOpenCvSgbm(python as string, pair.left, pair.right, { ...ALOE_SGBM_PARAMS, mode }, 3);
       const ref = scoreDisparity(cv.disparity, pair.truth);
       console.log(line(`OpenCV MODE_${mode}`, ref, cv.ms));

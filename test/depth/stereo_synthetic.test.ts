@@ -74,20 +74,26 @@ describe('depth: stereo on a synthetic scene with known depth', function () {
     perBox.forEach((c, b) => assert.ok(c > 20, `box ${b} has ${c} obstacle voxels`));
   });
 
-  it('matches in strips on worker threads as on one thread (strip seams are invisible)', async () => {
-    const inline = new StereoMatcher({ numDisparities: 64, workers: 0 });
-    let single: DisparityResult;
-    try {
-      single = await inline.compute(scene.left, scene.right);
-    } finally {
-      await inline.dispose();
-    }
-    let differ = 0;
-    for (let i = 0; i < single.valid.length; i++) {
-      if (single.valid[i] !== result.valid[i] || (single.valid[i] && Math.abs(single.disparity[i] - result.disparity[i]) > 0.25)) differ++;
-    }
-    assert.ok(differ / single.valid.length < 0.01, `${differ} pixels differ between 1 strip and 2 strips`);
-  });
+  for (const paths of [3, 4] as const) {
+    it(`matches in strips on worker threads as on one thread, ${paths} paths (strip seams are invisible)`, async () => {
+      const inline = new StereoMatcher({ numDisparities: 64, workers: 0, paths });
+      const pooled = new StereoMatcher({ numDisparities: 64, workers: 2, paths });
+      let single: DisparityResult;
+      let strips: DisparityResult;
+      try {
+        single = await inline.compute(scene.left, scene.right);
+        strips = await pooled.compute(scene.left, scene.right);
+      } finally {
+        await inline.dispose();
+        await pooled.dispose();
+      }
+      let differ = 0;
+      for (let i = 0; i < single.valid.length; i++) {
+        if (single.valid[i] !== strips.valid[i] || (single.valid[i] && Math.abs(single.disparity[i] - strips.disparity[i]) > 0.25)) differ++;
+      }
+      assert.ok(differ / single.valid.length < 0.01, `${differ} pixels differ between 1 strip and 2 strips`);
+    });
+  }
 
   it('builds DisparityImage, 32FC1 depth, CameraInfo and validity mask messages', () => {
     const header = { stamp: { sec: 12, nanosec: 5 }, frame_id: 'front_left_optical' };

@@ -16,9 +16,11 @@ describe('configuration schema', () => {
     assert.throws(() => parseConfig({ depth: { num_disparities: 3 } }, 'x.yaml'), (e: Error) => {
       assert.ok(e instanceof ConfigError);
       assert.match(e.message, /x\.yaml/);
-      assert.match(e.message, /depth\.num_disparities = 3: .*>=8/);
+      assert.match(e.message, /depth\.num_disparities = 3: .*>=16/);
       return true;
     });
+    // What the matcher accepts is what the configuration accepts: 24 is refused here, not later.
+    assert.throws(() => parseConfig({ depth: { num_disparities: 24 } }), /depth\.num_disparities = 24: .*multiple of 16/);
     assert.throws(() => parseConfig({ sync: { polcy: 'exact' } }), /unknown key\(s\) sync\.polcy/);
     assert.throws(() => parseConfig({ scheduler: { time_mode: 'wall' } }), /scheduler\.time_mode = "wall"/);
     assert.throws(() => parseConfig({ depth: { stereo_pairs: [['a', 'b']] } }), /"a" is not/);
@@ -43,10 +45,10 @@ describe('configuration schema', () => {
     const flat = flatten(cfg as unknown as Record<string, unknown>);
     assert.equal(flat['depth.num_disparities'], 64);
     assert.deepEqual(parseConfig(unflatten(flat)), cfg);
-    const over = mergeConfig({ depth: { block_size: 7 } }, parseOverrides(['depth.num_disparities=128', 'cameras=[a,b]', 'depth.stereo_pairs=[[a,b]]']));
+    const over = mergeConfig({ depth: { speckle_window_size: 7 } }, parseOverrides(['depth.num_disparities=128', 'cameras=[a,b]', 'depth.stereo_pairs=[[a,b]]']));
     const merged = parseConfig(over);
     assert.equal(merged.depth.num_disparities, 128);
-    assert.equal(merged.depth.block_size, 7);
+    assert.equal(merged.depth.speckle_window_size, 7);
     assert.throws(() => parseOverrides(['novalue']), /expected key=value/);
   });
 });

@@ -41,7 +41,7 @@ describe('ros/parameters: schema -> parameter descriptors', () => {
   it('maps types and ranges from the schema', () => {
     assert.deepEqual(
       { type: spec('depth.num_disparities').type, range: spec('depth.num_disparities').range },
-      { type: ParamType.INTEGER, range: { kind: 'integer', from: 8, to: 512 } },
+      { type: ParamType.INTEGER, range: { kind: 'integer', from: 16, to: 512 } },
     );
     assert.deepEqual(
       { type: spec('depth.voxel_size_m').type, range: spec('depth.voxel_size_m').range },
@@ -57,9 +57,9 @@ describe('ros/parameters: schema -> parameter descriptors', () => {
     assert.match(spec('cameras').additionalConstraints, /1\.\.8 items/);
     assert.equal(spec('depth.stereo_pairs').encoding, 'yaml');
     assert.equal(spec('depth.stereo_pairs').type, ParamType.STRING);
-    assert.equal(spec('depth.num_disparities').description, 'disparity range searched, px');
+    assert.equal(spec('depth.num_disparities').description, 'disparity range searched, px, multiple of 16');
     // Also as text: rclnodejs 2.2 does not send typed ranges to `ros2 param describe`.
-    assert.equal(spec('depth.num_disparities').additionalConstraints, '8 <= value <= 512');
+    assert.equal(spec('depth.num_disparities').additionalConstraints, '16 <= value <= 512');
   });
 
   it('makes structure keys read-only and tuning keys settable', () => {
@@ -136,6 +136,12 @@ describe('ros/parameters: ROS values <-> configuration', () => {
       () => configFromParameters([{ name: 'depth.num_disparities', value: 1000n }], 'overrides'),
       (err: Error) => err instanceof ConfigError && /depth\.num_disparities = 1000/.test(err.message) && /512/.test(err.message),
     );
+    // 24 is inside the range but not a multiple of 16, which the matcher needs: refused here with
+    // the reason, so `ros2 param set` fails instead of a restart that fails.
+    assert.throws(
+      () => configFromParameters([{ name: 'depth.num_disparities', value: 24n }], 'overrides'),
+      (err: Error) => err instanceof ConfigError && /depth\.num_disparities = 24: .*multiple of 16/.test(err.message),
+    );
   });
 
   it('refuses a misspelt key inside the configuration and a non-integer integer', () => {
@@ -144,8 +150,8 @@ describe('ros/parameters: ROS values <-> configuration', () => {
       /unknown parameter\(s\) depth\.num_disparity/,
     );
     assert.throws(
-      () => configFromParameters([{ name: 'depth.block_size', value: 'five' }], 'overrides'),
-      /parameter depth\.block_size = "five": expected an integer/,
+      () => configFromParameters([{ name: 'depth.speckle_window_size', value: 'five' }], 'overrides'),
+      /parameter depth\.speckle_window_size = "five": expected an integer/,
     );
     assert.throws(
       () => configFromParameters([{ name: 'depth.stereo_pairs', value: '[[a, b' }], 'overrides'),
@@ -179,9 +185,9 @@ describe('ros/parameters: runtime changes (ros2 param set)', () => {
 
   it('normalises a set value to the declared type (integer sent for a double, number for an integer)', () => {
     assert.equal(normaliseParameterValue(spec('detection.score_threshold'), 'detection.score_threshold', 1n), 1);
-    assert.equal(normaliseParameterValue(spec('depth.block_size'), 'depth.block_size', 7), 7n);
+    assert.equal(normaliseParameterValue(spec('depth.speckle_window_size'), 'depth.speckle_window_size', 7), 7n);
     assert.equal(normaliseParameterValue(spec('depth.stereo_pairs'), 'depth.stereo_pairs', '[[a, b]]'), '[ [ a, b ] ]');
-    assert.throws(() => normaliseParameterValue(spec('depth.block_size'), 'depth.block_size', 2.5), /depth\.block_size = 2\.5: expected an integer/);
+    assert.throws(() => normaliseParameterValue(spec('depth.speckle_window_size'), 'depth.speckle_window_size', 2.5), /depth\.speckle_window_size = 2\.5: expected an integer/);
   });
 
   it('refuses read-only structure keys and unknown keys, and ignores parameters outside the config', () => {

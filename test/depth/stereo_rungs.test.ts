@@ -1,0 +1,77 @@
+// The matcher's cheaper rungs on the analytic scene with exact depth: a region of interest and
+// half resolution must still give a full-size map that agrees with the truth where it is valid,
+// and be invalid outside the region.
+import { strict as assert } from 'node:assert';
+import { StereoMatcher } from '../../src/depth/sgm_stereo';
+import type { DisparityResult } from '../../src/depth/sgm_stereo';
+import type { StereoOptionsInput } from '../../src/depth/stereo_options';
+import { renderSyntheticStereo } from './fixtures/synthetic_scene';
+import type { SyntheticStereo } from './fixtures/synthetic_scene';
+
+/** Share of valid pixels within `tol` px of the true disparity fx * B / z, and the density. */
+function agreement(d: DisparityResult, scene: SyntheticStereo, tol: number, inside: (x: number, y: number) => boolean) {
+  let good = 0;
+  let valid = 0;
+  let known = 0;
+  for (let i = 0; i < d.valid.length; i++) {
+    const truth = (scene.k.fx * scene.baseline) / scene.depth[i];
+    if (!(truth > 0 && truth < d.numDisparities) || !inside(i % d.width, Math.floor(i / d.width))) continue;
+    known++;
+    if (!d.valid[i]) continue;
+    valid++;
+    if (Math.abs(d.disparity[i] - truth) <= tol) good++;
+  }
+  return { good: good / Math.max(1, valid), density: valid / Math.max(1, known) };
+}
+
+async function run(scene: SyntheticStereo, opts: StereoOptionsInput): Promise<DisparityResult> {
+  const m = new StereoMatcher({ numDisparities: 64, ...opts });
+  try {
+    return await m.compute(scene.left, scene.right);
+  } finally {
+    await m.dispose();
+  }
+}
+
+describe('depth/StereoMatcher rungs: region of interest and half resolution', function () {
+  this.timeout(60_000);
+  let scene: SyntheticStereo;
+  before(() => {
+    scene = renderSyntheticStereo();
+  });
+
+  it('matches only inside the roi, as well as the full frame does there', async () => {
+    const roi = { x: 200, y: 240, width: 300, height: 160 };
+    const inRoi = (x: number, y: number) => x >= roi.x && x < roi.x + roi.width && y >= roi.y && y < roi.y + roi.height;
+    const part = await run(scene, { roi });
+    assert.equal(part.width, 640);
+    assert.equal(part.height, 480);
+    for (let i = 0; i < part.valid.length; i++) {
+      if (!inRoi(i % 640, Math.floor(i / 640))) assert.equal(part.valid[i], 0, `pixel ${i} outside the roi is valid`);
+    }
+    const a = agreement(part, scene, 1, inRoi);
+    const full = agreement(await run(scene, {}), scene, 1, inRoi);
+    assert.ok(a.density > 0.8 && a.density > full.density - 0.05, `roi density ${a.density} vs full frame ${full.density}`);
+    assert.ok(a.good > 0.95 && a.good > full.good - 0.02, `roi within 1 px ${a.good} vs full frame ${full.good}`);
+  });
+
+  it('at half resolution gives full-size disparities within 2 px of the truth', async () => {
+    const half = await run(scene, { halfResolution: true });
+    const a = agreement(half, scene, 2, () => true);
+    assert.ok(a.density > 0.7, `density ${a.density}`);
+    assert.ok(a.good > 0.9, `within 2 px: ${a.good}`);
+  });
+
+  it('refuses a roi outside the image, or too narrow for the disparity range, naming roi', async () => {
+    const m = new StereoMatcher({ numDisparities: 64, roi: { x: 600, y: 0, width: 100, height: 10 } });
+    const narrow = new StereoMatcher({ numDisparities: 64, roi: { x: 0, y: 0, width: 40, height: 10 } });
+    try {
+      await assert.rejects(m.compute(scene.left, scene.right), /roi 100x10 at \(600, 0\) is outside the 640x480 image/);
+      await assert.rejects(narrow.compute(scene.left, scene.right), /roi 40x10 leaves 40x10 px to match, too narrow for 64 disparities/);
+    } finally {
+      await m.dispose();
+      await narrow.dispose();
+    }
+    assert.throws(() => new StereoMatcher({ roi: { x: 0, y: 0, width: 0, height: 5 } }), /roi\.width = 0: /);
+  });
+});
