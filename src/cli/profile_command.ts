@@ -2,7 +2,9 @@
 // layer, and whether the whole multi-camera pipeline fits the frame period. A thin shell over
 // src/profile: parse flags, call the library, print tables.
 import { Command, InvalidArgumentError } from 'commander';
+import { writeFileSync } from 'node:fs';
 import { basename } from 'node:path';
+import { stringify as toYaml } from 'yaml';
 import { calibrate } from '../profile/calibrate';
 import { predictCost, type ModelCost } from '../profile/cost_model';
 import { acceleratorLabel, DEFAULT_STEREO, frameBudget, type FrameBudget } from '../profile/frame_budget';
@@ -147,12 +149,27 @@ function stereoSize(value: string): StereoWork {
   return { width: Number(m[1]), height: Number(m[2]), disparities: Number(m[3]) };
 }
 
+/**
+ * Measures this host (onnxruntime convolution rates by kind, copy bandwidth, clock, SGM matcher)
+ * and writes the measured profile as YAML to `out`; every measured value says how it was measured.
+ * Returns the profile.
+ */
+export async function writeMeasuredHostProfile(out: string): Promise<HardwareProfile> {
+  const profile = await measureHostProfile();
+  try {
+    writeFileSync(out, `# Measured by \`dx-perception profile --measure-host\`; load with --profile ${out}\n${toYaml(profile, { lineWidth: 0 })}`);
+  } catch (e) {
+    throw new Error(`--measure-host: cannot write "${out}": ${(e as Error).message}`);
+  }
+  return profile;
+}
+
 /** Adds the `profile` subcommand to the `dx-perception` program. */
 export function registerProfileCommand(program: Command): void {
   program
     .command('profile')
     .description('Predict a model\'s per-layer cost on a hardware profile and check the multi-camera frame budget')
-    .argument('<model>', 'ONNX model file')
+    .argument('[model]', 'ONNX model file (optional with --measure-host)')
     .option('--profile <name|path>', `hardware profile: ${listHardwareProfiles().join(', ')} (host = measured now), or a YAML path`, 'dx-v3')
     .option('--cameras <n>', 'cameras in the rig', integerAtLeast('--cameras', 1), 4)
     .option('--rate <hz>', 'frame-set rate', positiveNumber('--rate'), 30)
@@ -163,9 +180,18 @@ export function registerProfileCommand(program: Command): void {
     .option('--batched', 'run all cameras as one batch per frame set (weights read once)')
     .option('--learned-depth-model <onnx>', 'cost this learned-depth model instead of the profile\'s assumed budget')
     .option('--stereo <WxHxD>', 'stereo cost volume per pair', stereoSize, DEFAULT_STEREO)
-    .action(async (model: string, o: { profile: string; cameras: number; rate: number; layers: number; calibrate?: string; inputShape?: Record<string, number[]>; learnedDepth: boolean; batched?: boolean; learnedDepthModel?: string; stereo: StereoWork }) => {
+    .option('--measure-host <out.yaml>', 'measure this host (convolutions, bandwidth, stereo) and write its profile; with a model, profile it on that')
+    .action(async (model: string | undefined, o: { measureHost?: string; profile: string; cameras: number; rate: number; layers: number; calibrate?: string; inputShape?: Record<string, number[]>; learnedDepth: boolean; batched?: boolean; learnedDepthModel?: string; stereo: StereoWork }) => {
+      if (o.measureHost) {
+        await writeMeasuredHostProfile(o.measureHost);
+        console.log(`wrote measured host profile ${o.measureHost}`);
+      }
+      if (model === undefined) {
+        if (o.measureHost) return;
+        throw new InvalidArgumentError('profile: expected an ONNX model file (or --measure-host <out.yaml>)');
+      }
       const result = await runProfileCommand(model, {
-        profile: o.profile, cameras: o.cameras, rateHz: o.rate, layers: o.layers,
+        profile: o.measureHost ?? o.profile, cameras: o.cameras, rateHz: o.rate, layers: o.layers,
         calibrateWith: o.calibrate, inputShapes: o.inputShape, learnedDepth: o.learnedDepth, batched: o.batched,
         learnedDepthModel: o.learnedDepthModel, stereo: o.stereo,
       });
