@@ -78,8 +78,15 @@ export function acceleratorLabel(profile: HardwareProfile): string {
   return profile.npu.executesOn?.value === 'cpu' ? 'inference worker (CPU)' : 'NPU';
 }
 
-function assumed(v: { value: number; source?: string; assumption?: string }): string {
+interface Sourced { value: unknown; source?: string; assumption?: string }
+
+function assumed(v: Sourced): string {
   return v.assumption ? `assumed (profile): ${v.assumption}` : `profile: ${v.source ?? ''}`;
+}
+
+/** "assumed" when any of the per-unit figures a stage multiplies is an assumption, else "sourced". */
+function provenance(...values: Sourced[]): string {
+  return values.some((v) => v.source === undefined) ? 'per-unit figures assumed (profile)' : 'per-unit figures sourced (profile)';
 }
 
 function positive(values: Record<string, number | undefined>): void {
@@ -143,16 +150,17 @@ export function frameBudget(profile: HardwareProfile, detector: ModelCost | unde
     ...(detector ? detectStages(profile, detector, cameras, inputPixels) : []),
     {
       name: 'stereo_depth', ms: st.ms * stereoPairs, perCamera: false, resource: st.device === 'npu' ? 'accelerator' : 'cpu',
-      cores: st.device === 'npu' ? 1 : cpu.cores.value, note: `${stereoPairs} pair(s), ${st.note}`,
+      cores: st.device === 'npu' ? 1 : cpu.cores.value,
+      note: `${stereoPairs} pair(s), ${st.note}; ${provenance(profile.stereo.achievedFraction, profile.stereo.pixelFraction, profile.stereo.perPairOverheadUs, cpu.clockGHz)}`,
     },
     ...learned,
     {
       name: 'fuse', ms: fuseMs, perCamera: false, resource: 'cpu', cores: 1,
-      note: `${points} points x ${w.fuseOpsPerPoint.value} + ${objects} objects x ${w.fuseOpsPerObject.value} ops on 1 core at ${cpu.gflopsPerCore.value} GFLOP/s`,
+      note: `${points} points x ${w.fuseOpsPerPoint.value} + ${objects} objects x ${w.fuseOpsPerObject.value} ops on 1 core at ${cpu.gflopsPerCore.value} GFLOP/s; ${provenance(w.fuseOpsPerPoint, w.fuseOpsPerObject, cpu.gflopsPerCore)}`,
     },
     {
       name: 'publish', ms: publishMs, perCamera: false, resource: 'cpu', cores: 1,
-      note: `${(bytes / 1e6).toFixed(2)} MB x ${w.publishCopies.value} copies over DRAM + ${messages} messages x ${w.publishPerMessageUs.value} us`,
+      note: `${(bytes / 1e6).toFixed(2)} MB x ${w.publishCopies.value} copies over DRAM + ${messages} messages x ${w.publishPerMessageUs.value} us; ${provenance(w.publishBytesPerObject, w.publishCopies, w.publishPerMessageUs)}`,
     },
   ];
   const periodMs = 1e3 / rateHz;
