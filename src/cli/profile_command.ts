@@ -2,13 +2,16 @@
 // layer, and whether the whole multi-camera pipeline fits the frame period. A thin shell over
 // src/profile: parse flags, call the library, print tables.
 import { Command, InvalidArgumentError } from 'commander';
+import { writeFileSync } from 'node:fs';
 import { basename } from 'node:path';
+import { stringify as toYaml } from 'yaml';
 import { calibrate } from '../profile/calibrate';
 import { predictCost, type ModelCost } from '../profile/cost_model';
-import { frameBudget, type FrameBudget } from '../profile/frame_budget';
+import { acceleratorLabel, DEFAULT_STEREO, frameBudget, type FrameBudget } from '../profile/frame_budget';
 import { loadHardwareProfile, listHardwareProfiles, type HardwareProfile } from '../profile/hardware_profile';
 import { measureHostProfile } from '../profile/host_profile';
 import { analyzeModel, type ModelAnalysis } from '../profile/model_analysis';
+import type { StereoWork } from '../profile/stereo_cost';
 import { readTimingReport } from '../profile/timing_report';
 
 export interface ProfileCommandOptions {
@@ -25,6 +28,10 @@ export interface ProfileCommandOptions {
   learnedDepth?: boolean;
   /** Run the cameras' images as one batch instead of one inference per camera. */
   batched?: boolean;
+  /** ONNX learned-depth model to cost (else learned depth is the profile's assumption). */
+  learnedDepthModel?: string;
+  /** Stereo cost volume per pair (default 640x480x64). */
+  stereo?: StereoWork;
 }
 
 export interface ProfileCommandResult {
@@ -59,18 +66,24 @@ function inputPixels(analysis: ModelAnalysis, model: string): number {
  * renders the report. Throws an Error naming the bad model, profile or option.
  */
 export async function runProfileCommand(model: string, opts: ProfileCommandOptions = {}): Promise<ProfileCommandResult> {
-  const { profile: profileName = 'dx-v3', cameras = 4, rateHz = 30, layers = 15, calibrateWith, inputShapes, learnedDepth = true, batched = false } = opts;
+  const {
+    profile: profileName = 'dx-v3', cameras = 4, rateHz = 30, layers = 15, calibrateWith, inputShapes, learnedDepth = true, batched = false,
+    learnedDepthModel, stereo = DEFAULT_STEREO,
+  } = opts;
   const profile = await resolveProfile(profileName, calibrateWith);
   const analysis = analyzeModel(model, { inputShapes });
   const cost = predictCost(analysis, profile, { batch: batched ? cameras : 1 });
-  const budget = frameBudget(profile, cost, { cameras, rateHz, inputPixels: inputPixels(analysis, model), learnedDepth });
+  const learnedDepthCost = learnedDepth && learnedDepthModel ? predictCost(analyzeModel(learnedDepthModel), profile) : undefined;
+  const budget = frameBudget(profile, cost, { cameras, rateHz, inputPixels: inputPixels(analysis, model), learnedDepth, learnedDepthCost, stereo });
+  // On a host the profile's `npu` section is onnxruntime on the CPU: say so in the layer table.
+  const devLabel = (d: string) => (d === 'npu' && profile.npu.executesOn?.value === 'cpu' ? 'cpu' : d);
 
   const listed = cost.layers
     .map((c, i) => ({ c, a: analysis.layers[i], i }))
     .filter(({ c }) => c.device !== 'none');
   const shown = layers > 0 ? [...listed].sort((x, y) => y.c.latencyMs - x.c.latencyMs).slice(0, layers) : listed;
   const layerRows = shown.map(({ c, a, i }) => [
-    String(i), c.name.length > 32 ? `…${c.name.slice(-31)}` : c.name, c.op, `[${a.outputShape.join('x')}]`, c.device,
+    String(i), c.name.length > 32 ? `…${c.name.slice(-31)}` : c.name, c.op, `[${a.outputShape.join('x')}]`, devLabel(c.device),
     (c.macs / 1e6).toFixed(2), (c.dramBytes / 1024).toFixed(1), c.computeMs.toFixed(4), c.memoryMs.toFixed(4), c.latencyMs.toFixed(4), c.bound,
   ]);
   const out: string[] = [];
@@ -92,9 +105,12 @@ export async function runProfileCommand(model: string, opts: ProfileCommandOptio
   );
   out.push('');
   out.push(`Frame budget: ${budget.cameras} cameras at ${budget.rateHz} Hz (period ${budget.periodMs.toFixed(1)} ms)`);
-  out.push(table(['stage', 'ms', 'how'], [...budget.stages.map((s) => [s.name, s.ms.toFixed(2), s.note]), ['total', budget.totalMs.toFixed(2), '']]));
+  out.push(table(['stage', 'ms', 'on', 'how'], [...budget.stages.map((s) => [s.name, s.ms.toFixed(2), s.resource, s.note]), ['total', budget.totalMs.toFixed(2), '', '']]));
   out.push('');
-  out.push(`NPU load from detection: ${(budget.npuLoad * 100).toFixed(1)}% of the period`);
+  out.push(`Resource load per frame set (busy time / period; accelerator = ${acceleratorLabel(profile)})`);
+  out.push(table(['resource', 'busy ms', 'load'], budget.resources.map((r) => [r.label, r.busyMs.toFixed(2), `${(r.load * 100).toFixed(1)}%`])));
+  const overloaded = budget.resources.filter((r) => r.load > 1).map((r) => r.label);
+  if (overloaded.length > 0) out.push(`Overloaded even with frame sets overlapping: ${overloaded.join(', ')}`);
   out.push(
     budget.fits
       ? `VERDICT: FITS (${budget.totalMs.toFixed(2)} ms of ${budget.periodMs.toFixed(1)} ms, slack ${budget.slackMs.toFixed(2)} ms)`
@@ -126,12 +142,34 @@ function inputShape(value: string, previous: Record<string, number[]> = {}): Rec
   return { ...previous, [m[1]]: m[2].split('x').map(Number) };
 }
 
+/** `--stereo 640x480x64` -> { width: 640, height: 480, disparities: 64 }. */
+function stereoSize(value: string): StereoWork {
+  const m = /^(\d+)x(\d+)x(\d+)$/.exec(value);
+  if (!m || [m[1], m[2], m[3]].some((v) => Number(v) <= 0)) throw new InvalidArgumentError(`--stereo "${value}"; expected WIDTHxHEIGHTxDISPARITIES, e.g. 640x480x64`);
+  return { width: Number(m[1]), height: Number(m[2]), disparities: Number(m[3]) };
+}
+
+/**
+ * Measures this host (onnxruntime convolution rates by kind, copy bandwidth, clock, SGM matcher)
+ * and writes the measured profile as YAML to `out`; every measured value says how it was measured.
+ * Returns the profile.
+ */
+export async function writeMeasuredHostProfile(out: string): Promise<HardwareProfile> {
+  const profile = await measureHostProfile();
+  try {
+    writeFileSync(out, `# Measured by \`dx-perception profile --measure-host\`; load with --profile ${out}\n${toYaml(profile, { lineWidth: 0 })}`);
+  } catch (e) {
+    throw new Error(`--measure-host: cannot write "${out}": ${(e as Error).message}`);
+  }
+  return profile;
+}
+
 /** Adds the `profile` subcommand to the `dx-perception` program. */
 export function registerProfileCommand(program: Command): void {
   program
     .command('profile')
     .description('Predict a model\'s per-layer cost on a hardware profile and check the multi-camera frame budget')
-    .argument('<model>', 'ONNX model file')
+    .argument('[model]', 'ONNX model file (optional with --measure-host)')
     .option('--profile <name|path>', `hardware profile: ${listHardwareProfiles().join(', ')} (host = measured now), or a YAML path`, 'dx-v3')
     .option('--cameras <n>', 'cameras in the rig', integerAtLeast('--cameras', 1), 4)
     .option('--rate <hz>', 'frame-set rate', positiveNumber('--rate'), 30)
@@ -140,10 +178,22 @@ export function registerProfileCommand(program: Command): void {
     .option('--input-shape <name=dims>', 'override a graph input shape (repeatable)', inputShape)
     .option('--no-learned-depth', 'leave learned depth out of the frame budget')
     .option('--batched', 'run all cameras as one batch per frame set (weights read once)')
-    .action(async (model: string, o: { profile: string; cameras: number; rate: number; layers: number; calibrate?: string; inputShape?: Record<string, number[]>; learnedDepth: boolean; batched?: boolean }) => {
+    .option('--learned-depth-model <onnx>', 'cost this learned-depth model instead of the profile\'s assumed budget')
+    .option('--stereo <WxHxD>', 'stereo cost volume per pair', stereoSize, DEFAULT_STEREO)
+    .option('--measure-host <out.yaml>', 'measure this host (convolutions, bandwidth, stereo) and write its profile; with a model, profile it on that')
+    .action(async (model: string | undefined, o: { measureHost?: string; profile: string; cameras: number; rate: number; layers: number; calibrate?: string; inputShape?: Record<string, number[]>; learnedDepth: boolean; batched?: boolean; learnedDepthModel?: string; stereo: StereoWork }) => {
+      if (o.measureHost) {
+        await writeMeasuredHostProfile(o.measureHost);
+        console.log(`wrote measured host profile ${o.measureHost}`);
+      }
+      if (model === undefined) {
+        if (o.measureHost) return;
+        throw new InvalidArgumentError('profile: expected an ONNX model file (or --measure-host <out.yaml>)');
+      }
       const result = await runProfileCommand(model, {
-        profile: o.profile, cameras: o.cameras, rateHz: o.rate, layers: o.layers,
+        profile: o.measureHost ?? o.profile, cameras: o.cameras, rateHz: o.rate, layers: o.layers,
         calibrateWith: o.calibrate, inputShapes: o.inputShape, learnedDepth: o.learnedDepth, batched: o.batched,
+        learnedDepthModel: o.learnedDepthModel, stereo: o.stereo,
       });
       console.log(result.text);
     });

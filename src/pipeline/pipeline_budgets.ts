@@ -18,14 +18,19 @@ export interface BudgetInputs {
 
 /** The scheduler's stages, in pipeline order, with their target-time budgets. */
 export function pipelineStages(i: BudgetInputs): StageOptions[] {
+  const b = i.profile.stageBudgetsMs;
   if (i.detectorPath) {
     const analysis = analyzeModel(i.detectorPath);
     const shape = analysis.inputs[0]?.shape ?? [];
     const inputPixels = (shape[2] ?? 0) * (shape[3] ?? 0);
     const cost = predictCost(analysis, i.profile);
-    return stagesFromFrameBudget(frameBudget(i.profile, cost, { cameras: i.cameras, rateHz: i.rateHz, inputPixels, learnedDepth: i.learnedDepth }));
+    // The replay keeps the profile's flat stereo, fuse and publish budgets for now: the frame
+    // budget costs them from their work, and costed SGM on dx-v3 (tens of ms per pair) overloads
+    // today's serial plan at 30 Hz; adopting it belongs with the pipelined, per-resource executor.
+    const flat: Record<string, number> = { stereo_depth: b.stereoDepth.value, fuse: b.fuse.value, publish: b.publish.value };
+    return stagesFromFrameBudget(frameBudget(i.profile, cost, { cameras: i.cameras, rateHz: i.rateHz, inputPixels, learnedDepth: i.learnedDepth }))
+      .map((s) => (s.name in flat ? { ...s, budgetMs: flat[s.name] } : s));
   }
-  const b = i.profile.stageBudgetsMs;
   return [
     { name: 'sync', budgetMs: b.sync.value, perCamera: false },
     { name: 'stereo_depth', budgetMs: b.stereoDepth.value, perCamera: false },

@@ -13,8 +13,10 @@
 // assumed to fuse activations, elementwise and layout operators into the stream of the MAC layers
 // (Conv, Gemm, MatMul), so only MAC layers pay `perLayerOverheadUs`; every CPU-fallback operator
 // pays `cpu.perOpOverheadUs` (the NPU<->CPU handoff).
-// NPU compute time = (MACs + vectorOps / 2) / (peak MAC/s x utilisation): vector work runs at the
-// MAC array's op rate. Memory time = DRAM bytes / (peak bandwidth x efficiency).
+// NPU compute time = (MACs / relative rate of the layer's kind + vectorOps / 2) / (peak MAC/s x
+// utilisation): vector work runs at the MAC array's op rate; pointwise and depthwise layers run at
+// the profile's `relativeRate` of a dense convolution (a depthwise layer reduces over one input
+// channel, so it keeps few multipliers busy per byte moved). Memory time = DRAM bytes / (peak bandwidth x efficiency).
 // Energy = device power x layer latency + DRAM bytes x energy per byte.
 import { npuBytesPerElement, npuPeakMacsPerSec, type HardwareProfile } from './hardware_profile';
 import type { LayerAnalysis, ModelAnalysis } from './model_analysis';
@@ -70,7 +72,9 @@ function npuLayer(l: LayerAnalysis, p: HardwareProfile): LayerCost {
   const spillBytes = Math.min(activations, Math.max(0, weights + activations - p.npu.sramBytes.value));
   const ioBytes = (l.readsGraphInput ? l.inputBytes * bpe : 0) + (l.writesGraphOutput ? l.outputBytes * bpe : 0);
   const dramBytes = weights + spillBytes + ioBytes;
-  const computeMs = ((l.macs + l.vectorOps / 2) / (npuPeakMacsPerSec(p) * p.npu.utilization.value)) * 1e3;
+  const rates = p.npu.relativeRate?.value;
+  const relative = rates && (l.macKind === 'pointwise' || l.macKind === 'depthwise') ? rates[l.macKind] : 1;
+  const computeMs = ((l.macs / relative + l.vectorOps / 2) / (npuPeakMacsPerSec(p) * p.npu.utilization.value)) * 1e3;
   const memoryMs = dramMs(dramBytes, p);
   const overheadMs = l.macs > 0 ? p.npu.perLayerOverheadUs.value / 1e3 : 0;
   return finish(l, 'npu', { computeMs, memoryMs, overheadMs, dramBytes, spillBytes }, p.npu.activeW.value, p);

@@ -41,6 +41,13 @@ export const hardwareProfileSchema = z
         activeW: sourced(nonNegative),
         /** ONNX operator types the NPU runs; any other operator falls back to the CPU in FP32. */
         supportedOps: sourced(z.array(z.string().min(1))),
+        /**
+         * Rate of pointwise (1x1, Gemm) and depthwise layers relative to a dense k x k convolution
+         * (1 = same MAC/s). Omitted: every MAC layer runs at the dense rate.
+         */
+        relativeRate: sourced(z.object({ pointwise: positive, depthwise: positive }).strict()).optional(),
+        /** What this section describes: an NPU (default), or a CPU runtime standing in for one (host). */
+        executesOn: sourced(z.enum(['npu', 'cpu'])).optional(),
       })
       .strict(),
     dram: z
@@ -61,6 +68,12 @@ export const hardwareProfileSchema = z
         activeWPerCore: sourced(nonNegative),
         /** Fixed cost per CPU-fallback operator (dispatch + NPU<->CPU handoff), microseconds. */
         perOpOverheadUs: sourced(nonNegative),
+        /** SIMD register width (128 for NEON / SSE), bits. */
+        simdBits: sourced(z.number().int().positive()),
+        /** Full-width SIMD operations a core issues per cycle (2 for two 128-bit pipes, 0.5 for a 64-bit datapath). */
+        simdOpsPerCycle: sourced(positive),
+        /** Sustained core clock, GHz. */
+        clockGHz: sourced(positive),
       })
       .strict(),
     preprocess: z
@@ -72,7 +85,34 @@ export const hardwareProfileSchema = z
       })
       .strict(),
     power: z.object({ idleW: sourced(nonNegative) }).strict(),
-    /** Assumed per-frame-set budgets (ms) of the stages that are not one ONNX model. */
+    /** Where classical stereo runs and what fraction of that resource's op rate it achieves. */
+    stereo: z
+      .object({
+        device: sourced(z.enum(['cpu', 'npu'])),
+        /** Achieved fraction of cores x lanes x SIMD issue x clock on the cost-volume passes (0, 1]. */
+        achievedFraction: sourced(z.number().gt(0).lte(1)),
+        /** Achieved fraction of cores x clock on the scalar per-pixel passes (0, 1]. */
+        pixelFraction: sourced(z.number().gt(0).lte(1)),
+        /** Fixed cost per pair (dispatch to worker threads, joins), microseconds. */
+        perPairOverheadUs: sourced(nonNegative),
+      })
+      .strict(),
+    /** Per-unit work of fusion and publishing, which the frame budget multiplies by counts. */
+    stageWork: z
+      .object({
+        fuseOpsPerPoint: sourced(nonNegative),
+        fuseOpsPerObject: sourced(nonNegative),
+        publishBytesPerObject: sourced(nonNegative),
+        /** Times each published byte crosses DRAM (serialise, middleware, transport). */
+        publishCopies: sourced(nonNegative),
+        publishPerMessageUs: sourced(nonNegative),
+      })
+      .strict(),
+    /**
+     * Budgets (ms) of stages with no work model: sync, and learned depth when no model is given.
+     * stereoDepth, fuse and publish are the flat budgets the target-time replay still uses
+     * (src/pipeline/pipeline_budgets.ts); the frame budget costs those stages from their work.
+     */
     stageBudgetsMs: z
       .object({
         sync: sourced(nonNegative),

@@ -1,33 +1,64 @@
 // The `host` profile measured on the spot: this machine's CPU running FP32 models through
 // onnxruntime. Starts from profiles/host.yaml (the template) and replaces the throughput, core
 // count and bandwidth with timings taken now, each tagged `source: measured ...`.
+import { readFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import * as ort from 'onnxruntime-node';
 import { buildOnnxModel } from '../inference/onnx_graph_builder';
 import { loadHardwareProfile, type HardwareProfile } from './hardware_profile';
+import { fitStereo } from './stereo_probe';
 import type { LatencyMeasurement } from './timing_report';
 
 export interface HostMeasureOptions {
   /** onnxruntime intra-op threads (default: all cores). */
   threads?: number;
-  /** Timed runs of the probe convolution (median taken). */
+  /** Timed runs of each probe convolution (fastest taken). */
   repeats?: number;
+  /** Stereo worker threads to time the SGM matcher with (default 2, the pipeline's default). */
+  stereoWorkers?: number;
 }
 
-/** A 3x3 convolution, 64 -> 64 channels on 56x56, stride 1, pad 1: 115,605,504 MACs. */
-const PROBE = { channels: 64, size: 56, kernel: 3 };
-export const PROBE_MACS = PROBE.channels * PROBE.channels * PROBE.kernel * PROBE.kernel * PROBE.size * PROBE.size;
+interface ConvProbe { channels: number; size: number; kernel: number; group: number }
 
-function probeModel(): Uint8Array {
-  const { channels: c, size: s, kernel: k } = PROBE;
-  const weights = new Float32Array(c * c * k * k).map((_, i) => ((i % 7) - 3) / 100);
+/** A 3x3 convolution, 64 -> 64 channels on 56x56, stride 1, pad 1: 115,605,504 MACs. */
+const PROBE: ConvProbe = { channels: 64, size: 56, kernel: 3, group: 1 };
+/** The detectors' other MAC layers: a 1x1 convolution and a 3x3 depthwise one, at a detector's sizes. */
+const POINTWISE_PROBE: ConvProbe = { channels: 96, size: 52, kernel: 1, group: 1 };
+const DEPTHWISE_PROBE: ConvProbe = { channels: 96, size: 52, kernel: 3, group: 96 };
+
+const probeMacs = (p: ConvProbe) => (p.channels * p.channels * p.kernel * p.kernel * p.size * p.size) / p.group;
+export const PROBE_MACS = probeMacs(PROBE);
+
+function probeModel(p: ConvProbe): Uint8Array {
+  const { channels: c, size: s, kernel: k, group } = p;
+  const pad = (k - 1) / 2;
+  const weights = new Float32Array((c * c * k * k) / group).map((_, i) => ((i % 7) - 3) / 100);
   return buildOnnxModel({
     name: 'host_probe',
     inputs: [{ name: 'x', type: 'float32', shape: [1, c, s, s] }],
     outputs: [{ name: 'y', type: 'float32', shape: [1, c, s, s] }],
-    initializers: [{ name: 'w', dims: [c, c, k, k], data: weights }],
-    nodes: [{ op: 'Conv', inputs: ['x', 'w'], outputs: ['y'], attributes: { kernel_shape: [k, k], pads: [1, 1, 1, 1] } }],
+    initializers: [{ name: 'w', dims: [c, c / group, k, k], data: weights }],
+    nodes: [{ op: 'Conv', inputs: ['x', 'w'], outputs: ['y'], attributes: { kernel_shape: [k, k], pads: [pad, pad, pad, pad], group } }],
   });
+}
+
+/** MAC/s of each probe convolution on this host (fastest of `repeats` interleaved rounds: the least disturbed). */
+async function probeMacsPerSec(probes: ConvProbe[], threads: number, repeats: number): Promise<Array<{ macsPerSec: number; ms: number }>> {
+  const times = await timeRunsInterleaved(probes.map(probeModel), threads, repeats);
+  return probes.map((p, i) => {
+    const ms = Math.min(...times[i]);
+    return { macsPerSec: probeMacs(p) / (ms / 1e3), ms };
+  });
+}
+
+/** The clock /proc/cpuinfo reports (Linux), GHz, or undefined elsewhere. */
+function cpuinfoClockGHz(): number | undefined {
+  try {
+    const m = /^cpu MHz\s*:\s*([\d.]+)/m.exec(readFileSync('/proc/cpuinfo', 'utf8'));
+    return m ? Number(m[1]) / 1e3 : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 function medianMs(times: number[]): number {
@@ -35,29 +66,45 @@ function medianMs(times: number[]): number {
   return sorted[Math.floor(sorted.length / 2)];
 }
 
-/** Wall times (ms) of `repeats` runs of a model on zero-filled inputs, after 3 warm-up runs. */
-async function timeRuns(model: string | Uint8Array, threads: number, repeats: number): Promise<number[]> {
+async function openSession(model: string | Uint8Array, threads: number): Promise<{ session: ort.InferenceSession; feeds: Record<string, ort.Tensor> }> {
   // logSeverityLevel 3: old exporters' "initializer in graph inputs" warnings are noise here.
   const options: ort.InferenceSession.SessionOptions = { intraOpNumThreads: threads, interOpNumThreads: 1, logSeverityLevel: 3 };
   const session =
     typeof model === 'string' ? await ort.InferenceSession.create(model, options) : await ort.InferenceSession.create(model, options);
+  const feeds: Record<string, ort.Tensor> = {};
+  for (const name of session.inputNames) {
+    const meta = session.inputMetadata.find((m) => m.name === name);
+    const dims = meta && meta.isTensor ? meta.shape.map((d) => (typeof d === 'number' && d > 0 ? d : 1)) : [];
+    feeds[name] = new ort.Tensor('float32', new Float32Array(dims.reduce((a, b) => a * b, 1)), dims);
+  }
+  return { session, feeds };
+}
+
+/**
+ * Wall times (ms) of `repeats` rounds over float32-input models on zero-filled inputs, after 3
+ * warm-up rounds; one list per model. Models take turns within each round, so a burst of load
+ * from other processes on a shared machine hits them all alike rather than one model's runs.
+ */
+export async function timeRunsInterleaved(models: Array<string | Uint8Array>, threads: number, repeats: number): Promise<number[][]> {
+  const sessions = [];
+  for (const m of models) sessions.push(await openSession(m, threads));
   try {
-    const feeds: Record<string, ort.Tensor> = {};
-    for (const name of session.inputNames) {
-      const meta = session.inputMetadata.find((m) => m.name === name);
-      const dims = meta && meta.isTensor ? meta.shape.map((d) => (typeof d === 'number' && d > 0 ? d : 1)) : [];
-      feeds[name] = new ort.Tensor('float32', new Float32Array(dims.reduce((a, b) => a * b, 1)), dims);
-    }
-    const times: number[] = [];
+    const times: number[][] = models.map(() => []);
     for (let i = 0; i < repeats + 3; i++) {
-      const t0 = process.hrtime.bigint();
-      await session.run(feeds);
-      if (i >= 3) times.push(Number(process.hrtime.bigint() - t0) / 1e6);
+      for (const [k, { session, feeds }] of sessions.entries()) {
+        const t0 = process.hrtime.bigint();
+        await session.run(feeds);
+        if (i >= 3) times[k].push(Number(process.hrtime.bigint() - t0) / 1e6);
+      }
     }
     return times;
   } finally {
-    await session.release();
+    for (const { session } of sessions) await session.release();
   }
+}
+
+async function timeRuns(model: string | Uint8Array, threads: number, repeats: number): Promise<number[]> {
+  return (await timeRunsInterleaved([model], threads, repeats))[0];
 }
 
 /**
@@ -86,31 +133,47 @@ function measureCopyBandwidthGBs(): number {
 }
 
 /**
- * Measures this host and returns the `host` profile. Takes about a second. The NPU section
- * describes onnxruntime on the CPU (every operator supported), so the cost model predicts
- * host-time latencies with the same formulas it uses for the target.
+ * Measures this host and returns the `host` profile: dense, pointwise and depthwise convolution
+ * rates through onnxruntime, copy bandwidth, the clock, and the SGM matcher at four sizes. Takes
+ * a few seconds. The NPU section describes onnxruntime on the CPU (every operator supported), so
+ * the cost model predicts host-time latencies with the same formulas it uses for the target.
  */
 export async function measureHostProfile(opts: HostMeasureOptions = {}): Promise<HardwareProfile> {
   const cores = cpus().length;
-  const { threads = cores, repeats = 15 } = opts;
-  const ms = medianMs(await timeRuns(probeModel(), threads, repeats));
-  const macsPerSec = PROBE_MACS / (ms / 1e3);
+  const { threads = cores, repeats = 60, stereoWorkers = 2 } = opts;
+  const [dense, pointwise, depthwise] = await probeMacsPerSec([PROBE, POINTWISE_PROBE, DEPTHWISE_PROBE], threads, repeats);
   const bandwidth = measureCopyBandwidthGBs();
   const when = new Date().toISOString();
   const template = loadHardwareProfile('host');
   const measured = (what: string) => `measured ${when}: ${what}`;
+  const clock = cpuinfoClockGHz();
+  const cpu: HardwareProfile['cpu'] = {
+    ...template.cpu,
+    cores: { value: cores, source: measured('os.cpus().length') },
+    gflopsPerCore: { value: (2 * dense.macsPerSec) / 1e9 / threads, source: measured('dense probe convolution rate / threads') },
+    ...(clock ? { clockGHz: { value: clock, source: measured('"cpu MHz" in /proc/cpuinfo') } } : {}),
+  };
+  const withCpu = { ...template, cpu };
+  const st = await fitStereo(withCpu, stereoWorkers);
+  const probes = st.probes.map((p) => `${p.width}x${p.height}x${p.disparities} ${p.ms.toFixed(2)} ms`).join(', ');
+  const stereoSource = measured(`least-squares fit to the SGM matcher (${stereoWorkers} workers) at ${probes}`);
   return {
-    ...template,
+    ...withCpu,
     description: `This host (${cpus()[0]?.model ?? 'unknown CPU'}, ${cores} cores), onnxruntime FP32, measured ${when}`,
     npu: {
       ...template.npu,
-      peakTops: { value: (2 * macsPerSec) / 1e12, source: measured(`onnxruntime ${threads}-thread 3x3 Conv 64ch 56x56 (${PROBE_MACS} MACs) median ${ms.toFixed(2)} ms`) },
+      peakTops: { value: (2 * dense.macsPerSec) / 1e12, source: measured(`onnxruntime ${threads}-thread 3x3 Conv 64ch 56x56 (${PROBE_MACS} MACs) fastest ${dense.ms.toFixed(2)} ms`) },
+      relativeRate: {
+        value: { pointwise: pointwise.macsPerSec / dense.macsPerSec, depthwise: depthwise.macsPerSec / dense.macsPerSec },
+        source: measured(`1x1 Conv 96ch 52x52 ${pointwise.ms.toFixed(3)} ms and 3x3 depthwise Conv 96ch 52x52 ${depthwise.ms.toFixed(3)} ms, MAC/s relative to the dense probe`),
+      },
     },
     dram: { ...template.dram, bandwidthGBs: { value: bandwidth, source: measured('64 MiB typed-array copy, read+write bytes / time') } },
-    cpu: {
-      ...template.cpu,
-      cores: { value: cores, source: measured('os.cpus().length') },
-      gflopsPerCore: { value: (2 * macsPerSec) / 1e9 / threads, source: measured('probe convolution rate / threads') },
+    stereo: {
+      ...template.stereo,
+      achievedFraction: { value: st.achievedFraction, source: stereoSource },
+      pixelFraction: { value: st.pixelFraction, source: stereoSource },
+      perPairOverheadUs: { value: st.perPairOverheadUs, source: stereoSource },
     },
   };
 }

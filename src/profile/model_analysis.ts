@@ -33,7 +33,15 @@ export interface LayerAnalysis {
   writesGraphOutput: boolean;
   /** Only reinterprets the tensor (no data moved, no time on any device). */
   layoutOnly: boolean;
+  /**
+   * The kind of MAC layer, which engines run at very different rates: dense (k x k, group 1),
+   * pointwise (1x1 convolutions, Gemm, MatMul: a plain matrix product) or depthwise (one input
+   * channel per group: few MACs per byte). Undefined for layers without MACs.
+   */
+  macKind?: MacKind;
 }
+
+export type MacKind = 'dense' | 'pointwise' | 'depthwise';
 
 export interface ModelAnalysis {
   graphName: string;
@@ -96,6 +104,14 @@ function countMacs(node: GraphNode, shapeOf: (name: string) => TensorInfo): numb
   }
 }
 
+function macKindOf(node: GraphNode, shapeOf: (name: string) => TensorInfo): MacKind | undefined {
+  if (node.op === 'Gemm' || node.op === 'MatMul') return 'pointwise';
+  if (node.op !== 'Conv' && node.op !== 'ConvTranspose') return undefined;
+  const w = shapeOf(node.inputs[1]).shape;
+  if (w[1] === 1 && (Number(node.attributes.get('group') ?? 1) > 1)) return 'depthwise';
+  return elements(w.slice(2)) === 1 ? 'pointwise' : 'dense';
+}
+
 function countVectorOps(node: GraphNode, shapeOf: (name: string) => TensorInfo): number {
   const out = elements(shapeOf(node.outputs[0]).shape);
   switch (node.op) {
@@ -145,6 +161,7 @@ function analyzeNode(graph: OnnxGraph, node: GraphNode, shapes: ShapeMap, graphI
     readsGraphInput: node.inputs.some((i) => graphInputs.has(i)),
     writesGraphOutput: node.outputs.some((o) => graphOutputs.has(o)),
     layoutOnly,
+    macKind: macKindOf(node, shapeOf),
   };
 }
 

@@ -1,10 +1,12 @@
 // `dx-perception profile` on every model in ../shared/models: a readable per-layer table, model
 // totals, the multi-camera frame budget and a verdict; and the commander wiring and flag errors.
 import { strict as assert } from 'node:assert';
-import { readdirSync } from 'node:fs';
+import { mkdtempSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Command } from 'commander';
 import { registerProfileCommand, runProfileCommand } from '../../src/cli/profile_command';
+import { loadHardwareProfile } from '../../src/profile/hardware_profile';
 
 const MODELS_DIR = resolve(__dirname, '..', '..', '..', 'shared', 'models');
 const SHARED_MODELS = readdirSync(MODELS_DIR).filter((f) => f.endsWith('.onnx')).sort();
@@ -60,7 +62,28 @@ describe('dx-perception profile', () => {
     assert.match(relaxed, /^VERDICT: FITS \(/m);
     const batched = await cli(['profile', model, '--batched', '--cameras', '3']);
     assert.match(batched, /\(batch of 3\)/);
-    assert.match(batched, /^detect\s+[\d.]+\s+1 batch of 3 images/m);
+    assert.match(batched, /^detect\s+[\d.]+\s+accelerator\s+1 batch of 3 images/m);
+    assert.match(batched, /^stereo_depth\s+[\d.]+\s+cpu\s+1 pair\(s\), SGM 640x480x64: /m);
+    assert.match(batched, /^NPU\s+[\d.]+\s+[\d.]+%$/m);
+    assert.match(batched, /^CPU \(4 cores\)\s+[\d.]+\s+[\d.]+%$/m);
+    const small = await cli(['profile', model, '--stereo', '320x240x64']);
+    assert.match(small, /SGM 320x240x64: /);
+    await assert.rejects(cli(['profile', model, '--stereo', '320x240']), /--stereo "320x240"; expected WIDTHxHEIGHTxDISPARITIES/);
+  });
+
+  it('writes a measured host profile with --measure-host that loads back and profiles a model', async () => {
+    const out = join(mkdtempSync(join(tmpdir(), 'measure-host-')), 'host_measured.yaml');
+    const text = await cli(['profile', '--measure-host', out]);
+    assert.match(text, /^wrote measured host profile /m);
+    const p = loadHardwareProfile(out);
+    for (const v of [p.npu.peakTops, p.npu.relativeRate, p.dram.bandwidthGBs, p.stereo.achievedFraction, p.stereo.pixelFraction, p.stereo.perPairOverheadUs]) {
+      assert.match(v?.source ?? '', /^measured /);
+    }
+    assert.equal(p.npu.executesOn?.value, 'cpu');
+    const report = await cli(['profile', join(MODELS_DIR, 'fastestdet_352.onnx'), '--profile', out]);
+    assert.match(report, /^inference worker \(CPU\)\s+[\d.]+\s+[\d.]+%$/m);
+    assert.doesNotMatch(report, /\bnpu\b|NPU/);
+    await assert.rejects(cli(['profile']), /expected an ONNX model file \(or --measure-host <out\.yaml>\)/);
   });
 
   it('rejects bad flags and missing files with clear messages', async () => {

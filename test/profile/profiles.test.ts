@@ -111,14 +111,54 @@ describe('frame budget', () => {
   const p = loadHardwareProfile('dx-v3');
   const cost = predictCost(analyzeModel(EXACT_MODEL.bytes()), p);
 
-  it('sums every stage for all cameras and compares with the period', () => {
+  it('costs every stage from its work and compares the sum with the period', () => {
     const b = frameBudget(p, cost, { cameras: 4, rateHz: 30, inputPixels: 32 * 32 });
+    const ms = (name: string) => b.stages.find((s) => s.name === name)?.ms ?? NaN;
+    // Stereo by hand: 640x480 px x 64 disparities x 38 ops on 4 cores x 1.5 GHz x 8 lanes x 0.5
+    // ops/cycle x 0.6 achieved, + 80 ops per pixel at 0.3 of 4 cores x 1.5 GHz, + 3 ms per pair.
+    const stereo = ((640 * 480 * 64 * 38) / (4 * 1.5e9 * 8 * 0.5 * 0.6) + (640 * 480 * 80) / (4 * 1.5e9 * 0.3)) * 1e3 + 3;
+    assert.ok(Math.abs(ms('stereo_depth') - stereo) < 1e-9, `stereo ${ms('stereo_depth')} vs ${stereo}`);
+    // Fusion: 320x240 points (stride 2) x 60 ops + 80 objects x 4000 ops on one 8 GFLOP/s core.
+    assert.ok(Math.abs(ms('fuse') - ((76800 * 60 + 80 * 4000) / 8e9) * 1e3) < 1e-9);
+    // Publish: (76800 x 16 + 80 x 256) bytes x 3 copies at 25.6 GB/s x 0.6, + 8 messages x 50 us.
+    assert.ok(Math.abs(ms('publish') - (((76800 * 16 + 80 * 256) * 3) / (25.6e9 * 0.6) * 1e3 + 0.4)) < 1e-9);
     const s = p.stageBudgetsMs;
-    const expected = s.sync.value + (4 * 1024) / 400e3 + 4 * cost.latencyMs + s.stereoDepth.value + s.learnedDepth.value + s.fuse.value + s.publish.value;
+    const expected = s.sync.value + (4 * 1024) / 400e3 + 4 * cost.latencyMs + stereo + s.learnedDepth.value + ms('fuse') + ms('publish');
     assert.ok(Math.abs(b.totalMs - expected) < 1e-9);
     assert.equal(b.fits, expected <= 1000 / 30);
+    for (const st of b.stages) assert.match(st.note, /assumed \(profile\): \S|ops|Gop|cost model|MP\/s|MB/, st.name);
+    assert.match(b.stages.find((st) => st.name === 'sync')?.note ?? '', /^assumed \(profile\): /);
     const fast = frameBudget(p, cost, { cameras: 4, rateHz: 100, inputPixels: 1024 });
     assert.equal(fast.fits, false);
     assert.throws(() => frameBudget(p, cost, { cameras: 0, inputPixels: 1 }), /cameras = 0; expected a positive number/);
+    assert.throws(() => frameBudget(p, cost, { stereoPairs: -1, inputPixels: 1 }), /stereoPairs = -1; expected a positive number/);
+  });
+
+  it('loads each resource with the stages placed on it, CPU time spread over the cores', () => {
+    const b = frameBudget(p, cost, { cameras: 4, rateHz: 30, inputPixels: 32 * 32, learnedDepth: false });
+    const load = (r: string) => b.resources.find((x) => x.resource === r)?.busyMs ?? NaN;
+    const ms = (name: string) => b.stages.find((s) => s.name === name)?.ms ?? NaN;
+    assert.ok(Math.abs(load('accelerator') - ms('detect')) < 1e-9);
+    assert.ok(Math.abs(load('scaler') - ms('preprocess')) < 1e-9);
+    const cpu = ms('stereo_depth') + (ms('sync') + ms('fuse') + ms('publish')) / 4;
+    assert.ok(Math.abs(load('cpu') - cpu) < 1e-9);
+    assert.ok(Math.abs(b.resources[0].load - load('accelerator') / b.periodMs) < 1e-12);
+    assert.equal(b.resources[0].label, 'NPU');
+  });
+
+  it('costs learned depth from its model when one is given, and runs without a detector', () => {
+    const depth = predictCost(analyzeModel(EXACT_MODEL.bytes()), p);
+    const b = frameBudget(p, undefined, { learnedDepthCost: depth });
+    assert.deepEqual(b.stages.map((s) => s.name), ['sync', 'stereo_depth', 'learned_depth', 'fuse', 'publish']);
+    const learned = b.stages.find((s) => s.name === 'learned_depth');
+    assert.equal(learned?.ms, depth.latencyMs);
+    assert.match(learned?.note ?? '', /ONNX cost model/);
+  });
+
+  it('names the host accelerator as the inference worker, not an NPU', () => {
+    const host = loadHardwareProfile('host');
+    const b = frameBudget(host, predictCost(analyzeModel(EXACT_MODEL.bytes()), host), { inputPixels: 1024 });
+    assert.equal(b.resources[0].label, 'inference worker (CPU)');
+    assert.ok(b.stages.find((s) => s.name === 'detect')?.note.includes('inference worker (CPU)'));
   });
 });

@@ -23,8 +23,8 @@ describe('scheduler budgets from the DX-V3 profile', () => {
     assert.ok(Math.abs(sched.planFor(0).predictedMs - budget.totalMs) < 1e-9);
     const detect = budget.stages.find((s) => s.name === 'detect')?.ms ?? NaN;
     const preprocess = budget.stages.find((s) => s.name === 'preprocess')?.ms ?? NaN;
-    const learned = profile.stageBudgetsMs.learnedDepth.value;
-    const stereo = profile.stageBudgetsMs.stereoDepth.value;
+    const learned = budget.stages.find((s) => s.name === 'learned_depth')?.ms ?? NaN;
+    const stereo = budget.stages.find((s) => s.name === 'stereo_depth')?.ms ?? NaN;
     assert.ok(Math.abs(sched.planFor(1).predictedMs - (budget.totalMs - learned)) < 1e-9);
     assert.ok(Math.abs(sched.planFor(2).predictedMs - (budget.totalMs - learned - (detect + preprocess) / 2)) < 1e-9);
     assert.ok(Math.abs(sched.planFor(3).predictedMs - (budget.totalMs - learned - stereo - (detect + preprocess) / 2)) < 1e-9);

@@ -1,0 +1,95 @@
+// Times the project's SGM matcher on this machine: a synthetic textured pair (seeded noise, the
+// right view shifted by a fixed disparity), fastest of a few runs after warm-up (the machine is
+// shared; the fastest run is the one least disturbed). Used to fit the host's stereo fractions
+// and, in the bench, to check the stereo cost model's predictions against the same matcher.
+import type { Raster } from '../io/raster';
+import { seededRandom } from '../depth/seeded_random';
+import { StereoMatcher } from '../depth/sgm_stereo';
+import type { HardwareProfile } from './hardware_profile';
+import { LANE_BITS, OPS_PER_CELL, OPS_PER_PIXEL, type StereoWork } from './stereo_cost';
+
+/** A rectified pair whose true disparity is `shift` px everywhere (texture seeded by size). */
+function texturedPair(width: number, height: number, shift: number): { left: Raster; right: Raster } {
+  const rand = seededRandom(width * 7919 + height);
+  const left = new Uint8Array(width * height).map(() => Math.floor(rand() * 256));
+  const right = new Uint8Array(width * height);
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) right[y * width + x] = left[y * width + Math.min(width - 1, x + shift)];
+  }
+  const raster = (data: Uint8Array): Raster => ({ width, height, channels: 1, format: 'mono8', data });
+  return { left: raster(left), right: raster(right) };
+}
+
+/**
+ * Fastest wall time (ms) of `repeats` SGM pairs at size `w` with `workers` worker threads (the
+ * pipeline's default is 2), after 2 warm-up runs.
+ */
+export async function timeStereoMs(w: StereoWork, workers: number, repeats = 7): Promise<number> {
+  const matcher = new StereoMatcher({ numDisparities: w.disparities, workers });
+  try {
+    const { left, right } = texturedPair(w.width, w.height, Math.floor(w.disparities / 3));
+    const times: number[] = [];
+    for (let i = 0; i < repeats + 2; i++) {
+      const t0 = process.hrtime.bigint();
+      await matcher.compute(left, right);
+      if (i >= 2) times.push(Number(process.hrtime.bigint() - t0) / 1e6);
+    }
+    return Math.min(...times);
+  } finally {
+    await matcher.dispose();
+  }
+}
+
+/** Probe sizes: none is a size the bench checks, so the check is a prediction, not a fit. */
+export const STEREO_PROBES: StereoWork[] = [
+  { width: 256, height: 192, disparities: 32 },
+  { width: 256, height: 192, disparities: 96 },
+  { width: 384, height: 288, disparities: 32 },
+  { width: 480, height: 360, disparities: 48 },
+];
+
+export interface StereoFit {
+  achievedFraction: number;
+  pixelFraction: number;
+  perPairOverheadUs: number;
+  probes: Array<StereoWork & { ms: number }>;
+}
+
+/** Solves the 3x3 normal equations of t = a cells + b pixels + c (Cramer's rule). */
+function leastSquares3(rows: Array<[number, number, number, number]>): [number, number, number] {
+  const m = [[0, 0, 0], [0, 0, 0], [0, 0, 0]];
+  const v = [0, 0, 0];
+  for (const [x0, x1, x2, t] of rows) {
+    const x = [x0, x1, x2];
+    for (let i = 0; i < 3; i++) {
+      v[i] += x[i] * t;
+      for (let j = 0; j < 3; j++) m[i][j] += x[i] * x[j];
+    }
+  }
+  const det = (a: number[][]) =>
+    a[0][0] * (a[1][1] * a[2][2] - a[1][2] * a[2][1]) - a[0][1] * (a[1][0] * a[2][2] - a[1][2] * a[2][0]) + a[0][2] * (a[1][0] * a[2][1] - a[1][1] * a[2][0]);
+  const d = det(m);
+  const solve = (k: number) => det(m.map((row, i) => row.map((e, j) => (j === k ? v[i] : e)))) / d;
+  return [solve(0), solve(1), solve(2)];
+}
+
+/**
+ * Times the matcher at STEREO_PROBES and fits the stereo section of `profile`'s cost model
+ * (cell fraction, pixel fraction, fixed cost per pair) to the timings. Fractions are clamped to
+ * (0, 1] and the fixed cost to >= 0; a clamp shows as prediction error in the bench.
+ */
+export async function fitStereo(profile: HardwareProfile, workers: number): Promise<StereoFit> {
+  const probes: StereoFit['probes'] = [];
+  for (const w of STEREO_PROBES) probes.push({ ...w, ms: await timeStereoMs(w, workers) });
+  const [msPerCell, msPerPixel, fixedMs] = leastSquares3(probes.map((p) => [p.width * p.height * p.disparities, p.width * p.height, 1, p.ms]));
+  const c = profile.cpu;
+  const cycles = c.cores.value * c.clockGHz.value * 1e9;
+  const lanes = c.simdBits.value / LANE_BITS;
+  const clamp = (f: number) => Math.min(1, Math.max(1e-4, f));
+  return {
+    achievedFraction: clamp(OPS_PER_CELL / (msPerCell / 1e3) / (cycles * lanes * c.simdOpsPerCycle.value)),
+    pixelFraction: clamp(OPS_PER_PIXEL / (msPerPixel / 1e3) / cycles),
+    perPairOverheadUs: Math.max(0, fixedMs * 1e3),
+    probes,
+  };
+}

@@ -1,0 +1,36 @@
+// The stereo cost model: time from the cost volume's cells and the image's pixels on the
+// profile's cores, lanes and clock, or with the cell passes on the NPU when the profile says so.
+import { strict as assert } from 'node:assert';
+import { loadHardwareProfile, type HardwareProfile } from '../../src/profile/hardware_profile';
+import { OPS_PER_CELL, OPS_PER_PIXEL, predictStereoCost } from '../../src/profile/stereo_cost';
+
+describe('stereo cost model', () => {
+  const p = loadHardwareProfile('dx-v3');
+  const fixedMs = p.stereo.perPairOverheadUs.value / 1e3;
+
+  it('doubles only the cost-volume part when the disparities double', () => {
+    const a = predictStereoCost({ width: 640, height: 480, disparities: 64 }, p);
+    const b = predictStereoCost({ width: 640, height: 480, disparities: 128 }, p);
+    assert.equal(b.cellOps, 2 * a.cellOps);
+    assert.equal(b.pixelOps, a.pixelOps);
+    const pixelMs = (640 * 480 * OPS_PER_PIXEL) / (p.cpu.cores.value * p.cpu.clockGHz.value * 1e9 * p.stereo.pixelFraction.value) * 1e3;
+    assert.ok(Math.abs(b.ms - fixedMs - pixelMs - 2 * (a.ms - fixedMs - pixelMs)) < 1e-9);
+    assert.equal(a.cellOps, 640 * 480 * 64 * OPS_PER_CELL);
+    assert.match(a.note, /SGM 640x480x64: .* of 8 lanes x 0\.5\/cycle/);
+  });
+
+  it('runs the cost-volume passes at the NPU rate when the profile places stereo there', () => {
+    const onNpu: HardwareProfile = { ...p, stereo: { ...p.stereo, device: { value: 'npu', assumption: 'test' } } };
+    const w = { width: 320, height: 240, disparities: 64 };
+    const c = predictStereoCost(w, onNpu);
+    const cpu = predictStereoCost(w, p);
+    const npuOpsPerSec = p.npu.peakTops.value * 1e12 * p.npu.utilization.value;
+    const cellMsCpu = cpu.cellOps / (p.cpu.cores.value * p.cpu.clockGHz.value * 1e9 * 8 * p.cpu.simdOpsPerCycle.value * p.stereo.achievedFraction.value) * 1e3;
+    assert.equal(c.device, 'npu');
+    assert.ok(Math.abs(c.ms - (cpu.ms - cellMsCpu + (c.cellOps / npuOpsPerSec) * 1e3)) < 1e-9);
+  });
+
+  it('names a bad size', () => {
+    assert.throws(() => predictStereoCost({ width: 0, height: 240, disparities: 64 }, p), /stereo width = 0; expected a positive integer/);
+  });
+});
