@@ -10,12 +10,14 @@ import { McapStreamReader } from '@mcap/core';
 import { loadDecompressHandlers } from '@mcap/support';
 import Database from 'better-sqlite3';
 import { main } from '../../src/cli/main';
-import { openBag } from '../../src/io/bag_reader';
+import { openBag, type BagMessage } from '../../src/io/bag_reader';
+import { encodeMessage } from '../../src/msgs/codec';
+import type { CameraInfo, TFMessage } from '../../src/msgs/types';
 import { McapBagWriter } from '../../src/io/bag_writer';
 import { parseConfig } from '../../src/pipeline/config';
 import { summarizeResult, type FrameSummary } from '../../src/pipeline/frame_summary';
 import { replayBag } from '../../src/pipeline/replay';
-import { editBag, sceneBag } from '../support/scene_bags';
+import { editBag, sceneBag, type Edit } from '../support/scene_bags';
 
 const TARGET_TIME = { scheduler: { time_mode: 'target' } };
 
@@ -170,3 +172,41 @@ describe('replay refusals and warnings that name the bag, topic or option', func
     assert.ok(summary.completed > 20, `${summary.completed} sets`);
   });
 });
+
+describe('replay with one broken camera: the others run, the broken one is named while it lasts', function () {
+  this.timeout(300_000);
+  let bag: string;
+  let without: FrameSummary[];
+  before(async () => {
+    bag = await sceneBag('corridor_crossing', 1);
+    // The reference: the same bag without the camera at all.
+    without = (await replayFrames(await editBag(bag, (m) => (m.topic.startsWith('/left/') ? 'drop' : 'keep')))).frames;
+  });
+
+  const cases: [string, Edit, RegExp][] = [
+    ['K all zero', editLeftInfo((i) => ({ ...i, k: i.k.map(() => 0) })), /camera "left" left out .*fx = 0; expected a positive focal length/],
+    ['D of the wrong length', editLeftInfo((i) => ({ ...i, d: [0.1, 0.2] })), /camera "left" left out .*has d of length 2/],
+    ['an empty frame_id', editLeftInfo((i) => ({ ...i, header: { ...i.header, frame_id: '' } })), /camera "left" left out .*frame_id ""/],
+    ['a NaN base_link -> camera transform', (m) => (m.topic === '/tf_static' ? nanTransformOf(m, 'left') : 'keep'), /camera "left" left out/],
+  ];
+  for (const [what, edit, warning] of cases) {
+    it(`${what}: every frame set of the other three cameras, and a warning naming the camera`, async () => {
+      const got = await replayFrames(await editBag(bag, edit));
+      assert.ok(without.length > 20, `${without.length} frame sets`);
+      assert.equal(got.frames.length, without.length, got.warnings.join('\n'));
+      assert.deepEqual(got.frames, without);
+      assert.ok(got.warnings.some((w) => warning.test(w)), got.warnings.join('\n'));
+    });
+  }
+});
+
+function editLeftInfo(change: (info: CameraInfo) => CameraInfo): Edit {
+  return (m) => (m.topic === '/left/camera_info' ? encodeMessage(m.type, change(m.decode<CameraInfo>())) : 'keep');
+}
+
+/** /tf_static with the transform to `camera`'s optical frame (or its mount) made NaN. */
+function nanTransformOf(m: BagMessage, camera: string): Uint8Array {
+  const tf = m.decode<TFMessage>();
+  for (const t of tf.transforms) if (t.child_frame_id.startsWith(camera)) t.transform.translation.x = Number.NaN;
+  return encodeMessage(m.type, tf);
+}
