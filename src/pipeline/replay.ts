@@ -92,6 +92,12 @@ export async function replayBag(bagPath: string, o: ReplayOptions): Promise<Repl
     await reader.close();
     throw new Error(`bag ${bagPath}: no camera has a camera_info topic; expected <camera>/camera_info beside each image topic`);
   }
+  // A min_cameras above the rig's size would be clamped and make degrade mode wait instead (the
+  // default, 2, is only clamped for a one-camera bag, where degrading means nothing).
+  if (usable.length >= 2 && o.config.sync.min_cameras > usable.length) {
+    await reader.close();
+    throw new Error(`sync.min_cameras = ${o.config.sync.min_cameras} but bag ${bagPath} has ${usable.length} usable cameras (${usable.map((c) => c.camera).join(', ')}); expected at most ${usable.length}`);
+  }
   const config = configForBag(o.config, usable);
   const runner = await createPerceptionRunner(config, o);
   const writer = o.outBag ? await McapBagWriter.create(o.outBag) : undefined;

@@ -136,6 +136,14 @@ describe('replay refusals and warnings that name the bag, topic or option', func
     await assert.rejects(replayBag(empty, { config: parseConfig(TARGET_TIME) }), new RegExp(`bag ${empty} holds no messages; nothing to replay`));
   });
 
+  it('sync.min_cameras above the bag\'s camera count is refused naming the key and the cameras', async () => {
+    const bag = await sceneBag('corridor_crossing', 1);
+    await assert.rejects(
+      replayBag(bag, { config: parseConfig({ ...TARGET_TIME, sync: { min_cameras: 8 } }) }),
+      new RegExp(`sync.min_cameras = 8 but bag ${bag} has 4 usable cameras \\(front_left, front_right, left, right\\); expected at most 4`),
+    );
+  });
+
   it('--out "" is refused naming the option', async () => {
     const errors: string[] = [];
     const write = process.stderr.write.bind(process.stderr);
