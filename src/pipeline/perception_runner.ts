@@ -261,6 +261,7 @@ class CoreRunner implements ReplayableRunner {
 
   /** The set without the views of cameras left out of the rig; undefined when none is left. */
   #withoutExcluded(set: FrameSet): FrameSet | undefined {
+    for (const problem of this.#rig.pairProblems) if (this.#rigReports.due(problem, set.stamp)) this.#warn(problem);
     const excluded = this.#rig.excluded;
     if (excluded.size === 0) return set;
     for (const [camera, why] of excluded) {

@@ -32,6 +32,8 @@ export class RigState {
   /** Cameras left out of the built rig, with why; a later camera_info or new TF frame retries them. */
   readonly #excluded = new Map<string, string>();
   readonly #tfFrames = new Set<string>();
+  /** Configured stereo pairs left out of the built rig, with why. */
+  #pairProblems: string[] = [];
 
   constructor(config: PerceptionConfig) {
     this.#config = config;
@@ -98,6 +100,11 @@ export class RigState {
     return this.#lastError;
   }
 
+  /** Stereo pairs of depth.stereo_pairs left out of the last built rig (swapped left and right). */
+  get pairProblems(): readonly string[] {
+    return this.#pairProblems;
+  }
+
   /** Cameras left out of the last built rig, with why (naming the camera and the bad value). */
   get excluded(): ReadonlyMap<string, string> {
     return this.#excluded;
@@ -121,11 +128,17 @@ export class RigState {
   #buildPairs(rig: Rig): StereoPairGeometry[] {
     const byName = new Map(rig.cameras.map((c) => [c.name, c]));
     const out: StereoPairGeometry[] = [];
+    this.#pairProblems = [];
     for (const [l, r] of this.#config.depth.stereo_pairs) {
       const left = byName.get(l);
       const right = byName.get(r);
       if (!left || !right) continue; // a pair of cameras this source does not have
       const rightFromLeft = mat4.multiply(new Float64Array(16), invertRigid(right.baseFromCamera), left.baseFromCamera);
+      // The right camera sits at +x of the left optical frame; then the left one is at -x of the right's.
+      if (rightFromLeft[12] > 0) {
+        this.#pairProblems.push(`depth.stereo_pairs [${l}, ${r}]: "${r}" is ${rightFromLeft[12].toFixed(3)} m to the left of "${l}" (from their transforms); expected [left, right], so this pair gives no stereo depth; swap it`);
+        continue;
+      }
       const rect = isRectifiedPair(left.model, right.model)
         ? rectifiedPairAsIs(left.model, right.model)
         : stereoRectify(left.model, right.model, rightFromLeft);

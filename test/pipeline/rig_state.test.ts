@@ -80,6 +80,30 @@ describe('pipeline/rig_state: one bad camera is left out, named, and the others 
   });
 });
 
+describe('pipeline/rig_state stereo pairs', () => {
+  function pairState(pair: [string, string]): RigState {
+    const state = new RigState(parseConfig({ cameras: ['a', 'b'], depth: { stereo_pairs: [pair] } }));
+    // Same orientation; "b" 0.12 m along the optical x axis (to the right) of "a".
+    state.setTransforms({ transforms: [mount('a_optical', 'base_link', 0), mount('b_optical', 'base_link', 0.12)] }, true);
+    state.setCameraInfo('a', good('a_optical'));
+    state.setCameraInfo('b', good('b_optical'));
+    return state;
+  }
+
+  it('a pair given as [left, right] is built', () => {
+    const state = pairState(['a', 'b']);
+    assert.ok(state.rig(['a', 'b']));
+    assert.deepEqual([state.pairs.map((p) => p.name), state.pairProblems], [['a_b'], []]);
+  });
+
+  it('a swapped pair is left out, naming depth.stereo_pairs and the cameras', () => {
+    const state = pairState(['b', 'a']);
+    assert.ok(state.rig(['a', 'b']));
+    assert.deepEqual(state.pairs, []);
+    assert.deepEqual(state.pairProblems, ['depth.stereo_pairs [b, a]: "a" is 0.120 m to the left of "b" (from their transforms); expected [left, right], so this pair gives no stereo depth; swap it']);
+  });
+});
+
 describe('pipeline/rig_state PeriodicReport', () => {
   it('is due the first time and again every period of sensor time, per message', () => {
     const r = new PeriodicReport(5_000_000_000n);
