@@ -138,7 +138,12 @@ class MultiFileBagReader implements BagReader {
         const known = topics.get(t.name);
         if (known) known.count += t.count;
         else topics.set(t.name, { name: t.name, type: t.type, serializationFormat: t.serializationFormat, count: t.count, offeredQos: t.offeredQos });
-        this.#prepareDecoding(t.name, t.type, t.serializationFormat, t.schema);
+        try {
+          this.#prepareDecoding(t.name, t.type, t.serializationFormat, t.schema);
+        } catch (err) {
+          // A malformed type name ("garbage") makes that topic undecodable, not the whole bag unreadable.
+          this.#unusable.set(t.name, (err as Error).message);
+        }
       }
     }
     const ranges = storages.flatMap((s) => (s.timeRange ? [s.timeRange] : []));

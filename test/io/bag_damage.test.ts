@@ -219,4 +219,25 @@ describe('io/bag damage: read what is readable, say what was skipped', () => {
     ]);
     assert.deepStrictEqual(skipped, { parts: 3, messages: 3 });
   });
+
+  it('a .db3 topic with a malformed type name opens; only that topic fails to decode, naming the topic and type', async () => {
+    const file = path.join(dir, 'garbage-type.db3');
+    const db = new Database(file);
+    db.exec(`CREATE TABLE topics(id INTEGER PRIMARY KEY, name TEXT NOT NULL, type TEXT NOT NULL, serialization_format TEXT NOT NULL, offered_qos_profiles TEXT NOT NULL);
+             CREATE TABLE messages(id INTEGER PRIMARY KEY, topic_id INTEGER NOT NULL, timestamp INTEGER NOT NULL, data BLOB NOT NULL);`);
+    db.prepare('INSERT INTO topics VALUES (1, ?, ?, ?, ?)').run('/odd', 'garbage', 'cdr', '');
+    db.prepare('INSERT INTO topics VALUES (2, ?, ?, ?, ?)').run('/chatter', 'std_msgs/msg/String', 'cdr', '');
+    const insert = db.prepare('INSERT INTO messages (topic_id, timestamp, data) VALUES (?, ?, ?)');
+    insert.run(1, 1n, Buffer.from([0, 1, 0, 0]));
+    insert.run(2, 2n, Buffer.from(encodeMessage('std_msgs/msg/String', { data: 'fine' })));
+    db.close();
+    const reader = await openBag(file);
+    try {
+      const [odd, chatter] = await readAll(reader);
+      assert.throws(() => odd!.decode(), /cannot decode message on \/odd \(garbage\) at log time 1 ns: message type "garbage" is not a ROS message type name/);
+      assert.deepStrictEqual(chatter!.decode(), { data: 'fine' });
+    } finally {
+      await reader.close();
+    }
+  });
 });
