@@ -61,7 +61,7 @@ export function registerBagCommand(program: Command, print: (line: string) => vo
     .description('print files, size, duration, message counts and topics of a bag, like `ros2 bag info`')
     .argument('<bag>', 'bag directory, or a single .mcap or .db3 file')
     .action(async (bagPath: string) => {
-      const reader = await openBag(bagPath);
+      const reader = await openBag(bagPath, { onWarning: (m) => process.stderr.write(`warning: ${m}\n`) });
       try {
         print('');
         for (const line of formatBagInfo(reader.info)) print(line);

@@ -45,6 +45,7 @@ if (require.main === module || process.argv[1]?.endsWith('dx-perception')) {
     throw err;
   });
   void main(process.argv.slice(2)).then((code) => {
-    process.exitCode = code;
+    // A command may have set its own status (replay stopped by a signal: 130/143).
+    process.exitCode = code || process.exitCode;
   });
 }

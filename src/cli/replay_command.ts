@@ -18,6 +18,7 @@ export function formatReplaySummary(s: ReplaySummary, timeMode: string): string[
     `cameras:        ${s.cameras.map((c) => c.camera).join(', ')}`,
     `time mode:      ${timeMode}`,
     `messages read:  ${s.messagesRead} (${s.badMessages} bad, skipped)`,
+    `damaged input:  ${s.skipped.parts === 0 ? 'none' : `${s.skipped.parts} part(s) skipped, ${s.skipped.messages} message(s) known lost`}`,
     `frame sets:     ${s.results} (${s.completed} completed; shed: ${shed})`,
     `warnings:       ${s.warnings}`,
     `peak RSS:       ${s.peakRssMb.toFixed(0)} MiB`,
@@ -35,17 +36,54 @@ export function registerReplayCommand(program: Command): void {
       .option('--rate <x>', 'host time: playback speed relative to the recording', '1')
       .option('--quiet', 'no progress line and no warnings on stderr'),
   ).action(async (bag: string, o: ReplayCliOptions) => {
+    if (o.out === '') throw new Error('--out "": expected the output bag directory to write, e.g. --out replay_out');
     const config = configFromOptions(o);
-    const summary = await replayBag(bag, {
-      config,
-      remaps: o.remap,
-      outBag: o.out,
-      rate: Number(o.rate),
-      onWarning: o.quiet ? undefined : (m) => process.stderr.write(`warning: ${m}\n`),
-      onProgress: o.quiet ? undefined : progressLine('replay'),
-    });
-    const mode = config.scheduler.time_mode === 'target' ? `target (${config.scheduler.profile})` : 'host';
-    for (const line of formatReplaySummary(summary, mode)) process.stdout.write(`${line}\n`);
-    if (o.out) process.stdout.write(`\nwrote ${o.out}\n`);
+    const stop = stopOnSignal();
+    try {
+      const summary = await replayBag(bag, {
+        config,
+        remaps: o.remap,
+        outBag: o.out,
+        rate: Number(o.rate),
+        onWarning: o.quiet ? undefined : (m) => process.stderr.write(`warning: ${m}\n`),
+        onProgress: o.quiet ? undefined : progressLine('replay'),
+        signal: stop.signal,
+      });
+      const mode = config.scheduler.time_mode === 'target' ? `target (${config.scheduler.profile})` : 'host';
+      for (const line of formatReplaySummary(summary, mode)) process.stdout.write(`${line}\n`);
+      if (o.out) process.stdout.write(`\nwrote ${o.out}\n`);
+      if (summary.interrupted) {
+        process.stderr.write(`dx-perception: replay stopped by ${stop.received}; ${o.out ? `${o.out} is a complete bag of the ${summary.results} frame sets before it` : 'nothing was written'}\n`);
+        process.exitCode = stop.received === 'SIGINT' ? 130 : 143;
+      }
+    } finally {
+      stop.dispose();
+    }
   });
+}
+
+/**
+ * SIGINT/SIGTERM abort the replay so it can close its output bag; a second signal exits at once
+ * (the output then holds every chunk written so far, readable record by record).
+ */
+function stopOnSignal(): { signal: AbortSignal; readonly received: string | undefined; dispose: () => void } {
+  const controller = new AbortController();
+  let received: NodeJS.Signals | undefined;
+  const onSignal = (sig: NodeJS.Signals): void => {
+    if (received) process.exit(sig === 'SIGINT' ? 130 : 143);
+    received = sig;
+    controller.abort();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  return {
+    signal: controller.signal,
+    get received() {
+      return received;
+    },
+    dispose: () => {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+    },
+  };
 }

@@ -6,11 +6,12 @@ import { isKnownMessageType, registerSchema } from '../msgs/definitions';
 import type { Nanos } from '../msgs/time';
 import { readBagMetadata, METADATA_FILE, type BagMetadataSummary } from './bag_metadata';
 import { bagMessage, type BagMessage } from './bag_message';
-import type { BagStorage, StorageQuery, StorageTopic, StoredMessage } from './bag_storage';
+import type { BagStorage, SkipTally, StorageQuery, StorageTopic, StoredMessage } from './bag_storage';
 import { openMcapStorage } from './mcap_storage';
 import { openSqliteStorage } from './sqlite_storage';
 
 export type { BagMessage } from './bag_message';
+export type { SkipTally } from './bag_storage';
 export { MessageDecodeError } from './bag_message';
 
 export type StorageId = 'mcap' | 'sqlite3';
@@ -48,10 +49,17 @@ export interface MessageQuery {
 export interface BagReader {
   readonly info: BagInfo;
   messages(opts?: MessageQuery): AsyncIterable<BagMessage>;
+  /** Damaged parts skipped so far over all files (each one also told to onWarning). */
+  skipped(): SkipTally;
   close(): Promise<void>;
 }
 
-const OPENERS: Record<StorageId, (file: string) => Promise<BagStorage>> = {
+export interface OpenBagOptions {
+  /** Told each damaged part that is skipped and each summary that cannot be used, naming file and offset or row. */
+  onWarning?: (m: string) => void;
+}
+
+const OPENERS: Record<StorageId, (file: string, onWarning: (m: string) => void) => Promise<BagStorage>> = {
   mcap: openMcapStorage,
   sqlite3: openSqliteStorage,
 };
@@ -59,17 +67,19 @@ const OPENERS: Record<StorageId, (file: string) => Promise<BagStorage>> = {
 const EXTENSIONS: Record<string, StorageId> = { '.mcap': 'mcap', '.db3': 'sqlite3' };
 
 /**
- * Opens a bag directory or a single .mcap/.db3 file. Throws an error naming the path and the
- * problem when it does not exist, holds no storage file, or a file is unreadable or corrupt.
+ * Opens a bag directory or a single .mcap/.db3 file. Damaged parts of a file are skipped and told
+ * to onWarning; throws an error naming the path and the problem when it does not exist, holds no
+ * storage file, or a file is not a bag at all.
  */
-export async function openBag(bagPath: string): Promise<BagReader> {
+export async function openBag(bagPath: string, opts: OpenBagOptions = {}): Promise<BagReader> {
+  const onWarning = opts.onWarning ?? (() => undefined);
   const stat = fs.statSync(bagPath, { throwIfNoEntry: false });
   if (!stat) throw new Error(`bag ${bagPath} does not exist`);
   const location = stat.isDirectory() ? locateDirectoryBag(bagPath) : locateFileBag(bagPath);
   const { dir, storage, files } = location;
   const storages: BagStorage[] = [];
   try {
-    for (const f of files) storages.push(await OPENERS[storage](path.join(dir, f)));
+    for (const f of files) storages.push(await OPENERS[storage](path.join(dir, f), onWarning));
   } catch (err) {
     await Promise.all(storages.map((s) => s.close()));
     throw err;
@@ -128,7 +138,12 @@ class MultiFileBagReader implements BagReader {
         const known = topics.get(t.name);
         if (known) known.count += t.count;
         else topics.set(t.name, { name: t.name, type: t.type, serializationFormat: t.serializationFormat, count: t.count, offeredQos: t.offeredQos });
-        this.#prepareDecoding(t.name, t.type, t.serializationFormat, t.schema);
+        try {
+          this.#prepareDecoding(t.name, t.type, t.serializationFormat, t.schema);
+        } catch (err) {
+          // A malformed type name ("garbage") makes that topic undecodable, not the whole bag unreadable.
+          this.#unusable.set(t.name, (err as Error).message);
+        }
       }
     }
     const ranges = storages.flatMap((s) => (s.timeRange ? [s.timeRange] : []));
@@ -185,6 +200,10 @@ class MultiFileBagReader implements BagReader {
     for await (const m of mergeByLogTime(this.#storages.map((s) => s.messages(query)))) {
       yield bagMessage(m, this.#types.get(m.topic)!, this.#unusable.get(m.topic));
     }
+  }
+
+  skipped(): SkipTally {
+    return this.#storages.reduce((t, s) => ({ parts: t.parts + s.skipped.parts, messages: t.messages + s.skipped.messages }), { parts: 0, messages: 0 });
   }
 
   async close(): Promise<void> {

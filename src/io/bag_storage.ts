@@ -30,6 +30,12 @@ export interface StorageQuery {
   end?: Nanos;
 }
 
+/** What a read skipped as damaged: parts (chunks, records, rows, the unreadable tail) and the messages in them, where known. */
+export interface SkipTally {
+  parts: number;
+  messages: number;
+}
+
 /** An open storage file. Messages stream in log-time order; close() releases the file. */
 export interface BagStorage {
   readonly file: string;
@@ -39,6 +45,8 @@ export interface BagStorage {
   readonly timeRange?: { start: Nanos; end: Nanos };
   /** The ROS distribution that wrote the file, when the file records it. */
   readonly rosDistro?: string;
+  /** Damage skipped so far, each part also reported by the opener's warning callback. */
+  readonly skipped: SkipTally;
   messages(query: StorageQuery): AsyncIterable<StoredMessage>;
   close(): Promise<void>;
 }

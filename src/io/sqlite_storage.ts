@@ -4,19 +4,19 @@
 import Database from 'better-sqlite3';
 import * as fs from 'fs';
 import type { Nanos } from '../msgs/time';
-import type { BagStorage, StorageQuery, StorageTopic, StoredMessage } from './bag_storage';
+import type { BagStorage, SkipTally, StorageQuery, StorageTopic, StoredMessage } from './bag_storage';
 
 interface TopicRow { id: bigint; name: string; type: string; serialization_format: string; offered_qos_profiles?: string }
-interface MessageRow { topic_id: bigint; timestamp: bigint; data: Buffer }
+interface MessageRow { id: bigint; topic_id: bigint | null; timestamp: bigint | null; data: Buffer | null }
 
 /** Opens a .db3 file read-only. Throws naming the file when it is missing or not a rosbag2 database. */
-export async function openSqliteStorage(file: string): Promise<BagStorage> {
+export async function openSqliteStorage(file: string, onWarning: (m: string) => void): Promise<BagStorage> {
   if (!fs.existsSync(file)) throw new Error(`cannot open sqlite3 bag file ${file}: no such file`);
   let db: Database.Database | undefined;
   try {
     db = new Database(file, { readonly: true, fileMustExist: true });
     db.defaultSafeIntegers(true);
-    return SqliteStorage.create(file, db);
+    return SqliteStorage.create(file, db, onWarning);
   } catch (err) {
     db?.close();
     throw new Error(`sqlite3 bag file ${file} is not a readable rosbag2 database: ${(err as Error).message}`);
@@ -24,7 +24,9 @@ export async function openSqliteStorage(file: string): Promise<BagStorage> {
 }
 
 class SqliteStorage implements BagStorage {
+  readonly skipped: SkipTally = { parts: 0, messages: 0 };
   readonly #db: Database.Database;
+  readonly #onWarning: (m: string) => void;
   readonly #topicIds: ReadonlyMap<string, bigint>;
   readonly #topicNames: ReadonlyMap<bigint, string>;
 
@@ -36,13 +38,15 @@ class SqliteStorage implements BagStorage {
     readonly messageCount: number,
     readonly timeRange: { start: Nanos; end: Nanos } | undefined,
     readonly rosDistro: string | undefined,
+    onWarning: (m: string) => void,
   ) {
     this.#db = db;
+    this.#onWarning = onWarning;
     this.#topicIds = new Map(topicRows.map((r) => [r.name, r.id]));
     this.#topicNames = new Map(topicRows.map((r) => [r.id, r.name]));
   }
 
-  static create(file: string, db: Database.Database): SqliteStorage {
+  static create(file: string, db: Database.Database, onWarning: (m: string) => void): SqliteStorage {
     const tables = new Set((db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as { name: string }[]).map((r) => r.name));
     for (const required of ['topics', 'messages']) {
       if (!tables.has(required)) throw new Error(`no "${required}" table`);
@@ -71,7 +75,7 @@ class SqliteStorage implements BagStorage {
     const range = db.prepare('SELECT MIN(timestamp) AS start, MAX(timestamp) AS end FROM messages').get() as { start: bigint | null; end: bigint | null };
     const timeRange = range.start !== null && range.end !== null ? { start: range.start, end: range.end } : undefined;
     const distro = tables.has('schema') ? (db.prepare('SELECT ros_distro FROM schema LIMIT 1').get() as { ros_distro: string } | undefined)?.ros_distro : undefined;
-    return new SqliteStorage(file, db, topicRows, topics, topics.reduce((n, t) => n + t.count, 0), timeRange, distro || undefined);
+    return new SqliteStorage(file, db, topicRows, topics, topics.reduce((n, t) => n + t.count, 0), timeRange, distro || undefined, onWarning);
   }
 
   async *messages(query: StorageQuery): AsyncIterable<StoredMessage> {
@@ -84,12 +88,35 @@ class SqliteStorage implements BagStorage {
       where.push(`topic_id IN (${ids.map(() => '?').join(', ')})`);
       params.push(...ids);
     }
-    const sql = `SELECT topic_id, timestamp, data FROM messages${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY timestamp, id`;
-    for (const row of this.#db.prepare(sql).iterate(...params) as IterableIterator<MessageRow>) {
-      const topic = this.#topicNames.get(row.topic_id);
-      if (topic === undefined) throw new Error(`sqlite3 bag file ${this.file}: message refers to unknown topic id ${row.topic_id}`);
-      yield { topic, logTime: row.timestamp, data: new Uint8Array(row.data.buffer, row.data.byteOffset, row.data.byteLength) };
+    const sql = `SELECT id, topic_id, timestamp, data FROM messages${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY timestamp, id`;
+    let rows: IterableIterator<MessageRow>;
+    try {
+      rows = this.#db.prepare(sql).iterate(...params) as IterableIterator<MessageRow>;
+      for (const row of rows) {
+        const message = this.#message(row);
+        if (message) yield message;
+      }
+    } catch (err) {
+      // A corrupt page ends the cursor; what it read is kept and the loss is said, not hidden.
+      this.skipped.parts++;
+      this.#onWarning(`sqlite3 bag file ${this.file}: stopped reading messages at a damaged part of the database (${(err as Error).message}); the messages after it are skipped`);
     }
+  }
+
+  // A row that names no known topic, has no timestamp or no payload is skipped, naming its id.
+  #message(row: MessageRow): StoredMessage | undefined {
+    const topic = row.topic_id === null ? undefined : this.#topicNames.get(row.topic_id);
+    if (topic === undefined) return this.#skip(row, `refers to topic id ${row.topic_id}, which the topics table does not list`);
+    if (row.timestamp === null) return this.#skip(row, `(${topic}) has a NULL timestamp`);
+    if (row.data === null) return this.#skip(row, `(${topic}) has a NULL payload`);
+    return { topic, logTime: row.timestamp, data: new Uint8Array(row.data.buffer, row.data.byteOffset, row.data.byteLength) };
+  }
+
+  #skip(row: MessageRow, why: string): undefined {
+    this.skipped.parts++;
+    this.skipped.messages++;
+    this.#onWarning(`sqlite3 bag file ${this.file}: skipped messages row id ${row.id}: it ${why}`);
+    return undefined;
   }
 
   async close(): Promise<void> {

@@ -19,7 +19,7 @@ import { PerceptionPipeline, type ProcessedFrame } from './perception_pipeline';
 import { pipelineStages } from './pipeline_budgets';
 import { DIAGNOSTICS_TOPIC, OUTPUT_TYPES } from './output_topics';
 import type { PerceptionOutput, PipelineResult } from './result';
-import { RigState } from './rig_state';
+import { PeriodicReport, RigState } from './rig_state';
 import type { InputDropCount, PerceptionRunner } from './runner_api';
 import { SourceAlignedClock } from './source_clock';
 
@@ -70,7 +70,8 @@ class CoreRunner implements ReplayableRunner {
   #targetBacklog = 0;
   #backlogDrops = 0;
   #staleSets = 0;
-  #lastRigWarning = '';
+  /** Rig problems are repeated while they last, so a long replay that outputs little says why. */
+  readonly #rigReports = new PeriodicReport();
   #odomSeen = false;
   #lastOdom: mat4 | undefined;
   #closed = false;
@@ -218,13 +219,13 @@ class CoreRunner implements ReplayableRunner {
     for (const cb of this.#warningCbs) cb(message);
   }
 
-  #onSet(set: FrameSet): void {
+  #onSet(synced: FrameSet): void {
     const rig = this.#rig.rig(this.#config.cameras);
-    if (!rig) {
+    const set = rig ? this.#withoutExcluded(synced) : undefined;
+    if (!set) {
       this.#notReady++;
       const why = this.#rig.error;
-      if (why !== this.#lastRigWarning) this.#warn(`frame set at ${set.stamp} ns skipped until the rig is known: ${why}`);
-      this.#lastRigWarning = why;
+      if (this.#rigReports.due(why, synced.stamp)) this.#warn(`frame set at ${synced.stamp} ns skipped until the rig is known: ${why}`);
       return;
     }
     const last = this.#lastSetStamp;
@@ -263,6 +264,21 @@ class CoreRunner implements ReplayableRunner {
     } else {
       this.#chain = this.#chain.then(() => void this.#scheduler.offer(set, set.stamp));
     }
+  }
+
+  /** The set without the views of cameras left out of the rig; undefined when none is left. */
+  #withoutExcluded(set: FrameSet): FrameSet | undefined {
+    for (const problem of this.#rig.pairProblems) if (this.#rigReports.due(problem, set.stamp)) this.#warn(problem);
+    const excluded = this.#rig.excluded;
+    if (excluded.size === 0) return set;
+    for (const [camera, why] of excluded) {
+      if (this.#rigReports.due(`${camera}: ${why}`, set.stamp)) this.#warn(`camera "${camera}" left out of the frame set at ${set.stamp} ns; the other cameras run degraded: ${why}`);
+    }
+    const views = set.views.filter((v) => !excluded.has(v.camera));
+    if (views.length === 0) return undefined;
+    // The set's stamp is its latest frame's: a left-out camera's bad clock must not set it.
+    const stamp = views.reduce((m, v) => (v.stamp > m ? v.stamp : m), views[0]!.stamp);
+    return { ...set, stamp, views, missing: [...new Set([...set.missing, ...excluded.keys()])] };
   }
 
   async #execute(set: FrameSet, plan: DegradationPlan): Promise<StageTimings> {

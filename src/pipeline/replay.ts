@@ -1,11 +1,11 @@
 // Bag replay: a bag is one more source. Messages are fed to the runner in recording order; the
 // results are written to an output MCAP with the frame set's stamp as log time, so two replays
 // of the same bag in target time write the same bytes (timing fields aside).
-import { openBag, MessageDecodeError, type BagMessage } from '../io/bag_reader';
+import { openBag, MessageDecodeError, type BagMessage, type SkipTally } from '../io/bag_reader';
 import { McapBagWriter } from '../io/bag_writer';
 import { timeToNanos, type Nanos } from '../msgs/time';
 import type { CameraInfo, Clock, CompressedImage, Image, TFMessage } from '../msgs/types';
-import { discoverCameras, parseRemaps, type CameraTopics } from './bag_topics';
+import { discoverCameras, IMAGE_TYPES, parseRemaps, type CameraTopics } from './bag_topics';
 import type { PerceptionConfig } from './config_schema';
 import { createPerceptionRunner, type ReplayableRunner, type RunnerOptions } from './perception_runner';
 import { resolveOutputTopic, type PipelineResult } from './result';
@@ -22,6 +22,11 @@ export interface ReplayOptions extends RunnerOptions {
   onWarning?: (m: string) => void;
   /** Called with the messages read so far and the bag's total, at most every 100 messages. */
   onProgress?: (done: number, total: number) => void;
+  /**
+   * Stops the replay when aborted (Ctrl-C): no further message is read, the sets in flight are
+   * finished, and the output bag is closed valid, indexed and with its metadata.yaml.
+   */
+  signal?: AbortSignal;
 }
 
 export interface ReplaySummary {
@@ -29,6 +34,10 @@ export interface ReplaySummary {
   cameras: CameraTopics[];
   messagesRead: number;
   badMessages: number;
+  /** Damaged parts of the input bag that were skipped (each one warned about). */
+  skipped: SkipTally;
+  /** The replay was stopped by `signal` before the end of the bag. */
+  interrupted: boolean;
   warnings: number;
   results: number;
   completed: number;
@@ -50,21 +59,30 @@ function configForBag(config: PerceptionConfig, cameras: CameraTopics[]): Percep
 
 /** Replays `bagPath` through the full pipeline. Bad messages are skipped with a warning. */
 export async function replayBag(bagPath: string, o: ReplayOptions): Promise<ReplaySummary> {
-  const reader = await openBag(bagPath);
+  let warnings = 0;
+  const warn = (m: string) => {
+    warnings++;
+    o.onWarning?.(m);
+  };
+  const reader = await openBag(bagPath, { onWarning: warn });
+  if (reader.info.messageCount === 0) {
+    await reader.close();
+    throw new Error(`bag ${bagPath} holds no messages; nothing to replay`);
+  }
   const remap = parseRemaps(o.remaps ?? []);
   const topicOf = (t: string) => remap.get(t) ?? t;
   const bagTopics = reader.info.topics.map((t) => ({ name: topicOf(t.name), type: t.type }));
   const cameras = discoverCameras(bagTopics);
+  // An image-named topic of another type (a typo such as sensor_msgs/msg/Imagee) would drop its camera silently.
+  const mistyped = bagTopics.filter((t) => /\/image[^/]*(\/compressed)?$/.test(t.name) && !(IMAGE_TYPES as readonly string[]).includes(t.type));
   if (cameras.length === 0) {
     await reader.close();
-    throw new Error(`bag ${bagPath}: no camera image topics (sensor_msgs/msg/Image or CompressedImage named <camera>/image_raw, ...); topics: ${bagTopics.map((t) => t.name).join(', ')}`);
+    const why = mistyped.length > 0 ? `its image topics have other types: ${mistyped.map((t) => `${t.name} (${t.type})`).join(', ')}` : `topics: ${bagTopics.map((t) => t.name).join(', ')}`;
+    throw new Error(`bag ${bagPath}: no camera image topics (sensor_msgs/msg/Image or CompressedImage named <camera>/image_raw, ...); ${why}`);
   }
+  for (const t of mistyped) warn(`topic ${t.name} has type ${t.type}, not ${IMAGE_TYPES.join(' or ')}; replaying without it`);
   const summary: ReplaySummary = {
-    bag: bagPath, cameras, messagesRead: 0, badMessages: 0, warnings: 0, results: 0, completed: 0, shed: {}, outputs: {}, durationSec: Number(reader.info.duration) / 1e9, peakRssMb: 0,
-  };
-  const warn = (m: string) => {
-    summary.warnings++;
-    o.onWarning?.(m);
+    bag: bagPath, cameras, messagesRead: 0, badMessages: 0, skipped: { parts: 0, messages: 0 }, interrupted: false, warnings: 0, results: 0, completed: 0, shed: {}, outputs: {}, durationSec: Number(reader.info.duration) / 1e9, peakRssMb: 0,
   };
   for (const c of cameras) {
     if (!c.info) warn(`camera "${c.camera}": the bag has no ${c.image.replace(/[^/]+(\/compressed)?$/, 'camera_info')} topic; replaying without this camera`);
@@ -73,6 +91,12 @@ export async function replayBag(bagPath: string, o: ReplayOptions): Promise<Repl
   if (usable.length === 0) {
     await reader.close();
     throw new Error(`bag ${bagPath}: no camera has a camera_info topic; expected <camera>/camera_info beside each image topic`);
+  }
+  // A min_cameras above the rig's size would be clamped and make degrade mode wait instead (the
+  // default, 2, is only clamped for a one-camera bag, where degrading means nothing).
+  if (usable.length >= 2 && o.config.sync.min_cameras > usable.length) {
+    await reader.close();
+    throw new Error(`sync.min_cameras = ${o.config.sync.min_cameras} but bag ${bagPath} has ${usable.length} usable cameras (${usable.map((c) => c.camera).join(', ')}); expected at most ${usable.length}`);
   }
   const config = configForBag(o.config, usable);
   const runner = await createPerceptionRunner(config, o);
@@ -101,6 +125,10 @@ export async function replayBag(bagPath: string, o: ReplayOptions): Promise<Repl
   const pacer = config.scheduler.time_mode === 'host' ? new Pacer(o.rate ?? 1) : undefined;
   try {
     for await (const m of reader.messages({ topics: wanted })) {
+      if (o.signal?.aborted) {
+        summary.interrupted = true;
+        break;
+      }
       summary.messagesRead++;
       if (summary.messagesRead % 100 === 0) {
         o.onProgress?.(summary.messagesRead, total);
@@ -119,8 +147,11 @@ export async function replayBag(bagPath: string, o: ReplayOptions): Promise<Repl
     await Promise.all(writes);
   } finally {
     if (writer) await writer.close();
+    summary.skipped = reader.skipped();
     await reader.close();
   }
+  if (summary.results === 0 && !summary.interrupted) warn(`bag ${bagPath}: no frame set came out of ${summary.messagesRead} messages; see the warnings above`);
+  summary.warnings = warnings;
   summary.peakRssMb = Math.max(summary.peakRssMb, process.memoryUsage().rss / 2 ** 20);
   return summary;
 }

@@ -1,0 +1,243 @@
+// Damaged and unusual-but-valid bags, made the way a user meets them: a real bag written by the
+// project's writer (or @mcap/core's, for layouts it never writes), then cut or corrupted. The
+// reader must read everything a stream reader can recover, say what it skipped, and refuse only
+// what is not a bag at all.
+import { strict as assert } from 'assert';
+import { McapIndexedReader, McapStreamReader, McapWriter, type IWritable } from '@mcap/core';
+import { loadDecompressHandlers } from '@mcap/support';
+import Database from 'better-sqlite3';
+import * as fs from 'fs';
+import * as path from 'path';
+import { openBag } from '../../src/io/bag_reader';
+import { McapBagWriter } from '../../src/io/bag_writer';
+import { encodeMessage } from '../../src/msgs/codec';
+import { ros2msgSchema } from '../../src/msgs/definitions';
+import { readAll, tempDir } from './bag_test_support';
+
+const COUNT = 200;
+const text = (i: number): string => `message ${i} `.repeat(5);
+
+/** Reads a file with the warnings it gives; each message decoded as std_msgs/String. */
+async function readWithWarnings(file: string): Promise<{ data: string[]; warnings: string[]; skipped: { parts: number; messages: number } }> {
+  const warnings: string[] = [];
+  const reader = await openBag(file, { onWarning: (m) => warnings.push(m) });
+  try {
+    const data = (await readAll(reader)).map((m) => m.decode<{ data: string }>().data);
+    return { data, warnings, skipped: reader.skipped() };
+  } finally {
+    await reader.close();
+  }
+}
+
+/** The reference: how many messages @mcap/core's stream reader gets from the bytes before it stops. */
+async function streamRecoverable(bytes: Uint8Array): Promise<number> {
+  const reader = new McapStreamReader({ decompressHandlers: await loadDecompressHandlers() });
+  let n = 0;
+  try {
+    reader.append(bytes);
+    for (let r; (r = reader.nextRecord()); ) if (r.type === 'Message') n++;
+  } catch {
+    // The stream reader stops at the first damage; what it yielded so far is the reference.
+  }
+  return n;
+}
+
+/** An in-memory writable for @mcap/core's McapWriter. */
+class MemoryWritable implements IWritable {
+  readonly #parts: Uint8Array[] = [];
+  #size = 0n;
+  async write(buffer: Uint8Array): Promise<void> {
+    this.#parts.push(buffer.slice());
+    this.#size += BigInt(buffer.byteLength);
+  }
+  position(): bigint {
+    return this.#size;
+  }
+  bytes(): Buffer {
+    return Buffer.concat(this.#parts);
+  }
+}
+
+/** A valid MCAP of COUNT std_msgs/String on /chatter in a layout McapBagWriter never writes. */
+async function mcapWith(options: { useChunks?: boolean; useMessageIndex?: boolean; useChunkIndex?: boolean }): Promise<Buffer> {
+  const out = new MemoryWritable();
+  const writer = new McapWriter({ writable: out, chunkSize: 4096, ...options });
+  await writer.start({ profile: 'ros2', library: 'test' });
+  const schemaId = await writer.registerSchema({ name: 'std_msgs/msg/String', encoding: 'ros2msg', data: new TextEncoder().encode(ros2msgSchema('std_msgs/msg/String')) });
+  const channelId = await writer.registerChannel({ topic: '/chatter', schemaId, messageEncoding: 'cdr', metadata: new Map() });
+  for (let i = 0; i < COUNT; i++) {
+    await writer.addMessage({ channelId, sequence: i, logTime: BigInt(i) * 1000n, publishTime: BigInt(i) * 1000n, data: encodeMessage('std_msgs/msg/String', { data: text(i) }) });
+  }
+  await writer.end();
+  return out.bytes();
+}
+
+describe('io/bag damage: read what is readable, say what was skipped', () => {
+  let dir: string;
+  let cleanup: () => void;
+  let plain: Buffer;
+  let zstd: Buffer;
+  const expected = Array.from({ length: COUNT }, (_, i) => text(i));
+
+  async function writeBag(name: string, compression: 'none' | 'zstd'): Promise<Buffer> {
+    const writer = await McapBagWriter.create(path.join(dir, name), { compression, chunkSize: 4096 });
+    for (let i = 0; i < COUNT; i++) await writer.write('/chatter', 'std_msgs/msg/String', BigInt(i) * 1000n, { data: text(i) });
+    await writer.close();
+    return fs.readFileSync(path.join(dir, name, `${name}_0.mcap`));
+  }
+
+  /** The good file's chunk indexes, as @mcap/core reads them. */
+  async function chunksOf(bytes: Buffer) {
+    const reader = await McapIndexedReader.Initialize({
+      readable: { size: async () => BigInt(bytes.length), read: async (offset, length) => bytes.subarray(Number(offset), Number(offset + length)) },
+      decompressHandlers: await loadDecompressHandlers(),
+    });
+    return reader.chunkIndexes;
+  }
+
+  function save(name: string, bytes: Uint8Array | string): string {
+    const file = path.join(dir, name);
+    fs.writeFileSync(file, bytes);
+    return file;
+  }
+
+  before(async () => {
+    ({ dir, cleanup } = tempDir('damage'));
+    plain = await writeBag('plain', 'none');
+    zstd = await writeBag('zstd', 'zstd');
+  });
+  after(() => cleanup());
+
+  it('a file whose summary is cut off reads every message, with one warning naming the file', async () => {
+    const chunks = await chunksOf(plain);
+    const last = chunks[chunks.length - 1]!;
+    // Cut just after the last chunk and its message index: the data is whole, the summary gone.
+    const file = save('summary-cut.mcap', plain.subarray(0, Number(last.chunkStartOffset + last.chunkLength + last.messageIndexLength) + 9));
+    const { data, warnings } = await readWithWarnings(file);
+    assert.deepStrictEqual(data, expected);
+    assert.ok(warnings.some((w) => w.startsWith(`MCAP file ${file}: its summary is unusable`)), warnings.join('\n'));
+  });
+
+  it('a file with no summary at all (an interrupted recording) reads every message', async () => {
+    const chunks = await chunksOf(plain);
+    const last = chunks[chunks.length - 1]!;
+    const file = save('no-summary.mcap', plain.subarray(0, Number(last.chunkStartOffset + last.chunkLength)));
+    const { data } = await readWithWarnings(file);
+    assert.deepStrictEqual(data, expected);
+  });
+
+  it('a file cut in the middle of a chunk reads every message before it, as a stream reader does, and names the offset', async () => {
+    const chunks = await chunksOf(plain);
+    const cut = Number(chunks[3]!.chunkStartOffset) + 100;
+    const bytes = plain.subarray(0, cut);
+    const file = save('half.mcap', bytes);
+    const { data, warnings, skipped } = await readWithWarnings(file);
+    assert.equal(data.length, await streamRecoverable(bytes));
+    assert.ok(data.length > 0);
+    assert.deepStrictEqual(data, expected.slice(0, data.length));
+    assert.ok(warnings.some((w) => w.includes(`at offset ${chunks[3]!.chunkStartOffset}`) && /truncated/.test(w)), warnings.join('\n'));
+    assert.equal(skipped.parts, 1);
+  });
+
+  it('a chunk with a bad CRC is skipped, naming offset, time range and topic; every other chunk is read', async () => {
+    const chunks = await chunksOf(plain);
+    const bad = chunks[1]!;
+    const bytes = Buffer.from(plain);
+    bytes[Number(bad.chunkStartOffset + bad.chunkLength) - 20]! ^= 0xff;
+    const file = save('bad-crc.mcap', bytes);
+    const { data, warnings, skipped } = await readWithWarnings(file);
+    const lost = expected.filter((_, i) => BigInt(i) * 1000n >= bad.messageStartTime && BigInt(i) * 1000n <= bad.messageEndTime);
+    assert.ok(lost.length > 0);
+    assert.deepStrictEqual(data, expected.filter((t) => !lost.includes(t)));
+    const warning = warnings.find((w) => w.includes(`offset ${bad.chunkStartOffset}`));
+    assert.ok(warning, warnings.join('\n'));
+    assert.match(warning, new RegExp(`log time ${bad.messageStartTime}\\.\\.${bad.messageEndTime} ns, topics /chatter, ${lost.length} messages\\): Incorrect chunk CRC`));
+    assert.deepStrictEqual(skipped, { parts: 1, messages: lost.length });
+  });
+
+  it('a chunk with an unknown compression, and one with corrupt compressed data, are skipped and the rest read', async () => {
+    const chunks = await chunksOf(zstd);
+    const bytes = Buffer.from(zstd);
+    const renamed = bytes.indexOf('zstd', Number(chunks[2]!.chunkStartOffset));
+    bytes.write('zzzz', renamed);
+    const garbled = Number(chunks[4]!.chunkStartOffset + chunks[4]!.chunkLength) - 40;
+    for (let i = garbled; i < garbled + 20; i++) bytes[i] = 0x55;
+    const file = save('bad-compression.mcap', bytes);
+    const { data, warnings, skipped } = await readWithWarnings(file);
+    const inChunk = (c: (typeof chunks)[number]) => (_: string, i: number) => BigInt(i) * 1000n >= c.messageStartTime && BigInt(i) * 1000n <= c.messageEndTime;
+    assert.deepStrictEqual(data, expected.filter((t, i) => !inChunk(chunks[2]!)(t, i) && !inChunk(chunks[4]!)(t, i)));
+    assert.ok(warnings.some((w) => w.includes(`offset ${chunks[2]!.chunkStartOffset}`) && w.includes('Unsupported compression zzzz')), warnings.join('\n'));
+    assert.ok(warnings.some((w) => w.includes(`offset ${chunks[4]!.chunkStartOffset}`)), warnings.join('\n'));
+    assert.equal(skipped.parts, 2);
+  });
+
+  for (const [what, options] of [
+    ['an unchunked file', { useChunks: false }],
+    ['chunks without MessageIndex records', { useMessageIndex: false }],
+    ['a summary without ChunkIndex records', { useChunkIndex: false }],
+  ] as const) {
+    it(`valid: ${what} reads every message, without a warning`, async () => {
+      const file = save(`${what.replace(/\W+/g, '-')}.mcap`, await mcapWith(options));
+      const { data, warnings } = await readWithWarnings(file);
+      assert.deepStrictEqual(data, expected);
+      assert.deepStrictEqual(warnings, []);
+      const reader = await openBag(file);
+      try {
+        assert.deepStrictEqual(reader.info.topics.map((t) => [t.name, t.count]), [['/chatter', COUNT]]);
+        assert.equal(reader.info.endTime, BigInt(COUNT - 1) * 1000n);
+      } finally {
+        await reader.close();
+      }
+    });
+  }
+
+  it('a file that is not MCAP at all is still refused, naming it', async () => {
+    const file = save('text.mcap', 'this is not an mcap file, just some text that is long enough to have a footer');
+    await assert.rejects(openBag(file), new RegExp(`MCAP file ${file.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')} is truncated or corrupt: it does not start with the MCAP magic bytes`));
+  });
+
+  it('.db3 rows with a NULL timestamp, a NULL payload or an unknown topic id are skipped, naming the row; the others read', async () => {
+    const file = path.join(dir, 'rows.db3');
+    const db = new Database(file);
+    db.exec(`CREATE TABLE topics(id INTEGER PRIMARY KEY, name TEXT NOT NULL, type TEXT NOT NULL, serialization_format TEXT NOT NULL, offered_qos_profiles TEXT NOT NULL);
+             CREATE TABLE messages(id INTEGER PRIMARY KEY, topic_id INTEGER, timestamp INTEGER, data BLOB);`);
+    db.prepare('INSERT INTO topics VALUES (1, ?, ?, ?, ?)').run('/chatter', 'std_msgs/msg/String', 'cdr', '');
+    const insert = db.prepare('INSERT INTO messages (id, topic_id, timestamp, data) VALUES (?, ?, ?, ?)');
+    const cdr = (s: string) => Buffer.from(encodeMessage('std_msgs/msg/String', { data: s }));
+    insert.run(1, 1, 10n, cdr('one'));
+    insert.run(2, 1, null, cdr('no time'));
+    insert.run(3, 1, 30n, null);
+    insert.run(4, 9, 40n, cdr('no topic'));
+    insert.run(5, 1, 50n, cdr('five'));
+    db.close();
+    const { data, warnings, skipped } = await readWithWarnings(file);
+    assert.deepStrictEqual(data, ['one', 'five']);
+    assert.deepStrictEqual(warnings, [
+      `sqlite3 bag file ${file}: skipped messages row id 2: it (/chatter) has a NULL timestamp`,
+      `sqlite3 bag file ${file}: skipped messages row id 3: it (/chatter) has a NULL payload`,
+      `sqlite3 bag file ${file}: skipped messages row id 4: it refers to topic id 9, which the topics table does not list`,
+    ]);
+    assert.deepStrictEqual(skipped, { parts: 3, messages: 3 });
+  });
+
+  it('a .db3 topic with a malformed type name opens; only that topic fails to decode, naming the topic and type', async () => {
+    const file = path.join(dir, 'garbage-type.db3');
+    const db = new Database(file);
+    db.exec(`CREATE TABLE topics(id INTEGER PRIMARY KEY, name TEXT NOT NULL, type TEXT NOT NULL, serialization_format TEXT NOT NULL, offered_qos_profiles TEXT NOT NULL);
+             CREATE TABLE messages(id INTEGER PRIMARY KEY, topic_id INTEGER NOT NULL, timestamp INTEGER NOT NULL, data BLOB NOT NULL);`);
+    db.prepare('INSERT INTO topics VALUES (1, ?, ?, ?, ?)').run('/odd', 'garbage', 'cdr', '');
+    db.prepare('INSERT INTO topics VALUES (2, ?, ?, ?, ?)').run('/chatter', 'std_msgs/msg/String', 'cdr', '');
+    const insert = db.prepare('INSERT INTO messages (topic_id, timestamp, data) VALUES (?, ?, ?)');
+    insert.run(1, 1n, Buffer.from([0, 1, 0, 0]));
+    insert.run(2, 2n, Buffer.from(encodeMessage('std_msgs/msg/String', { data: 'fine' })));
+    db.close();
+    const reader = await openBag(file);
+    try {
+      const [odd, chatter] = await readAll(reader);
+      assert.throws(() => odd!.decode(), /cannot decode message on \/odd \(garbage\) at log time 1 ns: message type "garbage" is not a ROS message type name/);
+      assert.deepStrictEqual(chatter!.decode(), { data: 'fine' });
+    } finally {
+      await reader.close();
+    }
+  });
+});

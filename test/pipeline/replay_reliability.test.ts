@@ -1,0 +1,220 @@
+// Replay of bags a user actually gets: one cut short, one with a damaged chunk, one stopped with
+// Ctrl-C. Each damaged replay is compared with the replay of a clean bag holding exactly what a
+// stream reader can recover, so "every recoverable frame set" is checked, not just "no crash".
+import { strict as assert } from 'node:assert';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { McapStreamReader } from '@mcap/core';
+import { loadDecompressHandlers } from '@mcap/support';
+import Database from 'better-sqlite3';
+import { main } from '../../src/cli/main';
+import { openBag, type BagMessage } from '../../src/io/bag_reader';
+import { encodeMessage } from '../../src/msgs/codec';
+import type { CameraInfo, TFMessage } from '../../src/msgs/types';
+import { McapBagWriter } from '../../src/io/bag_writer';
+import { parseConfig } from '../../src/pipeline/config';
+import { summarizeResult, type FrameSummary } from '../../src/pipeline/frame_summary';
+import { replayBag } from '../../src/pipeline/replay';
+import { editBag, sceneBag, type Edit } from '../support/scene_bags';
+
+const TARGET_TIME = { scheduler: { time_mode: 'target' } };
+
+async function replayFrames(bag: string) {
+  const frames: FrameSummary[] = [];
+  const warnings: string[] = [];
+  const summary = await replayBag(bag, { config: parseConfig(TARGET_TIME), onResult: (r) => frames.push(summarizeResult(r)), onWarning: (w) => warnings.push(w) });
+  return { frames, warnings, summary };
+}
+
+/** Each chunk's messages, as `topic@logTime`, in file order, read by @mcap/core's stream reader. */
+async function chunkContents(bytes: Uint8Array): Promise<{ offset: number; messages: Set<string> }[]> {
+  const reader = new McapStreamReader({ includeChunks: true, decompressHandlers: await loadDecompressHandlers() });
+  const topics = new Map<number, string>();
+  const chunks: { offset: number; messages: Set<string> }[] = [];
+  let offset = 8;
+  reader.append(bytes);
+  for (let r; (r = reader.nextRecord()); ) {
+    if (r.type === 'Header') offset += 9 + 4 + r.profile.length + 4 + r.library.length;
+    else if (r.type === 'Channel') topics.set(r.id, r.topic);
+    else if (r.type === 'Chunk') {
+      chunks.push({ offset, messages: new Set() });
+      offset += 9 + 8 + 8 + 8 + 4 + 4 + r.compression.length + 8 + r.records.byteLength;
+    } else if (r.type === 'Message') chunks[chunks.length - 1]!.messages.add(`${topics.get(r.channelId)}@${r.logTime}`);
+    else if (r.type === 'MessageIndex') offset += 9 + 2 + 4 + r.records.length * 16;
+  }
+  return chunks;
+}
+
+describe('replay of damaged bags and interrupted replays', function () {
+  this.timeout(300_000);
+  let bag: string;
+  let mcap: Buffer;
+  let work: string;
+  before(async () => {
+    bag = await sceneBag('corridor_crossing', 1);
+    mcap = readFileSync(join(bag, readdirSync(bag).find((f) => f.endsWith('.mcap'))!));
+    work = mkdtempSync(join(tmpdir(), 'replay-reliab-'));
+  });
+  after(() => rmSync(work, { recursive: true, force: true }));
+
+  it('a bag with one bad chunk gives every frame set of the bag without that chunk, and names the chunk', async () => {
+    const chunks = await chunkContents(mcap);
+    const bad = chunks[Math.floor(chunks.length / 2)]!;
+    assert.ok([...bad.messages].some((m) => m.includes('/image_raw')), 'the damaged chunk holds images');
+    const damaged = Buffer.from(mcap);
+    damaged[bad.offset + 60]! ^= 0xff; // inside the chunk's records: its CRC no longer matches
+    const file = join(work, 'bad_chunk.mcap');
+    writeFileSync(file, damaged);
+    const reference = await editBag(bag, (m) => (bad.messages.has(`${m.topic}@${m.logTime}`) ? 'drop' : 'keep'));
+
+    const got = await replayFrames(file);
+    const want = await replayFrames(reference);
+    assert.ok(want.frames.length > 20, `${want.frames.length} frame sets`);
+    assert.deepEqual(got.frames, want.frames);
+    assert.ok(got.warnings.some((w) => w.includes(`offset ${bad.offset}`) && /Incorrect chunk CRC/.test(w)), got.warnings.join('\n'));
+    assert.equal(got.summary.skipped.parts, 1);
+  });
+
+  it('a bag cut short (no summary, a chunk cut in half) gives every frame set of what a stream reader recovers', async () => {
+    const chunks = await chunkContents(mcap);
+    const cut = chunks[Math.floor((chunks.length * 2) / 3)]!;
+    const file = join(work, 'cut.mcap');
+    writeFileSync(file, mcap.subarray(0, cut.offset + 1000));
+    const recovered = new Set(chunks.filter((c) => c.offset < cut.offset).flatMap((c) => [...c.messages]));
+    const reference = await editBag(bag, (m) => (recovered.has(`${m.topic}@${m.logTime}`) ? 'keep' : 'drop'));
+
+    const got = await replayFrames(file);
+    const want = await replayFrames(reference);
+    assert.ok(want.frames.length > 10, `${want.frames.length} frame sets`);
+    assert.deepEqual(got.frames, want.frames);
+    assert.ok(got.warnings.some((w) => w.includes(`offset ${cut.offset}`) && /truncated/.test(w)), got.warnings.join('\n'));
+  });
+
+  it('Ctrl-C during a replay leaves a valid, indexed output bag with metadata.yaml, and exits 130', async () => {
+    const out = join(work, 'interrupted');
+    const cli = join(__dirname, '..', '..', 'bin', 'dx-perception');
+    const child = spawn(process.execPath, [cli, 'replay', bag, '--target-time', '--out', out], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += String(d)));
+    // Interrupt once the replay is under way (its first progress line), whatever this host's speed.
+    child.stderr.on('data', (d: Buffer) => {
+      stderr += String(d);
+      if (/replay: \d+\//.test(stderr) && !child.killed) child.kill('SIGINT');
+    });
+    const code = await new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
+    assert.equal(code, 130, stderr);
+    assert.match(stderr, /replay stopped by SIGINT/);
+    const sets = Number(/frame sets:\s+(\d+)/.exec(stdout)?.[1]);
+    assert.ok(sets > 0 && sets < 30, `stopped part way: ${sets} frame sets\n${stdout}`);
+    assert.ok(existsSync(join(out, 'metadata.yaml')));
+    const warnings: string[] = [];
+    const reader = await openBag(out, { onWarning: (w) => warnings.push(w) });
+    try {
+      assert.deepEqual(warnings, [], 'the output bag has its summary and index');
+      const status = reader.info.topics.find((t) => t.name.endsWith('/status'));
+      assert.equal(status?.count, sets, reader.info.topics.map((t) => `${t.name} ${t.count}`).join(', '));
+    } finally {
+      await reader.close();
+    }
+  });
+});
+
+describe('replay refusals and warnings that name the bag, topic or option', function () {
+  this.timeout(300_000);
+  let work: string;
+  before(() => {
+    work = mkdtempSync(join(tmpdir(), 'replay-words-'));
+  });
+  after(() => rmSync(work, { recursive: true, force: true }));
+
+  it('an empty bag is refused, saying so', async () => {
+    const empty = join(work, 'empty');
+    await (await McapBagWriter.create(empty)).close();
+    await assert.rejects(replayBag(empty, { config: parseConfig(TARGET_TIME) }), new RegExp(`bag ${empty} holds no messages; nothing to replay`));
+  });
+
+  it('sync.min_cameras above the bag\'s camera count is refused naming the key and the cameras', async () => {
+    const bag = await sceneBag('corridor_crossing', 1);
+    await assert.rejects(
+      replayBag(bag, { config: parseConfig({ ...TARGET_TIME, sync: { min_cameras: 8 } }) }),
+      new RegExp(`sync.min_cameras = 8 but bag ${bag} has 4 usable cameras \\(front_left, front_right, left, right\\); expected at most 4`),
+    );
+  });
+
+  it('--out "" is refused naming the option', async () => {
+    const errors: string[] = [];
+    const write = process.stderr.write.bind(process.stderr);
+    process.stderr.write = ((chunk: string) => (errors.push(String(chunk)), true)) as typeof process.stderr.write;
+    let code: number;
+    try {
+      code = await main(['replay', join(work, 'never-read'), '--out', '']);
+    } finally {
+      process.stderr.write = write;
+    }
+    assert.equal(code, 1);
+    assert.match(errors.join(''), /--out "": expected the output bag directory/);
+  });
+
+  it('a .db3 whose image topic is typed sensor_msgs/msg/Imagee: a warning names the topic, the other cameras replay', async () => {
+    const src = await sceneBag('corridor_crossing', 1);
+    const file = join(work, 'typo.db3');
+    const db = new Database(file);
+    db.exec(`CREATE TABLE topics(id INTEGER PRIMARY KEY, name TEXT NOT NULL, type TEXT NOT NULL, serialization_format TEXT NOT NULL, offered_qos_profiles TEXT NOT NULL);
+             CREATE TABLE messages(id INTEGER PRIMARY KEY, topic_id INTEGER NOT NULL, timestamp INTEGER NOT NULL, data BLOB NOT NULL);`);
+    const reader = await openBag(src);
+    const ids = new Map(reader.info.topics.map((t, i) => [t.name, i + 1]));
+    for (const t of reader.info.topics) {
+      db.prepare('INSERT INTO topics VALUES (?, ?, ?, ?, ?)').run(ids.get(t.name), t.name, t.name === '/left/image_raw' ? 'sensor_msgs/msg/Imagee' : t.type, 'cdr', '');
+    }
+    const insert = db.prepare('INSERT INTO messages (topic_id, timestamp, data) VALUES (?, ?, ?)');
+    for await (const m of reader.messages()) insert.run(ids.get(m.topic), m.logTime, Buffer.from(m.data));
+    await reader.close();
+    db.close();
+    const warnings: string[] = [];
+    const summary = await replayBag(file, { config: parseConfig(TARGET_TIME), onWarning: (w) => warnings.push(w) });
+    assert.ok(warnings.includes('topic /left/image_raw has type sensor_msgs/msg/Imagee, not sensor_msgs/msg/Image or sensor_msgs/msg/CompressedImage; replaying without it'), warnings.join('\n'));
+    assert.deepEqual(summary.cameras.map((c) => c.camera).sort(), ['front_left', 'front_right', 'right']);
+    assert.ok(summary.completed > 20, `${summary.completed} sets`);
+  });
+});
+
+describe('replay with one broken camera: the others run, the broken one is named while it lasts', function () {
+  this.timeout(300_000);
+  let bag: string;
+  let without: FrameSummary[];
+  before(async () => {
+    bag = await sceneBag('corridor_crossing', 1);
+    // The reference: the same bag without the camera at all.
+    without = (await replayFrames(await editBag(bag, (m) => (m.topic.startsWith('/left/') ? 'drop' : 'keep')))).frames;
+  });
+
+  const cases: [string, Edit, RegExp][] = [
+    ['K all zero', editLeftInfo((i) => ({ ...i, k: i.k.map(() => 0) })), /camera "left" left out .*fx = 0; expected a positive focal length/],
+    ['D of the wrong length', editLeftInfo((i) => ({ ...i, d: [0.1, 0.2] })), /camera "left" left out .*has d of length 2/],
+    ['an empty frame_id', editLeftInfo((i) => ({ ...i, header: { ...i.header, frame_id: '' } })), /camera "left" left out .*frame_id ""/],
+    ['a NaN base_link -> camera transform', (m) => (m.topic === '/tf_static' ? nanTransformOf(m, 'left') : 'keep'), /camera "left" left out/],
+  ];
+  for (const [what, edit, warning] of cases) {
+    it(`${what}: every frame set of the other three cameras, and a warning naming the camera`, async () => {
+      const got = await replayFrames(await editBag(bag, edit));
+      assert.ok(without.length > 20, `${without.length} frame sets`);
+      assert.equal(got.frames.length, without.length, got.warnings.join('\n'));
+      assert.deepEqual(got.frames, without);
+      assert.ok(got.warnings.some((w) => warning.test(w)), got.warnings.join('\n'));
+    });
+  }
+});
+
+function editLeftInfo(change: (info: CameraInfo) => CameraInfo): Edit {
+  return (m) => (m.topic === '/left/camera_info' ? encodeMessage(m.type, change(m.decode<CameraInfo>())) : 'keep');
+}
+
+/** /tf_static with the transform to `camera`'s optical frame (or its mount) made NaN. */
+function nanTransformOf(m: BagMessage, camera: string): Uint8Array {
+  const tf = m.decode<TFMessage>();
+  for (const t of tf.transforms) if (t.child_frame_id.startsWith(camera)) t.transform.translation.x = Number.NaN;
+  return encodeMessage(m.type, tf);
+}
