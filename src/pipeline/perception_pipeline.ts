@@ -39,6 +39,8 @@ export interface StageContext {
   pairs: readonly StereoPairGeometry[];
   /** base_link -> odom at the set's stamp, when odometry is available. */
   odomFromBase?: mat4;
+  /** Measures the stage times, ns (default: process.hrtime.bigint). */
+  stopwatch?: () => bigint;
 }
 
 /** One camera's depth, in the image it was computed for. */
@@ -104,10 +106,11 @@ export class PerceptionPipeline {
   async process(set: FrameSet, plan: DegradationPlan, ctx: StageContext): Promise<ProcessedFrame> {
     const timings: Record<string, number> = {};
     const warnings: string[] = [];
+    const now = ctx.stopwatch ?? (() => process.hrtime.bigint());
     const time = async <T>(stage: string, fn: () => T | Promise<T>): Promise<T> => {
-      const t0 = process.hrtime.bigint();
+      const t0 = now();
       const out = await fn();
-      timings[stage] = (timings[stage] ?? 0) + Number(process.hrtime.bigint() - t0) / 1e6;
+      timings[stage] = (timings[stage] ?? 0) + Number(now() - t0) / 1e6;
       return out;
     };
     const cameras = new Map(ctx.rig.cameras.map((c) => [c.name, c]));
