@@ -4,7 +4,6 @@
 import { mat4 } from 'gl-matrix';
 import type { Rig, RigCamera } from '../geometry/rig';
 import type { Pinhole } from '../geometry/pinhole';
-import { remap } from '../geometry/remap';
 import { decodeImage } from '../io/image_codec';
 import { toMono8 } from '../io/image_convert';
 import type { Raster } from '../io/raster';
@@ -28,6 +27,7 @@ import type { FrameSet } from '../sync/frame';
 import type { PerceptionConfig } from './config_schema';
 import { OUTPUT_TYPES } from './output_topics';
 import type { PerceptionOutput } from './result';
+import { remapUnlessIdentity } from './identity_remap';
 import { rectifyPixel, type StereoPairGeometry } from './rig_state';
 import { detectorOptions, fusionOptions, stereoOptions } from './stage_options';
 
@@ -182,7 +182,7 @@ export class PerceptionPipeline {
       const { rect } = pair;
       let disparity;
       try {
-        disparity = await this.#stereo.compute(remap(toMono8(l), rect.leftMaps), remap(toMono8(r), rect.rightMaps));
+        disparity = await this.#stereo.compute(remapUnlessIdentity(toMono8(l), rect.leftMaps), remapUnlessIdentity(toMono8(r), rect.rightMaps));
       } catch (err) {
         warnings.push(`stereo pair ${pair.name}: ${(err as Error).message}`);
         continue;

@@ -102,6 +102,7 @@ export async function replayBag(bagPath: string, o: ReplayOptions): Promise<Repl
     return byImage.has(n) || byInfo.has(n) || n === '/tf' || n === '/tf_static' || n === '/clock';
   });
   const total = reader.info.topics.filter((t) => wanted.includes(t.name)).reduce((n, t) => n + t.count, 0);
+  let paced = false;
   try {
     for await (const m of reader.messages({ topics: wanted })) {
       summary.messagesRead++;
@@ -110,7 +111,10 @@ export async function replayBag(bagPath: string, o: ReplayOptions): Promise<Repl
         summary.peakRssMb = Math.max(summary.peakRssMb, process.memoryUsage().rss / 2 ** 20);
         if (writer) await Promise.all(writes.splice(0));
       }
-      if (pacer) {
+      // Pacing starts at the first image: reading the bag's first chunk and the rig's static
+      // messages is replay start-up, not time a live node's images would have waited.
+      paced ||= pacer !== undefined && byImage.has(topicOf(m.topic));
+      if (pacer && paced) {
         const behindMs = await pacer.wait(m.logTime);
         if (behindMs > config.scheduler.deadline_ms && summary.maxBehindMs <= config.scheduler.deadline_ms) {
           warn(`host time: the replay fell ${behindMs.toFixed(0)} ms behind the bag at rate ${o.rate ?? 1}: this machine cannot keep up, so late frame sets are shed as a live node would shed them`);
