@@ -2,6 +2,7 @@
 // A source (the ROS node, a bag replay, the demo) pushes messages in and gets PipelineResults
 // out; it never sees the stages. In target time the scheduler's virtual clock follows the
 // profiled stage times, so what is run, degraded or shed depends only on the input stamps.
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { mat4 } from 'gl-matrix';
 import { nanosToTime, type Nanos } from '../msgs/time';
 import type { CameraInfo, CompressedImage, DiagnosticStatus, Header, Image, TFMessage } from '../msgs/types';
@@ -81,6 +82,8 @@ class CoreRunner implements ReplayableRunner {
   #odomSeen = false;
   #lastOdom: mat4 | undefined;
   #closed = false;
+  /** Main-thread event-loop delay: while it is high, the node cannot receive images. */
+  readonly #loopDelay = monitorEventLoopDelay({ resolution: 10 });
 
   constructor(config: PerceptionConfig, pipeline: PerceptionPipeline, options: RunnerOptions) {
     this.#config = config;
@@ -127,6 +130,7 @@ class CoreRunner implements ReplayableRunner {
       }),
     };
     this.#scheduler = this.#startScheduler();
+    this.#loopDelay.enable();
   }
 
   /** A scheduler on the current clock; in host time its dispatch loop runs until #abort fires. */
@@ -212,6 +216,7 @@ class CoreRunner implements ReplayableRunner {
     }
     await this.#scheduler.drain((set, plan) => this.#execute(set, plan));
     await this.#pipeline.dispose();
+    this.#loopDelay.disable();
   }
 
   #warn(message: string): void {
@@ -321,6 +326,12 @@ class CoreRunner implements ReplayableRunner {
     const outputs: PerceptionOutput[] = [...(frame?.outputs ?? []), { topic: this.#config.topics.status, type: OUTPUT_TYPES.status, msg: status }];
     if (this.#config.outputs.diagnostics) {
       const diag = this.#scheduler.toDiagnostics(header);
+      // Since the previous report, ms; not part of target time's decisions.
+      diag.status[0].values.push(
+        { key: 'event_loop_delay_p99_ms', value: (this.#loopDelay.percentile(99) / 1e6).toFixed(1) },
+        { key: 'event_loop_delay_max_ms', value: (this.#loopDelay.max / 1e6).toFixed(1) },
+      );
+      this.#loopDelay.reset();
       diag.status.push(this.#syncDiagnostics());
       outputs.push({ topic: DIAGNOSTICS_TOPIC, type: OUTPUT_TYPES.diagnostics, msg: diag });
     }

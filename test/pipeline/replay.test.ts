@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openBag } from '../../src/io/bag_reader';
 import { encodeMessage } from '../../src/msgs/codec';
-import type { CameraInfo, Image, PipelineStatus, TFMessage } from '../../src/msgs/types';
+import type { CameraInfo, DiagnosticArray, Image, PipelineStatus, TFMessage } from '../../src/msgs/types';
 import { parseConfig } from '../../src/pipeline/config';
 import { summarizeResult, type FrameSummary } from '../../src/pipeline/frame_summary';
 import { compareToGolden, formatDiffs, readGolden } from '../../src/pipeline/golden';
@@ -173,7 +173,10 @@ describe('runner time modes', function () {
     runner.onResult((r) => {
       decisions.push(r.decision === 'completed' ? r.rung : `shed:${r.shedReason}`);
       statuses.push(r.outputs.find((o) => o.type === 'dx_perception/msg/PipelineStatus')!.msg as PipelineStatus);
+      const diag = r.outputs.find((o) => o.type === 'diagnostic_msgs/msg/DiagnosticArray')?.msg as DiagnosticArray | undefined;
+      loopDelays.push(...(diag?.status[0].values.filter((v) => v.key === 'event_loop_delay_p99_ms').map((v) => Number(v.value)) ?? []));
     });
+    const loopDelays: number[] = [];
     const reader = await openBag(bag);
     for await (const m of reader.messages()) {
       time.advanceTo(m.logTime);
@@ -183,6 +186,8 @@ describe('runner time modes', function () {
     await runner.close();
     const last = statuses[statuses.length - 1];
     assert.equal(last.time_mode, 'host');
+    assert.equal(loopDelays.length, decisions.length, 'every /diagnostics reports the main thread\'s event-loop delay');
+    assert.ok(loopDelays.every((d) => Number.isFinite(d) && d >= 0), loopDelays.join(' '));
     assert.ok(decisions.length >= 25, `frame sets: ${decisions.length}`);
     assert.equal(Number(last.frame_sets_completed) + Number(last.shed_total), decisions.length);
     assert.ok(warnings.some((w) => /host time: stages warmed up on the first frame set \(preprocess \d/.test(w)), warnings.join('\n'));
