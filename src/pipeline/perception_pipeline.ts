@@ -4,7 +4,6 @@
 import { mat4 } from 'gl-matrix';
 import type { Rig, RigCamera } from '../geometry/rig';
 import type { Pinhole } from '../geometry/pinhole';
-import { remap } from '../geometry/remap';
 import { decodeImage } from '../io/image_codec';
 import { toMono8 } from '../io/image_convert';
 import type { Raster } from '../io/raster';
@@ -28,6 +27,7 @@ import type { FrameSet } from '../sync/frame';
 import type { PerceptionConfig } from './config_schema';
 import { OUTPUT_TYPES } from './output_topics';
 import type { PerceptionOutput } from './result';
+import { remapUnlessIdentity } from './identity_remap';
 import { rectifyPixel, type StereoPairGeometry } from './rig_state';
 import { detectorOptions, fusionOptions, stereoOptions } from './stage_options';
 
@@ -39,6 +39,8 @@ export interface StageContext {
   pairs: readonly StereoPairGeometry[];
   /** base_link -> odom at the set's stamp, when odometry is available. */
   odomFromBase?: mat4;
+  /** Measures the stage times, ns (default: process.hrtime.bigint). */
+  stopwatch?: () => bigint;
 }
 
 /** One camera's depth, in the image it was computed for. */
@@ -112,10 +114,11 @@ export class PerceptionPipeline {
   async process(set: FrameSet, plan: DegradationPlan, ctx: StageContext): Promise<ProcessedFrame> {
     const timings: Record<string, number> = {};
     const warnings: string[] = [];
+    const now = ctx.stopwatch ?? (() => process.hrtime.bigint());
     const time = async <T>(stage: string, fn: () => T | Promise<T>): Promise<T> => {
-      const t0 = process.hrtime.bigint();
+      const t0 = now();
       const out = await fn();
-      timings[stage] = (timings[stage] ?? 0) + Number(process.hrtime.bigint() - t0) / 1e6;
+      timings[stage] = (timings[stage] ?? 0) + Number(now() - t0) / 1e6;
       return out;
     };
     const cameras = new Map(ctx.rig.cameras.map((c) => [c.name, c]));
@@ -190,7 +193,7 @@ export class PerceptionPipeline {
       const { rect } = pair;
       let disparity;
       try {
-        disparity = await this.#stereo.compute(remap(toMono8(l), rect.leftMaps), remap(toMono8(r), rect.rightMaps));
+        disparity = await this.#stereo.compute(remapUnlessIdentity(toMono8(l), rect.leftMaps), remapUnlessIdentity(toMono8(r), rect.rightMaps));
       } catch (err) {
         warnings.push(`stereo pair ${pair.name}: ${(err as Error).message}`);
         continue;

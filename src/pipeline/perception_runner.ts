@@ -2,6 +2,7 @@
 // A source (the ROS node, a bag replay, the demo) pushes messages in and gets PipelineResults
 // out; it never sees the stages. In target time the scheduler's virtual clock follows the
 // profiled stage times, so what is run, degraded or shed depends only on the input stamps.
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { mat4 } from 'gl-matrix';
 import { nanosToTime, type Nanos } from '../msgs/time';
 import type { CameraInfo, CompressedImage, DiagnosticStatus, Header, Image, TFMessage } from '../msgs/types';
@@ -21,7 +22,7 @@ import { DIAGNOSTICS_TOPIC, OUTPUT_TYPES } from './output_topics';
 import type { PerceptionOutput, PipelineResult } from './result';
 import { PeriodicReport, RigState } from './rig_state';
 import type { InputDropCount, PerceptionRunner } from './runner_api';
-import { SourceAlignedClock } from './source_clock';
+import { hostStopwatch, SourceAlignedClock, type Stopwatch } from './source_clock';
 
 const msToNs = (ms: number): Nanos => BigInt(Math.round(ms * 1e6));
 
@@ -40,6 +41,13 @@ export interface ReplayableRunner extends PerceptionRunner {
 export interface RunnerOptions {
   /** Called with each completed set's stage data (images, detections, fusion) for evaluation. */
   onProcessed?: (set: FrameSet, frame: ProcessedFrame) => void;
+  /**
+   * Host time: the clock deadlines and latencies are measured on, in the stamps' domain. Default:
+   * one that follows the source's ticks (SourceAlignedClock); a paced replay passes its PlaybackClock.
+   */
+  hostClock?: Clock;
+  /** Measures stage times (default: process.hrtime.bigint). */
+  stopwatch?: Stopwatch;
 }
 
 /** Builds the runner for `config`: loads models, starts stereo workers. */
@@ -75,6 +83,8 @@ class CoreRunner implements ReplayableRunner {
   #odomSeen = false;
   #lastOdom: mat4 | undefined;
   #closed = false;
+  /** Main-thread event-loop delay: while it is high, the node cannot receive images. */
+  readonly #loopDelay = monitorEventLoopDelay({ resolution: 10 });
 
   constructor(config: PerceptionConfig, pipeline: PerceptionPipeline, options: RunnerOptions) {
     this.#config = config;
@@ -101,7 +111,7 @@ class CoreRunner implements ReplayableRunner {
 
     const sc = config.scheduler;
     const profile = loadHardwareProfile(sc.profile);
-    this.#clock = sc.time_mode === 'target' ? new VirtualClock() : new SourceAlignedClock();
+    this.#clock = sc.time_mode === 'target' ? new VirtualClock() : (options.hostClock ?? new SourceAlignedClock());
     this.#schedulerOptions = {
       rateHz: sc.rate_hz,
       deadlineMs: sc.deadline_ms,
@@ -121,14 +131,15 @@ class CoreRunner implements ReplayableRunner {
       }),
     };
     this.#scheduler = this.#startScheduler();
+    this.#loopDelay.enable();
   }
 
   /** A scheduler on the current clock; in host time its dispatch loop runs until #abort fires. */
   #startScheduler(): DeadlineScheduler<FrameSet> {
     const scheduler = new DeadlineScheduler<FrameSet>(this.#schedulerOptions, this.#clock, { onOutcome: (o) => this.#onOutcome(o) });
-    if (this.#clock instanceof SourceAlignedClock) {
+    if (this.#clock.mode === 'host') {
       this.#abort = new AbortController();
-      this.#hostLoop = scheduler.run((set, plan) => this.#execute(set, plan), this.#abort.signal);
+      this.#hostLoop = scheduler.run((set, plan) => this.#execute(set, plan), this.#abort.signal, (set) => this.#warmUp(set, scheduler.planFor(0)));
     }
     return scheduler;
   }
@@ -197,7 +208,7 @@ class CoreRunner implements ReplayableRunner {
 
   async flush(): Promise<void> {
     await this.#chain;
-    if (this.#clock instanceof SourceAlignedClock) {
+    if (this.#clock.mode === 'host') {
       while (this.#scheduler.pending > 0 || this.#processed.size > 0) await new Promise((r) => setTimeout(r, 2));
     }
   }
@@ -213,6 +224,7 @@ class CoreRunner implements ReplayableRunner {
     }
     await this.#scheduler.drain((set, plan) => this.#execute(set, plan));
     await this.#pipeline.dispose();
+    this.#loopDelay.disable();
   }
 
   #warn(message: string): void {
@@ -281,18 +293,34 @@ class CoreRunner implements ReplayableRunner {
     return { ...set, stamp, views, missing: [...new Set([...set.missing, ...excluded.keys()])] };
   }
 
+  /**
+   * Host time, before the first set is admitted: runs the full pipeline twice on it at camera
+   * size (stereo workers, JIT, model sessions), discards the cold run and returns the warm run's
+   * stage times. Its outputs and tracks are forgotten; the set is then scheduled as any other.
+   */
+  async #warmUp(set: FrameSet, plan: DegradationPlan): Promise<StageTimings> {
+    await this.#execute(set, plan);
+    const warm = await this.#execute(set, plan);
+    this.#processed.delete(set);
+    this.#pipeline.reset();
+    this.#warn(`host time: stages warmed up on the first frame set (${Object.entries(warm).map(([k, v]) => `${k} ${v.toFixed(1)} ms`).join(', ')})`);
+    return warm;
+  }
+
   async #execute(set: FrameSet, plan: DegradationPlan): Promise<StageTimings> {
-    const t0 = process.hrtime.bigint();
+    const stopwatch = this.#options.stopwatch ?? hostStopwatch;
+    const t0 = stopwatch();
     const frame = await this.#pipeline.process(set, plan, {
       rig: this.#rig.rig(this.#config.cameras)!,
       pairs: this.#rig.pairs,
       odomFromBase: this.#odom(set.stamp),
+      stopwatch,
     });
     for (const w of frame.warnings) this.#warn(w);
     this.#processed.set(set, frame);
     // Time outside the named stages (views, rig lookups, bookkeeping) is booked to 'sync', the
     // profile's stage for per-set coordination, so the stage times add up to the set's time.
-    return { ...frame.timings, sync: Number(process.hrtime.bigint() - t0) / 1e6 - Object.values(frame.timings).reduce((a, b) => a + b, 0) };
+    return { ...frame.timings, sync: Number(stopwatch() - t0) / 1e6 - Object.values(frame.timings).reduce((a, b) => a + b, 0) };
   }
 
   /** base_link -> odom from /tf, once odometry has been seen; the last one if a lookup fails later. */
@@ -323,6 +351,12 @@ class CoreRunner implements ReplayableRunner {
     const outputs: PerceptionOutput[] = [...(frame?.outputs ?? []), { topic: this.#config.topics.status, type: OUTPUT_TYPES.status, msg: status }];
     if (this.#config.outputs.diagnostics) {
       const diag = this.#scheduler.toDiagnostics(header);
+      // Since the previous report, ms; not part of target time's decisions.
+      diag.status[0].values.push(
+        { key: 'event_loop_delay_p99_ms', value: (this.#loopDelay.percentile(99) / 1e6).toFixed(1) },
+        { key: 'event_loop_delay_max_ms', value: (this.#loopDelay.max / 1e6).toFixed(1) },
+      );
+      this.#loopDelay.reset();
       diag.status.push(this.#syncDiagnostics(), this.#depthDiagnostics(depthAgeMs, o.kind === 'completed'));
       outputs.push({ topic: DIAGNOSTICS_TOPIC, type: OUTPUT_TYPES.diagnostics, msg: diag });
     }

@@ -3,12 +3,13 @@
 // of the same bag in target time write the same bytes (timing fields aside).
 import { openBag, MessageDecodeError, type BagMessage, type SkipTally } from '../io/bag_reader';
 import { McapBagWriter } from '../io/bag_writer';
-import { timeToNanos, type Nanos } from '../msgs/time';
+import { timeToNanos } from '../msgs/time';
 import type { CameraInfo, Clock, CompressedImage, Image, TFMessage } from '../msgs/types';
 import { discoverCameras, IMAGE_TYPES, parseRemaps, type CameraTopics } from './bag_topics';
 import type { PerceptionConfig } from './config_schema';
 import { createPerceptionRunner, type ReplayableRunner, type RunnerOptions } from './perception_runner';
 import { resolveOutputTopic, type PipelineResult } from './result';
+import { PlaybackClock } from './source_clock';
 
 export interface ReplayOptions extends RunnerOptions {
   config: PerceptionConfig;
@@ -45,6 +46,8 @@ export interface ReplaySummary {
   outputs: Record<string, number>;
   durationSec: number;
   peakRssMb: number;
+  /** Host time: the most the replay fell behind the bag's pace, ms (0 in target time). */
+  maxBehindMs: number;
 }
 
 /** The config the bag's own cameras need: its camera list, and stereo pairs it has. */
@@ -82,7 +85,7 @@ export async function replayBag(bagPath: string, o: ReplayOptions): Promise<Repl
   }
   for (const t of mistyped) warn(`topic ${t.name} has type ${t.type}, not ${IMAGE_TYPES.join(' or ')}; replaying without it`);
   const summary: ReplaySummary = {
-    bag: bagPath, cameras, messagesRead: 0, badMessages: 0, skipped: { parts: 0, messages: 0 }, interrupted: false, warnings: 0, results: 0, completed: 0, shed: {}, outputs: {}, durationSec: Number(reader.info.duration) / 1e9, peakRssMb: 0,
+    bag: bagPath, cameras, messagesRead: 0, badMessages: 0, skipped: { parts: 0, messages: 0 }, interrupted: false, warnings: 0, results: 0, completed: 0, shed: {}, outputs: {}, durationSec: Number(reader.info.duration) / 1e9, peakRssMb: 0, maxBehindMs: 0,
   };
   for (const c of cameras) {
     if (!c.info) warn(`camera "${c.camera}": the bag has no ${c.image.replace(/[^/]+(\/compressed)?$/, 'camera_info')} topic; replaying without this camera`);
@@ -99,7 +102,8 @@ export async function replayBag(bagPath: string, o: ReplayOptions): Promise<Repl
     throw new Error(`sync.min_cameras = ${o.config.sync.min_cameras} but bag ${bagPath} has ${usable.length} usable cameras (${usable.map((c) => c.camera).join(', ')}); expected at most ${usable.length}`);
   }
   const config = configForBag(o.config, usable);
-  const runner = await createPerceptionRunner(config, o);
+  const pacer = config.scheduler.time_mode === 'host' ? new PlaybackClock(o.rate ?? 1) : undefined;
+  const runner = await createPerceptionRunner(config, { ...o, hostClock: pacer });
   const writer = o.outBag ? await McapBagWriter.create(o.outBag) : undefined;
   const writes: Promise<void>[] = [];
   runner.onWarning(warn);
@@ -122,7 +126,7 @@ export async function replayBag(bagPath: string, o: ReplayOptions): Promise<Repl
     return byImage.has(n) || byInfo.has(n) || n === '/tf' || n === '/tf_static' || n === '/clock';
   });
   const total = reader.info.topics.filter((t) => wanted.includes(t.name)).reduce((n, t) => n + t.count, 0);
-  const pacer = config.scheduler.time_mode === 'host' ? new Pacer(o.rate ?? 1) : undefined;
+  let paced = false;
   try {
     for await (const m of reader.messages({ topics: wanted })) {
       if (o.signal?.aborted) {
@@ -135,7 +139,16 @@ export async function replayBag(bagPath: string, o: ReplayOptions): Promise<Repl
         summary.peakRssMb = Math.max(summary.peakRssMb, process.memoryUsage().rss / 2 ** 20);
         if (writer) await Promise.all(writes.splice(0));
       }
-      if (pacer) await pacer.wait(m.logTime);
+      // Pacing starts at the first image: reading the bag's first chunk and the rig's static
+      // messages is replay start-up, not time a live node's images would have waited.
+      paced ||= pacer !== undefined && byImage.has(topicOf(m.topic));
+      if (pacer && paced) {
+        const behindMs = await pacer.wait(m.logTime);
+        if (behindMs > config.scheduler.deadline_ms && summary.maxBehindMs <= config.scheduler.deadline_ms) {
+          warn(`host time: the replay fell ${behindMs.toFixed(0)} ms behind the bag at rate ${o.rate ?? 1}: this machine cannot keep up, so late frame sets are shed as a live node would shed them`);
+        }
+        summary.maxBehindMs = Math.max(summary.maxBehindMs, behindMs);
+      }
       const isImage = dispatch(runner, m, topicOf(m.topic), byImage, byInfo, (e) => {
         summary.badMessages++;
         warn(e);
@@ -178,26 +191,4 @@ function dispatch(
     onBad(`skipped a bad message: ${why}`);
   }
   return false;
-}
-
-/** Host-time playback: waits so messages are handed in at the recorded pace. */
-class Pacer {
-  readonly #rate: number;
-  #origin: { log: Nanos; wall: bigint } | undefined;
-
-  constructor(rate: number) {
-    if (!(rate > 0)) throw new RangeError(`replay rate = ${rate}; expected a positive playback speed`);
-    this.#rate = rate;
-  }
-
-  async wait(logTime: Nanos): Promise<void> {
-    const wall = process.hrtime.bigint();
-    if (!this.#origin) {
-      this.#origin = { log: logTime, wall };
-      return;
-    }
-    const due = this.#origin.wall + BigInt(Math.round(Number(logTime - this.#origin.log) / this.#rate));
-    const ms = Number(due - wall) / 1e6;
-    if (ms > 1) await new Promise((r) => setTimeout(r, ms));
-  }
 }

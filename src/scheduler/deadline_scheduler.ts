@@ -41,6 +41,8 @@ export interface CompletedOutcome<T> {
   /** finishedAt - stamp, ms. */
   latencyMs: number;
   met: boolean;
+  /** Host time: run at the full rung to re-measure stages the ladder had left out (see probeIntervalSets). */
+  probe: boolean;
   timings: StageTimings;
 }
 
@@ -74,6 +76,10 @@ export interface SchedulerStats {
   deadlineMisses: number;
   shed: Record<ShedReason, number>;
   shedTotal: number;
+  /** Host time: completed sets that were probes (see probeIntervalSets). */
+  probes: number;
+  /** Host time: whether the stages were warmed up and measured before the first set was admitted. */
+  warmedUp: boolean;
   /** Completed sets per rung ('full' and ladder rungs). */
   rungs: Record<string, number>;
   lastRung: string;
@@ -124,6 +130,10 @@ export class DeadlineScheduler<T> {
   #maxPending = 0;
   #wake: (() => void) | undefined;
   #reported = { misses: 0, shed: 0 };
+  #probes = 0;
+  #warmedUp = false;
+  /** Host time: completed sets since each stage last ran, for probes. */
+  readonly #setsWithout: Map<string, number>;
 
   /**
    * `options` are validated (see schedulerOptionsSchema); throws naming the bad key. The clock's
@@ -144,6 +154,7 @@ export class DeadlineScheduler<T> {
     this.#subset = new RoundRobinSubset(o.cameras, o.detectSubsetSize ?? Math.ceil(o.cameras.length / 2));
     this.#windows = new Map(o.stages.map((s) => [s.name, new LatencyWindow(o.windowSize)]));
     this.#latency = new LatencyWindow(o.windowSize);
+    this.#setsWithout = new Map(o.stages.map((s) => [s.name, 0]));
     this.#deadlineNs = msToNs(o.deadlineMs ?? 1e3 / o.rateHz);
     this.#marginMs = o.admissionMarginMs;
   }
@@ -166,7 +177,8 @@ export class DeadlineScheduler<T> {
   /**
    * The budget admission uses for a stage now, for all cameras, ms. Target time: the configured
    * (profiled) budget. Host time: the budgetQuantile of measured times once minSamples exist;
-   * before that, the larger of the configured budget and the worst time measured so far.
+   * before that, the larger of the configured budget and the worst time measured so far. Cold
+   * runs never count: run() warms the stages up first, and a probe forgets a stage's old samples.
    */
   stageBudgetMs(stage: StageOptions): number {
     if (this.options.timeMode === 'target') return stage.budgetMs;
@@ -210,6 +222,10 @@ export class DeadlineScheduler<T> {
     if (this.#running) throw new Error('DeadlineScheduler#runNext: a frame set is already running; await the previous runNext first');
     const waiting = this.#mailbox.takeBest(earlierDeadline);
     if (!waiting) return undefined;
+    return this.#dispatch(waiting, exec);
+  }
+
+  async #dispatch(waiting: Waiting<T>, exec: StageExecutor<T>): Promise<Outcome<T>> {
     const startedAt = this.#clock.now();
     const slackMs = nsToMs(waiting.deadline - startedAt) - this.#marginMs;
     if (slackMs <= 0) return this.#shedNow(waiting, 'deadline_passed', startedAt);
@@ -219,6 +235,8 @@ export class DeadlineScheduler<T> {
       if (candidate.predictedMs <= slackMs) plan = candidate;
     }
     if (!plan) return this.#shedNow(waiting, 'insufficient_slack', startedAt);
+    const probe = this.#probeDue(plan);
+    if (probe) plan = this.planFor(0);
     if (plan.detectCameras !== 'all') this.#subset.advance();
 
     this.#running = true;
@@ -235,9 +253,10 @@ export class DeadlineScheduler<T> {
     this.#record(plan, timings, nsToMs(finishedAt - waiting.stamp));
     const met = finishedAt <= waiting.deadline;
     if (!met) this.#misses++;
+    if (probe) this.#probes++;
     const outcome: CompletedOutcome<T> = {
       kind: 'completed', item: waiting.item, stamp: waiting.stamp, deadline: waiting.deadline, plan,
-      startedAt, finishedAt, latencyMs: nsToMs(finishedAt - waiting.stamp), met, timings,
+      startedAt, finishedAt, latencyMs: nsToMs(finishedAt - waiting.stamp), met, timings, probe,
     };
     this.#onOutcome?.(outcome);
     return outcome;
@@ -260,10 +279,23 @@ export class DeadlineScheduler<T> {
   }
 
   /**
-   * Host time: dispatches sets as they arrive until `signal` aborts, then returns (the set in
-   * progress finishes first).
+   * Host time: whether `plan` leaves out a stage that has not run for probeIntervalSets completed
+   * sets. Its samples are then forgotten, so the probe's time becomes its budget.
    */
-  async run(exec: StageExecutor<T>, signal: AbortSignal): Promise<void> {
+  #probeDue(plan: DegradationPlan): boolean {
+    if (this.options.timeMode !== 'host') return false;
+    const stale = this.options.stages.filter((s) => !plan.stages.includes(s.name) && (this.#setsWithout.get(s.name) ?? 0) >= this.options.probeIntervalSets);
+    for (const s of stale) this.#windows.get(s.name)?.clear();
+    return stale.length > 0;
+  }
+
+  /**
+   * Host time: dispatches sets as they arrive until `signal` aborts, then returns (the set in
+   * progress finishes first). With `warmUp`, the first set is first handed to it: it runs the
+   * stages on that set (at camera size, cold runs discarded) and resolves with warm stage times,
+   * which seed the budgets; only then is the set itself dispatched (or shed, if warming took its slack).
+   */
+  async run(exec: StageExecutor<T>, signal: AbortSignal, warmUp?: (item: T) => Promise<StageTimings>): Promise<void> {
     const onAbort = () => this.#wake?.();
     signal.addEventListener('abort', onAbort, { once: true });
     try {
@@ -273,7 +305,17 @@ export class DeadlineScheduler<T> {
           this.#wake = undefined;
           continue;
         }
-        await this.runNext(exec);
+        const waiting = this.#mailbox.takeBest(earlierDeadline) as Waiting<T>;
+        if (warmUp && !this.#warmedUp) {
+          this.#running = true;
+          try {
+            this.#addSamples(this.planFor(0), await warmUp(waiting.item));
+          } finally {
+            this.#running = false;
+          }
+          this.#warmedUp = true;
+        }
+        await this.#dispatch(waiting, exec);
       }
     } finally {
       signal.removeEventListener('abort', onAbort);
@@ -287,7 +329,8 @@ export class DeadlineScheduler<T> {
     return outcome;
   }
 
-  #record(plan: DegradationPlan, timings: StageTimings, latencyMs: number): void {
+  /** Adds the measured stage times of a run of `plan` to the stage windows; returns their sum. */
+  #addSamples(plan: DegradationPlan, timings: StageTimings): number {
     const camerasRun = plan.detectCameras === 'all' ? this.options.cameras.length : plan.detectCameras.length;
     let total = 0;
     for (const stage of this.options.stages) {
@@ -297,7 +340,14 @@ export class DeadlineScheduler<T> {
       // Per-camera stages are kept per camera so subsets and full runs share one budget.
       this.#windows.get(stage.name)?.add(stage.perCamera ? ms / camerasRun : ms);
     }
-    this.#lastMeasuredTotalMs = total;
+    return total;
+  }
+
+  #record(plan: DegradationPlan, timings: StageTimings, latencyMs: number): void {
+    for (const stage of this.options.stages) {
+      this.#setsWithout.set(stage.name, plan.stages.includes(stage.name) ? 0 : (this.#setsWithout.get(stage.name) ?? 0) + 1);
+    }
+    this.#lastMeasuredTotalMs = this.#addSamples(plan, timings);
     this.#latency.add(Math.max(0, latencyMs));
     this.#completed++;
     this.#rungs[plan.rung] = (this.#rungs[plan.rung] ?? 0) + 1;
@@ -313,6 +363,8 @@ export class DeadlineScheduler<T> {
       deadlineMisses: this.#misses,
       shed: { ...this.#shed },
       shedTotal,
+      probes: this.#probes,
+      warmedUp: this.#warmedUp,
       rungs: { ...this.#rungs },
       lastRung: this.#lastPlan?.rung ?? 'full',
       pending: this.#mailbox.size,
@@ -376,7 +428,7 @@ export class DeadlineScheduler<T> {
       values: [
         kv('time_mode', this.options.timeMode), kv('period_ms', this.periodMs), kv('deadline_ms', this.deadlineMs),
         kv('received', s.received), kv('completed', s.completed), kv('deadline_misses', s.deadlineMisses),
-        kv('shed_total', s.shedTotal), ...SHED_REASONS.map((r) => kv(`shed.${r}`, s.shed[r])),
+        kv('shed_total', s.shedTotal), kv('probes', s.probes), ...SHED_REASONS.map((r) => kv(`shed.${r}`, s.shed[r])),
         kv('degradation_level', s.lastRung), kv('latency_p50_ms', s.latency.p50Ms), kv('latency_p99_ms', s.latency.p99Ms),
         ...s.stages.flatMap((st) => [kv(`${st.name}.budget_ms`, st.budgetMs), kv(`${st.name}.p99_ms`, st.p99Ms)]),
       ],

@@ -29,6 +29,13 @@ export class LatencyWindow {
     this.#sorted = undefined;
   }
 
+  /** Forgets the window's samples (the total ever added stays): its times no longer describe the stage. */
+  clear(): void {
+    this.#next = 0;
+    this.#count = 0;
+    this.#sorted = undefined;
+  }
+
   /** Samples currently in the window. */
   get size(): number {
     return this.#count;

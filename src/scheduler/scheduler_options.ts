@@ -43,6 +43,12 @@ export const schedulerOptionsSchema = z
     budgetQuantile: z.number().min(0.5).max(1).default(0.99),
     /** Host time: samples a stage needs before measured times replace its configured budget. */
     minSamples: z.number().int().min(1).default(20),
+    /**
+     * Host time: a stage the ladder has left out for this many consecutive completed sets is run
+     * again once (a probe, at the full rung) with its old samples forgotten, so a budget set by a
+     * slow moment cannot keep the stage out for ever. A probe may miss its deadline; it is counted.
+     */
+    probeIntervalSets: z.number().int().min(1).default(90),
     /** Safety margin added to predicted finish times at admission, ms (host time jitter). */
     admissionMarginMs: z.number().nonnegative().default(0),
     /** Samples kept per stage for percentiles (bounded memory). */

@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { SourceAlignedClock } from '../../src/pipeline/source_clock';
+import { PlaybackClock, SourceAlignedClock } from '../../src/pipeline/source_clock';
 
 const MS = 1_000_000n;
 
@@ -28,5 +28,24 @@ describe('SourceAlignedClock', () => {
     assert.ok(clock.now() >= a);
     clock.observe(t0 - 5_000n * MS);
     assert.ok(clock.now() < t0 - 4_000n * MS, 'restarted at the looped source time');
+  });
+});
+
+describe('PlaybackClock', () => {
+  const t0 = 1_700_000_000_000_000_000n;
+
+  it('maps the bag onto the wall clock from the first message and never re-anchors, so a replay that falls behind sees its lag', async () => {
+    let wall = 5_000n * MS;
+    const clock = new PlaybackClock(2, () => wall);
+    assert.equal(await clock.wait(t0), 0);
+    wall += 100n * MS; // at rate 2, 200 ms of bag have passed
+    assert.equal(clock.now(), t0 + 200n * MS);
+    // A message logged at +50 ms handed in now (the main thread was busy) is 75 wall-ms late.
+    assert.equal(await clock.wait(t0 + 50n * MS), 75);
+    assert.equal(clock.now(), t0 + 200n * MS, 'a late message does not pull the clock back');
+  });
+
+  it('refuses a rate that is not a positive speed, naming it', () => {
+    assert.throws(() => new PlaybackClock(0), /replay rate = 0; expected a positive playback speed/);
   });
 });

@@ -1,0 +1,69 @@
+// Real time where it runs (issue #13): the 4-camera 640×480 30 Hz corridor scene replayed
+// through the full pipeline, no detector.
+// - host time at --rate 1: completed frame sets per second of bag, admitted sets on time by
+//   wall-clock latency (sensor stamp -> result, queueing included), p50 latency, and the main
+//   thread's event-loop delay (perf_hooks) during the replay;
+// - target time (DX-V3): wall time as a ratio to reading and decoding the same bag, in this run.
+// The machine's load average is printed with every row: these are shared, noisy cores.
+import { mkdtempSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { openBag } from '../src/io/bag_reader';
+import type { PipelineStatus } from '../src/msgs/types';
+import { parseConfig } from '../src/pipeline/config';
+import { replayBag } from '../src/pipeline/replay';
+import { loadScene, writeSceneBag } from '../src/sim';
+import type { BenchRow } from './harness';
+
+const SECONDS = Number(process.env.REALTIME_BENCH_SECONDS ?? 4);
+const load = () => `load ${loadavg().map((l) => l.toFixed(1)).join(' ')}`;
+
+async function readAndDecodeMs(bag: string): Promise<number> {
+  const t0 = process.hrtime.bigint();
+  const reader = await openBag(bag);
+  for await (const m of reader.messages()) m.decode();
+  await reader.close();
+  return Number(process.hrtime.bigint() - t0) / 1e6;
+}
+
+export default async function realtimeBench(): Promise<BenchRow[]> {
+  const bag = join(mkdtempSync(join(tmpdir(), 'realtime-bench-')), 'bag');
+  await writeSceneBag({ ...loadScene('corridor_crossing'), duration: SECONDS }, bag);
+
+  const statuses: PipelineStatus[] = [];
+  const latencies: number[] = [];
+  const delay = monitorEventLoopDelay({ resolution: 5 });
+  const hostLoad = load();
+  delay.enable();
+  const host = await replayBag(bag, {
+    config: parseConfig({ scheduler: { time_mode: 'host' } }),
+    rate: 1,
+    onResult: (r) => {
+      const s = r.outputs.find((o) => o.type === 'dx_perception/msg/PipelineStatus')!.msg as PipelineStatus;
+      statuses.push(s);
+      if (r.decision === 'completed') latencies.push(s.latency_ms);
+    },
+  });
+  delay.disable();
+  const last = statuses[statuses.length - 1];
+  const misses = Number(last?.deadline_misses ?? 0n);
+  latencies.sort((a, b) => a - b);
+  const p50 = latencies[Math.floor(latencies.length / 2)] ?? Number.NaN;
+  const shed = Object.entries(host.shed).map(([r, n]) => `${r} ${n}`).join(', ') || 'none';
+  const hostNote = `${host.completed}/${host.results} sets of a ${host.durationSec.toFixed(1)} s bag; shed: ${shed}; fell behind ≤ ${host.maxBehindMs.toFixed(0)} ms; ${hostLoad}`;
+
+  const decodeMs = await readAndDecodeMs(bag);
+  const targetLoad = load();
+  const t0 = process.hrtime.bigint();
+  await replayBag(bag, { config: parseConfig({ scheduler: { time_mode: 'target' } }) });
+  const targetMs = Number(process.hrtime.bigint() - t0) / 1e6;
+
+  return [
+    { name: 'host time, 4×640×480 30 Hz, no detector: completed sets per second of bag', value: host.completed / host.durationSec, unit: 'sets/s', target: 15, lowerIsBetter: false, note: hostNote },
+    { name: 'host time: admitted sets on time (wall-clock latency)', value: host.completed > 0 ? (100 * (host.completed - misses)) / host.completed : 0, unit: '%', target: 99.9, lowerIsBetter: false, note: `${misses} misses of ${host.completed}` },
+    { name: 'host time: p50 latency, image stamp -> scan', value: p50, unit: 'ms', target: 100, note: `${latencies.length} completed sets` },
+    { name: 'host time: main-thread event-loop delay p99', value: delay.percentile(99) / 1e6, unit: 'ms', target: 20, note: `max ${(delay.max / 1e6).toFixed(0)} ms, mean ${(delay.mean / 1e6).toFixed(1)} ms` },
+    { name: 'target time (DX-V3) replay / read-and-decode of the same bag', value: targetMs / decodeMs, unit: 'ratio', target: 3, note: `${targetMs.toFixed(0)} ms vs ${decodeMs.toFixed(0)} ms; ${targetLoad}` },
+  ];
+}

@@ -1,0 +1,94 @@
+// Host-time budgets on an injected clock (no dependence on this machine's speed): the warm-up
+// seeds them with warm times, never the cold run; a stage the ladder left out because of one slow
+// moment is probed again and comes back.
+import { strict as assert } from 'node:assert';
+import type { Nanos } from '../../src/msgs/time';
+import type { Clock } from '../../src/scheduler/clock';
+import { DeadlineScheduler, type Outcome, type StageTimings } from '../../src/scheduler/deadline_scheduler';
+import type { DegradationPlan } from '../../src/scheduler/degradation';
+import type { SchedulerOptionsInput } from '../../src/scheduler/scheduler_options';
+
+const MS = 1_000_000n;
+
+/** A host-mode clock that moves only when the fake stages run. */
+class FakeHostClock implements Clock {
+  readonly mode = 'host' as const;
+  t = 1000n * MS;
+  now(): Nanos {
+    return this.t;
+  }
+}
+
+const OPTIONS: SchedulerOptionsInput = {
+  rateHz: 30,
+  deadlineMs: 100,
+  timeMode: 'host',
+  ladder: ['reuse_last_depth'],
+  probeIntervalSets: 5,
+  cameras: ['a', 'b'],
+  stages: [
+    { name: 'stereo_depth', budgetMs: 10 },
+    { name: 'fuse', budgetMs: 5 },
+  ],
+};
+
+/** Stages that take `ms(stage)` of the fake clock each and report it. */
+function fakeStages(clock: FakeHostClock, ms: (stage: string) => number) {
+  return async (_: number, plan: DegradationPlan): Promise<StageTimings> => {
+    const t: Record<string, number> = {};
+    for (const s of plan.stages) {
+      t[s] = ms(s);
+      clock.t += BigInt(Math.round(t[s] * 1e6));
+    }
+    return t;
+  };
+}
+
+describe('DeadlineScheduler host-time budgets', () => {
+  it('warms up before the first admission: the warm times are the budgets, the cold run counts nowhere', async () => {
+    const clock = new FakeHostClock();
+    const outcomes: Outcome<number>[] = [];
+    const s = new DeadlineScheduler<number>(OPTIONS, clock, { onOutcome: (o) => outcomes.push(o) });
+    const exec = fakeStages(clock, (st) => (st === 'stereo_depth' ? 40 : 5));
+    const warmUp = async (item: number) => {
+      await fakeStages(clock, (st) => (st === 'stereo_depth' ? 600 : 50))(item, s.planFor(0)); // cold, discarded
+      return exec(item, s.planFor(0));
+    };
+    const stop = new AbortController();
+    const loop = s.run(exec, stop.signal, warmUp);
+    s.offer(1, clock.t);
+    while (outcomes.length < 1) await new Promise((r) => setImmediate(r));
+    assert.equal(outcomes[0].kind === 'shed' && outcomes[0].reason, 'deadline_passed', 'warming took the first set\'s slack');
+    for (let i = 2; i < 6; i++) {
+      s.offer(i, clock.t);
+      while (outcomes.length < i) await new Promise((r) => setImmediate(r));
+    }
+    stop.abort();
+    await loop;
+    const st = s.stats();
+    assert.equal(st.warmedUp, true);
+    assert.deepEqual(outcomes.slice(1).map((o) => o.kind === 'completed' && o.plan.rung), ['full', 'full', 'full', 'full']);
+    assert.equal(st.deadlineMisses, 0);
+    assert.equal(st.stages.find((x) => x.name === 'stereo_depth')?.budgetMs, 40);
+  });
+
+  it('probes a stage that one slow run kept out, and brings it back when it fits again', async () => {
+    const clock = new FakeHostClock();
+    const s = new DeadlineScheduler<number>(OPTIONS, clock);
+    let stereoMs = 500; // one slow moment (another process, a GC): far over the 100 ms deadline
+    const exec = fakeStages(clock, (st) => (st === 'stereo_depth' ? stereoMs : 5));
+    const rungs: string[] = [];
+    for (let i = 0; i < 10; i++) {
+      s.offer(i, clock.t);
+      const o = await s.runNext(exec);
+      assert.equal(o?.kind, 'completed');
+      if (o?.kind === 'completed') rungs.push(o.probe ? `probe:${o.plan.rung}` : o.plan.rung);
+      stereoMs = 30;
+    }
+    // Set 0 measured 500 ms; sets 1-5 leave stereo out; set 6 probes it (30 ms) and it stays.
+    assert.deepEqual(rungs, ['full', ...Array(5).fill('reuse_last_depth'), 'probe:full', 'full', 'full', 'full']);
+    assert.equal(s.stats().probes, 1);
+    assert.equal(s.stats().deadlineMisses, 1, 'only the slow set missed');
+  });
+
+});
