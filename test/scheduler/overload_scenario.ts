@@ -1,8 +1,10 @@
 // A host-time overload scenario shared by the test and the benchmark: stages are timers of known
-// duration (real asynchronous work that leaves the event loop free for arrivals), frame sets are
-// offered at `loadFactor` times the full pipeline's capacity, paced by the wall clock.
-import { setTimeout as sleep } from 'node:timers/promises';
-import { HostClock } from '../../src/scheduler/clock';
+// duration (asynchronous work that leaves the event loop free for arrivals), frame sets are
+// offered at `loadFactor` times the full pipeline's capacity. The benchmark runs it on the wall
+// clock; the unit test on a simulated timeline, so its verdict cannot depend on host speed.
+import { setTimeout as wallSleep } from 'node:timers/promises';
+import { HostClock, type Clock } from '../../src/scheduler/clock';
+import type { Nanos } from '../../src/msgs/time';
 import { DeadlineScheduler, type Outcome, type SchedulerStats, type StageTimings } from '../../src/scheduler/deadline_scheduler';
 import type { DegradationPlan } from '../../src/scheduler/degradation';
 import type { SchedulerOptionsInput } from '../../src/scheduler/scheduler_options';
@@ -18,17 +20,65 @@ export const OVERLOAD_STAGES = [
 /** Nominal time of the full pipeline: 20 ms, a capacity of 50 frame sets/s. */
 export const OVERLOAD_FULL_MS = OVERLOAD_STAGES.reduce((s, st) => s + st.budgetMs, 0);
 
-/** Runs each planned stage as a timer of its nominal duration and reports the measured times. */
-async function timedStages(_item: number, plan: DegradationPlan): Promise<StageTimings> {
-  const fraction = plan.detectCameras === 'all' ? 1 : plan.detectCameras.length / OVERLOAD_CAMERAS.length;
-  const timings: Record<string, number> = {};
-  for (const stage of OVERLOAD_STAGES) {
-    if (!plan.stages.includes(stage.name)) continue;
-    const t0 = process.hrtime.bigint();
-    await sleep(stage.budgetMs * (stage.perCamera ? fraction : 1));
-    timings[stage.name] = Number(process.hrtime.bigint() - t0) / 1e6;
+/** Where the scenario's time comes from: a clock the scheduler reads and a sleep that waits on it. */
+export interface Timeline {
+  readonly clock: Clock;
+  sleep(ms: number): Promise<void>;
+}
+
+/** This machine's wall clock (the benchmark). */
+export function wallTimeline(): Timeline {
+  return { clock: new HostClock(), sleep: (ms) => wallSleep(ms) };
+}
+
+/**
+ * Simulated host time: a sleep wakes at its due time, in due-time order, and time moves only
+ * once every task is waiting on a sleep. The scheduler sees a host clock that behaves exactly as
+ * an idle machine's would, whatever else this machine is doing.
+ */
+export class SimulatedTimeline implements Timeline {
+  #now: Nanos = 1_700_000_000_000_000_000n;
+  #seq = 0;
+  #pumping = false;
+  readonly #timers: { at: Nanos; seq: number; wake: () => void }[] = [];
+  readonly clock: Clock = { mode: 'host', now: () => this.#now };
+
+  sleep(ms: number): Promise<void> {
+    return new Promise((wake) => {
+      this.#timers.push({ at: this.#now + BigInt(Math.round(Math.max(0, ms) * 1e6)), seq: this.#seq++, wake });
+      void this.#pump();
+    });
   }
-  return timings;
+
+  async #pump(): Promise<void> {
+    if (this.#pumping) return;
+    this.#pumping = true;
+    for (;;) {
+      // setImmediate runs after every pending promise continuation: all tasks are now waiting.
+      await new Promise((r) => setImmediate(r));
+      if (this.#timers.length === 0) break;
+      this.#timers.sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : a.seq - b.seq));
+      const next = this.#timers.shift()!;
+      if (next.at > this.#now) this.#now = next.at;
+      next.wake();
+    }
+    this.#pumping = false;
+  }
+}
+
+/** Runs each planned stage as a timer of its nominal duration and reports the measured times. */
+function timedStages(timeline: Timeline) {
+  return async (_item: number, plan: DegradationPlan): Promise<StageTimings> => {
+    const fraction = plan.detectCameras === 'all' ? 1 : plan.detectCameras.length / OVERLOAD_CAMERAS.length;
+    const timings: Record<string, number> = {};
+    for (const stage of OVERLOAD_STAGES) {
+      if (!plan.stages.includes(stage.name)) continue;
+      const t0 = timeline.clock.now();
+      await timeline.sleep(stage.budgetMs * (stage.perCamera ? fraction : 1));
+      timings[stage.name] = Number(timeline.clock.now() - t0) / 1e6;
+    }
+    return timings;
+  };
 }
 
 export interface OverloadResult {
@@ -40,7 +90,7 @@ export interface OverloadResult {
 }
 
 /** Offers `offers` frame sets at `loadFactor` x capacity with a `deadlineMs` deadline. */
-export async function runOverload(offers: number, loadFactor = 2, deadlineMs = 50): Promise<OverloadResult> {
+export async function runOverload(offers: number, loadFactor = 2, deadlineMs = 50, timeline: Timeline = wallTimeline()): Promise<OverloadResult> {
   const intervalMs = OVERLOAD_FULL_MS / loadFactor;
   const options: SchedulerOptionsInput = {
     rateHz: 1000 / intervalMs,
@@ -53,20 +103,20 @@ export async function runOverload(offers: number, loadFactor = 2, deadlineMs = 5
     cameras: OVERLOAD_CAMERAS,
     stages: OVERLOAD_STAGES,
   };
-  const clock = new HostClock();
+  const { clock } = timeline;
   const outcomes: Outcome<number>[] = [];
   const sched = new DeadlineScheduler<number>(options, clock, { onOutcome: (o) => outcomes.push(o) });
   const stop = new AbortController();
-  const running = sched.run(timedStages, stop.signal);
+  const running = sched.run(timedStages(timeline), stop.signal);
   const sensorLatencyNs = 2_000_000n;
-  const start = process.hrtime.bigint();
+  const start = clock.now();
   for (let i = 0; i < offers; i++) {
-    // Pace arrivals by the wall clock so timer drift does not lower the offered rate.
-    const wait = Number(start + BigInt(Math.round(i * intervalMs * 1e6)) - process.hrtime.bigint()) / 1e6;
-    if (wait > 0) await sleep(wait);
+    // Pace arrivals by the clock so timer drift does not lower the offered rate.
+    const wait = Number(start + BigInt(Math.round(i * intervalMs * 1e6)) - clock.now()) / 1e6;
+    if (wait > 0) await timeline.sleep(wait);
     sched.offer(i, clock.now() - sensorLatencyNs);
   }
-  await sleep(deadlineMs);
+  await timeline.sleep(deadlineMs);
   stop.abort();
   await running;
   const completed = outcomes.filter((o) => o.kind === 'completed');
