@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { main } from '../../src/cli/main';
@@ -8,9 +8,12 @@ import { colourShare, renderHtmlToPng } from '../support/render_html';
 
 describe('dx-perception demo', function () {
   this.timeout(300_000);
+  const made: string[] = [];
+  after(() => made.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
 
   it('runs end to end on a rendered scene, prints the scores and writes a report a person can read', async () => {
     const out = mkdtempSync(join(tmpdir(), 'demo-'));
+    made.push(out);
     const lines: string[] = [];
     const write = process.stdout.write.bind(process.stdout);
     process.stdout.write = ((chunk: string) => {
@@ -46,5 +49,46 @@ describe('dx-perception demo', function () {
     // Bird's-eye view: obstacle cloud (grey) and virtual scan (orange).
     assert.ok(colourShare(png, [255, 153, 0], 30) > 0.00002, 'virtual scan drawn');
     assert.ok(colourShare(png, [136, 136, 136], 4) > 0.0005, 'obstacle cloud drawn');
+  });
+
+  it('checks its inputs before touching earlier outputs, naming the flag at fault', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'demo-kept-'));
+    try {
+      for (const dir of ['scene_bag', 'perception_bag']) {
+        mkdirSync(join(out, dir));
+        writeFileSync(join(out, dir, 'earlier'), dir);
+      }
+      writeFileSync(join(out, 'report.html'), 'earlier report');
+      const before = readdirSync(out).sort();
+      const cases: Array<[string[], RegExp]> = [
+        [['--bag', join(out, 'missing')], /--bag .*missing/],
+        [['--duration', '0'], /--duration must be a positive number of seconds; got "0"/],
+        [['--duration', 'abc'], /--duration must be a positive number of seconds; got "abc"/],
+        [['--model', join(out, 'none.onnx')], /--model .*none\.onnx: no such file/],
+      ];
+      for (const [args, expected] of cases) {
+        const errors: string[] = [];
+        const write = process.stderr.write.bind(process.stderr);
+        process.stderr.write = ((chunk: string) => {
+          errors.push(String(chunk));
+          return true;
+        }) as typeof process.stderr.write;
+        let code: number;
+        try {
+          code = await main(['demo', ...args, '--out', out]);
+        } finally {
+          process.stderr.write = write;
+        }
+        assert.equal(code, 1, args.join(' '));
+        assert.match(errors.join(''), expected);
+        assert.deepEqual(readdirSync(out).sort(), before, `${args.join(' ')} left the folder as it was`);
+        assert.equal(readFileSync(join(out, 'report.html'), 'utf8'), 'earlier report');
+        assert.equal(readFileSync(join(out, 'scene_bag', 'earlier'), 'utf8'), 'scene_bag');
+        assert.equal(readFileSync(join(out, 'perception_bag', 'earlier'), 'utf8'), 'perception_bag');
+      }
+      assert.deepEqual(readdirSync(tmpdir()).filter((n) => n.startsWith(`.${out.split('/').pop()}-partial-`)), [], 'no staging folder left');
+    } finally {
+      rmSync(out, { recursive: true, force: true });
+    }
   });
 });
