@@ -6,6 +6,21 @@ import { main } from '../../src/cli/main';
 import { openBag } from '../../src/io/bag_reader';
 import { colourShare, renderHtmlToPng } from '../support/render_html';
 
+/** Runs the CLI with `argv`, collecting what it writes to `stream`. */
+async function capture(stream: NodeJS.WriteStream, argv: string[]): Promise<{ code: number; text: string }> {
+  const chunks: string[] = [];
+  const write = stream.write.bind(stream);
+  stream.write = ((chunk: string) => {
+    chunks.push(String(chunk));
+    return true;
+  }) as typeof stream.write;
+  try {
+    return { code: await main(argv), text: chunks.join('') };
+  } finally {
+    stream.write = write;
+  }
+}
+
 describe('dx-perception demo', function () {
   this.timeout(300_000);
   const made: string[] = [];
@@ -14,19 +29,7 @@ describe('dx-perception demo', function () {
   it('runs end to end on a rendered scene, prints the scores and writes a report a person can read', async () => {
     const out = mkdtempSync(join(tmpdir(), 'demo-'));
     made.push(out);
-    const lines: string[] = [];
-    const write = process.stdout.write.bind(process.stdout);
-    process.stdout.write = ((chunk: string) => {
-      lines.push(String(chunk));
-      return true;
-    }) as typeof process.stdout.write;
-    let code: number;
-    try {
-      code = await main(['demo', '--duration', '1.5', '--out', out]);
-    } finally {
-      process.stdout.write = write;
-    }
-    const text = lines.join('');
+    const { code, text } = await capture(process.stdout, ['demo', '--duration', '1.5', '--out', out]);
     assert.equal(code, 0, text);
     for (const metric of ['stereo depth error', '3D object position error', 'tracking MOTA / IDF1', 'deadline misses', 'latency stereo_depth']) {
       assert.ok(text.includes(metric), `the table reports "${metric}":\n${text}`);
@@ -67,20 +70,9 @@ describe('dx-perception demo', function () {
         [['--model', join(out, 'none.onnx')], /--model .*none\.onnx: no such file/],
       ];
       for (const [args, expected] of cases) {
-        const errors: string[] = [];
-        const write = process.stderr.write.bind(process.stderr);
-        process.stderr.write = ((chunk: string) => {
-          errors.push(String(chunk));
-          return true;
-        }) as typeof process.stderr.write;
-        let code: number;
-        try {
-          code = await main(['demo', ...args, '--out', out]);
-        } finally {
-          process.stderr.write = write;
-        }
+        const { code, text } = await capture(process.stderr, ['demo', ...args, '--out', out]);
         assert.equal(code, 1, args.join(' '));
-        assert.match(errors.join(''), expected);
+        assert.match(text, expected);
         assert.deepEqual(readdirSync(out).sort(), before, `${args.join(' ')} left the folder as it was`);
         assert.equal(readFileSync(join(out, 'report.html'), 'utf8'), 'earlier report');
         assert.equal(readFileSync(join(out, 'scene_bag', 'earlier'), 'utf8'), 'scene_bag');
