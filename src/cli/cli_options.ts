@@ -13,14 +13,18 @@ export interface PipelineCliOptions {
 
 const collect = (value: string, previous: string[]) => [...previous, value];
 
-/** Adds --config, --set, --remap, --target-time and --host-time to a command. */
-export function addPipelineOptions(cmd: Command): Command {
-  return cmd
+/**
+ * Adds --config, --set, --remap, --target-time and (unless `hostTime` is false: regress replays
+ * in target time only) --host-time to a command.
+ */
+export function addPipelineOptions(cmd: Command, { hostTime = true } = {}): Command {
+  cmd
     .option('--config <file>', 'YAML configuration or ROS 2 parameters file (e.g. params/default.yaml)')
     .option('--set <key=value>', 'override one setting, e.g. --set depth.num_disparities=96 (repeatable)', collect, [])
     .option('--remap <from:=to>', 'map a bag topic to the one the node expects (repeatable)', collect, [])
-    .option('--target-time [profile]', 'schedule in target time on a hardware profile (default dx-v3)')
-    .option('--host-time', 'schedule in host time: this machine\'s measured stage times, real-time playback');
+    .option('--target-time [profile]', 'schedule in target time on a hardware profile (default dx-v3)');
+  if (!hostTime) return cmd;
+  return cmd.option('--host-time', 'schedule in host time: this machine\'s measured stage times, real-time playback');
 }
 
 /** The validated configuration the options describe. */
