@@ -40,16 +40,16 @@ export function configFromOptions(o: PipelineCliOptions, defaults: Record<string
   return cfg;
 }
 
-/** A progress reporter: a rewritten line on a terminal, a line per 10% otherwise. */
-export function progressLine(label: string): (done: number, total: number) => void {
+/** A progress reporter counting `unit`: a rewritten line on a terminal, a line per 10% otherwise. */
+export function progressLine(label: string, unit = 'messages'): (done: number, total: number) => void {
   let lastDecile = -1;
   return (done, total) => {
     const pct = total > 0 ? Math.min(100, Math.floor((100 * done) / total)) : 0;
     if (process.stderr.isTTY) {
-      process.stderr.write(`\r${label}: ${done}/${total} messages (${pct}%)${done >= total ? '\n' : ''}`);
+      process.stderr.write(`\r${label}: ${done}/${total} ${unit} (${pct}%)${done >= total ? '\n' : ''}`);
     } else if (Math.floor(pct / 10) > lastDecile) {
       lastDecile = Math.floor(pct / 10);
-      process.stderr.write(`${label}: ${done}/${total} messages (${pct}%)\n`);
+      process.stderr.write(`${label}: ${done}/${total} ${unit} (${pct}%)\n`);
     }
   };
 }

@@ -170,7 +170,7 @@ async function runDemo(o: DemoCliOptions, { config, bag: inputBag, duration }: D
     bag = join(dir, SCENE_BAG);
     written.push(SCENE_BAG);
     process.stderr.write(`demo: rendering ${duration} s of scene "${o.scene}" (4 cameras, ground truth)\n`);
-    const progress = progressLine('render');
+    const progress = progressLine('render', 'frames');
     await writeSceneBag({ ...loadScene(o.scene), duration }, bag, { depth: true, onProgress: (d, t) => progress(d, t) });
   }
   const evaluator = new SceneEvaluator(bag);
