@@ -1,13 +1,14 @@
-// `dx-perception profile` on every model in ../shared/models: a readable per-layer table, model
+// `dx-perception profile` on every model in the data directory's models/ (README "Data"): a readable per-layer table, model
 // totals, the multi-camera frame budget and a verdict; and the commander wiring and flag errors.
 import { strict as assert } from 'node:assert';
-import { readdirSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { Command } from 'commander';
 import { registerProfileCommand, runProfileCommand } from '../../src/cli/profile_command';
+import { dataPath, requireData } from '../support/data_dir';
 
-const MODELS_DIR = resolve(__dirname, '..', '..', '..', 'shared', 'models');
-const SHARED_MODELS = readdirSync(MODELS_DIR).filter((f) => f.endsWith('.onnx')).sort();
+const MODELS_DIR = dataPath('models');
+const SHARED_MODELS = !existsSync(MODELS_DIR) ? [] : readdirSync(MODELS_DIR).filter((f) => f.endsWith('.onnx')).sort();
 
 /** Runs the subcommand through commander and returns what it printed. */
 async function cli(args: string[]): Promise<string> {
@@ -25,6 +26,11 @@ async function cli(args: string[]): Promise<string> {
 }
 
 describe('dx-perception profile', () => {
+  // Every test here runs the command on one of those models.
+  before(function () {
+    requireData(this, 'models/yolox_nano_416.onnx');
+  });
+
   it('finds the shared models', () => assert.equal(SHARED_MODELS.length >= 4, true));
 
   for (const file of SHARED_MODELS) {
