@@ -13,14 +13,18 @@ export interface PipelineCliOptions {
 
 const collect = (value: string, previous: string[]) => [...previous, value];
 
-/** Adds --config, --set, --remap, --target-time and --host-time to a command. */
-export function addPipelineOptions(cmd: Command): Command {
-  return cmd
+/**
+ * Adds --config, --set, --remap, --target-time and (unless `hostTime` is false: regress replays
+ * in target time only) --host-time to a command.
+ */
+export function addPipelineOptions(cmd: Command, { hostTime = true } = {}): Command {
+  cmd
     .option('--config <file>', 'YAML configuration or ROS 2 parameters file (e.g. params/default.yaml)')
     .option('--set <key=value>', 'override one setting, e.g. --set depth.num_disparities=96 (repeatable)', collect, [])
     .option('--remap <from:=to>', 'map a bag topic to the one the node expects (repeatable)', collect, [])
-    .option('--target-time [profile]', 'schedule in target time on a hardware profile (default dx-v3)')
-    .option('--host-time', 'schedule in host time: this machine\'s measured stage times, real-time playback');
+    .option('--target-time [profile]', 'schedule in target time on a hardware profile (default dx-v3)');
+  if (!hostTime) return cmd;
+  return cmd.option('--host-time', 'schedule in host time: this machine\'s measured stage times, real-time playback');
 }
 
 /** The validated configuration the options describe. */
@@ -36,16 +40,16 @@ export function configFromOptions(o: PipelineCliOptions, defaults: Record<string
   return cfg;
 }
 
-/** A progress reporter: a rewritten line on a terminal, a line per 10% otherwise. */
-export function progressLine(label: string): (done: number, total: number) => void {
+/** A progress reporter counting `unit`: a rewritten line on a terminal, a line per 10% otherwise. */
+export function progressLine(label: string, unit = 'messages'): (done: number, total: number) => void {
   let lastDecile = -1;
   return (done, total) => {
     const pct = total > 0 ? Math.min(100, Math.floor((100 * done) / total)) : 0;
     if (process.stderr.isTTY) {
-      process.stderr.write(`\r${label}: ${done}/${total} messages (${pct}%)${done >= total ? '\n' : ''}`);
+      process.stderr.write(`\r${label}: ${done}/${total} ${unit} (${pct}%)${done >= total ? '\n' : ''}`);
     } else if (Math.floor(pct / 10) > lastDecile) {
       lastDecile = Math.floor(pct / 10);
-      process.stderr.write(`${label}: ${done}/${total} messages (${pct}%)\n`);
+      process.stderr.write(`${label}: ${done}/${total} ${unit} (${pct}%)\n`);
     }
   };
 }

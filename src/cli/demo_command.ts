@@ -1,10 +1,11 @@
 // `dx-perception demo`: a new user's first minute. Renders a synthetic 4-camera scene to a bag
 // (or takes a bag), replays it through the full pipeline in DX-V3 target time, scores it against
 // the scene's ground truth, and writes an output MCAP and a visual HTML report.
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { existsSync, mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import type { Detection } from '../inference/detection';
+import { openBag } from '../io/bag_reader';
 import type { Raster } from '../io/raster';
 import type { Image, LaserScan, PipelineStatus, TrackedObjectArray } from '../msgs/types';
 import type { PerceptionConfig } from '../pipeline/config_schema';
@@ -106,51 +107,101 @@ export function registerDemoCommand(program: Command): void {
       .option('--model <onnx>', 'ONNX detector to run (e.g. ../shared/models/yolox_nano_416.onnx)')
       .option('--out <dir>', 'output folder', 'out/demo'),
   ).action(async (o: DemoCliOptions) => {
+    const inputs = await demoInputs(o);
     const out = resolve(o.out);
-    mkdirSync(out, { recursive: true });
-    const config = configFromOptions(o, o.model ? { detection: { model_path: o.model } } : {});
-    let bag = o.bag;
-    if (!bag) {
-      bag = join(out, 'scene_bag');
-      rmSync(bag, { recursive: true, force: true });
-      const scene = { ...loadScene(o.scene), duration: Number(o.duration) };
-      process.stderr.write(`demo: rendering ${o.duration} s of scene "${o.scene}" (4 cameras, ground truth) to ${bag}\n`);
-      const progress = progressLine('render');
-      await writeSceneBag(scene, bag, { depth: true, onProgress: (d, t) => progress(d, t) });
+    // Everything is written to a fresh folder beside `out` and moved in only when the run has
+    // succeeded, so a failed or interrupted demo leaves the previous outputs as they were.
+    mkdirSync(dirname(out), { recursive: true });
+    const staging = mkdtempSync(join(dirname(out), `.${basename(out)}-partial-`));
+    try {
+      const written = await runDemo(o, inputs, staging);
+      mkdirSync(out, { recursive: true });
+      for (const name of written) {
+        rmSync(join(out, name), { recursive: true, force: true });
+        renameSync(join(staging, name), join(out, name));
+      }
+      const bag = inputs.bag ?? join(out, SCENE_BAG);
+      process.stdout.write(
+        `\nreport:      ${join(out, REPORT)}\nperception:  ${join(out, PERCEPTION_BAG)} (MCAP: open in Foxglove, or ros2 bag play)\nscene bag:   ${bag}\n`,
+      );
+    } finally {
+      rmSync(staging, { recursive: true, force: true });
     }
-    const perceptionBag = join(out, 'perception_bag');
-    rmSync(perceptionBag, { recursive: true, force: true });
-    const evaluator = new SceneEvaluator(bag);
-    const recorder = new DemoRecorder();
-    const processed = new Map<bigint, { images: Map<string, Raster>; detections: Map<string, Detection[]>; timings: Record<string, number> }>();
-    process.stderr.write(`demo: replaying through the pipeline (${config.scheduler.time_mode} time, ${config.scheduler.profile})\n`);
-    const summary = await replayBag(bag, {
-      config,
-      outBag: perceptionBag,
-      onProgress: progressLine('replay'),
-      onProcessed: (set, frame) => processed.set(set.stamp, { images: frame.images, detections: frame.detections, timings: frame.timings }),
-      onResult: (r) => {
-        const p = processed.get(r.stamp);
-        processed.delete(r.stamp);
-        recorder.add(r, p?.images, p?.detections, p?.timings);
-        if (r.decision !== 'completed') return;
-        const tracks = (r.outputs.find((x) => x.type === 'dx_perception/msg/TrackedObjectArray')!.msg as TrackedObjectArray).objects;
-        const depth = new Map(
-          r.outputs
-            .filter((x) => x.topic.endsWith('/depth') && x.type === 'sensor_msgs/msg/Image')
-            .map((x) => [x.topic.slice(0, -'/depth'.length), new Float32Array((x.msg as Image).data.slice().buffer)]),
-        );
-        const points = tracks.map((t) => ({ id: t.id, state: t.state, position: [t.pose.pose.position.x, t.pose.pose.position.y, t.pose.pose.position.z] }));
-        evaluator.add(r.stamp, points, depth, p?.detections ?? new Map());
-      },
-    });
-    const scores = await evaluator.score();
-    const rows = scoreTable(scores, recorder, config, summary.results);
-    process.stdout.write(`\n${formatTable(['metric', 'value', 'target'], rows.map((r) => [r.metric, r.value, r.target])).join('\n')}\n`);
-    const report = join(out, 'report.html');
-    writeFileSync(report, renderHtmlReport(reportData(recorder, rows, config, o.scene, evaluator)));
-    process.stdout.write(`\nreport:      ${report}\nperception:  ${perceptionBag} (MCAP: open in Foxglove, or ros2 bag play)\nscene bag:   ${bag}\n`);
   });
+}
+
+const SCENE_BAG = 'scene_bag';
+const PERCEPTION_BAG = 'perception_bag';
+const REPORT = 'report.html';
+
+interface DemoInputs {
+  config: PerceptionConfig;
+  /** The bag to replay (--bag), or undefined to render the scene. */
+  bag?: string;
+  duration: number;
+}
+
+/** Checks every input before anything is written; each error names its flag. */
+async function demoInputs(o: DemoCliOptions): Promise<DemoInputs> {
+  const duration = Number(o.duration);
+  if (!(Number.isFinite(duration) && duration > 0)) {
+    throw new Error(`--duration must be a positive number of seconds; got "${o.duration}"`);
+  }
+  if (o.model !== undefined && !existsSync(o.model)) throw new Error(`--model ${o.model}: no such file`);
+  const config = configFromOptions(o, o.model ? { detection: { model_path: o.model } } : {});
+  if (o.bag === undefined) {
+    loadScene(o.scene);
+    return { config, duration };
+  }
+  const bag = resolve(o.bag);
+  try {
+    await (await openBag(bag)).close();
+  } catch (err) {
+    throw new Error(`--bag ${o.bag}: ${(err as Error).message}`);
+  }
+  return { config, bag, duration };
+}
+
+/** Renders (unless --bag), replays, scores and reports into `dir`; returns the names written. */
+async function runDemo(o: DemoCliOptions, { config, bag: inputBag, duration }: DemoInputs, dir: string): Promise<string[]> {
+  const written = [PERCEPTION_BAG, REPORT];
+  let bag = inputBag;
+  if (!bag) {
+    bag = join(dir, SCENE_BAG);
+    written.push(SCENE_BAG);
+    process.stderr.write(`demo: rendering ${duration} s of scene "${o.scene}" (4 cameras, ground truth)\n`);
+    const progress = progressLine('render', 'frames');
+    await writeSceneBag({ ...loadScene(o.scene), duration }, bag, { depth: true, onProgress: (d, t) => progress(d, t) });
+  }
+  const evaluator = new SceneEvaluator(bag);
+  const recorder = new DemoRecorder();
+  const processed = new Map<bigint, { images: Map<string, Raster>; detections: Map<string, Detection[]>; timings: Record<string, number> }>();
+  process.stderr.write(`demo: replaying through the pipeline (${config.scheduler.time_mode} time, ${config.scheduler.profile})\n`);
+  const summary = await replayBag(bag, {
+    config,
+    outBag: join(dir, PERCEPTION_BAG),
+    onProgress: progressLine('replay'),
+    onProcessed: (set, frame) => processed.set(set.stamp, { images: frame.images, detections: frame.detections, timings: frame.timings }),
+    onResult: (r) => {
+      const p = processed.get(r.stamp);
+      processed.delete(r.stamp);
+      recorder.add(r, p?.images, p?.detections, p?.timings);
+      if (r.decision !== 'completed') return;
+      const tracks = (r.outputs.find((x) => x.type === 'dx_perception/msg/TrackedObjectArray')!.msg as TrackedObjectArray).objects;
+      const depth = new Map(
+        r.outputs
+          .filter((x) => x.topic.endsWith('/depth') && x.type === 'sensor_msgs/msg/Image')
+          .map((x) => [x.topic.slice(0, -'/depth'.length), new Float32Array((x.msg as Image).data.slice().buffer)]),
+      );
+      const points = tracks.map((t) => ({ id: t.id, state: t.state, position: [t.pose.pose.position.x, t.pose.pose.position.y, t.pose.pose.position.z] }));
+      evaluator.add(r.stamp, points, depth, p?.detections ?? new Map());
+    },
+  });
+  const scores = await evaluator.score();
+  const rows = scoreTable(scores, recorder, config, summary.results);
+  process.stdout.write(`\n${formatTable(['metric', 'value', 'target'], rows.map((r) => [r.metric, r.value, r.target])).join('\n')}\n`);
+  writeFileSync(join(dir, REPORT), renderHtmlReport(reportData(recorder, rows, config, o.scene, evaluator)));
+  return written;
 }
 
 function reportData(rec: DemoRecorder, table: ReportData['table'], config: PerceptionConfig, scene: string, evaluator: SceneEvaluator): ReportData {

@@ -4,7 +4,7 @@ import type { Command } from 'commander';
 import { summarizeResult, type FrameSummary } from '../pipeline/frame_summary';
 import { compareToGolden, formatDiffs, readGolden, toleranceSchema, writeGolden } from '../pipeline/golden';
 import { replayBag } from '../pipeline/replay';
-import { addPipelineOptions, configFromOptions, type PipelineCliOptions } from './cli_options';
+import { addPipelineOptions, configFromOptions, progressLine, type PipelineCliOptions } from './cli_options';
 
 interface RegressCliOptions extends PipelineCliOptions {
   golden: string;
@@ -12,11 +12,15 @@ interface RegressCliOptions extends PipelineCliOptions {
 }
 
 /** Replays in target time and returns the per-frame digests, in result order. */
-export async function digestReplay(bag: string, o: PipelineCliOptions): Promise<{ frames: FrameSummary[]; timeMode: string }> {
+export async function digestReplay(
+  bag: string,
+  o: PipelineCliOptions,
+  onProgress?: (done: number, total: number) => void,
+): Promise<{ frames: FrameSummary[]; timeMode: string }> {
   if (o.hostTime) throw new Error('regress replays in target time only (host time is not deterministic); drop --host-time');
   const config = configFromOptions({ ...o, targetTime: o.targetTime ?? true });
   const frames: FrameSummary[] = [];
-  await replayBag(bag, { config, remaps: o.remap, onResult: (r) => frames.push(summarizeResult(r)) });
+  await replayBag(bag, { config, remaps: o.remap, onProgress, onResult: (r) => frames.push(summarizeResult(r)) });
   return { frames, timeMode: `target:${config.scheduler.profile}` };
 }
 
@@ -27,9 +31,12 @@ export function registerRegressCommand(program: Command): void {
       .description('replay a bag in target time and compare every frame set with a golden file')
       .requiredOption('--golden <file>', 'golden YAML file')
       .option('--update-golden', 'write the golden from this replay instead of comparing (keeps its tolerances)'),
+    { hostTime: false },
   ).action(async (bag: string, o: RegressCliOptions) => {
-    const { frames, timeMode } = await digestReplay(bag, o);
-    if (o.updateGolden) {
+    // A missing or malformed golden is reported before the replay, not after minutes of it.
+    const golden = o.updateGolden ? undefined : readGolden(o.golden);
+    const { frames, timeMode } = await digestReplay(bag, o, progressLine('regress'));
+    if (!golden) {
       let tolerances = toleranceSchema.parse({});
       try {
         tolerances = readGolden(o.golden).tolerances;
@@ -40,7 +47,6 @@ export function registerRegressCommand(program: Command): void {
       process.stdout.write(`wrote ${o.golden}: ${frames.length} frame sets\n`);
       return;
     }
-    const golden = readGolden(o.golden);
     const diffs = compareToGolden(golden, frames);
     if (diffs.length === 0) {
       process.stdout.write(`regress: ${frames.length} frame sets match ${o.golden}\n`);

@@ -19,8 +19,24 @@ export async function openSqliteStorage(file: string, onWarning: (m: string) => 
     return SqliteStorage.create(file, db, onWarning);
   } catch (err) {
     db?.close();
+    const nativeModuleMissing = sqliteNativeModuleError(err as Error);
+    if (nativeModuleMissing) throw nativeModuleMissing;
     throw new Error(`sqlite3 bag file ${file} is not a readable rosbag2 database: ${(err as Error).message}`);
   }
+}
+
+/**
+ * The error to show when `err` says better-sqlite3's native module is absent or unloadable: it is
+ * loaded on the first `new Database`, and `npm ci` does not build it here (.npmrc ignore-scripts),
+ * so its absence must not read as a broken bag.
+ */
+export function sqliteNativeModuleError(err: Error & { code?: string }): Error | undefined {
+  if (!/Could not locate the bindings file/.test(err.message) && err.code !== 'ERR_DLOPEN_FAILED') return undefined;
+  return new Error(
+    'reading .db3 bags needs the native module of better-sqlite3, which `npm ci` does not build ' +
+      '(.npmrc sets ignore-scripts); run `npm run setup` in the dx_perception folder once (it compiles ' +
+      'it, about 2-3 minutes; after a Node.js upgrade use `npm rebuild better-sqlite3 --ignore-scripts=false`)',
+  );
 }
 
 class SqliteStorage implements BagStorage {

@@ -5,6 +5,7 @@ import * as path from 'path';
 import { formatBagSize, registerBagCommand } from '../../src/cli/bag_command';
 import { main } from '../../src/cli/main';
 import { FIXTURES, fixtureMetadata } from '../io/bag_test_support';
+import { requireData } from '../support/data_dir';
 
 /** Runs `bag info <bag>` in-process and returns the printed lines. */
 async function bagInfo(bag: string): Promise<string[]> {
@@ -23,7 +24,8 @@ function seconds(ns: bigint): string {
 
 describe('cli/bag info', () => {
   for (const bag of ['talker_mcap', 'talker_db3']) {
-    it(`prints what ros2 bag info prints for ${bag}`, async () => {
+    it(`prints what ros2 bag info prints for ${bag}`, async function () {
+      requireData(this, `data/rosbag2_format_fixtures/${bag}`);
       const meta = fixtureMetadata(bag);
       const lines = await bagInfo(path.join(FIXTURES, bag));
       const start = BigInt(meta.starting_time.nanoseconds_since_epoch);

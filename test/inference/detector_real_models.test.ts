@@ -10,6 +10,7 @@ import type { Raster } from '../../src/io/raster';
 import { Detector, type Detection } from '../../src/inference/detector';
 import { OnnxRuntimeBackend } from '../../src/inference/onnxruntime_backend';
 import { createPreprocessor } from '../../src/inference/preprocess';
+import { requireData } from '../support/data_dir';
 import { IMAGES_DIR, MODELS_DIR, loadPhoto } from './photos';
 import { requireOpenCvPython } from '../support/opencv_python';
 
@@ -50,15 +51,19 @@ function iou(a: number[], b: Detection): number {
 }
 
 describe('Detector on the shared models and photos', function () {
-  const files = readdirSync(IMAGES_DIR).filter((f) => /\.(jpg|png)$/.test(f)).sort();
+  let files: string[];
   let photos: Raster[];
   let work: string;
 
-  before(() => {
+  before(function () {
+    requireData(this, 'data/images', ...MODELS.map((m) => `models/${m}.onnx`));
+    files = readdirSync(IMAGES_DIR).filter((f) => /\.(jpg|png)$/.test(f)).sort();
     photos = files.map((f) => loadPhoto(join(IMAGES_DIR, f)));
     work = mkdtempSync(join(tmpdir(), 'dx-detector-'));
   });
-  after(() => rmSync(work, { recursive: true, force: true }));
+  after(() => {
+    if (work) rmSync(work, { recursive: true, force: true });
+  });
 
   for (const model of MODELS) {
     describe(model, () => {

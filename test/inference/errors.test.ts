@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Detector } from '../../src/inference/detector';
 import { buildOnnxModel } from '../../src/inference/onnx_graph_builder';
+import { requireData } from '../support/data_dir';
 import { MODELS_DIR } from './photos';
 import { constantDetectorModel } from './synthetic_models';
 
@@ -33,7 +34,8 @@ describe('detector errors', function () {
     await assert.rejects(Detector.create({ modelPath: path }), (e: Error) => e.message.startsWith(`cannot load model "${path}": `));
   });
 
-  it('names model, tensor and expected shape when a forced decoder does not fit the outputs', async () => {
+  it('names model, tensor and expected shape when a forced decoder does not fit the outputs', async function () {
+    requireData(this, 'models/yolox_nano_416.onnx', 'models/nanodet_m_320.onnx');
     await assert.rejects(Detector.create({ modelPath: YOLOX, decoder: 'yolov8' }), (e: Error) => {
       assert.equal(
         e.message,
@@ -68,7 +70,8 @@ describe('detector errors', function () {
     await assert.rejects(Detector.create({ modelPath: path }), /expected one image input \[batch, 3, height, width\] float32; the model has "x" float32 \[1, 10\]/);
   });
 
-  it('rejects an inputSize that contradicts the model, and requires one for a symbolic size', async () => {
+  it('rejects an inputSize that contradicts the model, and requires one for a symbolic size', async function () {
+    requireData(this, 'models/yolox_nano_416.onnx', 'models/nanodet_m_320.onnx');
     await assert.rejects(Detector.create({ modelPath: YOLOX, inputSize: { width: 320, height: 320 } }), /inputSize 320x320 does not match input "images" \[1, 3, 416, 416\]/);
     const path = save('symbolic.onnx', buildOnnxModel({
       name: 'symbolic',
@@ -79,7 +82,8 @@ describe('detector errors', function () {
     await assert.rejects(Detector.create({ modelPath: path }), /input "images" \[batch, 3, h, w\] has a symbolic size; set inputSize/);
   });
 
-  it('names each bad option with its value and the expectation', async () => {
+  it('names each bad option with its value and the expectation', async function () {
+    requireData(this, 'models/yolox_nano_416.onnx', 'models/nanodet_m_320.onnx');
     await assert.rejects(Detector.create({ modelPath: YOLOX, scoreThreshold: 2, channelOrder: 'bgra' as 'bgr', std: [1, 0, 1] }), (e: Error) => {
       assert.match(e.message, /"scoreThreshold" = 2: Too big: expected number to be <=1/);
       assert.match(e.message, /"channelOrder" = "bgra": Invalid option: expected one of "bgr"\|"rgb"/);

@@ -6,6 +6,7 @@ import { buildOnnxModel } from '../../src/inference/onnx_graph_builder';
 import { OnnxRuntimeBackend } from '../../src/inference/onnxruntime_backend';
 import type { TensorMap } from '../../src/inference/backend';
 import { MODELS_DIR } from './photos';
+import { requireData } from '../support/data_dir';
 
 /** y = 2x + 1 over a [batch, 4] input. */
 const AFFINE = buildOnnxModel({
@@ -77,6 +78,7 @@ describe('OnnxRuntimeBackend', () => {
   });
 
   it('keeps the event loop free while a real model runs', async function () {
+    requireData(this, 'models/yolox_nano_416.onnx');
     const yolox = new OnnxRuntimeBackend();
     await yolox.load(join(MODELS_DIR, 'yolox_nano_416.onnx'), { intraOpThreads: 1 });
     try {

@@ -1,11 +1,13 @@
-// Test helper: the shared photos and models, read in place, and JPEG/PNG -> bgr8 Raster.
+// Test helper: the photos and models of the data directory (README "Data"), read in place, and
+// JPEG/PNG -> bgr8 Raster.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as jpeg from 'jpeg-js';
 import { PNG } from 'pngjs';
 import type { Raster } from '../../src/io/raster';
+import { DATA_DIR } from '../support/data_dir';
 
-export const SHARED = join(__dirname, '..', '..', '..', 'shared');
+export const SHARED = DATA_DIR;
 export const IMAGES_DIR = join(SHARED, 'data', 'images');
 export const MODELS_DIR = join(SHARED, 'models');
 

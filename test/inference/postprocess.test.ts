@@ -7,6 +7,7 @@ import { CandidateBuffer } from '../../src/inference/candidates';
 import { toDetection2DArray } from '../../src/inference/detection';
 import { COCO80, className, loadLabels } from '../../src/inference/labels';
 import { nmsClassAware } from '../../src/inference/nms';
+import { requireData } from '../support/data_dir';
 import { MODELS_DIR } from './photos';
 
 describe('class-aware NMS', () => {
@@ -34,7 +35,8 @@ describe('class-aware NMS', () => {
 });
 
 describe('labels', () => {
-  it('built-in COCO-80 equals the shared coco.names file', () => {
+  it('built-in COCO-80 equals the coco.names file of the data directory', function () {
+    requireData(this, 'models/coco.names');
     const fromFile = readFileSync(join(MODELS_DIR, 'coco.names'), 'utf8').trim().split('\n');
     assert.deepEqual([...COCO80], fromFile);
     assert.deepEqual(loadLabels(join(MODELS_DIR, 'coco.names')), fromFile);

@@ -9,6 +9,7 @@ import { createRaster, type Raster } from '../../src/io/raster';
 import { createPreprocessor } from '../../src/inference/preprocess';
 import { imageTransform, type PreprocessOptions } from '../../src/inference/preprocess_options';
 import { IMAGES_DIR, loadPhoto } from './photos';
+import { requireData } from '../support/data_dir';
 import { requireOpenCvPython } from '../support/opencv_python';
 
 const YOLOX_LIKE: PreprocessOptions = {
@@ -38,11 +39,14 @@ print(json.dumps({"max": float(d.max()), "mean": float(d.mean())}))
 describe('preprocessing', function () {
   let dir: string;
   let dog: Raster<Uint8Array>;
-  before(() => {
+  before(function () {
+    requireData(this, 'data/images/dog.jpg');
     dir = mkdtempSync(join(tmpdir(), 'dx-preprocess-'));
     dog = loadPhoto(join(IMAGES_DIR, 'dog.jpg'));
   });
-  after(() => rmSync(dir, { recursive: true, force: true }));
+  after(() => {
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
 
   for (const [name, opts] of [['letterbox BGR raw', YOLOX_LIKE], ['resize RGB mean/std', NORMALISED_RGB], ['centred letterbox RGB /255', CENTRED]] as const) {
     it(`typed-array strategy matches OpenCV within 1 grey level: ${name}`, async () => {

@@ -4,6 +4,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { MessageDecodeError, openBag } from '../../src/io/bag_reader';
 import { encodeMessage } from '../../src/msgs/codec';
+import { requireData } from '../support/data_dir';
 import { FIXTURES, fixtureMetadata, readAll, tempDir } from './bag_test_support';
 
 interface Log { level: number; name: string; msg: string; stamp: { sec: number; nanosec: number } }
@@ -11,7 +12,11 @@ interface Log { level: number; name: string; msg: string; stamp: { sec: number; 
 describe('io/bag_reader', () => {
   for (const bag of ['talker_mcap', 'talker_db3']) {
     describe(`fixture ${bag}`, () => {
-      const meta = fixtureMetadata(bag);
+      let meta: ReturnType<typeof fixtureMetadata>;
+      before(function () {
+        requireData(this, `data/rosbag2_format_fixtures/${bag}`);
+        meta = fixtureMetadata(bag);
+      });
 
       it('reports the counts, start and duration its metadata.yaml records', async () => {
         const reader = await openBag(path.join(FIXTURES, bag));
@@ -74,7 +79,8 @@ describe('io/bag_reader', () => {
     });
   }
 
-  it('opens a single storage file as a bag', async () => {
+  it('opens a single storage file as a bag', async function () {
+    requireData(this, 'data/rosbag2_format_fixtures/talker_mcap');
     const reader = await openBag(path.join(FIXTURES, 'talker_mcap', 'talker.mcap'));
     try {
       assert.equal(reader.info.messageCount, 20);

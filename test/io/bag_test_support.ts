@@ -4,9 +4,10 @@ import * as os from 'os';
 import * as path from 'path';
 import { parse as parseYaml } from 'yaml';
 import type { BagMessage, BagReader } from '../../src/io/bag_reader';
+import { dataPath } from '../support/data_dir';
 
-/** ../shared/data/rosbag2_format_fixtures, resolved from the repository root. */
-export const FIXTURES = path.resolve(__dirname, '..', '..', '..', 'shared', 'data', 'rosbag2_format_fixtures');
+/** The rosbag2 fixtures of the data directory (README "Data"). */
+export const FIXTURES = dataPath('data/rosbag2_format_fixtures');
 
 /** A fresh temporary directory, removed by the returned cleanup. */
 export function tempDir(prefix: string): { dir: string; cleanup: () => void } {

@@ -1,18 +1,19 @@
 // The ONNX cost model: MAC counts against hand computation and the published YOLOX-nano figure,
 // shapes against onnxruntime, and the memory/latency/fallback model against its stated formulas.
 import { strict as assert } from 'node:assert';
-import { readdirSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { predictCost } from '../../src/profile/cost_model';
 import { loadHardwareProfile, type HardwareProfile } from '../../src/profile/hardware_profile';
 import { analyzeModel } from '../../src/profile/model_analysis';
 import { readOnnxGraph } from '../../src/profile/onnx_graph';
 import { inferShapes } from '../../src/profile/shape_inference';
+import { dataPath, requireData } from '../support/data_dir';
 import { EXACT_MODEL, fallbackModel, SHAPES_MODEL } from './small_models';
 
-const MODELS_DIR = resolve(__dirname, '..', '..', '..', 'shared', 'models');
-const SHARED_MODELS = readdirSync(MODELS_DIR).filter((f) => f.endsWith('.onnx')).sort();
+const MODELS_DIR = dataPath('models');
+const SHARED_MODELS = existsSync(MODELS_DIR) ? readdirSync(MODELS_DIR).filter((f) => f.endsWith('.onnx')).sort() : [];
 
 /** Output shapes onnxruntime actually produces for zero inputs. */
 async function ortOutputShapes(model: string | Uint8Array): Promise<Record<string, number[]>> {
@@ -33,7 +34,8 @@ async function ortOutputShapes(model: string | Uint8Array): Promise<Record<strin
 }
 
 describe('ONNX cost model: counting', () => {
-  it('counts YOLOX-nano at 416x416 within 5% of the published 0.54 GMACs (1.08 GFLOPs)', () => {
+  it('counts YOLOX-nano at 416x416 within 5% of the published 0.54 GMACs (1.08 GFLOPs)', function () {
+    requireData(this, 'models');
     const a = analyzeModel(join(MODELS_DIR, 'yolox_nano_416.onnx'));
     const relative = Math.abs(a.totalMacs - 0.54e9) / 0.54e9;
     assert.ok(relative < 0.05, `counted ${(a.totalMacs / 1e9).toFixed(4)} GMACs, ${(relative * 100).toFixed(1)}% from 0.54`);
@@ -62,7 +64,8 @@ describe('ONNX cost model: counting', () => {
     }
   });
 
-  it('infers the output shapes onnxruntime produces for every shared model', async () => {
+  it('infers the output shapes onnxruntime produces for every shared model', async function () {
+    requireData(this, 'models');
     for (const file of SHARED_MODELS) {
       const path = join(MODELS_DIR, file);
       const a = analyzeModel(path);
@@ -71,7 +74,8 @@ describe('ONNX cost model: counting', () => {
     }
   });
 
-  it('analyses another resolution through inputShapes, and names what cannot be re-shaped', () => {
+  it('analyses another resolution through inputShapes, and names what cannot be re-shaped', function () {
+    requireData(this, 'models');
     const at32 = analyzeModel(fallbackModel(), { inputShapes: { x: [1, 8, 32, 32] } });
     assert.deepEqual(at32.outputs[0].shape, [1, 8, 32, 32]);
     const path = join(MODELS_DIR, 'nanodet_m_416.onnx');
@@ -109,7 +113,8 @@ describe('ONNX cost model: latency, memory and energy', () => {
     assert.equal(cost.latencyMs, cost.layers.reduce((s, l) => s + l.latencyMs, 0));
   });
 
-  it('spills what exceeds on-chip SRAM to DRAM', () => {
+  it('spills what exceeds on-chip SRAM to DRAM', function () {
+    requireData(this, 'models');
     const conv1 = predictCost(analyzeModel(EXACT_MODEL.bytes()), withSram(dxv3, 1000)).layers.find((l) => l.name === 'conv1');
     // working set 224 + 3072 + 2048 = 5344 B; 4344 B over a 1000 B SRAM.
     assert.equal(conv1?.spillBytes, 4344);
@@ -131,7 +136,8 @@ describe('ONNX cost model: latency, memory and energy', () => {
     assert.equal(cost.layers[1].device, 'npu');
   });
 
-  it('batches images: N x the work, weights and launch overhead once', () => {
+  it('batches images: N x the work, weights and launch overhead once', function () {
+    requireData(this, 'models');
     const a = analyzeModel(join(MODELS_DIR, 'yolox_nano_416.onnx'));
     const one = predictCost(a, dxv3);
     const four = predictCost(a, dxv3, { batch: 4 });
@@ -145,7 +151,8 @@ describe('ONNX cost model: latency, memory and energy', () => {
     assert.throws(() => predictCost(a, dxv3, { batch: 0 }), /batch = 0; expected a positive integer/);
   });
 
-  it('predicts every shared model on every shipped profile with finite, positive totals', () => {
+  it('predicts every shared model on every shipped profile with finite, positive totals', function () {
+    requireData(this, 'models');
     for (const name of ['dx-v3', 'dx-m1', 'host']) {
       const p = loadHardwareProfile(name);
       for (const file of SHARED_MODELS) {

@@ -1,15 +1,16 @@
-// `dx-perception profile` on every model in ../shared/models: a readable per-layer table, model
+// `dx-perception profile` on every model in the data directory's models/ (README "Data"): a readable per-layer table, model
 // totals, the multi-camera frame budget and a verdict; and the commander wiring and flag errors.
 import { strict as assert } from 'node:assert';
-import { mkdtempSync, readdirSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { Command } from 'commander';
 import { registerProfileCommand, runProfileCommand } from '../../src/cli/profile_command';
 import { loadHardwareProfile } from '../../src/profile/hardware_profile';
+import { dataPath, requireData } from '../support/data_dir';
 
-const MODELS_DIR = resolve(__dirname, '..', '..', '..', 'shared', 'models');
-const SHARED_MODELS = readdirSync(MODELS_DIR).filter((f) => f.endsWith('.onnx')).sort();
+const MODELS_DIR = dataPath('models');
+const SHARED_MODELS = !existsSync(MODELS_DIR) ? [] : readdirSync(MODELS_DIR).filter((f) => f.endsWith('.onnx')).sort();
 
 /** Runs the subcommand through commander and returns what it printed. */
 async function cli(args: string[]): Promise<string> {
@@ -27,6 +28,11 @@ async function cli(args: string[]): Promise<string> {
 }
 
 describe('dx-perception profile', () => {
+  // Every test here runs the command on one of those models.
+  before(function () {
+    requireData(this, 'models/yolox_nano_416.onnx');
+  });
+
   it('finds the shared models', () => assert.equal(SHARED_MODELS.length >= 4, true));
 
   for (const file of SHARED_MODELS) {

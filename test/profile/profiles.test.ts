@@ -3,7 +3,7 @@
 import { strict as assert } from 'node:assert';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { basename, join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { calibrate, fitCalibration } from '../../src/profile/calibrate';
 import { predictCost } from '../../src/profile/cost_model';
@@ -12,9 +12,10 @@ import { listHardwareProfiles, loadHardwareProfile, parseHardwareProfile, PROFIL
 import { measureHostProfile, measureOnnxLatency } from '../../src/profile/host_profile';
 import { analyzeModel, type ModelAnalysis } from '../../src/profile/model_analysis';
 import { parseTimingReport, readTimingReport } from '../../src/profile/timing_report';
+import { dataPath, requireData } from '../support/data_dir';
 import { EXACT_MODEL } from './small_models';
 
-const MODELS_DIR = resolve(__dirname, '..', '..', '..', 'shared', 'models');
+const MODELS_DIR = dataPath('models');
 const MODEL_FILES = ['yolox_nano_416.onnx', 'nanodet_m_416.onnx', 'nanodet_m_320.onnx', 'fastestdet_352.onnx'].map((f) => join(MODELS_DIR, f));
 
 describe('hardware profiles', () => {
@@ -56,7 +57,11 @@ describe('timing reports', () => {
 });
 
 describe('calibration', () => {
-  const analyses = new Map<string, ModelAnalysis>(MODEL_FILES.map((f) => [f, analyzeModel(f)]));
+  let analyses: Map<string, ModelAnalysis>;
+  before(function () {
+    requireData(this, ...MODEL_FILES.map((f) => `models/${basename(f)}`));
+    analyses = new Map(MODEL_FILES.map((f) => [f, analyzeModel(f)]));
+  });
 
   it('recovers known utilisation and DRAM efficiency from latencies they produced', () => {
     const base = loadHardwareProfile('dx-v3');

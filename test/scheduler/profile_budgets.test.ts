@@ -1,7 +1,6 @@
 // Target-time budgets come from the hardware profile: the scheduler's full plan costs exactly the
 // frame budget `dx-perception profile` prints, and the ladder saves what the profile says.
 import { strict as assert } from 'node:assert';
-import { join, resolve } from 'node:path';
 import { predictCost } from '../../src/profile/cost_model';
 import { frameBudget } from '../../src/profile/frame_budget';
 import { loadHardwareProfile } from '../../src/profile/hardware_profile';
@@ -9,11 +8,13 @@ import { analyzeModel } from '../../src/profile/model_analysis';
 import { VirtualClock } from '../../src/scheduler/clock';
 import { DeadlineScheduler } from '../../src/scheduler/deadline_scheduler';
 import { stagesFromFrameBudget } from '../../src/scheduler/stage_budgets';
+import { dataPath, requireData } from '../support/data_dir';
 
-const MODEL = join(resolve(__dirname, '..', '..', '..', 'shared', 'models'), 'yolox_nano_416.onnx');
+const MODEL = dataPath('models/yolox_nano_416.onnx');
 
 describe('scheduler budgets from the DX-V3 profile', () => {
-  it('plans the full pipeline at the profiled frame budget and degrades by the profiled savings', () => {
+  it('plans the full pipeline at the profiled frame budget and degrades by the profiled savings', function () {
+    requireData(this, 'models/yolox_nano_416.onnx');
     const profile = loadHardwareProfile('dx-v3');
     const budget = frameBudget(profile, predictCost(analyzeModel(MODEL), profile), { cameras: 4, rateHz: 30, inputPixels: 416 * 416 });
     const sched = new DeadlineScheduler<number>(

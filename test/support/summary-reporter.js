@@ -10,6 +10,15 @@ class SummaryReporter extends Mocha.reporters.Spec {
     runner.once(EVENT_RUN_END, () => {
       const s = runner.stats;
       process.stdout.write(`\n${s.passes} passed, ${s.failures} failed, ${s.pending} skipped\n`);
+      // Filled by test/support/data_dir.ts: the data files whose absence skipped tests.
+      const missing = globalThis.dxMissingData;
+      if (missing && missing.size > 0) {
+        const dir = process.env.DX_PERCEPTION_DATA || '../shared';
+        process.stdout.write(
+          `skipped for missing data in ${dir} (set DX_PERCEPTION_DATA; README "Data" says where to get it): ` +
+            `${[...missing].sort().join(', ')}\n`,
+        );
+      }
     });
   }
 }
