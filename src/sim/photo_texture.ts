@@ -6,6 +6,7 @@ import { isAbsolute, resolve } from 'node:path';
 import { decodeImage } from '../io/image_codec';
 import { toRgb8 } from '../io/image_convert';
 import type { Raster } from '../io/raster';
+import { DATA_DIR_PREFIX, dataDirectory } from './data_directory';
 import type { PhotoSpec, Scene } from './scene_schema';
 
 /** Each object's photo spec and its key in the scene file, in SceneWorld's object order (static, then moving). */
@@ -16,10 +17,15 @@ export function objectPhotos(scene: Scene): Array<{ key: string; photo: PhotoSpe
   ];
 }
 
-/** `scene` with every relative photo path made absolute against `baseDir` (the scene file's folder). */
+/**
+ * `scene` with every photo path made absolute: `$DX_PERCEPTION_DATA/…` against the data
+ * directory, other relative paths against `baseDir` (the scene file's folder).
+ */
 export function resolvePhotoPaths(scene: Scene, baseDir: string): Scene {
+  const absolute = (image: string): string =>
+    image.startsWith(DATA_DIR_PREFIX) ? resolve(dataDirectory(), image.slice(DATA_DIR_PREFIX.length)) : resolve(baseDir, image);
   const withPath = <T extends { photo?: PhotoSpec }>(o: T): T =>
-    o.photo && !isAbsolute(o.photo.image) ? { ...o, photo: { ...o.photo, image: resolve(baseDir, o.photo.image) } } : o;
+    o.photo && !isAbsolute(o.photo.image) ? { ...o, photo: { ...o.photo, image: absolute(o.photo.image) } } : o;
   return { ...scene, static_objects: scene.static_objects.map(withPath), moving_objects: scene.moving_objects.map(withPath) };
 }
 

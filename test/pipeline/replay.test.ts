@@ -13,6 +13,7 @@ import { replayBag } from '../../src/pipeline/replay';
 import type { Clock } from '../../src/scheduler/clock';
 import type { Nanos } from '../../src/msgs/time';
 import { editBag, sceneBag } from '../support/scene_bags';
+import { dataPath, PEOPLE_CROSSING_PHOTOS, requireData } from '../support/data_dir';
 
 /** Replays in DX-V3 target time: deterministic, whatever this machine's speed. */
 const TARGET_TIME = { scheduler: { time_mode: 'target' } };
@@ -113,7 +114,7 @@ describe('bag replay and regression', function () {
 
 describe('regression with a detector', function () {
   this.timeout(300_000);
-  const MODEL = join(__dirname, '..', '..', '..', 'shared', 'models', 'yolox_nano_416.onnx');
+  const MODEL = dataPath('models/yolox_nano_416.onnx');
   const DETECTOR_GOLDEN = join(__dirname, '..', 'golden', 'people_crossing_yolox_1s.yaml');
   let bag: string;
   const detectorDigest = async (labels?: string) => {
@@ -122,7 +123,8 @@ describe('regression with a detector', function () {
     await replayBag(bag, { config, onResult: (r) => frames.push(summarizeResult(r)) });
     return frames;
   };
-  before(async () => {
+  before(async function () {
+    requireData(this, 'models/yolox_nano_416.onnx', 'models/coco.names', ...PEOPLE_CROSSING_PHOTOS);
     bag = await sceneBag('people_crossing', 1);
   });
 
@@ -134,7 +136,7 @@ describe('regression with a detector', function () {
   });
 
   it('fails regress, naming the objects and the frame, when the detector\'s labels file is off by one line', async () => {
-    const names = readFileSync(join(__dirname, '..', '..', '..', 'shared', 'models', 'coco.names'), 'utf8').trim().split('\n');
+    const names = readFileSync(dataPath('models/coco.names'), 'utf8').trim().split('\n');
     const shifted = join(mkdtempSync(join(tmpdir(), 'labels-')), 'coco_shifted.names');
     writeFileSync(shifted, [...names.slice(1), names[0]].join('\n'));
     const text = formatDiffs(compareToGolden(readGolden(DETECTOR_GOLDEN), await detectorDigest(shifted)));

@@ -4,15 +4,16 @@ import { strict as assert } from 'node:assert';
 import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { isAbsolute, join, resolve } from 'node:path';
+import { isAbsolute, join } from 'node:path';
 import * as jpeg from 'jpeg-js';
 import { stringify } from 'yaml';
-import { BUILTIN_SCENE_DIR, loadScene } from '../../src/sim/scene_loader';
+import { loadScene } from '../../src/sim/scene_loader';
 import { parseScene } from '../../src/sim/scene_schema';
 import { SceneSimulator } from '../../src/sim/scene_simulator';
 import { refusal } from './scene_variants';
+import { dataPath, PEOPLE_CROSSING_PHOTOS, requireData } from '../support/data_dir';
 
-const IMAGES = resolve(BUILTIN_SCENE_DIR, '..', '..', 'shared', 'data', 'images');
+const IMAGES = dataPath('data/images');
 const PERSON_JPG = join(IMAGES, 'person.jpg');
 /** The standing person in person.jpg (640x424), as people_crossing uses it. */
 const CROP: [number, number, number, number] = [180, 90, 110, 292];
@@ -40,7 +41,8 @@ function correlation(a: readonly number[], b: readonly number[]): number {
 describe('sim photo textures', function () {
   this.timeout(20_000);
 
-  it('refuses a malformed photo key, naming it', () => {
+  it('refuses a malformed photo key, naming it', function () {
+    requireData(this, 'data/images/person.jpg');
     const file = sceneFile({ image: PERSON_JPG, crop: [10, 10, 0, 50] });
     assert.match(refusal(() => loadScene(file)), /static_objects\.0\.photo\.crop\.2 = 0: /);
     assert.match(refusal(() => loadScene(sceneFile({ image: PERSON_JPG, crop: [-1, 0, 5, 5] }))), /static_objects\.0\.photo\.crop\.0 = -1: /);
@@ -48,7 +50,8 @@ describe('sim photo textures', function () {
     assert.match(refusal(() => loadScene(sceneFile({ image: PERSON_JPG, crop: CROP, scale: 2 }))), /static_objects\.0\.photo.*scale/);
   });
 
-  it('refuses a crop that reaches past its image, naming the key and the image size', () => {
+  it('refuses a crop that reaches past its image, naming the key and the image size', function () {
+    requireData(this, 'data/images/person.jpg');
     const msg = refusal(() => loadScene(sceneFile({ image: PERSON_JPG, crop: [600, 0, 50, 100] })));
     assert.match(msg, /static_objects\.0\.photo\.crop = \[600,0,50,100\]: reaches past the 640x424 image/);
   });
@@ -60,7 +63,8 @@ describe('sim photo textures', function () {
     assert.match(refusal(() => loadScene(notImage)), /static_objects\.0\.photo\.image = ".*photo\.yaml": cannot read it as a photo: .*neither JPEG nor PNG/);
   });
 
-  it('resolves photo paths against the scene file, and people_crossing finds its photos in shared/', () => {
+  it('resolves photo paths against the scene file, and people_crossing finds its photos in the data directory', function () {
+    requireData(this, ...PEOPLE_CROSSING_PHOTOS);
     const scene = loadScene('people_crossing');
     const photos = [...scene.static_objects, ...scene.moving_objects].flatMap((o) => (o.photo ? [o.photo.image] : []));
     assert.ok(photos.length >= 3);
@@ -70,7 +74,8 @@ describe('sim photo textures', function () {
     }
   });
 
-  it('shows the crop upright and unmirrored on the face towards the camera', () => {
+  it('shows the crop upright and unmirrored on the face towards the camera', function () {
+    requireData(this, 'data/images/person.jpg');
     // A 1.0 m wide, 1.6 m tall face at x = 2.8 m, straight ahead of front_left (at x 0.25,
     // y 0.06, z 0.5 in base_link, looking along +x, fx = fy = 460, principal point (319.5, 239.5)).
     const [w, h, xFace, yCentre] = [1.0, 1.6, 2.8, 0.06];
@@ -108,7 +113,8 @@ describe('sim photo textures', function () {
     }
   });
 
-  it('renders people_crossing deterministically', () => {
+  it('renders people_crossing deterministically', function () {
+    requireData(this, ...PEOPLE_CROSSING_PHOTOS);
     const digest = (sim: SceneSimulator) => createHash('sha256').update(sim.renderFrame(40).images.get('front_left')!.data).digest('hex');
     const scene = loadScene('people_crossing');
     assert.equal(digest(new SceneSimulator(scene)), digest(new SceneSimulator(loadScene('people_crossing'))));

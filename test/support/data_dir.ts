@@ -4,8 +4,9 @@
 // summary line (summary-reporter.js), except under CI=true, where missing data fails the test.
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { dataDirectory } from '../../src/sim/data_directory';
 
-export const DATA_DIR = resolve(process.env.DX_PERCEPTION_DATA ?? resolve(__dirname, '..', '..', '..', 'shared'));
+export const DATA_DIR = dataDirectory();
 
 /** Data-relative paths some test found missing; read by summary-reporter.js at the end of the run. */
 const missing: Set<string> = ((globalThis as { dxMissingData?: Set<string> }).dxMissingData ??= new Set());
@@ -25,3 +26,6 @@ export function requireData(ctx: Mocha.Context, ...relatives: string[]): void {
   for (const a of absent) missing.add(a);
   ctx.skip();
 }
+
+/** The photos the built-in people_crossing scene shows, under the data directory. */
+export const PEOPLE_CROSSING_PHOTOS = ['dog.jpg', 'person.jpg', '000000001000.jpg'].map((f) => `data/images/${f}`);
