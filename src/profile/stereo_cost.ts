@@ -1,7 +1,7 @@
 // Cost of semi-global stereo matching from its work: the cost volume (pixels x disparities) and
 // its passes, on the resource the profile places stereo on.
 //
-// Work, counted from the matcher in src/depth/sgm_*.ts (5x5 Census, 4 paths, WTA, left-right
+// Work, counted from the matcher in src/depth/sgm_*.ts (5x5 Census, 3 paths by default, WTA, left-right
 // check, sub-pixel, speckles):
 // - per cost-volume cell (pixel x disparity), in 16-bit SIMD lanes: Hamming cost (xor +
 //   popcount, 2), per aggregation path the recurrence L = C + min(L[d], L[d±1] + P1,
@@ -17,9 +17,11 @@
 // dispatch, which shows at small images.
 // On the NPU, the cell ops run at the NPU's op rate (peak x utilisation) and the per-pixel
 // passes stay on the CPU cores.
+import { parseStereoOptions } from '../depth/stereo_options';
 import { npuPeakMacsPerSec, type HardwareProfile } from './hardware_profile';
 
-export const SGM_PATHS = 4;
+/** The matcher's default aggregation paths (each path costs about 8 ops per cell). */
+export const SGM_PATHS = parseStereoOptions({ numDisparities: 64 }).paths;
 export const OPS_PER_CELL = 2 + SGM_PATHS * 8 + 2 + 2;
 export const OPS_PER_PIXEL = 80;
 /** Census costs and path sums are 16-bit: lanes per SIMD register = bits / 16. */
