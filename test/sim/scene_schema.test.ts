@@ -6,17 +6,25 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { builtinScenes, loadScene } from '../../src/sim/scene_loader';
 import { builtinRaw, refusal, variant } from './scene_variants';
+import { PEOPLE_CROSSING_PHOTOS, requireData } from '../support/data_dir';
 
 describe('sim scene files', () => {
-  it('ships the four built-in scenes, and each loads with defaults filled in', () => {
+  const loadsWithDefaults = (name: string) => {
+    const scene = loadScene(name);
+    assert.equal(scene.name, name);
+    assert.deepEqual(scene.rig.cameras.map((c) => c.name), ['front_left', 'front_right', 'left', 'right']);
+    assert.equal(scene.rig.cameras[0].cx, 319.5);
+  };
+
+  it('ships the four built-in scenes, and each without photos loads with defaults filled in', () => {
     assert.deepEqual(builtinScenes(), ['corridor_crossing', 'moving_robot', 'people_crossing', 'warehouse_static']);
-    for (const name of builtinScenes()) {
-      const scene = loadScene(name);
-      assert.equal(scene.name, name);
-      assert.deepEqual(scene.rig.cameras.map((c) => c.name), ['front_left', 'front_right', 'left', 'right']);
-      assert.equal(scene.rig.cameras[0].cx, 319.5);
-    }
+    for (const name of builtinScenes().filter((n) => n !== 'people_crossing')) loadsWithDefaults(name);
     assert.ok(loadScene('moving_robot').robot.path, 'moving_robot has a robot path');
+  });
+
+  it('loads the photo scene people_crossing with defaults filled in', function () {
+    requireData(this, ...PEOPLE_CROSSING_PHOTOS);
+    loadsWithDefaults('people_crossing');
   });
 
   it('loads a scene from a file path', () => {
