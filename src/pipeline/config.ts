@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
-import { describeIssues } from '../inference/validation_errors';
+import { closestKey, describeIssues } from '../inference/validation_errors';
 import { configSchema, type PerceptionConfig } from './config_schema';
 
 /** A configuration problem; the message names the key, the value and what was expected. */
@@ -25,7 +25,10 @@ function unknownKeys(raw: unknown, schema: z.ZodType, prefix = ''): string[] {
   const shape = inner.shape as Record<string, z.ZodType>;
   const found: string[] = [];
   for (const [k, v] of Object.entries(raw)) {
-    if (!(k in shape)) found.push(`${prefix}${k}`);
+    if (!(k in shape)) {
+      const near = closestKey(k, Object.keys(shape));
+      found.push(near ? `${prefix}${k} (did you mean ${prefix}${near}?)` : `${prefix}${k}`);
+    }
     else found.push(...unknownKeys(v, shape[k], `${prefix}${k}.`));
   }
   return found;

@@ -21,7 +21,9 @@ describe('configuration schema', () => {
     });
     // What the matcher accepts is what the configuration accepts: 24 is refused here, not later.
     assert.throws(() => parseConfig({ depth: { num_disparities: 24 } }), /depth\.num_disparities = 24: .*multiple of 16/);
-    assert.throws(() => parseConfig({ sync: { polcy: 'exact' } }), /unknown key\(s\) sync\.polcy/);
+    assert.throws(() => parseConfig({ sync: { polcy: 'exact' } }), /unknown key\(s\) sync\.polcy \(did you mean sync\.policy\?\)/);
+    // Nothing near enough: no guess.
+    assert.throws(() => parseConfig({ sync: { zzzzzzzz: 1 } }), (e: Error) => /sync\.zzzzzzzz/.test(e.message) && !/did you mean/.test(e.message));
     assert.throws(() => parseConfig({ scheduler: { time_mode: 'wall' } }), /scheduler\.time_mode = "wall"/);
     assert.throws(() => parseConfig({ depth: { stereo_pairs: [['a', 'b']] } }), /"a" is not/);
     assert.throws(() => parseConfig({ scan: { angle_min: 1, angle_max: 0 } }), /scan\.angle_min = 1/);
