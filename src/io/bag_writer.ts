@@ -87,7 +87,7 @@ export class McapBagWriter {
       throw new Error(`McapBagWriter.create: chunkSize ${chunkSize} is invalid; expected a positive integer byte count`);
     }
     if (fs.existsSync(bagDir) && fs.readdirSync(bagDir).length > 0) {
-      throw new Error(`McapBagWriter.create: ${bagDir} already exists and is not empty; expected a new bag directory`);
+      throw new Error(`output bag ${bagDir} already exists and is not empty; expected a new or empty folder`);
     }
     fs.mkdirSync(bagDir, { recursive: true });
     const file = `${path.basename(path.resolve(bagDir))}_0.mcap`;

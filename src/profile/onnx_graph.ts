@@ -103,7 +103,7 @@ function constantNodeTensor(name: string, n: onnx.INodeProto, attributes: Readon
     if (typeof v === 'number') return { name, dims: [], values: [v] };
     if (Array.isArray(v)) return { name, dims: [v.length], values: (v as number[]).length <= MAX_CONSTANT_VALUES ? (v as number[]) : undefined };
   }
-  throw new Error(`readOnnxGraph: ONNX model ${label}: Constant node "${n.name ?? name}" has no value attribute this reader understands`);
+  throw new Error(`ONNX model ${label}: Constant node "${n.name ?? name}" has no value attribute this reader understands`);
 }
 
 /**
@@ -117,16 +117,16 @@ export function readOnnxGraph(model: string | Uint8Array): OnnxGraph {
   try {
     bytes = typeof model === 'string' ? readFileSync(model) : model;
   } catch (err) {
-    throw new Error(`readOnnxGraph: ONNX model ${label} could not be read: ${(err as Error).message}`);
+    throw new Error(`ONNX model ${label} could not be read: ${(err as Error).message}`);
   }
   let proto: onnx.ModelProto;
   try {
     proto = onnx.ModelProto.decode(bytes);
   } catch (err) {
-    throw new Error(`readOnnxGraph: ONNX model ${label} could not be decoded: ${(err as Error).message}`);
+    throw new Error(`ONNX model ${label} could not be decoded (${(err as Error).message}); expected an ONNX model file (.onnx)`);
   }
   const g = proto.graph;
-  if (!g || !g.node) throw new Error(`readOnnxGraph: ONNX model ${label} has no graph; expected a ModelProto`);
+  if (!g || !g.node) throw new Error(`ONNX model ${label} has no graph; expected a ModelProto`);
   const opset = num((proto.opsetImport ?? []).find((o) => !o.domain || o.domain === 'ai.onnx')?.version as LongLike) || 13;
 
   const initializers = new Map<string, GraphTensor>();
