@@ -6,7 +6,7 @@ import { McapBagWriter } from '../io/bag_writer';
 import { timeToNanos } from '../msgs/time';
 import type { CameraInfo, Clock, CompressedImage, Image, TFMessage } from '../msgs/types';
 import { discoverCameras, IMAGE_TYPES, parseRemaps, type CameraTopics } from './bag_topics';
-import type { PerceptionConfig } from './config_schema';
+import { configSchema, type PerceptionConfig } from './config_schema';
 import { createPerceptionRunner, type ReplayableRunner, type RunnerOptions } from './perception_runner';
 import { resolveOutputTopic, type PipelineResult } from './result';
 import { PlaybackClock } from './source_clock';
@@ -51,6 +51,23 @@ export interface ReplaySummary {
 }
 
 /** The config the bag's own cameras need: its camera list, and stereo pairs it has. */
+/** The configuration's `cameras` when none is set by the user: the default rig. */
+const DEFAULT_CAMERAS = configSchema.parse({}).cameras;
+
+/**
+ * The bag's cameras to replay. Left at the default rig, `cameras` follows the bag (a bag names
+ * its own cameras); set to another list, it selects those cameras, and one the bag lacks is an error.
+ */
+function selectCameras(found: CameraTopics[], wanted: readonly string[], bagPath: string): CameraTopics[] {
+  const isDefault = wanted.length === DEFAULT_CAMERAS.length && wanted.every((c, i) => c === DEFAULT_CAMERAS[i]);
+  if (isDefault) return found;
+  const absent = wanted.filter((w) => !found.some((c) => c.camera === w));
+  if (absent.length > 0) {
+    throw new Error(`cameras = ${JSON.stringify(wanted)}: bag ${bagPath} has no camera ${absent.map((a) => `"${a}"`).join(', ')} with image and camera_info topics; its cameras are ${found.map((c) => c.camera).join(', ')}`);
+  }
+  return found.filter((c) => wanted.includes(c.camera));
+}
+
 function configForBag(config: PerceptionConfig, cameras: CameraTopics[]): PerceptionConfig {
   const names = cameras.map((c) => c.camera);
   return {
@@ -90,7 +107,15 @@ export async function replayBag(bagPath: string, o: ReplayOptions): Promise<Repl
   for (const c of cameras) {
     if (!c.info) warn(`camera "${c.camera}": the bag has no ${c.image.replace(/[^/]+(\/compressed)?$/, 'camera_info')} topic; replaying without this camera`);
   }
-  const usable = cameras.filter((c) => c.info);
+  const found = cameras.filter((c) => c.info);
+  let usable: CameraTopics[];
+  try {
+    usable = selectCameras(found, o.config.cameras, bagPath);
+    summary.cameras = usable;
+  } catch (err) {
+    await reader.close();
+    throw err;
+  }
   if (usable.length === 0) {
     await reader.close();
     throw new Error(`bag ${bagPath}: no camera has a camera_info topic; expected <camera>/camera_info beside each image topic`);

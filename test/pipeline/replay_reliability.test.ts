@@ -144,6 +144,23 @@ describe('replay refusals and warnings that name the bag, topic or option', func
     );
   });
 
+  it('cameras selects the bag cameras to replay, and one the bag lacks is refused naming the key', async () => {
+    const bag = await sceneBag('corridor_crossing', 1);
+    const seen = new Set<string>();
+    const pair = ['front_left', 'front_right'];
+    const summary = await replayBag(bag, {
+      config: parseConfig({ ...TARGET_TIME, cameras: pair, depth: { stereo_pairs: [pair] } }),
+      onResult: (r) => r.outputs.forEach((o) => { if (o.topic.endsWith('/detections') || o.topic.endsWith('/depth')) seen.add(o.topic.split('/').slice(-2, -1)[0]!); }),
+    });
+    assert.deepEqual(summary.cameras.map((c) => c.camera), pair);
+    assert.ok(summary.completed > 0);
+    assert.ok(![...seen].some((c) => c === 'left' || c === 'right'), `outputs for unselected cameras: ${[...seen].join(', ')}`);
+    await assert.rejects(
+      replayBag(bag, { config: parseConfig({ ...TARGET_TIME, cameras: ['front_left', 'rear'], depth: { stereo_pairs: [] } }) }),
+      /cameras = \["front_left","rear"\]: bag .* has no camera "rear" with image and camera_info topics; its cameras are front_left, front_right, left, right/,
+    );
+  });
+
   it('--out "" is refused naming the option', async () => {
     const errors: string[] = [];
     const write = process.stderr.write.bind(process.stderr);
