@@ -5,7 +5,7 @@
 // measured in alternating rounds and compared by CPU time per frame (every thread of the
 // process: our workers, OpenCV's pool), which other processes' load disturbs far less than
 // wall time; wall time is reported too. OpenCV is timed inside Python (start and I/O excluded).
-// The robot frame also measures the matcher's cheaper rungs (4 paths for reference, half
+// The robot frame also measures the matcher's cheaper rungs (3 paths in one sweep, half
 // resolution, fewer disparities, a region of interest) against the same 3WAY run.
 import { loadavg } from 'node:os';
 import type { Raster } from '../src/io/raster';
@@ -157,7 +157,7 @@ export default async function stereoBench(): Promise<BenchRow[]> {
   // (the lower half, where the floor and obstacles are) and 64 disparities lose the rest by design.
   rows.push(...(await compareCase(python, sceneCase(128), [
     ...full,
-    { label: 'SGM 4 paths', opts: { paths: 4 } },
+    { label: 'SGM 3 paths (one sweep)', opts: { paths: 3 } },
     { label: 'SGM half resolution', opts: { halfResolution: true } },
     { label: 'SGM 64 disparities', opts: { numDisparities: 64 } },
     { label: 'SGM roi lower half', opts: { roi: { x: 0, y: 240, width: 640, height: 240 } } },

@@ -39,9 +39,12 @@ export const stereoOptionsSchema = z
     /**
      * Aggregation paths. 3 (left-right, right-left, top-down) runs as one top-to-bottom sweep
      * over one row of sums, as OpenCV's SGBM_3WAY does; 4 adds the bottom-up path, which needs
-     * a second sweep over the whole strip's stored sums (about 1.5x the CPU).
+     * a second sweep over the whole strip's stored sums (about 1.35x the CPU). 4 is the default
+     * because obstacles and tracks need it: without the bottom-up path, object bottoms and far
+     * walls smear, and the demo's tracking MOTA fell from 0.30 to 0.14 (object position error
+     * 4.0 % -> 7.3 % of range) at the same stereo error. 3 is the cheaper rung.
      */
-    paths: z.union([z.literal(3), z.literal(4)]).default(3),
+    paths: z.union([z.literal(3), z.literal(4)]).default(4),
     /**
      * Match a 2x2-averaged half-resolution pair and scale the disparities back up (the nearest
      * matched pixel fills each full-resolution one): about a quarter of the pixels and half the

@@ -55,12 +55,12 @@ export interface ReplaySummary {
 const DEFAULT_CAMERAS = configSchema.parse({}).cameras;
 
 /**
- * The bag's cameras to replay. Left at the default rig, `cameras` follows the bag (a bag names
- * its own cameras); set to another list, it selects those cameras, and one the bag lacks is an error.
+ * The bag's cameras to replay when `cameras` is set: those cameras, and one the bag lacks is an
+ * error. Left at the default rig (undefined here), `cameras` follows the bag, which names its own.
  */
-function selectCameras(found: CameraTopics[], wanted: readonly string[], bagPath: string): CameraTopics[] {
+function selectCameras(found: CameraTopics[], wanted: readonly string[], bagPath: string): CameraTopics[] | undefined {
   const isDefault = wanted.length === DEFAULT_CAMERAS.length && wanted.every((c, i) => c === DEFAULT_CAMERAS[i]);
-  if (isDefault) return found;
+  if (isDefault) return undefined;
   const absent = wanted.filter((w) => !found.some((c) => c.camera === w));
   if (absent.length > 0) {
     throw new Error(`cameras = ${JSON.stringify(wanted)}: bag ${bagPath} has no camera ${absent.map((a) => `"${a}"`).join(', ')} with image and camera_info topics; its cameras are ${found.map((c) => c.camera).join(', ')}`);
@@ -110,8 +110,9 @@ export async function replayBag(bagPath: string, o: ReplayOptions): Promise<Repl
   const found = cameras.filter((c) => c.info);
   let usable: CameraTopics[];
   try {
-    usable = selectCameras(found, o.config.cameras, bagPath);
-    summary.cameras = usable;
+    const selected = selectCameras(found, o.config.cameras, bagPath);
+    if (selected) summary.cameras = selected;
+    usable = selected ?? found;
   } catch (err) {
     await reader.close();
     throw err;

@@ -1,7 +1,7 @@
 // Cost of semi-global stereo matching from its work: the cost volume (pixels x disparities) and
 // its passes, on the resource the profile places stereo on.
 //
-// Work, counted from the matcher in src/depth/sgm_*.ts (5x5 Census, 3 paths by default, WTA, left-right
+// Work, counted from the matcher in src/depth/sgm_*.ts (5x5 Census, the matcher's default paths, WTA, left-right
 // check, sub-pixel, speckles):
 // - per cost-volume cell (pixel x disparity), in 16-bit SIMD lanes: Hamming cost (xor +
 //   popcount, 2), per aggregation path the recurrence L = C + min(L[d], L[d±1] + P1,
