@@ -1,5 +1,5 @@
-// Options of the semi-global matcher: one zod schema, so ROS parameters, YAML and CLI flags are
-// validated the same way, with every default and range visible here and nowhere else.
+// Options of the semi-global matcher: one zod schema. The configuration schema takes its depth.*
+// matcher keys from these fields, so each default and range is written here once.
 //
 // The matching cost is a 5x5 Census (Hamming distance), chosen by measurement on Aloe: a 7x7
 // Census scored bad-2.0 2.61% vs 2.72% for 5x5 at the same penalties, for twice the descriptor
@@ -9,12 +9,12 @@ import { z } from 'zod';
 export const stereoOptionsSchema = z
   .object({
     /** Smallest disparity searched, in pixels (may be negative for verged rigs). */
-    minDisparity: z.number().int().default(0),
+    minDisparity: z.number().int().min(-256).max(256).default(0),
     /**
      * Number of disparities searched: minDisparity .. minDisparity + numDisparities - 1. A
      * multiple of 16 (as OpenCV's StereoSGBM requires), which the SIMD kernels process per lane.
      */
-    numDisparities: z.number().int().min(16).max(1024).multipleOf(16).default(64),
+    numDisparities: z.number().int().min(16).max(512).multipleOf(16).default(64),
     /**
      * Penalty for a ±1 disparity change between neighbours, in bits of the 5x5 Census cost
      * (0..24). 3 and 32 scored best of the pairs tried on Aloe (bad-2.0 2.3% vs 2.7% for 4/48).
@@ -33,9 +33,9 @@ export const stereoOptionsSchema = z
     /** Largest allowed left-right disparity mismatch in pixels; negative disables the check. */
     disp12MaxDiff: z.number().int().default(1),
     /** Connected regions smaller than this many pixels are removed as speckles. 0 disables. */
-    speckleWindowSize: z.number().int().min(0).default(100),
+    speckleWindowSize: z.number().int().min(0).max(1000).default(100),
     /** Largest disparity step, in pixels, inside one speckle region. */
-    speckleRange: z.number().min(0).default(2),
+    speckleRange: z.number().min(0).max(64).default(2),
     /**
      * Aggregation paths. 3 (left-right, right-left, top-down) runs as one top-to-bottom sweep
      * over one row of sums, as OpenCV's SGBM_3WAY does; 4 adds the bottom-up path, which needs

@@ -42,20 +42,20 @@ export const mergeOptionsSchema = z.object({
 
 export const trackerOptionsSchema = z.object({
   /** Process noise: white acceleration, horizontal and vertical (m/s^2, 1 sigma). */
-  accelerationStd: positive().default(1.5),
+  accelerationStd: positive().max(50).default(2),
   verticalAccelerationStd: positive().default(0.3),
   /** Initial velocity uncertainty of a new track (m/s, 1 sigma). */
   initialVelocityStd: positive().default(1.5),
-  /** Chi-square gate on the innovation's Mahalanobis distance (3 dof; 16.27 = 99.9%). */
-  gateChi2: positive().default(16.27),
+  /** Chi-square gate on the innovation's Mahalanobis distance (3 dof; 11.34 = 99%, 16.27 = 99.9%). */
+  gateChi2: z.number().min(1).max(100).default(11.34),
   /** Never associate farther than this, whatever the covariance (m). */
   maxGateDistance: positive().default(3.0),
   /** Hits that confirm a tentative track. */
-  confirmHits: z.number().int().min(1).default(3),
+  confirmHits: z.number().int().min(1).max(20).default(3),
   /** Consecutive misses that delete a tentative track. */
   tentativeMaxMisses: z.number().int().min(1).default(2),
   /** Consecutive misses that delete a confirmed track (it coasts until then). */
-  maxMisses: z.number().int().min(1).default(12),
+  maxMisses: z.number().int().min(1).max(100).default(10),
   /** Extra cost for pairing a class-agnostic obstacle with a classed track or vice versa. */
   obstacleClassPenalty: nonNegative().default(4),
   /** No birth closer than this to an existing track (split detections of one object) (m). */
@@ -70,9 +70,9 @@ export const obstacleOptionsSchema = z.object({
   /** Grid cell size for connected components (m). */
   cellSize: positive().default(0.25),
   /** Only points within this horizontal range are clustered (m). */
-  maxRange: positive().default(15),
-  minHeight: z.number().default(0.05),
-  maxHeight: z.number().default(2.0),
+  maxRange: positive().default(12),
+  minHeight: z.number().default(0.12),
+  maxHeight: z.number().default(1.8),
   minPoints: z.number().int().min(1).default(8),
   /** Clusters wider than this (walls, shelves) stay in the cloud and scan but are not tracked (m). */
   maxTrackedExtent: positive().default(3.0),
@@ -84,40 +84,46 @@ export const obstacleOptionsSchema = z.object({
 });
 
 export const scanOptionsSchema = z.object({
-  angleMin: z.number().min(-Math.PI).default(-Math.PI),
-  angleMax: z.number().max(Math.PI).default(Math.PI),
-  angleIncrement: positive().default(Math.PI / 360),
-  rangeMin: nonNegative().default(0.1),
-  rangeMax: positive().default(20),
+  /** Beam angles (rad), as in sensor_msgs/LaserScan. */
+  angleMin: z.number().min(-Math.PI).max(Math.PI).default(-Math.PI),
+  angleMax: z.number().min(-Math.PI).max(Math.PI).default(Math.PI),
+  angleIncrement: z.number().min(0.0001).max(0.5).default(Math.PI / 360),
+  /** Ranges outside [rangeMin, rangeMax] are not reported (m). */
+  rangeMin: z.number().min(0).max(10).default(0.2),
+  rangeMax: z.number().min(0.5).max(100).default(12),
   /** Height band in base_link whose points make the scan (m). */
-  minHeight: z.number().default(0.05),
-  maxHeight: z.number().default(1.8),
+  minHeight: z.number().min(-1).max(5).default(0.1),
+  maxHeight: z.number().min(0).max(5).default(1.8),
   /** A beam's surface needs this many points within its range window (outlier rejection). */
   pointsPerBeam: z.number().int().min(1).default(3),
   /** Range window of a beam's surface: max(min, relative * range); about four sigma of depth noise. */
   beamWindowMin: positive().default(0.2),
   beamWindowRelative: positive().default(0.12),
-  /** Seconds between scans, written to scan_time. */
-  scanTime: nonNegative().default(0.1),
+  /** Seconds between scans, written to scan_time: one period at the scheduler's default 30 Hz. */
+  scanTime: nonNegative().default(1 / 30),
 });
 
 export const cloudOptionsSchema = z.object({
   /** Points beyond this horizontal range are not published (m). */
-  maxRange: positive().default(15),
-  minHeight: z.number().default(0.05),
-  maxHeight: z.number().default(2.0),
+  maxRange: z.number().min(0.5).max(100).default(12),
+  /** Points lower than this above ground are ground; higher than maxHeight, overhangs (m). */
+  minHeight: z.number().min(0).max(2).default(0.12),
+  maxHeight: z.number().min(0.1).max(5).default(1.8),
+});
+
+/** Output topic names, relative to the output namespace. */
+export const fusionTopicsSchema = z.object({
+  objects: z.string().min(1).default('objects'),
+  tracks: z.string().min(1).default('tracks'),
+  obstacles: z.string().min(1).default('obstacles'),
+  scan: z.string().min(1).default('scan'),
+  markers: z.string().min(1).default('markers'),
 });
 
 export const fusionOptionsSchema = z.object({
   baseFrame: z.string().min(1).default('base_link'),
   odomFrame: z.string().min(1).default('odom'),
-  topics: z.object({
-    objects: z.string().min(1).default('objects'),
-    tracks: z.string().min(1).default('tracks'),
-    obstacles: z.string().min(1).default('obstacles'),
-    scan: z.string().min(1).default('scan'),
-    markers: z.string().min(1).default('markers'),
-  }).prefault({}),
+  topics: fusionTopicsSchema.prefault({}),
   /** Publish only confirmed and coasting tracks (tentative ones are often clutter). */
   publishTentative: z.boolean().default(false),
   lifting: liftingOptionsSchema.prefault({}),

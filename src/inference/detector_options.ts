@@ -1,4 +1,5 @@
-// DetectorOptions: the one schema (zod) for configuring a detector, with every default here.
+// DetectorOptions: the one schema (zod) for configuring a detector, with every default here (the
+// configuration's detection.* keys are these fields).
 // Fields left unset that have a per-model preset (pre-processing, score threshold) take the
 // preset of the chosen decoder, so `{ modelPath }` alone is a working configuration.
 import { z } from 'zod';
@@ -37,8 +38,8 @@ export const detectorOptionsSchema = z.object({
   preprocess: z.enum(['js', 'onnx']).default('js'),
   /** 'auto': one run per frame set when the model has a batch dimension; 'sequential': one run per image. */
   batch: z.enum(['auto', 'sequential']).default('auto'),
-  /** onnxruntime intra-op threads; 0 = runtime default. */
-  intraOpThreads: z.number().int().min(0).max(256).default(0),
+  /** onnxruntime intra-op threads; 0 = runtime default (every core, which starves the stereo workers). */
+  intraOpThreads: z.number().int().min(0).max(256).default(2),
   graphOptimizationLevel: z.enum(['disabled', 'basic', 'extended', 'all']).default('all'),
   /** Ordered preference; unavailable providers are skipped with a warning. */
   executionProviders: z.array(z.string().min(1)).min(1).default(['cpu']),

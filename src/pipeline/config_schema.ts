@@ -1,9 +1,34 @@
 // The one configuration schema of dx_perception. ROS parameters (src/ros), YAML files and CLI
 // flags (src/cli) are all validated by it, so a key means the same thing everywhere.
 //
-// Keys are snake_case, as ROS parameters are. Every leaf has a default, a range where one
-// applies, and a description (the ROS parameter descriptor and the README table come from it).
+// Keys are snake_case, as ROS parameters are. A key that configures a stage is that stage's own
+// option schema field (stage(...) below): its type, range and default are written once, in the
+// stage's *options.ts, and only the description (the ROS parameter descriptor and the README
+// table come from it) is added here. Keys that belong to no stage (topics, QoS, the rig, which
+// outputs to publish) are defined here. Where a stage has no fixed default (the detector's score
+// threshold comes from the model's preset, the scheduler's deadline is one period), a ROS
+// parameter still needs a value, so the configuration picks one: those are the pick(...) keys.
+// stage_options.ts maps the keys back onto each stage's options.
 import { z } from 'zod';
+import { stereoOptionsSchema } from '../depth/stereo_options';
+import { monoDepthOptionsSchema } from '../depth/mono_depth';
+import { cloudOptionsSchema, fusionOptionsSchema, fusionTopicsSchema, obstacleOptionsSchema, scanOptionsSchema, trackerOptionsSchema } from '../fusion/options';
+import { detectorOptionsSchema } from '../inference/detector_options';
+import { schedulerOptionsSchema } from '../scheduler/scheduler_options';
+
+/** A stage's own option field, with the description users see. */
+const stage = <T extends z.ZodType>(field: T, description: string): T => field.describe(description);
+/** A stage field that has no fixed default in the stage, with the value the configuration ships. */
+const pick = <T extends z.ZodType>(field: T, value: z.output<T>, description: string) =>
+  field.default(value as never).describe(description);
+
+const stereo = stereoOptionsSchema.shape;
+const detector = detectorOptionsSchema.shape;
+const tracker = trackerOptionsSchema.shape;
+const scan = scanOptionsSchema.shape;
+const cloud = cloudOptionsSchema.shape;
+const topics = fusionTopicsSchema.shape;
+const scheduler = schedulerOptionsSchema.shape;
 
 const cameraName = z
   .string()
@@ -31,17 +56,17 @@ export const configSchema = z.object({
         .describe('image topic under each camera namespace'),
       camera_info: z.string().default('camera_info').describe('CameraInfo topic under each camera namespace'),
       output_namespace: z.string().default('/perception').describe('namespace of every output topic'),
-      objects: z.string().default('objects').describe('vision_msgs/Detection3DArray output'),
-      tracks: z.string().default('tracks').describe('dx_perception/TrackedObjectArray output'),
-      obstacles: z.string().default('obstacles').describe('sensor_msgs/PointCloud2 obstacle cloud output'),
-      scan: z.string().default('scan').describe('sensor_msgs/LaserScan virtual scan output'),
-      markers: z.string().default('markers').describe('visualization_msgs/MarkerArray output'),
+      objects: stage(topics.objects, 'vision_msgs/Detection3DArray output'),
+      tracks: stage(topics.tracks, 'dx_perception/TrackedObjectArray output'),
+      obstacles: stage(topics.obstacles, 'sensor_msgs/PointCloud2 obstacle cloud output'),
+      scan: stage(topics.scan, 'sensor_msgs/LaserScan virtual scan output'),
+      markers: stage(topics.markers, 'visualization_msgs/MarkerArray output'),
       status: z.string().default('status').describe('dx_perception/PipelineStatus output'),
     })
     .prefault({}),
   frames: z
     .object({
-      base_frame: z.string().min(1).default('base_link').describe('robot frame every 3D output is in (REP-105)'),
+      base_frame: stage(fusionOptionsSchema.shape.baseFrame, 'robot frame every 3D output is in (REP-105)'),
       odom_frame: z.string().default('odom').describe('odometry frame for tracking; "" tracks in base_frame'),
     })
     .prefault({}),
@@ -76,16 +101,13 @@ export const configSchema = z.object({
   detection: z
     .object({
       model_path: z.string().default('').describe('ONNX detector; "" runs without detection (depth obstacles only)'),
-      decoder: z
-        .enum(['auto', 'yolox', 'nanodet', 'fastestdet', 'yolov5', 'yolov8', 'end2end'])
-        .default('auto')
-        .describe('output layout of the detector'),
+      decoder: stage(detector.decoder, 'output layout of the detector'),
       labels_path: z.string().default('').describe('class names, one per line; "" uses the 80 COCO names'),
-      score_threshold: z.number().min(0).max(1).default(0.35).describe('minimum detection score'),
-      nms_iou_threshold: z.number().min(0).max(1).default(0.45).describe('class-aware NMS IoU threshold'),
-      max_detections: z.number().int().min(1).max(1000).default(100).describe('per image, after NMS'),
-      intra_op_threads: z.number().int().min(1).max(64).default(2).describe('onnxruntime intra-op threads'),
-      execution_providers: z.array(z.enum(['cpu', 'cuda'])).default(['cpu']).describe('onnxruntime providers, in order'),
+      score_threshold: pick(detector.scoreThreshold.unwrap(), 0.35, 'minimum detection score'),
+      nms_iou_threshold: stage(detector.nmsIouThreshold, 'class-aware NMS IoU threshold'),
+      max_detections: stage(detector.maxDetections, 'per image, after NMS'),
+      intra_op_threads: stage(detector.intraOpThreads, 'onnxruntime intra-op threads (detector and learned depth); 0 = every core'),
+      execution_providers: stage(detector.executionProviders, 'onnxruntime providers, in order (cpu, cuda); unavailable ones are skipped with a warning'),
     })
     .prefault({}),
   depth: z
@@ -94,55 +116,51 @@ export const configSchema = z.object({
         .array(z.array(cameraName).length(2))
         .default([['front_left', 'front_right']])
         .describe('[left, right] camera pairs matched by stereo'),
-      min_disparity: z.number().int().min(0).max(256).default(0).describe('smallest disparity searched, px'),
-      // A multiple of 16, as the matcher's SIMD lanes (and OpenCV's StereoSGBM) need.
-      num_disparities: z.number().int().min(16).max(512).multipleOf(16).default(64).describe('disparity range searched, px, multiple of 16'),
-      uniqueness_ratio: z.number().min(0).max(100).default(10).describe('percent margin of the best cost over the second'),
-      speckle_window_size: z.number().int().min(0).max(1000).default(100).describe('largest speckle removed, px; 0 = off'),
-      speckle_range: z.number().min(0).max(64).default(2).describe('disparity step inside one speckle region, px'),
+      min_disparity: stage(stereo.minDisparity, 'smallest disparity searched, px'),
+      num_disparities: stage(stereo.numDisparities, 'disparity range searched, px, multiple of 16'),
+      uniqueness_ratio: stage(stereo.uniquenessRatio, 'percent margin of the best cost over the second'),
+      speckle_window_size: stage(stereo.speckleWindowSize, 'largest speckle removed, px; 0 = off'),
+      speckle_range: stage(stereo.speckleRange, 'disparity step inside one speckle region, px'),
       learned_model_path: z.string().default('').describe('ONNX monocular depth model; "" = stereo only'),
-      learned_output: z.enum(['relative_inverse', 'metric']).default('relative_inverse').describe('learned model output'),
-      max_range_m: z.number().min(0.5).max(100).default(12).describe('depth beyond this is ignored'),
+      learned_output: pick(monoDepthOptionsSchema.shape.output, 'relative_inverse', 'learned model output'),
+      max_range_m: stage(cloud.maxRange, 'depth beyond this is ignored'),
       point_stride: z.number().int().min(1).max(16).default(2).describe('pixel stride when turning depth into points'),
       voxel_size_m: z.number().min(0.01).max(1).default(0.08).describe('obstacle cloud voxel size'),
-      obstacle_min_height_m: z.number().min(0).max(2).default(0.12).describe('points lower than this above ground are ground'),
-      obstacle_max_height_m: z.number().min(0.1).max(5).default(1.8).describe('points higher than this are ignored (overhangs)'),
+      obstacle_min_height_m: stage(cloud.minHeight, 'points lower than this above ground are ground'),
+      obstacle_max_height_m: stage(cloud.maxHeight, 'points higher than this are ignored (overhangs)'),
     })
     .prefault({}),
   tracking: z
     .object({
-      confirm_hits: z.number().int().min(1).max(20).default(3).describe('hits before a track is confirmed'),
-      max_misses: z.number().int().min(1).max(100).default(10).describe('frame sets without a hit before deletion'),
-      gate_mahalanobis: z.number().min(1).max(100).default(11.34).describe('association gate (chi-square, 3 dof)'),
-      process_accel_std: z.number().min(0).max(50).default(2).describe('constant-velocity model acceleration noise, m/s^2'),
-      track_obstacles: z.boolean().default(true).describe('cluster and track class-agnostic obstacles'),
+      confirm_hits: stage(tracker.confirmHits, 'hits before a track is confirmed'),
+      max_misses: stage(tracker.maxMisses, 'frame sets without a hit before a confirmed track is deleted'),
+      gate_mahalanobis: stage(tracker.gateChi2, 'association gate (chi-square, 3 dof)'),
+      process_accel_std: stage(tracker.accelerationStd, 'constant-velocity model acceleration noise, m/s^2'),
+      track_obstacles: stage(obstacleOptionsSchema.shape.enabled, 'cluster and track class-agnostic obstacles'),
     })
     .prefault({}),
   scan: z
     .object({
-      angle_min: z.number().min(-Math.PI).max(Math.PI).default(-Math.PI).describe('radians'),
-      angle_max: z.number().min(-Math.PI).max(Math.PI).default(Math.PI).describe('radians'),
-      angle_increment: z.number().min(0.0001).max(0.5).default(Math.PI / 360).describe('radians'),
-      range_min: z.number().min(0).max(10).default(0.2).describe('metres'),
-      range_max: z.number().min(0.5).max(100).default(12).describe('metres'),
-      min_height_m: z.number().min(-1).max(5).default(0.1).describe('lowest point counted, above base_link'),
-      max_height_m: z.number().min(0).max(5).default(1.8).describe('highest point counted, above base_link'),
+      angle_min: stage(scan.angleMin, 'radians'),
+      angle_max: stage(scan.angleMax, 'radians'),
+      angle_increment: stage(scan.angleIncrement, 'radians'),
+      range_min: stage(scan.rangeMin, 'metres'),
+      range_max: stage(scan.rangeMax, 'metres'),
+      min_height_m: stage(scan.minHeight, 'lowest point counted, above base_link'),
+      max_height_m: stage(scan.maxHeight, 'highest point counted, above base_link'),
     })
     .prefault({}),
   scheduler: z
     .object({
-      rate_hz: z.number().min(0.1).max(240).default(30).describe('fixed frame-set rate; the period is 1/rate'),
-      deadline_ms: z.number().min(1).max(10000).default(100).describe('deadline measured from the sensor stamp'),
-      time_mode: z
-        .enum(['target', 'host'])
-        .default('host')
-        .describe('host: wall clock, budgets measured on this machine (live node); target: virtual clock advanced by the profile\'s budgets (deterministic replays; replay, regress and demo default to it)'),
-      profile: z.string().default('dx-v3').describe('hardware profile name or YAML path'),
-      ladder: z
-        .array(z.enum(['skip_learned_depth', 'detect_subset_round_robin', 'reuse_last_depth']))
-        .default(['skip_learned_depth', 'detect_subset_round_robin', 'reuse_last_depth'])
-        .describe('degradation rungs tried, in order, before a set is shed'),
-      mailbox_depth: z.number().int().min(1).max(8).default(1).describe('latest-only mailbox size between stages'),
+      rate_hz: stage(scheduler.rateHz, 'fixed frame-set rate; the period is 1/rate'),
+      deadline_ms: pick(scheduler.deadlineMs.unwrap(), 100, 'deadline measured from the sensor stamp'),
+      time_mode: stage(
+        scheduler.timeMode,
+        'host: wall clock, budgets measured on this machine (live node); target: virtual clock advanced by the profile\'s budgets (deterministic replays; replay, regress and demo default to it)',
+      ),
+      profile: stage(scheduler.profile, 'hardware profile name or YAML path'),
+      ladder: stage(scheduler.ladder, 'degradation rungs tried, in order, before a set is shed'),
+      mailbox_depth: stage(scheduler.mailboxDepth, 'frame sets waiting to start, at most; a newer one supersedes the oldest'),
       max_depth_age_ms: z
         .number()
         .min(0)

@@ -2,18 +2,8 @@
 // parameters.ts; this file only makes the rclnodejs calls.
 import type * as Rcl from 'rclnodejs';
 import type { PerceptionConfig } from '../pipeline/config_schema';
-import {
-  ParamType,
-  checkParameterChange,
-  configFromParameters,
-  isConfigParameterName,
-  normaliseParameterValue,
-  parameterSpecs,
-  parametersFromConfig,
-  specForName,
-  type NamedParameter,
-  type ParameterSpec,
-} from './parameters';
+import { checkParameterChange, configFromParameters, normaliseParameterValue, parametersFromConfig, type NamedParameter } from './parameters';
+import { ParamType, isConfigParameterName, parameterSpecs, specForName, type ParameterSpec } from './parameter_specs';
 import { ConfigError } from '../pipeline/config';
 import { rclParameterType, rclRange, type RclModule } from './rclnodejs_gaps';
 

@@ -36,7 +36,7 @@
 //    `ros2 param describe` shows no integer/floating-point range although rclnodejs enforces it.
 //    parameters.ts therefore also writes the bounds into additional_constraints, which is sent.
 import type * as Rcl from 'rclnodejs';
-import type { ParamTypeCode, ParameterRange } from './parameters';
+import type { ParamTypeCode, ParameterRange } from './parameter_specs';
 import type { EndpointInfo, QosProfile } from './qos';
 
 /** The rclnodejs module as main.ts loads it. */
@@ -63,7 +63,7 @@ export function rclParameterType(type: ParamTypeCode): Rcl.ParameterType {
 /** Gap 7: a descriptor range with rcl's meaning of step (0 = continuous). */
 export function rclRange(rcl: RclModule, range: ParameterRange): Rcl.IntegerRange | Rcl.FloatingPointRange {
   return range.kind === 'integer'
-    ? new rcl.IntegerRange(BigInt(range.from), BigInt(range.to), 1n)
+    ? new rcl.IntegerRange(BigInt(range.from), BigInt(range.to), BigInt(range.step))
     : new rcl.FloatingPointRange(range.from, range.to, 0);
 }
 

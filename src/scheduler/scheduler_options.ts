@@ -1,5 +1,5 @@
-// One schema for the scheduler's options, shared by ROS parameters, YAML and CLI flags. Defaults
-// live here and only here.
+// One schema for the scheduler's options. The configuration schema (pipeline/config_schema.ts)
+// takes its scheduler.* keys from these fields, so ranges and defaults are written here once.
 import { z } from 'zod';
 import { describeIssues } from '../inference/validation_errors';
 
@@ -26,11 +26,14 @@ export const stageOptionsSchema = z
 export const schedulerOptionsSchema = z
   .object({
     /** Frame-set rate the rig produces (Hz); the period is 1000 / rateHz ms. */
-    rateHz: z.number().positive().max(1000).default(30),
+    rateHz: z.number().min(0.1).max(1000).default(30),
     /** Deadline of a frame set after its sensor stamp, ms. Defaults to one period. */
-    deadlineMs: z.number().positive().optional(),
-    /** 'target': virtual clock advanced by the profiled budgets; 'host': wall clock, measured budgets. */
-    timeMode: z.enum(['target', 'host']).default('target'),
+    deadlineMs: z.number().min(1).max(10000).optional(),
+    /**
+     * 'host': wall clock, measured budgets (the live node); 'target': virtual clock advanced by the
+     * profiled budgets (deterministic replays, which ask for it).
+     */
+    timeMode: z.enum(['target', 'host']).default('host'),
     /** Hardware profile the target-time budgets came from (reported in diagnostics). */
     profile: z.string().min(1).default('dx-v3'),
     /** Frame sets waiting to start, at most; a newer one supersedes the oldest. */

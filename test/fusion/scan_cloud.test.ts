@@ -57,7 +57,7 @@ describe('fusion/scan', () => {
 
 describe('fusion/obstacle_cloud', () => {
   it('keeps finite points inside the band and range only', () => {
-    const c = resolveFusionOptions({ cloud: { maxRange: 10 } }).cloud;
+    const c = resolveFusionOptions({ cloud: { maxRange: 10, minHeight: 0.05, maxHeight: 2 } }).cloud;
     const pts = Float32Array.from([1, 1, 0.5, NaN, 0, 0.5, 2, 2, 0.0, 11, 0, 0.5, 3, -3, 1.9, 0, Infinity, 1]);
     assert.deepEqual([...cropObstaclePoints(pts, c)], [1, 1, 0.5, 3, -3, Math.fround(1.9)]);
   });

@@ -11,7 +11,8 @@ import { isMap, isScalar, isSeq, parse as parseYaml, parseDocument, type Node as
 import { flatten, loadConfigFile } from '../../src/pipeline/config';
 import { resolveOutputTopic } from '../../src/pipeline/result';
 import { cameraTopics } from '../../src/ros/input_topics';
-import { configFromParameters, parameterSpecs, type NamedParameter } from '../../src/ros/parameters';
+import { configFromParameters, type NamedParameter } from '../../src/ros/parameters';
+import { parameterSpecs } from '../../src/ros/parameter_specs';
 import { defaultRig, cameraFrames } from '../../src/sim/rig';
 
 const ROOT = join(__dirname, '../..');

@@ -4,17 +4,8 @@ import { strict as assert } from 'node:assert';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConfigError, flatten, parseConfig } from '../../src/pipeline/config';
-import {
-  ParamType,
-  checkParameterChange,
-  configFromParameters,
-  normaliseParameterValue,
-  parameterSpecs,
-  parametersFromConfig,
-  specForName,
-  type NamedParameter,
-  type ParameterSpec,
-} from '../../src/ros/parameters';
+import { checkParameterChange, configFromParameters, normaliseParameterValue, parametersFromConfig, type NamedParameter } from '../../src/ros/parameters';
+import { ParamType, parameterSpecs, specForName, type ParameterSpec } from '../../src/ros/parameter_specs';
 
 const specs = parameterSpecs();
 const spec = (name: string): ParameterSpec => {
@@ -41,11 +32,11 @@ describe('ros/parameters: schema -> parameter descriptors', () => {
   it('maps types and ranges from the schema', () => {
     assert.deepEqual(
       { type: spec('depth.num_disparities').type, range: spec('depth.num_disparities').range },
-      { type: ParamType.INTEGER, range: { kind: 'integer', from: 16, to: 512 } },
+      { type: ParamType.INTEGER, range: { kind: 'integer', from: 16, to: 512, step: 16 } },
     );
     assert.deepEqual(
       { type: spec('depth.voxel_size_m').type, range: spec('depth.voxel_size_m').range },
-      { type: ParamType.DOUBLE, range: { kind: 'floating_point', from: 0.01, to: 1 } },
+      { type: ParamType.DOUBLE, range: { kind: 'floating_point', from: 0.01, to: 1, step: 0 } },
     );
     assert.equal(spec('tracking.track_obstacles').type, ParamType.BOOL);
     assert.equal(spec('cameras').type, ParamType.STRING_ARRAY);
@@ -59,7 +50,8 @@ describe('ros/parameters: schema -> parameter descriptors', () => {
     assert.equal(spec('depth.stereo_pairs').type, ParamType.STRING);
     assert.equal(spec('depth.num_disparities').description, 'disparity range searched, px, multiple of 16');
     // Also as text: rclnodejs 2.2 does not send typed ranges to `ros2 param describe`.
-    assert.equal(spec('depth.num_disparities').additionalConstraints, '16 <= value <= 512');
+    assert.equal(spec('depth.num_disparities').additionalConstraints, 'a multiple of 16; 16 <= value <= 512');
+    assert.deepEqual(spec('depth.speckle_window_size').range, { kind: 'integer', from: 0, to: 1000, step: 1 });
   });
 
   it('makes structure keys read-only and tuning keys settable', () => {
