@@ -8,13 +8,19 @@ export class FakeParameter {
   constructor(readonly name: string, readonly type: number, readonly value: unknown) {}
 }
 
-class FakeDescriptor {
-  additionalConstraints = '';
-  constructor(readonly name: string, readonly type: number, readonly description: string, readonly readOnly: boolean) {}
+export class FakeRange {
+  constructor(readonly from: unknown, readonly to: unknown, readonly step: unknown) {}
 }
 
-class FakeRange {
-  constructor(readonly from: unknown, readonly to: unknown, readonly step: unknown) {}
+export class FakeDescriptor {
+  additionalConstraints = '';
+  constructor(
+    readonly name: string,
+    readonly type: number,
+    readonly description: string,
+    readonly readOnly: boolean,
+    readonly range?: FakeRange,
+  ) {}
 }
 
 export interface FakeSubscription {
@@ -27,6 +33,7 @@ type SetResult = { successful: boolean; reason: string };
 
 export class FakeNode {
   readonly params = new Map<string, FakeParameter>();
+  readonly descriptors = new Map<string, FakeDescriptor>();
   readonly publishers: Array<{ topic: string; type: string; sent: unknown[] }> = [];
   subscriptions: FakeSubscription[] = [];
   readonly timers: Array<{ periodNs: bigint; callback: () => void }> = [];
@@ -53,8 +60,9 @@ export class FakeNode {
     const at = (level: FakeNode['log'][number]['level']) => (message: string) => void this.log.push({ level, message });
     return { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
   }
-  declareParameter(p: FakeParameter): void {
+  declareParameter(p: FakeParameter, descriptor: FakeDescriptor): void {
     this.params.set(p.name, p);
+    this.descriptors.set(p.name, descriptor);
   }
   hasParameter(name: string): boolean {
     return this.params.has(name);
