@@ -34,8 +34,8 @@ const cameraName = z
   .string()
   .regex(/^[A-Za-z][A-Za-z0-9_]*$/, 'expected a ROS name segment: a letter, then letters, digits or _');
 
+// The optical frame id comes from each camera's CameraInfo header, so a mount is only its pose.
 const extrinsic = z.object({
-  frame_id: z.string().min(1).describe('optical frame id of this camera'),
   xyz: z.array(z.number()).length(3).describe('position of the optical frame in base_link, metres'),
   rpy: z.array(z.number()).length(3).describe('roll, pitch, yaw of base_link -> camera body (x forward), radians'),
 });

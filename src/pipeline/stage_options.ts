@@ -1,9 +1,46 @@
 // Translates the user-facing configuration (one snake_case schema) into each stage's own options.
-// This is the only place that knows both vocabularies, so a config key has exactly one meaning.
+// This is the only place that knows both vocabularies, so a config key has exactly one meaning;
+// test/config_keys.test.ts checks that every key reaches a stage and that the defaults agree.
 import type { DetectorOptionsInput } from '../inference/detector_options';
 import type { StereoOptionsInput } from '../depth/stereo_options';
 import type { FusionOptionsInput } from '../fusion/options';
+import type { Nanos } from '../msgs/time';
+import type { SchedulerOptionsInput, StageOptions } from '../scheduler/scheduler_options';
+import type { FrameSynchronizerOptions } from '../sync/frame_synchronizer';
 import type { PerceptionConfig } from './config_schema';
+
+const msToNs = (ms: number): Nanos => BigInt(Math.round(ms * 1e6));
+
+export function synchronizerOptions(c: PerceptionConfig): FrameSynchronizerOptions {
+  const s = c.sync;
+  return {
+    cameras: c.cameras,
+    policy: s.policy,
+    queueSize: s.queue_size,
+    maxIntervalNs: s.max_interval_ms > 0 ? msToNs(s.max_interval_ms) : undefined,
+    agePenalty: s.age_penalty,
+    cameraInfo: s.camera_info,
+    dropout: { mode: s.dropout_mode, timeoutNs: msToNs(s.dropout_timeout_ms), minCameras: Math.min(s.min_cameras, c.cameras.length) },
+    timeJumpThresholdNs: msToNs(s.time_jump_ms),
+  };
+}
+
+/** The scheduler's options: `stages` are the pipeline's budgets, `profile` the loaded profile's name. */
+export function schedulerOptions(c: PerceptionConfig, profile: string, stages: StageOptions[]): SchedulerOptionsInput {
+  const sc = c.scheduler;
+  return {
+    rateHz: sc.rate_hz,
+    deadlineMs: sc.deadline_ms,
+    timeMode: sc.time_mode,
+    profile,
+    mailboxDepth: sc.mailbox_depth,
+    ladder: sc.ladder,
+    cameras: c.cameras,
+    // Host time: a margin for this machine's jitter (GC, other processes) at admission.
+    admissionMarginMs: sc.time_mode === 'host' ? 5 : 0,
+    stages,
+  };
+}
 
 export function detectorOptions(c: PerceptionConfig): DetectorOptionsInput {
   const d = c.detection;

@@ -3,44 +3,19 @@
 // obstacles as current), the depth's age is reported, and beyond scheduler.max_depth_age_ms
 // they are not published at all. Runs the real pipeline on the project's own scene bag.
 import { strict as assert } from 'node:assert';
-import { openBag } from '../../src/io/bag_reader';
 import { timeToNanos } from '../../src/msgs/time';
-import type { CameraInfo, Header, Image, TFMessage } from '../../src/msgs/types';
+import type { Header } from '../../src/msgs/types';
 import { parseConfig } from '../../src/pipeline/config';
 import { PerceptionPipeline } from '../../src/pipeline/perception_pipeline';
-import { RigState } from '../../src/pipeline/rig_state';
 import { advertisedOutputs } from '../../src/ros/advertised_outputs';
 import type { DegradationPlan } from '../../src/scheduler/degradation';
-import type { FrameSet } from '../../src/sync/frame';
-import { FrameSynchronizer } from '../../src/sync/frame_synchronizer';
 import { sceneBag } from '../support/scene_bags';
+import { firstFrameSets } from '../support/scene_frame_sets';
 
 const plan = (reuseLastDepth: boolean): DegradationPlan => ({
   rung: reuseLastDepth ? 'reuse_last_depth' : 'full', level: reuseLastDepth ? 3 : 0, skipLearnedDepth: reuseLastDepth,
   detectCameras: 'all', reuseLastDepth, stages: [], predictedMs: 0,
 });
-
-/** The first `n` frame sets of the bag and the rig they need. */
-async function firstSets(bag: string, cameras: string[], n: number): Promise<{ sets: FrameSet[]; rig: RigState }> {
-  const config = parseConfig({ cameras, depth: { stereo_pairs: [cameras] } });
-  const rig = new RigState(config);
-  const sync = new FrameSynchronizer({ cameras });
-  const sets: FrameSet[] = [];
-  sync.onSet((s) => sets.push(s));
-  const reader = await openBag(bag);
-  for await (const m of reader.messages()) {
-    if (sets.length >= n) break;
-    const camera = cameras.find((c) => m.topic === `/${c}/image_raw` || m.topic === `/${c}/camera_info`);
-    if (m.topic === '/tf_static') rig.setTransforms(m.decode<TFMessage>(), true);
-    else if (camera && m.topic.endsWith('camera_info')) {
-      const info = m.decode<CameraInfo>();
-      rig.setCameraInfo(camera, info);
-      sync.addCameraInfo(camera, info);
-    } else if (camera) sync.addImage(camera, m.decode<Image>());
-  }
-  await reader.close();
-  return { sets, rig };
-}
 
 const stampOf = (msg: unknown): bigint => timeToNanos((msg as { header: Header }).header.stamp);
 
@@ -50,7 +25,7 @@ describe('pipeline: outputs from reused depth (reuse_last_depth)', function () {
 
   for (const [maxAgeMs, published] of [[1000, true], [20, false]] as const) {
     it(`scheduler.max_depth_age_ms = ${maxAgeMs}: obstacles and scan ${published ? 'carry the reused depth\'s stamp' : 'are not published'}`, async () => {
-      const { sets, rig } = await firstSets(await sceneBag('corridor_crossing', 1), cameras, 3);
+      const { sets, rig } = await firstFrameSets(await sceneBag('corridor_crossing', 1), parseConfig({ cameras, depth: { stereo_pairs: [cameras] } }), 3);
       assert.equal(sets.length, 3);
       const config = parseConfig({ cameras, depth: { stereo_pairs: [cameras] }, scheduler: { max_depth_age_ms: maxAgeMs } });
       const pipeline = await PerceptionPipeline.create(config);

@@ -24,9 +24,9 @@ describe('ros/parameters: schema -> parameter descriptors', () => {
     for (const leaf of leaves) assert.ok(names.includes(leaf), `schema leaf ${leaf} has no parameter`);
     assert.deepEqual(
       names.filter((n) => n.startsWith('rig.')),
-      ['rig.*.frame_id', 'rig.*.xyz', 'rig.*.rpy'],
+      ['rig.*.xyz', 'rig.*.rpy'],
     );
-    assert.equal(names.length, leaves.length + 3);
+    assert.equal(names.length, leaves.length + 2);
   });
 
   it('maps types and ranges from the schema', () => {
@@ -94,7 +94,7 @@ describe('ros/parameters: ROS values <-> configuration', () => {
     const custom = parseConfig({
       cameras: ['a', 'b', 'c'],
       depth: { stereo_pairs: [['a', 'b'], ['b', 'c']], num_disparities: 96 },
-      rig: { a: { frame_id: 'a_optical', xyz: [0.1, 0.2, 0.3], rpy: [0, 0, 1.5] } },
+      rig: { a: { xyz: [0.1, 0.2, 0.3], rpy: [0, 0, 1.5] } },
     });
     const params = asNamed(custom);
     const byName = new Map(params.map((p) => [p.name, p.value]));
