@@ -5,6 +5,7 @@
 // Census scored bad-2.0 2.61% vs 2.72% for 5x5 at the same penalties, for twice the descriptor
 // and cost work, while tuning the penalties of the 5x5 one (p1 3, p2 32) reached 2.3-2.4%.
 import { z } from 'zod';
+import { describeIssues } from '../inference/validation_errors';
 
 export const stereoOptionsSchema = z
   .object({
@@ -82,15 +83,6 @@ export type StereoOptions = z.output<typeof stereoOptionsSchema>;
 /** Validates options, naming the offending key and value in the error. */
 export function parseStereoOptions(input: StereoOptionsInput = {}): StereoOptions {
   const r = stereoOptionsSchema.safeParse(input);
-  if (!r.success) {
-    const issues = r.error.issues.map((i) => {
-      const key = i.path.join('.');
-      // The value at the issue's path (roi.width is inside roi), or the default when unset.
-      const at = i.path.reduce<unknown>((o, k) => (o !== null && typeof o === 'object' ? (o as Record<PropertyKey, unknown>)[k] : undefined), input);
-      const value = at === undefined ? 'default' : JSON.stringify(at);
-      return `${key} = ${value}: ${i.message}`;
-    });
-    throw new RangeError(`StereoMatcher: invalid options: ${issues.join('; ')}`);
-  }
+  if (!r.success) throw new RangeError(`stereo matcher options are invalid:\n${describeIssues(r.error, input)}`);
   return r.data;
 }

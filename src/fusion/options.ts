@@ -2,6 +2,7 @@
 // `fusionOptionsSchema` into the global configuration schema; every fusion module takes the
 // resolved (parsed) slice it needs, never a partial with its own defaults.
 import { z } from 'zod';
+import { describeIssues } from '../inference/validation_errors';
 
 const positive = () => z.number().positive();
 const nonNegative = () => z.number().nonnegative();
@@ -134,14 +135,14 @@ export const fusionOptionsSchema = z.object({
   cloud: cloudOptionsSchema.prefault({}),
 }).superRefine((o, ctx) => {
   if (o.scan.angleMax <= o.scan.angleMin) {
-    ctx.addIssue({ code: 'custom', path: ['scan', 'angleMax'], message: `scan.angleMax = ${o.scan.angleMax} must exceed scan.angleMin = ${o.scan.angleMin}` });
+    ctx.addIssue({ code: 'custom', path: ['scan', 'angleMax'], message: `expected more than scan.angleMin (${o.scan.angleMin})` });
   }
   if (o.scan.rangeMax <= o.scan.rangeMin) {
-    ctx.addIssue({ code: 'custom', path: ['scan', 'rangeMax'], message: `scan.rangeMax = ${o.scan.rangeMax} must exceed scan.rangeMin = ${o.scan.rangeMin}` });
+    ctx.addIssue({ code: 'custom', path: ['scan', 'rangeMax'], message: `expected more than scan.rangeMin (${o.scan.rangeMin})` });
   }
   for (const key of ['scan', 'cloud', 'obstacles'] as const) {
     if (o[key].maxHeight <= o[key].minHeight) {
-      ctx.addIssue({ code: 'custom', path: [key, 'maxHeight'], message: `${key}.maxHeight = ${o[key].maxHeight} must exceed ${key}.minHeight = ${o[key].minHeight}` });
+      ctx.addIssue({ code: 'custom', path: [key, 'maxHeight'], message: `expected more than ${key}.minHeight (${o[key].minHeight})` });
     }
   }
 });
@@ -161,12 +162,6 @@ export type CloudOptions = FusionOptions['cloud'];
  */
 export function resolveFusionOptions(input: FusionOptionsInput = {}): FusionOptions {
   const parsed = fusionOptionsSchema.safeParse(input);
-  if (!parsed.success) {
-    const lines = parsed.error.issues.map((i) => {
-      const path = i.path.join('.');
-      return `  fusion.${path}: ${i.message}`;
-    });
-    throw new Error(`FusionOptions: invalid configuration\n${lines.join('\n')}`);
-  }
+  if (!parsed.success) throw new Error(`fusion options are invalid:\n${describeIssues(parsed.error, input, 'fusion.')}`);
   return parsed.data;
 }

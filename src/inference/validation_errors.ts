@@ -6,12 +6,12 @@ import type { z } from 'zod';
 /**
  * Lines "  path.to.key = <value>: <expectation>" for every issue, reading values from `input`
  * (the value as given, before defaults). A key absent from `input` shows as `missing`; an issue
- * about the whole input shows as `(root)`.
+ * about the whole input shows as `(root)`. `prefix` names where `input` sits (`fusion.`).
  */
-export function describeIssues(error: z.ZodError, input: unknown): string {
+export function describeIssues(error: z.ZodError, input: unknown, prefix = ''): string {
   return error.issues
     .map((issue) => {
-      const key = issue.path.map(String).join('.') || '(root)';
+      const key = issue.path.length > 0 ? `${prefix}${issue.path.map(String).join('.')}` : '(root)';
       const value = valueAt(input, issue.path);
       const shown = value === undefined ? 'missing' : JSON.stringify(value);
       return `  ${key} = ${shown}: ${issue.message}`;

@@ -16,7 +16,7 @@ describe('fusion/options', () => {
     assert.throws(() => resolveFusionOptions({ tracker: { confirmHits: 0 } }), /fusion\.tracker\.confirmHits/);
     assert.throws(
       () => resolveFusionOptions({ scan: { angleMin: 1, angleMax: 0.5 } }),
-      /fusion\.scan\.angleMax: scan\.angleMax = 0\.5 must exceed scan\.angleMin = 1/,
+      /fusion\.scan\.angleMax = 0\.5: expected more than scan\.angleMin \(1\)/,
     );
   });
 });
