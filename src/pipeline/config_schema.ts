@@ -4,6 +4,7 @@
 // Keys are snake_case, as ROS parameters are. Every leaf has a default, a range where one
 // applies, and a description (the ROS parameter descriptor and the README table come from it).
 import { z } from 'zod';
+import { RUNGS } from '../scheduler/scheduler_options';
 
 const cameraName = z
   .string()
@@ -139,8 +140,8 @@ export const configSchema = z.object({
         .describe('host: wall clock, budgets measured on this machine (live node); target: virtual clock advanced by the profile\'s budgets (deterministic replays; replay, regress and demo default to it)'),
       profile: z.string().default('dx-v3').describe('hardware profile name or YAML path'),
       ladder: z
-        .array(z.enum(['skip_learned_depth', 'detect_subset_round_robin', 'reuse_last_depth']))
-        .default(['skip_learned_depth', 'detect_subset_round_robin', 'reuse_last_depth'])
+        .array(z.enum(RUNGS))
+        .default([...RUNGS])
         .describe('degradation rungs tried, in order, before a set is shed'),
       mailbox_depth: z.number().int().min(1).max(8).default(1).describe('latest-only mailbox size between stages'),
       max_depth_age_ms: z

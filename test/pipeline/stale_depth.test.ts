@@ -17,7 +17,7 @@ import { sceneBag } from '../support/scene_bags';
 
 const plan = (reuseLastDepth: boolean): DegradationPlan => ({
   rung: reuseLastDepth ? 'reuse_last_depth' : 'full', level: reuseLastDepth ? 3 : 0, skipLearnedDepth: reuseLastDepth,
-  detectCameras: 'all', reuseLastDepth, stages: [], predictedMs: 0,
+  detectCameras: 'all', stereoHalfResolution: false, reuseLastDepth, stages: [], timed: [], predictedMs: 0,
 });
 
 /** The first `n` frame sets of the bag and the rig they need. */
