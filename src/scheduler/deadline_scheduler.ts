@@ -9,7 +9,6 @@
 //   ('superseded').
 // - runNext(): takes the waiting set with the earliest deadline and picks the least-degraded rung
 //   whose predicted finish fits its deadline (minus the admission margin); if none fits it is shed.
-//   In target time it prefers a rung that keeps pace with the rate, stepping down before shedding.
 // - Target time: the stages run on the profile's resources (NPU, CPU cores, scaler), simulated by
 //   a ResourceTimeline: a set is dispatched when its first stage's resource is free, so successive
 //   sets overlap across resources, and its finish is where its last stage ends on the timeline.
@@ -28,7 +27,7 @@ import {
   SHED_REASONS, type CompletedOutcome, type Outcome, type SchedulerHooks, type SchedulerStats, type ShedOutcome,
   type ShedReason, type StageExecutor, type StageTimings,
 } from './outcomes';
-import { bottleneckMs, ResourceTimeline, type TimedStage } from './resource_timeline';
+import { ResourceTimeline, type TimedStage } from './resource_timeline';
 import { parseSchedulerOptions, type RungName, type SchedulerOptions, type SchedulerOptionsInput, type StageOptions } from './scheduler_options';
 import { pipelineStatus, schedulerDiagnostic, type StatusContext } from './scheduler_report';
 
@@ -188,17 +187,13 @@ export class DeadlineScheduler<T> {
     return this.options.timeMode === 'host' ? start + msToNs(plan.predictedMs) : this.#timeline.predictFinish(plan.timed, start);
   }
 
-  /**
-   * The least-degraded plan that finishes by the deadline. Target time: preferably one that also
-   * keeps pace (its busiest resource free again within a period), so a rig whose full pipeline
-   * cannot keep up steps down a rung instead of having its sets superseded (a rung that only fits
-   * the deadline is the fallback).
-   */
   #choosePlan(waiting: Waiting<T>, startedAt: Nanos): DegradationPlan | undefined {
     const latest = waiting.deadline - msToNs(this.#marginMs);
-    const fitting = this.#effects.map((_, level) => this.planFor(level)).filter((p) => this.#predictFinish(p, startedAt) <= latest);
-    if (this.options.timeMode === 'host') return fitting[0];
-    return fitting.find((p) => bottleneckMs(p.timed, this.options.resources) <= this.periodMs) ?? fitting[0];
+    for (let level = 0; level < this.#effects.length; level++) {
+      const candidate = this.planFor(level);
+      if (this.#predictFinish(candidate, startedAt) <= latest) return candidate;
+    }
+    return undefined;
   }
 
   async #dispatch(waiting: Waiting<T>, exec: StageExecutor<T>): Promise<Outcome<T>> {

@@ -22,16 +22,6 @@ export interface ResourceUse {
 
 const msToNs = (ms: number): Nanos => BigInt(Math.round(ms * 1e6));
 
-/**
- * How long `stages` keep their busiest resource busy per set, ms (unit-ms over the resource's
- * units): in steady state, one set per this long is the most the resources can finish.
- */
-export function bottleneckMs(stages: readonly TimedStage[], units: Readonly<Record<string, number>>): number {
-  const busy = new Map<string, number>();
-  for (const s of stages) busy.set(s.resource, (busy.get(s.resource) ?? 0) + s.ms * s.units);
-  return Math.max(0, ...[...busy].map(([r, ms]) => ms / (units[r] ?? 1)));
-}
-
 export class ResourceTimeline {
   /** Per resource, the time each unit becomes free. */
   readonly #free: Map<string, Nanos[]>;
