@@ -48,8 +48,15 @@ export function pipelineStages(i: BudgetInputs): PipelineStages {
   // The half-resolution rung matches a quarter of the pixels over half the disparities (rounded
   // up to the matcher's 16), as planRungs does.
   const half = { width: stereo.width / 2, height: stereo.height / 2, disparities: Math.ceil(stereo.disparities / 2 / 16) * 16 };
+  const costedMs = predictStereoCost(stereo, i.profile).ms * i.stereoPairs;
   const halfMs = predictStereoCost(half, i.profile).ms * i.stereoPairs;
-  const stages = stagesFromFrameBudget(budget).map((s) => (s.name === 'stereo_depth' ? { ...s, rungBudgetsMs: { stereo_half_resolution: halfMs } } : s));
+  // Stereo keeps the profile's flat budget, its half-resolution rung the costed saving: costed SGM
+  // on DX-V3's cores (~68 ms at 640x480x64) exceeds the 33 ms period on its own, and neither
+  // superseding every other set nor running every set at half resolution (demo MOTA 0.18 -> -0.37)
+  // is the robot's behaviour to replay until the matcher is faster (issue 14).
+  const flatMs = i.profile.stageBudgetsMs.stereoDepth.value;
+  const stages = stagesFromFrameBudget(budget).map((s) =>
+    s.name === 'stereo_depth' ? { ...s, budgetMs: flatMs, rungBudgetsMs: { stereo_half_resolution: (flatMs * halfMs) / costedMs } } : s);
   return { stages, resources: profileResources(i.profile) };
 }
 

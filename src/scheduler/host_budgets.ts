@@ -1,7 +1,6 @@
 // Host-time stage budgets: measured stage times replace the configured (profile) budgets once a
 // stage has enough warm samples. A stage the ladder makes cheaper (stereo at half resolution) is
-// measured separately at that rung; until it has samples there, its budget is the stage's budget
-// scaled by the profile's predicted saving.
+// measured separately at that rung; until it has samples there, its budget is the stage's own.
 import { LatencyWindow } from './latency_window';
 import type { DegradationPlan } from './degradation';
 import type { StageTimings } from './outcomes';
@@ -36,10 +35,9 @@ export class HostBudgets {
     const configured = rung === undefined ? stage.budgetMs : (stage.rungBudgetsMs[rung] ?? stage.budgetMs);
     const w = this.window(stage.name, rung);
     const scale = stage.perCamera ? this.#o.cameras.length : 1;
-    if (rung !== undefined && w.size === 0) {
-      const saving = stage.budgetMs > 0 ? configured / stage.budgetMs : 1;
-      return this.budgetMs(stage, undefined) * saving;
-    }
+    // Unmeasured at the rung: no saving is assumed on this host (a predicted one that does not
+    // hold here would make admitted sets miss), so the stage's own budget applies until measured.
+    if (rung !== undefined && w.size === 0) return this.budgetMs(stage, undefined);
     if (w.size < this.#o.minSamples) return Math.max(configured, w.quantile(1) * scale);
     return w.quantile(this.#o.budgetQuantile) * scale;
   }
