@@ -36,7 +36,7 @@ const BASE: Raw = {
   detection: { model_path: 'detector.onnx' },
   rig: { front_left: { xyz: [0.2, 0.05, 1.0], rpy: [0, 0, 0] } },
 };
-const STAGES = [{ name: 'stereo_depth', budgetMs: 10, perCamera: false }];
+const STAGES = [{ name: 'stereo_depth', budgetMs: 10, perCamera: false, resource: 'cpu', units: 1, rungBudgetsMs: {} }];
 
 /** Cheap consumers: what a stage or the node derives from the configuration. */
 const PROBES: Record<string, (c: PerceptionConfig) => unknown> = {
@@ -130,7 +130,7 @@ function variant(base: Raw, path: string, value: unknown): PerceptionConfig {
 
 const plan = (reuseLastDepth: boolean): DegradationPlan => ({
   rung: reuseLastDepth ? 'reuse_last_depth' : 'full', level: reuseLastDepth ? 3 : 0, skipLearnedDepth: reuseLastDepth,
-  detectCameras: 'all', reuseLastDepth, stages: [], predictedMs: 0,
+  detectCameras: 'all', stereoHalfResolution: false, reuseLastDepth, stages: [], timed: [], predictedMs: 0,
 });
 
 /** What the pipeline makes of one frame set, and of the next when it reuses that depth. */

@@ -77,6 +77,8 @@ export class PerceptionPipeline {
   readonly #detector: Detector | undefined;
   readonly #mono: MonoDepthAdapter | undefined;
   readonly #stereo: StereoMatcher;
+  /** The stereo_half_resolution rung's matcher, started the first time a plan asks for it. */
+  #halfStereo: StereoMatcher | undefined;
   readonly #fusion: FusionStage;
   /** Last depth per camera, for the reuse_last_depth rung. */
   readonly #lastDepth = new Map<string, CameraDepth>();
@@ -131,7 +133,8 @@ export class PerceptionPipeline {
       const maxAgeNs = BigInt(Math.round(this.#config.scheduler.max_depth_age_ms * 1e6));
       for (const [cam, d] of this.#lastDepth) if (images.has(cam) && set.stamp - d.stamp <= maxAgeNs) depth.set(cam, d);
     } else {
-      await time('stereo_depth', () => this.#stereoDepth(images, ctx, set, depth, outputs, warnings));
+      const matcher = plan.stereoHalfResolution ? this.#halfResolutionMatcher() : this.#stereo;
+      await time('stereo_depth', () => this.#stereoDepth(matcher, images, ctx, set, depth, outputs, warnings));
       if (this.#mono && !plan.skipLearnedDepth) await time('learned_depth', () => this.#learnedDepth(images, cameras, ctx, set, depth, outputs, warnings));
       for (const [cam, d] of depth) this.#lastDepth.set(cam, d);
     }
@@ -151,9 +154,15 @@ export class PerceptionPipeline {
     this.#lastDepth.clear();
   }
 
+  #halfResolutionMatcher(): StereoMatcher {
+    this.#halfStereo ??= new StereoMatcher({ ...stereoOptions(this.#config), halfResolution: true });
+    return this.#halfStereo;
+  }
+
   /** Stops the stereo workers and the model sessions. */
   async dispose(): Promise<void> {
     await this.#stereo.dispose();
+    await this.#halfStereo?.dispose();
     await this.#detector?.dispose();
   }
 
@@ -183,7 +192,7 @@ export class PerceptionPipeline {
   }
 
   async #stereoDepth(
-    images: Map<string, Raster>, ctx: StageContext, set: FrameSet,
+    matcher: StereoMatcher, images: Map<string, Raster>, ctx: StageContext, set: FrameSet,
     depth: Map<string, CameraDepth>, outputs: PerceptionOutput[], warnings: string[],
   ): Promise<void> {
     for (const pair of ctx.pairs) {
@@ -193,7 +202,7 @@ export class PerceptionPipeline {
       const { rect } = pair;
       let disparity;
       try {
-        disparity = await this.#stereo.compute(remapUnlessIdentity(toMono8(l), rect.leftMaps), remapUnlessIdentity(toMono8(r), rect.rightMaps));
+        disparity = await matcher.compute(remapUnlessIdentity(toMono8(l), rect.leftMaps), remapUnlessIdentity(toMono8(r), rect.rightMaps));
       } catch (err) {
         warnings.push(`stereo pair ${pair.name}: ${(err as Error).message}`);
         continue;

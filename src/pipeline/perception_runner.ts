@@ -3,26 +3,25 @@
 // out; it never sees the stages. In target time the scheduler's virtual clock follows the
 // profiled stage times, so what is run, degraded or shed depends only on the input stamps.
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import type { mat4 } from 'gl-matrix';
-import { nanosToTime, type Nanos } from '../msgs/time';
-import type { CameraInfo, CompressedImage, DiagnosticStatus, Header, Image, TFMessage } from '../msgs/types';
-import { DiagnosticLevel } from '../msgs/types';
-import { loadHardwareProfile } from '../profile/hardware_profile';
+import type { Nanos } from '../msgs/time';
+import type { CameraInfo, CompressedImage, Image, TFMessage } from '../msgs/types';
 import { VirtualClock, type Clock } from '../scheduler/clock';
-import { DeadlineScheduler, type Outcome } from '../scheduler/deadline_scheduler';
-import type { SchedulerOptionsInput } from '../scheduler/scheduler_options';
+import { DeadlineScheduler } from '../scheduler/deadline_scheduler';
 import type { DegradationPlan } from '../scheduler/degradation';
-import type { StageTimings } from '../scheduler/deadline_scheduler';
+import type { Outcome } from '../scheduler/outcomes';
+import type { SchedulerOptionsInput } from '../scheduler/scheduler_options';
 import type { FrameSet } from '../sync/frame';
 import { FrameSynchronizer } from '../sync/frame_synchronizer';
 import type { PerceptionConfig } from './config_schema';
+import type { FrameJob } from './frame_job';
 import { PerceptionPipeline, type ProcessedFrame } from './perception_pipeline';
-import { pipelineStages } from './pipeline_budgets';
-import { DIAGNOSTICS_TOPIC, OUTPUT_TYPES } from './output_topics';
-import type { PerceptionOutput, PipelineResult } from './result';
+import { schedulerOptionsFor } from './pipeline_budgets';
+import { resultFor, type InputCounters } from './outcome_result';
+import type { PipelineResult } from './result';
 import { PeriodicReport, RigState } from './rig_state';
 import type { InputDropCount, PerceptionRunner } from './runner_api';
-import { hostStopwatch, SourceAlignedClock, type Stopwatch } from './source_clock';
+import { SetExecutor } from './set_executor';
+import { SourceAlignedClock, type Stopwatch } from './source_clock';
 
 const msToNs = (ms: number): Nanos => BigInt(Math.round(ms * 1e6));
 
@@ -57,7 +56,7 @@ export async function createPerceptionRunner(config: PerceptionConfig, options: 
 }
 
 class CoreRunner implements ReplayableRunner {
-  #scheduler: DeadlineScheduler<FrameSet>;
+  #scheduler: DeadlineScheduler<FrameJob>;
   readonly #schedulerOptions: SchedulerOptionsInput;
   readonly #config: PerceptionConfig;
   readonly #pipeline: PerceptionPipeline;
@@ -67,21 +66,17 @@ class CoreRunner implements ReplayableRunner {
   readonly #options: RunnerOptions;
   readonly #resultCbs: Array<(r: PipelineResult) => void> = [];
   readonly #warningCbs: Array<(m: string) => void> = [];
-  readonly #processed = new Map<FrameSet, ProcessedFrame>();
+  readonly #executor: SetExecutor;
+  /** Host time: jobs offered and not yet completed or shed. */
+  #inFlight = 0;
   #abort = new AbortController();
   #hostLoop: Promise<void> | undefined;
   #lastSetStamp: Nanos | undefined;
   #chain: Promise<void> = Promise.resolve();
-  #dropped = 0n;
-  #dropsSinceReport = 0;
-  #notReady = 0;
+  readonly #counters: InputCounters = { dropped: 0n, dropsSinceReport: 0, notReady: 0, backlogDrops: 0, staleSets: 0 };
   #targetBacklog = 0;
-  #backlogDrops = 0;
-  #staleSets = 0;
   /** Rig problems are repeated while they last, so a long replay that outputs little says why. */
   readonly #rigReports = new PeriodicReport();
-  #odomSeen = false;
-  #lastOdom: mat4 | undefined;
   #closed = false;
   /** Main-thread event-loop delay: while it is high, the node cannot receive images. */
   readonly #loopDelay = monitorEventLoopDelay({ resolution: 10 });
@@ -91,6 +86,7 @@ class CoreRunner implements ReplayableRunner {
     this.#pipeline = pipeline;
     this.#options = options;
     this.#rig = new RigState(config);
+    this.#executor = new SetExecutor(config, pipeline, this.#rig, options.stopwatch, (m) => this.#warn(m));
     const s = config.sync;
     this.#sync = new FrameSynchronizer({
       cameras: config.cameras,
@@ -104,42 +100,23 @@ class CoreRunner implements ReplayableRunner {
     });
     this.#sync.onSet((set) => this.#onSet(set));
     this.#sync.onDrop(() => {
-      this.#dropped++;
-      this.#dropsSinceReport++;
+      this.#counters.dropped++;
+      this.#counters.dropsSinceReport++;
     });
     this.#sync.onWarning((m) => this.#warn(`sync: ${m}`));
 
-    const sc = config.scheduler;
-    const profile = loadHardwareProfile(sc.profile);
-    this.#clock = sc.time_mode === 'target' ? new VirtualClock() : (options.hostClock ?? new SourceAlignedClock());
-    this.#schedulerOptions = {
-      rateHz: sc.rate_hz,
-      deadlineMs: sc.deadline_ms,
-      timeMode: sc.time_mode,
-      profile: profile.name,
-      mailboxDepth: sc.mailbox_depth,
-      ladder: sc.ladder,
-      cameras: config.cameras,
-      // Host time: a margin for this machine's jitter (GC, other processes) at admission.
-      admissionMarginMs: sc.time_mode === 'host' ? 5 : 0,
-      stages: pipelineStages({
-        profile,
-        cameras: config.cameras.length,
-        rateHz: sc.rate_hz,
-        detectorPath: pipeline.hasDetector ? config.detection.model_path : undefined,
-        learnedDepth: pipeline.hasLearnedDepth,
-      }),
-    };
+    this.#clock = config.scheduler.time_mode === 'target' ? new VirtualClock() : (options.hostClock ?? new SourceAlignedClock());
+    this.#schedulerOptions = schedulerOptionsFor(config, pipeline);
     this.#scheduler = this.#startScheduler();
     this.#loopDelay.enable();
   }
 
   /** A scheduler on the current clock; in host time its dispatch loop runs until #abort fires. */
-  #startScheduler(): DeadlineScheduler<FrameSet> {
-    const scheduler = new DeadlineScheduler<FrameSet>(this.#schedulerOptions, this.#clock, { onOutcome: (o) => this.#onOutcome(o) });
+  #startScheduler(): DeadlineScheduler<FrameJob> {
+    const scheduler = new DeadlineScheduler<FrameJob>(this.#schedulerOptions, this.#clock, { onOutcome: (o) => this.#onOutcome(o) });
     if (this.#clock.mode === 'host') {
       this.#abort = new AbortController();
-      this.#hostLoop = scheduler.run((set, plan) => this.#execute(set, plan), this.#abort.signal, (set) => this.#warmUp(set, scheduler.planFor(0)));
+      this.#hostLoop = scheduler.run(this.#exec, this.#abort.signal, (job) => this.#executor.warmUp(job, scheduler.planFor(0)));
     }
     return scheduler;
   }
@@ -154,7 +131,7 @@ class CoreRunner implements ReplayableRunner {
       this.#abort.abort();
       await this.#hostLoop;
     }
-    await this.#scheduler.drain((set, plan) => this.#execute(set, plan));
+    await this.#scheduler.drain(this.#exec);
     if (this.#clock instanceof VirtualClock) this.#clock = new VirtualClock();
     this.#pipeline.reset();
     this.#scheduler = this.#startScheduler();
@@ -209,7 +186,7 @@ class CoreRunner implements ReplayableRunner {
   async flush(): Promise<void> {
     await this.#chain;
     if (this.#clock.mode === 'host') {
-      while (this.#scheduler.pending > 0 || this.#processed.size > 0) await new Promise((r) => setTimeout(r, 2));
+      while (this.#inFlight > 0) await new Promise((r) => setTimeout(r, 2));
     }
   }
 
@@ -222,7 +199,7 @@ class CoreRunner implements ReplayableRunner {
       this.#abort.abort();
       await this.#hostLoop;
     }
-    await this.#scheduler.drain((set, plan) => this.#execute(set, plan));
+    await this.#scheduler.drain(this.#exec);
     await this.#pipeline.dispose();
     this.#loopDelay.disable();
   }
@@ -235,7 +212,7 @@ class CoreRunner implements ReplayableRunner {
     const rig = this.#rig.rig(this.#config.cameras);
     const set = rig ? this.#withoutExcluded(synced) : undefined;
     if (!set) {
-      this.#notReady++;
+      this.#counters.notReady++;
       const why = this.#rig.error;
       if (this.#rigReports.due(why, synced.stamp)) this.#warn(`frame set at ${synced.stamp} ns skipped until the rig is known: ${why}`);
       return;
@@ -244,14 +221,14 @@ class CoreRunner implements ReplayableRunner {
     const jumped = last !== undefined && set.stamp < last - msToNs(this.#config.sync.time_jump_ms);
     if (last !== undefined && set.stamp <= last && !jumped) {
       // Tracking needs increasing stamps; the synchroniser's sets are in order, so this is rare.
-      this.#staleSets++;
+      this.#counters.staleSets++;
       this.#warn(`frame set at ${set.stamp} ns dropped: not after the previous set (${last} ns)`);
       return;
     }
     this.#lastSetStamp = set.stamp;
     if (this.#clock instanceof VirtualClock) {
       if (this.#targetBacklog >= MAX_TARGET_BACKLOG) {
-        if (this.#backlogDrops++ === 0) {
+        if (this.#counters.backlogDrops++ === 0) {
           this.#warn(`target time: ${MAX_TARGET_BACKLOG} frame sets already wait for the pipeline; dropping new ones (a live source needs scheduler.time_mode: host)`);
         }
         return;
@@ -261,8 +238,8 @@ class CoreRunner implements ReplayableRunner {
       this.#chain = this.#chain
         .then(async () => {
           if (jumped) await this.#restartScheduler(last, set.stamp);
-          await this.#scheduler.runUntil(set.stamp, (s, plan) => this.#execute(s, plan));
-          this.#scheduler.offer(set, set.stamp);
+          await this.#scheduler.runUntil(set.stamp, this.#exec);
+          this.#offer(set);
         })
         .catch((err) => this.#warn(`frame set at ${set.stamp} ns failed: ${(err as Error).message}`))
         .finally(() => this.#targetBacklog--);
@@ -270,11 +247,11 @@ class CoreRunner implements ReplayableRunner {
       this.#chain = this.#chain
         .then(async () => {
           await this.#restartScheduler(last, set.stamp);
-          this.#scheduler.offer(set, set.stamp);
+          this.#offer(set);
         })
         .catch((err) => this.#warn(`frame set at ${set.stamp} ns failed: ${(err as Error).message}`));
     } else {
-      this.#chain = this.#chain.then(() => void this.#scheduler.offer(set, set.stamp));
+      this.#chain = this.#chain.then(() => this.#offer(set));
     }
   }
 
@@ -293,103 +270,17 @@ class CoreRunner implements ReplayableRunner {
     return { ...set, stamp, views, missing: [...new Set([...set.missing, ...excluded.keys()])] };
   }
 
-  /**
-   * Host time, before the first set is admitted: runs the full pipeline twice on it at camera
-   * size (stereo workers, JIT, model sessions), discards the cold run and returns the warm run's
-   * stage times. Its outputs and tracks are forgotten; the set is then scheduled as any other.
-   */
-  async #warmUp(set: FrameSet, plan: DegradationPlan): Promise<StageTimings> {
-    await this.#execute(set, plan);
-    const warm = await this.#execute(set, plan);
-    this.#processed.delete(set);
-    this.#pipeline.reset();
-    this.#warn(`host time: stages warmed up on the first frame set (${Object.entries(warm).map(([k, v]) => `${k} ${v.toFixed(1)} ms`).join(', ')})`);
-    return warm;
+  readonly #exec = (job: FrameJob, plan: DegradationPlan) => this.#executor.execute(job, plan);
+
+  #offer(set: FrameSet): void {
+    if (this.#clock.mode === 'host') this.#inFlight++;
+    this.#scheduler.offer({ set }, set.stamp);
   }
 
-  async #execute(set: FrameSet, plan: DegradationPlan): Promise<StageTimings> {
-    const stopwatch = this.#options.stopwatch ?? hostStopwatch;
-    const t0 = stopwatch();
-    const frame = await this.#pipeline.process(set, plan, {
-      rig: this.#rig.rig(this.#config.cameras)!,
-      pairs: this.#rig.pairs,
-      odomFromBase: this.#odom(set.stamp),
-      stopwatch,
-    });
-    for (const w of frame.warnings) this.#warn(w);
-    this.#processed.set(set, frame);
-    // Time outside the named stages (views, rig lookups, bookkeeping) is booked to 'sync', the
-    // profile's stage for per-set coordination, so the stage times add up to the set's time.
-    return { ...frame.timings, sync: Number(stopwatch() - t0) / 1e6 - Object.values(frame.timings).reduce((a, b) => a + b, 0) };
-  }
-
-  /** base_link -> odom from /tf, once odometry has been seen; the last one if a lookup fails later. */
-  #odom(stamp: Nanos): mat4 | undefined {
-    const odom = this.#config.frames.odom_frame;
-    if (odom === '') return undefined;
-    try {
-      this.#lastOdom = this.#rig.tf.lookup(odom, this.#config.frames.base_frame, stamp);
-      this.#odomSeen = true;
-    } catch (err) {
-      if (this.#odomSeen) this.#warn(`odometry lookup at ${stamp} ns failed, using the last one: ${(err as Error).message}`);
-    }
-    return this.#odomSeen ? this.#lastOdom : undefined;
-  }
-
-  #onOutcome(o: Outcome<FrameSet>): void {
-    const set = o.item;
-    const frame = this.#processed.get(set);
-    this.#processed.delete(set);
-    if (o.kind === 'completed' && frame) this.#options.onProcessed?.(set, frame);
-    const header: Header = { stamp: nanosToTime(set.stamp), frame_id: this.#config.frames.base_frame };
-    const depthAgeMs = frame?.depthAgeMs ?? Number.NaN;
-    const status = this.#scheduler.toPipelineStatus(header, {
-      activeCameras: set.views.map((v) => v.camera),
-      droppedMessages: this.#dropped,
-      depthAgeMs,
-    });
-    const outputs: PerceptionOutput[] = [...(frame?.outputs ?? []), { topic: this.#config.topics.status, type: OUTPUT_TYPES.status, msg: status }];
-    if (this.#config.outputs.diagnostics) {
-      const diag = this.#scheduler.toDiagnostics(header);
-      // Since the previous report, ms; not part of target time's decisions.
-      diag.status[0].values.push(
-        { key: 'event_loop_delay_p99_ms', value: (this.#loopDelay.percentile(99) / 1e6).toFixed(1) },
-        { key: 'event_loop_delay_max_ms', value: (this.#loopDelay.max / 1e6).toFixed(1) },
-      );
-      this.#loopDelay.reset();
-      diag.status.push(this.#syncDiagnostics(), this.#depthDiagnostics(depthAgeMs, o.kind === 'completed'));
-      outputs.push({ topic: DIAGNOSTICS_TOPIC, type: OUTPUT_TYPES.diagnostics, msg: diag });
-    }
-    const result: PipelineResult = o.kind === 'completed'
-      ? { seq: set.seq, stamp: set.stamp, outputs, decision: 'completed', rung: o.plan.rung }
-      : { seq: set.seq, stamp: set.stamp, outputs, decision: 'shed', shedReason: o.reason, rung: 'shed' };
+  #onOutcome(o: Outcome<FrameJob>): void {
+    if (this.#clock.mode === 'host') this.#inFlight--;
+    if (o.kind === 'completed' && o.item.frame) this.#options.onProcessed?.(o.item.set, o.item.frame);
+    const result = resultFor(o, { config: this.#config, scheduler: this.#scheduler, sync: this.#sync, loopDelay: this.#loopDelay, counters: this.#counters });
     for (const cb of this.#resultCbs) cb(result);
-  }
-
-  /** How old the depth behind obstacles and scan is; WARN when reused or, for a completed set, missing. */
-  #depthDiagnostics(ageMs: number, completed: boolean): DiagnosticStatus {
-    const maxMs = this.#config.scheduler.max_depth_age_ms;
-    const [level, message] = Number.isNaN(ageMs)
-      ? completed
-        ? [DiagnosticLevel.WARN, `no depth for this set (none computed, or older than scheduler.max_depth_age_ms = ${maxMs} ms): obstacles and scan not published`]
-        : [DiagnosticLevel.OK, 'set shed: no outputs']
-      : ageMs > 0
-        ? [DiagnosticLevel.WARN, `depth reused from ${ageMs.toFixed(1)} ms ago: obstacles and scan carry its stamp`]
-        : [DiagnosticLevel.OK, 'depth computed for this set'];
-    const values = [{ key: 'depth_age_ms', value: String(ageMs) }, { key: 'max_depth_age_ms', value: String(maxMs) }];
-    return { level, name: 'dx_perception: depth', message, hardware_id: 'cameras', values };
-  }
-
-  #syncDiagnostics(): DiagnosticStatus {
-    const st = this.#sync.stats();
-    const values = Object.entries(st.perCamera).flatMap(([cam, c]) => [
-      { key: `${cam}.received`, value: String(c.received) },
-      ...Object.entries(c.dropped).map(([reason, n]) => ({ key: `${cam}.dropped.${reason}`, value: String(n) })),
-    ]);
-    values.push({ key: 'sets', value: String(st.sets) }, { key: 'degraded_sets', value: String(st.degradedSets) }, { key: 'resets', value: String(st.resets) }, { key: 'sets_before_rig_known', value: String(this.#notReady) }, { key: 'sets_dropped_target_backlog', value: String(this.#backlogDrops) }, { key: 'sets_dropped_stale', value: String(this.#staleSets) });
-    const level = this.#dropsSinceReport > 0 ? DiagnosticLevel.WARN : DiagnosticLevel.OK;
-    const message = this.#dropsSinceReport > 0 ? `${this.#dropsSinceReport} input message(s) dropped since the last report` : 'all cameras synchronised';
-    this.#dropsSinceReport = 0;
-    return { level, name: 'dx_perception: synchroniser', message, hardware_id: 'cameras', values };
   }
 }

@@ -1,7 +1,6 @@
 // The fixed real-time deadline scheduler. Every frame set gets a deadline measured from its sensor
 // stamp; it is either run (possibly degraded) so that it is predicted to finish by then, or shed
-// with a counted reason. Frame sets run one at a time (the NPU and the pipeline are one resource),
-// earliest deadline first.
+// with a counted reason, earliest deadline first.
 //
 // Decisions:
 // - offer(): a set whose deadline has passed, or that cannot finish in time even at the cheapest
@@ -9,91 +8,30 @@
 //   once. Otherwise it waits in a bounded latest-only mailbox; a newer set evicts the oldest
 //   ('superseded').
 // - runNext(): takes the waiting set with the earliest deadline and picks the least-degraded rung
-//   whose predicted time fits the slack left (minus the admission margin); if none fits it is shed.
-// - Target time: the clock is a VirtualClock advanced by the plan's predicted time, so a replay
-//   makes the robot's decisions on the profiled hardware, identically on every run and host.
-//   Host time: the wall clock, and stage budgets from measured quantiles once enough samples exist.
+//   whose predicted finish fits its deadline (minus the admission margin); if none fits it is shed.
+// - Target time: the stages run on the profile's resources (NPU, CPU cores, scaler), simulated by
+//   a ResourceTimeline: a set is dispatched when its first stage's resource is free, so successive
+//   sets overlap across resources, and its finish is where its last stage ends on the timeline.
+//   The clock is a VirtualClock, so a replay makes the robot's decisions on the profiled hardware,
+//   identically on every run and host.
+//   Host time: the wall clock; the runner executes one set at a time, so admission treats the
+//   pipeline as one resource, with stage budgets from measured quantiles once enough samples exist.
 import type { Nanos } from '../msgs/time';
-import { DiagnosticLevel, type DiagnosticArray, type DiagnosticStatus, type Header, type PipelineStatus, type StageTiming } from '../msgs/types';
+import type { DiagnosticArray, Header, PipelineStatus } from '../msgs/types';
 import { VirtualClock, type Clock } from './clock';
-import { ladderEffects, makePlan, RoundRobinSubset, type DegradationPlan } from './degradation';
+import { ladderEffects, makePlan, RoundRobinSubset, rungFor, type DegradationPlan } from './degradation';
+import { HostBudgets } from './host_budgets';
 import { LatencyWindow } from './latency_window';
 import { LatestMailbox } from './latest_mailbox';
-import { parseSchedulerOptions, type SchedulerOptions, type SchedulerOptionsInput, type StageOptions } from './scheduler_options';
+import {
+  SHED_REASONS, type CompletedOutcome, type Outcome, type SchedulerHooks, type SchedulerStats, type ShedOutcome,
+  type ShedReason, type StageExecutor, type StageTimings,
+} from './outcomes';
+import { ResourceTimeline, type TimedStage } from './resource_timeline';
+import { parseSchedulerOptions, type RungName, type SchedulerOptions, type SchedulerOptionsInput, type StageOptions } from './scheduler_options';
+import { pipelineStatus, schedulerDiagnostic, type StatusContext } from './scheduler_report';
 
-export const SHED_REASONS = ['superseded', 'deadline_passed', 'insufficient_slack'] as const;
-export type ShedReason = (typeof SHED_REASONS)[number];
-
-/** Measured wall time per stage name, ms, as reported by the executor. */
-export type StageTimings = Readonly<Record<string, number>>;
-
-/** Runs one frame set's stages as `plan` says. Must resolve with the stage times it measured. */
-export type StageExecutor<T> = (item: T, plan: DegradationPlan, deadline: Nanos) => Promise<StageTimings>;
-
-export interface CompletedOutcome<T> {
-  kind: 'completed';
-  item: T;
-  stamp: Nanos;
-  deadline: Nanos;
-  plan: DegradationPlan;
-  startedAt: Nanos;
-  finishedAt: Nanos;
-  /** finishedAt - stamp, ms. */
-  latencyMs: number;
-  met: boolean;
-  /** Host time: run at the full rung to re-measure stages the ladder had left out (see probeIntervalSets). */
-  probe: boolean;
-  timings: StageTimings;
-}
-
-export interface ShedOutcome<T> {
-  kind: 'shed';
-  item: T;
-  stamp: Nanos;
-  deadline: Nanos;
-  reason: ShedReason;
-  at: Nanos;
-}
-
-export type Outcome<T> = CompletedOutcome<T> | ShedOutcome<T>;
-
-export interface StageStats {
-  name: string;
-  /** Configured (profile) budget for all cameras, ms. */
-  configuredMs: number;
-  /** Budget admission uses now, ms (configured, or the measured quantile in host time). */
-  budgetMs: number;
-  lastMs: number;
-  p50Ms: number;
-  p90Ms: number;
-  p99Ms: number;
-  samples: number;
-}
-
-export interface SchedulerStats {
-  received: number;
-  completed: number;
-  deadlineMisses: number;
-  shed: Record<ShedReason, number>;
-  shedTotal: number;
-  /** Host time: completed sets that were probes (see probeIntervalSets). */
-  probes: number;
-  /** Host time: whether the stages were warmed up and measured before the first set was admitted. */
-  warmedUp: boolean;
-  /** Completed sets per rung ('full' and ladder rungs). */
-  rungs: Record<string, number>;
-  lastRung: string;
-  pending: number;
-  /** Most sets ever waiting at once (bounded by mailboxDepth). */
-  maxPending: number;
-  stages: StageStats[];
-  latency: { lastMs: number; p50Ms: number; p90Ms: number; p99Ms: number };
-}
-
-export interface SchedulerHooks<T> {
-  /** Called for every completion and every shed, in decision order. */
-  onOutcome?: (o: Outcome<T>) => void;
-}
+export * from './outcomes';
 
 interface Waiting<T> {
   item: T;
@@ -102,6 +40,8 @@ interface Waiting<T> {
   seq: number;
 }
 
+/** Host time's single executor, on the timeline that reports its utilisation. */
+const HOST = 'host';
 const msToNs = (ms: number): Nanos => BigInt(Math.round(ms * 1e6));
 const nsToMs = (ns: Nanos): number => Number(ns) / 1e6;
 const earlierDeadline = <T>(a: Waiting<T>, b: Waiting<T>) => a.deadline < b.deadline || (a.deadline === b.deadline && a.seq < b.seq);
@@ -113,11 +53,14 @@ export class DeadlineScheduler<T> {
   readonly #mailbox: LatestMailbox<Waiting<T>>;
   readonly #effects: ReturnType<typeof ladderEffects>;
   readonly #subset: RoundRobinSubset;
-  readonly #windows: Map<string, LatencyWindow>;
+  readonly #host: HostBudgets;
   readonly #latency: LatencyWindow;
   readonly #deadlineNs: Nanos;
   readonly #marginMs: number;
+  /** Target time: reservations of the profile's resources. Host time: the executor's measured runs. */
+  readonly #timeline: ResourceTimeline;
   #running = false;
+  /** Host time: when the set in progress is predicted to finish. */
   #busyUntil: Nanos = 0n;
   #seq = 0;
   #received = 0;
@@ -125,6 +68,7 @@ export class DeadlineScheduler<T> {
   #misses = 0;
   #shed: Record<ShedReason, number> = { superseded: 0, deadline_passed: 0, insufficient_slack: 0 };
   #rungs: Record<string, number> = {};
+  #steps = { down: 0, up: 0 };
   #lastPlan: DegradationPlan | undefined;
   #lastMeasuredTotalMs = 0;
   #maxPending = 0;
@@ -132,8 +76,6 @@ export class DeadlineScheduler<T> {
   #reported = { misses: 0, shed: 0 };
   #probes = 0;
   #warmedUp = false;
-  /** Host time: completed sets since each stage last ran, for probes. */
-  readonly #setsWithout: Map<string, number>;
 
   /**
    * `options` are validated (see schedulerOptionsSchema); throws naming the bad key. The clock's
@@ -152,11 +94,11 @@ export class DeadlineScheduler<T> {
     this.#mailbox = new LatestMailbox(o.mailboxDepth);
     this.#effects = ladderEffects(o.ladder);
     this.#subset = new RoundRobinSubset(o.cameras, o.detectSubsetSize ?? Math.ceil(o.cameras.length / 2));
-    this.#windows = new Map(o.stages.map((s) => [s.name, new LatencyWindow(o.windowSize)]));
+    this.#host = new HostBudgets(o);
     this.#latency = new LatencyWindow(o.windowSize);
-    this.#setsWithout = new Map(o.stages.map((s) => [s.name, 0]));
     this.#deadlineNs = msToNs(o.deadlineMs ?? 1e3 / o.rateHz);
     this.#marginMs = o.admissionMarginMs;
+    this.#timeline = o.timeMode === 'target' ? new ResourceTimeline(o.resources, o.stages.map((s) => s.resource)) : new ResourceTimeline({ [HOST]: 1 }, []);
   }
 
   /** The frame period, ms. */
@@ -175,23 +117,20 @@ export class DeadlineScheduler<T> {
   }
 
   /**
-   * The budget admission uses for a stage now, for all cameras, ms. Target time: the configured
-   * (profiled) budget. Host time: the budgetQuantile of measured times once minSamples exist;
-   * before that, the larger of the configured budget and the worst time measured so far. Cold
-   * runs never count: run() warms the stages up first, and a probe forgets a stage's old samples.
+   * The budget admission uses for a stage now, for all cameras, ms (at `rung` when that rung makes
+   * the stage cheaper). Target time: the configured (profiled) budget. Host time: measured (see
+   * HostBudgets); cold runs never count: run() warms the stages up first, and a probe forgets a
+   * stage's old samples.
    */
-  stageBudgetMs(stage: StageOptions): number {
-    if (this.options.timeMode === 'target') return stage.budgetMs;
-    const w = this.#windows.get(stage.name) as LatencyWindow;
-    const scale = stage.perCamera ? this.options.cameras.length : 1;
-    if (w.size < this.options.minSamples) return Math.max(stage.budgetMs, w.quantile(1) * scale);
-    return w.quantile(this.options.budgetQuantile) * scale;
+  stageBudgetMs(stage: StageOptions, rung?: RungName): number {
+    if (this.options.timeMode === 'host') return this.#host.budgetMs(stage, rung);
+    return rung === undefined ? stage.budgetMs : (stage.rungBudgetsMs[rung] ?? stage.budgetMs);
   }
 
   /** The plan for ladder level `level` (0 = full) with the current budgets and round-robin subset. */
   planFor(level: number): DegradationPlan {
     const o = this.options;
-    return makePlan(level, o.ladder, this.#effects[level], o.stages, (s) => this.stageBudgetMs(s), o.cameras, this.#subset.peek());
+    return makePlan(level, o.ladder, this.#effects[level], o.stages, (s, rung) => this.stageBudgetMs(s, rung), o.cameras, this.#subset.peek());
   }
 
   /**
@@ -203,43 +142,72 @@ export class DeadlineScheduler<T> {
     const now = this.#clock.now();
     const waiting: Waiting<T> = { item, stamp, deadline: stamp + this.#deadlineNs, seq: this.#seq++ };
     if (now >= waiting.deadline) return [this.#shedNow(waiting, 'deadline_passed', now)];
-    const cheapestNs = msToNs(this.planFor(this.#effects.length - 1).predictedMs + this.#marginMs);
-    let start = this.#busyUntil > now ? this.#busyUntil : now;
-    for (const w of this.#mailbox.peekAll()) if (!earlierDeadline(waiting, w)) start += cheapestNs;
-    if (start + cheapestNs > waiting.deadline) return [this.#shedNow(waiting, 'insufficient_slack', now)];
+    if (this.#cheapestFinish(waiting, now) > waiting.deadline) return [this.#shedNow(waiting, 'insufficient_slack', now)];
     const evicted = this.#mailbox.put(waiting);
     this.#maxPending = Math.max(this.#maxPending, this.#mailbox.size);
     this.#wake?.();
     return evicted ? [this.#shedNow(evicted, 'superseded', now)] : [];
   }
 
+  /** When `waiting` would finish at the cheapest rung, behind the work in progress and the waiting sets due before it. */
+  #cheapestFinish(waiting: Waiting<T>, now: Nanos): Nanos {
+    const cheapest = this.planFor(this.#effects.length - 1);
+    const ahead = this.#mailbox.peekAll().filter((w) => !earlierDeadline(waiting, w)).length;
+    if (this.options.timeMode === 'host') {
+      const each = msToNs(cheapest.predictedMs + this.#marginMs);
+      return (this.#busyUntil > now ? this.#busyUntil : now) + BigInt(ahead + 1) * each;
+    }
+    const trial = this.#timeline.clone();
+    for (let i = 0; i < ahead; i++) trial.reserve(cheapest.timed, now);
+    return trial.predictFinish(cheapest.timed, now) + msToNs(this.#marginMs);
+  }
+
   /**
    * Dispatches the waiting set with the earliest deadline: sheds it if no rung fits its slack, else
    * runs `exec` with the chosen plan. Resolves with the outcome, or undefined when nothing waits.
-   * Callers must await one runNext before calling the next (throws otherwise).
+   * Target time: first advances the clock to when the first stage's resource is free. Callers must
+   * await one runNext before calling the next (throws otherwise).
    */
   async runNext(exec: StageExecutor<T>): Promise<Outcome<T> | undefined> {
     if (this.#running) throw new Error('DeadlineScheduler#runNext: a frame set is already running; await the previous runNext first');
+    if (this.#clock instanceof VirtualClock && this.#mailbox.size > 0) this.#clock.advanceTo(this.#entryFreeAt());
     const waiting = this.#mailbox.takeBest(earlierDeadline);
     if (!waiting) return undefined;
     return this.#dispatch(waiting, exec);
   }
 
+  /** Target time: when the pipeline's first stage can next start. */
+  #entryFreeAt(): Nanos {
+    const entry = this.options.stages[0];
+    return this.#timeline.freeAt(entry.resource, entry.units, this.#clock.now());
+  }
+
+  /** When `plan` started at `start` would finish: on the resource timeline, or serially in host time. */
+  #predictFinish(plan: DegradationPlan, start: Nanos): Nanos {
+    return this.options.timeMode === 'host' ? start + msToNs(plan.predictedMs) : this.#timeline.predictFinish(plan.timed, start);
+  }
+
+  #choosePlan(waiting: Waiting<T>, startedAt: Nanos): DegradationPlan | undefined {
+    const latest = waiting.deadline - msToNs(this.#marginMs);
+    for (let level = 0; level < this.#effects.length; level++) {
+      const candidate = this.planFor(level);
+      if (this.#predictFinish(candidate, startedAt) <= latest) return candidate;
+    }
+    return undefined;
+  }
+
   async #dispatch(waiting: Waiting<T>, exec: StageExecutor<T>): Promise<Outcome<T>> {
     const startedAt = this.#clock.now();
-    const slackMs = nsToMs(waiting.deadline - startedAt) - this.#marginMs;
-    if (slackMs <= 0) return this.#shedNow(waiting, 'deadline_passed', startedAt);
-    let plan: DegradationPlan | undefined;
-    for (let level = 0; level < this.#effects.length && !plan; level++) {
-      const candidate = this.planFor(level);
-      if (candidate.predictedMs <= slackMs) plan = candidate;
-    }
+    if (nsToMs(waiting.deadline - startedAt) - this.#marginMs <= 0) return this.#shedNow(waiting, 'deadline_passed', startedAt);
+    let plan = this.#choosePlan(waiting, startedAt);
     if (!plan) return this.#shedNow(waiting, 'insufficient_slack', startedAt);
-    const probe = this.#probeDue(plan);
+    const probe = this.options.timeMode === 'host' && this.#host.probeDue(plan);
     if (probe) plan = this.planFor(0);
     if (plan.detectCameras !== 'all') this.#subset.advance();
 
     this.#running = true;
+    const target = this.options.timeMode === 'target';
+    const simulatedEnd = target ? this.#timeline.reserve(plan.timed, startedAt) : 0n;
     this.#busyUntil = startedAt + msToNs(plan.predictedMs);
     let timings: StageTimings;
     try {
@@ -247,10 +215,8 @@ export class DeadlineScheduler<T> {
     } finally {
       this.#running = false;
     }
-    const clock = this.#clock;
-    if (clock instanceof VirtualClock) clock.advanceTo(this.#busyUntil);
-    const finishedAt = clock.now();
-    this.#record(plan, timings, nsToMs(finishedAt - waiting.stamp));
+    const finishedAt = target ? simulatedEnd : this.#clock.now();
+    this.#record(plan, timings, startedAt, finishedAt, waiting.stamp);
     const met = finishedAt <= waiting.deadline;
     if (!met) this.#misses++;
     if (probe) this.#probes++;
@@ -263,30 +229,19 @@ export class DeadlineScheduler<T> {
   }
 
   /**
-   * Target time: runs waiting sets while the virtual clock is before `time`, then advances the
-   * clock to `time`. A replay calls this with each frame set's arrival time before offering it.
+   * Target time: runs waiting sets that can start before `time`, then advances the clock to
+   * `time`. A replay calls this with each frame set's arrival time before offering it.
    */
   async runUntil(time: Nanos, exec: StageExecutor<T>): Promise<void> {
     const clock = this.#clock;
     if (!(clock instanceof VirtualClock)) throw new Error('DeadlineScheduler#runUntil: only in target time (VirtualClock)');
-    while (this.#mailbox.size > 0 && clock.now() < time) await this.runNext(exec);
+    while (this.#mailbox.size > 0 && this.#entryFreeAt() < time) await this.runNext(exec);
     clock.advanceTo(time);
   }
 
   /** Runs (or sheds) every waiting set. */
   async drain(exec: StageExecutor<T>): Promise<void> {
     while (this.#mailbox.size > 0) await this.runNext(exec);
-  }
-
-  /**
-   * Host time: whether `plan` leaves out a stage that has not run for probeIntervalSets completed
-   * sets. Its samples are then forgotten, so the probe's time becomes its budget.
-   */
-  #probeDue(plan: DegradationPlan): boolean {
-    if (this.options.timeMode !== 'host') return false;
-    const stale = this.options.stages.filter((s) => !plan.stages.includes(s.name) && (this.#setsWithout.get(s.name) ?? 0) >= this.options.probeIntervalSets);
-    for (const s of stale) this.#windows.get(s.name)?.clear();
-    return stale.length > 0;
   }
 
   /**
@@ -309,7 +264,7 @@ export class DeadlineScheduler<T> {
         if (warmUp && !this.#warmedUp) {
           this.#running = true;
           try {
-            this.#addSamples(this.planFor(0), await warmUp(waiting.item));
+            this.#host.add(this.planFor(0), await warmUp(waiting.item), () => undefined);
           } finally {
             this.#running = false;
           }
@@ -329,28 +284,20 @@ export class DeadlineScheduler<T> {
     return outcome;
   }
 
-  /** Adds the measured stage times of a run of `plan` to the stage windows; returns their sum. */
-  #addSamples(plan: DegradationPlan, timings: StageTimings): number {
-    const camerasRun = plan.detectCameras === 'all' ? this.options.cameras.length : plan.detectCameras.length;
-    let total = 0;
-    for (const stage of this.options.stages) {
-      const ms = timings[stage.name];
-      if (ms === undefined || !plan.stages.includes(stage.name)) continue;
-      total += ms;
-      // Per-camera stages are kept per camera so subsets and full runs share one budget.
-      this.#windows.get(stage.name)?.add(stage.perCamera ? ms / camerasRun : ms);
+  #record(plan: DegradationPlan, timings: StageTimings, startedAt: Nanos, finishedAt: Nanos, stamp: Nanos): void {
+    const effect = this.#effects[plan.level];
+    this.#host.completed(plan);
+    this.#lastMeasuredTotalMs = this.#host.add(plan, timings, (s) => rungFor(s, effect));
+    if (this.options.timeMode === 'host') {
+      const ran: TimedStage = { resource: HOST, units: 1, ms: nsToMs(finishedAt - startedAt) };
+      this.#timeline.reserve([ran], startedAt);
     }
-    return total;
-  }
-
-  #record(plan: DegradationPlan, timings: StageTimings, latencyMs: number): void {
-    for (const stage of this.options.stages) {
-      this.#setsWithout.set(stage.name, plan.stages.includes(stage.name) ? 0 : (this.#setsWithout.get(stage.name) ?? 0) + 1);
-    }
-    this.#lastMeasuredTotalMs = this.#addSamples(plan, timings);
-    this.#latency.add(Math.max(0, latencyMs));
+    this.#latency.add(Math.max(0, nsToMs(finishedAt - stamp)));
     this.#completed++;
     this.#rungs[plan.rung] = (this.#rungs[plan.rung] ?? 0) + 1;
+    const last = this.#lastPlan?.level ?? 0;
+    if (plan.level > last) this.#steps.down++;
+    if (plan.level < last) this.#steps.up++;
     this.#lastPlan = plan;
   }
 
@@ -367,47 +314,35 @@ export class DeadlineScheduler<T> {
       warmedUp: this.#warmedUp,
       rungs: { ...this.#rungs },
       lastRung: this.#lastPlan?.rung ?? 'full',
+      stepsDown: this.#steps.down,
+      stepsUp: this.#steps.up,
       pending: this.#mailbox.size,
       maxPending: this.#maxPending,
       stages: this.options.stages.map((s) => {
-        const w = this.#windows.get(s.name) as LatencyWindow;
+        const w = this.#host.window(s.name);
         const scale = s.perCamera ? this.options.cameras.length : 1;
         return {
           name: s.name, configuredMs: s.budgetMs, budgetMs: this.stageBudgetMs(s), lastMs: w.last * scale,
           p50Ms: w.quantile(0.5) * scale, p90Ms: w.quantile(0.9) * scale, p99Ms: w.quantile(0.99) * scale, samples: w.total,
         };
       }),
+      resources: this.#timeline.usage(),
       latency: { lastMs: this.#latency.last, p50Ms: this.#latency.quantile(0.5), p90Ms: this.#latency.quantile(0.9), p99Ms: this.#latency.quantile(0.99) },
+    };
+  }
+
+  #statusContext(): StatusContext {
+    const detect = this.#lastPlan?.detectCameras ?? 'all';
+    return {
+      timeMode: this.options.timeMode, periodMs: this.periodMs, deadlineMs: this.deadlineMs,
+      predictedTotalMs: this.planFor(0).predictedMs, measuredTotalMs: this.#lastMeasuredTotalMs,
+      detectCameras: detect === 'all' ? [...this.options.cameras] : detect,
     };
   }
 
   /** The dx_perception/PipelineStatus message for the current statistics. */
   toPipelineStatus(header: Header, extra: { activeCameras?: string[]; droppedMessages?: bigint; depthAgeMs?: number } = {}): PipelineStatus {
-    const s = this.stats();
-    const stages: StageTiming[] = s.stages.map((st) => ({
-      name: st.name, budget_ms: st.configuredMs, predicted_ms: st.budgetMs, measured_ms: st.lastMs,
-      p50_ms: st.p50Ms, p90_ms: st.p90Ms, p99_ms: st.p99Ms,
-    }));
-    const detect = this.#lastPlan?.detectCameras ?? 'all';
-    return {
-      header,
-      time_mode: this.options.timeMode,
-      period_ms: this.periodMs,
-      deadline_ms: this.deadlineMs,
-      frame_sets_received: BigInt(s.received),
-      frame_sets_completed: BigInt(s.completed),
-      deadline_misses: BigInt(s.deadlineMisses),
-      shed_total: BigInt(s.shedTotal),
-      shed: SHED_REASONS.map((reason) => ({ reason, count: BigInt(s.shed[reason]) })),
-      degradation_level: s.lastRung,
-      stages,
-      predicted_total_ms: this.planFor(0).predictedMs,
-      measured_total_ms: this.#lastMeasuredTotalMs,
-      latency_ms: s.latency.lastMs,
-      active_cameras: extra.activeCameras ?? (detect === 'all' ? [...this.options.cameras] : detect),
-      dropped_messages: extra.droppedMessages ?? 0n,
-      depth_age_ms: extra.depthAgeMs ?? Number.NaN,
-    };
+    return pipelineStatus(this.stats(), this.#statusContext(), header, extra);
   }
 
   /**
@@ -416,23 +351,8 @@ export class DeadlineScheduler<T> {
    */
   toDiagnostics(header: Header, name = 'dx_perception: deadline scheduler'): DiagnosticArray {
     const s = this.stats();
-    const newMisses = s.deadlineMisses - this.#reported.misses;
-    const newShed = s.shedTotal - this.#reported.shed;
+    const since = { newMisses: s.deadlineMisses - this.#reported.misses, newShed: s.shedTotal - this.#reported.shed };
     this.#reported = { misses: s.deadlineMisses, shed: s.shedTotal };
-    const level = newMisses > 0 ? DiagnosticLevel.ERROR : newShed > 0 ? DiagnosticLevel.WARN : DiagnosticLevel.OK;
-    const message =
-      newMisses > 0 ? `${newMisses} deadline misses since last report` : newShed > 0 ? `${newShed} frame sets shed since last report (degradation: ${s.lastRung})` : 'all frame sets on time';
-    const kv = (key: string, value: number | string) => ({ key, value: typeof value === 'number' ? String(Number(value.toFixed(3))) : value });
-    const status: DiagnosticStatus = {
-      level, name, message, hardware_id: this.options.profile,
-      values: [
-        kv('time_mode', this.options.timeMode), kv('period_ms', this.periodMs), kv('deadline_ms', this.deadlineMs),
-        kv('received', s.received), kv('completed', s.completed), kv('deadline_misses', s.deadlineMisses),
-        kv('shed_total', s.shedTotal), kv('probes', s.probes), ...SHED_REASONS.map((r) => kv(`shed.${r}`, s.shed[r])),
-        kv('degradation_level', s.lastRung), kv('latency_p50_ms', s.latency.p50Ms), kv('latency_p99_ms', s.latency.p99Ms),
-        ...s.stages.flatMap((st) => [kv(`${st.name}.budget_ms`, st.budgetMs), kv(`${st.name}.p99_ms`, st.p99Ms)]),
-      ],
-    };
-    return { header, status: [status] };
+    return { header, status: [schedulerDiagnostic(s, this.#statusContext(), since, name, this.options.profile)] };
   }
 }

@@ -1,7 +1,9 @@
 // The degradation ladder: what to run of a frame set when the full pipeline would miss its
 // deadline. Rungs are cumulative: rung k applies its own degradation and every one before it.
-// Each rung's cost is the sum of the stage budgets it still runs, so the scheduler can pick the
-// least-degraded rung that fits the slack left before the deadline.
+// Each rung's cost is the sum of the stage budgets it still runs (a rung that makes a stage
+// cheaper, such as stereo_half_resolution, uses that stage's budget for the rung), so the
+// scheduler can pick the least-degraded rung that fits the slack left before the deadline.
+import type { TimedStage } from './resource_timeline';
 import type { RungName, StageOptions } from './scheduler_options';
 
 /** What the pipeline must run for one frame set. */
@@ -13,27 +15,36 @@ export interface DegradationPlan {
   skipLearnedDepth: boolean;
   /** Cameras to run detection on. */
   detectCameras: string[] | 'all';
+  /** Match the stereo pairs at half resolution. */
+  stereoHalfResolution: boolean;
   /** Publish the previous depth instead of computing depth. */
   reuseLastDepth: boolean;
   /** Stages to run, in pipeline order. */
   stages: string[];
+  /** The stages' resources and predicted times, in pipeline order (for the resource timeline). */
+  timed: TimedStage[];
   /** Predicted time of the plan (sum of its stage budgets), ms. */
   predictedMs: number;
 }
 
-interface RungEffect {
+export interface RungEffect {
   skipLearnedDepth: boolean;
   subset: boolean;
+  stereoHalfResolution: boolean;
   reuseLastDepth: boolean;
+  /** Rungs applied so far, in ladder order (a stage's rungBudgetsMs are looked up in them). */
+  applied: RungName[];
 }
 
-const NO_EFFECT: RungEffect = { skipLearnedDepth: false, subset: false, reuseLastDepth: false };
+const NO_EFFECT: RungEffect = { skipLearnedDepth: false, subset: false, stereoHalfResolution: false, reuseLastDepth: false, applied: [] };
 
 function applyRung(e: RungEffect, rung: RungName): RungEffect {
+  const next = { ...e, applied: [...e.applied, rung] };
   switch (rung) {
-    case 'skip_learned_depth': return { ...e, skipLearnedDepth: true };
-    case 'detect_subset_round_robin': return { ...e, subset: true };
-    case 'reuse_last_depth': return { ...e, reuseLastDepth: true, skipLearnedDepth: true };
+    case 'skip_learned_depth': return { ...next, skipLearnedDepth: true };
+    case 'detect_subset_round_robin': return { ...next, subset: true };
+    case 'stereo_half_resolution': return { ...next, stereoHalfResolution: true };
+    case 'reuse_last_depth': return { ...next, reuseLastDepth: true, skipLearnedDepth: true };
   }
 }
 
@@ -44,27 +55,35 @@ export function ladderEffects(ladder: readonly RungName[]): RungEffect[] {
   return effects;
 }
 
+/** The deepest applied rung that has its own budget for `stage`, if any. */
+export function rungFor(stage: StageOptions, effect: RungEffect): RungName | undefined {
+  return [...effect.applied].reverse().find((r) => stage.rungBudgetsMs[r] !== undefined);
+}
+
 /**
- * Builds the plan for a ladder level. `stageMs(stage)` is the stage's current budget for all
- * cameras; `subset` the cameras chosen when the level runs detection on a subset.
+ * Builds the plan for a ladder level. `stageMs(stage, rung)` is the stage's current budget for
+ * all cameras (at `rung` when one makes it cheaper); `subset` the cameras chosen when the level
+ * runs detection on a subset.
  */
 export function makePlan(
   level: number, ladder: readonly RungName[], effect: RungEffect, stages: readonly StageOptions[],
-  stageMs: (s: StageOptions) => number, cameras: readonly string[], subset: string[],
+  stageMs: (s: StageOptions, rung: RungName | undefined) => number, cameras: readonly string[], subset: string[],
 ): DegradationPlan {
   const dropped = (name: string) =>
     (effect.skipLearnedDepth && name === 'learned_depth') || (effect.reuseLastDepth && (name === 'stereo_depth' || name === 'learned_depth'));
   const run = stages.filter((s) => !dropped(s.name));
   const fraction = effect.subset ? subset.length / cameras.length : 1;
-  const predictedMs = run.reduce((sum, s) => sum + stageMs(s) * (s.perCamera ? fraction : 1), 0);
+  const timed = run.map((s) => ({ resource: s.resource, units: s.units, ms: stageMs(s, rungFor(s, effect)) * (s.perCamera ? fraction : 1) }));
   return {
     rung: level === 0 ? 'full' : ladder[level - 1],
     level,
     skipLearnedDepth: effect.skipLearnedDepth,
     detectCameras: effect.subset ? subset : 'all',
+    stereoHalfResolution: effect.stereoHalfResolution,
     reuseLastDepth: effect.reuseLastDepth,
     stages: run.map((s) => s.name),
-    predictedMs,
+    timed,
+    predictedMs: timed.reduce((sum, t) => sum + t.ms, 0),
   };
 }
 

@@ -3,8 +3,12 @@
 import { z } from 'zod';
 import { describeIssues } from '../inference/validation_errors';
 
-/** Degradations the ladder can apply, cheapest loss of quality first in the default ladder. */
-export const RUNGS = ['skip_learned_depth', 'detect_subset_round_robin', 'reuse_last_depth'] as const;
+/**
+ * Degradations the ladder can apply, cheapest loss of quality first in the default ladder.
+ * stereo_half_resolution matches the pairs at half resolution (the matcher's halfResolution
+ * option): about a quarter of the stereo cost, coarser depth, before depth is reused.
+ */
+export const RUNGS = ['skip_learned_depth', 'detect_subset_round_robin', 'stereo_half_resolution', 'reuse_last_depth'] as const;
 export type RungName = (typeof RUNGS)[number];
 
 /**
@@ -20,6 +24,15 @@ export const stageOptionsSchema = z
     budgetMs: z.number().nonnegative(),
     /** budgetMs is for all cameras together and scales linearly with the number run. */
     perCamera: z.boolean().default(false),
+    /**
+     * Target time: the resource the stage occupies (see `resources`); stages on different
+     * resources overlap across successive frame sets. Host time runs every stage on one executor.
+     */
+    resource: z.string().min(1).default('cpu'),
+    /** Units of the resource held while the stage runs (CPU cores for a worker pool). */
+    units: z.number().int().positive().default(1),
+    /** The stage's budget (same basis as budgetMs) when a rung that makes it cheaper applies. */
+    rungBudgetsMs: z.partialRecord(z.enum(RUNGS), z.number().nonnegative()).default({}),
   })
   .strict();
 
@@ -56,6 +69,8 @@ export const schedulerOptionsSchema = z
     admissionMarginMs: z.number().nonnegative().default(0),
     /** Samples kept per stage for percentiles (bounded memory). */
     windowSize: z.number().int().min(8).max(65536).default(256),
+    /** Target time: units of each resource (CPU cores ...); a resource not listed has 1. */
+    resources: z.record(z.string().min(1), z.number().int().positive()).default({}),
     /** Camera names of the rig, for round-robin subsets. */
     cameras: z.array(z.string().min(1)).min(1),
     stages: z.array(stageOptionsSchema).min(1),
@@ -70,12 +85,17 @@ export const schedulerOptionsSchema = z
     if (o.detectSubsetSize !== undefined && o.detectSubsetSize > o.cameras.length) {
       ctx.addIssue({ code: 'custom', path: ['detectSubsetSize'], message: `exceeds the ${o.cameras.length} cameras of the rig` });
     }
+    o.stages.forEach((s, i) => {
+      const units = o.resources[s.resource] ?? 1;
+      if (s.units > units) ctx.addIssue({ code: 'custom', path: ['stages', i, 'units'], message: `needs ${s.units} units of "${s.resource}", which has ${units}` });
+    });
     if (new Set(o.ladder).size !== o.ladder.length) ctx.addIssue({ code: 'custom', path: ['ladder'], message: 'lists a rung twice' });
   });
 
 export type SchedulerOptionsInput = z.input<typeof schedulerOptionsSchema>;
 export type SchedulerOptions = z.output<typeof schedulerOptionsSchema>;
 export type StageOptions = z.output<typeof stageOptionsSchema>;
+export type StageOptionsInput = z.input<typeof stageOptionsSchema>;
 
 /** Validates options, applying defaults. Throws an Error naming each bad key, its value and the expectation. */
 export function parseSchedulerOptions(input: unknown): SchedulerOptions {

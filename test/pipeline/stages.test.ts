@@ -36,7 +36,7 @@ describe('pipeline/stages: the one list of stages', () => {
   it('names the scheduler budgets of a pipeline without a detector', () => {
     const profile = loadHardwareProfile('dx-v3');
     for (const learnedDepth of [false, true]) {
-      assertInStageOrder(pipelineStages({ profile, cameras: 4, rateHz: 30, learnedDepth }).map((s) => s.name), 'pipelineStages');
+      assertInStageOrder(pipelineStages({ profile, cameras: 4, rateHz: 30, learnedDepth, stereoPairs: 1, disparities: 64, pointStride: 4 }).stages.map((s) => s.name), 'pipelineStages');
     }
     const budget = frameBudget(profile, undefined, { cameras: 4, rateHz: 30, inputPixels: 416 * 416, learnedDepth: true });
     assertInStageOrder(budget.stages.map((s) => s.name), 'frameBudget');
@@ -45,7 +45,7 @@ describe('pipeline/stages: the one list of stages', () => {
   it('names the scheduler budgets of a pipeline with a detector', function () {
     requireData(this, 'models/yolox_nano_416.onnx');
     const profile = loadHardwareProfile('dx-v3');
-    const stages = pipelineStages({ profile, cameras: 4, rateHz: 30, learnedDepth: true, detectorPath: dataPath('models/yolox_nano_416.onnx') });
+    const { stages } = pipelineStages({ profile, cameras: 4, rateHz: 30, learnedDepth: true, stereoPairs: 1, disparities: 64, pointStride: 4, detectorPath: dataPath('models/yolox_nano_416.onnx') });
     assert.ok(stages.some((s) => s.name === 'detect'));
     assertInStageOrder(stages.map((s) => s.name), 'pipelineStages with a detector');
   });

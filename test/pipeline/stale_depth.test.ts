@@ -14,7 +14,7 @@ import { firstFrameSets } from '../support/scene_frame_sets';
 
 const plan = (reuseLastDepth: boolean): DegradationPlan => ({
   rung: reuseLastDepth ? 'reuse_last_depth' : 'full', level: reuseLastDepth ? 3 : 0, skipLearnedDepth: reuseLastDepth,
-  detectCameras: 'all', reuseLastDepth, stages: [], predictedMs: 0,
+  detectCameras: 'all', stereoHalfResolution: false, reuseLastDepth, stages: [], timed: [], predictedMs: 0,
 });
 
 const stampOf = (msg: unknown): bigint => timeToNanos((msg as { header: Header }).header.stamp);

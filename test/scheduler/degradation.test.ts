@@ -11,7 +11,8 @@ import { parseSchedulerOptions, type SchedulerOptionsInput } from '../../src/sch
 
 const MS = 1_000_000n;
 const CAMERAS = ['a', 'b', 'c', 'd'];
-// Full: 4 + 16 + 8 + 6 + 2 = 36 ms. skip_learned_depth: 30. + subset of 2 cameras: 20. + reuse depth: 12.
+// Full: 4 + 16 + 8 + 6 + 2 = 36 ms. skip_learned_depth: 30. + subset of 2 cameras: 20.
+// + stereo at half resolution (2 instead of 8): 14. + reuse depth: 12.
 const OPTIONS: SchedulerOptionsInput = {
   rateHz: 30,
   deadlineMs: 40,
@@ -20,7 +21,7 @@ const OPTIONS: SchedulerOptionsInput = {
   stages: [
     { name: 'preprocess', budgetMs: 4, perCamera: true },
     { name: 'detect', budgetMs: 16, perCamera: true },
-    { name: 'stereo_depth', budgetMs: 8 },
+    { name: 'stereo_depth', budgetMs: 8, rungBudgetsMs: { stereo_half_resolution: 2 } },
     { name: 'learned_depth', budgetMs: 6 },
     { name: 'fuse', budgetMs: 2 },
   ],
@@ -31,14 +32,17 @@ const noWork = async (_: number, plan: DegradationPlan): Promise<StageTimings> =
 describe('degradation ladder', () => {
   it('prices each cumulative rung from the stage budgets', () => {
     const s = new DeadlineScheduler<number>(OPTIONS, new VirtualClock());
-    assert.deepEqual([0, 1, 2, 3].map((l) => s.planFor(l).predictedMs), [36, 30, 20, 12]);
-    assert.deepEqual(s.planFor(3).stages, ['preprocess', 'detect', 'fuse']);
-    assert.equal(s.planFor(3).reuseLastDepth, true);
+    assert.deepEqual([0, 1, 2, 3, 4].map((l) => s.planFor(l).predictedMs), [36, 30, 20, 14, 12]);
+    assert.equal(s.planFor(3).stereoHalfResolution, true);
+    assert.equal(s.planFor(2).stereoHalfResolution, false);
+    assert.deepEqual(s.planFor(3).stages, ['preprocess', 'detect', 'stereo_depth', 'fuse']);
+    assert.deepEqual(s.planFor(4).stages, ['preprocess', 'detect', 'fuse']);
+    assert.equal(s.planFor(4).reuseLastDepth, true);
     assert.deepEqual(s.planFor(2).detectCameras, ['a', 'b']);
   });
 
   it('picks the least-degraded rung that fits the slack left', async () => {
-    for (const [lateMs, rung] of [[0, 'full'], [5, 'skip_learned_depth'], [15, 'detect_subset_round_robin'], [25, 'reuse_last_depth']] as const) {
+    for (const [lateMs, rung] of [[0, 'full'], [5, 'skip_learned_depth'], [15, 'detect_subset_round_robin'], [25, 'stereo_half_resolution'], [27, 'reuse_last_depth']] as const) {
       const clock = new VirtualClock(1000n * MS);
       const s = new DeadlineScheduler<number>(OPTIONS, clock);
       s.offer(1, 1000n * MS - BigInt(lateMs) * MS);
@@ -64,6 +68,7 @@ describe('degradation ladder', () => {
       s.offer(i, clock.now() - 10n * MS); // 30 ms left: full (36) does not fit, subset (21) does
       const o = await s.runNext(noWork);
       if (o?.kind === 'completed' && o.plan.detectCameras !== 'all') seen.push(...o.plan.detectCameras);
+      if (o?.kind === 'completed') clock.advanceTo(o.finishedAt);
     }
     assert.deepEqual(seen, ['a', 'b', 'c', 'd']);
   });

@@ -1,0 +1,74 @@
+// Runs a frame job's stages on the pipeline for the scheduler: gathers the rig and odometry the
+// stages need, measures the set's time, stores the processed frame on the job, and warms the
+// stages up before host time admits the first set.
+import type { mat4 } from 'gl-matrix';
+import type { Nanos } from '../msgs/time';
+import type { DegradationPlan } from '../scheduler/degradation';
+import type { StageTimings } from '../scheduler/outcomes';
+import type { PerceptionConfig } from './config_schema';
+import type { FrameJob } from './frame_job';
+import type { PerceptionPipeline } from './perception_pipeline';
+import type { RigState } from './rig_state';
+import { hostStopwatch, type Stopwatch } from './source_clock';
+
+export class SetExecutor {
+  readonly #config: PerceptionConfig;
+  readonly #pipeline: PerceptionPipeline;
+  readonly #rig: RigState;
+  readonly #stopwatch: Stopwatch;
+  readonly #warn: (message: string) => void;
+  #odomSeen = false;
+  #lastOdom: mat4 | undefined;
+
+  constructor(config: PerceptionConfig, pipeline: PerceptionPipeline, rig: RigState, stopwatch: Stopwatch | undefined, warn: (m: string) => void) {
+    this.#config = config;
+    this.#pipeline = pipeline;
+    this.#rig = rig;
+    this.#stopwatch = stopwatch ?? hostStopwatch;
+    this.#warn = warn;
+  }
+
+  /** Runs `plan` on the job's set; the processed frame is left on the job. Resolves with the stage times. */
+  async execute(job: FrameJob, plan: DegradationPlan): Promise<StageTimings> {
+    const stopwatch = this.#stopwatch;
+    const t0 = stopwatch();
+    const frame = await this.#pipeline.process(job.set, plan, {
+      rig: this.#rig.rig(this.#config.cameras)!,
+      pairs: this.#rig.pairs,
+      odomFromBase: this.#odom(job.set.stamp),
+      stopwatch,
+    });
+    for (const w of frame.warnings) this.#warn(w);
+    job.frame = frame;
+    // Time outside the named stages (views, rig lookups, bookkeeping) is booked to 'sync', the
+    // profile's stage for per-set coordination, so the stage times add up to the set's time.
+    return { ...frame.timings, sync: Number(stopwatch() - t0) / 1e6 - Object.values(frame.timings).reduce((a, b) => a + b, 0) };
+  }
+
+  /**
+   * Host time, before the first set is admitted: runs the full pipeline twice on it at camera
+   * size (stereo workers, JIT, model sessions), discards the cold run and returns the warm run's
+   * stage times. Its outputs and tracks are forgotten; the set is then scheduled as any other.
+   */
+  async warmUp(job: FrameJob, plan: DegradationPlan): Promise<StageTimings> {
+    const trial: FrameJob = { set: job.set };
+    await this.execute(trial, plan);
+    const warm = await this.execute(trial, plan);
+    this.#pipeline.reset();
+    this.#warn(`host time: stages warmed up on the first frame set (${Object.entries(warm).map(([k, v]) => `${k} ${v.toFixed(1)} ms`).join(', ')})`);
+    return warm;
+  }
+
+  /** base_link -> odom from /tf, once odometry has been seen; the last one if a lookup fails later. */
+  #odom(stamp: Nanos): mat4 | undefined {
+    const odom = this.#config.frames.odom_frame;
+    if (odom === '') return undefined;
+    try {
+      this.#lastOdom = this.#rig.tf.lookup(odom, this.#config.frames.base_frame, stamp);
+      this.#odomSeen = true;
+    } catch (err) {
+      if (this.#odomSeen) this.#warn(`odometry lookup at ${stamp} ns failed, using the last one: ${(err as Error).message}`);
+    }
+    return this.#odomSeen ? this.#lastOdom : undefined;
+  }
+}

@@ -1,0 +1,73 @@
+// Host-time stage budgets: measured stage times replace the configured (profile) budgets once a
+// stage has enough warm samples. A stage the ladder makes cheaper (stereo at half resolution) is
+// measured separately at that rung; until it has samples there, its budget is the stage's own.
+import { LatencyWindow } from './latency_window';
+import type { DegradationPlan } from './degradation';
+import type { StageTimings } from './outcomes';
+import type { RungName, SchedulerOptions, StageOptions } from './scheduler_options';
+
+const key = (stage: string, rung: RungName | undefined) => (rung === undefined ? stage : `${stage}@${rung}`);
+
+export class HostBudgets {
+  readonly #o: SchedulerOptions;
+  readonly #windows = new Map<string, LatencyWindow>();
+  /** Completed sets since each stage last ran, for probes. */
+  readonly #setsWithout: Map<string, number>;
+
+  constructor(options: SchedulerOptions) {
+    this.#o = options;
+    this.#setsWithout = new Map(options.stages.map((s) => [s.name, 0]));
+  }
+
+  /** The measured window of a stage (at a rung), per camera for per-camera stages. */
+  window(stage: string, rung?: RungName): LatencyWindow {
+    const k = key(stage, rung);
+    let w = this.#windows.get(k);
+    if (!w) this.#windows.set(k, (w = new LatencyWindow(this.#o.windowSize)));
+    return w;
+  }
+
+  /**
+   * The budget for all cameras, ms: the budgetQuantile of measured times once minSamples exist;
+   * before that, the larger of the configured budget and the worst time measured so far.
+   */
+  budgetMs(stage: StageOptions, rung: RungName | undefined): number {
+    const configured = rung === undefined ? stage.budgetMs : (stage.rungBudgetsMs[rung] ?? stage.budgetMs);
+    const w = this.window(stage.name, rung);
+    const scale = stage.perCamera ? this.#o.cameras.length : 1;
+    // Unmeasured at the rung: no saving is assumed on this host (a predicted one that does not
+    // hold here would make admitted sets miss), so the stage's own budget applies until measured.
+    if (rung !== undefined && w.size === 0) return this.budgetMs(stage, undefined);
+    if (w.size < this.#o.minSamples) return Math.max(configured, w.quantile(1) * scale);
+    return w.quantile(this.#o.budgetQuantile) * scale;
+  }
+
+  /** Adds the measured stage times of a run of `plan`; returns their sum. */
+  add(plan: DegradationPlan, timings: StageTimings, rungOf: (s: StageOptions) => RungName | undefined): number {
+    const camerasRun = plan.detectCameras === 'all' ? this.#o.cameras.length : plan.detectCameras.length;
+    let total = 0;
+    for (const stage of this.#o.stages) {
+      const ms = timings[stage.name];
+      if (ms === undefined || !plan.stages.includes(stage.name)) continue;
+      total += ms;
+      // Per-camera stages are kept per camera so subsets and full runs share one budget.
+      this.window(stage.name, rungOf(stage)).add(stage.perCamera ? ms / camerasRun : ms);
+    }
+    return total;
+  }
+
+  /** Counts, per stage, the completed sets it was left out of. */
+  completed(plan: DegradationPlan): void {
+    for (const s of this.#o.stages) this.#setsWithout.set(s.name, plan.stages.includes(s.name) ? 0 : (this.#setsWithout.get(s.name) ?? 0) + 1);
+  }
+
+  /**
+   * Whether `plan` leaves out a stage that has not run for probeIntervalSets completed sets. Its
+   * samples are then forgotten, so the probe's time becomes its budget.
+   */
+  probeDue(plan: DegradationPlan): boolean {
+    const stale = this.#o.stages.filter((s) => !plan.stages.includes(s.name) && (this.#setsWithout.get(s.name) ?? 0) >= this.#o.probeIntervalSets);
+    for (const s of stale) this.window(s.name).clear();
+    return stale.length > 0;
+  }
+}

@@ -1,0 +1,49 @@
+// A target-time (DX-V3) replay of a scene bag through the whole pipeline reports each profiled
+// resource's utilisation in /diagnostics, and a second replay reports the very same figures and
+// decisions: target time depends on the stamps and the profile, not on this machine.
+import { strict as assert } from 'node:assert';
+import type { DiagnosticArray } from '../../src/msgs/types';
+import { parseConfig } from '../../src/pipeline/config';
+import { DIAGNOSTICS_TOPIC } from '../../src/pipeline/output_topics';
+import { replayBag } from '../../src/pipeline/replay';
+import { sceneBag } from '../support/scene_bags';
+
+/** Keys of the scheduler's diagnostic measured on this host (stage percentiles, event-loop delay). */
+const HOST_MEASURED = /(\.p99_ms|^event_loop_delay_.*)$/;
+
+/** Per set: its decision and the scheduler's diagnostic values, host-measured ones left out. */
+async function schedulerReports(bag: string): Promise<Array<Record<string, string>>> {
+  const reports: Array<Record<string, string>> = [];
+  await replayBag(bag, {
+    config: parseConfig({ scheduler: { time_mode: 'target' } }),
+    onResult: (r) => {
+      const diag = r.outputs.find((o) => o.topic === DIAGNOSTICS_TOPIC)?.msg as DiagnosticArray | undefined;
+      const sched = diag?.status.find((s) => s.name.includes('scheduler'));
+      assert.ok(sched, `set ${r.seq}: no scheduler diagnostic`);
+      const values = Object.fromEntries(sched.values.filter((v) => !HOST_MEASURED.test(v.key)).map((v) => [v.key, v.value]));
+      reports.push({ decision: r.decision, rung: r.rung, level: String(sched.level), ...values });
+    },
+  });
+  return reports;
+}
+
+describe('target-time replay on the DX-V3 resources', function () {
+  this.timeout(300_000);
+
+  it('reports per-resource utilisation in /diagnostics, identically on two replays', async () => {
+    const bag = await sceneBag('corridor_crossing', 1);
+    const first = await schedulerReports(bag);
+    const second = await schedulerReports(bag);
+    assert.ok(first.length >= 20, `only ${first.length} frame sets came out`);
+    assert.deepEqual(second, first);
+    const last = first[first.length - 1];
+    const utilisation = Object.entries(last).filter(([k]) => /^resource\..*\.utilisation$/.test(k));
+    assert.deepEqual(utilisation.map(([k]) => k).sort(), ['resource.accelerator.utilisation', 'resource.cpu.utilisation', 'resource.scaler.utilisation']);
+    for (const [k, v] of utilisation) assert.ok(Number(v) >= 0 && Number(v) <= 1, `${k} = ${v}`);
+    // The default config has no detector nor learned depth: the CPU does all the work (stereo at
+    // the profile's flat 8 ms, sync, fuse, publish: about a quarter of each 33 ms period).
+    assert.ok(Number(last['resource.cpu.utilisation']) > 0.2, JSON.stringify(last));
+    assert.equal(last.shed_total, '0');
+    assert.equal(last['resource.accelerator.utilisation'], '0');
+  });
+});
