@@ -7,11 +7,11 @@ import type { Command } from 'commander';
 import type { Detection } from '../inference/detection';
 import { openBag } from '../io/bag_reader';
 import type { Raster } from '../io/raster';
-import type { Image, LaserScan, PipelineStatus, TrackedObjectArray } from '../msgs/types';
+import type { LaserScan, TrackedObjectArray } from '../msgs/types';
 import type { PerceptionConfig } from '../pipeline/config_schema';
 import { replayBag } from '../pipeline/replay';
 import { renderHtmlReport, type ReportData, type ReportTrack } from '../pipeline/report_html';
-import type { PipelineResult } from '../pipeline/result';
+import { outputOf, outputsOf, type PipelineResult } from '../pipeline/result';
 import { cloudXyz } from '../pipeline/frame_summary';
 import { loadScene, writeSceneBag } from '../sim';
 import { SceneEvaluator, type SceneScores } from '../sim/scene_evaluation';
@@ -34,12 +34,12 @@ class DemoRecorder {
   readonly frames: Array<{ stageMs: Record<string, number>; shed: boolean }> = [];
   readonly trails = new Map<number, Array<[number, number]>>();
   readonly profiled = new Map<string, number>();
-  shown: { stamp: bigint; images: Map<string, Raster>; detections: Map<string, Detection[]>; tracks: TrackedObjectArray; cloud: Float32Array; scan: LaserScan; score: number } | undefined;
+  shown: { stamp: bigint; images: Map<string, Raster>; detections: Map<string, Detection[]>; tracks: TrackedObjectArray['objects']; cloud: Float32Array; scan: LaserScan | undefined; score: number } | undefined;
   shed = 0;
   misses = 0n;
 
   add(r: PipelineResult, images: Map<string, Raster> | undefined, detections: Map<string, Detection[]> | undefined, timings: Record<string, number> | undefined): void {
-    const status = r.outputs.find((o) => o.type === 'dx_perception/msg/PipelineStatus')?.msg as PipelineStatus | undefined;
+    const status = outputOf(r, 'dx_perception/msg/PipelineStatus');
     if (status) {
       this.misses = status.deadline_misses;
       for (const s of status.stages) this.profiled.set(s.name, s.budget_ms);
@@ -51,17 +51,17 @@ class DemoRecorder {
     }
     this.frames.push({ stageMs: timings ?? {}, shed: false });
     for (const [k, v] of Object.entries(timings ?? {})) this.stageMs.set(k, [...(this.stageMs.get(k) ?? []), v]);
-    const tracks = r.outputs.find((o) => o.type === 'dx_perception/msg/TrackedObjectArray')?.msg as TrackedObjectArray;
-    for (const t of tracks.objects) {
+    const tracks = outputOf(r, 'dx_perception/msg/TrackedObjectArray')?.objects ?? [];
+    for (const t of tracks) {
       const p = t.pose.pose.position;
       this.trails.set(t.id, [...(this.trails.get(t.id) ?? []), [p.x, p.y]]);
     }
     // Show the frame with the most tracks and detections, preferring later frames (tracks confirmed).
-    const score = tracks.objects.length * 10 + [...(detections?.values() ?? [])].reduce((n, d) => n + d.length, 0);
+    const score = tracks.length * 10 + [...(detections?.values() ?? [])].reduce((n, d) => n + d.length, 0);
     if (images && (!this.shown || score >= this.shown.score)) {
-      const cloud = r.outputs.find((o) => o.type === 'sensor_msgs/msg/PointCloud2')!.msg as Parameters<typeof cloudXyz>[0];
-      const scan = r.outputs.find((o) => o.type === 'sensor_msgs/msg/LaserScan')!.msg as LaserScan;
-      this.shown = { stamp: r.stamp, images, detections: detections ?? new Map(), tracks, cloud: cloudXyz(cloud), scan, score };
+      const cloud = outputOf(r, 'sensor_msgs/msg/PointCloud2');
+      const scan = outputOf(r, 'sensor_msgs/msg/LaserScan');
+      this.shown = { stamp: r.stamp, images, detections: detections ?? new Map(), tracks, cloud: cloud ? cloudXyz(cloud) : new Float32Array(), scan, score };
     }
   }
 }
@@ -187,11 +187,11 @@ async function runDemo(o: DemoCliOptions, { config, bag: inputBag, duration }: D
       processed.delete(r.stamp);
       recorder.add(r, p?.images, p?.detections, p?.timings);
       if (r.decision !== 'completed') return;
-      const tracks = (r.outputs.find((x) => x.type === 'dx_perception/msg/TrackedObjectArray')!.msg as TrackedObjectArray).objects;
+      const tracks = outputOf(r, 'dx_perception/msg/TrackedObjectArray')?.objects ?? [];
       const depth = new Map(
-        r.outputs
-          .filter((x) => x.topic.endsWith('/depth') && x.type === 'sensor_msgs/msg/Image')
-          .map((x) => [x.topic.slice(0, -'/depth'.length), new Float32Array((x.msg as Image).data.slice().buffer)]),
+        outputsOf(r, 'sensor_msgs/msg/Image')
+          .filter((x) => x.topic.endsWith('/depth'))
+          .map((x) => [x.topic.slice(0, -'/depth'.length), new Float32Array(x.msg.data.slice().buffer)]),
       );
       const points = tracks.map((t) => ({ id: t.id, state: t.state, position: [t.pose.pose.position.x, t.pose.pose.position.y, t.pose.pose.position.z] }));
       evaluator.add(r.stamp, points, depth, p?.detections ?? new Map());
@@ -206,7 +206,7 @@ async function runDemo(o: DemoCliOptions, { config, bag: inputBag, duration }: D
 
 function reportData(rec: DemoRecorder, table: ReportData['table'], config: PerceptionConfig, scene: string, evaluator: SceneEvaluator): ReportData {
   const shown = rec.shown;
-  const tracksById = new Map((shown?.tracks.objects ?? []).map((t) => [t.id, t]));
+  const tracksById = new Map((shown?.tracks ?? []).map((t) => [t.id, t]));
   const cameras = [...(shown?.images ?? new Map<string, Raster>()).entries()].map(([name, image]) => ({
     name,
     image,
@@ -223,7 +223,7 @@ function reportData(rec: DemoRecorder, table: ReportData['table'], config: Perce
     cameras,
     birdsEye: {
       cloud: shown?.cloud ?? new Float32Array(),
-      scan: shown ? { angleMin: shown.scan.angle_min, angleIncrement: shown.scan.angle_increment, ranges: shown.scan.ranges, rangeMax: shown.scan.range_max } : undefined,
+      scan: shown?.scan ? { angleMin: shown.scan.angle_min, angleIncrement: shown.scan.angle_increment, ranges: shown.scan.ranges, rangeMax: shown.scan.range_max } : undefined,
       tracks,
       groundTruth: shown ? evaluator.groundTruthAt(shown.stamp).map((g) => ({
         id: g.id, cls: g.class_id, x: g.pose.pose.position.x, y: g.pose.pose.position.y, sx: g.size.x, sy: g.size.y,
