@@ -1,7 +1,7 @@
 // Options shared by the commands that run the pipeline (replay, regress, demo): configuration,
 // time mode, topic remapping, and a progress line on stderr.
 import type { Command } from 'commander';
-import { loadCliConfig, mergeConfig, type PerceptionConfig } from '../pipeline/config';
+import { flatten, loadCliConfig, mergeConfig, parseConfig, readConfigFile, type PerceptionConfig } from '../pipeline/config';
 
 export interface PipelineCliOptions {
   config?: string;
@@ -31,13 +31,29 @@ export function addPipelineOptions(cmd: Command, { hostTime = true } = {}): Comm
 export function configFromOptions(o: PipelineCliOptions, defaults: Record<string, unknown> = {}): PerceptionConfig {
   if (o.targetTime !== undefined && o.hostTime) throw new Error('--target-time and --host-time exclude each other; pick one');
   // Replays schedule in target time unless the file, --set or --host-time says otherwise.
-  const cfg = loadCliConfig({ config: o.config, set: o.set }, mergeConfig({ scheduler: { time_mode: 'target' } }, defaults));
+  const cfg = loadCliConfig({ config: o.config, set: cameraSets(o) }, mergeConfig({ scheduler: { time_mode: 'target' } }, defaults));
   if (o.hostTime) return { ...cfg, scheduler: { ...cfg.scheduler, time_mode: 'host' } };
   if (o.targetTime !== undefined) {
     const profile = typeof o.targetTime === 'string' ? o.targetTime : cfg.scheduler.profile;
     return { ...cfg, scheduler: { ...cfg.scheduler, time_mode: 'target', profile } };
   }
   return cfg;
+}
+
+/**
+ * `--set cameras=...` as a user types it: `cameras=a,b` is read as the list [a, b] (as in
+ * `cameras=[a,b]`), and a camera list that leaves out a default stereo camera keeps only the default
+ * stereo pairs whose cameras are both listed, instead of failing on a pair the user never set.
+ */
+function cameraSets(o: PipelineCliOptions): string[] {
+  const sets = o.set.map((s) => (/^cameras=[^[]/.test(s) ? `cameras=[${s.slice('cameras='.length)}]` : s));
+  const cameras = sets.filter((s) => s.startsWith('cameras=')).pop();
+  const pairsGiven = sets.some((s) => s.startsWith('depth.stereo_pairs=') || s.startsWith('depth='))
+    || (o.config !== undefined && 'depth.stereo_pairs' in flatten(readConfigFile(o.config)));
+  if (cameras === undefined || pairsGiven) return sets;
+  const listed = cameras.slice('cameras=['.length, -1).split(',').map((c) => c.trim().replace(/^['"]|['"]$/g, ''));
+  const pairs = parseConfig({}).depth.stereo_pairs.filter((p) => p.every((c) => listed.includes(c)));
+  return [...sets, `depth.stereo_pairs=${JSON.stringify(pairs)}`];
 }
 
 /** A progress reporter counting `unit`: a rewritten line on a terminal, a line per 10% otherwise. */

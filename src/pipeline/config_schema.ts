@@ -3,6 +3,7 @@
 //
 // Keys are snake_case, as ROS parameters are. Every leaf has a default, a range where one
 // applies, and a description (the ROS parameter descriptor and the README table come from it).
+import { IMAGE_TOPIC_NAMES } from './bag_topics';
 import { z } from 'zod';
 
 const cameraName = z
@@ -26,7 +27,7 @@ export const configSchema = z.object({
     .object({
       input_prefix: z.string().default('').describe('prefix before each camera namespace, e.g. "/robot"'),
       image: z
-        .enum(['image_raw', 'image_rect', 'image_raw/compressed', 'image_rect/compressed'])
+        .enum(IMAGE_TOPIC_NAMES)
         .default('image_raw')
         .describe('image topic under each camera namespace'),
       camera_info: z.string().default('camera_info').describe('CameraInfo topic under each camera namespace'),
