@@ -1,6 +1,9 @@
 // Options shared by the commands that run the pipeline (replay, regress, demo): configuration,
 // time mode, topic remapping, and a progress line on stderr.
+import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
+import { openBag } from '../io/bag_reader';
+import { discoverCameras, parseRemaps } from '../pipeline/bag_topics';
 import { flatten, loadCliConfig, mergeConfig, parseConfig, readConfigFile, type PerceptionConfig } from '../pipeline/config';
 
 export interface PipelineCliOptions {
@@ -25,6 +28,18 @@ export function addPipelineOptions(cmd: Command, { hostTime = true } = {}): Comm
     .option('--target-time [profile]', 'schedule in target time on a hardware profile (default dx-v3)');
   if (!hostTime) return cmd;
   return cmd.option('--host-time', 'schedule in host time: this machine\'s measured stage times, real-time playback');
+}
+
+/** --model <onnx> (demo, replay): the detector to run. */
+export function addModelOption(cmd: Command): Command {
+  return cmd.option('--model <onnx>', 'ONNX detector to run (e.g. ../shared/models/yolox_nano_416.onnx); none by default');
+}
+
+/** The configuration defaults --model sets, after checking the file exists. */
+export function modelDefaults(model: string | undefined): Record<string, unknown> {
+  if (model === undefined) return {};
+  if (!existsSync(model)) throw new Error(`--model ${model}: no such file; expected an ONNX detector file`);
+  return { detection: { model_path: model } };
 }
 
 /** The validated configuration the options describe. */
@@ -56,8 +71,30 @@ function cameraSets(o: PipelineCliOptions): string[] {
   return [...sets, `depth.stereo_pairs=${JSON.stringify(pairs)}`];
 }
 
+/**
+ * A progress line counting frame sets (one per image of the camera with the most images, the
+ * set's pace), fed by the replay's results. A bag that cannot be read gets no line: the replay
+ * itself then reports why.
+ */
+export async function frameSetProgress(bag: string, remaps: readonly string[], label: string): Promise<(() => void) | undefined> {
+  let total = 0;
+  try {
+    const reader = await openBag(bag);
+    const remap = parseRemaps(remaps);
+    const topics = reader.info.topics.map((t) => ({ name: remap.get(t.name) ?? t.name, type: t.type, count: t.count }));
+    await reader.close();
+    const images = new Set(discoverCameras(topics).map((c) => c.image));
+    total = Math.max(0, ...topics.filter((t) => images.has(t.name)).map((t) => t.count));
+  } catch {
+    return undefined;
+  }
+  const line = progressLine(label, 'frame sets');
+  let done = 0;
+  return () => line(++done, Math.max(total, done));
+}
+
 /** A progress reporter counting `unit`: a rewritten line on a terminal, a line per 10% otherwise. */
-export function progressLine(label: string, unit = 'messages'): (done: number, total: number) => void {
+export function progressLine(label: string, unit: string): (done: number, total: number) => void {
   let lastDecile = -1;
   return (done, total) => {
     const pct = total > 0 ? Math.min(100, Math.floor((100 * done) / total)) : 0;

@@ -1,7 +1,7 @@
 // `dx-perception demo`: a new user's first minute. Renders a synthetic 4-camera scene to a bag
 // (or takes a bag), replays it through the full pipeline in DX-V3 target time, scores it against
 // the scene's ground truth, and writes an output MCAP and a visual HTML report.
-import { existsSync, mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import type { Detection } from '../inference/detection';
@@ -15,7 +15,7 @@ import { outputOf, outputsOf, type PipelineResult } from '../pipeline/result';
 import { cloudXyz } from '../pipeline/frame_summary';
 import { loadScene, writeSceneBag } from '../sim';
 import { SceneEvaluator, type SceneScores } from '../sim/scene_evaluation';
-import { addPipelineOptions, configFromOptions, formatTable, progressLine, type PipelineCliOptions } from './cli_options';
+import { addModelOption, addPipelineOptions, configFromOptions, formatTable, frameSetProgress, modelDefaults, progressLine, type PipelineCliOptions } from './cli_options';
 
 interface DemoCliOptions extends PipelineCliOptions {
   scene: string;
@@ -97,16 +97,15 @@ function scoreTable(scores: SceneScores, rec: DemoRecorder, config: PerceptionCo
 }
 
 export function registerDemoCommand(program: Command): void {
-  addPipelineOptions(
+  addPipelineOptions(addModelOption(
     program
       .command('demo')
       .description('render a synthetic 4-camera scene, run the whole pipeline on it, score it against ground truth and write a report')
       .option('--scene <name|file>', 'built-in scene name or scene YAML file', 'corridor_crossing')
       .option('--duration <s>', 'seconds of the scene to render', '6')
       .option('--bag <dir>', 'replay this scene bag instead of rendering one')
-      .option('--model <onnx>', 'ONNX detector to run (e.g. ../shared/models/yolox_nano_416.onnx)')
       .option('--out <dir>', 'output folder', 'out/demo'),
-  ).action(async (o: DemoCliOptions) => {
+  )).action(async (o: DemoCliOptions) => {
     const inputs = await demoInputs(o);
     const out = resolve(o.out);
     // Everything is written to a fresh folder beside `out` and moved in only when the run has
@@ -147,8 +146,7 @@ async function demoInputs(o: DemoCliOptions): Promise<DemoInputs> {
   if (!(Number.isFinite(duration) && duration > 0)) {
     throw new Error(`--duration must be a positive number of seconds; got "${o.duration}"`);
   }
-  if (o.model !== undefined && !existsSync(o.model)) throw new Error(`--model ${o.model}: no such file`);
-  const config = configFromOptions(o, o.model ? { detection: { model_path: o.model } } : {});
+  const config = configFromOptions(o, modelDefaults(o.model));
   if (o.bag === undefined) {
     loadScene(o.scene);
     return { config, duration };
@@ -177,12 +175,13 @@ async function runDemo(o: DemoCliOptions, { config, bag: inputBag, duration }: D
   const recorder = new DemoRecorder();
   const processed = new Map<bigint, { images: Map<string, Raster>; detections: Map<string, Detection[]>; timings: Record<string, number> }>();
   process.stderr.write(`demo: replaying through the pipeline (${config.scheduler.time_mode} time, ${config.scheduler.profile})\n`);
+  const progress = await frameSetProgress(bag, [], 'replay');
   const summary = await replayBag(bag, {
     config,
     outBag: join(dir, PERCEPTION_BAG),
-    onProgress: progressLine('replay'),
     onProcessed: (set, frame) => processed.set(set.stamp, { images: frame.images, detections: frame.detections, timings: frame.timings }),
     onResult: (r) => {
+      progress?.();
       const p = processed.get(r.stamp);
       processed.delete(r.stamp);
       recorder.add(r, p?.images, p?.detections, p?.timings);
