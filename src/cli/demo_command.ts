@@ -7,14 +7,13 @@ import type { Command } from 'commander';
 import type { Detection } from '../inference/detection';
 import { openBag } from '../io/bag_reader';
 import type { Raster } from '../io/raster';
-import type { LaserScan, TrackedObjectArray } from '../msgs/types';
 import type { PerceptionConfig } from '../pipeline/config_schema';
 import { replayBag } from '../pipeline/replay';
-import { renderHtmlReport, type ReportData, type ReportTrack } from '../pipeline/report_html';
-import { outputOf, outputsOf, type PipelineResult } from '../pipeline/result';
-import { cloudXyz } from '../pipeline/frame_summary';
+import { renderHtmlReport } from '../pipeline/report_html';
+import { outputOf, outputsOf } from '../pipeline/result';
 import { loadScene, writeSceneBag } from '../sim';
-import { SceneEvaluator, type SceneScores } from '../sim/scene_evaluation';
+import { SceneEvaluator } from '../sim/scene_evaluation';
+import { DemoRecorder, reportData, scoreTable } from './demo_report';
 import { addModelOption, addPipelineOptions, configFromOptions, formatTable, frameSetProgress, modelDefaults, progressLine, type PipelineCliOptions } from './cli_options';
 
 interface DemoCliOptions extends PipelineCliOptions {
@@ -23,77 +22,6 @@ interface DemoCliOptions extends PipelineCliOptions {
   bag?: string;
   model?: string;
   out: string;
-}
-
-const pct = (values: number[], q: number) => (values.length ? [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor(q * values.length))] : NaN);
-const f = (v: number, digits = 1) => (Number.isFinite(v) ? v.toFixed(digits) : 'n/a');
-
-/** What the demo keeps of a replay: per-frame stage times, tracks for trails, one frame to show. */
-class DemoRecorder {
-  readonly stageMs = new Map<string, number[]>();
-  readonly frames: Array<{ stageMs: Record<string, number>; shed: boolean }> = [];
-  readonly trails = new Map<number, Array<[number, number]>>();
-  readonly profiled = new Map<string, number>();
-  shown: { stamp: bigint; images: Map<string, Raster>; detections: Map<string, Detection[]>; tracks: TrackedObjectArray['objects']; cloud: Float32Array; scan: LaserScan | undefined; score: number } | undefined;
-  shed = 0;
-  misses = 0n;
-
-  add(r: PipelineResult, images: Map<string, Raster> | undefined, detections: Map<string, Detection[]> | undefined, timings: Record<string, number> | undefined): void {
-    const status = outputOf(r, 'dx_perception/msg/PipelineStatus');
-    if (status) {
-      this.misses = status.deadline_misses;
-      for (const s of status.stages) this.profiled.set(s.name, s.budget_ms);
-    }
-    if (r.decision === 'shed') {
-      this.shed++;
-      this.frames.push({ stageMs: {}, shed: true });
-      return;
-    }
-    this.frames.push({ stageMs: timings ?? {}, shed: false });
-    for (const [k, v] of Object.entries(timings ?? {})) this.stageMs.set(k, [...(this.stageMs.get(k) ?? []), v]);
-    const tracks = outputOf(r, 'dx_perception/msg/TrackedObjectArray')?.objects ?? [];
-    for (const t of tracks) {
-      const p = t.pose.pose.position;
-      this.trails.set(t.id, [...(this.trails.get(t.id) ?? []), [p.x, p.y]]);
-    }
-    // Show the frame with the most tracks and detections, preferring later frames (tracks confirmed).
-    const score = tracks.length * 10 + [...(detections?.values() ?? [])].reduce((n, d) => n + d.length, 0);
-    if (images && (!this.shown || score >= this.shown.score)) {
-      const cloud = outputOf(r, 'sensor_msgs/msg/PointCloud2');
-      const scan = outputOf(r, 'sensor_msgs/msg/LaserScan');
-      this.shown = { stamp: r.stamp, images, detections: detections ?? new Map(), tracks, cloud: cloud ? cloudXyz(cloud) : new Float32Array(), scan, score };
-    }
-  }
-}
-
-function scoreTable(scores: SceneScores, rec: DemoRecorder, config: PerceptionConfig, sets: number): Array<{ metric: string; value: string; target: string }> {
-  const rows: Array<{ metric: string; value: string; target: string }> = [];
-  if (scores.depth) {
-    rows.push({ metric: 'stereo depth error (median, valid px, GT < 10 m)', value: `${f(scores.depth.medianRelErrorPct, 2)} %`, target: '< 3 %' });
-    rows.push({ metric: 'stereo depth density (GT < 10 m)', value: `${f(100 * scores.depth.density)} %`, target: '' });
-  }
-  const o = scores.objects;
-  rows.push({ metric: '3D object position error (median)', value: `${f(o.medianErrorM, 2)} m = ${f(o.medianErrorPctOfRange, 1)} % of range`, target: '< 5 % of range' });
-  rows.push({ metric: 'visible objects within 10 m with a track', value: `${o.matched}/${o.total} (${f((100 * o.matched) / Math.max(1, o.total))} %)`, target: '' });
-  rows.push({
-    metric: 'detection recall (IoU >= 0.5, >= 50 % visible)',
-    value: scores.detection ? `${f(100 * scores.detection.recall)} % (${scores.detection.matched}/${scores.detection.total})` : 'no detector configured (--model)',
-    target: '',
-  });
-  const t = scores.tracking;
-  rows.push({ metric: 'tracking MOTA / IDF1', value: `${f(t.mota, 3)} / ${f(t.idf1, 3)}`, target: '' });
-  rows.push({ metric: 'tracking misses / false positives (object-frames)', value: `${t.misses} / ${t.falsePositives} of ${t.numGt}`, target: '' });
-  rows.push({ metric: 'tracking ID switches', value: String(t.idSwitches), target: '<= 1 per crossing' });
-  rows.push({ metric: 'frame sets: completed / shed / deadline misses', value: `${sets - rec.shed} / ${rec.shed} / ${rec.misses}`, target: 'misses 0' });
-  for (const [stage, ms] of rec.stageMs) {
-    const profiled = rec.profiled.get(stage);
-    rows.push({
-      metric: `latency ${stage}: host p50 / p90 / p99`,
-      value: `${f(pct(ms, 0.5))} / ${f(pct(ms, 0.9))} / ${f(pct(ms, 0.99))} ms`,
-      target: profiled === undefined ? '' : `${config.scheduler.profile}: ${f(profiled, 2)} ms`,
-    });
-  }
-  return rows;
 }
 
 export function registerDemoCommand(program: Command): void {
@@ -198,45 +126,8 @@ async function runDemo(o: DemoCliOptions, { config, bag: inputBag, duration }: D
   });
   const scores = await evaluator.score();
   const rows = scoreTable(scores, recorder, config, summary.results);
+  const run = { scene: o.bag ? o.bag : o.scene, bag, model: o.model, durationSec: summary.durationSec };
   process.stdout.write(`\n${formatTable(['metric', 'value', 'target'], rows.map((r) => [r.metric, r.value, r.target])).join('\n')}\n`);
-  writeFileSync(join(dir, REPORT), renderHtmlReport(reportData(recorder, rows, config, o.scene, evaluator)));
+  writeFileSync(join(dir, REPORT), renderHtmlReport(await reportData(recorder, rows, scores, config, run, evaluator)));
   return written;
-}
-
-function reportData(rec: DemoRecorder, table: ReportData['table'], config: PerceptionConfig, scene: string, evaluator: SceneEvaluator): ReportData {
-  const shown = rec.shown;
-  const tracksById = new Map((shown?.tracks ?? []).map((t) => [t.id, t]));
-  const cameras = [...(shown?.images ?? new Map<string, Raster>()).entries()].map(([name, image]) => ({
-    name,
-    image,
-    boxes: (shown?.detections.get(name) ?? []).map((d) => ({ x1: d.x1, y1: d.y1, x2: d.x2, y2: d.y2, label: `${d.className} ${d.score.toFixed(2)}`, kind: 'detection' as const })),
-  }));
-  const tracks: ReportTrack[] = [...tracksById.values()].map((t) => ({
-    id: t.id, cls: t.class_id, x: t.pose.pose.position.x, y: t.pose.pose.position.y,
-    vx: t.velocity.twist.linear.x, vy: t.velocity.twist.linear.y, trail: rec.trails.get(t.id) ?? [],
-  }));
-  const stages = [...rec.stageMs.keys()];
-  return {
-    title: 'dx_perception demo',
-    subtitle: `scene "${scene}", ${config.cameras.length} cameras, scheduler in ${config.scheduler.time_mode} time on ${config.scheduler.profile}, deadline ${config.scheduler.deadline_ms} ms`,
-    cameras,
-    birdsEye: {
-      cloud: shown?.cloud ?? new Float32Array(),
-      scan: shown?.scan ? { angleMin: shown.scan.angle_min, angleIncrement: shown.scan.angle_increment, ranges: shown.scan.ranges, rangeMax: shown.scan.range_max } : undefined,
-      tracks,
-      groundTruth: shown ? evaluator.groundTruthAt(shown.stamp).map((g) => ({
-        id: g.id, cls: g.class_id, x: g.pose.pose.position.x, y: g.pose.pose.position.y, sx: g.size.x, sy: g.size.y,
-        yaw: 2 * Math.atan2(g.pose.pose.orientation.z, g.pose.pose.orientation.w), trail: [],
-      })) : [],
-      extent: 10,
-    },
-    latency: {
-      stages,
-      frames: rec.frames.map((fr) => ({ stageMs: stages.map((s) => fr.stageMs[s] ?? 0), shed: fr.shed })),
-      deadlineMs: config.scheduler.deadline_ms,
-      periodMs: 1000 / config.scheduler.rate_hz,
-      timeMode: 'host-measured',
-    },
-    table,
-  };
 }
