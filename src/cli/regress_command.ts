@@ -4,7 +4,7 @@ import type { Command } from 'commander';
 import { summarizeResult, type FrameSummary } from '../pipeline/frame_summary';
 import { compareToGolden, formatDiffs, readGolden, toleranceSchema, writeGolden } from '../pipeline/golden';
 import { replayBag } from '../pipeline/replay';
-import { addPipelineOptions, configFromOptions, progressLine, type PipelineCliOptions } from './cli_options';
+import { addPipelineOptions, configFromOptions, frameSetProgress, type PipelineCliOptions } from './cli_options';
 
 interface RegressCliOptions extends PipelineCliOptions {
   golden: string;
@@ -15,12 +15,19 @@ interface RegressCliOptions extends PipelineCliOptions {
 export async function digestReplay(
   bag: string,
   o: PipelineCliOptions,
-  onProgress?: (done: number, total: number) => void,
+  onFrameSet?: () => void,
 ): Promise<{ frames: FrameSummary[]; timeMode: string }> {
   if (o.hostTime) throw new Error('regress replays in target time only (host time is not deterministic); drop --host-time');
   const config = configFromOptions({ ...o, targetTime: o.targetTime ?? true });
   const frames: FrameSummary[] = [];
-  await replayBag(bag, { config, remaps: o.remap, onProgress, onResult: (r) => frames.push(summarizeResult(r)) });
+  await replayBag(bag, {
+    config,
+    remaps: o.remap,
+    onResult: (r) => {
+      frames.push(summarizeResult(r));
+      onFrameSet?.();
+    },
+  });
   return { frames, timeMode: `target:${config.scheduler.profile}` };
 }
 
@@ -35,7 +42,7 @@ export function registerRegressCommand(program: Command): void {
   ).action(async (bag: string, o: RegressCliOptions) => {
     // A missing or malformed golden is reported before the replay, not after minutes of it.
     const golden = o.updateGolden ? undefined : readGolden(o.golden);
-    const { frames, timeMode } = await digestReplay(bag, o, progressLine('regress'));
+    const { frames, timeMode } = await digestReplay(bag, o, await frameSetProgress(bag, o.remap, 'regress'));
     if (!golden) {
       let tolerances = toleranceSchema.parse({});
       try {

@@ -2,12 +2,13 @@
 // Gazebo bridge), every output topic written to an MCAP, and a summary.
 import type { Command } from 'commander';
 import { replayBag, type ReplaySummary } from '../pipeline/replay';
-import { addPipelineOptions, configFromOptions, formatTable, progressLine, type PipelineCliOptions } from './cli_options';
+import { addModelOption, addPipelineOptions, configFromOptions, formatTable, frameSetProgress, modelDefaults, type PipelineCliOptions } from './cli_options';
 
 interface ReplayCliOptions extends PipelineCliOptions {
   out?: string;
   rate: string;
   quiet?: boolean;
+  model?: string;
 }
 
 /** The summary lines printed after a replay. */
@@ -28,16 +29,17 @@ export function formatReplaySummary(s: ReplaySummary, timeMode: string): string[
 }
 
 export function registerReplayCommand(program: Command): void {
-  addPipelineOptions(
+  addPipelineOptions(addModelOption(
     program
       .command('replay <bag>')
       .description('run the full pipeline over a rosbag2 bag (MCAP or sqlite3) and write every output topic to an MCAP')
       .option('--out <dir>', 'output bag directory (MCAP); nothing is written without it')
       .option('--rate <x>', 'host time: playback speed relative to the recording', '1')
       .option('--quiet', 'no progress line and no warnings on stderr'),
-  ).action(async (bag: string, o: ReplayCliOptions) => {
+  )).action(async (bag: string, o: ReplayCliOptions) => {
     if (o.out === '') throw new Error('--out "": expected the output bag directory to write, e.g. --out replay_out');
-    const config = configFromOptions(o);
+    const config = configFromOptions(o, modelDefaults(o.model));
+    const progress = o.quiet ? undefined : await frameSetProgress(bag, o.remap, 'replay');
     const stop = stopOnSignal();
     try {
       const summary = await replayBag(bag, {
@@ -46,7 +48,7 @@ export function registerReplayCommand(program: Command): void {
         outBag: o.out,
         rate: Number(o.rate),
         onWarning: o.quiet ? undefined : (m) => process.stderr.write(`warning: ${m}\n`),
-        onProgress: o.quiet ? undefined : progressLine('replay'),
+        onResult: progress,
         signal: stop.signal,
       });
       const mode = config.scheduler.time_mode === 'target' ? `target (${config.scheduler.profile})` : 'host';

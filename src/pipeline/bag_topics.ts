@@ -3,7 +3,9 @@
 // camera, with its CameraInfo from the sibling camera_info topic.
 
 export const IMAGE_TYPES = ['sensor_msgs/msg/Image', 'sensor_msgs/msg/CompressedImage'] as const;
-const IMAGE_LEAVES = ['image_raw', 'image_rect', 'image_color', 'image_rect_color', 'image_mono', 'image'];
+const IMAGE_LEAVES = ['image_raw', 'image_rect', 'image_color', 'image_rect_color', 'image_mono', 'image'] as const;
+/** The image topic names a camera namespace may hold, raw or compressed: replay discovers these, and `topics.image` accepts them. */
+export const IMAGE_TOPIC_NAMES = [...IMAGE_LEAVES, ...IMAGE_LEAVES.map((l) => `${l}/compressed` as const)] as const;
 
 export interface CameraTopics {
   camera: string;
@@ -13,23 +15,44 @@ export interface CameraTopics {
   info?: string;
 }
 
-/** Image topics whose leaf is a usual camera image name (so ground-truth depth images are not cameras). */
+/**
+ * Image topics whose leaf is a usual camera image name (so ground-truth depth images are not cameras).
+ * A camera is named by its namespace's last segment; when two namespaces share it (/a/left/...,
+ * /b/left/...), each is named by its last two segments joined ("a_left", "b_left") so neither is lost.
+ */
 export function discoverCameras(topics: ReadonlyArray<{ name: string; type: string }>): CameraTopics[] {
   const names = new Set(topics.map((t) => t.name));
-  const found: CameraTopics[] = [];
+  const found: Array<CameraTopics & { namespace: string[] }> = [];
   for (const t of topics) {
     if (!(IMAGE_TYPES as readonly string[]).includes(t.type)) continue;
     const parts = t.name.split('/').filter(Boolean);
     if (parts[parts.length - 1] === 'compressed') parts.pop();
     const leaf = parts.pop();
     const camera = parts[parts.length - 1];
-    if (!leaf || !camera || !IMAGE_LEAVES.includes(leaf)) continue;
+    if (!leaf || !camera || !(IMAGE_LEAVES as readonly string[]).includes(leaf)) continue;
     const info = `/${[...parts, 'camera_info'].join('/')}`;
-    found.push({ camera, image: t.name, imageType: t.type as CameraTopics['imageType'], info: names.has(info) ? info : undefined });
+    found.push({ camera, namespace: parts, image: t.name, imageType: t.type as CameraTopics['imageType'], info: names.has(info) ? info : undefined });
   }
-  // Prefer raw images over rectified ones, and one image topic per camera.
-  found.sort((a, b) => a.camera.localeCompare(b.camera) || a.image.length - b.image.length);
-  return found.filter((c, i) => i === 0 || found[i - 1].camera !== c.camera);
+  // Prefer raw images over rectified ones, and one image topic per camera namespace.
+  const key = (c: { namespace: string[] }) => c.namespace.join('/');
+  found.sort((a, b) => key(a).localeCompare(key(b)) || a.image.length - b.image.length);
+  const unique = found.filter((c, i) => i === 0 || key(found[i - 1]) !== key(c));
+  const shared = (c: CameraTopics) => unique.filter((u) => u.camera === c.camera).length > 1;
+  return unique
+    .map(({ namespace, ...c }) => (shared(c) ? { ...c, camera: namespace.slice(-2).join('_').replace(/[^A-Za-z0-9_]/g, '_') } : c))
+    .sort((a, b) => a.camera.localeCompare(b.camera));
+}
+
+/**
+ * Refuses a remap whose source topic the bag does not have: it would do nothing, and the camera
+ * the user meant to rename would be missing without a word.
+ */
+export function checkRemaps(remaps: ReadonlyMap<string, string>, bagTopics: readonly string[], bagPath: string): void {
+  const absent = [...remaps.keys()].filter((from) => !bagTopics.includes(from));
+  if (absent.length === 0) return;
+  throw new Error(
+    `--remap ${absent.map((a) => `${a}:=${remaps.get(a)}`).join(', ')}: bag ${bagPath} has no topic ${absent.join(', ')}; its topics are ${bagTopics.join(', ')}`,
+  );
 }
 
 /** Parses ROS-style remaps "from:=to" into a map from bag topic to the topic the node expects. */

@@ -9,6 +9,7 @@
 // threshold comes from the model's preset, the scheduler's deadline is one period), a ROS
 // parameter still needs a value, so the configuration picks one: those are the pick(...) keys.
 // stage_options.ts maps the keys back onto each stage's options.
+import { IMAGE_TOPIC_NAMES } from './bag_topics';
 import { z } from 'zod';
 import { stereoOptionsSchema } from '../depth/stereo_options';
 import { monoDepthOptionsSchema } from '../depth/mono_depth';
@@ -51,7 +52,7 @@ export const configSchema = z.object({
     .object({
       input_prefix: z.string().default('').describe('prefix before each camera namespace, e.g. "/robot"'),
       image: z
-        .enum(['image_raw', 'image_rect', 'image_raw/compressed', 'image_rect/compressed'])
+        .enum(IMAGE_TOPIC_NAMES)
         .default('image_raw')
         .describe('image topic under each camera namespace'),
       camera_info: z.string().default('camera_info').describe('CameraInfo topic under each camera namespace'),

@@ -5,7 +5,7 @@ import { openBag, MessageDecodeError, type BagMessage, type SkipTally } from '..
 import { McapBagWriter } from '../io/bag_writer';
 import { timeToNanos } from '../msgs/time';
 import type { CameraInfo, Clock, CompressedImage, Image, TFMessage } from '../msgs/types';
-import { discoverCameras, IMAGE_TYPES, parseRemaps, type CameraTopics } from './bag_topics';
+import { checkRemaps, discoverCameras, IMAGE_TYPES, parseRemaps, type CameraTopics } from './bag_topics';
 import { configSchema, type PerceptionConfig } from './config_schema';
 import { createPerceptionRunner, type ReplayableRunner, type RunnerOptions } from './perception_runner';
 import { resolveOutputTopic, type PipelineResult } from './result';
@@ -90,6 +90,12 @@ export async function replayBag(bagPath: string, o: ReplayOptions): Promise<Repl
     throw new Error(`bag ${bagPath} holds no messages; nothing to replay`);
   }
   const remap = parseRemaps(o.remaps ?? []);
+  try {
+    checkRemaps(remap, reader.info.topics.map((t) => t.name), bagPath);
+  } catch (err) {
+    await reader.close();
+    throw err;
+  }
   const topicOf = (t: string) => remap.get(t) ?? t;
   const bagTopics = reader.info.topics.map((t) => ({ name: topicOf(t.name), type: t.type }));
   const cameras = discoverCameras(bagTopics);

@@ -31,10 +31,13 @@ describe('HTML report', () => {
         scan: { angleMin: -Math.PI, angleIncrement: Math.PI / 180, ranges: new Float32Array(360).fill(3), rangeMax: 12 },
         tracks: [{ id: 3, cls: 'person', x: 4, y: 1, vx: 0, vy: -1, trail: [[4, 2], [4, 1]] }],
         groundTruth: [{ id: 1, cls: 'person', x: 4, y: 1.1, sx: 0.5, sy: 0.5, yaw: 0, trail: [[4, 2.1], [4, 1.1]] }],
+        fovs: [{ camera: 'front_left', x: 0.2, y: 0.06, yawLeft: 0.6, yawRight: -0.6 }],
         extent: 8,
       },
-      latency: { stages: ['detect', 'depth', 'fuse'], frames: Array.from({ length: 30 }, (_, i) => ({ stageMs: [10, 12, 2], shed: i === 7 })), deadlineMs: 50, periodMs: 33.3, timeMode: 'target:dx-v3' },
-      table: [{ metric: 'depth error', value: '1.2 %', target: '< 3 %' }],
+      latency: { stages: ['detect', 'depth', 'fuse'], frames: Array.from({ length: 30 }, (_, i) => ({ stageMs: [10, 12, 2], shed: i === 7 })), deadlineMs: 50, periodMs: 33.3, clock: 'target time, dx-v3' },
+      metadata: [['scene', 'synthetic']],
+      notes: ['MOTA note'],
+      table: [{ metric: 'depth error', value: '1.2 %', target: '< 3 %', pass: true }],
     };
     const dir = mkdtempSync(join(tmpdir(), 'report-'));
     const html = join(dir, 'report.html');

@@ -60,7 +60,7 @@ function result(seq: number): PipelineResult {
       {
         topic: 'status',
         type: 'dx_perception/msg/PipelineStatus',
-        msg: { header: header('base_link'), shed: [], stages: [], active_cameras: [], frame_sets_received: seq, frame_sets_completed: seq, deadline_misses: 0, shed_total: 0, dropped_messages: 0 },
+        msg: { header: header('base_link'), time_mode: 'target', period_ms: 100, deadline_ms: 100, degradation_level: 'full', predicted_total_ms: 0, measured_total_ms: 0, latency_ms: 0, depth_age_ms: 0, shed: [], stages: [], active_cameras: [], frame_sets_received: BigInt(seq), frame_sets_completed: BigInt(seq), deadline_misses: 0n, shed_total: 0n, dropped_messages: 0n },
       },
     ],
   };
@@ -134,7 +134,7 @@ describe('ros/output_publisher: PipelineResult -> publishers', () => {
     const warnings: string[] = [];
     const out = new OutputPublisher({ namespace: '/perception', createPublisher: rec.factory, onWarning: (w) => warnings.push(w) });
     const res = result(1);
-    res.outputs.push({ topic: 'objects', type: 'sensor_msgs/msg/PointCloud2', msg: res.outputs[2]!.msg });
+    res.outputs.push({ ...res.outputs[2]!, topic: 'objects' });
     out.publish(res);
     assert.deepEqual(rec.published.map((p) => p.topic), ['/perception/objects', '/perception/front_left/detections', '/diagnostics', '/perception/status']);
     assert.equal(warnings.length, 2);
