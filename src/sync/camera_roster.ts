@@ -58,7 +58,6 @@ export class CameraRoster {
   active: string[];
   /** Caller-clock time of the rig's first usable image since start or restart: dropout timing starts there. */
   #firstArrival: Nanos | undefined;
-  #lastTick: Nanos | undefined;
 
   constructor(o: ResolvedSyncOptions, clock: RigClock, callbacks: RosterCallbacks) {
     this.#o = o;
@@ -98,14 +97,12 @@ export class CameraRoster {
   }
 
   tick(now: Nanos): void {
-    // A clock step, or the whole rig quiet for longer than a jump: silence is timed afresh.
-    let last = this.#lastTick;
-    for (const st of this.#state.values()) if (last === undefined || (st.lastArrival !== undefined && st.lastArrival > last)) last = st.lastArrival;
-    this.#lastTick = now;
-    if (last !== undefined && (now > last + this.#o.timeJumpThresholdNs || now < last - this.#o.timeJumpThresholdNs)) {
-      this.#restartTiming();
-      return;
-    }
+    // A tick far from the cameras' newest arrival is on another clock (a recorder's wall clock
+    // while the stamps restart in a simulation reset) or the rig's time is mid-jump: it says
+    // nothing about silence. Silence is then timed by the cameras that do publish.
+    let newest: Nanos | undefined;
+    for (const st of this.#state.values()) if (st.lastArrival !== undefined && (newest === undefined || st.lastArrival > newest)) newest = st.lastArrival;
+    if (newest === undefined || now > newest + this.#o.timeJumpThresholdNs || now < newest - this.#o.timeJumpThresholdNs) return;
     this.#checkDropout(now);
   }
 
