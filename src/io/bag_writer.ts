@@ -25,6 +25,30 @@ export interface McapBagWriterOptions {
   compression?: 'none' | 'zstd';
   /** ROS distribution recorded in the metadata. */
   rosDistro?: string;
+  /**
+   * Closes the open chunk once it spans this much log time (with the first message past it), so
+   * a killed process or a full disk loses at most about this much of the bag. Default: size only.
+   */
+  flushEveryNs?: Nanos;
+}
+
+/**
+ * McapWriter closes its open chunk after a message when the chunk's size exceeds chunkSize,
+ * compared on every message; it has no public way to close a chunk early. This limit reads as
+ * the configured size, or as -1 (always exceeded) for the message that must close the chunk.
+ */
+class ChunkLimit {
+  closeNow = false;
+  constructor(readonly bytes: number) {}
+  valueOf(): number {
+    return this.closeNow ? -1 : this.bytes;
+  }
+}
+
+/** What a failed write means for a user, from the file system's error code. */
+function writeFailure(file: string, err: NodeJS.ErrnoException): Error {
+  const why: Record<string, string> = { ENOSPC: 'no space left on the device', EFBIG: 'the file grew past the size limit', EDQUOT: 'the disk quota is exceeded', EIO: 'an input/output error' };
+  return new Error(`cannot write ${file}: ${why[err.code ?? ''] ?? err.message}${err.code ? ` (${err.code})` : ''}`);
 }
 
 const UNSPECIFIED = { sec: 0, nsec: 0 };
@@ -61,6 +85,12 @@ export class McapBagWriter {
   readonly #handle: FileHandle;
   readonly #mcap: McapWriter;
   readonly #rosDistro: string;
+  readonly #limit: ChunkLimit;
+  readonly #flushEveryNs: Nanos | undefined;
+  /** Log time of the first message of the open chunk. */
+  #chunkStart: Nanos | undefined;
+  /** The first failed write: every later call fails with it, and close() leaves the file as it is. */
+  #failed: Error | undefined;
   readonly #topics = new Map<string, TopicState>();
   readonly #schemaIds = new Map<string, number>();
   #queue: Promise<void> = Promise.resolve();
@@ -69,12 +99,14 @@ export class McapBagWriter {
   #count = 0;
   #closed = false;
 
-  private constructor(bagDir: string, file: string, handle: FileHandle, mcap: McapWriter, rosDistro: string) {
+  private constructor(bagDir: string, file: string, handle: FileHandle, mcap: McapWriter, limit: ChunkLimit, opts: { rosDistro: string; flushEveryNs: Nanos | undefined }) {
     this.#bagDir = bagDir;
     this.#file = file;
     this.#handle = handle;
     this.#mcap = mcap;
-    this.#rosDistro = rosDistro;
+    this.#limit = limit;
+    this.#rosDistro = opts.rosDistro;
+    this.#flushEveryNs = opts.flushEveryNs;
   }
 
   /**
@@ -82,10 +114,11 @@ export class McapBagWriter {
    * Defaults: 1 MiB chunks, zstd compression, ros_distro "jazzy".
    */
   static async create(bagDir: string, opts: McapBagWriterOptions = {}): Promise<McapBagWriter> {
-    const { chunkSize = 1024 * 1024, compression = 'zstd', rosDistro = 'jazzy' } = opts;
+    const { chunkSize = 1024 * 1024, compression = 'zstd', rosDistro = 'jazzy', flushEveryNs } = opts;
     if (!Number.isInteger(chunkSize) || chunkSize <= 0) {
       throw new Error(`McapBagWriter.create: chunkSize ${chunkSize} is invalid; expected a positive integer byte count`);
     }
+    if (flushEveryNs !== undefined && flushEveryNs < 0n) throw new Error(`McapBagWriter.create: flushEveryNs ${flushEveryNs} is invalid; expected >= 0`);
     if (fs.existsSync(bagDir) && fs.readdirSync(bagDir).length > 0) {
       throw new Error(`output bag ${bagDir} already exists and is not empty; expected a new or empty folder`);
     }
@@ -93,13 +126,14 @@ export class McapBagWriter {
     const file = `${path.basename(path.resolve(bagDir))}_0.mcap`;
     if (compression === 'zstd') await zstd.isLoaded;
     const handle = await open(path.join(bagDir, file), 'w');
+    const limit = new ChunkLimit(chunkSize);
     const mcap = new McapWriter({
       writable: new FileHandleWritable(handle),
-      chunkSize,
+      chunkSize: limit as unknown as number,
       compressChunk: compression === 'zstd' ? (data) => ({ compression: 'zstd', compressedData: zstd.compress(data) }) : undefined,
     });
     await mcap.start({ profile: 'ros2', library: 'dx_perception' });
-    return new McapBagWriter(bagDir, file, handle, mcap, rosDistro);
+    return new McapBagWriter(bagDir, file, handle, mcap, limit, { rosDistro, flushEveryNs });
   }
 
   /** CDR-encodes `msg` as `type` and writes it on `topic` at `logTime` (also its publish time). */
@@ -114,7 +148,15 @@ export class McapBagWriter {
   writeSerialized(topic: string, type: string, logTime: Nanos, data: Uint8Array): Promise<void> {
     return this.#enqueue(async () => {
       const state = await this.#topic(topic, fullTypeName(type));
-      await this.#mcap.addMessage({ channelId: state.channelId, sequence: 0, logTime, publishTime: logTime, data });
+      this.#chunkStart ??= logTime;
+      this.#limit.closeNow = this.#flushEveryNs !== undefined && logTime - this.#chunkStart >= this.#flushEveryNs;
+      const chunks = this.#mcap.statistics?.chunkCount;
+      try {
+        await this.#mcap.addMessage({ channelId: state.channelId, sequence: 0, logTime, publishTime: logTime, data });
+      } finally {
+        this.#limit.closeNow = false;
+      }
+      if (this.#mcap.statistics?.chunkCount !== chunks) this.#chunkStart = undefined;
       state.count++;
       this.#count++;
       if (this.#start === undefined || logTime < this.#start) this.#start = logTime;
@@ -122,8 +164,17 @@ export class McapBagWriter {
     });
   }
 
-  /** Finishes the MCAP file (summary, statistics, rosbag2 metadata record) and writes metadata.yaml. */
+  /**
+   * Finishes the MCAP file (summary, statistics, rosbag2 metadata record) and writes metadata.yaml.
+   * After a failed write it only closes the file, which then holds every chunk written before the
+   * failure (readable record by record), and rejects with that failure.
+   */
   close(): Promise<void> {
+    if (this.#failed) {
+      const failed = this.#failed;
+      this.#closed = true;
+      return this.#queue.then(() => this.#handle.close()).then(() => Promise.reject(failed));
+    }
     const done = this.#enqueue(async () => {
       const start = this.#start ?? 0n;
       const bag = {
@@ -145,7 +196,14 @@ export class McapBagWriter {
 
   #enqueue(op: () => Promise<void>): Promise<void> {
     if (this.#closed) return Promise.reject(new Error(`McapBagWriter: bag ${this.#bagDir} is already closed`));
-    const next = this.#queue.then(op);
+    const next = this.#queue.then(() => {
+      if (this.#failed) throw this.#failed;
+      return op().catch((err: NodeJS.ErrnoException) => {
+        // A file system error leaves the file as far as it got; a refused message (a type clash) does not.
+        if (typeof err.code === 'string') throw (this.#failed = writeFailure(path.join(this.#bagDir, this.#file), err));
+        throw err;
+      });
+    });
     // A failed call rejects its own promise; later calls still run.
     this.#queue = next.catch(() => undefined);
     return next;

@@ -192,6 +192,8 @@ class CoreRunner implements ReplayableRunner {
 
   async close(): Promise<void> {
     if (this.#closed) return;
+    // The input has ended: the last set, which only a later image would prove best, goes out too.
+    this.#sync.finish();
     this.#closed = true;
     await this.#chain;
     if (this.#hostLoop) {

@@ -2,13 +2,13 @@
 // results are written to an output MCAP with the frame set's stamp as log time, so two replays
 // of the same bag in target time write the same bytes (timing fields aside).
 import { openBag, MessageDecodeError, type BagMessage, type SkipTally } from '../io/bag_reader';
-import { McapBagWriter } from '../io/bag_writer';
 import { timeToNanos } from '../msgs/time';
 import type { CameraInfo, Clock, CompressedImage, Image, TFMessage } from '../msgs/types';
 import { checkRemaps, discoverCameras, IMAGE_TYPES, parseRemaps, type CameraTopics } from './bag_topics';
 import { configSchema, type PerceptionConfig } from './config_schema';
 import { createPerceptionRunner, type ReplayableRunner, type RunnerOptions } from './perception_runner';
 import { resolveOutputTopic, type PipelineResult } from './result';
+import { ReplayOutput } from './replay_output';
 import { PlaybackClock } from './source_clock';
 
 export interface ReplayOptions extends RunnerOptions {
@@ -136,8 +136,7 @@ export async function replayBag(bagPath: string, o: ReplayOptions): Promise<Repl
   const config = configForBag(o.config, usable);
   const pacer = config.scheduler.time_mode === 'host' ? new PlaybackClock(o.rate ?? 1) : undefined;
   const runner = await createPerceptionRunner(config, { ...o, hostClock: pacer });
-  const writer = o.outBag ? await McapBagWriter.create(o.outBag) : undefined;
-  const writes: Promise<void>[] = [];
+  const writer = o.outBag ? await ReplayOutput.create(o.outBag) : undefined;
   runner.onWarning(warn);
   runner.onResult((r) => {
     summary.results++;
@@ -146,7 +145,7 @@ export async function replayBag(bagPath: string, o: ReplayOptions): Promise<Repl
     for (const out of r.outputs) {
       const topic = resolveOutputTopic(config.topics.output_namespace, out.topic);
       summary.outputs[topic] = (summary.outputs[topic] ?? 0) + 1;
-      if (writer) writes.push(writer.write(topic, out.type, r.stamp, out.msg));
+      writer?.write(topic, out.type, r.stamp, out.msg);
     }
     o.onResult?.(r);
   });
@@ -165,11 +164,11 @@ export async function replayBag(bagPath: string, o: ReplayOptions): Promise<Repl
         summary.interrupted = true;
         break;
       }
+      if (writer?.failure) break;
       summary.messagesRead++;
       if (summary.messagesRead % 100 === 0) {
         o.onProgress?.(summary.messagesRead, total);
         summary.peakRssMb = Math.max(summary.peakRssMb, process.memoryUsage().rss / 2 ** 20);
-        if (writer) await Promise.all(writes.splice(0));
       }
       // Pacing starts at the first image: reading the bag's first chunk and the rig's static
       // messages is replay start-up, not time a live node's images would have waited.
@@ -186,14 +185,15 @@ export async function replayBag(bagPath: string, o: ReplayOptions): Promise<Repl
         warn(e);
       });
       if (isImage && !pacer) await runner.flush();
+      // Results go to the bag as they come, not in bursts: what a kill leaves is recent.
+      if (isImage) await writer?.settle();
     }
     o.onProgress?.(summary.messagesRead, total);
     await runner.close();
-    await Promise.all(writes);
   } finally {
-    if (writer) await writer.close();
     summary.skipped = reader.skipped();
     await reader.close();
+    await writer?.close();
   }
   if (summary.results === 0 && !summary.interrupted) warn(`bag ${bagPath}: no frame set came out of ${summary.messagesRead} messages; see the warnings above`);
   summary.warnings = warnings;

@@ -8,9 +8,10 @@ import type { CameraModel } from '../geometry/camera_model';
 import { Rig, type RigCamera } from '../geometry/rig';
 import { isRectifiedPair, rectifiedPairAsIs, stereoRectify, type StereoRectification } from '../geometry/stereo_rectify';
 import { TfBuffer } from '../geometry/tf_buffer';
-import type { Nanos } from '../msgs/time';
 import type { CameraInfo, TFMessage } from '../msgs/types';
 import type { PerceptionConfig } from './config_schema';
+
+export { PeriodicReport } from '../sync/periodic_report';
 
 export interface StereoPairGeometry {
   left: RigCamera;
@@ -145,22 +146,6 @@ export class RigState {
       out.push({ left, right, rect, baseFromRectified: mat4.multiply(new Float64Array(16), left.baseFromCamera, rotationTransposeMat4(rect.R1)), name: `${l}_${r}` });
     }
     return out;
-  }
-}
-
-/** Says whether a message is due: the first time, and again every `periodNs` of sensor time while it lasts. */
-export class PeriodicReport {
-  readonly #last = new Map<string, Nanos>();
-
-  constructor(readonly periodNs: Nanos = 5_000_000_000n) {}
-
-  due(message: string, stamp: Nanos): boolean {
-    const last = this.#last.get(message);
-    if (last !== undefined && stamp >= last && stamp - last < this.periodNs) return false;
-    // Bounded: messages of problems long gone are forgotten.
-    if (this.#last.size > 64) this.#last.clear();
-    this.#last.set(message, stamp);
-    return true;
   }
 }
 

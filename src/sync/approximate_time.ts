@@ -5,46 +5,17 @@
 //
 // Differences, all additive: every discarded message is reported with a reason, any topic count
 // from 1 to 9 works (1 is what a rig degraded to one camera needs), and drain() hands back the
-// queued messages when the caller rebuilds the policy. The C++ sim-time "reset" option is not
+// queued messages when the caller rebuilds the policy, and finish() publishes the candidate that
+// only a later message would prove best, when no later message will come (the end of a bag). The C++ sim-time "reset" option is not
 // ported: FrameSynchronizer detects time jumps on sensor stamps itself.
 import type { Nanos } from '../msgs/time';
-import { checkPolicyShape, type PolicyCallbacks, type PolicyDropReason, type Stamped, type SyncPolicy } from './sync_policy';
+import { checkApproximateTimeOptions, type ApproximateTimeOptions } from './approximate_time_options';
+import { scaleDurationLikeRos } from './ros_duration';
+import type { PolicyCallbacks, PolicyDropReason, Stamped, SyncPolicy } from './sync_policy';
 
-export interface ApproximateTimeOptions {
-  /** Number of synchronised topics, 1..9. */
-  topics: number;
-  /** message_filters queue_size: messages held per topic, including those already looked at. */
-  queueSize: number;
-  /** Sets whose stamps span more than this are never emitted; undefined = no limit. */
-  maxIntervalNs?: Nanos;
-  /** Penalty on older candidates, >= 0. Default 0.1, as in message_filters. */
-  agePenalty?: number;
-  /** Per topic: the least time between two consecutive messages (default 0 for all). */
-  interMessageLowerBoundsNs?: readonly Nanos[];
-}
+export type { ApproximateTimeOptions } from './approximate_time_options';
 
 const NO_PIVOT = -1;
-
-/**
- * ros::Duration * double, with ROS's own rounding: the duration goes through double seconds
- * and back (DurationBase::operator* -> fromSec), so a port with exact bigint arithmetic would
- * disagree with ROS on near-ties.
- */
-function scaleDurationLikeRos(d: Nanos, scale: number): Nanos {
-  let sec = d / 1_000_000_000n;
-  let nsec = d - sec * 1_000_000_000n;
-  if (nsec < 0n) {
-    nsec += 1_000_000_000n;
-    sec -= 1n;
-  }
-  const seconds = (Number(sec) + 1e-9 * Number(nsec)) * scale;
-  const outSec = Math.floor(seconds);
-  const frac = (seconds - outSec) * 1e9;
-  const floorFrac = Math.floor(frac);
-  // boost::math::round: halves away from zero (frac is never negative here).
-  const outNsec = frac - floorFrac >= 0.5 ? floorFrac + 1 : floorFrac;
-  return BigInt(outSec) * 1_000_000_000n + BigInt(outNsec);
-}
 
 export class ApproximateTimePolicy<T> implements SyncPolicy<T> {
   readonly topics: number;
@@ -65,23 +36,12 @@ export class ApproximateTimePolicy<T> implements SyncPolicy<T> {
   #candidateEnd: Nanos = 0n;
   #pivotTime: Nanos = 0n;
   #pivot = NO_PIVOT;
+  /** finish() is running: an empty topic will never get another message. */
+  #ended = false;
 
   /** Throws RangeError on a bad topic count, queue size, penalty, interval or bound. */
   constructor(options: ApproximateTimeOptions, callbacks: PolicyCallbacks<T>) {
-    const { topics, queueSize, maxIntervalNs, agePenalty = 0.1, interMessageLowerBoundsNs = [] } = options;
-    checkPolicyShape('ApproximateTimePolicy', topics, queueSize);
-    if (!(agePenalty >= 0) || !Number.isFinite(agePenalty)) {
-      throw new RangeError(`ApproximateTimePolicy: agePenalty = ${agePenalty}; expected a finite number >= 0`);
-    }
-    if (maxIntervalNs !== undefined && maxIntervalNs < 0n) {
-      throw new RangeError(`ApproximateTimePolicy: maxIntervalNs = ${maxIntervalNs}; expected >= 0`);
-    }
-    if (interMessageLowerBoundsNs.length > topics || interMessageLowerBoundsNs.some((b) => b < 0n)) {
-      throw new RangeError(
-        `ApproximateTimePolicy: interMessageLowerBoundsNs = [${interMessageLowerBoundsNs.join(', ')}]; ` +
-          `expected at most ${topics} values >= 0`,
-      );
-    }
+    const { topics, queueSize, maxIntervalNs, agePenalty, interMessageLowerBoundsNs } = checkApproximateTimeOptions(options);
     this.topics = topics;
     this.#queueSize = queueSize;
     this.#maxInterval = maxIntervalNs;
@@ -122,6 +82,16 @@ export class ApproximateTimePolicy<T> implements SyncPolicy<T> {
         this.#pivot = NO_PIVOT;
         this.#process();
       }
+    }
+  }
+
+  finish(): void {
+    this.#ended = true;
+    try {
+      if (this.#pivot !== NO_PIVOT) this.#virtualSearch();
+      this.#process();
+    } finally {
+      this.#ended = false;
     }
   }
 
@@ -218,21 +188,14 @@ export class ApproximateTimePolicy<T> implements SyncPolicy<T> {
 
   /** Index of the latest (end) or earliest (!end) deque head; ties resolve as in C++. */
   #candidateBoundary(end: boolean): number {
-    let time = this.#deques[0][0].stamp;
-    let index = 0;
-    for (let i = 1; i < this.topics; i++) {
-      const t = this.#deques[i][0].stamp;
-      if (t < time !== end) {
-        time = t;
-        index = i;
-      }
-    }
-    return index;
+    return boundary(this.#deques.map((d) => d[0].stamp), end);
   }
 
   #virtualTime(i: number): Nanos {
     const deque = this.#deques[i];
     if (deque.length > 0) return deque[0].stamp;
+    // Once the input has ended, an empty topic's next message is never: beyond any candidate.
+    if (this.#ended) return this.#pivotTime + (1n << 62n);
     const past = this.#past[i];
     const lowerBound = past[past.length - 1].stamp + this.#lowerBounds[i];
     return lowerBound > this.#pivotTime ? lowerBound : this.#pivotTime;
@@ -241,15 +204,7 @@ export class ApproximateTimePolicy<T> implements SyncPolicy<T> {
   #virtualCandidateBoundary(end: boolean): number {
     const vt = this.#virtualTimes;
     for (let i = 0; i < this.topics; i++) vt[i] = this.#virtualTime(i);
-    let time = vt[0];
-    let index = 0;
-    for (let i = 0; i < this.topics; i++) {
-      if (vt[i] < time !== end) {
-        time = vt[i];
-        index = i;
-      }
-    }
-    return index;
+    return boundary(vt, end);
   }
 
   #penalised(endTime: Nanos): Nanos {
@@ -324,4 +279,11 @@ export class ApproximateTimePolicy<T> implements SyncPolicy<T> {
       moves[startIndex]++;
     }
   }
+}
+
+/** Index of the latest (end: the last of equal ones) or earliest (!end: the first) time, as C++ picks. */
+function boundary(times: readonly Nanos[], end: boolean): number {
+  let index = 0;
+  for (let i = 1; i < times.length; i++) if (times[i]! < times[index]! !== end) index = i;
+  return index;
 }

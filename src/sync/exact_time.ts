@@ -51,6 +51,9 @@ export class ExactTimePolicy<T> implements SyncPolicy<T> {
     while (this.#order.length > this.#queueSize) this.#dropTuple(this.#order[0], 'queue_overflow');
   }
 
+  /** A set is emitted as soon as its stamp is complete, so none waits for more input. */
+  finish(): void {}
+
   drain(): { topic: number; msg: Stamped<T> }[] {
     const out: { topic: number; msg: Stamped<T> }[] = [];
     for (const stamp of this.#order) {

@@ -41,6 +41,11 @@ export interface SyncPolicy<T> {
    * not call add() again from inside those callbacks.
    */
   add(topic: number, stamp: Nanos, payload: T): void;
+  /**
+   * No more messages will come (end of a bag, a time jump): emits every set the held messages
+   * still make. Later add() calls work as before.
+   */
+  finish(): void;
   /** Removes and returns every message still held, oldest stamp first, without reporting drops. */
   drain(): { topic: number; msg: Stamped<T> }[];
 }

@@ -128,3 +128,95 @@ describe('io/bag_writer', () => {
     await assert.rejects(writer.write('/a', 'std_msgs/msg/String', 3n, { data: 'late' }), /already closed/);
   });
 });
+
+describe('io/bag_writer when the process dies or the disk fills', function () {
+  this.timeout(120_000);
+  let dir: string;
+  let cleanup: () => void;
+  beforeEach(() => ({ dir, cleanup } = tempDir('writer-kill')));
+  afterEach(() => cleanup());
+
+  // A child writes std_msgs/String at 10 ms of log time each, saying each one once written.
+  const writerScript = (bagDir: string, flushEveryNs: string) => `
+    const { McapBagWriter } = require(${JSON.stringify(path.join(__dirname, '..', '..', 'src', 'io', 'bag_writer.ts'))});
+    (async () => {
+      const w = await McapBagWriter.create(${JSON.stringify(bagDir)}, { flushEveryNs: ${flushEveryNs} });
+      for (let i = 0; ; i++) {
+        await w.write('/chatter', 'std_msgs/msg/String', ${T0}n + BigInt(i) * 10000000n, { data: 'message ' + i });
+        process.stdout.write(i + '\\n');
+        await new Promise((r) => setTimeout(r, 1));
+      }
+    })();`;
+
+  async function killedAfter(bagDir: string, flushEveryNs: string, messages: number): Promise<number> {
+    const { spawn } = await import('node:child_process');
+    const child = spawn(process.execPath, ['--require', 'tsx/cjs', '-e', writerScript(bagDir, flushEveryNs)], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let written = -1;
+    child.stdout.on('data', (d: Buffer) => {
+      written = Math.max(written, ...String(d).trim().split('\n').map(Number));
+      if (written >= messages - 1) child.kill('SIGKILL');
+    });
+    await new Promise((resolve) => child.on('exit', resolve));
+    return written + 1;
+  }
+
+  it('SIGKILL: with flushEveryNs, every message older than one flush interval is readable from the bag left behind', async () => {
+    const bagDir = path.join(dir, 'killed');
+    const written = await killedAfter(bagDir, '200000000n', 300);
+    const warnings: string[] = [];
+    const reader = await openBag(bagDir, { onWarning: (w) => warnings.push(w) });
+    try {
+      const data = (await readAll(reader)).map((m) => m.decode<{ data: string }>().data);
+      // 200 ms of log time is 20 messages; the chunk closes with the first message past it.
+      assert.ok(data.length >= written - 21 && data.length <= written, `${data.length} of ${written} recovered`);
+      assert.deepEqual(data, Array.from({ length: data.length }, (_, i) => `message ${i}`));
+      assert.ok(warnings.some((w) => /summary is unusable/.test(w)), warnings.join('\n'));
+    } finally {
+      await reader.close();
+    }
+  });
+
+  it('SIGKILL without flushEveryNs: the open 1 MiB chunk, all of this bag, is lost (why replay sets it)', async () => {
+    const bagDir = path.join(dir, 'unflushed');
+    await killedAfter(bagDir, 'undefined', 300);
+    const reader = await openBag(bagDir, { onWarning: () => undefined });
+    try {
+      assert.equal((await readAll(reader)).length, 0);
+    } finally {
+      await reader.close();
+    }
+  });
+
+  it('a write that fails (file-size limit, as a full disk fails it) rejects naming the file, and what was written stays readable', async () => {
+    const { spawnSync } = await import('node:child_process');
+    const bagDir = path.join(dir, 'full');
+    const script = `
+      const { McapBagWriter } = require(${JSON.stringify(path.join(__dirname, '..', '..', 'src', 'io', 'bag_writer.ts'))});
+      (async () => {
+        const w = await McapBagWriter.create(${JSON.stringify(bagDir)}, { compression: 'none', chunkSize: 4096 });
+        let i = 0;
+        try {
+          for (; ; i++) await w.write('/chatter', 'std_msgs/msg/String', ${T0}n + BigInt(i), { data: 'message ' + i + ' '.repeat(200) });
+        } catch (err) {
+          console.log(i, err.message);
+          await w.close().catch((e) => console.log('close:', e.message));
+        }
+      })();`;
+    // ulimit -f counts 512-byte blocks: 256 KiB of file, then writes fail with EFBIG (Node ignores SIGXFSZ).
+    const run = spawnSync('bash', ['-c', `ulimit -f 512 && exec "${process.execPath}" --require tsx/cjs -e "$0"`, script], { encoding: 'utf8' });
+    const [first, second] = run.stdout.trim().split('\n');
+    const failedAt = Number(first!.split(' ')[0]);
+    const file = path.join(bagDir, 'full_0.mcap');
+    assert.match(first!, new RegExp(`^\\d+ cannot write ${file}: the file grew past the size limit \\(EFBIG\\)$`), run.stdout + run.stderr);
+    assert.equal(second, `close: cannot write ${file}: the file grew past the size limit (EFBIG)`);
+    const reader = await openBag(bagDir, { onWarning: () => undefined });
+    try {
+      const data = (await readAll(reader)).map((m) => m.decode<{ data: string }>().data.trim());
+      // Everything but the open 4 KiB chunk (about 18 messages) is there, in order.
+      assert.ok(data.length >= failedAt - 20 && data.length <= failedAt, `${data.length} of ${failedAt}`);
+      assert.deepEqual(data, Array.from({ length: data.length }, (_, i) => `message ${i}`));
+    } finally {
+      await reader.close();
+    }
+  });
+});

@@ -2,8 +2,7 @@
 // Ctrl-C. Each damaged replay is compared with the replay of a clean bag holding exactly what a
 // stream reader can recover, so "every recoverable frame set" is checked, not just "no crash".
 import { strict as assert } from 'node:assert';
-import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { McapStreamReader } from '@mcap/core';
@@ -90,35 +89,6 @@ describe('replay of damaged bags and interrupted replays', function () {
     assert.ok(want.frames.length > 10, `${want.frames.length} frame sets`);
     assert.deepEqual(got.frames, want.frames);
     assert.ok(got.warnings.some((w) => w.includes(`offset ${cut.offset}`) && /truncated/.test(w)), got.warnings.join('\n'));
-  });
-
-  it('Ctrl-C during a replay leaves a valid, indexed output bag with metadata.yaml, and exits 130', async () => {
-    const out = join(work, 'interrupted');
-    const cli = join(__dirname, '..', '..', 'bin', 'dx-perception');
-    const child = spawn(process.execPath, [cli, 'replay', bag, '--target-time', '--out', out], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += String(d)));
-    // Interrupt once the replay is under way (its first progress line), whatever this host's speed.
-    child.stderr.on('data', (d: Buffer) => {
-      stderr += String(d);
-      if (/replay: \d+\//.test(stderr) && !child.killed) child.kill('SIGINT');
-    });
-    const code = await new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
-    assert.equal(code, 130, stderr);
-    assert.match(stderr, /replay stopped by SIGINT/);
-    const sets = Number(/frame sets:\s+(\d+)/.exec(stdout)?.[1]);
-    assert.ok(sets > 0 && sets < 30, `stopped part way: ${sets} frame sets\n${stdout}`);
-    assert.ok(existsSync(join(out, 'metadata.yaml')));
-    const warnings: string[] = [];
-    const reader = await openBag(out, { onWarning: (w) => warnings.push(w) });
-    try {
-      assert.deepEqual(warnings, [], 'the output bag has its summary and index');
-      const status = reader.info.topics.find((t) => t.name.endsWith('/status'));
-      assert.equal(status?.count, sets, reader.info.topics.map((t) => `${t.name} ${t.count}`).join(', '));
-    } finally {
-      await reader.close();
-    }
   });
 });
 

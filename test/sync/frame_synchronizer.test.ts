@@ -113,20 +113,98 @@ describe('sync/FrameSynchronizer', () => {
     assert.ok(h.sets.length - complete >= 25, `only ${h.sets.length - complete} sets after recovery`);
   });
 
-  it('resets with a warning when time jumps backwards (bag loop) and never mixes timelines', () => {
+  it('restarts with a warning when the time of the rig jumps backwards (bag loop), keeps the last set before it, never mixes timelines', () => {
     const h = harness();
     feed(h, 0, 60);
-    const before = h.sets.length;
-    // The bag loops: cameras restart at T0 one after the other, stragglers of the old loop in between.
+    // The bag loops: cameras restart at T0 one after the other, a straggler of the old loop in between and after.
     h.sync.addImage('front_left', image('front_left', T0));
+    h.sync.addImage('right', image('right', T0 + 59n * PERIOD + 10n * MS));
+    h.sync.addImage('front_right', image('front_right', T0));
+    h.sync.addImage('left', image('left', T0));
     h.sync.addImage('right', image('right', T0 + 58n * PERIOD + 5n * MS));
+    const before = h.sets.length;
+    assert.equal(before, 60, 'every set of the old timeline, the last one included');
     feed(h, 1, 60, CAMERAS, T0, 99);
     assert.equal(h.sync.stats().resets, 1);
-    assert.ok(h.warnings.some((w) => /time jumped backwards by 1\.9\d\d s on camera "front_left"/.test(w)), h.warnings.join('\n'));
+    assert.ok(h.warnings.some((w) => /time jumped backwards by 1\.9\d\d s on cameras "front_left", "front_right", "left"/.test(w)), h.warnings.join('\n'));
     assert.ok(h.drops.some((d) => d.reason === 'stale_after_reset' && d.camera === 'right'));
     const after = h.sets.slice(before);
     assert.ok(after.length >= 55, `${after.length} sets after the loop`);
     for (const s of after) assert.ok(spreadNs(s) <= 4n * MS, 'a set mixes the old and new timelines');
+  });
+
+  it('a jump of the whole rig by +1 h: no camera is called silent, the set before the jump is kept, sync goes on', () => {
+    const h = harness({ dropout: { mode: 'degrade', timeoutNs: 250n * MS, minCameras: 2 } });
+    feed(h, 0, 30);
+    const HOUR = 3600n * 1_000_000_000n;
+    for (let k = 30; k < 60; k++) {
+      h.sync.tick(T0 + HOUR + BigInt(k) * PERIOD); // the recorder's clock (log time) jumps too
+      for (const c of CAMERAS) h.sync.addImage(c, image(c, T0 + HOUR + BigInt(k) * PERIOD));
+    }
+    h.sync.finish();
+    assert.equal(h.sets.length, 60, h.warnings.join('\n'));
+    assert.ok(h.sets.every((s) => s.missing.length === 0));
+    assert.ok(!h.warnings.some((w) => /silent/.test(w)), h.warnings.join('\n'));
+    assert.ok(h.warnings.some((w) => /time jumped forwards by 3600\.0\d\d s on cameras "front_left", "front_right", "left"/.test(w)), h.warnings.join('\n'));
+  });
+
+  const brokenClocks: [string, (k: number) => Nanos][] = [
+    ['stamped 0', (k) => BigInt(k) * PERIOD],
+    ['stamped +1 h', (k) => T0 + 3600n * 1_000_000_000n + BigInt(k) * PERIOD],
+    ['stamps jumping back and forth by 10 s', (k) => T0 + BigInt(k) * PERIOD + (k % 2 === 0 ? 10n : -10n) * 1_000_000_000n],
+  ];
+  for (const [what, clock] of brokenClocks) {
+    it(`one camera ${what}: isolated and named, the other three give every frame set, nobody is reset`, () => {
+      const h = harness();
+      for (let k = 0; k < 90; k++) {
+        for (const c of CAMERAS) h.sync.addImage(c, image(c, c === 'left' ? clock(k) : T0 + BigInt(k) * PERIOD));
+      }
+      h.sync.finish();
+      assert.equal(h.sync.stats().resets, 0, h.warnings.join('\n'));
+      assert.equal(h.sets.length, 90, h.warnings.join('\n'));
+      for (const [k, s] of h.sets.entries()) {
+        assert.deepEqual(s.views.map((v) => v.camera), ['front_left', 'front_right', 'right']);
+        assert.equal(s.stamp, T0 + BigInt(k) * PERIOD);
+        assert.deepEqual(s.missing, ['left']);
+      }
+      assert.ok(h.warnings.some((w) => /camera "left": its stamps are \d+\.\d{3} s (behind|ahead of) the other cameras' time .* degrading to \[front_left, front_right, right\]/.test(w)), h.warnings.join('\n'));
+      assert.equal(h.sync.stats().perCamera.left.dropped.clock_offset, 90);
+    });
+  }
+
+  it('one camera whose clock is stuck: its images are dropped as out_of_order, the others give every frame set', () => {
+    const h = harness({ dropout: { mode: 'degrade', timeoutNs: 250n * MS, minCameras: 2 } });
+    for (let k = 0; k < 90; k++) {
+      for (const c of CAMERAS) h.sync.addImage(c, image(c, T0 + (c === 'left' ? 0n : BigInt(k) * PERIOD)));
+    }
+    h.sync.finish();
+    assert.equal(h.sets.length, 90, h.warnings.join('\n'));
+    assert.ok(h.sets.slice(1).every((s) => s.views.length >= 3 && s.missing.every((c) => c === 'left')));
+    assert.ok(h.warnings.some((w) => /camera "left" silent for .*its last \d+ images were dropped \(out_of_order\); degrading to \[front_left, front_right, right\]/.test(w)), h.warnings.join('\n'));
+    assert.ok(!h.warnings.some((w) => /is back/.test(w)), 'a stuck camera does not flap');
+  });
+
+  it('one image stamped 500 ms in the future costs only its own frame set: it is dropped when its camera\'s next image comes', () => {
+    const h = harness();
+    for (let k = 0; k < 60; k++) {
+      for (const c of CAMERAS) h.sync.addImage(c, image(c, T0 + BigInt(k) * PERIOD + (c === 'left' && k === 30 ? 500n * MS : 0n)));
+    }
+    h.sync.finish();
+    // The instant of the bad image has no "left" view to pair with; every other instant is a complete set.
+    assert.deepEqual(h.sets.map((s) => s.stamp), Array.from({ length: 60 }, (_, k) => T0 + BigInt(k) * PERIOD).filter((_, k) => k !== 30), h.warnings.join('\n'));
+    assert.ok(h.sets.every((s) => s.missing.length === 0 && s.views.length === 4));
+    assert.deepEqual(h.drops.filter((d) => d.camera === 'left').map((d) => d.reason), ['stamp_in_future']);
+    assert.ok(h.warnings.some((w) => /image of camera "left" at \d+ ns dropped: stamped 0\.467 s ahead of its next image/.test(w)), h.warnings.join('\n'));
+  });
+
+  it('finish() at the end of the input emits the last set, which no later image can prove best', () => {
+    const h = harness();
+    feed(h, 0, 10);
+    assert.equal(h.sets.length, 9);
+    h.sync.finish();
+    assert.equal(h.sets.length, 10);
+    assert.ok(h.sets[9]!.views.every((v) => v.stamp > T0 + 8n * PERIOD + 10n * MS), 'the last set is of the last images');
+    assert.deepEqual(h.drops, []);
   });
 
   it('drops NaN stamps, unknown cameras and images whose CameraInfo never comes with counted reasons and warnings', () => {

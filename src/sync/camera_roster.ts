@@ -1,0 +1,274 @@
+// The standing of each rig camera for the frame synchroniser: which cameras are synchronised
+// now (all, or those left when one is silent or its clock is wrong), and what happens to an
+// image before it reaches CameraInfo pairing. A camera is left out when it is silent for the
+// dropout timeout or its stamps are off the other cameras' time (isolated); it comes back with
+// its first usable image. Lasting problems are reported periodically, naming the camera.
+import type { CompressedImage, Image } from '../msgs/types';
+import type { Nanos } from '../msgs/time';
+import { PeriodicReport } from './periodic_report';
+import type { RigClock } from './rig_clock';
+import type { FrameDropReason, ResolvedSyncOptions } from './sync_options';
+
+type AnyImage = Image | CompressedImage;
+
+/** An image held back, with the caller-clock time it came. */
+export interface HeldImage {
+  camera: string;
+  stamp: Nanos;
+  image: AnyImage;
+  arrival: Nanos;
+}
+
+export interface RosterCallbacks {
+  drop(camera: string, stamp: Nanos, reason: FrameDropReason): void;
+  warn(message: string): void;
+  /** The active cameras changed: the policy must be rebuilt for them. */
+  rebuild(): void;
+  /** A usable image, on to CameraInfo pairing. */
+  accept(camera: string, stamp: Nanos, image: AnyImage): void;
+}
+
+interface Standing {
+  lastStamp: Nanos | undefined;
+  /** Caller-clock time of the last usable image; undefined until the first one or the first tick. */
+  lastArrival: Nanos | undefined;
+  /** Gap between its last two usable stamps: how far ahead of the others its next image may be. */
+  period: Nanos;
+  silent: boolean;
+  /** Its clock disagrees with the other cameras': left out until its stamps agree again. */
+  isolated: boolean;
+  /** Images held while it is undecided whether this camera's clock or the rig's time is off. */
+  offHeld: HeldImage[];
+  /** One image stamped far ahead of the others, held until they catch up or it proves an outlier. */
+  early: HeldImage | undefined;
+  /** Images dropped since its last usable one, and why the last one was. */
+  unusable: number;
+  unusableWhy: string;
+}
+
+const SECONDS = (ns: Nanos): string => (Number(ns) / 1e9).toFixed(3);
+
+export class CameraRoster {
+  readonly #o: ResolvedSyncOptions;
+  readonly #clock: RigClock;
+  readonly #cb: RosterCallbacks;
+  readonly #state = new Map<string, Standing>();
+  readonly #reports = new PeriodicReport();
+  /** Cameras the policy synchronises, in rig order (all of them unless degraded). */
+  active: string[];
+  /** Caller-clock time of the rig's first usable image since start or restart: dropout timing starts there. */
+  #firstArrival: Nanos | undefined;
+
+  constructor(o: ResolvedSyncOptions, clock: RigClock, callbacks: RosterCallbacks) {
+    this.#o = o;
+    this.#clock = clock;
+    this.#cb = callbacks;
+    this.active = [...o.cameras];
+    for (const c of o.cameras) {
+      this.#state.set(c, { lastStamp: undefined, lastArrival: undefined, period: 0n, silent: false, isolated: false, offHeld: [], early: undefined, unusable: 0, unusableWhy: '' });
+    }
+  }
+
+  /** Cameras not silent: those whose stamps decide whether the rig's time jumped. */
+  eligible(): string[] {
+    return this.#o.cameras.filter((c) => !this.#state.get(c)!.silent);
+  }
+
+  /** One valid image, with the timeline its stamp is on. */
+  take(camera: string, stamp: Nanos, image: AnyImage, arrival: Nanos, timeline: 'on' | 'off' | 'stale'): void {
+    const s = this.#state.get(camera)!;
+    if (timeline === 'stale') return this.#unusable(camera, s, stamp, 'stale_after_reset');
+    if (timeline === 'off') return this.#holdOff(camera, s, { camera, stamp, image, arrival });
+    if (s.lastStamp !== undefined && stamp <= s.lastStamp) return this.#outOfOrder(camera, s, stamp);
+    const early = s.early;
+    if (early) {
+      s.early = undefined;
+      if (stamp < early.stamp) {
+        this.#cb.warn(`FrameSynchronizer: image of camera "${camera}" at ${early.stamp} ns dropped: stamped ${SECONDS(early.stamp - stamp)} s ahead of its next image (${stamp} ns); counted as stamp_in_future`);
+        this.#cb.drop(camera, early.stamp, 'stamp_in_future');
+      } else {
+        this.#use(camera, s, early);
+        if (stamp <= early.stamp) return this.#outOfOrder(camera, s, stamp);
+      }
+    }
+    const held = { camera, stamp, image, arrival };
+    if (this.#aheadOfOthers(camera, stamp)) s.early = held;
+    else this.#use(camera, s, held);
+  }
+
+  tick(now: Nanos): void {
+    // A tick far from the cameras' newest arrival is on another clock (a recorder's wall clock
+    // while the stamps restart in a simulation reset) or the rig's time is mid-jump: it says
+    // nothing about silence. Silence is then timed by the cameras that do publish.
+    let newest: Nanos | undefined;
+    for (const st of this.#state.values()) if (st.lastArrival !== undefined && (newest === undefined || st.lastArrival > newest)) newest = st.lastArrival;
+    if (newest === undefined || now > newest + this.#o.timeJumpThresholdNs || now < newest - this.#o.timeJumpThresholdNs) return;
+    this.#checkDropout(now);
+  }
+
+  /** End of input: an early image is used; images of an undecided clock are dropped. */
+  finish(): void {
+    for (const [c, s] of this.#state) {
+      if (s.early) this.#use(c, s, s.early);
+      s.early = undefined;
+      for (const h of s.offHeld.splice(0)) this.#cb.drop(c, h.stamp, 'clock_offset');
+    }
+  }
+
+  /**
+   * The rig's time jumped to the time of `cameras`: returns their held images (to re-feed on the
+   * new time); everything else held is dropped, and every camera is judged anew.
+   */
+  restart(cameras: readonly string[]): HeldImage[] {
+    const keep: HeldImage[] = [];
+    for (const [c, s] of this.#state) {
+      if (cameras.includes(c)) keep.push(...s.offHeld);
+      else for (const h of s.offHeld) this.#cb.drop(c, h.stamp, 'time_jump');
+      if (s.early) this.#cb.drop(c, s.early.stamp, 'time_jump');
+      Object.assign(s, { lastStamp: undefined, period: 0n, isolated: false, offHeld: [], early: undefined });
+    }
+    this.#restartTiming();
+    this.#applyActive();
+    return keep;
+  }
+
+  /** An image dropped while waiting for CameraInfo (warned once per camera lifetime by its key). */
+  dropForMissingInfo(camera: string, stamp: Nanos, why: string): void {
+    if (this.#reports.due(`info:${camera}`, this.#clock.frontier ?? stamp)) {
+      this.#cb.warn(`FrameSynchronizer: image of camera "${camera}" at ${stamp} ns dropped: ${why} (said again every ${SECONDS(this.#reports.periodNs)} s while it lasts)`);
+    }
+    this.#unusable(camera, this.#state.get(camera)!, stamp, 'no_camera_info');
+  }
+
+  #use(camera: string, s: Standing, h: HeldImage): void {
+    if (s.lastStamp !== undefined) s.period = h.stamp - s.lastStamp;
+    s.lastStamp = h.stamp;
+    s.lastArrival = h.arrival;
+    s.unusable = 0;
+    this.#firstArrival ??= h.arrival;
+    let changed = s.silent || s.isolated;
+    if (s.isolated) this.#cb.warn(`FrameSynchronizer: camera "${camera}": its stamps agree with the other cameras' again; syncing it again`);
+    else if (s.silent) this.#cb.warn(`FrameSynchronizer: camera "${camera}" is back`);
+    s.silent = s.isolated = false;
+    for (const o of s.offHeld.splice(0)) this.#cb.drop(camera, o.stamp, 'clock_offset');
+    for (const proven of this.#clock.accept(camera, h.stamp, this.eligible())) changed = this.#isolate(proven) || changed;
+    if (changed) this.#applyActive();
+    this.#checkDropout(h.arrival);
+    for (const [c, other] of this.#state) {
+      if (other.early && c !== camera && !this.#aheadOfOthers(c, other.early.stamp)) {
+        const e = other.early;
+        other.early = undefined;
+        this.#use(c, other, e);
+      }
+    }
+    this.#cb.accept(camera, h.stamp, h.image);
+  }
+
+  /**
+   * Whether `stamp` is further ahead of every other synchronised camera than two frame gaps (at
+   * most the dropout timeout): used as it is, it would make the others look silent and older
+   * images of its own camera look out of order.
+   */
+  #aheadOfOthers(camera: string, stamp: Nanos): boolean {
+    let newest: Nanos | undefined;
+    let period = 0n;
+    for (const c of this.active) {
+      const s = this.#state.get(c)!;
+      if (s.period > period) period = s.period;
+      if (c === camera || s.silent || s.isolated || s.lastStamp === undefined) continue;
+      if (newest === undefined || s.lastStamp > newest) newest = s.lastStamp;
+    }
+    const timeout = this.#o.dropout.timeoutNs;
+    return newest !== undefined && stamp - newest > (period > 0n && 2n * period < timeout ? 2n * period : timeout);
+  }
+
+  #holdOff(camera: string, s: Standing, h: HeldImage): void {
+    if (s.isolated) return this.#unusable(camera, s, h.stamp, 'clock_offset');
+    s.offHeld.push(h);
+    if (s.offHeld.length > this.#o.queueSize) this.#cb.drop(camera, s.offHeld.shift()!.stamp, 'clock_offset');
+  }
+
+  /** Leaves out a camera whose clock is proven wrong. Returns whether it was not isolated yet. */
+  #isolate(camera: string): boolean {
+    const s = this.#state.get(camera)!;
+    if (s.isolated) return false;
+    s.isolated = true;
+    const offset = this.#clock.offsetOf(camera) ?? 0n;
+    for (const h of s.offHeld.splice(0)) this.#unusable(camera, s, h.stamp, 'clock_offset');
+    this.#cb.warn(
+      `FrameSynchronizer: camera "${camera}": its stamps are ${SECONDS(offset < 0n ? -offset : offset)} s ${offset < 0n ? 'behind' : 'ahead of'} ` +
+        `the other cameras' time (a broken camera clock?); leaving it out until they agree, its images dropped as clock_offset; ${this.#degradeClause(camera)}`,
+    );
+    return true;
+  }
+
+  #outOfOrder(camera: string, s: Standing, stamp: Nanos): void {
+    if (this.#reports.due(`order:${camera}`, this.#clock.frontier ?? stamp)) {
+      this.#cb.warn(
+        `FrameSynchronizer: image of camera "${camera}" at ${stamp} ns dropped: not newer than its previous image ` +
+          `(${s.lastStamp} ns) (counted as out_of_order; said again every ${SECONDS(this.#reports.periodNs)} s while it lasts)`,
+      );
+    }
+    this.#unusable(camera, s, stamp, 'out_of_order');
+  }
+
+  #unusable(camera: string, s: Standing, stamp: Nanos, reason: FrameDropReason): void {
+    s.unusable++;
+    s.unusableWhy = reason;
+    if (s.isolated && reason === 'clock_offset' && this.#reports.due(`clock:${camera}`, this.#clock.frontier ?? stamp)) {
+      const offset = this.#clock.offsetOf(camera) ?? 0n;
+      this.#cb.warn(`FrameSynchronizer: camera "${camera}" still left out: its stamps are ${SECONDS(offset)} s off the other cameras' time (${s.unusable} images dropped so far)`);
+    }
+    this.#cb.drop(camera, stamp, reason);
+  }
+
+  #restartTiming(): void {
+    for (const s of this.#state.values()) s.lastArrival = undefined;
+    this.#firstArrival = undefined;
+  }
+
+  #checkDropout(now: Nanos): void {
+    // Before the rig's first image nothing is timed; a camera that never sent anything is
+    // timed from that first image, so a camera dead from the start is still detected.
+    const first = this.#firstArrival;
+    if (first === undefined) return;
+    const newly: [string, Standing][] = [];
+    for (const [c, s] of this.#state) {
+      s.lastArrival ??= first;
+      if (s.silent || s.isolated || now - s.lastArrival <= this.#o.dropout.timeoutNs) continue;
+      s.silent = true;
+      newly.push([c, s]);
+    }
+    for (const [c, s] of newly) {
+      const why = s.unusable > 0 ? `; its last ${s.unusable} images were dropped (${s.unusableWhy})` : '';
+      this.#cb.warn(
+        `FrameSynchronizer: camera "${c}" silent for ${(Number(now - s.lastArrival!) / 1e6).toFixed(1)} ms (timeout ` +
+          `${Number(this.#o.dropout.timeoutNs) / 1e6} ms)${why}; ${this.#degradeClause(c)}`,
+      );
+    }
+    if (newly.length > 0) this.#applyActive();
+  }
+
+  /** What the rig does without `camera`: degrade to the rest, or wait for it. */
+  #degradeClause(camera: string): string {
+    const remaining = this.#usable().filter((c) => c !== camera);
+    if (this.#o.dropout.mode === 'degrade' && remaining.length >= this.#o.dropout.minCameras) return `degrading to [${remaining.join(', ')}]`;
+    return this.#o.dropout.mode === 'wait'
+      ? 'waiting for it (dropout.mode = wait)'
+      : `waiting for it (only ${remaining.length} cameras left, dropout.minCameras = ${this.#o.dropout.minCameras})`;
+  }
+
+  #usable(): string[] {
+    return this.#o.cameras.filter((c) => !this.#state.get(c)!.silent && !this.#state.get(c)!.isolated);
+  }
+
+  /** Synchronises the usable cameras when dropout.mode and minCameras allow it; all of them when all are usable. */
+  #applyActive(): void {
+    const usable = this.#usable();
+    const degrade = this.#o.dropout.mode === 'degrade' && usable.length >= this.#o.dropout.minCameras;
+    const target = degrade || usable.length === this.#o.cameras.length ? usable : this.active;
+    if (target.join() === this.active.join()) return;
+    this.active = target;
+    this.#cb.rebuild();
+  }
+}
