@@ -144,7 +144,7 @@ describe('depth/mono_depth adapter and scale recovery', function () {
       nodes: [{ op: 'Identity', inputs: ['x'], outputs: ['y'] }],
     }), { label: 'vector model' });
     try {
-      assert.throws(() => new MonoDepthAdapter(backend, { output: 'metric' }), /"vector model" input "x" has shape \[1, 4\]; expected \[1, 3, H, W\]/);
+      assert.throws(() => new MonoDepthAdapter(backend, { output: 'metric' }), /model "vector model": input "x" is float32 \[1, 4\]; expected a float32 image \[1, 3, H, W\]/);
     } finally {
       await backend.dispose();
     }
