@@ -83,7 +83,7 @@ async function main(): Promise<void> {
   const { values } = parseArgs({ options: { model: { type: 'string', default: 'models/mono_depth_side.onnx' }, count: { type: 'string', default: '300' }, scene: { type: 'string' } } });
   const count = Number(values.count);
   if (!Number.isInteger(count) || count < 0) throw new Error(`--count ${values.count}: expected an integer >= 0`);
-  const adapter = await MonoDepthAdapter.load(values.model!, { output: 'relative_inverse' }, '--model', 2);
+  const adapter = await MonoDepthAdapter.load(values.model!, { output: 'metric_inverse' }, '--model', 2);
   const k: Pinhole = { fx: VIEW_CAMERA.fx, fy: VIEW_CAMERA.fy, cx: VIEW_CAMERA.cx, cy: VIEW_CAMERA.cy, width: VIEW_CAMERA.width, height: VIEW_CAMERA.height };
   const pool = photoPool('eval');
   const tiles = new Map<number, Float32Array>();

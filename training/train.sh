@@ -8,7 +8,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 TRAIN_VIEWS=${TRAIN_VIEWS:-3200}
 EVAL_VIEWS=${EVAL_VIEWS:-300}
-EPOCHS=${EPOCHS:-8}
+EPOCHS=${EPOCHS:-6}
 MODEL=${MODEL:-models/mono_depth_side.onnx}
 DATA=$(mktemp -d "${TMPDIR:-/tmp}/mono_depth_data.XXXXXX")
 [ "${KEEP_DATA:-0}" = 1 ] || trap 'rm -rf "$DATA"' EXIT

@@ -31,7 +31,19 @@ ALLOWED_OPS = {"Conv", "Relu", "Concat", "Resize", "Constant"}
 
 
 def conv(cin, cout, stride=1):
-    return nn.Sequential(nn.Conv2d(cin, cout, 3, stride, 1), nn.ReLU(inplace=True))
+    # Batch norm makes the 17-layer plain net train in a few epochs; export folds it into the
+    # convolution (fold_batch_norm), so the graph keeps Conv + Relu only.
+    return nn.Sequential(nn.Conv2d(cin, cout, 3, stride, 1), nn.BatchNorm2d(cout), nn.ReLU(inplace=True))
+
+
+def fold_batch_norm(module):
+    """Replaces every Conv2d + BatchNorm2d pair of `module` (in eval mode) by one Conv2d."""
+    for name, child in module.named_children():
+        if isinstance(child, nn.Sequential) and len(child) >= 2 and isinstance(child[0], nn.Conv2d) and isinstance(child[1], nn.BatchNorm2d):
+            fused = torch.nn.utils.fusion.fuse_conv_bn_eval(child[0], child[1])
+            setattr(module, name, nn.Sequential(fused, *list(child)[2:]))
+        else:
+            fold_batch_norm(child)
 
 
 class SideDepthNet(nn.Module):
@@ -47,8 +59,10 @@ class SideDepthNet(nn.Module):
         self.d3 = nn.Sequential(conv(d + c, c), conv(c, c))
         self.d2 = nn.Sequential(conv(c + b, b), conv(b, b))
         self.d1 = nn.Sequential(conv(b + a, a), conv(a, a))
-        # Relu keeps the inverse depth non-negative (0 = beyond any range the pipeline uses).
-        self.head = nn.Sequential(nn.Conv2d(a, 1, 3, 1, 1), nn.ReLU())
+        # A linear head: a Relu here stops the gradient wherever it outputs 0, and such pixels
+        # never recover. Non-positive output means "no depth" to the pipeline (applyScaleShift).
+        self.head = nn.Conv2d(a, 1, 3, 1, 1)
+        nn.init.constant_(self.head.bias, 0.3)
 
     def forward(self, x):
         up = lambda t: F.interpolate(t, scale_factor=2.0, mode="nearest")
@@ -85,9 +99,10 @@ def target_inverse(depth):
 
 
 def loss_fn(pred, inv):
-    # L1 in log inverse depth (relative error, the same weight near and far) plus the same on
-    # horizontal and vertical differences, which sharpens object edges against the background.
-    diff = torch.log(pred + 1e-3) - torch.log(inv + 1e-3)
+    # L1 of the relative inverse-depth error (the same weight near and far, and a gradient for
+    # every pixel, also where the prediction is negative) plus the same on horizontal and
+    # vertical differences, which sharpens object edges against the background.
+    diff = (pred - inv) / inv
     grad = (diff[..., :, 1:] - diff[..., :, :-1]).abs().mean() + (diff[..., 1:, :] - diff[..., :-1, :]).abs().mean()
     return diff.abs().mean() + 0.5 * grad
 
@@ -122,6 +137,7 @@ def export(net, path, h, w):
     import onnx
 
     net.eval()
+    fold_batch_norm(net)
     dummy = torch.zeros(1, 3, h, w)
     torch.onnx.export(net, dummy, path, input_names=["image"], output_names=["inverse_depth"], opset_version=13, do_constant_folding=True)
     model = onnx.load(path)
@@ -138,7 +154,7 @@ def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--data", required=True, help="folder with train_* (and eval_*) shards")
     p.add_argument("--out", required=True, help="ONNX file to write")
-    p.add_argument("--epochs", type=int, default=8)
+    p.add_argument("--epochs", type=int, default=6)
     p.add_argument("--batch", type=int, default=16)
     p.add_argument("--lr", type=float, default=2e-3)
     p.add_argument("--seed", type=int, default=18)

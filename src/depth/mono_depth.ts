@@ -1,8 +1,10 @@
 // Adapter for learned monocular depth models run through an InferenceBackend (onnxruntime
 // today). It owns the layout, not the network: resize and normalise the image to the model's
 // input, accept the common output layouts ([1,H,W], [1,1,H,W] or [H,W]), and resize the map back
-// to the image. Two output meanings are supported: relative inverse depth (MiDaS,
-// Depth-Anything; metric only after scale_recovery.ts) and metric depth in metres.
+// to the image. Three output meanings are supported: relative inverse depth (MiDaS,
+// Depth-Anything; metric only after scale_recovery.ts fits scale and shift), inverse depth in 1/m
+// for the mount the model was trained for (the bundled model; scale_recovery.ts fits the scale)
+// and metric depth in metres.
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import type { InferenceBackend } from '../inference/backend';
@@ -13,9 +15,16 @@ import type { Preprocessor } from '../inference/preprocess';
 import { formatShape } from '../inference/tensor';
 import type { Raster } from '../io/raster';
 
+export const MONO_DEPTH_OUTPUTS = ['relative_inverse', 'metric_inverse', 'metric'] as const;
+export type MonoDepthOutput = (typeof MONO_DEPTH_OUTPUTS)[number];
+
 export const monoDepthOptionsSchema = z.object({
-  /** What the model outputs: inverse depth up to scale and shift, or depth in metres. */
-  output: z.enum(['relative_inverse', 'metric']),
+  /**
+   * What the model outputs: inverse depth up to scale and shift (MiDaS, Depth-Anything), inverse
+   * depth in 1/m for the mount it was trained for, up to a scale (the bundled model), or depth in
+   * metres.
+   */
+  output: z.enum(MONO_DEPTH_OUTPUTS),
   /** Model input size; defaults to the model's declared input shape when it is fixed. */
   inputWidth: z.number().int().positive().optional(),
   inputHeight: z.number().int().positive().optional(),
@@ -40,10 +49,10 @@ export function resolveModelPath(path: string): string {
 }
 
 export interface MonoDepthMap {
-  output: 'relative_inverse' | 'metric';
+  output: MonoDepthOutput;
   width: number;
   height: number;
-  /** Row-major, image size: relative inverse depth (unitless) or depth in metres. */
+  /** Row-major, image size: inverse depth (relative, or 1/m up to a scale) or depth in metres. */
   values: Float32Array;
 }
 
@@ -71,7 +80,7 @@ export function resizeBilinear(src: Float32Array, sw: number, sh: number, dw: nu
 }
 
 export class MonoDepthAdapter {
-  readonly output: 'relative_inverse' | 'metric';
+  readonly output: MonoDepthOutput;
   readonly inputWidth: number;
   readonly inputHeight: number;
   #what: string;

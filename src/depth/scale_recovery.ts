@@ -22,6 +22,11 @@ export const scaleFitOptionsSchema = z.object({
   /** Fewer valid pixel pairs than this is an error: the fit would be noise. */
   minSamples: z.number().int().min(2).default(50),
   seed: z.number().int().default(1),
+  /**
+   * Fit the shift too (relative models: MiDaS, Depth-Anything), or keep it 0 and fit the scale
+   * only (a model already metric up to the mount, whose shift a narrow reference would make up).
+   */
+  fitShift: z.boolean().default(true),
 });
 export type ScaleFitOptionsInput = z.input<typeof scaleFitOptionsSchema>;
 
@@ -66,9 +71,10 @@ export function fitScaleShift(relative: Float32Array, reference: Float32Array, o
   for (let it = 0; it < o.iterations; it++) {
     const a = Math.floor(rnd() * n);
     const b = Math.floor(rnd() * n);
-    if (x[a] === x[b]) continue;
-    const s = (y[a] - y[b]) / (x[a] - x[b]);
-    const t = y[a] - s * x[a];
+    // Scale only: one pixel is a hypothesis. Scale and shift: a pair of distinct values.
+    if (o.fitShift ? x[a] === x[b] : x[a] === 0) continue;
+    const s = o.fitShift ? (y[a] - y[b]) / (x[a] - x[b]) : y[a] / x[a];
+    const t = o.fitShift ? y[a] - s * x[a] : 0;
     const c = count(s, t);
     if (c > best.c) best = { s, t, c };
   }
@@ -78,6 +84,10 @@ export function fitScaleShift(relative: Float32Array, reference: Float32Array, o
   for (let k = 0; k < n; k++) {
     if (Math.abs(best.s * x[k] + best.t - y[k]) > o.relativeTolerance * y[k]) continue;
     sx += x[k]; sy += y[k]; sxx += x[k] * x[k]; sxy += x[k] * y[k]; m++;
+  }
+  if (!o.fitShift) {
+    const scale = sxx > 0 ? sxy / sxx : best.s;
+    return { scale, shift: 0, inliers: count(scale, 0), samples: n };
   }
   const den = m * sxx - sx * sx;
   const scale = den !== 0 ? (m * sxy - sx * sy) / den : best.s;
@@ -170,15 +180,17 @@ export function inverseDepthFromViews(k: Pinhole, baseFromCamera: mat4, views: r
 
 /**
  * Metric depth (m) of a learned map seen by camera `k` at `baseFromCamera`. A metric map is
- * returned as it is. A relative inverse-depth map is fitted (fitScaleShift) to the inverse depth
- * the ground plane predicts from the mount, and, where `views` (stereo depth) see the same
- * points, to theirs instead: measured depth outranks a flat-ground assumption. Throws (from the
- * fit) when too few pixels have a reference.
+ * returned as it is. An inverse-depth map is fitted (fitScaleShift: scale and shift for
+ * relative_inverse, scale only for metric_inverse) to the inverse depth the ground plane
+ * predicts from the mount, and, where `views` (stereo depth) see the same points, to theirs
+ * instead: measured depth outranks a flat-ground assumption. Throws (from the fit) when too few
+ * pixels have a reference.
  */
 export function metricDepthFromMap(
   map: MonoDepthMap, k: Pinhole, baseFromCamera: mat4, maxRange: number, views: readonly MetricDepthView[] = [], opts: ScaleFitOptionsInput = {},
 ): Float32Array {
   if (map.output === 'metric') return map.values;
+  opts = { fitShift: map.output === 'relative_inverse', ...opts };
   const reference = inverseDepthFromGround(k, baseFromCamera, maxRange);
   if (views.length > 0) {
     const measured = inverseDepthFromViews(k, baseFromCamera, views);

@@ -4,6 +4,7 @@
 // Keys are snake_case, as ROS parameters are. Every leaf has a default, a range where one
 // applies, and a description (the ROS parameter descriptor and the README table come from it).
 import { z } from 'zod';
+import { BUNDLED_MONO_DEPTH_MODEL, MONO_DEPTH_OUTPUTS } from '../depth/mono_depth';
 
 const cameraName = z
   .string()
@@ -100,8 +101,14 @@ export const configSchema = z.object({
       uniqueness_ratio: z.number().min(0).max(100).default(10).describe('percent margin of the best cost over the second'),
       speckle_window_size: z.number().int().min(0).max(1000).default(100).describe('largest speckle removed, px; 0 = off'),
       speckle_range: z.number().min(0).max(64).default(2).describe('disparity step inside one speckle region, px'),
-      learned_model_path: z.string().default('').describe('ONNX monocular depth model; "" = stereo only'),
-      learned_output: z.enum(['relative_inverse', 'metric']).default('relative_inverse').describe('learned model output'),
+      learned_model_path: z
+        .string()
+        .default(BUNDLED_MONO_DEPTH_MODEL)
+        .describe('ONNX monocular depth model for cameras without a stereo partner (default: the bundled model, training/README.md); "" = stereo only'),
+      learned_output: z
+        .enum(MONO_DEPTH_OUTPUTS)
+        .default('metric_inverse')
+        .describe('learned model output: relative_inverse (MiDaS, Depth-Anything), metric_inverse (1/m up to a scale: the bundled model) or metric (m)'),
       max_range_m: z.number().min(0.5).max(100).default(12).describe('depth beyond this is ignored'),
       point_stride: z.number().int().min(1).max(16).default(2).describe('pixel stride when turning depth into points'),
       voxel_size_m: z.number().min(0.01).max(1).default(0.08).describe('obstacle cloud voxel size'),
