@@ -2,9 +2,10 @@
 // layer, and whether the whole multi-camera pipeline fits the frame period. A thin shell over
 // src/profile: parse flags, call the library, print tables.
 import { Command, InvalidArgumentError } from 'commander';
-import { writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { stringify as toYaml } from 'yaml';
+import { BUNDLED_MONO_DEPTH_MODEL, resolveModelPath } from '../depth/mono_depth';
 import { calibrate } from '../profile/calibrate';
 import { predictCost, type ModelCost } from '../profile/cost_model';
 import { acceleratorLabel, DEFAULT_STEREO, frameBudget, type FrameBudget } from '../profile/frame_budget';
@@ -28,7 +29,7 @@ export interface ProfileCommandOptions {
   learnedDepth?: boolean;
   /** Run the cameras' images as one batch instead of one inference per camera. */
   batched?: boolean;
-  /** ONNX learned-depth model to cost (else learned depth is the profile's assumption). */
+  /** ONNX learned-depth model to cost (default: the bundled one; without a model learned depth is the profile's assumption). */
   learnedDepthModel?: string;
   /** Stereo cost volume per pair (default 640x480x64). */
   stereo?: StereoWork;
@@ -54,6 +55,12 @@ async function resolveProfile(name: string, reportPath: string | undefined): Pro
   return reportPath ? calibrate(base, readTimingReport(reportPath)) : base;
 }
 
+/** The pipeline's default learned-depth model (depth.learned_model_path), when the package has it. */
+function bundledMonoDepthModel(): string | undefined {
+  const path = resolveModelPath(BUNDLED_MONO_DEPTH_MODEL);
+  return existsSync(path) ? path : undefined;
+}
+
 /** Pixels (H x W) of the model's first 4-D input, the camera tensor. */
 function inputPixels(analysis: ModelAnalysis, model: string): number {
   const image = analysis.inputs.find((i) => i.shape.length === 4);
@@ -68,12 +75,13 @@ function inputPixels(analysis: ModelAnalysis, model: string): number {
 export async function runProfileCommand(model: string, opts: ProfileCommandOptions = {}): Promise<ProfileCommandResult> {
   const {
     profile: profileName = 'dx-v3', cameras = 4, rateHz = 30, layers = 15, calibrateWith, inputShapes, learnedDepth = true, batched = false,
-    learnedDepthModel, stereo = DEFAULT_STEREO,
+    learnedDepthModel = bundledMonoDepthModel(), stereo = DEFAULT_STEREO,
   } = opts;
   const profile = await resolveProfile(profileName, calibrateWith);
   const analysis = analyzeModel(model, { inputShapes });
   const cost = predictCost(analysis, profile, { batch: batched ? cameras : 1 });
-  const learnedDepthCost = learnedDepth && learnedDepthModel ? predictCost(analyzeModel(learnedDepthModel), profile) : undefined;
+  // The cameras outside the (one) stereo pair each need a learned-depth inference per frame set.
+  const learnedDepthCost = learnedDepth && learnedDepthModel ? predictCost(analyzeModel(learnedDepthModel), profile, { batch: Math.max(1, cameras - 2) }) : undefined;
   const budget = frameBudget(profile, cost, { cameras, rateHz, inputPixels: inputPixels(analysis, model), learnedDepth, learnedDepthCost, stereo });
   // On a host the profile's `npu` section is onnxruntime on the CPU: say so in the layer table.
   const devLabel = (d: string) => (d === 'npu' && profile.npu.executesOn?.value === 'cpu' ? 'cpu' : d);
@@ -178,7 +186,7 @@ export function registerProfileCommand(program: Command): void {
     .option('--input-shape <name=dims>', 'override a graph input shape (repeatable)', inputShape)
     .option('--no-learned-depth', 'leave learned depth out of the frame budget')
     .option('--batched', 'run all cameras as one batch per frame set (weights read once)')
-    .option('--learned-depth-model <onnx>', 'cost this learned-depth model instead of the profile\'s assumed budget')
+    .option('--learned-depth-model <onnx>', 'cost this learned-depth model instead of the bundled one (depth.learned_model_path\'s default)')
     .option('--stereo <WxHxD>', 'stereo cost volume per pair', stereoSize, DEFAULT_STEREO)
     .option('--measure-host <out.yaml>', 'measure this host (convolutions, bandwidth, stereo) and write its profile; with a model, profile it on that')
     .action(async (model: string | undefined, o: { measureHost?: string; profile: string; cameras: number; rate: number; layers: number; calibrate?: string; inputShape?: Record<string, number[]>; learnedDepth: boolean; batched?: boolean; learnedDepthModel?: string; stereo: StereoWork }) => {

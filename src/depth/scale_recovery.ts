@@ -3,11 +3,12 @@
 // pixels - from stereo where the views overlap, or from the ground plane that the camera's
 // mount (TF) predicts - fit reference ≈ scale · relative + shift robustly: RANSAC on pixel
 // pairs, then least squares on the inliers. Both references are inverse depth, so one fitter
-// serves both.
-import type { mat4 } from 'gl-matrix';
+// serves both. metricDepthFromMap is the whole recovery a learned map goes through.
+import { mat4 } from 'gl-matrix';
 import { z } from 'zod';
 import type { Pinhole } from '../geometry/pinhole';
 import type { StereoGeometry } from './disparity_outputs';
+import type { MonoDepthMap } from './mono_depth';
 import { seededRandom } from './seeded_random';
 import type { DisparityResult } from './sgm_stereo';
 
@@ -21,6 +22,11 @@ export const scaleFitOptionsSchema = z.object({
   /** Fewer valid pixel pairs than this is an error: the fit would be noise. */
   minSamples: z.number().int().min(2).default(50),
   seed: z.number().int().default(1),
+  /**
+   * Fit the shift too (relative models: MiDaS, Depth-Anything), or keep it 0 and fit the scale
+   * only (a model already metric up to the mount, whose shift a narrow reference would make up).
+   */
+  fitShift: z.boolean().default(true),
 });
 export type ScaleFitOptionsInput = z.input<typeof scaleFitOptionsSchema>;
 
@@ -65,9 +71,10 @@ export function fitScaleShift(relative: Float32Array, reference: Float32Array, o
   for (let it = 0; it < o.iterations; it++) {
     const a = Math.floor(rnd() * n);
     const b = Math.floor(rnd() * n);
-    if (x[a] === x[b]) continue;
-    const s = (y[a] - y[b]) / (x[a] - x[b]);
-    const t = y[a] - s * x[a];
+    // Scale only: one pixel is a hypothesis. Scale and shift: a pair of distinct values.
+    if (o.fitShift ? x[a] === x[b] : x[a] === 0) continue;
+    const s = o.fitShift ? (y[a] - y[b]) / (x[a] - x[b]) : y[a] / x[a];
+    const t = o.fitShift ? y[a] - s * x[a] : 0;
     const c = count(s, t);
     if (c > best.c) best = { s, t, c };
   }
@@ -77,6 +84,10 @@ export function fitScaleShift(relative: Float32Array, reference: Float32Array, o
   for (let k = 0; k < n; k++) {
     if (Math.abs(best.s * x[k] + best.t - y[k]) > o.relativeTolerance * y[k]) continue;
     sx += x[k]; sy += y[k]; sxx += x[k] * x[k]; sxy += x[k] * y[k]; m++;
+  }
+  if (!o.fitShift) {
+    const scale = sxx > 0 ? sxy / sxx : best.s;
+    return { scale, shift: 0, inliers: count(scale, 0), samples: n };
   }
   const den = m * sxx - sx * sx;
   const scale = den !== 0 ? (m * sxy - sx * sy) / den : best.s;
@@ -126,4 +137,64 @@ export function applyScaleShift(relative: Float32Array, fit: ScaleShift): Float3
     out[i] = inv > 0 ? 1 / inv : NaN;
   }
   return out;
+}
+
+/** A camera's metric depth image and where it sits: what a stereo pair gives its left camera. */
+export interface MetricDepthView {
+  depth: Float32Array;
+  intrinsics: Pinhole;
+  baseFromCamera: mat4;
+}
+
+/**
+ * Inverse depth (1/m) at the pixels of camera `k` (mounted at `baseFromCamera`) that points of
+ * the metric `views` land on, sampled every `stride` pixels of each view; NaN elsewhere. Where
+ * two points land on one pixel the nearer wins (the farther one is hidden). This is how the front
+ * stereo scales a learned map where their fields of view overlap.
+ */
+export function inverseDepthFromViews(k: Pinhole, baseFromCamera: mat4, views: readonly MetricDepthView[], stride = 4): Float32Array {
+  const out = new Float32Array(k.width * k.height).fill(NaN);
+  const toCamera = mat4.invert(mat4.create(), baseFromCamera);
+  if (!toCamera) throw new RangeError('inverseDepthFromViews: the camera\'s mount (TF) is not invertible');
+  for (const view of views) {
+    const m = mat4.multiply(mat4.create(), toCamera, view.baseFromCamera);
+    const v0 = view.intrinsics;
+    for (let v = 0; v < v0.height; v += stride) {
+      for (let u = 0; u < v0.width; u += stride) {
+        const z = view.depth[v * v0.width + u];
+        if (!(z > 0 && Number.isFinite(z))) continue;
+        const x = ((u - v0.cx) / v0.fx) * z;
+        const y = ((v - v0.cy) / v0.fy) * z;
+        const cz = m[2] * x + m[6] * y + m[10] * z + m[14];
+        if (!(cz > 0.1)) continue;
+        const pu = Math.round((k.fx * (m[0] * x + m[4] * y + m[8] * z + m[12])) / cz + k.cx);
+        const pv = Math.round((k.fy * (m[1] * x + m[5] * y + m[9] * z + m[13])) / cz + k.cy);
+        if (pu < 0 || pv < 0 || pu >= k.width || pv >= k.height) continue;
+        const i = pv * k.width + pu;
+        if (!(out[i] >= 1 / cz)) out[i] = 1 / cz;
+      }
+    }
+  }
+  return out;
+}
+
+/**
+ * Metric depth (m) of a learned map seen by camera `k` at `baseFromCamera`. A metric map is
+ * returned as it is. An inverse-depth map is fitted (fitScaleShift: scale and shift for
+ * relative_inverse, scale only for metric_inverse) to the inverse depth the ground plane
+ * predicts from the mount, and, where `views` (stereo depth) see the same points, to theirs
+ * instead: measured depth outranks a flat-ground assumption. Throws (from the fit) when too few
+ * pixels have a reference.
+ */
+export function metricDepthFromMap(
+  map: MonoDepthMap, k: Pinhole, baseFromCamera: mat4, maxRange: number, views: readonly MetricDepthView[] = [], opts: ScaleFitOptionsInput = {},
+): Float32Array {
+  if (map.output === 'metric') return map.values;
+  opts = { fitShift: map.output === 'relative_inverse', ...opts };
+  const reference = inverseDepthFromGround(k, baseFromCamera, maxRange);
+  if (views.length > 0) {
+    const measured = inverseDepthFromViews(k, baseFromCamera, views);
+    for (let i = 0; i < reference.length; i++) if (measured[i] > 0) reference[i] = measured[i];
+  }
+  return applyScaleShift(map.values, fitScaleShift(map.values, reference, opts));
 }

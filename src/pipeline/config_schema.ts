@@ -12,7 +12,7 @@
 import { IMAGE_TOPIC_NAMES } from './bag_topics';
 import { z } from 'zod';
 import { stereoOptionsSchema } from '../depth/stereo_options';
-import { monoDepthOptionsSchema } from '../depth/mono_depth';
+import { BUNDLED_MONO_DEPTH_MODEL, monoDepthOptionsSchema } from '../depth/mono_depth';
 import { cloudOptionsSchema, fusionOptionsSchema, fusionTopicsSchema, obstacleOptionsSchema, scanOptionsSchema, trackerOptionsSchema } from '../fusion/options';
 import { detectorOptionsSchema } from '../inference/detector_options';
 import { schedulerOptionsSchema } from '../scheduler/scheduler_options';
@@ -122,8 +122,15 @@ export const configSchema = z.object({
       uniqueness_ratio: stage(stereo.uniquenessRatio, 'percent margin of the best cost over the second'),
       speckle_window_size: stage(stereo.speckleWindowSize, 'largest speckle removed, px; 0 = off'),
       speckle_range: stage(stereo.speckleRange, 'disparity step inside one speckle region, px'),
-      learned_model_path: z.string().default('').describe('ONNX monocular depth model; "" = stereo only'),
-      learned_output: pick(monoDepthOptionsSchema.shape.output, 'relative_inverse', 'learned model output'),
+      learned_model_path: z
+        .string()
+        .default(BUNDLED_MONO_DEPTH_MODEL)
+        .describe('ONNX monocular depth model for cameras without a stereo partner (default: the bundled model, training/README.md); "" = stereo only'),
+      learned_output: pick(
+        monoDepthOptionsSchema.shape.output,
+        'metric_inverse',
+        'learned model output: relative_inverse (MiDaS, Depth-Anything), metric_inverse (1/m up to a scale: the bundled model) or metric (m)',
+      ),
       max_range_m: stage(cloud.maxRange, 'depth beyond this is ignored'),
       point_stride: z.number().int().min(1).max(16).default(2).describe('pixel stride when turning depth into points'),
       voxel_size_m: z.number().min(0.01).max(1).default(0.08).describe('obstacle cloud voxel size'),

@@ -9,13 +9,12 @@ import { toMono8 } from '../io/image_convert';
 import type { Raster } from '../io/raster';
 import { Detector } from '../inference/detector';
 import type { Detection } from '../inference/detection';
-import { OnnxRuntimeBackend } from '../inference/onnxruntime_backend';
 import { depthImageMessage, disparityImageMessage, disparityToDepth, rectifiedCameraInfo } from '../depth/disparity_outputs';
 import { estimateGroundPlane } from '../depth/ground_plane';
 import { MonoDepthAdapter } from '../depth/mono_depth';
 import { obstaclePoints } from '../depth/obstacles';
 import { depthToPoints } from '../depth/points';
-import { applyScaleShift, fitScaleShift, inverseDepthFromGround } from '../depth/scale_recovery';
+import { metricDepthFromMap } from '../depth/scale_recovery';
 import { StereoMatcher } from '../depth/sgm_stereo';
 import { voxelDownsample } from '../depth/voxel';
 import { FusionStage } from '../fusion/fusion_stage';
@@ -94,12 +93,9 @@ export class PerceptionPipeline {
   /** Loads the configured models (none is required) and starts the stereo workers. */
   static async create(config: PerceptionConfig): Promise<PerceptionPipeline> {
     const detector = config.detection.model_path === '' ? undefined : await Detector.create(detectorOptions(config));
-    let mono: MonoDepthAdapter | undefined;
-    if (config.depth.learned_model_path !== '') {
-      const backend = new OnnxRuntimeBackend();
-      await backend.load(config.depth.learned_model_path, { intraOpThreads: config.detection.intra_op_threads });
-      mono = new MonoDepthAdapter(backend, { output: config.depth.learned_output });
-    }
+    const mono = config.depth.learned_model_path === ''
+      ? undefined
+      : await MonoDepthAdapter.load(config.depth.learned_model_path, { output: config.depth.learned_output }, 'depth.learned_model_path', config.detection.intra_op_threads);
     return new PerceptionPipeline(config, detector, mono);
   }
 
@@ -164,6 +160,7 @@ export class PerceptionPipeline {
     await this.#stereo.dispose();
     await this.#halfStereo?.dispose();
     await this.#detector?.dispose();
+    await this.#mono?.dispose();
   }
 
   #decode(set: FrameSet, cameras: Map<string, RigCamera>, warnings: string[]): Map<string, Raster> {
@@ -227,24 +224,22 @@ export class PerceptionPipeline {
 
   /**
    * Learned depth for cameras without stereo (right cameras of active pairs excepted: their left
-   * partner has the view's depth), scaled so the ground lies at the camera's height from TF.
+   * partner has the view's depth), scaled so the ground lies at the camera's height from TF and
+   * the stereo depth agrees where the views overlap.
    */
   async #learnedDepth(
     images: Map<string, Raster>, cameras: Map<string, RigCamera>, ctx: StageContext, set: FrameSet,
     depth: Map<string, CameraDepth>, outputs: PerceptionOutput[], warnings: string[],
   ): Promise<void> {
     const rights = activeRightCameras(ctx, images);
+    const stereoViews = [...depth.values()].filter((d) => d.noise?.kind === 'stereo');
     for (const [name, image] of images) {
       if (depth.has(name) || rights.has(name)) continue;
       const cam = cameras.get(name)!;
       const k = rawPinhole(cam);
       try {
         const map = await this.#mono!.predict(image);
-        let values = map.values;
-        if (map.output === 'relative_inverse') {
-          const fit = fitScaleShift(map.values, inverseDepthFromGround(k, cam.baseFromCamera, this.#config.depth.max_range_m));
-          values = applyScaleShift(map.values, fit);
-        }
+        const values = metricDepthFromMap(map, k, cam.baseFromCamera, this.#config.depth.max_range_m, stereoViews);
         depth.set(name, { depth: values, intrinsics: k, baseFromCamera: cam.baseFromCamera, toDepthPixel: undistorter(cam), noise: { kind: 'relative', fraction: 0.1 }, stamp: set.stamp });
         if (this.#config.outputs.depth_images) this.#pushDepth(outputs, set, cam.frameId, name, values, k);
       } catch (err) {

@@ -132,6 +132,16 @@ describe('depth/mono_depth adapter and scale recovery', function () {
     assert.ok(fit.inliers / fit.samples > 0.6 && fit.inliers / fit.samples < 0.8, `inlier share ${fit.inliers / fit.samples}`);
   });
 
+  it('scale-only fit (metric_inverse): recovers the scale with no shift, robust to pixels off the reference', () => {
+    const n = 4000;
+    const truth = Float32Array.from({ length: n }, (_, i) => 0.1 + (i % 100) / 50);
+    const relative = truth.map((t, i) => (i % 4 === 0 ? t * 3 : t / 1.3));
+    const fit = fitScaleShift(relative, truth, { fitShift: false });
+    assert.equal(fit.shift, 0);
+    assert.ok(Math.abs(fit.scale - 1.3) < 1e-4, `scale ${fit.scale}`);
+    assert.ok(Math.abs(fit.inliers / fit.samples - 0.75) < 0.01, `inlier share ${fit.inliers / fit.samples}`);
+  });
+
   it('rejects unusable inputs with clear errors', async () => {
     assert.throws(() => fitScaleShift(new Float32Array(10), new Float32Array(10).fill(NaN)), /0 pixels have both/);
     assert.throws(() => fitScaleShift(new Float32Array(10), new Float32Array(11)), /10 pixels but the reference has 11/);
@@ -144,7 +154,7 @@ describe('depth/mono_depth adapter and scale recovery', function () {
       nodes: [{ op: 'Identity', inputs: ['x'], outputs: ['y'] }],
     }), { label: 'vector model' });
     try {
-      assert.throws(() => new MonoDepthAdapter(backend, { output: 'metric' }), /"vector model" input "x" has shape \[1, 4\]; expected \[1, 3, H, W\]/);
+      assert.throws(() => new MonoDepthAdapter(backend, { output: 'metric' }), /model "vector model": input "x" is float32 \[1, 4\]; expected a float32 image \[1, 3, H, W\]/);
     } finally {
       await backend.dispose();
     }
