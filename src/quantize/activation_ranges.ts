@@ -68,7 +68,7 @@ class RangeAccumulator {
 export async function calibrateRanges(
   model: onnx.IModelProto, tensors: readonly string[], feeds: Iterable<Feed> | AsyncIterable<Feed>, opts: CalibrationOptions,
 ): Promise<Map<string, TensorRange>> {
-  const session = await InferenceSession.create(withExtraOutputs(model, tensors), { graphOptimizationLevel: 'disabled' });
+  const session = await InferenceSession.create(withExtraOutputs(model, tensors), { graphOptimizationLevel: 'disabled', logSeverityLevel: 3 });
   const acc = new Map(tensors.map((t) => [t, new RangeAccumulator()]));
   let runs = 0;
   try {

@@ -23,7 +23,7 @@ export async function layerSensitivity(fp32: onnx.IModelProto, int8: onnx.IModel
     .map((n, i) => ({ node: n.name || `${n.opType}_${i}`, op: n.opType ?? '', output: (n.output ?? [])[0] }))
     .filter((l) => QUANTIZED_OPS.has(l.op) && l.output);
   const names = layers.map((l) => l.output);
-  const [a, b] = await Promise.all([fp32, int8].map((m) => InferenceSession.create(withExtraOutputs(m, names), { graphOptimizationLevel: 'disabled' })));
+  const [a, b] = await Promise.all([fp32, int8].map((m) => InferenceSession.create(withExtraOutputs(m, names), { graphOptimizationLevel: 'disabled', logSeverityLevel: 3 })));
   const sums = new Float64Array(layers.length);
   try {
     for (const feed of feeds) {

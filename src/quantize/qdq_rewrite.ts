@@ -120,12 +120,15 @@ export function rewriteToQdq(model: onnx.IModelProto, plan: QuantizePlan, ranges
 
   // A weight another (unquantised) node still reads keeps its FP32 initializer.
   const stillRead = new Set(nodes.flatMap((n) => n.input ?? []));
-  const initializer = [...(graph.initializer ?? []).filter((t) => !quantizedWeights.has(t.name ?? '') || stillRead.has(t.name ?? '')), ...added];
+  const dropped = (name: string | null | undefined) => quantizedWeights.has(name ?? '') && !stillRead.has(name ?? '');
+  const initializer = [...(graph.initializer ?? []).filter((t) => !dropped(t.name)), ...added];
+  // Old exporters (IR < 4) also list initializers as graph inputs: a dropped weight must go there too.
+  const input = (graph.input ?? []).filter((i) => !dropped(i.name));
   const opsetImport = [...(model.opsetImport ?? [])];
   if (domain === MS_DOMAIN && !opsetImport.some((o) => o.domain === MS_DOMAIN)) opsetImport.push({ domain: MS_DOMAIN, version: 1 });
   return onnx.ModelProto.create({
     ...model, opsetImport, producerName: 'dx_perception quantize',
-    graph: { ...graph, node: nodes, initializer, valueInfo: [] },
+    graph: { ...graph, input, node: nodes, initializer, valueInfo: [] },
   });
 }
 
