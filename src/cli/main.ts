@@ -4,6 +4,7 @@ import { Command } from 'commander';
 import { registerBagCommand } from './bag_command';
 import { registerDemoCommand } from './demo_command';
 import { registerProfileCommand } from './profile_command';
+import { registerQuantizeCommand } from './quantize_command';
 import { registerRegressCommand } from './regress_command';
 import { registerReplayCommand } from './replay_command';
 
@@ -17,6 +18,7 @@ export function buildProgram(): Command {
   registerDemoCommand(program);
   registerBagCommand(program);
   registerProfileCommand(program);
+  registerQuantizeCommand(program);
   registerReplayCommand(program);
   registerRegressCommand(program);
   return program;

@@ -127,7 +127,7 @@ export async function runProfileCommand(model: string, opts: ProfileCommandOptio
   return { text: out.join('\n'), analysis, cost, budget };
 }
 
-function integerAtLeast(name: string, min: number) {
+export function integerAtLeast(name: string, min: number) {
   return (value: string): number => {
     const n = Number(value);
     if (!Number.isInteger(n) || n < min) throw new InvalidArgumentError(`${name} = "${value}"; expected an integer >= ${min}`);
@@ -135,7 +135,7 @@ function integerAtLeast(name: string, min: number) {
   };
 }
 
-function positiveNumber(name: string) {
+export function positiveNumber(name: string) {
   return (value: string): number => {
     const n = Number(value);
     if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError(`${name} = "${value}"; expected a positive number`);

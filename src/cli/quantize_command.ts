@@ -1,0 +1,61 @@
+// `dx-perception quantize <model.onnx> --out <int8.onnx> --calibration <dir>`: post-training
+// static INT8 quantisation to a QDQ graph, then (unless --no-compare) what it did to the
+// detector: FP32-vs-INT8 box agreement and the least faithful layers. A thin shell over src/quantize.
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { writeFileSync } from 'node:fs';
+import { loadImageFolder } from '../quantize/calibration_images';
+import { compareQuantized, type QuantizationReport } from '../quantize/quantization_report';
+import { quantizeDetector } from '../quantize/quantize_model';
+import type { RangeMethod } from '../quantize/activation_ranges';
+import { formatTable } from './cli_options';
+import { integerAtLeast, positiveNumber } from './profile_command';
+
+interface QuantizeCliOptions {
+  out: string;
+  calibration: string;
+  method: RangeMethod;
+  percentile: number;
+  maxImages: number;
+  compare: boolean;
+  layers: number;
+  json?: string;
+}
+
+/** The report lines: agreement, then the `layers` lowest-SQNR layers. */
+export function formatQuantizationReport(r: QuantizationReport, layers: number): string {
+  const a = r.agreement;
+  const pct = a.reference > 0 ? ((100 * a.kept) / a.reference).toFixed(1) : 'n/a';
+  const worst = [...r.layers].sort((x, y) => x.sqnrDb - y.sqnrDb).slice(0, layers);
+  return [
+    `FP32-vs-INT8 agreement over ${r.images} images: ${a.kept}/${a.reference} FP32 boxes kept at IoU >= 0.5, same class (${pct} %); ` +
+      `mean IoU ${a.meanIou.toFixed(3)}; ${a.extra} INT8 boxes without an FP32 match`,
+    `least faithful layers (output SQNR of INT8 vs FP32, dB; errors accumulate down the graph):`,
+    ...formatTable(['layer', 'op', 'SQNR dB'], worst.map((l) => [l.node, l.op, l.sqnrDb.toFixed(1)])),
+  ].join('\n');
+}
+
+/** Adds the `quantize` subcommand to the `dx-perception` program. */
+export function registerQuantizeCommand(program: Command): void {
+  program
+    .command('quantize')
+    .description('Quantize an ONNX detector to INT8 (QDQ: per-channel int8 weights, calibrated uint8 activations) and report FP32-vs-INT8 agreement')
+    .argument('<model>', 'FP32 ONNX detector')
+    .requiredOption('--out <int8.onnx>', 'where to write the INT8 QDQ model')
+    .requiredOption('--calibration <dir>', 'folder of .jpg/.png calibration images (DX-COM recommends ~100)')
+    .addOption(new Option('--method <m>', 'activation range').choices(['minmax', 'percentile']).default('percentile'))
+    .option('--percentile <p>', 'upper percentile for --method percentile', positiveNumber('--percentile'), 99.99)
+    .option('--max-images <n>', 'use at most N calibration images', integerAtLeast('--max-images', 1), 200)
+    .option('--no-compare', 'skip the FP32-vs-INT8 comparison')
+    .option('--layers <n>', 'list the N least faithful layers', integerAtLeast('--layers', 0), 10)
+    .option('--json <file>', 'also write the comparison as JSON')
+    .action(async (model: string, o: QuantizeCliOptions) => {
+      if (o.percentile <= 50 || o.percentile > 100) throw new InvalidArgumentError(`--percentile = ${o.percentile}; expected a value in (50, 100]`);
+      const images = loadImageFolder(o.calibration, o.maxImages).map((i) => i.image);
+      const s = await quantizeDetector(model, o.out, images, { method: o.method, percentile: o.percentile });
+      console.log(`wrote ${o.out}: ${s.quantizedWeights} weights int8 per channel, ${s.quantizedActivations} activations uint8 (${o.method}), calibrated on ${s.calibrationImages} images`);
+      if (!o.compare) return;
+      const report = await compareQuantized(model, o.out, images);
+      console.log(formatQuantizationReport(report, o.layers));
+      if (o.json) writeFileSync(o.json, `${JSON.stringify(report, null, 2)}\n`);
+    });
+}
