@@ -4,6 +4,7 @@
 // and, in the bench, to check the stereo cost model's predictions against the same matcher.
 import type { Raster } from '../io/raster';
 import { seededRandom } from '../depth/seeded_random';
+import { invert3Into, mulVec3 } from '../geometry/rotation';
 import { StereoMatcher } from '../depth/sgm_stereo';
 import type { HardwareProfile } from './hardware_profile';
 import { LANE_BITS, OPS_PER_CELL, OPS_PER_PIXEL, type StereoWork } from './stereo_cost';
@@ -55,22 +56,20 @@ export interface StereoFit {
   probes: Array<StereoWork & { ms: number }>;
 }
 
-/** Solves the 3x3 normal equations of t = a cells + b pixels + c (Cramer's rule). */
+/** Solves the 3x3 normal equations of t = a cells + b pixels + c (NaN when they are singular). */
 function leastSquares3(rows: Array<[number, number, number, number]>): [number, number, number] {
-  const m = [[0, 0, 0], [0, 0, 0], [0, 0, 0]];
-  const v = [0, 0, 0];
+  const m = new Float64Array(9);
+  const v = new Float64Array(3);
   for (const [x0, x1, x2, t] of rows) {
     const x = [x0, x1, x2];
     for (let i = 0; i < 3; i++) {
       v[i] += x[i] * t;
-      for (let j = 0; j < 3; j++) m[i][j] += x[i] * x[j];
+      for (let j = 0; j < 3; j++) m[i * 3 + j] += x[i] * x[j];
     }
   }
-  const det = (a: number[][]) =>
-    a[0][0] * (a[1][1] * a[2][2] - a[1][2] * a[2][1]) - a[0][1] * (a[1][0] * a[2][2] - a[1][2] * a[2][0]) + a[0][2] * (a[1][0] * a[2][1] - a[1][1] * a[2][0]);
-  const d = det(m);
-  const solve = (k: number) => det(m.map((row, i) => row.map((e, j) => (j === k ? v[i] : e)))) / d;
-  return [solve(0), solve(1), solve(2)];
+  if (!invert3Into(m, m)) return [NaN, NaN, NaN];
+  const [a, b, c] = mulVec3(m, v);
+  return [a, b, c];
 }
 
 /**

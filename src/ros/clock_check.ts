@@ -12,8 +12,7 @@ export const CLOCK_DISAGREEMENT_NS = 10_000_000_000n;
 
 export class ClockCheck {
   readonly #thresholdNs: Nanos;
-  #disagrees = false;
-  /** Node clock minus input stamp at the last input, while they disagree; else 0. */
+  /** Node clock minus input stamp at the last input, while they disagree; else 0 (so nonzero = disagree). */
   #offset: Nanos = 0n;
   #warned = false;
 
@@ -23,7 +22,7 @@ export class ClockCheck {
 
   /** Whether the last input's stamp disagreed with the node clock. */
   get disagrees(): boolean {
-    return this.#disagrees;
+    return this.#offset !== 0n;
   }
 
   /** `now` of the node clock on the inputs' timeline (unchanged while they agree). */
@@ -38,9 +37,9 @@ export class ClockCheck {
   observe(topic: string, stamp: Nanos, now: Nanos, useSimTime: boolean): string | undefined {
     if (now <= 0n) return undefined;
     const ahead = stamp - now;
-    this.#disagrees = ahead > this.#thresholdNs || -ahead > this.#thresholdNs;
-    this.#offset = this.#disagrees ? -ahead : 0n;
-    if (!this.#disagrees || this.#warned) return undefined;
+    const disagrees = ahead > this.#thresholdNs || -ahead > this.#thresholdNs;
+    this.#offset = disagrees ? -ahead : 0n;
+    if (!disagrees || this.#warned) return undefined;
     this.#warned = true;
     const seconds = Number(ahead < 0n ? -ahead : ahead) / 1e9;
     const days = seconds >= 86_400 ? ` (${(seconds / 86_400).toFixed(1)} days)` : '';
