@@ -13,7 +13,7 @@ const srcRoot = resolve(__dirname, '../src');
  * a folder missing from this list fails the test, so a new folder must be placed deliberately.
  */
 const layerOrder = [
-  'msgs', 'io', 'sync', 'geometry', 'inference', 'depth', 'fusion', 'profile', 'scheduler',
+  'msgs', 'io', 'sync', 'geometry', 'inference', 'quantize', 'depth', 'fusion', 'profile', 'scheduler',
   'config', 'core', 'pipeline', 'replay', 'report', 'sim', 'ros', 'cli',
 ];
 

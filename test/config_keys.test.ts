@@ -102,6 +102,8 @@ const VARIANTS: Record<string, unknown> = {
   'depth.stereo_pairs': [['left', 'right']],
   'detection.execution_providers': ['cuda', 'cpu'],
   'scheduler.ladder': ['reuse_last_depth'],
+  // The bundled side-camera model is the default; '' turns learned depth off.
+  'depth.learned_model_path': '',
   // The reused depth is one period (33 ms) old: a limit below that refuses it.
   'scheduler.max_depth_age_ms': 10,
 };
@@ -149,14 +151,16 @@ async function pipelineProbe(config: PerceptionConfig): Promise<unknown> {
 }
 
 /** Keys only perception_pipeline.ts reads, so only its output can show them. */
-const PIPELINE_ONLY = ['depth.learned_output', 'depth.point_stride', 'depth.voxel_size_m', 'scheduler.max_depth_age_ms'];
+const PIPELINE_ONLY = ['depth.learned_model_path', 'depth.learned_output', 'depth.point_stride', 'depth.voxel_size_m', 'scheduler.max_depth_age_ms'];
 
 /**
- * Pipeline-only keys run without a detector on the scene's stereo pair, plus a side camera with a
- * learned depth model (a stand-in network: depth from the image's brightness) for learned_output.
+ * Pipeline-only keys run without a detector on the scene's stereo pair, plus a side camera for the
+ * learned-depth keys: the bundled model against none for learned_model_path, and a stand-in network
+ * (depth from the image's brightness) for learned_output.
  */
 function pipelineBase(path: string): Raw {
   const pair = ['front_left', 'front_right'];
+  if (path === 'depth.learned_model_path') return { cameras: [...pair, 'left'], depth: { stereo_pairs: [pair] } };
   if (path !== 'depth.learned_output') return { cameras: pair, depth: { stereo_pairs: [pair] } };
   return { cameras: [...pair, 'left'], depth: { stereo_pairs: [pair], learned_model_path: brightnessDepthModel() } };
 }

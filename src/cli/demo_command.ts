@@ -9,7 +9,7 @@ import { openBag } from '../io/bag_reader';
 import type { Raster } from '../io/raster';
 import type { PerceptionConfig } from '../pipeline/config_schema';
 import { replayBag } from '../pipeline/replay';
-import { renderHtmlReport } from '../pipeline/report_html';
+import { renderHtmlReport } from '../report/html';
 import { outputOf, outputsOf } from '../pipeline/result';
 import { loadScene, writeSceneBag } from '../sim';
 import { SceneEvaluator } from '../sim/scene_evaluation';
@@ -41,7 +41,7 @@ export function registerDemoCommand(program: Command): void {
     mkdirSync(dirname(out), { recursive: true });
     const staging = mkdtempSync(join(dirname(out), `.${basename(out)}-partial-`));
     try {
-      const written = await runDemo(o, inputs, staging);
+      const written = await runDemo(o, inputs, staging, out);
       mkdirSync(out, { recursive: true });
       for (const name of written) {
         rmSync(join(out, name), { recursive: true, force: true });
@@ -88,8 +88,11 @@ async function demoInputs(o: DemoCliOptions): Promise<DemoInputs> {
   return { config, bag, duration };
 }
 
-/** Renders (unless --bag), replays, scores and reports into `dir`; returns the names written. */
-async function runDemo(o: DemoCliOptions, { config, bag: inputBag, duration }: DemoInputs, dir: string): Promise<string[]> {
+/**
+ * Renders (unless --bag), replays, scores and reports into `dir`; returns the names written.
+ * `finalDir` is where they will be moved: the report names the bag there, not in staging.
+ */
+async function runDemo(o: DemoCliOptions, { config, bag: inputBag, duration }: DemoInputs, dir: string, finalDir: string): Promise<string[]> {
   const written = [PERCEPTION_BAG, REPORT];
   let bag = inputBag;
   if (!bag) {
@@ -99,7 +102,7 @@ async function runDemo(o: DemoCliOptions, { config, bag: inputBag, duration }: D
     const progress = progressLine('render', 'frames');
     await writeSceneBag({ ...loadScene(o.scene), duration }, bag, { depth: true, onProgress: (d, t) => progress(d, t) });
   }
-  const evaluator = new SceneEvaluator(bag);
+  const evaluator = new SceneEvaluator(bag, config.depth.stereo_pairs.flat());
   const recorder = new DemoRecorder();
   const processed = new Map<bigint, { images: Map<string, Raster>; detections: Map<string, Detection[]>; timings: Record<string, number> }>();
   process.stderr.write(`demo: replaying through the pipeline (${config.scheduler.time_mode} time, ${config.scheduler.profile})\n`);
@@ -126,7 +129,7 @@ async function runDemo(o: DemoCliOptions, { config, bag: inputBag, duration }: D
   });
   const scores = await evaluator.score();
   const rows = scoreTable(scores, recorder, config, summary.results);
-  const run = { scene: o.bag ? o.bag : o.scene, bag, model: o.model, durationSec: summary.durationSec };
+  const run = { scene: o.bag ? o.bag : o.scene, bag, shownBag: inputBag ?? join(finalDir, SCENE_BAG), model: o.model, durationSec: summary.durationSec };
   process.stdout.write(`\n${formatTable(['metric', 'value', 'target'], rows.map((r) => [r.metric, r.value, r.target])).join('\n')}\n`);
   writeFileSync(join(dir, REPORT), renderHtmlReport(await reportData(recorder, rows, scores, config, run, evaluator)));
   return written;

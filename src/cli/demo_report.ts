@@ -6,8 +6,8 @@ import type { Raster } from '../io/raster';
 import type { LaserScan, TrackedObject } from '../msgs/types';
 import type { PerceptionConfig } from '../pipeline/config_schema';
 import { cloudXyz } from '../pipeline/frame_summary';
-import type { ReportBox, ReportData, ReportDepth, ReportRow, ReportTrack } from '../pipeline/report_html';
-import { boxIou, reportOverlays } from '../pipeline/report_overlays';
+import type { ReportBox, ReportData, ReportDepth, ReportRow, ReportTrack } from '../report/html';
+import { boxIou, reportOverlays } from '../report/overlays';
 import { outputOf, outputsOf, type PipelineResult } from '../pipeline/result';
 import type { SceneEvaluator, SceneScores } from '../sim/scene_evaluation';
 
@@ -65,9 +65,15 @@ const row = (metric: string, value: string, target = '', pass?: boolean): Report
 
 export function scoreTable(scores: SceneScores, rec: DemoRecorder, config: PerceptionConfig, sets: number): ReportRow[] {
   const rows: ReportRow[] = [];
-  if (scores.depth) {
-    rows.push(row('stereo depth error (median, valid px, GT < 10 m)', `${f(scores.depth.medianRelErrorPct, 2)} %`, '< 3 %', scores.depth.medianRelErrorPct < 3));
-    rows.push(row('stereo depth density (GT < 10 m)', `${f(100 * scores.depth.density)} %`));
+  const { stereo, learned } = scores.depth;
+  if (stereo) {
+    rows.push(row('stereo depth error (median, valid px, GT < 10 m)', `${f(stereo.medianRelErrorPct, 2)} %`, '< 3 %', stereo.medianRelErrorPct < 3));
+    rows.push(row('stereo depth density (GT < 10 m)', `${f(100 * stereo.density)} %`));
+  }
+  if (learned) {
+    // No target: the bundled side-camera model's held-out error is documented in training/README.md.
+    rows.push(row('learned depth error, side cameras (median, GT < 10 m)', `${f(learned.medianRelErrorPct, 1)} %`));
+    rows.push(row('learned depth density, side cameras (GT < 10 m)', `${f(100 * learned.density)} %`));
   }
   const o = scores.objects;
   rows.push(row('3D object position error (median)', `${f(o.medianErrorM, 2)} m = ${f(o.medianErrorPctOfRange, 1)} % of range`, '< 5 % of range', o.medianErrorPctOfRange < 5));
@@ -105,7 +111,8 @@ function labelDetections(dets: Detection[], tracks: ReportBox[]): ReportBox[] {
   });
 }
 
-export interface RunInfo { scene: string; bag: string; model?: string; durationSec: number }
+/** `bag` is read for the overlays; `shownBag` is its name once the demo's outputs are in place. */
+export interface RunInfo { scene: string; bag: string; shownBag: string; model?: string; durationSec: number }
 
 export async function reportData(rec: DemoRecorder, table: ReportRow[], scores: SceneScores, config: PerceptionConfig, run: RunInfo, evaluator: SceneEvaluator): Promise<ReportData> {
   const shown = rec.shown;
@@ -135,7 +142,7 @@ export async function reportData(rec: DemoRecorder, table: ReportRow[], scores: 
     title: 'dx_perception demo',
     subtitle: `scene "${run.scene}", ${config.cameras.length} cameras, scheduler in ${clock}, deadline ${config.scheduler.deadline_ms} ms`,
     metadata: [
-      ['scene', run.scene], ['bag', run.bag], ['duration', `${run.durationSec.toFixed(1)} s, ${rec.frames.length} frame sets`],
+      ['scene', run.scene], ['bag', run.shownBag], ['duration', `${run.durationSec.toFixed(1)} s, ${rec.frames.length} frame sets`],
       ['cameras', names.join(', ')], ['scheduler', `${clock}, ${config.scheduler.rate_hz} Hz, deadline ${config.scheduler.deadline_ms} ms`],
       ['detector', run.model ?? (config.detection.model_path || 'none (depth clusters are tracked as "obstacle")')],
       ['frame shown', shown ? `frame set ${shown.seq} at ${(Number(shown.stamp) / 1e9).toFixed(2)} s: the one with the most tracks and detections (later sets win ties)` : 'none completed'],

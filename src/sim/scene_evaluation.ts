@@ -14,8 +14,11 @@ const MATCH_M = 1.0;
 /** Ground-truth stamps within this of a frame set's stamp belong to the same frame. */
 const SAME_FRAME_NS = 12_000_000n;
 
+export interface DepthScore { frames: number; medianRelErrorPct: number; density: number }
+
 export interface SceneScores {
-  depth?: { frames: number; medianRelErrorPct: number; density: number };
+  /** Stereo cameras and learned-depth cameras are scored apart: they have different targets. */
+  depth: { stereo?: DepthScore; learned?: DepthScore };
   objects: { matched: number; total: number; medianErrorM: number; medianErrorPctOfRange: number };
   detection?: { recall: number; matched: number; total: number };
   tracking: MotSummary;
@@ -36,11 +39,16 @@ export class SceneEvaluator {
   readonly #depth: Array<{ stamp: Nanos; camera: string; depth: Float32Array }> = [];
   readonly #detections: Array<{ stamp: Nanos; camera: string; dets: Detection[] }> = [];
   readonly #depthEvery: number;
+  readonly #stereoCameras: ReadonlySet<string>;
   #sets = 0;
 
-  /** `depthEvery`: score the depth of every n-th frame set (depth images are large). */
-  constructor(bag: string, depthEvery = 5) {
+  /**
+   * `stereoCameras`: cameras whose depth comes from a stereo pair (the others' is learned).
+   * `depthEvery`: score the depth of every n-th frame set (depth images are large).
+   */
+  constructor(bag: string, stereoCameras: Iterable<string>, depthEvery = 5) {
     this.#bag = bag;
+    this.#stereoCameras = new Set(stereoCameras);
     this.#depthEvery = depthEvery;
   }
 
@@ -63,7 +71,10 @@ export class SceneEvaluator {
       }
       this.#gt = gt;
       return {
-        depth: await this.#scoreDepth(reader, topics),
+        depth: {
+          stereo: await this.#scoreDepth(reader, topics, (camera) => this.#stereoCameras.has(camera)),
+          learned: await this.#scoreDepth(reader, topics, (camera) => !this.#stereoCameras.has(camera)),
+        },
         objects: this.#scoreObjects(gt),
         detection: await this.#scoreDetections(reader, topics),
         tracking: this.#scoreTracking(gt),
@@ -84,11 +95,12 @@ export class SceneEvaluator {
     return best && abs(best.stamp - stamp) <= SAME_FRAME_NS ? best : undefined;
   }
 
-  /** Relative depth error on pixels valid in both maps with ground truth within range. */
-  async #scoreDepth(reader: BagReader, topics: Set<string>): Promise<SceneScores['depth']> {
+  /** Relative depth error on pixels valid in both maps with ground truth within range, pooled over the cameras `scored` picks. */
+  async #scoreDepth(reader: BagReader, topics: Set<string>, scored: (camera: string) => boolean): Promise<DepthScore | undefined> {
     const rel: number[] = [];
     let valid = 0, total = 0, frames = 0;
     for (const d of this.#depth) {
+      if (!scored(d.camera)) continue;
       const topic = `/${d.camera}/ground_truth/depth`;
       if (!topics.has(topic)) continue;
       let truth: Float32Array | undefined;

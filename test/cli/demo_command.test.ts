@@ -45,10 +45,11 @@ describe('dx-perception demo', function () {
 
     const report = join(out, 'report.html');
     assert.ok(existsSync(report));
-    assert.equal((readFileSync(report, 'utf8').match(/<figure>/g) ?? []).length, 4, 'one panel per camera');
+    assert.equal((readFileSync(report, 'utf8').match(/<figure[ >]/g) ?? []).length, 4, 'one panel per camera');
     const png = renderHtmlToPng(report, 1600, 1400);
-    // Camera images: textured, so the top band of the page is far from the flat background.
-    assert.ok(colourShare(png, [250, 250, 250], 3, { x: 0, y: 100, w: 1600, h: 250 }) < 0.3, 'camera images are drawn');
+    // Camera images, below the run's metadata: textured, so that band is far from the flat background.
+    assert.ok(colourShare(png, [250, 250, 250], 3, { x: 0, y: 270, w: 1600, h: 250 }) < 0.3, 'camera images are drawn');
+    assert.ok(readFileSync(report, 'utf8').includes(`${join(out, 'scene_bag')}<`), 'the report names the scene bag where it ends up');
     // Bird's-eye view: obstacle cloud (grey) and virtual scan (orange).
     assert.ok(colourShare(png, [255, 153, 0], 30) > 0.00002, 'virtual scan drawn');
     assert.ok(colourShare(png, [136, 136, 136], 4) > 0.0005, 'obstacle cloud drawn');

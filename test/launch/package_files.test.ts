@@ -108,9 +108,10 @@ describe('launch/: ROS package files', () => {
     assert.match(cmake, /rosidl_generate_interfaces\(\$\{PROJECT_NAME\}[\s\S]*DEPENDENCIES std_msgs geometry_msgs/);
     assert.match(cmake, /install\(PROGRAMS scripts\/dx_perception_node DESTINATION lib\/\$\{PROJECT_NAME\}\)/);
     assert.match(cmake, /install\(DIRECTORY launch params config description DESTINATION share\/\$\{PROJECT_NAME\}\)/);
-    // The compiled code reads profiles/ and scenes/ two levels above itself (dist/<module>/),
-    // as in the source tree; without them the installed node fails at start (seen on Jazzy).
-    assert.match(cmake, /install\(DIRECTORY profiles scenes DESTINATION \$\{DX_JS_DIR\}\)/);
+    // The compiled code reads models/, profiles/ and scenes/ two levels above itself
+    // (dist/<module>/), as in the source tree; without them the installed node fails at start
+    // (seen on Jazzy; models/ holds the default side-camera depth model).
+    assert.match(cmake, /install\(DIRECTORY models profiles scenes DESTINATION \$\{DX_JS_DIR\}\)/);
     assert.match(cmake, /install\(DIRECTORY \$\{CMAKE_CURRENT_SOURCE_DIR\}\/dist\/ DESTINATION \$\{DX_JS_DIR\}\/dist\)/);
   });
 

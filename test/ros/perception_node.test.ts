@@ -84,6 +84,9 @@ describe('ros/PerceptionNode (on a stand-in of rclnodejs)', () => {
       '/perception/front_left/depth sensor_msgs/msg/Image',
       '/perception/front_left/depth/camera_info sensor_msgs/msg/CameraInfo',
       '/perception/front_left_front_right/disparity stereo_msgs/msg/DisparityImage',
+      // The side camera's depth comes from the bundled learned model.
+      '/perception/left/depth sensor_msgs/msg/Image',
+      '/perception/left/depth/camera_info sensor_msgs/msg/CameraInfo',
       '/perception/markers visualization_msgs/msg/MarkerArray',
       '/perception/objects vision_msgs/msg/Detection3DArray',
       '/perception/obstacles sensor_msgs/msg/PointCloud2',

@@ -40,10 +40,12 @@ describe('target-time replay on the DX-V3 resources', function () {
     const utilisation = Object.entries(last).filter(([k]) => /^resource\..*\.utilisation$/.test(k));
     assert.deepEqual(utilisation.map(([k]) => k).sort(), ['resource.accelerator.utilisation', 'resource.cpu.utilisation', 'resource.scaler.utilisation']);
     for (const [k, v] of utilisation) assert.ok(Number(v) >= 0 && Number(v) <= 1, `${k} = ${v}`);
-    // The default config has no detector nor learned depth: the CPU does all the work (stereo at
-    // the profile's flat 8 ms, sync, fuse, publish: about a quarter of each 33 ms period).
+    // The default config has no detector: the CPU does stereo at the profile's flat 8 ms, sync,
+    // fuse and publish (about a quarter of each 33 ms period); the accelerator runs only the
+    // bundled learned depth of the two side cameras.
     assert.ok(Number(last['resource.cpu.utilisation']) > 0.2, JSON.stringify(last));
     assert.equal(last.shed_total, '0');
-    assert.equal(last['resource.accelerator.utilisation'], '0');
+    const accelerator = Number(last['resource.accelerator.utilisation']);
+    assert.ok(accelerator > 0 && accelerator < Number(last['resource.cpu.utilisation']), JSON.stringify(last));
   });
 });

@@ -3,7 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createRaster } from '../../src/io/raster';
-import { renderHtmlReport, type ReportData } from '../../src/pipeline/report_html';
+import { renderHtmlReport, type ReportData } from '../../src/report/html';
 import { colourShare, renderHtmlToPng } from '../support/render_html';
 
 function grey(width: number, height: number) {

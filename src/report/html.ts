@@ -5,11 +5,11 @@
 // a bird's-eye view; the metrics with pass/fail; latency on the scheduler's clock.
 import * as jpeg from 'jpeg-js';
 import type { Raster } from '../io/raster';
-import { birdsEyePanel, type ReportBirdsEye } from './report_birdseye';
-import { latencyPanel, type ReportLatency } from './report_latency';
+import { birdsEyePanel, type ReportBirdsEye } from './birdseye';
+import { latencyPanel, type ReportLatency } from './latency';
 
-export type { ReportBirdsEye, ReportGroundTruth, ReportTrack } from './report_birdseye';
-export type { ReportLatency } from './report_latency';
+export type { ReportBirdsEye, ReportGroundTruth, ReportTrack } from './birdseye';
+export type { ReportLatency } from './latency';
 
 export interface ReportBox {
   x1: number; y1: number; x2: number; y2: number;

@@ -1,7 +1,7 @@
 // The report's latency chart: per frame set, the stage times on the scheduler's own clock (the
 // hardware profile's virtual clock in target time, this machine's in host time), stacked, with a
 // y-axis, the deadline and period lines, and labels that do not overlap.
-import { placeLabels } from './report_labels';
+import { placeLabels } from './labels';
 
 export interface ReportLatency {
   stages: string[];

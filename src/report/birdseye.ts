@@ -1,9 +1,10 @@
 // The report's bird's-eye view in base_link: x forward is up, y left is left (REP-103 seen from
 // above). Distance rings are labelled, each camera's field of view is drawn, the view grows to
 // hold every object (nothing is clipped), and track labels never overlap.
-import { placeLabels } from './report_labels';
-import type { ReportFov } from './report_overlays';
+import { placeLabels } from './labels';
 
+/** A camera's horizontal field of view seen from above: its position and the two edge bearings. */
+export interface ReportFov { camera: string; x: number; y: number; yawLeft: number; yawRight: number }
 export interface ReportTrack { id: number; cls: string; x: number; y: number; vx: number; vy: number; trail: Array<[number, number]> }
 export interface ReportGroundTruth { id: number; cls: string; x: number; y: number; sx: number; sy: number; yaw: number; trail: Array<[number, number]> }
 

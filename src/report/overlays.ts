@@ -10,10 +10,8 @@ import { inverseTransform } from '../geometry/rotation';
 import { TfBuffer } from '../geometry/tf_buffer';
 import type { Nanos } from '../msgs/time';
 import type { CameraInfo, Detection2DArray, TFMessage, TrackedObject } from '../msgs/types';
-import type { ReportBox } from './report_html';
-
-/** A camera's horizontal field of view seen from above: its position and the two edge bearings. */
-export interface ReportFov { camera: string; x: number; y: number; yawLeft: number; yawRight: number }
+import type { ReportFov } from './birdseye';
+import type { ReportBox } from './html';
 
 export interface Overlays {
   groundTruth: Map<string, ReportBox[]>;
