@@ -13,7 +13,7 @@ import { renderHtmlReport } from '../report/html';
 import { outputOf, outputsOf } from '../pipeline/result';
 import { loadScene, writeSceneBag } from '../sim';
 import { SceneEvaluator } from '../sim/scene_evaluation';
-import { DemoRecorder, reportData, scoreTable } from './demo_report';
+import { DemoRecorder, negativeMotaLine, reportData, scoreTable } from './demo_report';
 import { addModelOption, addPipelineOptions, configFromOptions, formatTable, frameSetProgress, modelDefaults, progressLine, type PipelineCliOptions } from './cli_options';
 
 interface DemoCliOptions extends PipelineCliOptions {
@@ -130,7 +130,10 @@ async function runDemo(o: DemoCliOptions, { config, bag: inputBag, duration }: D
   const scores = await evaluator.score();
   const rows = scoreTable(scores, recorder, config, summary.results);
   const run = { scene: o.bag ? o.bag : o.scene, bag, shownBag: inputBag ?? join(finalDir, SCENE_BAG), model: o.model, durationSec: summary.durationSec };
-  process.stdout.write(`\n${formatTable(['metric', 'value', 'target'], rows.map((r) => [r.metric, r.value, r.target])).join('\n')}\n`);
+  const verdict = (pass: boolean | undefined) => (pass === undefined ? '' : pass ? 'pass' : 'FAIL');
+  process.stdout.write(`\n${formatTable(['metric', 'value', 'target', 'result'], rows.map((r) => [r.metric, r.value, r.target, verdict(r.pass)])).join('\n')}\n`);
+  const mota = negativeMotaLine(scores);
+  if (mota) process.stdout.write(`${mota}\n`);
   writeFileSync(join(dir, REPORT), renderHtmlReport(await reportData(recorder, rows, scores, config, run, evaluator)));
   return written;
 }

@@ -3,6 +3,7 @@
 // array, which the conversions below account for. All storage is Float64Array: gl-matrix's
 // default Float32Array would cost ~1e-7 relative precision, too much for sub-millipixel geometry.
 import { mat3, mat4, quat } from 'gl-matrix';
+import type { Transform } from '../msgs/types';
 
 /** Row-major 3x3 product a * b. */
 export function mul3(a: ArrayLike<number>, b: ArrayLike<number>): Float64Array {
@@ -105,4 +106,14 @@ export function inverseTransform(m: mat4): mat4 {
   out[14] = -(m[8] * m[12] + m[9] * m[13] + m[10] * m[14]);
   out[15] = 1;
   return out;
+}
+
+/** A mat4 rigid transform as a geometry_msgs/Transform (unit quaternion). */
+export function toTransform(m: mat4): Transform {
+  const q = mat4.getRotation(new Float64Array(4), m);
+  quat.normalize(q, q);
+  return {
+    translation: { x: m[12], y: m[13], z: m[14] },
+    rotation: { x: q[0], y: q[1], z: q[2], w: q[3] },
+  };
 }

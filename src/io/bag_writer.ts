@@ -30,6 +30,12 @@ export interface McapBagWriterOptions {
    * a killed process or a full disk loses at most about this much of the bag. Default: size only.
    */
   flushEveryNs?: Nanos;
+  /**
+   * History depth of the keep-last QoS recorded as every topic's offered profile (not /tf_static,
+   * which is latched with depth 1). Default 10, rclcpp's default; a replay's output bag records
+   * what the node's publishers offer.
+   */
+  historyDepth?: number;
 }
 
 /**
@@ -53,7 +59,7 @@ function writeFailure(file: string, err: NodeJS.ErrnoException): Error {
 
 const UNSPECIFIED = { sec: 0, nsec: 0 };
 
-/** rclcpp's default publisher QoS (depth 10, reliable, volatile), what our publishers offer. */
+/** rclcpp's default publisher QoS (depth 10, reliable, volatile), what a recorded driver usually offers. */
 const DEFAULT_QOS: QosProfile = {
   history: 'keep_last',
   depth: 10,
@@ -67,8 +73,8 @@ const DEFAULT_QOS: QosProfile = {
 };
 
 /** Static transforms are latched: playback must offer them transient-local so late joiners get them. */
-function qosFor(topic: string): QosProfile {
-  return topic === '/tf_static' ? { ...DEFAULT_QOS, depth: 1, durability: 'transient_local' } : DEFAULT_QOS;
+function qosFor(topic: string, depth: number): QosProfile {
+  return topic === '/tf_static' ? { ...DEFAULT_QOS, depth: 1, durability: 'transient_local' } : { ...DEFAULT_QOS, depth };
 }
 
 interface TopicState extends WrittenTopic {
@@ -87,6 +93,7 @@ export class McapBagWriter {
   readonly #rosDistro: string;
   readonly #limit: ChunkLimit;
   readonly #flushEveryNs: Nanos | undefined;
+  readonly #historyDepth: number;
   /** Log time of the first message of the open chunk. */
   #chunkStart: Nanos | undefined;
   /** The first failed write: every later call fails with it, and close() leaves the file as it is. */
@@ -99,7 +106,7 @@ export class McapBagWriter {
   #count = 0;
   #closed = false;
 
-  private constructor(bagDir: string, file: string, handle: FileHandle, mcap: McapWriter, limit: ChunkLimit, opts: { rosDistro: string; flushEveryNs: Nanos | undefined }) {
+  private constructor(bagDir: string, file: string, handle: FileHandle, mcap: McapWriter, limit: ChunkLimit, opts: { rosDistro: string; flushEveryNs: Nanos | undefined; historyDepth: number }) {
     this.#bagDir = bagDir;
     this.#file = file;
     this.#handle = handle;
@@ -107,6 +114,7 @@ export class McapBagWriter {
     this.#limit = limit;
     this.#rosDistro = opts.rosDistro;
     this.#flushEveryNs = opts.flushEveryNs;
+    this.#historyDepth = opts.historyDepth;
   }
 
   /**
@@ -114,10 +122,11 @@ export class McapBagWriter {
    * Defaults: 1 MiB chunks, zstd compression, ros_distro "jazzy".
    */
   static async create(bagDir: string, opts: McapBagWriterOptions = {}): Promise<McapBagWriter> {
-    const { chunkSize = 1024 * 1024, compression = 'zstd', rosDistro = 'jazzy', flushEveryNs } = opts;
+    const { chunkSize = 1024 * 1024, compression = 'zstd', rosDistro = 'jazzy', flushEveryNs, historyDepth = DEFAULT_QOS.depth } = opts;
     if (!Number.isInteger(chunkSize) || chunkSize <= 0) {
       throw new Error(`McapBagWriter.create: chunkSize ${chunkSize} is invalid; expected a positive integer byte count`);
     }
+    if (!Number.isInteger(historyDepth) || historyDepth < 1) throw new Error(`McapBagWriter.create: historyDepth ${historyDepth} is invalid; expected a positive integer`);
     if (flushEveryNs !== undefined && flushEveryNs < 0n) throw new Error(`McapBagWriter.create: flushEveryNs ${flushEveryNs} is invalid; expected >= 0`);
     if (fs.existsSync(bagDir) && fs.readdirSync(bagDir).length > 0) {
       throw new Error(`output bag ${bagDir} already exists and is not empty; expected a new or empty folder`);
@@ -133,7 +142,7 @@ export class McapBagWriter {
       compressChunk: compression === 'zstd' ? (data) => ({ compression: 'zstd', compressedData: zstd.compress(data) }) : undefined,
     });
     await mcap.start({ profile: 'ros2', library: 'dx_perception' });
-    return new McapBagWriter(bagDir, file, handle, mcap, limit, { rosDistro, flushEveryNs });
+    return new McapBagWriter(bagDir, file, handle, mcap, limit, { rosDistro, flushEveryNs, historyDepth });
   }
 
   /** CDR-encodes `msg` as `type` and writes it on `topic` at `logTime` (also its publish time). */
@@ -220,7 +229,7 @@ export class McapBagWriter {
       schemaId = await this.#mcap.registerSchema({ name: type, encoding: 'ros2msg', data: new TextEncoder().encode(ros2msgSchema(type)) });
       this.#schemaIds.set(type, schemaId);
     }
-    const qos = qosFor(name);
+    const qos = qosFor(name, this.#historyDepth);
     const channelId = await this.#mcap.registerChannel({
       topic: name,
       schemaId,

@@ -15,6 +15,9 @@ export const OUTPUT_TYPES = {
 
 export const DIAGNOSTICS_TOPIC = '/diagnostics';
 
+/** Keep-last depth of every output publisher (and of a replay's output bag): consumers want the latest result, not a backlog. */
+export const OUTPUT_HISTORY_DEPTH = 5;
+
 /** Topics (relative to the output namespace, or absolute) and types published for every frame set. */
 export function standingOutputs(c: PerceptionConfig): Array<{ topic: string; type: string }> {
   const t = c.topics;

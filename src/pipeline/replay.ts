@@ -136,12 +136,13 @@ export async function replayBag(bagPath: string, o: ReplayOptions): Promise<Repl
   const config = configForBag(o.config, usable);
   const pacer = config.scheduler.time_mode === 'host' ? new PlaybackClock(o.rate ?? 1) : undefined;
   const runner = await createPerceptionRunner(config, { ...o, hostClock: pacer });
-  const writer = o.outBag ? await ReplayOutput.create(o.outBag) : undefined;
+  const writer = o.outBag ? await ReplayOutput.create(o.outBag, config) : undefined;
   runner.onWarning(warn);
   runner.onResult((r) => {
     summary.results++;
     if (r.decision === 'completed') summary.completed++;
     else summary.shed[r.shedReason ?? 'unknown'] = (summary.shed[r.shedReason ?? 'unknown'] ?? 0) + 1;
+    writer?.writeTransforms(r.stamp);
     for (const out of r.outputs) {
       const topic = resolveOutputTopic(config.topics.output_namespace, out.topic);
       summary.outputs[topic] = (summary.outputs[topic] ?? 0) + 1;
@@ -180,7 +181,7 @@ export async function replayBag(bagPath: string, o: ReplayOptions): Promise<Repl
         }
         summary.maxBehindMs = Math.max(summary.maxBehindMs, behindMs);
       }
-      const isImage = dispatch(runner, m, topicOf(m.topic), byImage, byInfo, (e) => {
+      const isImage = dispatch(runner, writer, m, topicOf(m.topic), byImage, byInfo, (e) => {
         summary.badMessages++;
         warn(e);
       });
@@ -201,9 +202,9 @@ export async function replayBag(bagPath: string, o: ReplayOptions): Promise<Repl
   return summary;
 }
 
-/** Hands one bag message to the runner. Returns whether it was an image. Never throws. */
+/** Hands one bag message to the runner (and the rig to the output bag). Returns whether it was an image. Never throws. */
 function dispatch(
-  runner: ReplayableRunner, m: BagMessage, topic: string,
+  runner: ReplayableRunner, writer: ReplayOutput | undefined, m: BagMessage, topic: string,
   byImage: Map<string, string>, byInfo: Map<string, string>, onBad: (e: string) => void,
 ): boolean {
   try {
@@ -215,8 +216,15 @@ function dispatch(
       return true;
     }
     const infoCamera = byInfo.get(topic);
-    if (infoCamera !== undefined) runner.handleCameraInfo(infoCamera, m.decode<CameraInfo>());
-    else if (topic === '/tf' || topic === '/tf_static') runner.handleTf(m.decode<TFMessage>(), topic === '/tf_static');
+    if (infoCamera !== undefined) {
+      const info = m.decode<CameraInfo>();
+      runner.handleCameraInfo(infoCamera, info);
+      writer?.noteCameraInfo(infoCamera, info);
+    } else if (topic === '/tf' || topic === '/tf_static') {
+      const tf = m.decode<TFMessage>();
+      runner.handleTf(tf, topic === '/tf_static');
+      writer?.noteTransforms(tf, topic === '/tf_static');
+    }
     else if (topic === '/clock') runner.tick(timeToNanos(m.decode<Clock>().clock));
   } catch (err) {
     const why = err instanceof MessageDecodeError ? err.message : `${m.topic} at log time ${m.logTime} ns: ${(err as Error).message}`;

@@ -1,15 +1,20 @@
 // The report's latency chart: per frame set, the stage times on the scheduler's own clock (the
-// hardware profile's virtual clock in target time, this machine's in host time), stacked, with a
-// y-axis, the deadline and period lines, and labels that do not overlap.
+// hardware profile's predicted times in target time, this machine's wall clock in host time),
+// stacked, the set's latency from stamp to end on that clock as a dot, with a y-axis, the
+// deadline and period lines, and labels that do not overlap. Bars and dots carry their values
+// (data-ms) so a test reads what was drawn.
 import { placeLabels } from './labels';
 
 export interface ReportLatency {
   stages: string[];
-  /** One row per frame set: per-stage ms (same order as stages); shed sets have no stage times. */
-  frames: Array<{ stageMs: number[]; shed: boolean }>;
+  /**
+   * One row per frame set: per-stage ms (same order as stages) and the latency from the set's
+   * stamp to its end (queueing included; NaN unknown); shed sets have no stage times.
+   */
+  frames: Array<{ stageMs: number[]; latencyMs: number; shed: boolean }>;
   deadlineMs: number;
   periodMs: number;
-  /** The clock the times were measured on, e.g. "target time, dx-v3" or "host time". */
+  /** The clock the times are on, e.g. "target time: dx-v3 predicted stage times". */
   clock: string;
 }
 
@@ -26,7 +31,7 @@ function tickStep(max: number): number {
 export function latencyPanel(l: ReportLatency): string {
   const w = 900, h = 320, left = 56, right = 150, top = 20, bottom = 40;
   const totals = l.frames.map((f) => f.stageMs.reduce((a, b) => a + b, 0));
-  const yMax = Math.max(l.deadlineMs * 1.2, ...totals);
+  const yMax = Math.max(l.deadlineMs * 1.2, ...totals, ...l.frames.map((f) => f.latencyMs).filter(Number.isFinite));
   const bw = (w - left - right) / Math.max(1, l.frames.length);
   const y = (ms: number) => h - bottom - (ms / yMax) * (h - top - bottom);
   const parts: string[] = [];
@@ -37,9 +42,12 @@ export function latencyPanel(l: ReportLatency): string {
     }
     let acc = 0;
     f.stageMs.forEach((ms, s) => {
-      parts.push(`<rect x="${(left + i * bw).toFixed(2)}" y="${y(acc + ms).toFixed(2)}" width="${Math.max(1, bw - 0.5).toFixed(2)}" height="${(y(acc) - y(acc + ms)).toFixed(2)}" fill="${STAGE_COLORS[s % STAGE_COLORS.length]}" class="bar"/>`);
+      parts.push(`<rect x="${(left + i * bw).toFixed(2)}" y="${y(acc + ms).toFixed(2)}" width="${Math.max(1, bw - 0.5).toFixed(2)}" height="${(y(acc) - y(acc + ms)).toFixed(2)}" fill="${STAGE_COLORS[s % STAGE_COLORS.length]}" class="bar" data-stage="${esc(l.stages[s] ?? '')}" data-ms="${+ms.toFixed(3)}"/>`);
       acc += ms;
     });
+    if (Number.isFinite(f.latencyMs)) {
+      parts.push(`<circle cx="${(left + (i + 0.5) * bw).toFixed(2)}" cy="${y(f.latencyMs).toFixed(2)}" r="2.5" fill="#000" class="latency" data-ms="${+f.latencyMs.toFixed(3)}"/>`);
+    }
   });
   const step = tickStep(yMax);
   for (let ms = 0; ms <= yMax; ms += step) {
@@ -56,6 +64,6 @@ export function latencyPanel(l: ReportLatency): string {
     { x: w - right + 6, y: y(l.periodMs) + 4, text: `period ${l.periodMs.toFixed(1)} ms` },
   ], 12);
   labels.forEach((lb, i) => parts.push(`<text x="${lb.x}" y="${lb.y.toFixed(1)}" class="axis" fill="${i === 0 ? '#d00' : '#06c'}">${esc(lb.text)}</text>`));
-  const legend = l.stages.map((s, i) => `<span><i style="background:${STAGE_COLORS[i % STAGE_COLORS.length]}"></i>${esc(s)}</span>`).join('') + '<span><i style="background:#fdd"></i>shed</span>';
+  const legend = l.stages.map((s, i) => `<span><i style="background:${STAGE_COLORS[i % STAGE_COLORS.length]}"></i>${esc(s)}</span>`).join('') + '<span><i style="background:#000;border-radius:6px"></i>latency, stamp to end</span><span><i style="background:#fdd"></i>shed</span>';
   return `<svg viewBox="0 0 ${w} ${h}" class="lat" data-clock="${esc(l.clock)}">${parts.join('')}</svg><div class="legend">${legend}</div>`;
 }

@@ -5,6 +5,7 @@
 // Pure data and logic, no rclnodejs import: profiles are plain objects with the rmw enum values,
 // which is also what rclnodejs's graph queries report for remote endpoints.
 import type { PerceptionConfig } from '../pipeline/config_schema';
+import { OUTPUT_HISTORY_DEPTH } from '../pipeline/output_topics';
 
 /** rmw_qos_history_policy_e values. */
 export const History = { SYSTEM_DEFAULT: 0, KEEP_LAST: 1, KEEP_ALL: 2 } as const;
@@ -28,8 +29,6 @@ export type SubscriptionKind = 'sensor' | 'tf' | 'tf_static';
 const TF_STATIC_DEPTH = 100;
 /** Depth of /tf (tf2's default listener queue). */
 const TF_DEPTH = 100;
-/** Depth of output publishers: consumers want the latest result, not a backlog. */
-const OUTPUT_DEPTH = 5;
 
 /**
  * The subscription profile for `kind`. Camera streams use sensor-data QoS (keep last, volatile)
@@ -59,7 +58,7 @@ export function subscriptionQos(kind: SubscriptionKind, qos: PerceptionConfig['q
  * serves reliable and best-effort subscribers alike (RViz, Nav2 costmaps, `ros2 topic echo`).
  */
 export function outputQos(): QosProfile {
-  return { history: History.KEEP_LAST, depth: OUTPUT_DEPTH, reliability: Reliability.RELIABLE, durability: Durability.VOLATILE };
+  return { history: History.KEEP_LAST, depth: OUTPUT_HISTORY_DEPTH, reliability: Reliability.RELIABLE, durability: Durability.VOLATILE };
 }
 
 /** A remote publisher as rclnodejs's getPublishersInfoByTopic reports it (the fields we use). */

@@ -4,7 +4,8 @@
 // x right, y down).
 import { mat4, quat } from 'gl-matrix';
 import { bodyFromOptical } from '../geometry/rig';
-import type { CameraInfo, Header, Transform } from '../msgs/types';
+export { toTransform } from '../geometry/rotation';
+import type { CameraInfo, Header } from '../msgs/types';
 import { mat4d, quatd } from './mat64';
 import type { CameraSpec } from './camera_spec';
 
@@ -53,16 +54,6 @@ export function opticalInLink(): mat4 {
 /** Pose of the optical frame in base_link (maps optical coordinates to base_link). */
 export function opticalInBase(cam: CameraSpec): mat4 {
   return mat4.multiply(mat4d(), linkInBase(cam), opticalInLink());
-}
-
-/** A mat4 rigid transform as a geometry_msgs/Transform. */
-export function toTransform(m: mat4): Transform {
-  const q = mat4.getRotation(quatd(), m);
-  quat.normalize(q, q);
-  return {
-    translation: { x: m[12], y: m[13], z: m[14] },
-    rotation: { x: q[0], y: q[1], z: q[2], w: q[3] },
-  };
 }
 
 /** The CameraInfo of a camera (raw image: R = identity, P = [K | 0]). */

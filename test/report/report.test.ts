@@ -34,7 +34,7 @@ describe('HTML report', () => {
         fovs: [{ camera: 'front_left', x: 0.2, y: 0.06, yawLeft: 0.6, yawRight: -0.6 }],
         extent: 8,
       },
-      latency: { stages: ['detect', 'depth', 'fuse'], frames: Array.from({ length: 30 }, (_, i) => ({ stageMs: [10, 12, 2], shed: i === 7 })), deadlineMs: 50, periodMs: 33.3, clock: 'target time, dx-v3' },
+      latency: { stages: ['detect', 'depth', 'fuse'], frames: Array.from({ length: 30 }, (_, i) => ({ stageMs: [10, 12, 2], latencyMs: 30 + i, shed: i === 7 })), deadlineMs: 50, periodMs: 33.3, clock: 'target time, dx-v3' },
       metadata: [['scene', 'synthetic']],
       notes: ['MOTA note'],
       table: [{ metric: 'depth error', value: '1.2 %', target: '< 3 %', pass: true }],
