@@ -117,7 +117,6 @@ function notes(scores: SceneScores): string[] {
     `MOTA = 1 − (misses + false positives + ID switches) / ground-truth object-frames = 1 − (${t.misses} + ${t.falsePositives} + ${t.idSwitches}) / ${t.numGt}. ` +
       'It goes negative when the errors outnumber the ground-truth object-frames: here mostly false positives, i.e. tracks of obstacle clusters (walls, furniture) that the scene does not list as objects. IDF1 and the position error are the better guide on such scenes.',
     'Rows without a target are reported for information; "pass"/"fail" compares each value with its target.',
-    'The detector never runs on the right camera of a stereo pair (front_right by default): its left partner sees the same scene, so that panel shows no red detection boxes by design.',
   ];
 }
 
@@ -148,7 +147,8 @@ export async function reportData(rec: DemoRecorder, table: ReportRow[], scores: 
       image: shown!.images.get(name)!,
       boxes: [...(overlays.groundTruth.get(name) ?? []), ...projected, ...labelDetections(shown!.detections.get(name) ?? [], projected)],
       depth: shown!.depth.get(name),
-      note: rightOfPair.has(name) ? 'right camera of a stereo pair: no detector by design' : undefined,
+      // Said once, on the panel it concerns.
+      note: rightOfPair.has(name) ? 'right camera of a stereo pair: no detector by design (its left partner sees the same scene)' : undefined,
     };
   });
   const tracks: ReportTrack[] = (shown?.tracks ?? []).map((t) => ({

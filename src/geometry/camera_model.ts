@@ -55,7 +55,7 @@ export class CameraModel {
   static fromCameraInfo(info: CameraInfo, name?: string): CameraModel {
     const label = name ?? info.header.frame_id;
     const fail = (what: string): never => {
-      throw new Error(`CameraModel: camera_info for "${label}" ${what}`);
+      throw new Error(`camera_info for "${label}" ${what}`);
     };
     const known = Object.keys(DISTORTION_LENGTHS) as DistortionModel[];
     const model = info.distortion_model as DistortionModel;

@@ -81,7 +81,7 @@ export class Rig {
         try {
           baseFromCamera = tf.lookup(baseFrame, info.header.frame_id, stamp);
         } catch (e) {
-          throw new Error(`Rig: camera "${name}" (frame_id "${info.header.frame_id}"): ${(e as Error).message}`);
+          throw new Error(`camera "${name}" (frame_id "${info.header.frame_id}"): ${(e as Error).message}`);
         }
         return { name, frameId: info.header.frame_id, model, baseFromCamera };
       }),
@@ -97,11 +97,11 @@ export class Rig {
       Object.entries(infos).map(([name, info]) => {
         const mount = mounts[name];
         if (mount === undefined) {
-          throw new Error(`Rig: camera "${name}" has no mount parameters (xyz, rpy); mounts given for: ${Object.keys(mounts).join(', ') || '(none)'}`);
+          throw new Error(`rig.${name}: camera "${name}" has no extrinsics (rig.${name}.xyz, rig.${name}.rpy); rig has them for: ${Object.keys(mounts).join(', ') || '(none)'}`);
         }
         const values = [...mount.xyz, ...mount.rpy];
         if (values.length !== 6 || !values.every(Number.isFinite)) {
-          throw new Error(`Rig: camera "${name}" mount = ${JSON.stringify(mount)}; expected finite xyz [m] and rpy [rad], 3 values each`);
+          throw new Error(`rig.${name} = ${JSON.stringify(mount)}; expected finite xyz [m] and rpy [rad], 3 values each`);
         }
         const baseFromBody = mat4.fromRotationTranslation(new Float64Array(16), rpyQuat(...mount.rpy), mount.xyz);
         const baseFromCamera = mat4.multiply(new Float64Array(16), baseFromBody, BODY_FROM_OPTICAL);

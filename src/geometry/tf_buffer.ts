@@ -73,7 +73,7 @@ export class TfBuffer {
     const target = frameName(targetFrame);
     const source = frameName(sourceFrame);
     const fail = (why: string): never => {
-      throw new Error(`TfBuffer: no transform from '${source}' to '${target}': ${why}; known frames: ${this.frames().join(', ') || '(none)'}`);
+      throw new Error(`no transform from '${source}' to '${target}' in /tf_static or /tf: ${why}; known frames: ${this.frames().join(', ') || '(none)'}`);
     };
     const sourceChain = this.#chain(source, fail);
     const targetChain = this.#chain(target, fail);

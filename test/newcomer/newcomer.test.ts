@@ -127,6 +127,8 @@ describe('newcomer check (issue 19)', function () {
       const dom = dumpDom(html);
       assert.equal((dom.match(/<figure data-camera=/g) ?? []).length, 4, 'one panel per camera');
       assert.ok(dom.includes(`${join(out, 'scene_bag')}<`), 'the report names the scene bag where it ends up');
+      assert.equal((dom.match(/no detector by design/g) ?? []).length, 1, 'front_right without detections is explained once, on its panel');
+      assert.match(dom, /<figure data-camera="front_right">(?:(?!<\/figure>)[\s\S])*no detector by design/);
       // Ground truth and track ids over the cameras and in the bird's-eye view.
       assert.ok(elements(dom, 'g', 'ground_truth').length > 0, 'ground-truth boxes');
       const trackLabels = elements(dom, 'text', 'trk').map((e) => e.text);
