@@ -41,6 +41,8 @@ interface Standing {
   offHeld: HeldImage[];
   /** One image stamped far ahead of the others, held until they catch up or it proves an outlier. */
   early: HeldImage | undefined;
+  /** Why its images cannot be used with its CameraInfo (their size): left out until they can. */
+  misfit: string | undefined;
   /** Images dropped since its last usable one, and why the last one was. */
   unusable: number;
   unusableWhy: string;
@@ -65,7 +67,7 @@ export class CameraRoster {
     this.#cb = callbacks;
     this.active = [...o.cameras];
     for (const c of o.cameras) {
-      this.#state.set(c, { lastStamp: undefined, lastArrival: undefined, period: 0n, silent: false, isolated: false, offHeld: [], early: undefined, unusable: 0, unusableWhy: '' });
+      this.#state.set(c, { lastStamp: undefined, lastArrival: undefined, period: 0n, silent: false, isolated: false, misfit: undefined, offHeld: [], early: undefined, unusable: 0, unusableWhy: '' });
     }
   }
 
@@ -138,6 +140,33 @@ export class CameraRoster {
       this.#cb.warn(`FrameSynchronizer: image of camera "${camera}" at ${stamp} ns dropped: ${why} (said again every ${SECONDS(this.#reports.periodNs)} s while it lasts)`);
     }
     this.#unusable(camera, this.#state.get(camera)!, stamp, 'no_camera_info');
+  }
+
+  /**
+   * An image that cannot be used with its CameraInfo (`why` names both sizes): the camera is
+   * left out until one can, its images dropped as size_mismatch, said again every period.
+   */
+  misfit(camera: string, stamp: Nanos, why: string): void {
+    const s = this.#state.get(camera)!;
+    const first = s.misfit === undefined;
+    s.misfit = why;
+    if (first) this.#applyActive();
+    if (this.#reports.due(`size:${camera}:${why}`, this.#clock.frontier ?? stamp)) {
+      this.#cb.warn(
+        `FrameSynchronizer: camera "${camera}": ${why}; leaving it out until they agree, its images dropped as size_mismatch ` +
+          `(said again every ${SECONDS(this.#reports.periodNs)} s while it lasts); ${this.#degradeClause(camera)}`,
+      );
+    }
+    this.#unusable(camera, s, stamp, 'size_mismatch');
+  }
+
+  /** An image of the size its CameraInfo says: a camera left out for its size is synced again. */
+  fits(camera: string): void {
+    const s = this.#state.get(camera)!;
+    if (s.misfit === undefined) return;
+    s.misfit = undefined;
+    this.#cb.warn(`FrameSynchronizer: camera "${camera}": its images match its camera_info again; syncing it again`);
+    this.#applyActive();
   }
 
   #use(camera: string, s: Standing, h: HeldImage): void {
@@ -259,7 +288,10 @@ export class CameraRoster {
   }
 
   #usable(): string[] {
-    return this.#o.cameras.filter((c) => !this.#state.get(c)!.silent && !this.#state.get(c)!.isolated);
+    return this.#o.cameras.filter((c) => {
+      const s = this.#state.get(c)!;
+      return !s.silent && !s.isolated && s.misfit === undefined;
+    });
   }
 
   /** Synchronises the usable cameras when dropout.mode and minCameras allow it; all of them when all are usable. */

@@ -11,7 +11,7 @@ import Database from 'better-sqlite3';
 import { main } from '../../src/cli/main';
 import { openBag, type BagMessage } from '../../src/io/bag_reader';
 import { encodeMessage } from '../../src/msgs/codec';
-import type { CameraInfo, TFMessage } from '../../src/msgs/types';
+import type { CameraInfo, Image, TFMessage } from '../../src/msgs/types';
 import { McapBagWriter } from '../../src/io/bag_writer';
 import { parseConfig } from '../../src/pipeline/config';
 import { summarizeResult, type FrameSummary } from '../../src/pipeline/frame_summary';
@@ -183,6 +183,7 @@ describe('replay with one broken camera: the others run, the broken one is named
     ['D of the wrong length', editLeftInfo((i) => ({ ...i, d: [0.1, 0.2] })), /camera "left" left out .*has d of length 2/],
     ['an empty frame_id', editLeftInfo((i) => ({ ...i, header: { ...i.header, frame_id: '' } })), /camera "left" left out .*frame_id ""/],
     ['a NaN base_link -> camera transform', (m) => (m.topic === '/tf_static' ? nanTransformOf(m, 'left') : 'keep'), /camera "left" left out/],
+    ['images at half the size its camera_info says', (m) => (m.topic === '/left/image_raw' ? halfSize(m) : 'keep'), /camera "left": its images are 320x240 but its camera_info says 640x480; leaving it out .*degrading to \[front_left, front_right, right\]/],
   ];
   for (const [what, edit, warning] of cases) {
     it(`${what}: every frame set of the other three cameras, and a warning naming the camera`, async () => {
@@ -197,6 +198,18 @@ describe('replay with one broken camera: the others run, the broken one is named
 
 function editLeftInfo(change: (info: CameraInfo) => CameraInfo): Edit {
   return (m) => (m.topic === '/left/camera_info' ? encodeMessage(m.type, change(m.decode<CameraInfo>())) : 'keep');
+}
+
+/** The image of `m` with every other row and column: what a driver set to a lower resolution sends. */
+function halfSize(m: BagMessage): Uint8Array {
+  const image = m.decode<Image>();
+  const bpp = image.step / image.width;
+  const [width, height] = [image.width >> 1, image.height >> 1];
+  const data = new Uint8Array(width * height * bpp);
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) data.set(image.data.subarray(2 * y * image.step + 2 * x * bpp, 2 * y * image.step + (2 * x + 1) * bpp), (y * width + x) * bpp);
+  }
+  return encodeMessage(m.type, { ...image, width, height, step: width * bpp, data });
 }
 
 /** /tf_static with the transform to `camera`'s optical frame (or its mount) made NaN. */
