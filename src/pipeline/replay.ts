@@ -5,9 +5,10 @@ import { openBag, MessageDecodeError, type BagMessage, type SkipTally } from '..
 import { timeToNanos } from '../msgs/time';
 import type { CameraInfo, Clock, CompressedImage, Image, TFMessage } from '../msgs/types';
 import { checkRemaps, discoverCameras, IMAGE_TYPES, parseRemaps, type CameraTopics } from './bag_topics';
-import { configSchema, type PerceptionConfig } from './config_schema';
+import type { PerceptionConfig } from './config_schema';
 import { createPerceptionRunner, type ReplayableRunner, type RunnerOptions } from './perception_runner';
 import { resolveOutputTopic, type PipelineResult } from './result';
+import { remapCollision, selectCameras, whyNoCamera } from './replay_refusals';
 import { ReplayOutput } from './replay_output';
 import { PlaybackClock } from './source_clock';
 
@@ -51,23 +52,6 @@ export interface ReplaySummary {
 }
 
 /** The config the bag's own cameras need: its camera list, and stereo pairs it has. */
-/** The configuration's `cameras` when none is set by the user: the default rig. */
-const DEFAULT_CAMERAS = configSchema.parse({}).cameras;
-
-/**
- * The bag's cameras to replay when `cameras` is set: those cameras, and one the bag lacks is an
- * error. Left at the default rig (undefined here), `cameras` follows the bag, which names its own.
- */
-function selectCameras(found: CameraTopics[], wanted: readonly string[], bagPath: string): CameraTopics[] | undefined {
-  const isDefault = wanted.length === DEFAULT_CAMERAS.length && wanted.every((c, i) => c === DEFAULT_CAMERAS[i]);
-  if (isDefault) return undefined;
-  const absent = wanted.filter((w) => !found.some((c) => c.camera === w));
-  if (absent.length > 0) {
-    throw new Error(`cameras = ${JSON.stringify(wanted)}: bag ${bagPath} has no camera ${absent.map((a) => `"${a}"`).join(', ')} with image and camera_info topics; its cameras are ${found.map((c) => c.camera).join(', ')}`);
-  }
-  return found.filter((c) => wanted.includes(c.camera));
-}
-
 function configForBag(config: PerceptionConfig, cameras: CameraTopics[]): PerceptionConfig {
   const names = cameras.map((c) => c.camera);
   return {
@@ -98,13 +82,13 @@ export async function replayBag(bagPath: string, o: ReplayOptions): Promise<Repl
   }
   const topicOf = (t: string) => remap.get(t) ?? t;
   const bagTopics = reader.info.topics.map((t) => ({ name: topicOf(t.name), type: t.type }));
+  const collision = remapCollision(reader.info.topics.map((t) => t.name), topicOf);
   const cameras = discoverCameras(bagTopics);
   // An image-named topic of another type (a typo such as sensor_msgs/msg/Imagee) would drop its camera silently.
   const mistyped = bagTopics.filter((t) => /\/image[^/]*(\/compressed)?$/.test(t.name) && !(IMAGE_TYPES as readonly string[]).includes(t.type));
-  if (cameras.length === 0) {
+  if (collision || cameras.length === 0) {
     await reader.close();
-    const why = mistyped.length > 0 ? `its image topics have other types: ${mistyped.map((t) => `${t.name} (${t.type})`).join(', ')}` : `topics: ${bagTopics.map((t) => t.name).join(', ')}`;
-    throw new Error(`bag ${bagPath}: no camera image topics (sensor_msgs/msg/Image or CompressedImage named <camera>/image_raw, ...); ${why}`);
+    throw new Error(collision ? `${collision} in bag ${bagPath}` : `bag ${bagPath}: no camera image topics (sensor_msgs/msg/Image or CompressedImage named <camera>/image_raw, ...); ${whyNoCamera(bagTopics, mistyped)}`);
   }
   for (const t of mistyped) warn(`topic ${t.name} has type ${t.type}, not ${IMAGE_TYPES.join(' or ')}; replaying without it`);
   const summary: ReplaySummary = {

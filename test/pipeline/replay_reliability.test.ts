@@ -145,6 +145,36 @@ describe('replay refusals and warnings that name the bag, topic or option', func
     assert.match(errors.join(''), /--out "": expected the output bag directory/);
   });
 
+  it('a --remap that feeds one camera\'s images to another is refused naming both topics; a swap is accepted', async () => {
+    const bag = await sceneBag('corridor_crossing', 1);
+    const error = await replayBag(bag, { config: parseConfig(TARGET_TIME), remaps: ['/left/image_raw:=/right/image_raw'] }).then(() => undefined, (e: Error) => e.message);
+    assert.ok(error?.includes('/left/image_raw (--remap /left/image_raw:=/right/image_raw)') && error.includes('/right/image_raw (not remapped)') && error.includes('would both be read as /right/image_raw'), error);
+    const swap = ['image_raw', 'camera_info'].flatMap((leaf) => [`/left/${leaf}:=/right/${leaf}`, `/right/${leaf}:=/left/${leaf}`]);
+    const stopped = new AbortController();
+    stopped.abort();
+    const summary = await replayBag(bag, { config: parseConfig(TARGET_TIME), remaps: swap, signal: stopped.signal });
+    assert.deepEqual(summary.cameras.map((c) => c.camera).sort(), ['front_left', 'front_right', 'left', 'right']);
+  });
+
+  it('a bag whose image topics are not named <camera>/image_raw is refused naming them and the --remap that fixes it', async () => {
+    const src = await sceneBag('corridor_crossing', 1);
+    const renamed = join(work, 'renamed');
+    const writer = await McapBagWriter.create(renamed);
+    const reader = await openBag(src);
+    for await (const m of reader.messages()) await writer.writeSerialized(m.topic.replace('/image_raw', '/rgb'), m.type, m.logTime, m.data);
+    await reader.close();
+    await writer.close();
+    await assert.rejects(
+      replayBag(renamed, { config: parseConfig(TARGET_TIME) }),
+      (e: Error) => /no camera image topics .*; its image topics \/front_left\/rgb, .* are not named <camera>\/image_raw .*--remap \/front_left\/rgb:=\/front_left\/image_raw$/.test(e.message) && !/topics: /.test(e.message),
+    );
+    const chatter = join(work, 'chatter');
+    const strings = await McapBagWriter.create(chatter);
+    await strings.write('/chatter', 'std_msgs/msg/String', 1n, { data: 'hello' });
+    await strings.close();
+    await assert.rejects(replayBag(chatter, { config: parseConfig(TARGET_TIME) }), /no camera image topics .*; it has no sensor_msgs\/msg\/Image or sensor_msgs\/msg\/CompressedImage topic; its topics are \/chatter \(std_msgs\/msg\/String\)$/);
+  });
+
   it('a .db3 whose image topic is typed sensor_msgs/msg/Imagee: a warning names the topic, the other cameras replay', async () => {
     const src = await sceneBag('corridor_crossing', 1);
     const file = join(work, 'typo.db3');
