@@ -53,6 +53,14 @@ export function parseConfig(raw: unknown, source = 'configuration'): PerceptionC
       }
     }
   }
+  // Checked here, not only by the fusion stage, so the message names these keys, not its options.
+  const bands = [
+    ['depth.obstacle_min_height_m', cfg.depth.obstacle_min_height_m, 'depth.obstacle_max_height_m', cfg.depth.obstacle_max_height_m],
+    ['scan.min_height_m', cfg.scan.min_height_m, 'scan.max_height_m', cfg.scan.max_height_m],
+  ] as const;
+  for (const [lowKey, low, highKey, high] of bands) {
+    if (high <= low) throw new ConfigError(`invalid configuration in ${source}:\n  ${highKey} = ${high}: expected more than ${lowKey} (${low})`);
+  }
   if (cfg.scan.angle_min >= cfg.scan.angle_max) {
     throw new ConfigError(
       `invalid configuration in ${source}:\n  scan.angle_min = ${cfg.scan.angle_min}: expected less than scan.angle_max (${cfg.scan.angle_max})`,

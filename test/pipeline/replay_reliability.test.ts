@@ -131,18 +131,18 @@ describe('replay refusals and warnings that name the bag, topic or option', func
     );
   });
 
-  it('--out "" is refused naming the option', async () => {
-    const errors: string[] = [];
-    const write = process.stderr.write.bind(process.stderr);
-    process.stderr.write = ((chunk: string) => (errors.push(String(chunk)), true)) as typeof process.stderr.write;
-    let code: number;
-    try {
-      code = await main(['replay', join(work, 'never-read'), '--out', '']);
-    } finally {
-      process.stderr.write = write;
-    }
+  it('a height band upside down is refused naming the configuration keys, not the fusion stage\'s options', async () => {
+    const { code, errors } = await cli(['replay', join(work, 'never-read'), '--set', 'depth.obstacle_min_height_m=1.9']);
     assert.equal(code, 1);
-    assert.match(errors.join(''), /--out "": expected the output bag directory/);
+    assert.match(errors, /depth\.obstacle_max_height_m = 1\.8: expected more than depth\.obstacle_min_height_m \(1\.9\)/);
+    assert.doesNotMatch(errors, /cloud\.|maxHeight/);
+    assert.match((await cli(['replay', join(work, 'never-read'), '--set', 'scan.max_height_m=0.05'])).errors, /scan\.max_height_m = 0\.05: expected more than scan\.min_height_m \(0\.1\)/);
+  });
+
+  it('--out "" is refused naming the option', async () => {
+    const { code, errors } = await cli(['replay', join(work, 'never-read'), '--out', '']);
+    assert.equal(code, 1);
+    assert.match(errors, /--out "": expected the output bag directory/);
   });
 
   it('a --remap that feeds one camera\'s images to another is refused naming both topics; a swap is accepted', async () => {
@@ -225,6 +225,18 @@ describe('replay with one broken camera: the others run, the broken one is named
     });
   }
 });
+
+/** Runs the command line, returning its exit code and what it wrote to stderr. */
+async function cli(argv: string[]): Promise<{ code: number; errors: string }> {
+  const errors: string[] = [];
+  const write = process.stderr.write.bind(process.stderr);
+  process.stderr.write = ((chunk: string) => (errors.push(String(chunk)), true)) as typeof process.stderr.write;
+  try {
+    return { code: await main(argv), errors: errors.join('') };
+  } finally {
+    process.stderr.write = write;
+  }
+}
 
 function editLeftInfo(change: (info: CameraInfo) => CameraInfo): Edit {
   return (m) => (m.topic === '/left/camera_info' ? encodeMessage(m.type, change(m.decode<CameraInfo>())) : 'keep');
