@@ -8,7 +8,6 @@ import { join } from 'node:path';
 import { McapStreamReader } from '@mcap/core';
 import { loadDecompressHandlers } from '@mcap/support';
 import Database from 'better-sqlite3';
-import { main } from '../../src/cli/main';
 import { openBag, type BagMessage } from '../../src/io/bag_reader';
 import { encodeMessage } from '../../src/msgs/codec';
 import type { CameraInfo, Image, TFMessage } from '../../src/msgs/types';
@@ -16,6 +15,7 @@ import { McapBagWriter } from '../../src/io/bag_writer';
 import { parseConfig } from '../../src/pipeline/config';
 import { summarizeResult, type FrameSummary } from '../../src/pipeline/frame_summary';
 import { replayBag } from '../../src/pipeline/replay';
+import { runCli } from '../support/cli_run';
 import { editBag, sceneBag, type Edit } from '../support/scene_bags';
 
 const TARGET_TIME = { scheduler: { time_mode: 'target' } };
@@ -132,15 +132,15 @@ describe('replay refusals and warnings that name the bag, topic or option', func
   });
 
   it('a height band upside down is refused naming the configuration keys, not the fusion stage\'s options', async () => {
-    const { code, errors } = await cli(['replay', join(work, 'never-read'), '--set', 'depth.obstacle_min_height_m=1.9']);
+    const { code, errors } = await runCli(['replay', join(work, 'never-read'), '--set', 'depth.obstacle_min_height_m=1.9']);
     assert.equal(code, 1);
     assert.match(errors, /depth\.obstacle_max_height_m = 1\.8: expected more than depth\.obstacle_min_height_m \(1\.9\)/);
     assert.doesNotMatch(errors, /cloud\.|maxHeight/);
-    assert.match((await cli(['replay', join(work, 'never-read'), '--set', 'scan.max_height_m=0.05'])).errors, /scan\.max_height_m = 0\.05: expected more than scan\.min_height_m \(0\.1\)/);
+    assert.match((await runCli(['replay', join(work, 'never-read'), '--set', 'scan.max_height_m=0.05'])).errors, /scan\.max_height_m = 0\.05: expected more than scan\.min_height_m \(0\.1\)/);
   });
 
   it('--out "" is refused naming the option', async () => {
-    const { code, errors } = await cli(['replay', join(work, 'never-read'), '--out', '']);
+    const { code, errors } = await runCli(['replay', join(work, 'never-read'), '--out', '']);
     assert.equal(code, 1);
     assert.match(errors, /--out "": expected the output bag directory/);
   });
@@ -225,18 +225,6 @@ describe('replay with one broken camera: the others run, the broken one is named
     });
   }
 });
-
-/** Runs the command line, returning its exit code and what it wrote to stderr. */
-async function cli(argv: string[]): Promise<{ code: number; errors: string }> {
-  const errors: string[] = [];
-  const write = process.stderr.write.bind(process.stderr);
-  process.stderr.write = ((chunk: string) => (errors.push(String(chunk)), true)) as typeof process.stderr.write;
-  try {
-    return { code: await main(argv), errors: errors.join('') };
-  } finally {
-    process.stderr.write = write;
-  }
-}
 
 function editLeftInfo(change: (info: CameraInfo) => CameraInfo): Edit {
   return (m) => (m.topic === '/left/camera_info' ? encodeMessage(m.type, change(m.decode<CameraInfo>())) : 'keep');
