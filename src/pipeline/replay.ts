@@ -8,7 +8,7 @@ import { checkRemaps, discoverCameras, IMAGE_TYPES, parseRemaps, type CameraTopi
 import type { PerceptionConfig } from './config_schema';
 import { createPerceptionRunner, type ReplayableRunner, type RunnerOptions } from './perception_runner';
 import { resolveOutputTopic, type PipelineResult } from './result';
-import { remapCollision, selectCameras, whyNoCamera } from './replay_refusals';
+import { remapCollision, rigTopicsOfOtherType, selectCameras, whyNoCamera } from './replay_refusals';
 import { ReplayOutput } from './replay_output';
 import { PlaybackClock } from './source_clock';
 
@@ -91,11 +91,16 @@ export async function replayBag(bagPath: string, o: ReplayOptions): Promise<Repl
     throw new Error(collision ? `${collision} in bag ${bagPath}` : `bag ${bagPath}: no camera image topics (sensor_msgs/msg/Image or CompressedImage named <camera>/image_raw, ...); ${whyNoCamera(bagTopics, mistyped)}`);
   }
   for (const t of mistyped) warn(`topic ${t.name} has type ${t.type}, not ${IMAGE_TYPES.join(' or ')}; replaying without it`);
+  // A rig topic of another type (a bad or garbled type name) is left out once, not warned about per message.
+  const offType = rigTopicsOfOtherType(bagTopics, cameras);
+  for (const [t, want] of offType) warn(`topic ${t} has type ${bagTopics.find((b) => b.name === t)!.type}, not ${want}; replaying without it`);
   const summary: ReplaySummary = {
     bag: bagPath, cameras, messagesRead: 0, badMessages: 0, skipped: { parts: 0, messages: 0 }, interrupted: false, warnings: 0, results: 0, completed: 0, shed: {}, outputs: {}, durationSec: Number(reader.info.duration) / 1e9, peakRssMb: 0, maxBehindMs: 0,
   };
   for (const c of cameras) {
-    if (!c.info) warn(`camera "${c.camera}": the bag has no ${c.image.replace(/[^/]+(\/compressed)?$/, 'camera_info')} topic; replaying without this camera`);
+    const info = c.info ?? c.image.replace(/[^/]+(\/compressed)?$/, 'camera_info');
+    if (offType.has(info)) c.info = undefined;
+    if (!c.info) warn(`camera "${c.camera}": the bag has no ${offType.has(info) ? 'usable ' : ''}${info} topic; replaying without this camera`);
   }
   const found = cameras.filter((c) => c.info);
   let usable: CameraTopics[];
@@ -138,7 +143,7 @@ export async function replayBag(bagPath: string, o: ReplayOptions): Promise<Repl
   const byInfo = new Map(usable.map((c) => [c.info!, c.camera]));
   const wanted = reader.info.topics.map((t) => t.name).filter((t) => {
     const n = topicOf(t);
-    return byImage.has(n) || byInfo.has(n) || n === '/tf' || n === '/tf_static' || n === '/clock';
+    return byImage.has(n) || byInfo.has(n) || (['/tf', '/tf_static', '/clock'].includes(n) && !offType.has(n));
   });
   const total = reader.info.topics.filter((t) => wanted.includes(t.name)).reduce((n, t) => n + t.count, 0);
   let paced = false;

@@ -1,6 +1,7 @@
-// What replay refuses about a bag's topics before it starts, each time naming the topic, the
-// flag or the key: a `cameras` entry the bag lacks, a --remap that gives two topics one name, a
-// bag without a camera (saying why, without listing image topics as if there were none).
+// What replay refuses or leaves out of a bag's topics before it starts, each time naming the
+// topic, the flag or the key: a `cameras` entry the bag lacks, a --remap that gives two topics one
+// name, a bag without a camera (saying why, without listing image topics as if there were none),
+// a rig topic of another type.
 import { IMAGE_TYPES, type CameraTopics } from './bag_topics';
 import { configSchema } from './config_schema';
 
@@ -49,4 +50,23 @@ export function whyNoCamera(topics: ReadonlyArray<{ name: string; type: string }
       `rename them with --remap, e.g. --remap ${images[0]}:=${example}`;
   }
   return `it has no ${IMAGE_TYPES.join(' or ')} topic; its topics are ${topics.map((t) => `${t.name} (${t.type})`).join(', ')}`;
+}
+
+/** The types replay decodes the rig's other topics as. */
+const RIG_TOPIC_TYPES = { info: 'sensor_msgs/msg/CameraInfo', tf: 'tf2_msgs/msg/TFMessage', clock: 'rosgraph_msgs/msg/Clock' } as const;
+
+/**
+ * The camera_info, /tf, /tf_static and /clock topics whose type is not the one replay decodes
+ * them as, each with the type expected: left out with one warning, not one per message.
+ */
+export function rigTopicsOfOtherType(topics: ReadonlyArray<{ name: string; type: string }>, cameras: readonly CameraTopics[]): Map<string, string> {
+  const expected = new Map<string, string>([['/tf', RIG_TOPIC_TYPES.tf], ['/tf_static', RIG_TOPIC_TYPES.tf], ['/clock', RIG_TOPIC_TYPES.clock]]);
+  for (const c of cameras) if (c.info) expected.set(c.info, RIG_TOPIC_TYPES.info);
+  const full = (type: string) => type.replace(/^([^/]+)\/(?!msg\/)/, '$1/msg/');
+  const out = new Map<string, string>();
+  for (const t of topics) {
+    const want = expected.get(t.name);
+    if (want !== undefined && full(t.type) !== want) out.set(t.name, want);
+  }
+  return out;
 }

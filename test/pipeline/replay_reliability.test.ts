@@ -175,27 +175,32 @@ describe('replay refusals and warnings that name the bag, topic or option', func
     await assert.rejects(replayBag(chatter, { config: parseConfig(TARGET_TIME) }), /no camera image topics .*; it has no sensor_msgs\/msg\/Image or sensor_msgs\/msg\/CompressedImage topic; its topics are \/chatter \(std_msgs\/msg\/String\)$/);
   });
 
-  it('a .db3 whose image topic is typed sensor_msgs/msg/Imagee: a warning names the topic, the other cameras replay', async () => {
-    const src = await sceneBag('corridor_crossing', 1);
-    const file = join(work, 'typo.db3');
-    const db = new Database(file);
-    db.exec(`CREATE TABLE topics(id INTEGER PRIMARY KEY, name TEXT NOT NULL, type TEXT NOT NULL, serialization_format TEXT NOT NULL, offered_qos_profiles TEXT NOT NULL);
-             CREATE TABLE messages(id INTEGER PRIMARY KEY, topic_id INTEGER NOT NULL, timestamp INTEGER NOT NULL, data BLOB NOT NULL);`);
-    const reader = await openBag(src);
-    const ids = new Map(reader.info.topics.map((t, i) => [t.name, i + 1]));
-    for (const t of reader.info.topics) {
-      db.prepare('INSERT INTO topics VALUES (?, ?, ?, ?, ?)').run(ids.get(t.name), t.name, t.name === '/left/image_raw' ? 'sensor_msgs/msg/Imagee' : t.type, 'cdr', '');
-    }
-    const insert = db.prepare('INSERT INTO messages (topic_id, timestamp, data) VALUES (?, ?, ?)');
-    for await (const m of reader.messages()) insert.run(ids.get(m.topic), m.logTime, Buffer.from(m.data));
-    await reader.close();
-    db.close();
-    const warnings: string[] = [];
-    const summary = await replayBag(file, { config: parseConfig(TARGET_TIME), onWarning: (w) => warnings.push(w) });
-    assert.ok(warnings.includes('topic /left/image_raw has type sensor_msgs/msg/Imagee, not sensor_msgs/msg/Image or sensor_msgs/msg/CompressedImage; replaying without it'), warnings.join('\n'));
-    assert.deepEqual(summary.cameras.map((c) => c.camera).sort(), ['front_left', 'front_right', 'right']);
-    assert.ok(summary.completed > 20, `${summary.completed} sets`);
-  });
+  const typos = [
+    ['/left/image_raw', 'sensor_msgs/msg/Imagee', 'topic /left/image_raw has type sensor_msgs/msg/Imagee, not sensor_msgs/msg/Image or sensor_msgs/msg/CompressedImage; replaying without it'],
+    ['/left/camera_info', 'garbage', 'topic /left/camera_info has type garbage, not sensor_msgs/msg/CameraInfo; replaying without it'],
+  ] as const;
+  for (const [topic, type, warning] of typos) {
+    it(`a .db3 whose ${topic} is typed ${type}: one warning names the topic, the other cameras replay`, async () => {
+      const src = await sceneBag('corridor_crossing', 1);
+      const file = join(work, `typo-${type.replace(/\W/g, '_')}.db3`);
+      const db = new Database(file);
+      db.exec(`CREATE TABLE topics(id INTEGER PRIMARY KEY, name TEXT NOT NULL, type TEXT NOT NULL, serialization_format TEXT NOT NULL, offered_qos_profiles TEXT NOT NULL);
+               CREATE TABLE messages(id INTEGER PRIMARY KEY, topic_id INTEGER NOT NULL, timestamp INTEGER NOT NULL, data BLOB NOT NULL);`);
+      const reader = await openBag(src);
+      const ids = new Map(reader.info.topics.map((t, i) => [t.name, i + 1]));
+      for (const t of reader.info.topics) db.prepare('INSERT INTO topics VALUES (?, ?, ?, ?, ?)').run(ids.get(t.name), t.name, t.name === topic ? type : t.type, 'cdr', '');
+      const insert = db.prepare('INSERT INTO messages (topic_id, timestamp, data) VALUES (?, ?, ?)');
+      for await (const m of reader.messages()) insert.run(ids.get(m.topic), m.logTime, Buffer.from(m.data));
+      await reader.close();
+      db.close();
+      const warnings: string[] = [];
+      const summary = await replayBag(file, { config: parseConfig(TARGET_TIME), onWarning: (w) => warnings.push(w) });
+      assert.ok(warnings.includes(warning), warnings.join('\n'));
+      assert.equal(summary.badMessages, 0, 'no warning per message');
+      assert.deepEqual(summary.cameras.map((c) => c.camera).sort(), ['front_left', 'front_right', 'right'].concat(topic.endsWith('camera_info') ? ['left'] : []).sort());
+      assert.ok(summary.completed > 20, `${summary.completed} sets`);
+    });
+  }
 });
 
 describe('replay with one broken camera: the others run, the broken one is named while it lasts', function () {
