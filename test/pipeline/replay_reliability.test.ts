@@ -181,18 +181,7 @@ describe('replay refusals and warnings that name the bag, topic or option', func
   ] as const;
   for (const [topic, type, warning] of typos) {
     it(`a .db3 whose ${topic} is typed ${type}: one warning names the topic, the other cameras replay`, async () => {
-      const src = await sceneBag('corridor_crossing', 1);
-      const file = join(work, `typo-${type.replace(/\W/g, '_')}.db3`);
-      const db = new Database(file);
-      db.exec(`CREATE TABLE topics(id INTEGER PRIMARY KEY, name TEXT NOT NULL, type TEXT NOT NULL, serialization_format TEXT NOT NULL, offered_qos_profiles TEXT NOT NULL);
-               CREATE TABLE messages(id INTEGER PRIMARY KEY, topic_id INTEGER NOT NULL, timestamp INTEGER NOT NULL, data BLOB NOT NULL);`);
-      const reader = await openBag(src);
-      const ids = new Map(reader.info.topics.map((t, i) => [t.name, i + 1]));
-      for (const t of reader.info.topics) db.prepare('INSERT INTO topics VALUES (?, ?, ?, ?, ?)').run(ids.get(t.name), t.name, t.name === topic ? type : t.type, 'cdr', '');
-      const insert = db.prepare('INSERT INTO messages (topic_id, timestamp, data) VALUES (?, ?, ?)');
-      for await (const m of reader.messages()) insert.run(ids.get(m.topic), m.logTime, Buffer.from(m.data));
-      await reader.close();
-      db.close();
+      const file = await db3Copy(await sceneBag('corridor_crossing', 1), join(work, `typo-${type.replace(/\W/g, '_')}.db3`), (t) => (t.name === topic ? type : t.type));
       const warnings: string[] = [];
       const summary = await replayBag(file, { config: parseConfig(TARGET_TIME), onWarning: (w) => warnings.push(w) });
       assert.ok(warnings.includes(warning), warnings.join('\n'));
@@ -211,6 +200,14 @@ describe('replay with one broken camera: the others run, the broken one is named
     bag = await sceneBag('corridor_crossing', 1);
     // The reference: the same bag without the camera at all.
     without = (await replayFrames(await editBag(bag, (m) => (m.topic.startsWith('/left/') ? 'drop' : 'keep')))).frames;
+  });
+
+  it('a camera whose topics exist but never publish: every frame set of the other three cameras, and it is named silent', async () => {
+    const work = mkdtempSync(join(tmpdir(), 'replay-silent-'));
+    const file = await db3Copy(bag, join(work, 'silent-left.db3'), (t) => t.type, (m) => m.topic !== '/left/image_raw');
+    const got = await replayFrames(file);
+    assert.deepEqual(got.frames, without);
+    assert.ok(got.warnings.some((w) => /camera "left" silent for .*degrading to \[front_left, front_right, right\]/.test(w)), got.warnings.join('\n'));
   });
 
   const cases: [string, Edit, RegExp][] = [
@@ -233,6 +230,24 @@ describe('replay with one broken camera: the others run, the broken one is named
 
 function editLeftInfo(change: (info: CameraInfo) => CameraInfo): Edit {
   return (m) => (m.topic === '/left/camera_info' ? encodeMessage(m.type, change(m.decode<CameraInfo>())) : 'keep');
+}
+
+/**
+ * A .db3 copy of `src`, as rosbag2's sqlite3 storage lays it out, with each topic's type from
+ * `typeOf` and only the messages `keep` keeps (a topic whose messages are all dropped stays listed).
+ */
+async function db3Copy(src: string, file: string, typeOf: (t: { name: string; type: string }) => string, keep: (m: BagMessage) => boolean = () => true): Promise<string> {
+  const db = new Database(file);
+  db.exec(`CREATE TABLE topics(id INTEGER PRIMARY KEY, name TEXT NOT NULL, type TEXT NOT NULL, serialization_format TEXT NOT NULL, offered_qos_profiles TEXT NOT NULL);
+           CREATE TABLE messages(id INTEGER PRIMARY KEY, topic_id INTEGER NOT NULL, timestamp INTEGER NOT NULL, data BLOB NOT NULL);`);
+  const reader = await openBag(src);
+  const ids = new Map(reader.info.topics.map((t, i) => [t.name, i + 1]));
+  for (const t of reader.info.topics) db.prepare('INSERT INTO topics VALUES (?, ?, ?, ?, ?)').run(ids.get(t.name), t.name, typeOf(t), 'cdr', '');
+  const insert = db.prepare('INSERT INTO messages (topic_id, timestamp, data) VALUES (?, ?, ?)');
+  for await (const m of reader.messages()) if (keep(m)) insert.run(ids.get(m.topic), m.logTime, Buffer.from(m.data));
+  await reader.close();
+  db.close();
+  return file;
 }
 
 /** The image of `m` with every other row and column: what a driver set to a lower resolution sends. */
