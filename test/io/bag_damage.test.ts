@@ -289,6 +289,33 @@ describe('io/bag damage: read what is readable, say what was skipped', () => {
     assert.deepStrictEqual(skipped, { parts: 3, messages: 3 });
   });
 
+  it('a .db3 with a damaged page reads every row outside it in time order, naming the file and the lost row ids', async () => {
+    const file = path.join(dir, 'damaged-page.db3');
+    const db = new Database(file);
+    db.exec(`CREATE TABLE topics(id INTEGER PRIMARY KEY, name TEXT NOT NULL, type TEXT NOT NULL, serialization_format TEXT NOT NULL, offered_qos_profiles TEXT NOT NULL);
+             CREATE TABLE messages(id INTEGER PRIMARY KEY, topic_id INTEGER NOT NULL, timestamp INTEGER NOT NULL, data BLOB NOT NULL);
+             CREATE INDEX timestamp_idx ON messages (timestamp ASC);`);
+    db.prepare('INSERT INTO topics VALUES (1, ?, ?, ?, ?)').run('/chatter', 'std_msgs/msg/String', 'cdr', '');
+    const insert = db.prepare('INSERT INTO messages (id, topic_id, timestamp, data) VALUES (?, 1, ?, ?)');
+    const rows = Array.from({ length: 2000 }, (_, i) => `row ${i} `.repeat(40));
+    db.transaction(() => rows.forEach((t, i) => insert.run(i + 1, BigInt(i) * 1000n, Buffer.from(encodeMessage('std_msgs/msg/String', { data: t })))))();
+    db.close();
+    // What a bad disk sector does: one 4 KiB page in the middle of the table overwritten.
+    const bytes = fs.readFileSync(file);
+    const page = Math.floor(bytes.length / 4096 / 2) * 4096;
+    bytes.fill(0x55, page, page + 4096);
+    fs.writeFileSync(file, bytes);
+
+    const { data, warnings, skipped } = await readWithWarnings(file);
+    assert.equal(warnings[0], `sqlite3 bag file ${file}: its messages table is damaged (database disk image is malformed); reading it row by row`);
+    const lost = /^sqlite3 bag file .*: skipped messages rows id (\d+)\.\.(\d+): unreadable \(database disk image is malformed\)$/.exec(warnings[1] ?? '');
+    assert.ok(lost && warnings.length === 2, warnings.join('\n'));
+    const [first, last] = [Number(lost[1]), Number(lost[2])];
+    assert.ok(last - first + 1 <= 12, `one page holds a few rows, not ${last - first + 1}`);
+    assert.deepStrictEqual(data, rows.filter((_, i) => i + 1 < first || i + 1 > last));
+    assert.deepStrictEqual(skipped, { parts: 1, messages: last - first + 1 });
+  });
+
   it('a .db3 topic with a malformed type name opens; only that topic fails to decode, naming the topic and type', async () => {
     const file = path.join(dir, 'garbage-type.db3');
     const db = new Database(file);
