@@ -35,6 +35,9 @@ export interface TfBufferStats {
   ignoredFrames: number;
 }
 
+/** Names of a transform's values, in the order #add checks them. */
+const VALUE_NAMES = ['translation.x', 'translation.y', 'translation.z', 'rotation.x', 'rotation.y', 'rotation.z', 'rotation.w'];
+
 /** tf2 strips a leading slash from frame ids (a ROS 1 habit); so do we. */
 function frameName(id: string): string {
   return id.startsWith('/') ? id.slice(1) : id;
@@ -46,6 +49,8 @@ export class TfBuffer {
   readonly #maxFrames: number;
   readonly #maxSamples: number;
   readonly #stats: TfBufferStats = { invalidTransforms: 0, ignoredFrames: 0 };
+  /** Frames whose last transform was refused, with why: a failed lookup says so, not "no parent". */
+  readonly #dropped = new Map<string, string>();
 
   constructor(options: TfBufferOptions = {}) {
     const { cacheTimeNs = 10_000_000_000n, maxFrames = 1000, maxSamplesPerFrame = 10_000 } = options;
@@ -82,7 +87,9 @@ export class TfBuffer {
       const rootS = sourceChain[sourceChain.length - 1];
       const rootT = targetChain[targetChain.length - 1];
       const known = (f: string) => this.#links.has(f) || [...this.#links.values()].some((l) => l.parent === f);
+      const dropped = this.#dropped.get(rootS) ?? this.#dropped.get(rootT);
       fail(
+        dropped !== undefined ? dropped :
         !known(rootS) ? `'${rootS}' appears in no transform` :
         !known(rootT) ? `'${rootT}' appears in no transform` :
         `'${rootS}' has no parent (chain ${sourceChain.join(' -> ')}), and '${target}' is in the tree of '${rootT}'`,
@@ -113,18 +120,28 @@ export class TfBuffer {
     const parent = frameName(ts.header.frame_id);
     const { translation: tr, rotation: r } = ts.transform;
     const values = [tr.x, tr.y, tr.z, r.x, r.y, r.z, r.w];
-    let stamp: Nanos;
+    let stamp: Nanos | undefined;
     try {
       stamp = timeToNanos(ts.header.stamp);
     } catch {
-      this.#stats.invalidTransforms++;
-      return;
+      stamp = undefined;
     }
     const norm = Math.hypot(r.x, r.y, r.z, r.w);
-    if (!child || !parent || child === parent || !values.every(Number.isFinite) || !(norm > 1e-9)) {
+    const bad = values.findIndex((v) => !Number.isFinite(v));
+    const why =
+      !child || !parent ? 'an empty frame id' :
+      child === parent ? `'${child}' as its own parent` :
+      stamp === undefined ? `header.stamp {sec: ${ts.header.stamp.sec}, nanosec: ${ts.header.stamp.nanosec}}, not a valid time` :
+      bad >= 0 ? `${VALUE_NAMES[bad]} = ${values[bad]}; expected finite numbers` :
+      !(norm > 1e-9) ? 'a zero rotation quaternion' : undefined;
+    if (why !== undefined || stamp === undefined) {
       this.#stats.invalidTransforms++;
+      if (child && this.#dropped.size < this.#maxFrames) {
+        this.#dropped.set(child, `its ${isStatic ? '/tf_static' : '/tf'} transform from '${parent}' to '${child}' was dropped: it has ${why}`);
+      }
       return;
     }
+    this.#dropped.delete(child);
     const sample: Sample = {
       stamp,
       t: Float64Array.of(tr.x, tr.y, tr.z),

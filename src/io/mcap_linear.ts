@@ -7,6 +7,7 @@
 import { McapRecordBuilder, McapStreamReader, type DecompressHandlers, type TypedMcapRecord } from '@mcap/core';
 import type { FileHandle } from 'fs/promises';
 import type { Nanos } from '../msgs/time';
+import { duplicateChannelFromStreamError } from './mcap_channels';
 
 /** MCAP opcodes of the top-level records this reader acts on. */
 const OP = { header: 0x01, footer: 0x02, schema: 0x03, channel: 0x04, message: 0x05, chunk: 0x06, messageIndex: 0x07, metadata: 0x0c, dataEnd: 0x0f } as const;
@@ -131,7 +132,7 @@ export async function* scanMcapLinearly(
       if ((filter.start !== undefined && timeRange.end < filter.start) || (filter.end !== undefined && timeRange.start > filter.end)) {
         continue;
       }
-      const parsed = parseRecords(knownRecords(), head, body, decompressHandlers);
+      const parsed = parseRecords(knownRecords(), head, body, decompressHandlers, channels);
       for (const r of parsed.records) {
         track(r);
         if (r.type === 'Message' && wanted(r)) yield r;
@@ -140,7 +141,7 @@ export async function* scanMcapLinearly(
       continue;
     }
     if (op !== OP.schema && op !== OP.channel && op !== OP.message && op !== OP.metadata) continue;
-    const parsed = parseRecords(knownRecords(), head, body, decompressHandlers);
+    const parsed = parseRecords(knownRecords(), head, body, decompressHandlers, channels);
     for (const r of parsed.records) {
       track(r);
       if (r.type === 'Message' && wanted(r)) yield r;
@@ -152,8 +153,11 @@ export async function* scanMcapLinearly(
 
 // One top-level record parsed by a fresh stream reader that first sees the known schemas and
 // channels (which it yields again; track() ignores known ids). Records yielded before an error
-// are kept; the error is returned.
-function parseRecords(known: Uint8Array, head: Buffer, body: Buffer, decompressHandlers: DecompressHandlers): { records: TypedMcapRecord[]; error?: string } {
+// are kept; the error is returned, except a channel id defined twice, which is thrown: that is
+// not damage to skip but a file whose messages cannot be told apart.
+function parseRecords(
+  known: Uint8Array, head: Buffer, body: Buffer, decompressHandlers: DecompressHandlers, channels: ReadonlyMap<number, McapChannel>,
+): { records: TypedMcapRecord[]; error?: string } {
   const reader = new McapStreamReader({ noMagicPrefix: true, validateCrcs: true, decompressHandlers });
   const records: TypedMcapRecord[] = [];
   try {
@@ -163,7 +167,10 @@ function parseRecords(known: Uint8Array, head: Buffer, body: Buffer, decompressH
     for (let r; (r = reader.nextRecord()); ) records.push(r);
     return { records };
   } catch (err) {
-    return { records, error: withoutLibrary((err as Error).message) };
+    const error = withoutLibrary((err as Error).message);
+    const duplicate = duplicateChannelFromStreamError(error, channels);
+    if (duplicate) throw duplicate;
+    return { records, error };
   }
 }
 

@@ -9,6 +9,7 @@ import { open, type FileHandle } from 'fs/promises';
 import { parse as parseYaml } from 'yaml';
 import type { Nanos } from '../msgs/time';
 import type { BagStorage, SkipTally, StorageQuery, StorageTopic, StoredMessage } from './bag_storage';
+import { checkSummaryChannels } from './mcap_channels';
 import { scanMcapLinearly, type McapChannel, type McapDamage, type McapMessage, type McapMetadata, type McapSchema, withoutLibrary } from './mcap_linear';
 
 let decompressHandlers: Promise<DecompressHandlers> | undefined;
@@ -29,9 +30,11 @@ export async function openMcapStorage(file: string, onWarning: (m: string) => vo
       const magic = Buffer.alloc(MCAP_MAGIC.length);
       await handle.read(magic, 0, magic.length, 0);
       if (!hasMcapPrefix(new DataView(magic.buffer, magic.byteOffset, magic.byteLength))) throw new Error(`it does not start with the MCAP magic bytes (${err.message})`);
-      onWarning(`MCAP file ${file}: its summary is unusable (${withoutLibrary(err.message)}); reading it record by record`);
+      // A footer without a summary is valid MCAP (the summary is optional): nothing to warn about.
+      if (!/^File is not indexed/.test(err.message)) onWarning(`MCAP file ${file}: its summary is unusable (${withoutLibrary(err.message)}); reading it record by record`);
       return undefined;
     });
+    if (indexed) await checkSummaryChannels(handle, indexed);
     const context = { file, handle, handlers, onWarning };
     return indexed && indexIsComplete(indexed) ? await McapStorage.indexed(context, indexed) : await McapStorage.linear(context);
   } catch (err) {

@@ -53,6 +53,14 @@ export function parseConfig(raw: unknown, source = 'configuration'): PerceptionC
       }
     }
   }
+  // Checked here, not only by the fusion stage, so the message names these keys, not its options.
+  const bands = [
+    ['depth.obstacle_min_height_m', cfg.depth.obstacle_min_height_m, 'depth.obstacle_max_height_m', cfg.depth.obstacle_max_height_m],
+    ['scan.min_height_m', cfg.scan.min_height_m, 'scan.max_height_m', cfg.scan.max_height_m],
+  ] as const;
+  for (const [lowKey, low, highKey, high] of bands) {
+    if (high <= low) throw new ConfigError(`invalid configuration in ${source}:\n  ${highKey} = ${high}: expected more than ${lowKey} (${low})`);
+  }
   if (cfg.scan.angle_min >= cfg.scan.angle_max) {
     throw new ConfigError(
       `invalid configuration in ${source}:\n  scan.angle_min = ${cfg.scan.angle_min}: expected less than scan.angle_max (${cfg.scan.angle_max})`,
@@ -84,7 +92,7 @@ export function readConfigFile(path: string): Record<string, unknown> {
   } catch (err) {
     throw new ConfigError(`configuration file ${path} is not valid YAML: ${(err as Error).message}`);
   }
-  const raw = unwrapRosParams(doc ?? {});
+  const raw = rosParametersOf(doc ?? {}, path);
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
     throw new ConfigError(`configuration file ${path}: expected a mapping of settings, got ${JSON.stringify(raw)}`);
   }
@@ -98,14 +106,35 @@ export function loadCliConfig(opts: { config?: string; set?: string[] }, default
   return parseConfig(merged, opts.config ? `${opts.config} with --set overrides` : 'command-line settings');
 }
 
-function unwrapRosParams(doc: unknown): unknown {
-  if (doc === null || typeof doc !== 'object') return doc;
-  const entries = Object.values(doc as Record<string, unknown>);
-  if (entries.length === 1 && entries[0] !== null && typeof entries[0] === 'object') {
-    const params = (entries[0] as Record<string, unknown>).ros__parameters;
-    if (params !== undefined) return params;
+/** The node the CLI's configuration stands for, as params/default.yaml names it. */
+const NODE_NAME = 'dx_perception_node';
+
+/**
+ * The settings a ROS 2 parameters file gives this node, as rcl applies them: the `/**` section,
+ * then the node's own (`dx_perception_node`, `/ns/dx_perception_node`, `/**\/dx_perception_node`),
+ * nested maps and dotted names alike. Other nodes' sections are not ours to read; a file with
+ * none for this node is refused naming its sections. A plain config is returned as it is.
+ */
+function rosParametersOf(doc: unknown, path: string): unknown {
+  const sections = rosSections(doc, []);
+  if (sections.length === 0) return doc;
+  const mine = sections.filter((s) => s.node === '/**' || s.node.split('/').pop() === NODE_NAME);
+  if (mine.length === 0) {
+    throw new ConfigError(
+      `configuration file ${path}: its ros__parameters are for ${sections.map((s) => `"${s.node}"`).join(', ')}, not this node; ` +
+        `expected a "/**" or "${NODE_NAME}" section`,
+    );
   }
-  return doc;
+  mine.sort((a, b) => Number(a.node !== '/**') - Number(b.node !== '/**'));
+  return mine.reduce<Record<string, unknown>>((acc, s) => mergeConfig(acc, unflatten(flatten(s.parameters))), {});
+}
+
+function rosSections(node: unknown, path: string[]): { node: string; parameters: Record<string, unknown> }[] {
+  if (node === null || typeof node !== 'object' || Array.isArray(node)) return [];
+  return Object.entries(node).flatMap(([key, value]) =>
+    key === 'ros__parameters' && value !== null && typeof value === 'object' && !Array.isArray(value)
+      ? [{ node: path.join('/'), parameters: value as Record<string, unknown> }]
+      : rosSections(value, [...path, key]));
 }
 
 /** Flat "a.b.c" keys (ROS parameter names) -> nested object. */

@@ -27,7 +27,9 @@ const msToNs = (ms: number): Nanos => BigInt(Math.round(ms * 1e6));
 
 /**
  * Target time assumes a source that waits for the pipeline (a replay awaiting flush()). Fed
- * live instead, sets would queue without bound; beyond this many waiting, new sets are dropped.
+ * live instead, sets would queue without bound; beyond this many waiting (plus sync.queue_size:
+ * one image may release that many held sets at once, when a silent camera is left out), new
+ * sets are dropped.
  */
 const MAX_TARGET_BACKLOG = 4;
 
@@ -229,9 +231,10 @@ class CoreRunner implements ReplayableRunner {
     }
     this.#lastSetStamp = set.stamp;
     if (this.#clock instanceof VirtualClock) {
-      if (this.#targetBacklog >= MAX_TARGET_BACKLOG) {
+      const limit = MAX_TARGET_BACKLOG + this.#config.sync.queue_size;
+      if (this.#targetBacklog >= limit) {
         if (this.#counters.backlogDrops++ === 0) {
-          this.#warn(`target time: ${MAX_TARGET_BACKLOG} frame sets already wait for the pipeline; dropping new ones (a live source needs scheduler.time_mode: host)`);
+          this.#warn(`target time: ${limit} frame sets already wait for the pipeline; dropping new ones (a live source needs scheduler.time_mode: host)`);
         }
         return;
       }

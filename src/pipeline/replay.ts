@@ -5,9 +5,10 @@ import { openBag, MessageDecodeError, type BagMessage, type SkipTally } from '..
 import { timeToNanos } from '../msgs/time';
 import type { CameraInfo, Clock, CompressedImage, Image, TFMessage } from '../msgs/types';
 import { checkRemaps, discoverCameras, IMAGE_TYPES, parseRemaps, type CameraTopics } from './bag_topics';
-import { configSchema, type PerceptionConfig } from './config_schema';
+import type { PerceptionConfig } from './config_schema';
 import { createPerceptionRunner, type ReplayableRunner, type RunnerOptions } from './perception_runner';
 import { resolveOutputTopic, type PipelineResult } from './result';
+import { remapCollision, rigTopicsOfOtherType, selectCameras, whyNoCamera } from './replay_refusals';
 import { ReplayOutput } from './replay_output';
 import { PlaybackClock } from './source_clock';
 
@@ -51,23 +52,6 @@ export interface ReplaySummary {
 }
 
 /** The config the bag's own cameras need: its camera list, and stereo pairs it has. */
-/** The configuration's `cameras` when none is set by the user: the default rig. */
-const DEFAULT_CAMERAS = configSchema.parse({}).cameras;
-
-/**
- * The bag's cameras to replay when `cameras` is set: those cameras, and one the bag lacks is an
- * error. Left at the default rig (undefined here), `cameras` follows the bag, which names its own.
- */
-function selectCameras(found: CameraTopics[], wanted: readonly string[], bagPath: string): CameraTopics[] | undefined {
-  const isDefault = wanted.length === DEFAULT_CAMERAS.length && wanted.every((c, i) => c === DEFAULT_CAMERAS[i]);
-  if (isDefault) return undefined;
-  const absent = wanted.filter((w) => !found.some((c) => c.camera === w));
-  if (absent.length > 0) {
-    throw new Error(`cameras = ${JSON.stringify(wanted)}: bag ${bagPath} has no camera ${absent.map((a) => `"${a}"`).join(', ')} with image and camera_info topics; its cameras are ${found.map((c) => c.camera).join(', ')}`);
-  }
-  return found.filter((c) => wanted.includes(c.camera));
-}
-
 function configForBag(config: PerceptionConfig, cameras: CameraTopics[]): PerceptionConfig {
   const names = cameras.map((c) => c.camera);
   return {
@@ -98,20 +82,25 @@ export async function replayBag(bagPath: string, o: ReplayOptions): Promise<Repl
   }
   const topicOf = (t: string) => remap.get(t) ?? t;
   const bagTopics = reader.info.topics.map((t) => ({ name: topicOf(t.name), type: t.type }));
+  const collision = remapCollision(reader.info.topics.map((t) => t.name), topicOf);
   const cameras = discoverCameras(bagTopics);
   // An image-named topic of another type (a typo such as sensor_msgs/msg/Imagee) would drop its camera silently.
   const mistyped = bagTopics.filter((t) => /\/image[^/]*(\/compressed)?$/.test(t.name) && !(IMAGE_TYPES as readonly string[]).includes(t.type));
-  if (cameras.length === 0) {
+  if (collision || cameras.length === 0) {
     await reader.close();
-    const why = mistyped.length > 0 ? `its image topics have other types: ${mistyped.map((t) => `${t.name} (${t.type})`).join(', ')}` : `topics: ${bagTopics.map((t) => t.name).join(', ')}`;
-    throw new Error(`bag ${bagPath}: no camera image topics (sensor_msgs/msg/Image or CompressedImage named <camera>/image_raw, ...); ${why}`);
+    throw new Error(collision ? `${collision} in bag ${bagPath}` : `bag ${bagPath}: no camera image topics (sensor_msgs/msg/Image or CompressedImage named <camera>/image_raw, ...); ${whyNoCamera(bagTopics, mistyped)}`);
   }
   for (const t of mistyped) warn(`topic ${t.name} has type ${t.type}, not ${IMAGE_TYPES.join(' or ')}; replaying without it`);
+  // A rig topic of another type (a bad or garbled type name) is left out once, not warned about per message.
+  const offType = rigTopicsOfOtherType(bagTopics, cameras);
+  for (const [t, want] of offType) warn(`topic ${t} has type ${bagTopics.find((b) => b.name === t)!.type}, not ${want}; replaying without it`);
   const summary: ReplaySummary = {
     bag: bagPath, cameras, messagesRead: 0, badMessages: 0, skipped: { parts: 0, messages: 0 }, interrupted: false, warnings: 0, results: 0, completed: 0, shed: {}, outputs: {}, durationSec: Number(reader.info.duration) / 1e9, peakRssMb: 0, maxBehindMs: 0,
   };
   for (const c of cameras) {
-    if (!c.info) warn(`camera "${c.camera}": the bag has no ${c.image.replace(/[^/]+(\/compressed)?$/, 'camera_info')} topic; replaying without this camera`);
+    const info = c.info ?? c.image.replace(/[^/]+(\/compressed)?$/, 'camera_info');
+    if (offType.has(info)) c.info = undefined;
+    if (!c.info) warn(`camera "${c.camera}": the bag has no ${offType.has(info) ? 'usable ' : ''}${info} topic; replaying without this camera`);
   }
   const found = cameras.filter((c) => c.info);
   let usable: CameraTopics[];
@@ -155,7 +144,7 @@ export async function replayBag(bagPath: string, o: ReplayOptions): Promise<Repl
   const byInfo = new Map(usable.map((c) => [c.info!, c.camera]));
   const wanted = reader.info.topics.map((t) => t.name).filter((t) => {
     const n = topicOf(t);
-    return byImage.has(n) || byInfo.has(n) || n === '/tf' || n === '/tf_static' || n === '/clock';
+    return byImage.has(n) || byInfo.has(n) || (['/tf', '/tf_static', '/clock'].includes(n) && !offType.has(n));
   });
   const total = reader.info.topics.filter((t) => wanted.includes(t.name)).reduce((n, t) => n + t.count, 0);
   let paced = false;

@@ -154,7 +154,13 @@ export function loadHardwareProfile(nameOrPath: string): HardwareProfile {
         'or a path to a profile YAML file',
     );
   }
-  return parseHardwareProfile(parseYaml(readFileSync(file, 'utf8')), `"${file}"`);
+  let doc: unknown;
+  try {
+    doc = parseYaml(readFileSync(file, 'utf8'));
+  } catch (err) {
+    throw new Error(`hardware profile "${file}" is not valid YAML: ${(err as Error).message.split('\n')[0]}`);
+  }
+  return parseHardwareProfile(doc, `"${file}"`);
 }
 
 /** Names of the profiles shipped in `profiles/`. */

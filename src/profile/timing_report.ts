@@ -61,7 +61,13 @@ function parseCsv(text: string, origin: string): unknown[] {
 /** Parses a timing report's text (see the formats above). Throws an Error naming `origin` and the bad entry. */
 export function parseTimingReport(text: string, origin = '(text)'): LatencyMeasurement[] {
   const trimmed = text.trimStart();
-  const raw: unknown = trimmed.startsWith('[') || trimmed.startsWith('{') ? JSON.parse(trimmed) : parseCsv(text, origin);
+  let raw: unknown;
+  try {
+    raw = trimmed.startsWith('[') || trimmed.startsWith('{') ? JSON.parse(trimmed) : parseCsv(text, origin);
+  } catch (err) {
+    if (!(err instanceof SyntaxError)) throw err;
+    throw new Error(`timing report ${origin} is not valid JSON: ${err.message}`);
+  }
   const parsed = reportSchema.safeParse(raw);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];

@@ -3,21 +3,12 @@
 // image before it reaches CameraInfo pairing. A camera is left out when it is silent for the
 // dropout timeout or its stamps are off the other cameras' time (isolated); it comes back with
 // its first usable image. Lasting problems are reported periodically, naming the camera.
-import type { CompressedImage, Image } from '../msgs/types';
 import type { Nanos } from '../msgs/time';
+import { newStanding, say, type AnyImage, type HeldImage, type Standing } from './camera_standing';
 import { PeriodicReport } from './periodic_report';
+import { SilenceTimer } from './silence_timer';
 import type { RigClock } from './rig_clock';
 import type { FrameDropReason, ResolvedSyncOptions } from './sync_options';
-
-type AnyImage = Image | CompressedImage;
-
-/** An image held back, with the caller-clock time it came. */
-export interface HeldImage {
-  camera: string;
-  stamp: Nanos;
-  image: AnyImage;
-  arrival: Nanos;
-}
 
 export interface RosterCallbacks {
   drop(camera: string, stamp: Nanos, reason: FrameDropReason): void;
@@ -28,26 +19,6 @@ export interface RosterCallbacks {
   accept(camera: string, stamp: Nanos, image: AnyImage): void;
 }
 
-interface Standing {
-  lastStamp: Nanos | undefined;
-  /** Caller-clock time of the last usable image; undefined until the first one or the first tick. */
-  lastArrival: Nanos | undefined;
-  /** Gap between its last two usable stamps: how far ahead of the others its next image may be. */
-  period: Nanos;
-  silent: boolean;
-  /** Its clock disagrees with the other cameras': left out until its stamps agree again. */
-  isolated: boolean;
-  /** Images held while it is undecided whether this camera's clock or the rig's time is off. */
-  offHeld: HeldImage[];
-  /** One image stamped far ahead of the others, held until they catch up or it proves an outlier. */
-  early: HeldImage | undefined;
-  /** Images dropped since its last usable one, and why the last one was. */
-  unusable: number;
-  unusableWhy: string;
-}
-
-const SECONDS = (ns: Nanos): string => (Number(ns) / 1e9).toFixed(3);
-
 export class CameraRoster {
   readonly #o: ResolvedSyncOptions;
   readonly #clock: RigClock;
@@ -56,16 +27,16 @@ export class CameraRoster {
   readonly #reports = new PeriodicReport();
   /** Cameras the policy synchronises, in rig order (all of them unless degraded). */
   active: string[];
-  /** Caller-clock time of the rig's first usable image since start or restart: dropout timing starts there. */
-  #firstArrival: Nanos | undefined;
+  readonly #silence: SilenceTimer;
 
   constructor(o: ResolvedSyncOptions, clock: RigClock, callbacks: RosterCallbacks) {
     this.#o = o;
     this.#clock = clock;
     this.#cb = callbacks;
     this.active = [...o.cameras];
+    this.#silence = new SilenceTimer(o.dropout.timeoutNs, o.timeJumpThresholdNs);
     for (const c of o.cameras) {
-      this.#state.set(c, { lastStamp: undefined, lastArrival: undefined, period: 0n, silent: false, isolated: false, offHeld: [], early: undefined, unusable: 0, unusableWhy: '' });
+      this.#state.set(c, newStanding());
     }
   }
 
@@ -84,7 +55,7 @@ export class CameraRoster {
     if (early) {
       s.early = undefined;
       if (stamp < early.stamp) {
-        this.#cb.warn(`FrameSynchronizer: image of camera "${camera}" at ${early.stamp} ns dropped: stamped ${SECONDS(early.stamp - stamp)} s ahead of its next image (${stamp} ns); counted as stamp_in_future`);
+        this.#cb.warn(say.future(camera, early.stamp, stamp));
         this.#cb.drop(camera, early.stamp, 'stamp_in_future');
       } else {
         this.#use(camera, s, early);
@@ -97,13 +68,7 @@ export class CameraRoster {
   }
 
   tick(now: Nanos): void {
-    // A tick far from the cameras' newest arrival is on another clock (a recorder's wall clock
-    // while the stamps restart in a simulation reset) or the rig's time is mid-jump: it says
-    // nothing about silence. Silence is then timed by the cameras that do publish.
-    let newest: Nanos | undefined;
-    for (const st of this.#state.values()) if (st.lastArrival !== undefined && (newest === undefined || st.lastArrival > newest)) newest = st.lastArrival;
-    if (newest === undefined || now > newest + this.#o.timeJumpThresholdNs || now < newest - this.#o.timeJumpThresholdNs) return;
-    this.#checkDropout(now);
+    if (this.#silence.tickCounts(now, this.#state.values())) this.#checkDropout(now);
   }
 
   /** End of input: an early image is used; images of an undecided clock are dropped. */
@@ -127,7 +92,7 @@ export class CameraRoster {
       if (s.early) this.#cb.drop(c, s.early.stamp, 'time_jump');
       Object.assign(s, { lastStamp: undefined, period: 0n, isolated: false, offHeld: [], early: undefined });
     }
-    this.#restartTiming();
+    this.#silence.restart(this.#state.values());
     this.#applyActive();
     return keep;
   }
@@ -135,9 +100,33 @@ export class CameraRoster {
   /** An image dropped while waiting for CameraInfo (warned once per camera lifetime by its key). */
   dropForMissingInfo(camera: string, stamp: Nanos, why: string): void {
     if (this.#reports.due(`info:${camera}`, this.#clock.frontier ?? stamp)) {
-      this.#cb.warn(`FrameSynchronizer: image of camera "${camera}" at ${stamp} ns dropped: ${why} (said again every ${SECONDS(this.#reports.periodNs)} s while it lasts)`);
+      this.#cb.warn(say.missingInfo(camera, stamp, why, this.#reports.periodNs));
     }
     this.#unusable(camera, this.#state.get(camera)!, stamp, 'no_camera_info');
+  }
+
+  /**
+   * An image that cannot be used with its CameraInfo (`why` names both sizes): the camera is
+   * left out until one can, its images dropped as size_mismatch, said again every period.
+   */
+  misfit(camera: string, stamp: Nanos, why: string): void {
+    const s = this.#state.get(camera)!;
+    const first = s.misfit === undefined;
+    s.misfit = why;
+    if (first) this.#applyActive();
+    if (this.#reports.due(`size:${camera}:${why}`, this.#clock.frontier ?? stamp)) {
+      this.#cb.warn(say.misfit(camera, why, this.#reports.periodNs, this.#degradeClause(camera)));
+    }
+    this.#unusable(camera, s, stamp, 'size_mismatch');
+  }
+
+  /** An image of the size its CameraInfo says: a camera left out for its size is synced again. */
+  fits(camera: string): void {
+    const s = this.#state.get(camera)!;
+    if (s.misfit === undefined) return;
+    s.misfit = undefined;
+    this.#cb.warn(say.fitsAgain(camera));
+    this.#applyActive();
   }
 
   #use(camera: string, s: Standing, h: HeldImage): void {
@@ -145,10 +134,10 @@ export class CameraRoster {
     s.lastStamp = h.stamp;
     s.lastArrival = h.arrival;
     s.unusable = 0;
-    this.#firstArrival ??= h.arrival;
+    this.#silence.started(h.arrival);
     let changed = s.silent || s.isolated;
-    if (s.isolated) this.#cb.warn(`FrameSynchronizer: camera "${camera}": its stamps agree with the other cameras' again; syncing it again`);
-    else if (s.silent) this.#cb.warn(`FrameSynchronizer: camera "${camera}" is back`);
+    if (s.isolated) this.#cb.warn(say.agreesAgain(camera));
+    else if (s.silent) this.#cb.warn(say.back(camera));
     s.silent = s.isolated = false;
     for (const o of s.offHeld.splice(0)) this.#cb.drop(camera, o.stamp, 'clock_offset');
     for (const proven of this.#clock.accept(camera, h.stamp, this.eligible())) changed = this.#isolate(proven) || changed;
@@ -195,19 +184,13 @@ export class CameraRoster {
     s.isolated = true;
     const offset = this.#clock.offsetOf(camera) ?? 0n;
     for (const h of s.offHeld.splice(0)) this.#unusable(camera, s, h.stamp, 'clock_offset');
-    this.#cb.warn(
-      `FrameSynchronizer: camera "${camera}": its stamps are ${SECONDS(offset < 0n ? -offset : offset)} s ${offset < 0n ? 'behind' : 'ahead of'} ` +
-        `the other cameras' time (a broken camera clock?); leaving it out until they agree, its images dropped as clock_offset; ${this.#degradeClause(camera)}`,
-    );
+    this.#cb.warn(say.isolated(camera, offset, this.#degradeClause(camera)));
     return true;
   }
 
   #outOfOrder(camera: string, s: Standing, stamp: Nanos): void {
     if (this.#reports.due(`order:${camera}`, this.#clock.frontier ?? stamp)) {
-      this.#cb.warn(
-        `FrameSynchronizer: image of camera "${camera}" at ${stamp} ns dropped: not newer than its previous image ` +
-          `(${s.lastStamp} ns) (counted as out_of_order; said again every ${SECONDS(this.#reports.periodNs)} s while it lasts)`,
-      );
+      this.#cb.warn(say.outOfOrder(camera, stamp, s.lastStamp, this.#reports.periodNs));
     }
     this.#unusable(camera, s, stamp, 'out_of_order');
   }
@@ -217,34 +200,15 @@ export class CameraRoster {
     s.unusableWhy = reason;
     if (s.isolated && reason === 'clock_offset' && this.#reports.due(`clock:${camera}`, this.#clock.frontier ?? stamp)) {
       const offset = this.#clock.offsetOf(camera) ?? 0n;
-      this.#cb.warn(`FrameSynchronizer: camera "${camera}" still left out: its stamps are ${SECONDS(offset)} s off the other cameras' time (${s.unusable} images dropped so far)`);
+      this.#cb.warn(say.stillIsolated(camera, offset, s.unusable));
     }
     this.#cb.drop(camera, stamp, reason);
   }
 
-  #restartTiming(): void {
-    for (const s of this.#state.values()) s.lastArrival = undefined;
-    this.#firstArrival = undefined;
-  }
-
   #checkDropout(now: Nanos): void {
-    // Before the rig's first image nothing is timed; a camera that never sent anything is
-    // timed from that first image, so a camera dead from the start is still detected.
-    const first = this.#firstArrival;
-    if (first === undefined) return;
-    const newly: [string, Standing][] = [];
-    for (const [c, s] of this.#state) {
-      s.lastArrival ??= first;
-      if (s.silent || s.isolated || now - s.lastArrival <= this.#o.dropout.timeoutNs) continue;
-      s.silent = true;
-      newly.push([c, s]);
-    }
+    const newly = this.#silence.newlySilent(now, this.#state);
     for (const [c, s] of newly) {
-      const why = s.unusable > 0 ? `; its last ${s.unusable} images were dropped (${s.unusableWhy})` : '';
-      this.#cb.warn(
-        `FrameSynchronizer: camera "${c}" silent for ${(Number(now - s.lastArrival!) / 1e6).toFixed(1)} ms (timeout ` +
-          `${Number(this.#o.dropout.timeoutNs) / 1e6} ms)${why}; ${this.#degradeClause(c)}`,
-      );
+      this.#cb.warn(say.silent(c, s, now - s.lastArrival!, this.#o.dropout.timeoutNs, this.#degradeClause(c)));
     }
     if (newly.length > 0) this.#applyActive();
   }
@@ -259,7 +223,10 @@ export class CameraRoster {
   }
 
   #usable(): string[] {
-    return this.#o.cameras.filter((c) => !this.#state.get(c)!.silent && !this.#state.get(c)!.isolated);
+    return this.#o.cameras.filter((c) => {
+      const s = this.#state.get(c)!;
+      return !s.silent && !s.isolated && s.misfit === undefined;
+    });
   }
 
   /** Synchronises the usable cameras when dropout.mode and minCameras allow it; all of them when all are usable. */

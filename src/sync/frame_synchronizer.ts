@@ -8,6 +8,7 @@ import { timeToNanos, type Nanos } from '../msgs/time';
 import { CameraInfoPairing } from './camera_info_pairing';
 import { CameraRoster } from './camera_roster';
 import type { Frame, FrameSet } from './frame';
+import { sizeMismatch } from './image_size_check';
 import { makePolicy } from './make_policy';
 import { RigClock, type ClockVerdict } from './rig_clock';
 import { resolveSyncOptions, type FrameDrop, type FrameDropReason, type FrameSynchronizerOptions, type FrameSyncStats, type ResolvedSyncOptions } from './sync_options';
@@ -121,6 +122,9 @@ export class FrameSynchronizer {
   }
 
   #feed(camera: string, stamp: Nanos, image: AnyImage, info: CameraInfo): void {
+    const misfit = sizeMismatch(image, info);
+    if (misfit) return this.#roster.misfit(camera, stamp, misfit);
+    this.#roster.fits(camera);
     const index = this.#roster.active.indexOf(camera);
     if (index < 0) {
       this.#drop(camera, stamp, 'camera_dropout');

@@ -33,7 +33,8 @@ export interface FrameSynchronizerOptions {
 /**
  * Why an image never made it into a FrameSet. Policy reasons plus the synchroniser's own:
  * clock_offset, its camera's stamps are off the other cameras' time (a broken camera clock);
- * stamp_in_future, a single image stamped ahead of its camera's next ones.
+ * stamp_in_future, a single image stamped ahead of its camera's next ones; size_mismatch, an
+ * image whose size is not the one its CameraInfo describes.
  */
 export type FrameDropReason =
   | PolicyDropReason
@@ -45,7 +46,8 @@ export type FrameDropReason =
   | 'stale_after_reset'
   | 'camera_dropout'
   | 'clock_offset'
-  | 'stamp_in_future';
+  | 'stamp_in_future'
+  | 'size_mismatch';
 
 export interface FrameDrop {
   camera: string;

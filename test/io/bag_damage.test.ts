@@ -3,7 +3,7 @@
 // reader must read everything a stream reader can recover, say what it skipped, and refuse only
 // what is not a bag at all.
 import { strict as assert } from 'assert';
-import { McapIndexedReader, McapStreamReader, McapWriter, type IWritable } from '@mcap/core';
+import { McapIndexedReader, McapRecordBuilder, McapStreamReader, McapWriter, type IWritable } from '@mcap/core';
 import { loadDecompressHandlers } from '@mcap/support';
 import Database from 'better-sqlite3';
 import * as fs from 'fs';
@@ -71,6 +71,26 @@ async function mcapWith(options: { useChunks?: boolean; useMessageIndex?: boolea
   await writer.end();
   return out.bytes();
 }
+
+/**
+ * An unchunked, unindexed MCAP built record by record with @mcap/core's McapRecordBuilder (what a
+ * merge or conversion tool writes): schema 1 is std_msgs/String; `build` adds channels and messages.
+ */
+function rawMcap(build: (b: McapRecordBuilder, message: (channelId: number, i: number) => void) => void): Buffer {
+  const b = new McapRecordBuilder();
+  b.writeMagic();
+  b.writeHeader({ profile: 'ros2', library: 'test' });
+  b.writeSchema({ id: 1, name: 'std_msgs/msg/String', encoding: 'ros2msg', data: new TextEncoder().encode(ros2msgSchema('std_msgs/msg/String')) });
+  const message = (channelId: number, i: number) =>
+    b.writeMessage({ channelId, sequence: i, logTime: BigInt(i) * 1000n, publishTime: BigInt(i) * 1000n, data: encodeMessage('std_msgs/msg/String', { data: text(i) }) });
+  build(b, message);
+  b.writeDataEnd({ dataSectionCrc: 0 });
+  b.writeFooter({ summaryStart: 0n, summaryOffsetStart: 0n, summaryCrc: 0 });
+  b.writeMagic();
+  return Buffer.from(b.buffer);
+}
+
+const channel = (id: number, topic: string) => ({ id, schemaId: 1, topic, messageEncoding: 'cdr', metadata: new Map<string, string>() });
 
 describe('io/bag damage: read what is readable, say what was skipped', () => {
   let dir: string;
@@ -191,6 +211,55 @@ describe('io/bag damage: read what is readable, say what was skipped', () => {
     });
   }
 
+  it('a message on a channel the file never defines is skipped, naming the file, its offset and the channel id', async () => {
+    let [offset, end] = [0, 0];
+    const bytes = rawMcap((b, message) => {
+      b.writeChannel(channel(1, '/chatter'));
+      for (let i = 0; i < COUNT; i++) {
+        if (i === 50) offset = b.length;
+        message(i === 50 ? 7 : 1, i);
+        if (i === 50) end = b.length;
+      }
+    });
+    const file = save('unknown-channel.mcap', bytes);
+    const { data, warnings, skipped } = await readWithWarnings(file);
+    assert.deepStrictEqual(data, expected.filter((_, i) => i !== 50));
+    assert.deepStrictEqual(warnings, [`MCAP file ${file}: skipped the damaged part at offset ${offset} (${end - offset} bytes): Encountered message on channel 7 without prior channel record; reading on`]);
+    assert.equal(skipped.parts, 1);
+  });
+
+  it('one channel id defined for two topics is refused naming both, read linearly or through the index', async () => {
+    const linear = save('duplicate-linear.mcap', rawMcap((b, message) => {
+      b.writeChannel(channel(1, '/left/image_raw'));
+      message(1, 0);
+      b.writeChannel(channel(1, '/right/image_raw'));
+      message(1, 1);
+    }));
+    const refusal = /channel id \d+ is defined twice, for topic \/left\/image_raw and for topic \/right\/image_raw/;
+    await assert.rejects(openBag(linear), (e: Error) => e.message.includes(linear) && refusal.test(e.message));
+
+    // Indexed: @mcap/core's writer, then /right/image_raw's Channel records (in its chunk and in the
+    // summary) given /left/image_raw's id, CRCs cleared (0 = not computed) so the index is used.
+    const out = new MemoryWritable();
+    const writer = new McapWriter({ writable: out, chunkSize: 1 << 20 });
+    await writer.start({ profile: 'ros2', library: 'test' });
+    const schemaId = await writer.registerSchema({ name: 'std_msgs/msg/String', encoding: 'ros2msg', data: new TextEncoder().encode(ros2msgSchema('std_msgs/msg/String')) });
+    const ids = [];
+    for (const topic of ['/left/image_raw', '/right/image_raw']) ids.push(await writer.registerChannel({ topic, schemaId, messageEncoding: 'cdr', metadata: new Map() }));
+    for (let i = 0; i < 10; i++) await writer.addMessage({ channelId: ids[i % 2]!, sequence: i, logTime: BigInt(i), publishTime: BigInt(i), data: encodeMessage('std_msgs/msg/String', { data: text(i) }) });
+    await writer.end();
+    const bytes = out.bytes();
+    const chunks = await chunksOf(bytes);
+    const topic = Buffer.concat([Buffer.from([16, 0, 0, 0]), Buffer.from('/right/image_raw')]);
+    let patched = 0;
+    for (let at = bytes.indexOf(topic); at >= 0; at = bytes.indexOf(topic, at + 1), patched++) bytes.writeUInt16LE(ids[0]!, at - 4);
+    assert.equal(patched, 2, 'one Channel record in the chunk, one in the summary');
+    for (const c of chunks) bytes.writeUInt32LE(0, Number(c.chunkStartOffset) + 9 + 24);
+    bytes.writeUInt32LE(0, bytes.length - 8 - 4);
+    const indexed = save('duplicate-indexed.mcap', bytes);
+    await assert.rejects(openBag(indexed), (e: Error) => e.message.includes(indexed) && refusal.test(e.message));
+  });
+
   it('a file that is not MCAP at all is still refused, naming it', async () => {
     const file = save('text.mcap', 'this is not an mcap file, just some text that is long enough to have a footer');
     await assert.rejects(openBag(file), new RegExp(`MCAP file ${file.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')} is truncated or corrupt: it does not start with the MCAP magic bytes`));
@@ -218,6 +287,33 @@ describe('io/bag damage: read what is readable, say what was skipped', () => {
       `sqlite3 bag file ${file}: skipped messages row id 4: it refers to topic id 9, which the topics table does not list`,
     ]);
     assert.deepStrictEqual(skipped, { parts: 3, messages: 3 });
+  });
+
+  it('a .db3 with a damaged page reads every row outside it in time order, naming the file and the lost row ids', async () => {
+    const file = path.join(dir, 'damaged-page.db3');
+    const db = new Database(file);
+    db.exec(`CREATE TABLE topics(id INTEGER PRIMARY KEY, name TEXT NOT NULL, type TEXT NOT NULL, serialization_format TEXT NOT NULL, offered_qos_profiles TEXT NOT NULL);
+             CREATE TABLE messages(id INTEGER PRIMARY KEY, topic_id INTEGER NOT NULL, timestamp INTEGER NOT NULL, data BLOB NOT NULL);
+             CREATE INDEX timestamp_idx ON messages (timestamp ASC);`);
+    db.prepare('INSERT INTO topics VALUES (1, ?, ?, ?, ?)').run('/chatter', 'std_msgs/msg/String', 'cdr', '');
+    const insert = db.prepare('INSERT INTO messages (id, topic_id, timestamp, data) VALUES (?, 1, ?, ?)');
+    const rows = Array.from({ length: 2000 }, (_, i) => `row ${i} `.repeat(40));
+    db.transaction(() => rows.forEach((t, i) => insert.run(i + 1, BigInt(i) * 1000n, Buffer.from(encodeMessage('std_msgs/msg/String', { data: t })))))();
+    db.close();
+    // What a bad disk sector does: one 4 KiB page in the middle of the table overwritten.
+    const bytes = fs.readFileSync(file);
+    const page = Math.floor(bytes.length / 4096 / 2) * 4096;
+    bytes.fill(0x55, page, page + 4096);
+    fs.writeFileSync(file, bytes);
+
+    const { data, warnings, skipped } = await readWithWarnings(file);
+    assert.equal(warnings[0], `sqlite3 bag file ${file}: its messages table is damaged (database disk image is malformed); reading it row by row`);
+    const lost = /^sqlite3 bag file .*: skipped messages rows id (\d+)\.\.(\d+): unreadable \(database disk image is malformed\)$/.exec(warnings[1] ?? '');
+    assert.ok(lost && warnings.length === 2, warnings.join('\n'));
+    const [first, last] = [Number(lost[1]), Number(lost[2])];
+    assert.ok(last - first + 1 <= 12, `one page holds a few rows, not ${last - first + 1}`);
+    assert.deepStrictEqual(data, rows.filter((_, i) => i + 1 < first || i + 1 > last));
+    assert.deepStrictEqual(skipped, { parts: 1, messages: last - first + 1 });
   });
 
   it('a .db3 topic with a malformed type name opens; only that topic fails to decode, naming the topic and type', async () => {

@@ -8,14 +8,14 @@ import { join } from 'node:path';
 import { McapStreamReader } from '@mcap/core';
 import { loadDecompressHandlers } from '@mcap/support';
 import Database from 'better-sqlite3';
-import { main } from '../../src/cli/main';
 import { openBag, type BagMessage } from '../../src/io/bag_reader';
 import { encodeMessage } from '../../src/msgs/codec';
-import type { CameraInfo, TFMessage } from '../../src/msgs/types';
+import type { CameraInfo, Image, TFMessage } from '../../src/msgs/types';
 import { McapBagWriter } from '../../src/io/bag_writer';
 import { parseConfig } from '../../src/pipeline/config';
 import { summarizeResult, type FrameSummary } from '../../src/pipeline/frame_summary';
 import { replayBag } from '../../src/pipeline/replay';
+import { runCli } from '../support/cli_run';
 import { editBag, sceneBag, type Edit } from '../support/scene_bags';
 
 const TARGET_TIME = { scheduler: { time_mode: 'target' } };
@@ -131,41 +131,65 @@ describe('replay refusals and warnings that name the bag, topic or option', func
     );
   });
 
-  it('--out "" is refused naming the option', async () => {
-    const errors: string[] = [];
-    const write = process.stderr.write.bind(process.stderr);
-    process.stderr.write = ((chunk: string) => (errors.push(String(chunk)), true)) as typeof process.stderr.write;
-    let code: number;
-    try {
-      code = await main(['replay', join(work, 'never-read'), '--out', '']);
-    } finally {
-      process.stderr.write = write;
-    }
+  it('a height band upside down is refused naming the configuration keys, not the fusion stage\'s options', async () => {
+    const { code, errors } = await runCli(['replay', join(work, 'never-read'), '--set', 'depth.obstacle_min_height_m=1.9']);
     assert.equal(code, 1);
-    assert.match(errors.join(''), /--out "": expected the output bag directory/);
+    assert.match(errors, /depth\.obstacle_max_height_m = 1\.8: expected more than depth\.obstacle_min_height_m \(1\.9\)/);
+    assert.doesNotMatch(errors, /cloud\.|maxHeight/);
+    assert.match((await runCli(['replay', join(work, 'never-read'), '--set', 'scan.max_height_m=0.05'])).errors, /scan\.max_height_m = 0\.05: expected more than scan\.min_height_m \(0\.1\)/);
   });
 
-  it('a .db3 whose image topic is typed sensor_msgs/msg/Imagee: a warning names the topic, the other cameras replay', async () => {
-    const src = await sceneBag('corridor_crossing', 1);
-    const file = join(work, 'typo.db3');
-    const db = new Database(file);
-    db.exec(`CREATE TABLE topics(id INTEGER PRIMARY KEY, name TEXT NOT NULL, type TEXT NOT NULL, serialization_format TEXT NOT NULL, offered_qos_profiles TEXT NOT NULL);
-             CREATE TABLE messages(id INTEGER PRIMARY KEY, topic_id INTEGER NOT NULL, timestamp INTEGER NOT NULL, data BLOB NOT NULL);`);
-    const reader = await openBag(src);
-    const ids = new Map(reader.info.topics.map((t, i) => [t.name, i + 1]));
-    for (const t of reader.info.topics) {
-      db.prepare('INSERT INTO topics VALUES (?, ?, ?, ?, ?)').run(ids.get(t.name), t.name, t.name === '/left/image_raw' ? 'sensor_msgs/msg/Imagee' : t.type, 'cdr', '');
-    }
-    const insert = db.prepare('INSERT INTO messages (topic_id, timestamp, data) VALUES (?, ?, ?)');
-    for await (const m of reader.messages()) insert.run(ids.get(m.topic), m.logTime, Buffer.from(m.data));
-    await reader.close();
-    db.close();
-    const warnings: string[] = [];
-    const summary = await replayBag(file, { config: parseConfig(TARGET_TIME), onWarning: (w) => warnings.push(w) });
-    assert.ok(warnings.includes('topic /left/image_raw has type sensor_msgs/msg/Imagee, not sensor_msgs/msg/Image or sensor_msgs/msg/CompressedImage; replaying without it'), warnings.join('\n'));
-    assert.deepEqual(summary.cameras.map((c) => c.camera).sort(), ['front_left', 'front_right', 'right']);
-    assert.ok(summary.completed > 20, `${summary.completed} sets`);
+  it('--out "" is refused naming the option', async () => {
+    const { code, errors } = await runCli(['replay', join(work, 'never-read'), '--out', '']);
+    assert.equal(code, 1);
+    assert.match(errors, /--out "": expected the output bag directory/);
   });
+
+  it('a --remap that feeds one camera\'s images to another is refused naming both topics; a swap is accepted', async () => {
+    const bag = await sceneBag('corridor_crossing', 1);
+    const error = await replayBag(bag, { config: parseConfig(TARGET_TIME), remaps: ['/left/image_raw:=/right/image_raw'] }).then(() => undefined, (e: Error) => e.message);
+    assert.ok(error?.includes('/left/image_raw (--remap /left/image_raw:=/right/image_raw)') && error.includes('/right/image_raw (not remapped)') && error.includes('would both be read as /right/image_raw'), error);
+    const swap = ['image_raw', 'camera_info'].flatMap((leaf) => [`/left/${leaf}:=/right/${leaf}`, `/right/${leaf}:=/left/${leaf}`]);
+    const stopped = new AbortController();
+    stopped.abort();
+    const summary = await replayBag(bag, { config: parseConfig(TARGET_TIME), remaps: swap, signal: stopped.signal });
+    assert.deepEqual(summary.cameras.map((c) => c.camera).sort(), ['front_left', 'front_right', 'left', 'right']);
+  });
+
+  it('a bag whose image topics are not named <camera>/image_raw is refused naming them and the --remap that fixes it', async () => {
+    const src = await sceneBag('corridor_crossing', 1);
+    const renamed = join(work, 'renamed');
+    const writer = await McapBagWriter.create(renamed);
+    const reader = await openBag(src);
+    for await (const m of reader.messages()) await writer.writeSerialized(m.topic.replace('/image_raw', '/rgb'), m.type, m.logTime, m.data);
+    await reader.close();
+    await writer.close();
+    await assert.rejects(
+      replayBag(renamed, { config: parseConfig(TARGET_TIME) }),
+      (e: Error) => /no camera image topics .*; its image topics \/front_left\/rgb, .* are not named <camera>\/image_raw .*--remap \/front_left\/rgb:=\/front_left\/image_raw$/.test(e.message) && !/topics: /.test(e.message),
+    );
+    const chatter = join(work, 'chatter');
+    const strings = await McapBagWriter.create(chatter);
+    await strings.write('/chatter', 'std_msgs/msg/String', 1n, { data: 'hello' });
+    await strings.close();
+    await assert.rejects(replayBag(chatter, { config: parseConfig(TARGET_TIME) }), /no camera image topics .*; it has no sensor_msgs\/msg\/Image or sensor_msgs\/msg\/CompressedImage topic; its topics are \/chatter \(std_msgs\/msg\/String\)$/);
+  });
+
+  const typos = [
+    ['/left/image_raw', 'sensor_msgs/msg/Imagee', 'topic /left/image_raw has type sensor_msgs/msg/Imagee, not sensor_msgs/msg/Image or sensor_msgs/msg/CompressedImage; replaying without it'],
+    ['/left/camera_info', 'garbage', 'topic /left/camera_info has type garbage, not sensor_msgs/msg/CameraInfo; replaying without it'],
+  ] as const;
+  for (const [topic, type, warning] of typos) {
+    it(`a .db3 whose ${topic} is typed ${type}: one warning names the topic, the other cameras replay`, async () => {
+      const file = await db3Copy(await sceneBag('corridor_crossing', 1), join(work, `typo-${type.replace(/\W/g, '_')}.db3`), (t) => (t.name === topic ? type : t.type));
+      const warnings: string[] = [];
+      const summary = await replayBag(file, { config: parseConfig(TARGET_TIME), onWarning: (w) => warnings.push(w) });
+      assert.ok(warnings.includes(warning), warnings.join('\n'));
+      assert.equal(summary.badMessages, 0, 'no warning per message');
+      assert.deepEqual(summary.cameras.map((c) => c.camera).sort(), ['front_left', 'front_right', 'right'].concat(topic.endsWith('camera_info') ? ['left'] : []).sort());
+      assert.ok(summary.completed > 20, `${summary.completed} sets`);
+    });
+  }
 });
 
 describe('replay with one broken camera: the others run, the broken one is named while it lasts', function () {
@@ -178,11 +202,20 @@ describe('replay with one broken camera: the others run, the broken one is named
     without = (await replayFrames(await editBag(bag, (m) => (m.topic.startsWith('/left/') ? 'drop' : 'keep')))).frames;
   });
 
+  it('a camera whose topics exist but never publish: every frame set of the other three cameras, and it is named silent', async () => {
+    const work = mkdtempSync(join(tmpdir(), 'replay-silent-'));
+    const file = await db3Copy(bag, join(work, 'silent-left.db3'), (t) => t.type, (m) => m.topic !== '/left/image_raw');
+    const got = await replayFrames(file);
+    assert.deepEqual(got.frames, without);
+    assert.ok(got.warnings.some((w) => /camera "left" silent for .*degrading to \[front_left, front_right, right\]/.test(w)), got.warnings.join('\n'));
+  });
+
   const cases: [string, Edit, RegExp][] = [
     ['K all zero', editLeftInfo((i) => ({ ...i, k: i.k.map(() => 0) })), /camera "left" left out .*fx = 0; expected a positive focal length/],
     ['D of the wrong length', editLeftInfo((i) => ({ ...i, d: [0.1, 0.2] })), /camera "left" left out .*has d of length 2/],
     ['an empty frame_id', editLeftInfo((i) => ({ ...i, header: { ...i.header, frame_id: '' } })), /camera "left" left out .*frame_id ""/],
     ['a NaN base_link -> camera transform', (m) => (m.topic === '/tf_static' ? nanTransformOf(m, 'left') : 'keep'), /camera "left" left out/],
+    ['images at half the size its camera_info says', (m) => (m.topic === '/left/image_raw' ? halfSize(m) : 'keep'), /camera "left": its images are 320x240 but its camera_info says 640x480; leaving it out .*degrading to \[front_left, front_right, right\]/],
   ];
   for (const [what, edit, warning] of cases) {
     it(`${what}: every frame set of the other three cameras, and a warning naming the camera`, async () => {
@@ -197,6 +230,36 @@ describe('replay with one broken camera: the others run, the broken one is named
 
 function editLeftInfo(change: (info: CameraInfo) => CameraInfo): Edit {
   return (m) => (m.topic === '/left/camera_info' ? encodeMessage(m.type, change(m.decode<CameraInfo>())) : 'keep');
+}
+
+/**
+ * A .db3 copy of `src`, as rosbag2's sqlite3 storage lays it out, with each topic's type from
+ * `typeOf` and only the messages `keep` keeps (a topic whose messages are all dropped stays listed).
+ */
+async function db3Copy(src: string, file: string, typeOf: (t: { name: string; type: string }) => string, keep: (m: BagMessage) => boolean = () => true): Promise<string> {
+  const db = new Database(file);
+  db.exec(`CREATE TABLE topics(id INTEGER PRIMARY KEY, name TEXT NOT NULL, type TEXT NOT NULL, serialization_format TEXT NOT NULL, offered_qos_profiles TEXT NOT NULL);
+           CREATE TABLE messages(id INTEGER PRIMARY KEY, topic_id INTEGER NOT NULL, timestamp INTEGER NOT NULL, data BLOB NOT NULL);`);
+  const reader = await openBag(src);
+  const ids = new Map(reader.info.topics.map((t, i) => [t.name, i + 1]));
+  for (const t of reader.info.topics) db.prepare('INSERT INTO topics VALUES (?, ?, ?, ?, ?)').run(ids.get(t.name), t.name, typeOf(t), 'cdr', '');
+  const insert = db.prepare('INSERT INTO messages (topic_id, timestamp, data) VALUES (?, ?, ?)');
+  for await (const m of reader.messages()) if (keep(m)) insert.run(ids.get(m.topic), m.logTime, Buffer.from(m.data));
+  await reader.close();
+  db.close();
+  return file;
+}
+
+/** The image of `m` with every other row and column: what a driver set to a lower resolution sends. */
+function halfSize(m: BagMessage): Uint8Array {
+  const image = m.decode<Image>();
+  const bpp = image.step / image.width;
+  const [width, height] = [image.width >> 1, image.height >> 1];
+  const data = new Uint8Array(width * height * bpp);
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) data.set(image.data.subarray(2 * y * image.step + 2 * x * bpp, 2 * y * image.step + (2 * x + 1) * bpp), (y * width + x) * bpp);
+  }
+  return encodeMessage(m.type, { ...image, width, height, step: width * bpp, data });
 }
 
 /** /tf_static with the transform to `camera`'s optical frame (or its mount) made NaN. */

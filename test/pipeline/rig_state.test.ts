@@ -42,9 +42,10 @@ describe('pipeline/rig_state: one bad camera is left out, named, and the others 
     ['an empty frame_id', rigOf(withB({ header: { stamp: { sec: 0, nanosec: 0 }, frame_id: '' } })), /camera "b" \(frame_id ""\)/],
     ['an unknown frame_id', rigOf(withB({ header: { stamp: { sec: 0, nanosec: 0 }, frame_id: 'nowhere' } })), /camera "b" \(frame_id "nowhere"\)/],
     ['no base_link -> camera transform', rigOf(good('b_optical'), [mount('a_optical')]), /camera "b" \(frame_id "b_optical"\)/],
-    ['a NaN transform', rigOf(good('b_optical'), [mount('a_optical'), mount('b_optical', 'base_link', Number.NaN)]), /camera "b" \(frame_id "b_optical"\)/],
-    ['an Inf transform', rigOf(good('b_optical'), [mount('a_optical'), mount('b_optical', 'base_link', Infinity)]), /camera "b" \(frame_id "b_optical"\)/],
-    ['a zero quaternion', rigOf(good('b_optical'), [mount('a_optical'), mount('b_optical', 'base_link', 0.1, 0)]), /camera "b" \(frame_id "b_optical"\)/],
+    ['a NaN transform', rigOf(good('b_optical'), [mount('a_optical'), mount('b_optical', 'base_link', Number.NaN)]), /camera "b" \(frame_id "b_optical"\).*its \/tf_static transform from 'base_link' to 'b_optical' was dropped: it has translation.x = NaN; expected finite numbers/],
+    ['a NaN transform to the camera mount', rigOf(good('b_optical'), [mount('a_optical'), mount('b_link', 'base_link', Number.NaN), mount('b_optical', 'b_link')]), /its \/tf_static transform from 'base_link' to 'b_link' was dropped: it has translation.x = NaN/],
+    ['an Inf transform', rigOf(good('b_optical'), [mount('a_optical'), mount('b_optical', 'base_link', Infinity)]), /camera "b" \(frame_id "b_optical"\).*was dropped: it has translation.x = Infinity/],
+    ['a zero quaternion', rigOf(good('b_optical'), [mount('a_optical'), mount('b_optical', 'base_link', 0.1, 0)]), /camera "b" \(frame_id "b_optical"\).*was dropped: it has a zero rotation quaternion/],
     ['a TF cycle', rigOf(good('b_optical'), [mount('a_optical'), mount('b_optical', 'b_mount'), mount('b_mount', 'b_optical')]), /camera "b" \(frame_id "b_optical"\)/],
   ];
   for (const [what, state, why] of cases) {

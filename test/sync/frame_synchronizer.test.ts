@@ -197,6 +197,21 @@ describe('sync/FrameSynchronizer', () => {
     assert.ok(h.warnings.some((w) => /image of camera "left" at \d+ ns dropped: stamped 0\.467 s ahead of its next image/.test(w)), h.warnings.join('\n'));
   });
 
+  it('images of another size than their camera_info: that camera is left out at once, named, and synced again when sizes agree', () => {
+    const h = harness({ dropout: { mode: 'degrade', timeoutNs: 250n * MS, minCameras: 2 } });
+    const small = (c: string, stamp: Nanos): Image => ({ ...image(c, stamp), width: 1, height: 1, step: 1, data: new Uint8Array(1) });
+    for (let k = 0; k < 60; k++) {
+      for (const c of CAMERAS) h.sync.addImage(c, c === 'left' && k < 30 ? small(c, T0 + BigInt(k) * PERIOD) : image(c, T0 + BigInt(k) * PERIOD));
+    }
+    h.sync.finish();
+    assert.equal(h.sets.length, 60, h.warnings.join('\n'));
+    assert.ok(h.sets.slice(0, 30).every((s) => s.views.every((v) => v.camera !== 'left') && s.views.length === 3));
+    assert.ok(h.sets.slice(30).every((s) => s.views.length === 4 && s.missing.length === 0));
+    assert.equal(h.sync.stats().perCamera.left.dropped.size_mismatch, 30);
+    assert.ok(h.warnings.some((w) => /camera "left": its images are 1x1 but its camera_info says 2x2; leaving it out .*degrading to \[front_left, front_right, right\]/.test(w)), h.warnings.join('\n'));
+    assert.ok(h.warnings.some((w) => /camera "left": its images match its camera_info again; syncing it again/.test(w)), h.warnings.join('\n'));
+  });
+
   it('finish() at the end of the input emits the last set, which no later image can prove best', () => {
     const h = harness();
     feed(h, 0, 10);
