@@ -8,8 +8,8 @@ import { SLOT_LEAD } from './sgm_layout';
 import type { SgmLayout, SgmViews, StripLayout } from './sgm_layout';
 import type { SgmSimd } from './sgm_simd';
 
-/** Sentinel for "no neighbour disparity": large, yet far from u16 overflow after + P1. */
-const FAR = 0x3fff;
+/** Sentinel for "no neighbour disparity": the largest u8; the kernels' adds saturate there. */
+const FAR = 255;
 
 /** Largest 5x5 Census cost: 24 differing bits. */
 export const MAX_COST = 24;
@@ -71,17 +71,9 @@ export function costStrip(f: SgmFrame, s: StripLayout, rows = s.ys1 - s.ys0): vo
 
 /** Matching cost of strip row r (its Census rows must be ready), written at byte offset `row`. */
 function costRowAt(f: SgmFrame, s: StripLayout, r: number, row: number): void {
-  const { l, v, k } = f;
+  const { l, k } = f;
   const { width: w, disparities: nd, minDisparity: minD } = l;
-  k.costRow(s.censusL + 4 * r * w, s.censusR + 4 * (r * l.censusRowStride + l.censusPad), row, w, nd, minD);
-  for (let x = 0; x < w; x++) {
-    // Disparities whose right pixel x - minD - d lies outside [0, w).
-    const base = row + x * nd;
-    const lo = x - minD - w + 1;
-    const hi = x - minD;
-    if (lo > 0) v.u8.fill(MAX_COST, base, base + Math.min(lo, nd));
-    if (hi < nd - 1) v.u8.fill(MAX_COST, base + Math.max(0, hi + 1), base + nd);
-  }
+  k.costRow(s.censusL + 4 * r * w, s.censusR + 4 * (r * l.censusRowStride + l.censusPad), row, w, nd, minD, MAX_COST);
 }
 
 /**
@@ -123,19 +115,18 @@ function windowRange(img: Uint8Array, w: number, h: number, x: number, y: number
 function initSlots(f: SgmFrame, s: StripLayout): void {
   const { l, v } = f;
   const nd = l.disparities;
-  const mark = (slotByte: number) => {
-    const at = slotByte >> 1;
-    v.u16[at + SLOT_LEAD - 1] = FAR;
-    v.u16[at + SLOT_LEAD + nd] = FAR;
+  const mark = (slot: number) => {
+    v.u8[slot + SLOT_LEAD - 1] = FAR;
+    v.u8[slot + SLOT_LEAD + nd] = FAR;
   };
   for (let x = 0; x < l.width; x++) {
-    mark(s.vA + 2 * x * l.slot);
-    mark(s.vB + 2 * x * l.slot);
+    mark(s.vA + x * l.slot);
+    mark(s.vB + x * l.slot);
   }
   mark(s.hA);
   mark(s.hB);
   mark(s.zero);
-  v.u16.fill(0, (s.zero >> 1) + SLOT_LEAD, (s.zero >> 1) + SLOT_LEAD + nd);
+  v.u8.fill(0, s.zero + SLOT_LEAD, s.zero + SLOT_LEAD + nd);
 }
 
 /**
@@ -158,15 +149,15 @@ export function backwardPass(f: SgmFrame, s: StripLayout, p1: number, p2: number
 function runPass(f: SgmFrame, s: StripLayout, p1: number, p2: number, backward: boolean, onRow: (y: number) => void): void {
   const { l, k } = f;
   const { width: w, disparities: nd } = l;
-  const lead = 2 * SLOT_LEAD;
-  const slotBytes = 2 * l.slot;
+  const lead = SLOT_LEAD;
+  const slotBytes = l.slot;
   initSlots(f, s);
   const rows = s.ys1 - s.ys0;
   let vPrev = s.vA + lead;
   let vCur = s.vB + lead;
   for (let i = 0; i < rows; i++) {
     const r = backward ? rows - 1 - i : i;
-    const s1Row = s.s1 + 2 * r * w * nd;
+    const s1Row = s.s1 + r * w * nd;
     k.passRow(
       s.cost + r * w * nd, s1Row, backward ? s.total : s1Row, vPrev, vCur, s.vmin,
       s.hA + lead, s.hB + lead, s.zero + lead, w, nd, p1, p2, backward ? 1 : 0, i === 0 ? 1 : 0, slotBytes,
@@ -228,7 +219,7 @@ export function matchStrip(f: SgmFrame, s: StripLayout, prm: StripParams): void 
 function sweepStrip3(f: SgmFrame, s: StripLayout, prm: StripParams): void {
   const { l, k } = f;
   const { width: w, disparities: nd } = l;
-  const lead = 2 * SLOT_LEAD;
+  const lead = SLOT_LEAD;
   const rows = s.y1 - s.ys0;
   censusRows(f, l.left, s.ys0, s.y1, s.censusL, w, false);
   censusRows(f, l.right, s.ys0, s.y1, s.censusR + 4 * l.censusPad, l.censusRowStride, true);
@@ -240,7 +231,7 @@ function sweepStrip3(f: SgmFrame, s: StripLayout, prm: StripParams): void {
   for (let r = 0; r < rows; r++) {
     costRowAt(f, s, r, cost);
     k.passRow(
-      cost, s.total, s.total, vPrev, vCur, s.vmin, s.hA + lead, s.hB + lead, s.zero + lead, w, nd, prm.p1, prm.p2, 0, r === 0 ? 1 : 0, 2 * l.slot,
+      cost, s.total, s.total, vPrev, vCur, s.vmin, s.hA + lead, s.hB + lead, s.zero + lead, w, nd, prm.p1, prm.p2, 0, r === 0 ? 1 : 0, l.slot,
     );
     [vPrev, vCur] = [vCur, vPrev];
     const y = s.ys0 + r;

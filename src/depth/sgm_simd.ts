@@ -8,7 +8,7 @@ import type { WasmMemory, WasmModule } from './wasm_api';
 
 /** The kernels, bound to one memory. Pointers are byte offsets into that memory. */
 export interface SgmSimd {
-  costRow(cl: number, crr: number, out: number, w: number, nd: number, minD: number): void;
+  costRow(cl: number, crr: number, out: number, w: number, nd: number, minD: number, maxCost: number): void;
   passRow(
     c: number, s: number, t: number, vprev: number, vcur: number, vmin: number, hA: number, hB: number, zero: number,
     w: number, nd: number, p1: number, p2: number, backward: number, firstRow: number, slotBytes: number,
@@ -28,7 +28,7 @@ let compiled: Promise<WasmModule> | undefined;
 export function sgmSimdModule(): Promise<WasmModule> {
   compiled ??= (async () => {
     const wabt = await wabtInit();
-    const parsed = wabt.parseWat('sgm_simd.wat', SGM_SIMD_WAT, { simd: true, threads: true });
+    const parsed = wabt.parseWat('sgm_simd.wat', SGM_SIMD_WAT, { simd: true, threads: true, bulk_memory: true });
     try {
       // wasm.compile validates the binary, with the engine's own feature set.
       return await wasm.compile(parsed.toBinary({}).buffer);
