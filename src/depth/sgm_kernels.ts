@@ -24,21 +24,27 @@ export interface SgmFrame {
 /**
  * 5x5 Census transform of rows [y0, y1) of the image at byte offset `img`: bit k of a pixel's
  * word is set when neighbour k (row-major, centre skipped) is darker than the centre. Borders
- * replicate the edge pixel. Pixel (x, y) goes to the u32 at out + 4 * ((y - y0) * rowStride +
- * (reverse ? w - 1 - x : x)), so the right image can be stored mirrored for the cost kernel's
- * ascending loads. Interior pixels go through the SIMD kernel; the 2-pixel border, here.
+ * replicate the edge pixel. Words are stored as three byte planes (bits 23..16, 15..8, 7..0)
+ * of rowStride bytes each, one row's three after each other: pixel (x, y) goes to byte
+ * (reverse ? w - 1 - x : x) of plane p at out + (3 * (y - y0) + p) * rowStride, so the right
+ * image can be stored mirrored for the cost kernel's ascending loads. Interior pixels go
+ * through the SIMD kernel; the 2-pixel border, here.
  */
 export function censusRows(f: SgmFrame, img: number, y0: number, y1: number, out: number, rowStride: number, reverse: boolean): void {
   const { l, v, k } = f;
   const { width: w, height: h } = l;
   const src = v.u8.subarray(img, img + w * h);
-  const words = v.u32;
+  const bytes = v.u8;
   for (let y = y0; y < y1; y++) {
-    const o = (out >> 2) + (y - y0) * rowStride;
+    const o = out + 3 * (y - y0) * rowStride;
     const simd = y >= 2 && y < h - 2 && w >= 20;
-    if (simd) k.censusRow(img, w, y, out + 4 * (y - y0) * rowStride, reverse ? 1 : 0);
+    if (simd) k.censusRow(img, w, y, o, reverse ? 1 : 0, rowStride);
     for (let x = 0; x < w; x = simd && x === 1 ? w - 2 : x + 1) {
-      words[o + (reverse ? w - 1 - x : x)] = censusClamped(src, w, h, x, y);
+      const word = censusClamped(src, w, h, x, y);
+      const at = o + (reverse ? w - 1 - x : x);
+      bytes[at] = word >> 16;
+      bytes[at + rowStride] = (word >> 8) & 255;
+      bytes[at + 2 * rowStride] = word & 255;
     }
   }
 }
@@ -65,7 +71,7 @@ function censusClamped(img: Uint8Array, w: number, h: number, x: number, y: numb
 export function costStrip(f: SgmFrame, s: StripLayout, rows = s.ys1 - s.ys0): void {
   const { l } = f;
   censusRows(f, l.left, s.ys0, s.ys0 + rows, s.censusL, l.width, false);
-  censusRows(f, l.right, s.ys0, s.ys0 + rows, s.censusR + 4 * l.censusPad, l.censusRowStride, true);
+  censusRows(f, l.right, s.ys0, s.ys0 + rows, s.censusR + l.censusPad, l.censusRowStride, true);
   for (let r = 0; r < rows; r++) costRowAt(f, s, r, s.cost + r * l.width * l.disparities);
 }
 
@@ -73,7 +79,8 @@ export function costStrip(f: SgmFrame, s: StripLayout, rows = s.ys1 - s.ys0): vo
 function costRowAt(f: SgmFrame, s: StripLayout, r: number, row: number): void {
   const { l, k } = f;
   const { width: w, disparities: nd, minDisparity: minD } = l;
-  k.costRow(s.censusL + 4 * r * w, s.censusR + 4 * (r * l.censusRowStride + l.censusPad), row, w, nd, minD, MAX_COST);
+  const rs = l.censusRowStride;
+  k.costRow(s.censusL + 3 * r * w, s.censusR + 3 * r * rs + l.censusPad, row, w, nd, minD, MAX_COST, w, rs);
 }
 
 /**
@@ -222,7 +229,7 @@ function sweepStrip3(f: SgmFrame, s: StripLayout, prm: StripParams): void {
   const lead = SLOT_LEAD;
   const rows = s.y1 - s.ys0;
   censusRows(f, l.left, s.ys0, s.y1, s.censusL, w, false);
-  censusRows(f, l.right, s.ys0, s.y1, s.censusR + 4 * l.censusPad, l.censusRowStride, true);
+  censusRows(f, l.right, s.ys0, s.y1, s.censusR + l.censusPad, l.censusRowStride, true);
   initSlots(f, s);
   let vPrev = s.vA + lead;
   let vCur = s.vB + lead;
@@ -247,39 +254,6 @@ function sweepStrip3(f: SgmFrame, s: StripLayout, prm: StripParams): void {
  * the whole image because regions span any strip boundary.
  */
 export function filterSpeckles(f: SgmFrame, windowSize: number, range: number): void {
-  const { width: w, height: h } = f.l;
-  const { disparity, valid, speckleSeen: seen, speckleQueue: queue } = f.v;
-  const n = w * h;
-  seen.fill(0);
-  for (let start = 0; start < n; start++) {
-    if (valid[start] === 0 || seen[start] !== 0) continue;
-    // Breadth-first over the region; the queue ends up holding the whole region.
-    seen[start] = 1;
-    queue[0] = start;
-    let head = 0;
-    let tail = 1;
-    while (head < tail) {
-      const p = queue[head++];
-      const dp = disparity[p];
-      const x = p - Math.floor(p / w) * w;
-      if (x > 0) tail = visit(p - 1, dp, tail);
-      if (x < w - 1) tail = visit(p + 1, dp, tail);
-      if (p >= w) tail = visit(p - w, dp, tail);
-      if (p < n - w) tail = visit(p + w, dp, tail);
-    }
-    if (tail < windowSize) {
-      for (let k = 0; k < tail; k++) {
-        disparity[queue[k]] = NaN;
-        valid[queue[k]] = 0;
-      }
-    }
-  }
-
-  function visit(q: number, dp: number, tail: number): number {
-    if (valid[q] !== 0 && seen[q] === 0 && Math.abs(disparity[q] - dp) <= range) {
-      seen[q] = 1;
-      queue[tail++] = q;
-    }
-    return tail;
-  }
+  const { l, k } = f;
+  k.filterSpeckles(l.disparity, l.valid, l.speckleSeen, l.speckleQueue, l.width, l.height, windowSize, range);
 }

@@ -33,10 +33,11 @@ export interface StripLayout {
   y1: number;
   ys0: number;
   ys1: number;
-  /** Left Census, u32 per pixel of rows [ys0, ys1). */
+  /** Left Census of rows [ys0, ys1): per row, three byte planes of width bytes (bits 23..16,
+   * 15..8, 7..0 of each pixel's word), so the cost kernel counts bits 16 disparities at a time. */
   censusL: number;
-  /** Right Census rows stored right-to-left with padding: element j of strip row r is the u32 at
-   * index r * censusRowStride + censusPad + j, for j = width - 1 - x. */
+  /** Right Census planes stored right-to-left with padding: element j of plane p of strip row r
+   * is the byte at (3 * r + p) * censusRowStride + censusPad + j, for j = width - 1 - x. */
   censusR: number;
   /** Matching cost and forward-pass sums, u8 per (row - ys0, x, d). */
   cost: number;
@@ -109,8 +110,8 @@ export function sgmLayout(g: SgmGeometry): SgmLayout {
     const rows = ys1 - ys0;
     stripLayouts.push({
       y0, y1, ys0, ys1,
-      censusL: take(4 * rows * w),
-      censusR: take(4 * rows * censusRowStride),
+      censusL: take(3 * rows * w),
+      censusR: take(3 * rows * censusRowStride),
       cost: take(rows * w * nd),
       s1: take(rows * w * nd),
       vA: take(w * slot),

@@ -10,10 +10,12 @@
 //
 // Memory is imported (shared, so worker threads see one frame). Pointers are byte offsets.
 // Contracts, for D = disparities (a multiple of 16):
-// - costRow(cl, crr, out, w, nd, minD, maxCost): for each x of one row, out[x*nd + d] =
-//   popcount(cl[x] ^ crr[w - 1 - x + minD + d]) for d < nd, or maxCost where the right pixel
-//   x - minD - d is outside [0, w). `cl` holds w u32 left census words; `crr` points at
-//   element 0 of the right census row stored right-to-left, with readable padding around it.
+// - costRow(cl, crr, out, w, nd, minD, maxCost, ls, rs): for each x of one row, out[x*nd + d] =
+//   popcount(L(x) ^ R(w - 1 - x + minD + d)) for d < nd, or maxCost where the right pixel
+//   x - minD - d is outside [0, w). Census words are stored as three byte planes (bits 23..16,
+//   15..8, 7..0): the left row's planes at cl, cl + ls, cl + 2 ls, element x; the right row's
+//   stored right-to-left, `crr` at element 0 of the first plane, planes rs apart, with
+//   readable padding around each. Planes let one i8x16.popcnt count 16 disparities' bits.
 // - passRow(c, s, t, vprev, vcur, vmin, hA, hB, zero, w, nd, p1, p2, backward, firstRow, slot):
 //   one image row of one SGM pass: the horizontal path (left to right, or right to left when
 //   backward) and the vertical path (from the previous row of this pass) at once, so the costs
@@ -31,18 +33,15 @@
 // - textureRow(img, w, h, y, out, thr): for x from 2 in steps of 16 while x + 18 <= w, sets the
 //   u8 out[x .. x+15] to 1 where the 5x5 window (rows clamped to the image) of img row y has
 //   max - min >= thr, else 0; returns the first x it did not handle (the caller does the rest).
-// - censusRow: see sgm_simd_census_wat.ts; selectRow: see sgm_simd_select_wat.ts.
+// - censusRow: see sgm_simd_census_wat.ts; selectRow: see sgm_simd_select_wat.ts;
+//   filterSpeckles: see sgm_simd_speckle_wat.ts.
 import { CENSUS_ROW_WAT } from './sgm_simd_census_wat';
 import { SELECT_ROW_WAT } from './sgm_simd_select_wat';
+import { SPECKLE_WAT } from './sgm_simd_speckle_wat';
 import { ARGMIN_LOCALS, ARGMIN_START, argminResult, argminStep, hmin } from './sgm_wat_macros';
 
 // Expression builders, expanded in place: V8 (Node 20) does not inline wasm calls, and a call per
 // 8 or 16 lanes costs as much as the arithmetic itself.
-
-/** Set bits of each u32 lane of a v128 expression. */
-function popsum(v: string): string {
-  return `(i32x4.extadd_pairwise_i16x8_u (i16x8.extadd_pairwise_i8x16_u (i8x16.popcnt ${v})))`;
-}
 
 /**
  * One SGM recurrence step for 16 disparities: C + min(L(d), L(d±1) + P1, minL + P2) - minL, with
@@ -111,28 +110,29 @@ export const SGM_SIMD_WAT = `
   (import "env" "mem" (memory 1 65536 shared))
 
   (func (export "costRow") (param $cl i32) (param $crr i32) (param $out i32) (param $w i32) (param $nd i32) (param $minD i32)
-      (param $maxCost i32)
-    (local $x i32) (local $k i32) (local $src i32) (local $lo v128) (local $px i32) (local $a i32) (local $b i32)
+      (param $maxCost i32) (param $ls i32) (param $rs i32)
+    (local $x i32) (local $k i32) (local $src i32) (local $l0 v128) (local $l1 v128) (local $l2 v128) (local $px i32) (local $a i32)
+    (local $b i32) (local $rs2 i32)
+    (local.set $rs2 (i32.shl (local.get $rs) (i32.const 1)))
     (block $xdone
       (loop $xloop
         (br_if $xdone (i32.ge_s (local.get $x) (local.get $w)))
-        (local.set $lo (i32x4.splat (i32.load (i32.add (local.get $cl) (i32.shl (local.get $x) (i32.const 2))))))
-        (local.set $src (i32.add (local.get $crr)
-          (i32.shl (i32.add (i32.sub (i32.sub (local.get $w) (i32.const 1)) (local.get $x)) (local.get $minD)) (i32.const 2))))
+        (local.set $l0 (i8x16.splat (i32.load8_u (i32.add (local.get $cl) (local.get $x)))))
+        (local.set $l1 (i8x16.splat (i32.load8_u (i32.add (i32.add (local.get $cl) (local.get $ls)) (local.get $x)))))
+        (local.set $l2 (i8x16.splat (i32.load8_u (i32.add (i32.add (local.get $cl) (i32.shl (local.get $ls) (i32.const 1))) (local.get $x)))))
+        (local.set $src (i32.add (local.get $crr) (i32.add (i32.sub (i32.sub (local.get $w) (i32.const 1)) (local.get $x)) (local.get $minD))))
         (local.set $px (local.get $out))
         (local.set $k (i32.const 0))
         (block $kdone
           (loop $kloop
             (br_if $kdone (i32.ge_s (local.get $k) (local.get $nd)))
             (v128.store align=1 (local.get $out)
-              (i8x16.narrow_i16x8_u
-                (i16x8.narrow_i32x4_u
-                  ${popsum('(v128.xor (local.get $lo) (v128.load offset=0 align=4 (local.get $src)))')}
-                  ${popsum('(v128.xor (local.get $lo) (v128.load offset=16 align=4 (local.get $src)))')})
-                (i16x8.narrow_i32x4_u
-                  ${popsum('(v128.xor (local.get $lo) (v128.load offset=32 align=4 (local.get $src)))')}
-                  ${popsum('(v128.xor (local.get $lo) (v128.load offset=48 align=4 (local.get $src)))')})))
-            (local.set $src (i32.add (local.get $src) (i32.const 64)))
+              (i8x16.add
+                (i8x16.add
+                  (i8x16.popcnt (v128.xor (local.get $l0) (v128.load align=1 (local.get $src))))
+                  (i8x16.popcnt (v128.xor (local.get $l1) (v128.load align=1 (i32.add (local.get $src) (local.get $rs))))))
+                (i8x16.popcnt (v128.xor (local.get $l2) (v128.load align=1 (i32.add (local.get $src) (local.get $rs2)))))))
+            (local.set $src (i32.add (local.get $src) (i32.const 16)))
             (local.set $out (i32.add (local.get $out) (i32.const 16)))
             (local.set $k (i32.add (local.get $k) (i32.const 16)))
             (br $kloop)))
@@ -243,5 +243,6 @@ export const SGM_SIMD_WAT = `
     (local.get $x))
 ${CENSUS_ROW_WAT}
 ${SELECT_ROW_WAT}
+${SPECKLE_WAT}
 )
 `;
