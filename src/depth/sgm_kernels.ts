@@ -63,24 +63,24 @@ function censusClamped(img: Uint8Array, w: number, h: number, x: number, y: numb
   return b;
 }
 
-/**
- * Census and matching cost of strip rows [ys0, ys0 + rows): the Hamming distance between left
- * and right descriptors for every disparity. Where the right pixel falls outside the image the
- * cost is MAX_COST, so aggregation fills those disparities from the neighbours.
- */
-export function costStrip(f: SgmFrame, s: StripLayout, rows = s.ys1 - s.ys0): void {
+/** Census of both images over strip rows [ys0, ys0 + rows). */
+export function censusStrip(f: SgmFrame, s: StripLayout, rows: number): void {
   const { l } = f;
   censusRows(f, l.left, s.ys0, s.ys0 + rows, s.censusL, l.width, false);
   censusRows(f, l.right, s.ys0, s.ys0 + rows, s.censusR + l.censusPad, l.censusRowStride, true);
-  for (let r = 0; r < rows; r++) costRowAt(f, s, r, s.cost + r * l.width * l.disparities);
 }
 
-/** Matching cost of strip row r (its Census rows must be ready), written at byte offset `row`. */
-function costRowAt(f: SgmFrame, s: StripLayout, r: number, row: number): void {
+/**
+ * Matching cost of strip row r (its Census rows must be ready), written at byte offset `at`:
+ * the Hamming distance between left and right descriptors for every disparity. Where the
+ * right pixel falls outside the image the cost is MAX_COST, so aggregation fills those
+ * disparities from the neighbours.
+ */
+export function costRow(f: SgmFrame, s: StripLayout, r: number, at: number): void {
   const { l, k } = f;
   const { width: w, disparities: nd, minDisparity: minD } = l;
   const rs = l.censusRowStride;
-  k.costRow(s.censusL + 3 * r * w, s.censusR + 3 * r * rs + l.censusPad, row, w, nd, minD, MAX_COST, w, rs);
+  k.costRow(s.censusL + 3 * r * w, s.censusR + 3 * r * rs + l.censusPad, at, w, nd, minD, MAX_COST, w, rs);
 }
 
 /**
@@ -138,10 +138,11 @@ function initSlots(f: SgmFrame, s: StripLayout): void {
 
 /**
  * Forward pass over a strip (top to bottom, each row left to right): the left-to-right and
- * top-to-bottom path costs, summed into the strip's s1.
+ * top-to-bottom path costs, summed into the strip's s1. `beforeRow(r)` runs before strip row
+ * r is aggregated, so its cost can be computed just then, while it is still in cache.
  */
-export function forwardPass(f: SgmFrame, s: StripLayout, p1: number, p2: number): void {
-  runPass(f, s, p1, p2, false, () => undefined);
+export function forwardPass(f: SgmFrame, s: StripLayout, p1: number, p2: number, beforeRow: (r: number) => void = () => undefined): void {
+  runPass(f, s, p1, p2, false, beforeRow);
 }
 
 /**
@@ -150,10 +151,12 @@ export function forwardPass(f: SgmFrame, s: StripLayout, p1: number, p2: number)
  * strip's `total` row; `onRow(y)` is called as each image row's total is ready.
  */
 export function backwardPass(f: SgmFrame, s: StripLayout, p1: number, p2: number, onRow: (y: number) => void): void {
-  runPass(f, s, p1, p2, true, onRow);
+  runPass(f, s, p1, p2, true, () => undefined, onRow);
 }
 
-function runPass(f: SgmFrame, s: StripLayout, p1: number, p2: number, backward: boolean, onRow: (y: number) => void): void {
+function runPass(
+  f: SgmFrame, s: StripLayout, p1: number, p2: number, backward: boolean, beforeRow: (r: number) => void, onRow: (y: number) => void = () => undefined,
+): void {
   const { l, k } = f;
   const { width: w, disparities: nd } = l;
   const lead = SLOT_LEAD;
@@ -165,6 +168,7 @@ function runPass(f: SgmFrame, s: StripLayout, p1: number, p2: number, backward: 
   for (let i = 0; i < rows; i++) {
     const r = backward ? rows - 1 - i : i;
     const s1Row = s.s1 + r * w * nd;
+    beforeRow(r);
     k.passRow(
       s.cost + r * w * nd, s1Row, backward ? s.total : s1Row, vPrev, vCur, s.vmin,
       s.hA + lead, s.hB + lead, s.zero + lead, w, nd, p1, p2, backward ? 1 : 0, i === 0 ? 1 : 0, slotBytes,
@@ -209,8 +213,9 @@ export function matchStrip(f: SgmFrame, s: StripLayout, prm: StripParams): void 
     sweepStrip3(f, s, prm);
     return;
   }
-  costStrip(f, s);
-  forwardPass(f, s, prm.p1, prm.p2);
+  const rowBytes = f.l.width * f.l.disparities;
+  censusStrip(f, s, s.ys1 - s.ys0);
+  forwardPass(f, s, prm.p1, prm.p2, (r) => costRow(f, s, r, s.cost + r * rowBytes));
   backwardPass(f, s, prm.p1, prm.p2, (y) => {
     if (y >= s.y0 && y < s.y1) selectRow(f, s, y, prm);
   });
@@ -228,15 +233,14 @@ function sweepStrip3(f: SgmFrame, s: StripLayout, prm: StripParams): void {
   const { width: w, disparities: nd } = l;
   const lead = SLOT_LEAD;
   const rows = s.y1 - s.ys0;
-  censusRows(f, l.left, s.ys0, s.y1, s.censusL, w, false);
-  censusRows(f, l.right, s.ys0, s.y1, s.censusR + l.censusPad, l.censusRowStride, true);
+  censusStrip(f, s, rows);
   initSlots(f, s);
   let vPrev = s.vA + lead;
   let vCur = s.vB + lead;
   // One cost row, reused: each is read only by this row's two passes.
   const cost = s.cost;
   for (let r = 0; r < rows; r++) {
-    costRowAt(f, s, r, cost);
+    costRow(f, s, r, cost);
     k.passRow(
       cost, s.total, s.total, vPrev, vCur, s.vmin, s.hA + lead, s.hB + lead, s.zero + lead, w, nd, prm.p1, prm.p2, 0, r === 0 ? 1 : 0, l.slot,
     );

@@ -1,7 +1,7 @@
 // The SIMD kernels against plain, obviously-correct reference loops written here from the
 // textbook definitions (Census by comparison, Hamming by bit loop, SGM recurrence per path).
 import { strict as assert } from 'node:assert';
-import { backwardPass, costStrip, filterSpeckles, forwardPass, MAX_COST, textureRows } from '../../src/depth/sgm_kernels';
+import { backwardPass, censusStrip, costRow, filterSpeckles, forwardPass, MAX_COST, textureRows } from '../../src/depth/sgm_kernels';
 import type { SgmFrame } from '../../src/depth/sgm_kernels';
 import { SLOT_LEAD, sgmLayout, sgmViews } from '../../src/depth/sgm_layout';
 import { bindSgmSimd, sgmSimdModule } from '../../src/depth/sgm_simd';
@@ -63,7 +63,8 @@ describe('depth/sgm_kernels (SIMD) against reference loops', () => {
         f.v.right[i] = Math.floor(rnd() * 256);
       }
       const s = f.l.stripLayouts[0];
-      costStrip(f, s);
+      censusStrip(f, s, h);
+      for (let r = 0; r < h; r++) costRow(f, s, r, s.cost + r * w * nd);
       for (let y = 0; y < h; y++) {
         for (let x = 0; x < w; x++) {
           const cl = refCensus(f.v.left, w, h, x, y);
