@@ -163,9 +163,13 @@ function runPass(
   const slotBytes = l.slot;
   initSlots(f, s);
   const rows = s.ys1 - s.ys0;
+  // Only the strip's own rows are selected, so the forward pass stops at its last row and the
+  // backward pass at its first: the overlap rows beyond only warm up the vertical path coming
+  // in from that side (the forward pass still computes the costs the backward pass warms up on).
+  const count = backward ? s.ys1 - s.y0 : s.y1 - s.ys0;
   let vPrev = s.vA + lead;
   let vCur = s.vB + lead;
-  for (let i = 0; i < rows; i++) {
+  for (let i = 0; i < count; i++) {
     const r = backward ? rows - 1 - i : i;
     const s1Row = s.s1 + r * w * nd;
     beforeRow(r);
@@ -176,6 +180,7 @@ function runPass(
     [vPrev, vCur] = [vCur, vPrev];
     onRow(s.ys0 + r);
   }
+  if (!backward) for (let r = count; r < rows; r++) beforeRow(r);
 }
 
 /** Options the selection reads. */
