@@ -8,8 +8,8 @@ import { SLOT_LEAD } from './sgm_layout';
 import type { SgmLayout, SgmViews, StripLayout } from './sgm_layout';
 import type { SgmSimd } from './sgm_simd';
 
-/** Sentinel for "no neighbour disparity": large, yet far from u16 overflow after + P1. */
-const FAR = 0x3fff;
+/** Sentinel for "no neighbour disparity": the largest u8; the kernels' adds saturate there. */
+const FAR = 255;
 
 /** Largest 5x5 Census cost: 24 differing bits. */
 export const MAX_COST = 24;
@@ -24,21 +24,27 @@ export interface SgmFrame {
 /**
  * 5x5 Census transform of rows [y0, y1) of the image at byte offset `img`: bit k of a pixel's
  * word is set when neighbour k (row-major, centre skipped) is darker than the centre. Borders
- * replicate the edge pixel. Pixel (x, y) goes to the u32 at out + 4 * ((y - y0) * rowStride +
- * (reverse ? w - 1 - x : x)), so the right image can be stored mirrored for the cost kernel's
- * ascending loads. Interior pixels go through the SIMD kernel; the 2-pixel border, here.
+ * replicate the edge pixel. Words are stored as three byte planes (bits 23..16, 15..8, 7..0)
+ * of rowStride bytes each, one row's three after each other: pixel (x, y) goes to byte
+ * (reverse ? w - 1 - x : x) of plane p at out + (3 * (y - y0) + p) * rowStride, so the right
+ * image can be stored mirrored for the cost kernel's ascending loads. Interior pixels go
+ * through the SIMD kernel; the 2-pixel border, here.
  */
 export function censusRows(f: SgmFrame, img: number, y0: number, y1: number, out: number, rowStride: number, reverse: boolean): void {
   const { l, v, k } = f;
   const { width: w, height: h } = l;
   const src = v.u8.subarray(img, img + w * h);
-  const words = v.u32;
+  const bytes = v.u8;
   for (let y = y0; y < y1; y++) {
-    const o = (out >> 2) + (y - y0) * rowStride;
+    const o = out + 3 * (y - y0) * rowStride;
     const simd = y >= 2 && y < h - 2 && w >= 20;
-    if (simd) k.censusRow(img, w, y, out + 4 * (y - y0) * rowStride, reverse ? 1 : 0);
+    if (simd) k.censusRow(img, w, y, o, reverse ? 1 : 0, rowStride);
     for (let x = 0; x < w; x = simd && x === 1 ? w - 2 : x + 1) {
-      words[o + (reverse ? w - 1 - x : x)] = censusClamped(src, w, h, x, y);
+      const word = censusClamped(src, w, h, x, y);
+      const at = o + (reverse ? w - 1 - x : x);
+      bytes[at] = word >> 16;
+      bytes[at + rowStride] = (word >> 8) & 255;
+      bytes[at + 2 * rowStride] = word & 255;
     }
   }
 }
@@ -57,31 +63,24 @@ function censusClamped(img: Uint8Array, w: number, h: number, x: number, y: numb
   return b;
 }
 
-/**
- * Census and matching cost of strip rows [ys0, ys0 + rows): the Hamming distance between left
- * and right descriptors for every disparity. Where the right pixel falls outside the image the
- * cost is MAX_COST, so aggregation fills those disparities from the neighbours.
- */
-export function costStrip(f: SgmFrame, s: StripLayout, rows = s.ys1 - s.ys0): void {
+/** Census of both images over strip rows [ys0, ys0 + rows). */
+export function censusStrip(f: SgmFrame, s: StripLayout, rows: number): void {
   const { l } = f;
   censusRows(f, l.left, s.ys0, s.ys0 + rows, s.censusL, l.width, false);
-  censusRows(f, l.right, s.ys0, s.ys0 + rows, s.censusR + 4 * l.censusPad, l.censusRowStride, true);
-  for (let r = 0; r < rows; r++) costRowAt(f, s, r, s.cost + r * l.width * l.disparities);
+  censusRows(f, l.right, s.ys0, s.ys0 + rows, s.censusR + l.censusPad, l.censusRowStride, true);
 }
 
-/** Matching cost of strip row r (its Census rows must be ready), written at byte offset `row`. */
-function costRowAt(f: SgmFrame, s: StripLayout, r: number, row: number): void {
-  const { l, v, k } = f;
+/**
+ * Matching cost of strip row r (its Census rows must be ready), written at byte offset `at`:
+ * the Hamming distance between left and right descriptors for every disparity. Where the
+ * right pixel falls outside the image the cost is MAX_COST, so aggregation fills those
+ * disparities from the neighbours.
+ */
+export function costRow(f: SgmFrame, s: StripLayout, r: number, at: number): void {
+  const { l, k } = f;
   const { width: w, disparities: nd, minDisparity: minD } = l;
-  k.costRow(s.censusL + 4 * r * w, s.censusR + 4 * (r * l.censusRowStride + l.censusPad), row, w, nd, minD);
-  for (let x = 0; x < w; x++) {
-    // Disparities whose right pixel x - minD - d lies outside [0, w).
-    const base = row + x * nd;
-    const lo = x - minD - w + 1;
-    const hi = x - minD;
-    if (lo > 0) v.u8.fill(MAX_COST, base, base + Math.min(lo, nd));
-    if (hi < nd - 1) v.u8.fill(MAX_COST, base + Math.max(0, hi + 1), base + nd);
-  }
+  const rs = l.censusRowStride;
+  k.costRow(s.censusL + 3 * r * w, s.censusR + 3 * r * rs + l.censusPad, at, w, nd, minD, MAX_COST, w, rs);
 }
 
 /**
@@ -123,27 +122,27 @@ function windowRange(img: Uint8Array, w: number, h: number, x: number, y: number
 function initSlots(f: SgmFrame, s: StripLayout): void {
   const { l, v } = f;
   const nd = l.disparities;
-  const mark = (slotByte: number) => {
-    const at = slotByte >> 1;
-    v.u16[at + SLOT_LEAD - 1] = FAR;
-    v.u16[at + SLOT_LEAD + nd] = FAR;
+  const mark = (slot: number) => {
+    v.u8[slot + SLOT_LEAD - 1] = FAR;
+    v.u8[slot + SLOT_LEAD + nd] = FAR;
   };
   for (let x = 0; x < l.width; x++) {
-    mark(s.vA + 2 * x * l.slot);
-    mark(s.vB + 2 * x * l.slot);
+    mark(s.vA + x * l.slot);
+    mark(s.vB + x * l.slot);
   }
   mark(s.hA);
   mark(s.hB);
   mark(s.zero);
-  v.u16.fill(0, (s.zero >> 1) + SLOT_LEAD, (s.zero >> 1) + SLOT_LEAD + nd);
+  v.u8.fill(0, s.zero + SLOT_LEAD, s.zero + SLOT_LEAD + nd);
 }
 
 /**
  * Forward pass over a strip (top to bottom, each row left to right): the left-to-right and
- * top-to-bottom path costs, summed into the strip's s1.
+ * top-to-bottom path costs, summed into the strip's s1. `beforeRow(r)` runs before strip row
+ * r is aggregated, so its cost can be computed just then, while it is still in cache.
  */
-export function forwardPass(f: SgmFrame, s: StripLayout, p1: number, p2: number): void {
-  runPass(f, s, p1, p2, false, () => undefined);
+export function forwardPass(f: SgmFrame, s: StripLayout, p1: number, p2: number, beforeRow: (r: number) => void = () => undefined): void {
+  runPass(f, s, p1, p2, false, beforeRow);
 }
 
 /**
@@ -152,21 +151,28 @@ export function forwardPass(f: SgmFrame, s: StripLayout, p1: number, p2: number)
  * strip's `total` row; `onRow(y)` is called as each image row's total is ready.
  */
 export function backwardPass(f: SgmFrame, s: StripLayout, p1: number, p2: number, onRow: (y: number) => void): void {
-  runPass(f, s, p1, p2, true, onRow);
+  runPass(f, s, p1, p2, true, () => undefined, onRow);
 }
 
-function runPass(f: SgmFrame, s: StripLayout, p1: number, p2: number, backward: boolean, onRow: (y: number) => void): void {
+function runPass(
+  f: SgmFrame, s: StripLayout, p1: number, p2: number, backward: boolean, beforeRow: (r: number) => void, onRow: (y: number) => void = () => undefined,
+): void {
   const { l, k } = f;
   const { width: w, disparities: nd } = l;
-  const lead = 2 * SLOT_LEAD;
-  const slotBytes = 2 * l.slot;
+  const lead = SLOT_LEAD;
+  const slotBytes = l.slot;
   initSlots(f, s);
   const rows = s.ys1 - s.ys0;
+  // Only the strip's own rows are selected, so the forward pass stops at its last row and the
+  // backward pass at its first: the overlap rows beyond only warm up the vertical path coming
+  // in from that side (the forward pass still computes the costs the backward pass warms up on).
+  const count = backward ? s.ys1 - s.y0 : s.y1 - s.ys0;
   let vPrev = s.vA + lead;
   let vCur = s.vB + lead;
-  for (let i = 0; i < rows; i++) {
+  for (let i = 0; i < count; i++) {
     const r = backward ? rows - 1 - i : i;
-    const s1Row = s.s1 + 2 * r * w * nd;
+    const s1Row = s.s1 + r * w * nd;
+    beforeRow(r);
     k.passRow(
       s.cost + r * w * nd, s1Row, backward ? s.total : s1Row, vPrev, vCur, s.vmin,
       s.hA + lead, s.hB + lead, s.zero + lead, w, nd, p1, p2, backward ? 1 : 0, i === 0 ? 1 : 0, slotBytes,
@@ -174,6 +180,7 @@ function runPass(f: SgmFrame, s: StripLayout, p1: number, p2: number, backward: 
     [vPrev, vCur] = [vCur, vPrev];
     onRow(s.ys0 + r);
   }
+  if (!backward) for (let r = count; r < rows; r++) beforeRow(r);
 }
 
 /** Options the selection reads. */
@@ -211,8 +218,9 @@ export function matchStrip(f: SgmFrame, s: StripLayout, prm: StripParams): void 
     sweepStrip3(f, s, prm);
     return;
   }
-  costStrip(f, s);
-  forwardPass(f, s, prm.p1, prm.p2);
+  const rowBytes = f.l.width * f.l.disparities;
+  censusStrip(f, s, s.ys1 - s.ys0);
+  forwardPass(f, s, prm.p1, prm.p2, (r) => costRow(f, s, r, s.cost + r * rowBytes));
   backwardPass(f, s, prm.p1, prm.p2, (y) => {
     if (y >= s.y0 && y < s.y1) selectRow(f, s, y, prm);
   });
@@ -228,19 +236,18 @@ export function matchStrip(f: SgmFrame, s: StripLayout, prm: StripParams): void 
 function sweepStrip3(f: SgmFrame, s: StripLayout, prm: StripParams): void {
   const { l, k } = f;
   const { width: w, disparities: nd } = l;
-  const lead = 2 * SLOT_LEAD;
+  const lead = SLOT_LEAD;
   const rows = s.y1 - s.ys0;
-  censusRows(f, l.left, s.ys0, s.y1, s.censusL, w, false);
-  censusRows(f, l.right, s.ys0, s.y1, s.censusR + 4 * l.censusPad, l.censusRowStride, true);
+  censusStrip(f, s, rows);
   initSlots(f, s);
   let vPrev = s.vA + lead;
   let vCur = s.vB + lead;
   // One cost row, reused: each is read only by this row's two passes.
   const cost = s.cost;
   for (let r = 0; r < rows; r++) {
-    costRowAt(f, s, r, cost);
+    costRow(f, s, r, cost);
     k.passRow(
-      cost, s.total, s.total, vPrev, vCur, s.vmin, s.hA + lead, s.hB + lead, s.zero + lead, w, nd, prm.p1, prm.p2, 0, r === 0 ? 1 : 0, 2 * l.slot,
+      cost, s.total, s.total, vPrev, vCur, s.vmin, s.hA + lead, s.hB + lead, s.zero + lead, w, nd, prm.p1, prm.p2, 0, r === 0 ? 1 : 0, l.slot,
     );
     [vPrev, vCur] = [vCur, vPrev];
     const y = s.ys0 + r;
@@ -256,39 +263,6 @@ function sweepStrip3(f: SgmFrame, s: StripLayout, prm: StripParams): void {
  * the whole image because regions span any strip boundary.
  */
 export function filterSpeckles(f: SgmFrame, windowSize: number, range: number): void {
-  const { width: w, height: h } = f.l;
-  const { disparity, valid, speckleSeen: seen, speckleQueue: queue } = f.v;
-  const n = w * h;
-  seen.fill(0);
-  for (let start = 0; start < n; start++) {
-    if (valid[start] === 0 || seen[start] !== 0) continue;
-    // Breadth-first over the region; the queue ends up holding the whole region.
-    seen[start] = 1;
-    queue[0] = start;
-    let head = 0;
-    let tail = 1;
-    while (head < tail) {
-      const p = queue[head++];
-      const dp = disparity[p];
-      const x = p - Math.floor(p / w) * w;
-      if (x > 0) tail = visit(p - 1, dp, tail);
-      if (x < w - 1) tail = visit(p + 1, dp, tail);
-      if (p >= w) tail = visit(p - w, dp, tail);
-      if (p < n - w) tail = visit(p + w, dp, tail);
-    }
-    if (tail < windowSize) {
-      for (let k = 0; k < tail; k++) {
-        disparity[queue[k]] = NaN;
-        valid[queue[k]] = 0;
-      }
-    }
-  }
-
-  function visit(q: number, dp: number, tail: number): number {
-    if (valid[q] !== 0 && seen[q] === 0 && Math.abs(disparity[q] - dp) <= range) {
-      seen[q] = 1;
-      queue[tail++] = q;
-    }
-    return tail;
-  }
+  const { l, k } = f;
+  k.filterSpeckles(l.disparity, l.valid, l.speckleSeen, l.speckleQueue, l.width, l.height, windowSize, range);
 }

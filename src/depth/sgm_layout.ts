@@ -17,8 +17,8 @@ export interface SgmGeometry {
   strips: number;
 }
 
-/** u16 lanes of sentinel room before a slot's first path cost (keeps loads 16-byte aligned). */
-export const SLOT_LEAD = 8;
+/** Bytes of sentinel room before a slot's first path cost (keeps loads 16-byte aligned). */
+export const SLOT_LEAD = 16;
 
 /**
  * Rows a strip matches beyond its own rows, on each side, so that its vertical paths have
@@ -33,15 +33,16 @@ export interface StripLayout {
   y1: number;
   ys0: number;
   ys1: number;
-  /** Left Census, u32 per pixel of rows [ys0, ys1). */
+  /** Left Census of rows [ys0, ys1): per row, three byte planes of width bytes (bits 23..16,
+   * 15..8, 7..0 of each pixel's word), so the cost kernel counts bits 16 disparities at a time. */
   censusL: number;
-  /** Right Census rows stored right-to-left with padding: element j of strip row r is the u32 at
-   * index r * censusRowStride + censusPad + j, for j = width - 1 - x. */
+  /** Right Census planes stored right-to-left with padding: element j of plane p of strip row r
+   * is the byte at (3 * r + p) * censusRowStride + censusPad + j, for j = width - 1 - x. */
   censusR: number;
-  /** Matching cost u8 and forward-pass sums u16, per (row - ys0, x, d). */
+  /** Matching cost and forward-pass sums, u8 per (row - ys0, x, d). */
   cost: number;
   s1: number;
-  /** Vertical path slots of the previous and current row, and their minima (u16 per x). */
+  /** Vertical path slots of the previous and current row, and their minima (u8 per x). */
   vA: number;
   vB: number;
   vmin: number;
@@ -49,7 +50,7 @@ export interface StripLayout {
   hA: number;
   hB: number;
   zero: number;
-  /** Total path sums of the row being selected, u16 per (x, d). */
+  /** Total path sums of the row being selected, u8 per (x, d). */
   total: number;
   /** Selection scratch of that row, i32 per x: right-map costs and disparities, left winners. */
   rightCost: number;
@@ -73,7 +74,7 @@ export interface SgmLayout extends SgmGeometry {
   speckleQueue: number;
   censusRowStride: number;
   censusPad: number;
-  /** u16 values per path-cost slot. */
+  /** Bytes per path-cost slot. */
   slot: number;
   stripLayouts: StripLayout[];
   byteLength: number;
@@ -109,17 +110,17 @@ export function sgmLayout(g: SgmGeometry): SgmLayout {
     const rows = ys1 - ys0;
     stripLayouts.push({
       y0, y1, ys0, ys1,
-      censusL: take(4 * rows * w),
-      censusR: take(4 * rows * censusRowStride),
+      censusL: take(3 * rows * w),
+      censusR: take(3 * rows * censusRowStride),
       cost: take(rows * w * nd),
-      s1: take(2 * rows * w * nd),
-      vA: take(2 * w * slot),
-      vB: take(2 * w * slot),
-      vmin: take(2 * w),
-      hA: take(2 * slot),
-      hB: take(2 * slot),
-      zero: take(2 * slot),
-      total: take(2 * w * nd),
+      s1: take(rows * w * nd),
+      vA: take(w * slot),
+      vB: take(w * slot),
+      vmin: take(w),
+      hA: take(slot),
+      hB: take(slot),
+      zero: take(slot),
+      total: take(w * nd),
       rightCost: take(4 * w),
       rightDisp: take(4 * w),
       best: take(4 * w),

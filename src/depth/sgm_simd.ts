@@ -8,7 +8,7 @@ import type { WasmMemory, WasmModule } from './wasm_api';
 
 /** The kernels, bound to one memory. Pointers are byte offsets into that memory. */
 export interface SgmSimd {
-  costRow(cl: number, crr: number, out: number, w: number, nd: number, minD: number): void;
+  costRow(cl: number, crr: number, out: number, w: number, nd: number, minD: number, maxCost: number, ls: number, rs: number): void;
   passRow(
     c: number, s: number, t: number, vprev: number, vcur: number, vmin: number, hA: number, hB: number, zero: number,
     w: number, nd: number, p1: number, p2: number, backward: number, firstRow: number, slotBytes: number,
@@ -19,7 +19,8 @@ export interface SgmSimd {
   ): void;
   hpassRow(c: number, t: number, hA: number, hB: number, zero: number, w: number, nd: number, p1: number, p2: number, win: number): void;
   textureRow(img: number, w: number, h: number, y: number, out: number, thr: number): number;
-  censusRow(img: number, w: number, y: number, out: number, reverse: number): void;
+  censusRow(img: number, w: number, y: number, out: number, reverse: number, ps: number): void;
+  filterSpeckles(disp: number, valid: number, seen: number, queue: number, w: number, h: number, windowSize: number, range: number): void;
 }
 
 let compiled: Promise<WasmModule> | undefined;
@@ -28,7 +29,7 @@ let compiled: Promise<WasmModule> | undefined;
 export function sgmSimdModule(): Promise<WasmModule> {
   compiled ??= (async () => {
     const wabt = await wabtInit();
-    const parsed = wabt.parseWat('sgm_simd.wat', SGM_SIMD_WAT, { simd: true, threads: true });
+    const parsed = wabt.parseWat('sgm_simd.wat', SGM_SIMD_WAT, { simd: true, threads: true, bulk_memory: true });
     try {
       // wasm.compile validates the binary, with the engine's own feature set.
       return await wasm.compile(parsed.toBinary({}).buffer);

@@ -5,7 +5,7 @@
 // per-vector bitmask and branch), and the per-pixel bookkeeping no longer crosses into JS.
 //
 // Contract: selectRow(t, nd, u, w, minD, tex, disp, valid, rcost, rdisp, best, subpixel, maxDiff, win)
-// over the nd u16 path sums of each pixel x < w at t + 2*x*nd (nd a multiple of 8; sums are
+// over the nd u8 path sums of each pixel x < w at t + x*nd (nd a multiple of 16; sums are
 // clobbered) writes the f32 disp[x] (minD + best + sub-pixel offset, NaN when rejected) and
 // the u8 valid[x]. The best disparity is the first minimum; it is rejected when some disparity
 // more than 1 away costs less than minCost * 100 / (100 - u) or as little as the best (u = 0:
@@ -18,26 +18,25 @@
 import { ARGMIN_LOCALS, ARGMIN_START, argminResult, argminStep, hmin } from './sgm_wat_macros';
 
 export const SELECT_ROW_WAT = `
-  ;; (first minimum of the nd u16 at s) | (its value << 16)
+  ;; (first minimum of the nd u8 at s) | (its value << 16)
   (func $argmin (param $s i32) (param $nd i32) (result i32)
     (local $k i32) (local $v v128) ${ARGMIN_LOCALS}
     ${ARGMIN_START}
     (block $done (loop $l
       (br_if $done (i32.ge_s (local.get $k) (local.get $nd)))
-      (local.set $v (v128.load align=2 (i32.add (local.get $s) (i32.shl (local.get $k) (i32.const 1)))))
+      (local.set $v (v128.load align=1 (i32.add (local.get $s) (local.get $k))))
       ${argminStep('$v')}
-      (local.set $k (i32.add (local.get $k) (i32.const 8)))
+      (local.set $k (i32.add (local.get $k) (i32.const 16)))
       (br $l)))
     ${argminResult()})
 
   (func $minAll (param $s i32) (param $nd i32) (result i32)
     (local $k i32) (local $mn v128)
-    (local.set $mn (i16x8.splat (i32.const 65535)))
+    (local.set $mn (i8x16.splat (i32.const 255)))
     (block $done (loop $l
       (br_if $done (i32.ge_s (local.get $k) (local.get $nd)))
-      (local.set $mn (i16x8.min_u (local.get $mn)
-        (v128.load align=2 (i32.add (local.get $s) (i32.shl (local.get $k) (i32.const 1))))))
-      (local.set $k (i32.add (local.get $k) (i32.const 8)))
+      (local.set $mn (i8x16.min_u (local.get $mn) (v128.load align=1 (i32.add (local.get $s) (local.get $k)))))
+      (local.set $k (i32.add (local.get $k) (i32.const 16)))
       (br $l)))
     ${hmin('$mn')})
 
@@ -60,7 +59,7 @@ export const SELECT_ROW_WAT = `
     (block $done (loop $l
       (br_if $done (i32.ge_s (local.get $x) (local.get $w)))
       (local.set $x4 (i32.shl (local.get $x) (i32.const 2)))
-      (local.set $s (i32.add (local.get $t) (i32.shl (i32.mul (local.get $x) (local.get $nd)) (i32.const 1))))
+      (local.set $s (i32.add (local.get $t) (i32.mul (local.get $x) (local.get $nd))))
       (local.set $r (if (result i32) (local.get $win)
         (then (i32.load (i32.add (local.get $win) (local.get $x4))))
         (else (call $argmin (local.get $s) (local.get $nd)))))
@@ -68,16 +67,16 @@ export const SELECT_ROW_WAT = `
       (local.set $minS (i32.shr_u (local.get $r) (i32.const 16)))
       (local.set $ok (i32.const 1))
       (if (i32.gt_s (local.get $bd) (i32.const 0))
-        (then (local.set $a (i32.load16_u offset=0 (i32.sub (i32.add (local.get $s) (i32.shl (local.get $bd) (i32.const 1))) (i32.const 2))))))
+        (then (local.set $a (i32.load8_u (i32.sub (i32.add (local.get $s) (local.get $bd)) (i32.const 1))))))
       (if (i32.lt_s (local.get $bd) (i32.sub (local.get $nd) (i32.const 1)))
-        (then (local.set $b (i32.load16_u offset=2 (i32.add (local.get $s) (i32.shl (local.get $bd) (i32.const 1)))))))
+        (then (local.set $b (i32.load8_u offset=1 (i32.add (local.get $s) (local.get $bd))))))
       (if (local.get $u) (then
         ;; hide the winner and its neighbours, then the best of the rest must not be close
         (if (i32.gt_s (local.get $bd) (i32.const 0))
-          (then (i32.store16 (i32.sub (i32.add (local.get $s) (i32.shl (local.get $bd) (i32.const 1))) (i32.const 2)) (i32.const 65535))))
-        (i32.store16 (i32.add (local.get $s) (i32.shl (local.get $bd) (i32.const 1))) (i32.const 65535))
+          (then (i32.store8 (i32.sub (i32.add (local.get $s) (local.get $bd)) (i32.const 1)) (i32.const 255))))
+        (i32.store8 (i32.add (local.get $s) (local.get $bd)) (i32.const 255))
         (if (i32.lt_s (local.get $bd) (i32.sub (local.get $nd) (i32.const 1)))
-          (then (i32.store16 offset=2 (i32.add (local.get $s) (i32.shl (local.get $bd) (i32.const 1))) (i32.const 65535))))
+          (then (i32.store8 offset=1 (i32.add (local.get $s) (local.get $bd)) (i32.const 255))))
         (local.set $a2 (call $minAll (local.get $s) (local.get $nd)))
         ;; a tie far away is ambiguous too, which the ratio alone misses when the best cost is 0
         (local.set $ok (i32.and (i32.gt_u (local.get $a2) (local.get $minS))

@@ -20,9 +20,13 @@ export const stereoOptionsSchema = z
      * Penalty for a ±1 disparity change between neighbours, in bits of the 5x5 Census cost
      * (0..24). 3 and 32 scored best of the pairs tried on Aloe (bad-2.0 2.3% vs 2.7% for 4/48).
      */
-    p1: z.number().int().min(0).max(1000).default(3),
-    /** Penalty for a larger disparity change; must exceed p1. Bounded so path sums fit 16 bits. */
-    p2: z.number().int().min(1).max(2000).default(32),
+    p1: z.number().int().min(0).max(38).default(3),
+    /**
+     * Penalty for a larger disparity change; must exceed p1. A path cost stays within
+     * 0..24 + p2, and the kernels sum four of them in 8-bit lanes (16 per instruction), so p2 is
+     * bounded by 4 * (24 + p2) <= 255.
+     */
+    p2: z.number().int().min(1).max(39).default(32),
     /**
      * Smallest 5x5 intensity range (max - min, grey levels) of a left pixel's window for it to
      * get a disparity. Flat regions (sky, blank walls) otherwise inherit disparities smeared

@@ -1,7 +1,7 @@
 // The SIMD kernels against plain, obviously-correct reference loops written here from the
 // textbook definitions (Census by comparison, Hamming by bit loop, SGM recurrence per path).
 import { strict as assert } from 'node:assert';
-import { backwardPass, costStrip, forwardPass, MAX_COST, textureRows } from '../../src/depth/sgm_kernels';
+import { backwardPass, censusStrip, costRow, filterSpeckles, forwardPass, MAX_COST, textureRows } from '../../src/depth/sgm_kernels';
 import type { SgmFrame } from '../../src/depth/sgm_kernels';
 import { SLOT_LEAD, sgmLayout, sgmViews } from '../../src/depth/sgm_layout';
 import { bindSgmSimd, sgmSimdModule } from '../../src/depth/sgm_simd';
@@ -63,7 +63,8 @@ describe('depth/sgm_kernels (SIMD) against reference loops', () => {
         f.v.right[i] = Math.floor(rnd() * 256);
       }
       const s = f.l.stripLayouts[0];
-      costStrip(f, s);
+      censusStrip(f, s, h);
+      for (let r = 0; r < h; r++) costRow(f, s, r, s.cost + r * w * nd);
       for (let y = 0; y < h; y++) {
         for (let x = 0; x < w; x++) {
           const cl = refCensus(f.v.left, w, h, x, y);
@@ -116,12 +117,12 @@ describe('depth/sgm_kernels (SIMD) against reference loops', () => {
     const p2 = 20;
     const [lr, tb, rl, bt] = [[1, 0], [0, 1], [-1, 0], [0, -1]].map(([dx, dy]) => refPath(cost, w, h, nd, dx, dy, p1, p2));
     forwardPass(f, s, p1, p2);
-    const s1 = f.v.u16.subarray(s.s1 >> 1, (s.s1 >> 1) + w * h * nd);
+    const s1 = f.v.u8.subarray(s.s1, s.s1 + w * h * nd);
     for (let i = 0; i < s1.length; i++) assert.equal(s1[i], lr[i] + tb[i], `forward sum at cell ${i}`);
     const rows: number[] = [];
     backwardPass(f, s, p1, p2, (y) => {
       rows.push(y);
-      const total = f.v.u16.subarray(s.total >> 1, (s.total >> 1) + w * nd);
+      const total = f.v.u8.subarray(s.total, s.total + w * nd);
       for (let i = 0; i < w * nd; i++) {
         const c = y * w * nd + i;
         assert.equal(total[i], lr[c] + tb[c] + rl[c] + bt[c], `total at row ${y}, cell ${i}`);
@@ -137,12 +138,12 @@ describe('depth/sgm_kernels (SIMD) against reference loops', () => {
     const cost = f.v.u8.subarray(s.cost, s.cost + w * nd);
     for (let i = 0; i < cost.length; i++) cost[i] = Math.floor(rnd() * 25);
     const rl = refPath(cost, w, 1, nd, -1, 0, 3, 20);
-    const t = f.v.u16.subarray(s.total >> 1, (s.total >> 1) + w * nd);
+    const t = f.v.u8.subarray(s.total, s.total + w * nd);
     for (let i = 0; i < t.length; i++) t[i] = i % 97;
     // The forward pass marks the slot sentinels the recurrence reads.
     forwardPass(f, s, 3, 20);
     for (let i = 0; i < t.length; i++) t[i] = i % 97;
-    const lead = 2 * SLOT_LEAD;
+    const lead = SLOT_LEAD;
     f.k.hpassRow(s.cost, s.total, s.hA + lead, s.hB + lead, s.zero + lead, w, nd, 3, 20, s.winners);
     for (let i = 0; i < t.length; i++) assert.equal(t[i], (i % 97) + rl[i], `sum at cell ${i}`);
     // and each pixel's first minimum of the new sums, packed as disparity | sum << 16
@@ -158,7 +159,7 @@ describe('depth/sgm_kernels (SIMD) against reference loops', () => {
     const wr = 40;
     const f = await frame(wr, 1, n, 0);
     const s = f.l.stripLayouts[0];
-    const sums = f.v.u16.subarray(s.total >> 1, (s.total >> 1) + wr * n);
+    const sums = f.v.u8.subarray(s.total, s.total + wr * n);
     const rnd = lcg(11);
     const seen = { unique: 0, ambiguous: 0, lrRejected: 0, subpixel: 0 };
     for (let trial = 0; trial < 400; trial++) {
@@ -168,7 +169,7 @@ describe('depth/sgm_kernels (SIMD) against reference loops', () => {
       // A true disparity that drifts along the row, so the left-right check has real work.
       const truth = Math.floor(rnd() * n);
       for (let x = 0; x < wr; x++) {
-        for (let d = 0; d < n; d++) sums[x * n + d] = 400 + Math.floor(rnd() * 120);
+        for (let d = 0; d < n; d++) sums[x * n + d] = 120 + Math.floor(rnd() * 120);
         if (rnd() < 0.7) {
           const d0 = Math.min(n - 1, Math.max(0, truth + Math.floor(rnd() * 5) - 2));
           sums[x * n + d0] -= 60 + Math.floor(rnd() * 60);
@@ -194,7 +195,77 @@ describe('depth/sgm_kernels (SIMD) against reference loops', () => {
     }
     for (const [k, count] of Object.entries(seen)) assert.ok(count > 20, `the trials must exercise ${k} (${count})`);
   });
+
+  it('filterSpeckles removes exactly the small 4-connected regions of similar disparity', async () => {
+    const sw = 37;
+    const sh = 23;
+    const f = await frame(sw, sh, 16, 0);
+    const rnd = lcg(17);
+    // Plateaus of a few levels with noise and holes, so regions of every size occur.
+    for (let y = 0; y < sh; y++) {
+      for (let x = 0; x < sw; x++) {
+        const i = y * sw + x;
+        const level = (Math.floor(x / 6) * 7 + Math.floor(y / 5) * 3) % 5;
+        f.v.valid[i] = rnd() < 0.85 ? 1 : 0;
+        f.v.disparity[i] = f.v.valid[i] ? level * 3 + rnd() * 2.5 : NaN;
+      }
+    }
+    const range = 2;
+    const disparity = Array.from(f.v.disparity);
+    const valid = Array.from(f.v.valid);
+    // The window is the size of a region that occurs, so one pixel either way changes the verdict.
+    const sizes = regions(disparity, valid, sw, sh, range).sizes.filter((n) => n > 1).sort((a, b) => a - b);
+    const windowSize = sizes[Math.floor(sizes.length / 2)];
+    const want = refSpeckles(disparity, valid, sw, sh, windowSize, range);
+    filterSpeckles(f, windowSize, range);
+    assert.deepEqual(Array.from(f.v.valid), want.valid);
+    for (let i = 0; i < sw * sh; i++) {
+      if (want.valid[i]) assert.equal(f.v.disparity[i], Math.fround(want.disparity[i]), `disparity ${i}`);
+      else assert.ok(Number.isNaN(f.v.disparity[i]), `pixel ${i} must be NaN`);
+    }
+    assert.ok(want.removed > 20 && want.kept > 20, `the case must remove (${want.removed}) and keep (${want.kept}) pixels`);
+  });
 });
+
+/** 4-connected regions of valid pixels whose neighbours differ by at most range: labels and sizes. */
+function regions(disparity: number[], valid: number[], w: number, h: number, range: number) {
+  const label = new Array<number>(w * h).fill(-1);
+  const sizes: number[] = [];
+  for (let s = 0; s < w * h; s++) {
+    if (!valid[s] || label[s] >= 0) continue;
+    const id = sizes.length;
+    const stack = [s];
+    label[s] = id;
+    let size = 0;
+    while (stack.length > 0) {
+      const p = stack.pop() as number;
+      size++;
+      const x = p % w;
+      const y = Math.floor(p / w);
+      for (const [nx, ny] of [[x - 1, y], [x + 1, y], [x, y - 1], [x, y + 1]]) {
+        const q = ny * w + nx;
+        if (nx < 0 || nx >= w || ny < 0 || ny >= h || !valid[q] || label[q] >= 0) continue;
+        if (Math.abs(disparity[q] - disparity[p]) > range) continue;
+        label[q] = id;
+        stack.push(q);
+      }
+    }
+    sizes.push(size);
+  }
+  return { label, sizes };
+}
+
+/** Speckle removal by its definition: drop the regions of fewer than windowSize pixels. */
+function refSpeckles(disparity: number[], valid: number[], w: number, h: number, windowSize: number, range: number) {
+  const { label, sizes } = regions(disparity, valid, w, h, range);
+  const keep = label.map((id) => id >= 0 && sizes[id] >= windowSize);
+  return {
+    valid: keep.map((k) => (k ? 1 : 0)),
+    disparity: disparity.map((d, i) => (keep[i] ? d : NaN)),
+    removed: valid.filter((v, i) => v && !keep[i]).length,
+    kept: keep.filter(Boolean).length,
+  };
+}
 
 /** The selection by its definition, over plain arrays: sums[x * nd + d]. */
 function refSelect(sums: number[], w: number, nd: number, minD: number, u: number, maxDiff: number, tex: Uint8Array) {

@@ -40,6 +40,8 @@ describe('depth/StereoMatcher bad input', () => {
   it('rejects invalid options, naming the key and value', () => {
     assert.throws(() => new StereoMatcher({ numDisparities: 40 }), /numDisparities = 40: .*multiple of 16/);
     assert.throws(() => new StereoMatcher({ p1: 10, p2: 5 }), /p2 = 5: p2 must be greater than p1/);
+    // Four path costs of at most 24 + p2 each must fit the kernels' 8-bit sums.
+    assert.throws(() => new StereoMatcher({ p2: 40 }), /p2 = 40: .*39/);
     assert.throws(() => new StereoMatcher({ uniquenessRatio: 100 }), /uniquenessRatio = 100/);
   });
 
