@@ -7,6 +7,7 @@ import { Detector } from '../inference/detector';
 import type { Raster } from '../io/raster';
 import { calibrateRanges, type CalibrationOptions } from './activation_ranges';
 import { imageFeeds } from './calibration_images';
+import { resolveFloatLayers } from './float_layers';
 import { readModelProto } from './onnx_model_edit';
 import { planQuantization, rewriteToQdq } from './qdq_rewrite';
 
@@ -14,12 +15,16 @@ export interface QuantizeSummary {
   quantizedWeights: number;
   quantizedActivations: number;
   calibrationImages: number;
+  /** MAC layers left FP32 (resolved from `keepFloat`). */
+  keptFloat: string[];
 }
 
-/** Writes the INT8 QDQ version of the detector `modelPath` to `outPath`. */
-export async function quantizeDetector(modelPath: string, outPath: string, images: readonly Raster[], opts: CalibrationOptions): Promise<QuantizeSummary> {
+/** Writes the INT8 QDQ version of the detector `modelPath` to `outPath`; `keepFloat` as resolveFloatLayers takes it. */
+export async function quantizeDetector(
+  modelPath: string, outPath: string, images: readonly Raster[], opts: CalibrationOptions, keepFloat: readonly string[] = [],
+): Promise<QuantizeSummary> {
   const model = readModelProto(modelPath);
-  const plan = planQuantization(model);
+  const plan = planQuantization(model, resolveFloatLayers(model, keepFloat));
   const detector = await Detector.create({ modelPath, warmupRuns: 0 });
   const { inputName, preprocess } = detector.info;
   await detector.dispose();
@@ -30,5 +35,5 @@ export async function quantizeDetector(modelPath: string, outPath: string, image
   } catch (err) {
     throw new Error(`--out "${outPath}" could not be written: ${(err as Error).message}`);
   }
-  return { quantizedWeights: plan.weights.size, quantizedActivations: plan.activations.length, calibrationImages: images.length };
+  return { quantizedWeights: plan.weights.size, quantizedActivations: plan.activations.length, calibrationImages: images.length, keptFloat: [...plan.keptFloat] };
 }
