@@ -95,7 +95,8 @@ export async function runProfileCommand(model: string, opts: ProfileCommandOptio
     (c.macs / 1e6).toFixed(2), (c.dramBytes / 1024).toFixed(1), c.computeMs.toFixed(4), c.memoryMs.toFixed(4), c.latencyMs.toFixed(4), c.bound,
   ]);
   const out: string[] = [];
-  out.push(`model   ${basename(model)}${batched ? ` (batch of ${cameras})` : ''}  inputs ${analysis.inputs.map((i) => `${i.name} [${i.shape.join('x')}]`).join(', ')}`);
+  const precision = analysis.quantized ? '  INT8 QDQ (Q/DQ folded into the MAC layers, as DX-COM compiles it)' : '';
+  out.push(`model   ${basename(model)}${batched ? ` (batch of ${cameras})` : ''}${precision}  inputs ${analysis.inputs.map((i) => `${i.name} [${i.shape.join('x')}]`).join(', ')}`);
   out.push(`profile ${profile.name}: ${profile.description}`);
   out.push('');
   out.push(layers > 0 ? `Top ${shown.length} of ${listed.length} layers by predicted latency` : `All ${listed.length} layers`);

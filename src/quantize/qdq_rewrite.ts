@@ -160,9 +160,3 @@ export function rewriteToQdq(model: onnx.IModelProto, plan: QuantizePlan, ranges
     graph: { ...graph, input, node: nodes, initializer, valueInfo: [] },
   });
 }
-
-/** True when the graph holds QuantizeLinear/DequantizeLinear nodes (any domain): an INT8 QDQ model. */
-export function isQdqModel(ops: Iterable<string>): boolean {
-  for (const op of ops) if (op === 'QuantizeLinear' || op === 'DequantizeLinear') return true;
-  return false;
-}

@@ -8,6 +8,10 @@ import { buildOnnxModel } from '../../src/inference/onnx_graph_builder';
 import { calibrateRanges, type Feed } from '../../src/quantize/activation_ranges';
 import { activationParams, dequantizeValue, quantizeBias, quantizeValue, quantizeWeightsPerChannel, roundHalfEven, sqnrDb } from '../../src/quantize/qdq_math';
 import { planQuantization, rewriteToQdq } from '../../src/quantize/qdq_rewrite';
+import { resolveFloatLayers } from '../../src/quantize/float_layers';
+import { analyzeModel } from '../../src/profile/model_analysis';
+import { predictCost } from '../../src/profile/cost_model';
+import { loadHardwareProfile } from '../../src/profile/hardware_profile';
 
 const W1 = Float32Array.from({ length: 3 * 2 * 9 }, (_, i) => Math.sin(i * 1.7) * (1 + (i % 3)));
 const B1 = Float32Array.of(0.1, -0.2, 0.05);
@@ -127,6 +131,34 @@ describe('quantize: QDQ graph vs onnxruntime', () => {
       assert.ok(db > 25 && Number.isFinite(db), `INT8 output SQNR vs FP32 ${db.toFixed(1)} dB, expected > 25 dB`);
     });
   }
+
+  it('the cost model costs the QDQ graph as the FP32 layers it compiles to, and knows it is INT8', async () => {
+    const fp32 = convModel(11);
+    const plan = planQuantization(fp32);
+    const int8 = rewriteToQdq(fp32, plan, await calibrateRanges(fp32, plan.activations, feeds, { method: 'minmax', percentile: 100 }));
+    const [a, b] = [fp32, int8].map((m) => analyzeModel(onnx.ModelProto.encode(m).finish()));
+    assert.equal(a.quantized, false);
+    assert.equal(b.quantized, true);
+    assert.deepEqual(b.layers.map((l) => [l.op, l.macs, l.macKind, l.inputBytes, l.outputBytes]), a.layers.map((l) => [l.op, l.macs, l.macKind, l.inputBytes, l.outputBytes]));
+    assert.equal(b.totalWeightBytes, a.totalWeightBytes);
+    const profile = loadHardwareProfile('dx-v3');
+    assert.equal(predictCost(b, profile).latencyMs, predictCost(a, profile).latencyMs);
+  });
+
+  it('leaves --keep-float layers FP32: "first" and "heads" name the image-reading and output-writing MAC layers', async () => {
+    const fp32 = convModel(13);
+    assert.deepEqual([...resolveFloatLayers(fp32, ['first'])], ['conv']);
+    assert.deepEqual([...resolveFloatLayers(fp32, ['heads'])], ['dw']);
+    assert.throws(() => resolveFloatLayers(fp32, ['conv9']), /--keep-float "conv9" is not a Conv\/MatMul\/Gemm node.*conv, dw/);
+    const plan = planQuantization(fp32, resolveFloatLayers(fp32, ['heads']));
+    assert.deepEqual(plan.activations, ['x']);
+    const int8 = rewriteToQdq(fp32, plan, await calibrateRanges(fp32, plan.activations, feeds, { method: 'minmax', percentile: 100 }));
+    const dw = (int8.graph?.node ?? []).find((n) => n.name === 'dw');
+    assert.deepEqual(dw?.input, ['r', 'W2']);
+    const x = input(3);
+    const [q, ref] = [await run(int8, x, ['y']), await run(fp32, x, ['y'])];
+    assert.ok(sqnrDb(ref.y, q.y) > 25);
+  });
 
   it('refuses a model that is already quantised, naming what to pass instead', async () => {
     const fp32 = convModel(13);
