@@ -1,12 +1,14 @@
-// Target-time stages of the whole pipeline on a hardware profile, costed by the profile's frame
-// budget (the detector from the ONNX cost model when one is configured, stereo from its cost
-// volume, fusion and publishing from counted work), each on the resource it occupies, so the
-// scheduler can overlap successive frame sets across the NPU, the CPU cores and the scaler.
+// Target-time stages of the whole pipeline on a hardware profile, costed by the same frame budget
+// `dx-perception profile` prints (the detector and learned depth from their ONNX graphs, stereo
+// and its half-resolution rung from their cost volumes, fusion and publishing from counted work),
+// each on the resource it occupies, so the scheduler can overlap successive frame sets across
+// the NPU, the CPU cores and the scaler.
+import { resolveModelPath } from '../depth/mono_depth';
 import { frameBudget, DEFAULT_STEREO } from '../profile/frame_budget';
 import { loadHardwareProfile, type HardwareProfile } from '../profile/hardware_profile';
 import { analyzeModel } from '../profile/model_analysis';
 import { predictCost } from '../profile/cost_model';
-import { predictStereoCost } from '../profile/stereo_cost';
+import { learnedDepthCost, stereoRungs } from '../profile/pipeline_costs';
 import type { SchedulerOptionsInput, StageOptionsInput } from '../scheduler/scheduler_options';
 import type { PerceptionConfig } from './config_schema';
 import { profileResources, stagesFromFrameBudget } from '../scheduler/stage_budgets';
@@ -18,6 +20,8 @@ export interface BudgetInputs {
   /** ONNX detector path, or undefined when the pipeline runs without detection. */
   detectorPath?: string;
   learnedDepth: boolean;
+  /** ONNX learned-depth model (resolved path), costed from its graph; without it the profile's assumption. */
+  learnedDepthModel?: string;
   /** Rectified pairs matched per set, and the disparities searched (config depth.*). */
   stereoPairs: number;
   disparities: number;
@@ -42,21 +46,14 @@ export function pipelineStages(i: BudgetInputs): PipelineStages {
     detector = predictCost(analysis, i.profile);
   }
   const stereo = { ...DEFAULT_STEREO, disparities: i.disparities };
+  const learned = i.learnedDepth && i.learnedDepthModel ? learnedDepthCost(i.learnedDepthModel, i.profile, i.cameras, i.stereoPairs) : undefined;
   const budget = frameBudget(i.profile, detector, {
-    cameras: i.cameras, rateHz: i.rateHz, inputPixels, learnedDepth: i.learnedDepth, stereo, stereoPairs: i.stereoPairs, pointStride: i.pointStride,
+    cameras: i.cameras, rateHz: i.rateHz, inputPixels, learnedDepth: i.learnedDepth, learnedDepthCost: learned, stereo, stereoPairs: i.stereoPairs, pointStride: i.pointStride,
   });
-  // The half-resolution rung matches a quarter of the pixels over half the disparities (rounded
-  // up to the matcher's 16), as planRungs does.
-  const half = { width: stereo.width / 2, height: stereo.height / 2, disparities: Math.ceil(stereo.disparities / 2 / 16) * 16 };
-  const costedMs = predictStereoCost(stereo, i.profile).ms * i.stereoPairs;
-  const halfMs = predictStereoCost(half, i.profile).ms * i.stereoPairs;
-  // Stereo keeps the profile's flat budget, its half-resolution rung the costed saving: costed SGM
-  // on DX-V3's cores (~68 ms at 640x480x64) exceeds the 33 ms period on its own, and neither
-  // superseding every other set nor running every set at half resolution (demo MOTA 0.18 -> -0.37)
-  // is the robot's behaviour to replay until the matcher is faster (issue 14).
-  const flatMs = i.profile.stageBudgetsMs.stereoDepth.value;
-  const stages = stagesFromFrameBudget(budget).map((s) =>
-    s.name === 'stereo_depth' ? { ...s, budgetMs: flatMs, rungBudgetsMs: { stereo_half_resolution: (flatMs * halfMs) / costedMs } } : s);
+  // Stereo's half-resolution rung is costed from its own cost volume: where full resolution
+  // exceeds the period (SGM on DX-V3's cores), admission picks the rung from these budgets.
+  const rungs = stereoRungs(i.profile, stereo, i.stereoPairs, budget.periodMs);
+  const stages = stagesFromFrameBudget(budget).map((s) => (s.name === 'stereo_depth' ? { ...s, rungBudgetsMs: { stereo_half_resolution: rungs.halfMs } } : s));
   return { stages, resources: profileResources(i.profile) };
 }
 
@@ -70,6 +67,7 @@ export function schedulerOptionsFor(config: PerceptionConfig, pipeline: { hasDet
     rateHz: sc.rate_hz,
     detectorPath: pipeline.hasDetector ? config.detection.model_path : undefined,
     learnedDepth: pipeline.hasLearnedDepth,
+    learnedDepthModel: pipeline.hasLearnedDepth ? resolveModelPath(config.depth.learned_model_path) : undefined,
     stereoPairs: config.depth.stereo_pairs.length,
     disparities: config.depth.num_disparities,
     pointStride: config.depth.point_stride,

@@ -109,17 +109,13 @@ export const hardwareProfileSchema = z
       })
       .strict(),
     /**
-     * Budgets (ms) of stages with no work model: sync, and learned depth when no model is given.
-     * stereoDepth, fuse and publish are the flat budgets the target-time replay still uses
-     * (src/pipeline/pipeline_budgets.ts); the frame budget costs those stages from their work.
+     * Budgets (ms) of the stages with no work model, printed as assumptions: sync, and learned
+     * depth when no model is configured. Every other stage is costed from its work.
      */
     stageBudgetsMs: z
       .object({
         sync: sourced(nonNegative),
-        stereoDepth: sourced(nonNegative),
         learnedDepth: sourced(nonNegative),
-        fuse: sourced(nonNegative),
-        publish: sourced(nonNegative),
       })
       .strict(),
   })
