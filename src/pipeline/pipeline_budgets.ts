@@ -9,7 +9,7 @@ import { loadHardwareProfile, type HardwareProfile } from '../profile/hardware_p
 import { analyzeModel } from '../profile/model_analysis';
 import { predictCost } from '../profile/cost_model';
 import { learnedDepthCost, stereoRungs } from '../profile/pipeline_costs';
-import type { SchedulerOptionsInput, StageOptionsInput } from '../scheduler/scheduler_options';
+import type { RungName, SchedulerOptionsInput, StageOptionsInput } from '../scheduler/scheduler_options';
 import type { PerceptionConfig } from './config_schema';
 import { profileResources, stagesFromFrameBudget } from '../scheduler/stage_budgets';
 
@@ -33,6 +33,8 @@ export interface PipelineStages {
   stages: StageOptionsInput[];
   /** Units of each resource: the profile's CPU cores; one NPU, one scaler. */
   resources: Record<string, number>;
+  /** Full-resolution stereo alone exceeds the period on the profile (so it cannot run every set). */
+  stereoExceedsPeriod: boolean;
 }
 
 /** The scheduler's stages, in pipeline order, with their target-time budgets and resources. */
@@ -54,14 +56,24 @@ export function pipelineStages(i: BudgetInputs): PipelineStages {
   // exceeds the period (SGM on DX-V3's cores), admission picks the rung from these budgets.
   const rungs = stereoRungs(i.profile, stereo, i.stereoPairs, budget.periodMs);
   const stages = stagesFromFrameBudget(budget).map((s) => (s.name === 'stereo_depth' ? { ...s, rungBudgetsMs: { stereo_half_resolution: rungs.halfMs } } : s));
-  return { stages, resources: profileResources(i.profile) };
+  return { stages, resources: profileResources(i.profile), stereoExceedsPeriod: rungs.fullExceedsPeriod };
+}
+
+/**
+ * The ladder with stereo_half_resolution first. Where full-resolution stereo cannot keep up with
+ * the period, every set needs that rung; the ladder is cumulative, so behind skip_learned_depth
+ * and detect_subset_round_robin it would also cost every set its side-camera depth and half its
+ * detections, which the costed budget does not call for.
+ */
+function stereoFirst(ladder: readonly RungName[]): RungName[] {
+  return ladder.includes('stereo_half_resolution') ? ['stereo_half_resolution', ...ladder.filter((r) => r !== 'stereo_half_resolution')] : [...ladder];
 }
 
 /** The scheduler's options for `config`: its scheduler keys, the rig and the profile's costed stages. */
 export function schedulerOptionsFor(config: PerceptionConfig, pipeline: { hasDetector: boolean; hasLearnedDepth: boolean }): SchedulerOptionsInput {
   const sc = config.scheduler;
   const profile = loadHardwareProfile(sc.profile);
-  const { stages, resources } = pipelineStages({
+  const { stages, resources, stereoExceedsPeriod } = pipelineStages({
     profile,
     cameras: config.cameras.length,
     rateHz: sc.rate_hz,
@@ -78,7 +90,7 @@ export function schedulerOptionsFor(config: PerceptionConfig, pipeline: { hasDet
     timeMode: sc.time_mode,
     profile: profile.name,
     mailboxDepth: sc.mailbox_depth,
-    ladder: sc.ladder,
+    ladder: stereoExceedsPeriod ? stereoFirst(sc.ladder) : sc.ladder,
     cameras: config.cameras,
     // Host time: a margin for this machine's jitter (GC, other processes) at admission.
     admissionMarginMs: sc.time_mode === 'host' ? 5 : 0,

@@ -3,7 +3,8 @@
 // ONNX graph, with no flat constant left in between.
 import { strict as assert } from 'node:assert';
 import { BUNDLED_MONO_DEPTH_MODEL, resolveModelPath } from '../../src/depth/mono_depth';
-import { pipelineStages } from '../../src/pipeline/pipeline_budgets';
+import { parseConfig } from '../../src/pipeline/config';
+import { pipelineStages, schedulerOptionsFor } from '../../src/pipeline/pipeline_budgets';
 import { frameBudget } from '../../src/profile/frame_budget';
 import { loadHardwareProfile } from '../../src/profile/hardware_profile';
 import { halfResolutionWork, learnedDepthCost, stereoRungNote, stereoRungs } from '../../src/profile/pipeline_costs';
@@ -30,6 +31,15 @@ describe('pipeline budgets from the profile costing', () => {
     const assumed = frameBudget(profile, undefined, { cameras: 4, rateHz: 30 }).stages.find((s) => s.name === 'learned_depth');
     assert.equal(assumed?.ms, profile.stageBudgetsMs.learnedDepth.value);
     assert.match(assumed?.note ?? '', /^assumed \(profile\): /);
+  });
+
+  it('puts stereo_half_resolution first in the ladder only where full-resolution stereo cannot keep up', () => {
+    const pipeline = { hasDetector: false, hasLearnedDepth: true };
+    const dxv3 = schedulerOptionsFor(parseConfig({ scheduler: { time_mode: 'target' } }), pipeline);
+    assert.deepEqual(dxv3.ladder, ['stereo_half_resolution', 'skip_learned_depth', 'detect_subset_round_robin', 'reuse_last_depth']);
+    // At 10 Hz (100 ms) full-resolution stereo (~68.5 ms) keeps up: the configured order stands.
+    const slow = schedulerOptionsFor(parseConfig({ scheduler: { time_mode: 'target', rate_hz: 10 } }), pipeline);
+    assert.deepEqual(slow.ladder, parseConfig({}).scheduler.ladder);
   });
 
   it('says when full-resolution stereo cannot keep up and what the half-resolution rung saves', () => {
