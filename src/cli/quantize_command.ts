@@ -55,7 +55,7 @@ export function registerQuantizeCommand(program: Command): void {
       const images = loadImageFolder(o.calibration, o.maxImages).map((i) => i.image);
       const s = await quantizeDetector(model, o.out, images, { method: o.method, percentile: o.percentile }, o.keepFloat);
       const kept = s.keptFloat.length > 0 ? `; kept FP32: ${s.keptFloat.join(', ')}` : '';
-      console.log(`wrote ${o.out}: ${s.quantizedWeights} weights int8 per channel, ${s.quantizedActivations} activations uint8 (${o.method}), calibrated on ${s.calibrationImages} images${kept}`);
+      console.log(`wrote ${o.out}: ${s.quantizedWeights} weights int8 per channel, ${s.quantizedActivations} activations uint8 (${o.method}), calibrated on ${s.calibrationInputs} images${kept}`);
       if (!o.compare) return;
       const report = await compareQuantized(model, o.out, images);
       console.log(formatQuantizationReport(report, o.layers));
