@@ -46,6 +46,12 @@ export const hardwareProfileSchema = z
          * (1 = same MAC/s). Omitted: every MAC layer runs at the dense rate.
          */
         relativeRate: sourced(z.object({ pointwise: positive, depthwise: positive }).strict()).optional(),
+        /**
+         * Elements per second a Transpose moves (a strided copy: ShuffleNet's channel shuffle).
+         * Omitted: the compiler folds transposes into the neighbouring layers' addressing and they
+         * cost only their DRAM traffic, as an NPU's does.
+         */
+        transposeElementsPerSec: sourced(positive).optional(),
         /** What this section describes: an NPU (default), or a CPU runtime standing in for one (host). */
         executesOn: sourced(z.enum(['npu', 'cpu'])).optional(),
       })
