@@ -90,7 +90,8 @@ export function schedulerOptionsFor(config: PerceptionConfig, pipeline: { hasDet
     timeMode: sc.time_mode,
     profile: profile.name,
     mailboxDepth: sc.mailbox_depth,
-    ladder: stereoExceedsPeriod ? stereoFirst(sc.ladder) : sc.ladder,
+    // Host time measures this machine's stereo; the profile's cost says nothing about it.
+    ladder: sc.time_mode === 'target' && stereoExceedsPeriod ? stereoFirst(sc.ladder) : sc.ladder,
     cameras: config.cameras,
     // Host time: a margin for this machine's jitter (GC, other processes) at admission.
     admissionMarginMs: sc.time_mode === 'host' ? 5 : 0,

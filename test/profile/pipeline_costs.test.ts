@@ -40,6 +40,8 @@ describe('pipeline budgets from the profile costing', () => {
     // At 10 Hz (100 ms) full-resolution stereo (~68.5 ms) keeps up: the configured order stands.
     const slow = schedulerOptionsFor(parseConfig({ scheduler: { time_mode: 'target', rate_hz: 10 } }), pipeline);
     assert.deepEqual(slow.ladder, parseConfig({}).scheduler.ladder);
+    // Host time schedules on this machine's measured times, not the profile's.
+    assert.deepEqual(schedulerOptionsFor(parseConfig({ scheduler: { time_mode: 'host' } }), pipeline).ladder, parseConfig({}).scheduler.ladder);
   });
 
   it('says when full-resolution stereo cannot keep up and what the half-resolution rung saves', () => {
