@@ -12,6 +12,7 @@ import { acceleratorLabel, DEFAULT_STEREO, frameBudget, type FrameBudget } from 
 import { loadHardwareProfile, listHardwareProfiles, type HardwareProfile } from '../profile/hardware_profile';
 import { measureHostProfile } from '../profile/host_profile';
 import { analyzeModel, type ModelAnalysis } from '../profile/model_analysis';
+import { learnedDepthCost, stereoRungNote, stereoRungs } from '../profile/pipeline_costs';
 import type { StereoWork } from '../profile/stereo_cost';
 import { readTimingReport } from '../profile/timing_report';
 
@@ -68,6 +69,12 @@ function inputPixels(analysis: ModelAnalysis, model: string): number {
   return image.shape[2] * image.shape[3];
 }
 
+function verdict(b: FrameBudget, where: string): string {
+  return b.fits
+    ? `VERDICT${where}: FITS (${b.totalMs.toFixed(2)} ms of ${b.periodMs.toFixed(1)} ms, slack ${b.slackMs.toFixed(2)} ms)`
+    : `VERDICT${where}: DOES NOT FIT (${b.totalMs.toFixed(2)} ms > ${b.periodMs.toFixed(1)} ms, over by ${(-b.slackMs).toFixed(2)} ms)`;
+}
+
 /**
  * Analyses `model`, predicts its cost on the chosen profile and the pipeline's frame budget, and
  * renders the report. Throws an Error naming the bad model, profile or option.
@@ -81,8 +88,9 @@ export async function runProfileCommand(model: string, opts: ProfileCommandOptio
   const analysis = analyzeModel(model, { inputShapes });
   const cost = predictCost(analysis, profile, { batch: batched ? cameras : 1 });
   // The cameras outside the (one) stereo pair each need a learned-depth inference per frame set.
-  const learnedDepthCost = learnedDepth && learnedDepthModel ? predictCost(analyzeModel(learnedDepthModel), profile, { batch: Math.max(1, cameras - 2) }) : undefined;
-  const budget = frameBudget(profile, cost, { cameras, rateHz, inputPixels: inputPixels(analysis, model), learnedDepth, learnedDepthCost, stereo });
+  const learned = learnedDepth && learnedDepthModel ? learnedDepthCost(learnedDepthModel, profile, cameras, 1) : undefined;
+  const budget = frameBudget(profile, cost, { cameras, rateHz, inputPixels: inputPixels(analysis, model), learnedDepth, learnedDepthCost: learned, stereo });
+  const rungs = stereoRungs(profile, stereo, 1, budget.periodMs);
   // On a host the profile's `npu` section is onnxruntime on the CPU: say so in the layer table.
   const devLabel = (d: string) => (d === 'npu' && profile.npu.executesOn?.value === 'cpu' ? 'cpu' : d);
 
@@ -95,7 +103,8 @@ export async function runProfileCommand(model: string, opts: ProfileCommandOptio
     (c.macs / 1e6).toFixed(2), (c.dramBytes / 1024).toFixed(1), c.computeMs.toFixed(4), c.memoryMs.toFixed(4), c.latencyMs.toFixed(4), c.bound,
   ]);
   const out: string[] = [];
-  out.push(`model   ${basename(model)}${batched ? ` (batch of ${cameras})` : ''}  inputs ${analysis.inputs.map((i) => `${i.name} [${i.shape.join('x')}]`).join(', ')}`);
+  const precision = analysis.quantized ? '  INT8 QDQ (Q/DQ folded into the MAC layers, as DX-COM compiles it)' : '';
+  out.push(`model   ${basename(model)}${batched ? ` (batch of ${cameras})` : ''}${precision}  inputs ${analysis.inputs.map((i) => `${i.name} [${i.shape.join('x')}]`).join(', ')}`);
   out.push(`profile ${profile.name}: ${profile.description}`);
   out.push('');
   out.push(layers > 0 ? `Top ${shown.length} of ${listed.length} layers by predicted latency` : `All ${listed.length} layers`);
@@ -117,13 +126,14 @@ export async function runProfileCommand(model: string, opts: ProfileCommandOptio
   out.push('');
   out.push(`Resource load per frame set (busy time / period; accelerator = ${acceleratorLabel(profile)})`);
   out.push(table(['resource', 'busy ms', 'load'], budget.resources.map((r) => [r.label, r.busyMs.toFixed(2), `${(r.load * 100).toFixed(1)}%`])));
+  out.push(stereoRungNote(rungs, budget.periodMs));
   const overloaded = budget.resources.filter((r) => r.load > 1).map((r) => r.label);
   if (overloaded.length > 0) out.push(`Overloaded even with frame sets overlapping: ${overloaded.join(', ')}`);
-  out.push(
-    budget.fits
-      ? `VERDICT: FITS (${budget.totalMs.toFixed(2)} ms of ${budget.periodMs.toFixed(1)} ms, slack ${budget.slackMs.toFixed(2)} ms)`
-      : `VERDICT: DOES NOT FIT (${budget.totalMs.toFixed(2)} ms > ${budget.periodMs.toFixed(1)} ms, over by ${(-budget.slackMs).toFixed(2)} ms)`,
-  );
+  out.push(verdict(budget, ''));
+  if (rungs.fullExceedsPeriod) {
+    const half = frameBudget(profile, cost, { cameras, rateHz, inputPixels: inputPixels(analysis, model), learnedDepth, learnedDepthCost: learned, stereo: rungs.half });
+    out.push(verdict(half, ' with stereo at the half-resolution rung'));
+  }
   return { text: out.join('\n'), analysis, cost, budget };
 }
 

@@ -19,6 +19,7 @@ interface QuantizeCliOptions {
   compare: boolean;
   layers: number;
   json?: string;
+  keepFloat: string[];
 }
 
 /** The report lines: agreement, then the `layers` lowest-SQNR layers. */
@@ -45,14 +46,16 @@ export function registerQuantizeCommand(program: Command): void {
     .addOption(new Option('--method <m>', 'activation range').choices(['minmax', 'percentile']).default('percentile'))
     .option('--percentile <p>', 'upper percentile for --method percentile', positiveNumber('--percentile'), 99.99)
     .option('--max-images <n>', 'use at most N calibration images', integerAtLeast('--max-images', 1), 200)
+    .option('--keep-float <layers>', 'comma-separated MAC layers to leave FP32: node names, "first" (reads the image), "heads" (feed the outputs)', (v: string) => v.split(',').map((x) => x.trim()).filter(Boolean), [])
     .option('--no-compare', 'skip the FP32-vs-INT8 comparison')
     .option('--layers <n>', 'list the N least faithful layers', integerAtLeast('--layers', 0), 10)
     .option('--json <file>', 'also write the comparison as JSON')
     .action(async (model: string, o: QuantizeCliOptions) => {
       if (o.percentile <= 50 || o.percentile > 100) throw new InvalidArgumentError(`--percentile = ${o.percentile}; expected a value in (50, 100]`);
       const images = loadImageFolder(o.calibration, o.maxImages).map((i) => i.image);
-      const s = await quantizeDetector(model, o.out, images, { method: o.method, percentile: o.percentile });
-      console.log(`wrote ${o.out}: ${s.quantizedWeights} weights int8 per channel, ${s.quantizedActivations} activations uint8 (${o.method}), calibrated on ${s.calibrationImages} images`);
+      const s = await quantizeDetector(model, o.out, images, { method: o.method, percentile: o.percentile }, o.keepFloat);
+      const kept = s.keptFloat.length > 0 ? `; kept FP32: ${s.keptFloat.join(', ')}` : '';
+      console.log(`wrote ${o.out}: ${s.quantizedWeights} weights int8 per channel, ${s.quantizedActivations} activations uint8 (${o.method}), calibrated on ${s.calibrationInputs} images${kept}`);
       if (!o.compare) return;
       const report = await compareQuantized(model, o.out, images);
       console.log(formatQuantizationReport(report, o.layers));

@@ -12,6 +12,7 @@ import { OnnxRuntimeBackend } from '../inference/onnxruntime_backend';
 import { checkDepthOutput, validateDepthModel } from '../inference/depth_model_validation';
 import { createPreprocessor } from '../inference/preprocess';
 import type { Preprocessor } from '../inference/preprocess';
+import type { PreprocessOptions } from '../inference/preprocess_options';
 import { formatShape } from '../inference/tensor';
 import type { Raster } from '../io/raster';
 
@@ -83,11 +84,13 @@ export class MonoDepthAdapter {
   readonly output: MonoDepthOutput;
   readonly inputWidth: number;
   readonly inputHeight: number;
+  /** How an image becomes the model's input tensor (INT8 calibration feeds it the same way). */
+  readonly preprocess: PreprocessOptions;
+  readonly inputName: string;
   #what: string;
   #ownsBackend = false;
   #backend: InferenceBackend;
   #pre: Preprocessor;
-  #inputName: string;
   #outputName: string;
 
   /**
@@ -110,12 +113,13 @@ export class MonoDepthAdapter {
     this.inputHeight = h;
     this.#what = what;
     this.#backend = backend;
-    this.#inputName = layout.inputName;
     this.#outputName = layout.outputName;
-    this.#pre = createPreprocessor('js', {
+    this.preprocess = {
       width: w, height: h, mode: 'resize', letterboxAlign: 'topleft', padValue: 0,
       channelOrder: o.channelOrder, mean: o.mean, std: o.std,
-    });
+    };
+    this.inputName = layout.inputName;
+    this.#pre = createPreprocessor('js', this.preprocess);
   }
 
   /**
@@ -140,7 +144,7 @@ export class MonoDepthAdapter {
   /** Runs the model on one image and returns its map at the image's size. */
   async predict(image: Raster): Promise<MonoDepthMap> {
     const { tensor } = await this.#pre.run([image]);
-    const outputs = await this.#backend.run({ [this.#inputName]: tensor });
+    const outputs = await this.#backend.run({ [this.inputName]: tensor });
     const out = outputs[this.#outputName];
     const dims = out.dims;
     if (!(out.data instanceof Float32Array)) throw new Error(`${this.#what}: output "${this.#outputName}" is ${out.type}; expected float32`);

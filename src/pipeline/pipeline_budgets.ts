@@ -1,13 +1,15 @@
-// Target-time stages of the whole pipeline on a hardware profile, costed by the profile's frame
-// budget (the detector from the ONNX cost model when one is configured, stereo from its cost
-// volume, fusion and publishing from counted work), each on the resource it occupies, so the
-// scheduler can overlap successive frame sets across the NPU, the CPU cores and the scaler.
+// Target-time stages of the whole pipeline on a hardware profile, costed by the same frame budget
+// `dx-perception profile` prints (the detector and learned depth from their ONNX graphs, stereo
+// and its half-resolution rung from their cost volumes, fusion and publishing from counted work),
+// each on the resource it occupies, so the scheduler can overlap successive frame sets across
+// the NPU, the CPU cores and the scaler.
+import { resolveModelPath } from '../depth/mono_depth';
 import { frameBudget, DEFAULT_STEREO } from '../profile/frame_budget';
 import { loadHardwareProfile, type HardwareProfile } from '../profile/hardware_profile';
 import { analyzeModel } from '../profile/model_analysis';
 import { predictCost } from '../profile/cost_model';
-import { predictStereoCost } from '../profile/stereo_cost';
-import type { SchedulerOptionsInput, StageOptionsInput } from '../scheduler/scheduler_options';
+import { learnedDepthCost, stereoRungs } from '../profile/pipeline_costs';
+import type { RungName, SchedulerOptionsInput, StageOptionsInput } from '../scheduler/scheduler_options';
 import type { PerceptionConfig } from './config_schema';
 import { profileResources, stagesFromFrameBudget } from '../scheduler/stage_budgets';
 
@@ -18,6 +20,8 @@ export interface BudgetInputs {
   /** ONNX detector path, or undefined when the pipeline runs without detection. */
   detectorPath?: string;
   learnedDepth: boolean;
+  /** ONNX learned-depth model (resolved path), costed from its graph; without it the profile's assumption. */
+  learnedDepthModel?: string;
   /** Rectified pairs matched per set, and the disparities searched (config depth.*). */
   stereoPairs: number;
   disparities: number;
@@ -29,6 +33,8 @@ export interface PipelineStages {
   stages: StageOptionsInput[];
   /** Units of each resource: the profile's CPU cores; one NPU, one scaler. */
   resources: Record<string, number>;
+  /** Full-resolution stereo alone exceeds the period on the profile (so it cannot run every set). */
+  stereoExceedsPeriod: boolean;
 }
 
 /** The scheduler's stages, in pipeline order, with their target-time budgets and resources. */
@@ -42,34 +48,38 @@ export function pipelineStages(i: BudgetInputs): PipelineStages {
     detector = predictCost(analysis, i.profile);
   }
   const stereo = { ...DEFAULT_STEREO, disparities: i.disparities };
+  const learned = i.learnedDepth && i.learnedDepthModel ? learnedDepthCost(i.learnedDepthModel, i.profile, i.cameras, i.stereoPairs) : undefined;
   const budget = frameBudget(i.profile, detector, {
-    cameras: i.cameras, rateHz: i.rateHz, inputPixels, learnedDepth: i.learnedDepth, stereo, stereoPairs: i.stereoPairs, pointStride: i.pointStride,
+    cameras: i.cameras, rateHz: i.rateHz, inputPixels, learnedDepth: i.learnedDepth, learnedDepthCost: learned, stereo, stereoPairs: i.stereoPairs, pointStride: i.pointStride,
   });
-  // The half-resolution rung matches a quarter of the pixels over half the disparities (rounded
-  // up to the matcher's 16), as planRungs does.
-  const half = { width: stereo.width / 2, height: stereo.height / 2, disparities: Math.ceil(stereo.disparities / 2 / 16) * 16 };
-  const costedMs = predictStereoCost(stereo, i.profile).ms * i.stereoPairs;
-  const halfMs = predictStereoCost(half, i.profile).ms * i.stereoPairs;
-  // Stereo keeps the profile's flat budget, its half-resolution rung the costed saving: costed SGM
-  // on DX-V3's cores (~68 ms at 640x480x64) exceeds the 33 ms period on its own, and neither
-  // superseding every other set nor running every set at half resolution (demo MOTA 0.18 -> -0.37)
-  // is the robot's behaviour to replay until the matcher is faster (issue 14).
-  const flatMs = i.profile.stageBudgetsMs.stereoDepth.value;
-  const stages = stagesFromFrameBudget(budget).map((s) =>
-    s.name === 'stereo_depth' ? { ...s, budgetMs: flatMs, rungBudgetsMs: { stereo_half_resolution: (flatMs * halfMs) / costedMs } } : s);
-  return { stages, resources: profileResources(i.profile) };
+  // Stereo's half-resolution rung is costed from its own cost volume: where full resolution
+  // exceeds the period (SGM on DX-V3's cores), admission picks the rung from these budgets.
+  const rungs = stereoRungs(i.profile, stereo, i.stereoPairs, budget.periodMs);
+  const stages = stagesFromFrameBudget(budget).map((s) => (s.name === 'stereo_depth' ? { ...s, rungBudgetsMs: { stereo_half_resolution: rungs.halfMs } } : s));
+  return { stages, resources: profileResources(i.profile), stereoExceedsPeriod: rungs.fullExceedsPeriod };
+}
+
+/**
+ * The ladder with stereo_half_resolution first. Where full-resolution stereo cannot keep up with
+ * the period, every set needs that rung; the ladder is cumulative, so behind skip_learned_depth
+ * and detect_subset_round_robin it would also cost every set its side-camera depth and half its
+ * detections, which the costed budget does not call for.
+ */
+function stereoFirst(ladder: readonly RungName[]): RungName[] {
+  return ladder.includes('stereo_half_resolution') ? ['stereo_half_resolution', ...ladder.filter((r) => r !== 'stereo_half_resolution')] : [...ladder];
 }
 
 /** The scheduler's options for `config`: its scheduler keys, the rig and the profile's costed stages. */
 export function schedulerOptionsFor(config: PerceptionConfig, pipeline: { hasDetector: boolean; hasLearnedDepth: boolean }): SchedulerOptionsInput {
   const sc = config.scheduler;
   const profile = loadHardwareProfile(sc.profile);
-  const { stages, resources } = pipelineStages({
+  const { stages, resources, stereoExceedsPeriod } = pipelineStages({
     profile,
     cameras: config.cameras.length,
     rateHz: sc.rate_hz,
     detectorPath: pipeline.hasDetector ? config.detection.model_path : undefined,
     learnedDepth: pipeline.hasLearnedDepth,
+    learnedDepthModel: pipeline.hasLearnedDepth ? resolveModelPath(config.depth.learned_model_path) : undefined,
     stereoPairs: config.depth.stereo_pairs.length,
     disparities: config.depth.num_disparities,
     pointStride: config.depth.point_stride,
@@ -80,7 +90,8 @@ export function schedulerOptionsFor(config: PerceptionConfig, pipeline: { hasDet
     timeMode: sc.time_mode,
     profile: profile.name,
     mailboxDepth: sc.mailbox_depth,
-    ladder: sc.ladder,
+    // Host time measures this machine's stereo; the profile's cost says nothing about it.
+    ladder: sc.time_mode === 'target' && stereoExceedsPeriod ? stereoFirst(sc.ladder) : sc.ladder,
     cameras: config.cameras,
     // Host time: a margin for this machine's jitter (GC, other processes) at admission.
     admissionMarginMs: sc.time_mode === 'host' ? 5 : 0,

@@ -16,7 +16,9 @@
 // NPU compute time = (MACs / relative rate of the layer's kind + vectorOps / 2) / (peak MAC/s x
 // utilisation): vector work runs at the MAC array's op rate; pointwise and depthwise layers run at
 // the profile's `relativeRate` of a dense convolution (a depthwise layer reduces over one input
-// channel, so it keeps few multipliers busy per byte moved). Memory time = DRAM bytes / (peak bandwidth x efficiency).
+// channel, so it keeps few multipliers busy per byte moved). Where the profile gives a Transpose
+// rate (a CPU runtime, whose channel shuffles are strided copies), a Transpose adds its output
+// elements at that rate. Memory time = DRAM bytes / (peak bandwidth x efficiency).
 // Energy = device power x layer latency + DRAM bytes x energy per byte.
 import { npuBytesPerElement, npuPeakMacsPerSec, type HardwareProfile } from './hardware_profile';
 import type { LayerAnalysis, ModelAnalysis } from './model_analysis';
@@ -74,7 +76,10 @@ function npuLayer(l: LayerAnalysis, p: HardwareProfile): LayerCost {
   const dramBytes = weights + spillBytes + ioBytes;
   const rates = p.npu.relativeRate?.value;
   const relative = rates && (l.macKind === 'pointwise' || l.macKind === 'depthwise') ? rates[l.macKind] : 1;
-  const computeMs = ((l.macs / relative + l.vectorOps / 2) / (npuPeakMacsPerSec(p) * p.npu.utilization.value)) * 1e3;
+  // A Transpose the runtime executes as a strided copy costs its elements at the measured rate.
+  const transposeRate = l.op === 'Transpose' ? p.npu.transposeElementsPerSec?.value : undefined;
+  const copyMs = transposeRate ? (l.outputBytes / transposeRate) * 1e3 : 0;
+  const computeMs = ((l.macs / relative + l.vectorOps / 2) / (npuPeakMacsPerSec(p) * p.npu.utilization.value)) * 1e3 + copyMs;
   const memoryMs = dramMs(dramBytes, p);
   const overheadMs = l.macs > 0 ? p.npu.perLayerOverheadUs.value / 1e3 : 0;
   return finish(l, 'npu', { computeMs, memoryMs, overheadMs, dramBytes, spillBytes }, p.npu.activeW.value, p);

@@ -46,6 +46,12 @@ export const hardwareProfileSchema = z
          * (1 = same MAC/s). Omitted: every MAC layer runs at the dense rate.
          */
         relativeRate: sourced(z.object({ pointwise: positive, depthwise: positive }).strict()).optional(),
+        /**
+         * Elements per second a Transpose moves (a strided copy: ShuffleNet's channel shuffle).
+         * Omitted: the compiler folds transposes into the neighbouring layers' addressing and they
+         * cost only their DRAM traffic, as an NPU's does.
+         */
+        transposeElementsPerSec: sourced(positive).optional(),
         /** What this section describes: an NPU (default), or a CPU runtime standing in for one (host). */
         executesOn: sourced(z.enum(['npu', 'cpu'])).optional(),
       })
@@ -109,17 +115,13 @@ export const hardwareProfileSchema = z
       })
       .strict(),
     /**
-     * Budgets (ms) of stages with no work model: sync, and learned depth when no model is given.
-     * stereoDepth, fuse and publish are the flat budgets the target-time replay still uses
-     * (src/pipeline/pipeline_budgets.ts); the frame budget costs those stages from their work.
+     * Budgets (ms) of the stages with no work model, printed as assumptions: sync, and learned
+     * depth when no model is configured. Every other stage is costed from its work.
      */
     stageBudgetsMs: z
       .object({
         sync: sourced(nonNegative),
-        stereoDepth: sourced(nonNegative),
         learnedDepth: sourced(nonNegative),
-        fuse: sourced(nonNegative),
-        publish: sourced(nonNegative),
       })
       .strict(),
   })

@@ -42,6 +42,19 @@ function probeModel(p: ConvProbe): Uint8Array {
   });
 }
 
+/** ShuffleNet's channel shuffle at a NanoDet-m stage: [1, 2, 58, 40, 40] -> [1, 58, 2, 40, 40]. */
+const SHUFFLE_SHAPE = [1, 2, 58, 40, 40];
+
+function shuffleModel(): Uint8Array {
+  const [n, g, c, h, w] = SHUFFLE_SHAPE;
+  return buildOnnxModel({
+    name: 'host_transpose_probe',
+    inputs: [{ name: 'x', type: 'float32', shape: SHUFFLE_SHAPE }],
+    outputs: [{ name: 'y', type: 'float32', shape: [n, c, g, h, w] }],
+    nodes: [{ op: 'Transpose', inputs: ['x'], outputs: ['y'], attributes: { perm: [0, 2, 1, 3, 4] } }],
+  });
+}
+
 /** MAC/s of each probe convolution on this host (fastest of `repeats` interleaved rounds: the least disturbed). */
 async function probeMacsPerSec(probes: ConvProbe[], threads: number, repeats: number): Promise<Array<{ macsPerSec: number; ms: number }>> {
   const times = await timeRunsInterleaved(probes.map(probeModel), threads, repeats);
@@ -134,7 +147,7 @@ function measureCopyBandwidthGBs(): number {
 
 /**
  * Measures this host and returns the `host` profile: dense, pointwise and depthwise convolution
- * rates through onnxruntime, copy bandwidth, the clock, and the SGM matcher at four sizes. Takes
+ * rates and the channel-shuffle Transpose rate through onnxruntime, copy bandwidth, the clock, and the SGM matcher at four sizes. Takes
  * a few seconds. The NPU section describes onnxruntime on the CPU (every operator supported), so
  * the cost model predicts host-time latencies with the same formulas it uses for the target.
  */
@@ -142,6 +155,8 @@ export async function measureHostProfile(opts: HostMeasureOptions = {}): Promise
   const cores = cpus().length;
   const { threads = cores, repeats = 60, stereoWorkers = 2 } = opts;
   const [dense, pointwise, depthwise] = await probeMacsPerSec([PROBE, POINTWISE_PROBE, DEPTHWISE_PROBE], threads, repeats);
+  const transposeMs = Math.min(...(await timeRunsInterleaved([shuffleModel()], threads, repeats))[0]);
+  const shuffleElements = SHUFFLE_SHAPE.reduce((a, b) => a * b, 1);
   const bandwidth = measureCopyBandwidthGBs();
   const when = new Date().toISOString();
   const template = loadHardwareProfile('host');
@@ -166,6 +181,10 @@ export async function measureHostProfile(opts: HostMeasureOptions = {}): Promise
       relativeRate: {
         value: { pointwise: pointwise.macsPerSec / dense.macsPerSec, depthwise: depthwise.macsPerSec / dense.macsPerSec },
         source: measured(`1x1 Conv 96ch 52x52 ${pointwise.ms.toFixed(3)} ms and 3x3 depthwise Conv 96ch 52x52 ${depthwise.ms.toFixed(3)} ms, MAC/s relative to the dense probe`),
+      },
+      transposeElementsPerSec: {
+        value: shuffleElements / (transposeMs / 1e3),
+        source: measured(`onnxruntime Transpose [${SHUFFLE_SHAPE.join(',')}] perm 0,2,1,3,4 (channel shuffle) fastest ${transposeMs.toFixed(3)} ms`),
       },
     },
     dram: { ...template.dram, bandwidthGBs: { value: bandwidth, source: measured('64 MiB typed-array copy, read+write bytes / time') } },

@@ -52,6 +52,8 @@ export interface ModelAnalysis {
   totalWeightBytes: number;
   /** Nodes folded to constants at compile time (not in `layers`). */
   foldedNodes: number;
+  /** An INT8 QDQ model (from `dx-perception quantize`): its Q/DQ nodes folded into the MAC layers. */
+  quantized: boolean;
 }
 
 export interface AnalyzeOptions {
@@ -193,5 +195,6 @@ export function analyzeModel(model: string | Uint8Array, opts: AnalyzeOptions = 
     totalMacs: layers.reduce((s, l) => s + l.macs, 0),
     totalWeightBytes: layers.reduce((s, l) => s + l.weightBytes, 0),
     foldedNodes,
+    quantized: graph.quantized,
   };
 }

@@ -4,6 +4,7 @@
 // everything here is converted to plain numbers once, so no Long leaks past this file.
 import { readFileSync } from 'node:fs';
 import { onnx } from 'onnx-proto';
+import { foldQdq } from './qdq_fold';
 
 export type AttributeValue = number | string | number[] | string[];
 
@@ -35,6 +36,8 @@ export interface OnnxGraph {
   outputs: string[];
   initializers: ReadonlyMap<string, GraphTensor>;
   nodes: GraphNode[];
+  /** An INT8 QDQ model, its Q/DQ nodes folded away (qdq_fold.ts). */
+  quantized: boolean;
 }
 
 /** Constants larger than this are weights, not shape arguments; their values are not decoded. */
@@ -158,12 +161,6 @@ export function readOnnxGraph(model: string | Uint8Array): OnnxGraph {
         return d.dimParam || v <= 0 ? undefined : v;
       }),
     }));
-  return {
-    name: g.name ?? '',
-    opset,
-    inputs,
-    outputs: (g.output ?? []).map((o) => o.name ?? ''),
-    initializers,
-    nodes,
-  };
+  const qdq = foldQdq(nodes, initializers, (g.output ?? []).map((o) => o.name ?? ''));
+  return { name: g.name ?? '', opset, inputs, outputs: qdq.outputs, initializers: qdq.initializers, nodes: qdq.nodes, quantized: qdq.quantized };
 }

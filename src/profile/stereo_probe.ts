@@ -56,31 +56,52 @@ export interface StereoFit {
   probes: Array<StereoWork & { ms: number }>;
 }
 
-/** Solves the 3x3 normal equations of t = a cells + b pixels + c (NaN when they are singular). */
-function leastSquares3(rows: Array<[number, number, number, number]>): [number, number, number] {
+/**
+ * Least squares of t = a cells + b pixels + c restricted to the terms in `use` (the others held
+ * at 0, by identity rows in the normal equations); NaN when they are singular.
+ */
+function leastSquaresOn(rows: Array<[number, number, number, number]>, use: readonly boolean[]): { x: number[]; residual: number } {
   const m = new Float64Array(9);
   const v = new Float64Array(3);
   for (const [x0, x1, x2, t] of rows) {
     const x = [x0, x1, x2];
     for (let i = 0; i < 3; i++) {
+      if (!use[i]) continue;
       v[i] += x[i] * t;
-      for (let j = 0; j < 3; j++) m[i * 3 + j] += x[i] * x[j];
+      for (let j = 0; j < 3; j++) if (use[j]) m[i * 3 + j] += x[i] * x[j];
     }
   }
-  if (!invert3Into(m, m)) return [NaN, NaN, NaN];
-  const [a, b, c] = mulVec3(m, v);
-  return [a, b, c];
+  for (let i = 0; i < 3; i++) if (!use[i]) m[i * 3 + i] = 1;
+  if (!invert3Into(m, m)) return { x: [NaN, NaN, NaN], residual: Infinity };
+  const x = [...mulVec3(m, v)];
+  const residual = rows.reduce((r, [x0, x1, x2, t]) => r + (x[0] * x0 + x[1] * x1 + x[2] * x2 - t) ** 2, 0);
+  return { x, residual };
+}
+
+/**
+ * Non-negative least squares of t = a cells + b pixels + c over the 7 subsets of terms: the best
+ * fit whose coefficients are all >= 0. On a loaded machine the free 3-term fit can give a
+ * negative cost per pixel, which clamped to a tiny fraction predicted seconds per pair; a term
+ * the timings cannot separate is dropped instead.
+ */
+export function nonNegativeLeastSquares3(rows: Array<[number, number, number, number]>): [number, number, number] {
+  let best = { x: [NaN, NaN, NaN], residual: Infinity };
+  for (let mask = 1; mask < 8; mask++) {
+    const fit = leastSquaresOn(rows, [0, 1, 2].map((i) => (mask & (1 << i)) !== 0));
+    if (fit.x.every((c) => c >= 0) && fit.residual < best.residual) best = fit;
+  }
+  return [best.x[0], best.x[1], best.x[2]];
 }
 
 /**
  * Times the matcher at STEREO_PROBES and fits the stereo section of `profile`'s cost model
- * (cell fraction, pixel fraction, fixed cost per pair) to the timings. Fractions are clamped to
- * (0, 1] and the fixed cost to >= 0; a clamp shows as prediction error in the bench.
+ * (cell fraction, pixel fraction, fixed cost per pair) to the timings, none negative. Fractions are
+ * clamped to (0, 1] (a dropped term costs its fraction 1); a clamp shows as prediction error in the bench.
  */
 export async function fitStereo(profile: HardwareProfile, workers: number): Promise<StereoFit> {
   const probes: StereoFit['probes'] = [];
   for (const w of STEREO_PROBES) probes.push({ ...w, ms: await timeStereoMs(w, workers) });
-  const [msPerCell, msPerPixel, fixedMs] = leastSquares3(probes.map((p) => [p.width * p.height * p.disparities, p.width * p.height, 1, p.ms]));
+  const [msPerCell, msPerPixel, fixedMs] = nonNegativeLeastSquares3(probes.map((p) => [p.width * p.height * p.disparities, p.width * p.height, 1, p.ms]));
   const c = profile.cpu;
   const cycles = c.cores.value * c.clockGHz.value * 1e9;
   const lanes = c.simdBits.value / LANE_BITS;

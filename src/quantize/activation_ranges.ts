@@ -74,7 +74,8 @@ export async function calibrateRanges(
   try {
     for await (const feed of feeds) {
       const ortFeeds = Object.fromEntries(Object.entries(feed).map(([k, v]) => [k, new Tensor('float32', v.data, v.dims)]));
-      const out = await session.run(ortFeeds, tensors.filter((t) => !(t in feed)));
+      const fetches = tensors.filter((t) => !(t in feed));
+      const out = fetches.length > 0 ? await session.run(ortFeeds, fetches) : {};
       for (const [name, a] of acc) {
         const data = name in feed ? feed[name].data : (out[name].data as Float32Array);
         a.add(data, opts.method === 'percentile');

@@ -5,6 +5,7 @@
 import { InferenceSession, Tensor } from 'onnxruntime-node';
 import type { onnx } from 'onnx-proto';
 import type { Feed } from './activation_ranges';
+import { MAC_OPS, nodeName } from './float_layers';
 import { withExtraOutputs } from './onnx_model_edit';
 import { sqnrDb } from './qdq_math';
 
@@ -15,13 +16,11 @@ export interface LayerSensitivity {
   sqnrDb: number;
 }
 
-const QUANTIZED_OPS = new Set(['Conv', 'MatMul', 'Gemm']);
-
 /** SQNR per Conv/MatMul/Gemm output of `int8` against `fp32`, averaged (in dB) over `feeds`. */
 export async function layerSensitivity(fp32: onnx.IModelProto, int8: onnx.IModelProto, feeds: readonly Feed[]): Promise<LayerSensitivity[]> {
   const layers = (fp32.graph?.node ?? [])
-    .map((n, i) => ({ node: n.name || `${n.opType}_${i}`, op: n.opType ?? '', output: (n.output ?? [])[0] }))
-    .filter((l) => QUANTIZED_OPS.has(l.op) && l.output);
+    .map((n, i) => ({ node: nodeName(n, i), op: n.opType ?? '', output: (n.output ?? [])[0] }))
+    .filter((l) => MAC_OPS.has(l.op) && l.output);
   const names = layers.map((l) => l.output);
   const [a, b] = await Promise.all([fp32, int8].map((m) => InferenceSession.create(withExtraOutputs(m, names), { graphOptimizationLevel: 'disabled', logSeverityLevel: 3 })));
   const sums = new Float64Array(layers.length);

@@ -63,6 +63,11 @@ export function quantizeWeightsPerChannel(w: Float32Array, dims: readonly number
   return { values, scales };
 }
 
+/** int32 bias values at per-channel `scales` (activation scale x weight scale), saturated. */
+export function quantizeBias(b: Float32Array, scales: Float32Array): Int32Array {
+  return Int32Array.from(b, (v, c) => Math.max(-2147483647, Math.min(2147483647, roundHalfEven(v / scales[c]))));
+}
+
 /** Signal-to-quantisation-noise ratio in dB of `approx` against `reference` (Infinity if equal). */
 export function sqnrDb(reference: Float32Array, approx: Float32Array): number {
   let signal = 0;

@@ -5,11 +5,11 @@
 // DQ -> Conv -> Q into integer kernels. Per-channel DequantizeLinear needs opset 13; older
 // models keep their opset and use onnxruntime's com.microsoft Q/DQ, which take the same axis.
 import { onnx } from 'onnx-proto';
+import { MAC_OPS as QUANTIZABLE, nodeName } from './float_layers';
 import { dimsOf, floatValues, modelOpset } from './onnx_model_edit';
-import { activationParams, quantizeWeightsPerChannel } from './qdq_math';
+import { activationParams, quantizeBias, quantizeWeightsPerChannel } from './qdq_math';
 import type { TensorRange } from './activation_ranges';
 
-const QUANTIZABLE = new Set(['Conv', 'MatMul', 'Gemm']);
 const MS_DOMAIN = 'com.microsoft';
 
 export interface QuantizePlan {
@@ -17,9 +17,10 @@ export interface QuantizePlan {
   activations: string[];
   /** Node name -> [weight initializer, channel axis], for nodes whose weight is a constant. */
   weights: Map<string, [string, number]>;
+  /** MAC nodes left FP32 on request. */
+  keptFloat: ReadonlySet<string>;
 }
 
-const nodeName = (n: onnx.INodeProto, i: number) => n.name || `${n.opType}_${i}`;
 
 function weightAxis(n: onnx.INodeProto, rank: number): number | undefined {
   if (n.opType === 'Conv') return 0;
@@ -28,8 +29,11 @@ function weightAxis(n: onnx.INodeProto, rank: number): number | undefined {
   return rank - 1; // MatMul: [.., K, N], one scale per output feature N
 }
 
-/** Which tensors the rewrite quantises. Throws if the model already holds Q/DQ nodes. */
-export function planQuantization(model: onnx.IModelProto): QuantizePlan {
+/**
+ * Which tensors the rewrite quantises; the MAC nodes named in `keepFloat` stay FP32. Throws if
+ * the model already holds Q/DQ nodes.
+ */
+export function planQuantization(model: onnx.IModelProto, keepFloat: ReadonlySet<string> = new Set()): QuantizePlan {
   const graph = model.graph ?? {};
   const inits = new Map((graph.initializer ?? []).map((t) => [t.name ?? '', t]));
   if ((graph.node ?? []).some((n) => n.opType === 'QuantizeLinear' || n.opType === 'DequantizeLinear')) {
@@ -39,7 +43,7 @@ export function planQuantization(model: onnx.IModelProto): QuantizePlan {
   const weights = new Map<string, [string, number]>();
   const seen = new Set<string>();
   (graph.node ?? []).forEach((n, i) => {
-    if (!QUANTIZABLE.has(n.opType ?? '')) return;
+    if (!QUANTIZABLE.has(n.opType ?? '') || keepFloat.has(nodeName(n, i))) return;
     const [a, b] = n.input ?? [];
     const w = inits.get(b);
     const axis = w && floatValues(w) ? weightAxis(n, dimsOf(w).length) : undefined;
@@ -52,7 +56,7 @@ export function planQuantization(model: onnx.IModelProto): QuantizePlan {
     }
     if (w && axis !== undefined) weights.set(nodeName(n, i), [b, axis]);
   });
-  return { activations, weights };
+  return { activations, weights, keptFloat: keepFloat };
 }
 
 function scalarInit(name: string, dataType: number, dims: number[], raw: Uint8Array): onnx.ITensorProto {
@@ -89,12 +93,14 @@ export function rewriteToQdq(model: onnx.IModelProto, plan: QuantizePlan, ranges
     return out;
   };
 
+  const weightScales = new Map<string, Float32Array>();
   const weight = (w: string, axis: number): string => {
     const out = `${w}_DequantizeLinear_Output`;
     if (emitted.has(out)) return out;
     const t = inits.get(w) as onnx.ITensorProto;
     const dims = dimsOf(t);
     const q = quantizeWeightsPerChannel(floatValues(t) as Float32Array, dims, axis);
+    weightScales.set(w, q.scales);
     added.push(scalarInit(`${w}_quantized`, T.INT8, dims, new Uint8Array(q.values.buffer)));
     added.push(scalarInit(`${w}_scale`, T.FLOAT, [q.scales.length], f32Bytes(q.scales)));
     added.push(scalarInit(`${w}_zero_point`, T.INT8, [q.scales.length], new Uint8Array(q.scales.length)));
@@ -104,15 +110,38 @@ export function rewriteToQdq(model: onnx.IModelProto, plan: QuantizePlan, ranges
     return out;
   };
 
+  // A float bias of a quantised Conv/Gemm becomes int32 at scale activation x weight scale, as
+  // integer kernels accumulate it. Left FP32, onnxruntime's own bias quantisation inserts a
+  // DequantizeLinear with an axis that opset < 13 does not define, and the model fails to load.
+  const bias = (n: onnx.INodeProto, i: number, b: string, act: string, w: string): string => {
+    const t = inits.get(b);
+    const values = t && floatValues(t);
+    const ws = weightScales.get(w);
+    const r = ranges.get(act);
+    if (!values || !ws || !r || values.length !== ws.length) return b;
+    const sa = activationParams(r.min, r.max).scale;
+    const name = `${nodeName(n, i)}_bias`;
+    const scales = ws.map((s) => s * sa);
+    const q = quantizeBias(values, scales);
+    added.push(scalarInit(`${name}_quantized`, T.INT32, [q.length], new Uint8Array(q.buffer)));
+    added.push(scalarInit(`${name}_scale`, T.FLOAT, [q.length], f32Bytes(scales)));
+    added.push(scalarInit(`${name}_zero_point`, T.INT32, [q.length], new Uint8Array(4 * q.length)));
+    nodes.push(dq(`${name}_quantized`, `${name}_scale`, `${name}_zero_point`, `${name}_DequantizeLinear_Output`, 0));
+    quantizedWeights.add(b);
+    return `${name}_DequantizeLinear_Output`;
+  };
+
   const activationSet = new Set(plan.activations);
   (graph.node ?? []).forEach((n, i) => {
     const planned = plan.weights.get(nodeName(n, i));
-    if (!QUANTIZABLE.has(n.opType ?? '') || (!planned && inits.has((n.input ?? [])[1]))) {
+    if (!QUANTIZABLE.has(n.opType ?? '') || plan.keptFloat.has(nodeName(n, i)) || (!planned && inits.has((n.input ?? [])[1]))) {
       nodes.push(n);
       return;
     }
-    const input = (n.input ?? []).map((name, k) => {
+    const raw = n.input ?? [];
+    const input = raw.map((name, k) => {
       if (k === 1 && planned) return weight(planned[0], planned[1]);
+      if (k === 2 && planned && name && activationSet.has(raw[0])) return bias(n, i, name, raw[0], planned[0]);
       return k < 2 && activationSet.has(name) ? activation(name) : name;
     });
     nodes.push({ ...n, input });
@@ -130,10 +159,4 @@ export function rewriteToQdq(model: onnx.IModelProto, plan: QuantizePlan, ranges
     ...model, opsetImport, producerName: 'dx_perception quantize',
     graph: { ...graph, input, node: nodes, initializer, valueInfo: [] },
   });
-}
-
-/** True when the graph holds QuantizeLinear/DequantizeLinear nodes (any domain): an INT8 QDQ model. */
-export function isQdqModel(ops: Iterable<string>): boolean {
-  for (const op of ops) if (op === 'QuantizeLinear' || op === 'DequantizeLinear') return true;
-  return false;
 }

@@ -1,34 +1,54 @@
-// Post-training static INT8 quantisation of a detector, end to end: plan which tensors to
-// quantise, calibrate their ranges on images fed through the detector's preprocessing, write
-// the QDQ model. The detector is loaded once only to resolve its input name and preprocessing.
+// Post-training static INT8 quantisation, end to end: plan which tensors to quantise, calibrate
+// their ranges on model inputs, write the QDQ model. A detector's inputs are images fed through
+// its own preprocessing (the detector is loaded once only to resolve its input name and
+// preprocessing); any other model (a learned-depth network) takes feeds its caller prepared.
 import { writeFileSync } from 'node:fs';
 import { onnx } from 'onnx-proto';
 import { Detector } from '../inference/detector';
 import type { Raster } from '../io/raster';
-import { calibrateRanges, type CalibrationOptions } from './activation_ranges';
+import { calibrateRanges, type CalibrationOptions, type Feed } from './activation_ranges';
 import { imageFeeds } from './calibration_images';
+import { resolveFloatLayers } from './float_layers';
 import { readModelProto } from './onnx_model_edit';
 import { planQuantization, rewriteToQdq } from './qdq_rewrite';
 
 export interface QuantizeSummary {
   quantizedWeights: number;
   quantizedActivations: number;
-  calibrationImages: number;
+  calibrationInputs: number;
+  /** MAC layers left FP32 (resolved from `keepFloat`). */
+  keptFloat: string[];
 }
 
-/** Writes the INT8 QDQ version of the detector `modelPath` to `outPath`. */
-export async function quantizeDetector(modelPath: string, outPath: string, images: readonly Raster[], opts: CalibrationOptions): Promise<QuantizeSummary> {
+/** Writes the INT8 QDQ version of `modelPath` to `outPath`, calibrated on `feeds`; `keepFloat` as resolveFloatLayers takes it. */
+export async function quantizeModel(
+  modelPath: string, outPath: string, feeds: Iterable<Feed> | AsyncIterable<Feed>, opts: CalibrationOptions, keepFloat: readonly string[] = [],
+): Promise<QuantizeSummary> {
   const model = readModelProto(modelPath);
-  const plan = planQuantization(model);
-  const detector = await Detector.create({ modelPath, warmupRuns: 0 });
-  const { inputName, preprocess } = detector.info;
-  await detector.dispose();
-  const ranges = await calibrateRanges(model, plan.activations, imageFeeds(images, inputName, preprocess), opts);
+  const plan = planQuantization(model, resolveFloatLayers(model, keepFloat));
+  let calibrationInputs = 0;
+  async function* counted(): AsyncGenerator<Feed> {
+    for await (const f of feeds) {
+      calibrationInputs++;
+      yield f;
+    }
+  }
+  const ranges = await calibrateRanges(model, plan.activations, counted(), opts);
   const qdq = rewriteToQdq(model, plan, ranges);
   try {
     writeFileSync(outPath, onnx.ModelProto.encode(qdq).finish());
   } catch (err) {
     throw new Error(`--out "${outPath}" could not be written: ${(err as Error).message}`);
   }
-  return { quantizedWeights: plan.weights.size, quantizedActivations: plan.activations.length, calibrationImages: images.length };
+  return { quantizedWeights: plan.weights.size, quantizedActivations: plan.activations.length, calibrationInputs, keptFloat: [...plan.keptFloat] };
+}
+
+/** Writes the INT8 QDQ version of the detector `modelPath`, calibrated on `images` through its preprocessing. */
+export async function quantizeDetector(
+  modelPath: string, outPath: string, images: readonly Raster[], opts: CalibrationOptions, keepFloat: readonly string[] = [],
+): Promise<QuantizeSummary> {
+  const detector = await Detector.create({ modelPath, warmupRuns: 0 });
+  const { inputName, preprocess } = detector.info;
+  await detector.dispose();
+  return quantizeModel(modelPath, outPath, imageFeeds(images, inputName, preprocess), opts, keepFloat);
 }

@@ -189,11 +189,21 @@ export class DeadlineScheduler<T> {
 
   #choosePlan(waiting: Waiting<T>, startedAt: Nanos): DegradationPlan | undefined {
     const latest = waiting.deadline - msToNs(this.#marginMs);
-    for (let level = 0; level < this.#effects.length; level++) {
-      const candidate = this.planFor(level);
-      if (this.#predictFinish(candidate, startedAt) <= latest) return candidate;
-    }
-    return undefined;
+    const fits = (p: DegradationPlan) => this.#predictFinish(p, startedAt) <= latest;
+    const plans = this.#effects.map((_, level) => this.planFor(level));
+    return plans.find((p) => fits(p) && this.#keepsUp(p)) ?? plans.find(fits);
+  }
+
+  /**
+   * Target time: whether every set could run `plan` (no resource busier than the period). A rung
+   * that makes its own deadline but not the period would supersede the next set, so admission
+   * prefers the first rung that keeps up (stereo at half resolution on DX-V3's cores).
+   */
+  #keepsUp(plan: DegradationPlan): boolean {
+    if (this.options.timeMode !== 'target') return true;
+    const busy = new Map<string, number>();
+    for (const s of plan.timed) busy.set(s.resource, (busy.get(s.resource) ?? 0) + s.ms * s.units);
+    return [...busy].every(([r, ms]) => ms / (this.options.resources[r] ?? 1) <= this.periodMs);
   }
 
   async #dispatch(waiting: Waiting<T>, exec: StageExecutor<T>): Promise<Outcome<T>> {

@@ -29,7 +29,10 @@ export class HostBudgets {
 
   /**
    * The budget for all cameras, ms: the budgetQuantile of measured times once minSamples exist;
-   * before that, the larger of the configured budget and the worst time measured so far.
+   * before that, the worst time measured so far (warm-up seeds it), and the configured budget
+   * only while nothing is measured. The configured budget is the profile's (DX-V3's) costing,
+   * which says nothing about this host: costed SGM on DX-V3's cores is ~68 ms where this host
+   * matches the same pair in a few.
    */
   budgetMs(stage: StageOptions, rung: RungName | undefined): number {
     const configured = rung === undefined ? stage.budgetMs : (stage.rungBudgetsMs[rung] ?? stage.budgetMs);
@@ -38,7 +41,8 @@ export class HostBudgets {
     // Unmeasured at the rung: no saving is assumed on this host (a predicted one that does not
     // hold here would make admitted sets miss), so the stage's own budget applies until measured.
     if (rung !== undefined && w.size === 0) return this.budgetMs(stage, undefined);
-    if (w.size < this.#o.minSamples) return Math.max(configured, w.quantile(1) * scale);
+    if (w.size === 0) return configured;
+    if (w.size < this.#o.minSamples) return w.quantile(1) * scale;
     return w.quantile(this.#o.budgetQuantile) * scale;
   }
 

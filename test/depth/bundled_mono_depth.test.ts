@@ -4,13 +4,11 @@
 import { strict as assert } from 'node:assert';
 import { statSync } from 'node:fs';
 import { runProfileCommand } from '../../src/cli/profile_command';
-import { MonoDepthAdapter, BUNDLED_MONO_DEPTH_MODEL, resolveModelPath } from '../../src/depth/mono_depth';
-import { metricDepthFromMap } from '../../src/depth/scale_recovery';
-import type { Pinhole } from '../../src/geometry/pinhole';
+import { BUNDLED_MONO_DEPTH_MODEL, resolveModelPath } from '../../src/depth/mono_depth';
 import { parseConfig } from '../../src/pipeline/config';
 import { analyzeModel } from '../../src/profile/model_analysis';
 import { readOnnxGraph } from '../../src/profile/onnx_graph';
-import { photoPool, renderView, VIEW_CAMERA } from '../../training/depth_layouts';
+import { heldOutDepthError } from '../support/held_out_depth';
 
 /** Operators an NPU compiler maps directly (the brief of training/train_mono_depth.py). */
 const NPU_OPERATORS = new Set(['Conv', 'Relu', 'Clip', 'Add', 'Concat', 'Resize', 'ConvTranspose']);
@@ -49,32 +47,10 @@ describe('depth/bundled mono depth model', function () {
   });
 
   it('is accurate on held-out views after ground-plane scale recovery', async () => {
-    const adapter = await MonoDepthAdapter.load(BUNDLED_MONO_DEPTH_MODEL, { output: 'metric_inverse' }, 'depth.learned_model_path', 2);
-    const k: Pinhole = { fx: VIEW_CAMERA.fx, fy: VIEW_CAMERA.fy, cx: VIEW_CAMERA.cx, cy: VIEW_CAMERA.cy, width: VIEW_CAMERA.width, height: VIEW_CAMERA.height };
-    const pool = photoPool('eval');
-    const tiles = new Map<number, Float32Array>();
-    let absRel = 0;
-    let inDelta = 0;
-    let n = 0;
-    try {
-      // Views 0..299 are the README's measurement; these are others of the same held-out split.
-      for (let i = 1000; i < 1012; i++) {
-        const view = renderView('eval', i, pool, tiles);
-        const depth = metricDepthFromMap(await adapter.predict(view.image), k, view.baseFromCamera, 12);
-        for (let p = 0; p < depth.length; p += 7) {
-          const t = view.depth[p];
-          if (!(t < 12)) continue;
-          const d = depth[p] > 0 ? depth[p] : Infinity;
-          absRel += Math.min(1, Math.abs(d - t) / t);
-          if (Math.max(d / t, t / d) < 1.25) inDelta++;
-          n++;
-        }
-      }
-    } finally {
-      await adapter.dispose();
-    }
-    assert.ok(n > 10_000, `${n} pixels`);
-    assert.ok(absRel / n < MAX_ABS_REL, `abs-rel ${(absRel / n).toFixed(3)}`);
-    assert.ok(inDelta / n > MIN_DELTA_125, `delta < 1.25: ${((100 * inDelta) / n).toFixed(1)} %`);
+    // Views 0..299 are the README's measurement; these are others of the same held-out split.
+    const e = await heldOutDepthError(BUNDLED_MONO_DEPTH_MODEL, 1000, 12);
+    assert.ok(e.pixels > 10_000, `${e.pixels} pixels`);
+    assert.ok(e.absRel < MAX_ABS_REL, `abs-rel ${e.absRel.toFixed(3)}`);
+    assert.ok(e.delta125 > MIN_DELTA_125, `delta < 1.25: ${(100 * e.delta125).toFixed(1)} %`);
   });
 });

@@ -4,6 +4,7 @@ import { strict as assert } from 'node:assert';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
+import { buildOnnxModel } from '../../src/inference/onnx_graph_builder';
 import { predictCost } from '../../src/profile/cost_model';
 import { loadHardwareProfile, type HardwareProfile } from '../../src/profile/hardware_profile';
 import { analyzeModel } from '../../src/profile/model_analysis';
@@ -134,6 +135,20 @@ describe('ONNX cost model: latency, memory and energy', () => {
     assert.ok(Math.abs(erf.computeMs - (flops / (4 * 8e9)) * 1e3) < 1e-12);
     assert.ok(erf.latencyMs >= 0.05);
     assert.equal(cost.layers[1].device, 'npu');
+  });
+
+  it('costs a Transpose at the profile\'s strided-copy rate where it gives one (a CPU runtime), else as a layout move', () => {
+    const model = buildOnnxModel({
+      name: 'shuffle', inputs: [{ name: 'x', type: 'float32', shape: [1, 2, 8, 4, 4] }], outputs: [{ name: 'y', type: 'float32', shape: [1, 8, 2, 4, 4] }],
+      nodes: [{ op: 'Transpose', inputs: ['x'], outputs: ['y'], attributes: { perm: [0, 2, 1, 3, 4] } }],
+    });
+    const host = loadHardwareProfile('host');
+    const rate = host.npu.transposeElementsPerSec?.value ?? NaN;
+    const [withRate] = predictCost(analyzeModel(model), host).layers;
+    const { transposeElementsPerSec: _dropped, ...npu } = host.npu;
+    const [without] = predictCost(analyzeModel(model), { ...host, npu }).layers;
+    assert.ok(Math.abs(withRate.computeMs - without.computeMs - (256 / rate) * 1e3) < 1e-12, `${withRate.computeMs} vs ${without.computeMs}`);
+    assert.equal(loadHardwareProfile('dx-v3').npu.transposeElementsPerSec, undefined);
   });
 
   it('batches images: N x the work, weights and launch overhead once', function () {

@@ -3,6 +3,7 @@
 import { strict as assert } from 'node:assert';
 import { loadHardwareProfile, type HardwareProfile } from '../../src/profile/hardware_profile';
 import { OPS_PER_CELL, OPS_PER_PIXEL, predictStereoCost } from '../../src/profile/stereo_cost';
+import { nonNegativeLeastSquares3 } from '../../src/profile/stereo_probe';
 
 describe('stereo cost model', () => {
   const p = loadHardwareProfile('dx-v3');
@@ -32,5 +33,16 @@ describe('stereo cost model', () => {
 
   it('names a bad size', () => {
     assert.throws(() => predictStereoCost({ width: 0, height: 240, disparities: 64 }, p), /stereo width = 0; expected a positive integer/);
+  });
+
+  it('fits the probe timings without a negative term: exact timings give their costs back, noisy ones drop a term', () => {
+    const sizes = [[256, 192, 32], [256, 192, 96], [384, 288, 32], [480, 360, 48]];
+    const row = ([w, h, d]: number[], t: number): [number, number, number, number] => [w * h * d, w * h, 1, t];
+    const exact = nonNegativeLeastSquares3(sizes.map((s) => row(s, 2e-6 * s[0] * s[1] * s[2] + 3e-5 * s[0] * s[1] + 1.5)));
+    [2e-6, 3e-5, 1.5].forEach((v, i) => assert.ok(Math.abs(exact[i] - v) < 1e-6 * Math.max(1, v / 1e-6), `${exact}`));
+    // Timings where a free fit's cost per pixel is negative (the larger images ran relatively fast).
+    const noisy = nonNegativeLeastSquares3(sizes.map((s, i) => row(s, 2e-6 * s[0] * s[1] * s[2] + [6, 9, 4, 5][i])));
+    assert.ok(noisy.every((c) => c >= 0), `${noisy}`);
+    assert.ok(noisy[0] > 1e-6, `${noisy}`);
   });
 });

@@ -6,8 +6,12 @@ import * as ort from 'onnxruntime-node';
 import { onnx } from 'onnx-proto';
 import { buildOnnxModel } from '../../src/inference/onnx_graph_builder';
 import { calibrateRanges, type Feed } from '../../src/quantize/activation_ranges';
-import { activationParams, dequantizeValue, quantizeValue, quantizeWeightsPerChannel, roundHalfEven, sqnrDb } from '../../src/quantize/qdq_math';
+import { activationParams, dequantizeValue, quantizeBias, quantizeValue, quantizeWeightsPerChannel, roundHalfEven, sqnrDb } from '../../src/quantize/qdq_math';
 import { planQuantization, rewriteToQdq } from '../../src/quantize/qdq_rewrite';
+import { resolveFloatLayers } from '../../src/quantize/float_layers';
+import { analyzeModel } from '../../src/profile/model_analysis';
+import { predictCost } from '../../src/profile/cost_model';
+import { loadHardwareProfile } from '../../src/profile/hardware_profile';
 
 const W1 = Float32Array.from({ length: 3 * 2 * 9 }, (_, i) => Math.sin(i * 1.7) * (1 + (i % 3)));
 const B1 = Float32Array.of(0.1, -0.2, 0.05);
@@ -59,6 +63,13 @@ const fakeQuantWeights = (w: Float32Array, dims: number[]) => {
   return Float32Array.from(q.values, (v, i) => v * q.scales[Math.floor(i / inner)]);
 };
 
+/** The bias as the int32 DequantizeLinear gives it back: at activation scale x weight scale. */
+const fakeQuantBias = (b: Float32Array, w: Float32Array, dims: number[], range: { min: number; max: number }) => {
+  const sa = activationParams(range.min, range.max).scale;
+  const scales = quantizeWeightsPerChannel(w, dims, 0).scales.map((s) => s * sa);
+  return Float32Array.from(quantizeBias(b, scales), (q, c) => q * scales[c]);
+};
+
 const input = (seed: number) => Float32Array.from({ length: 72 }, (_, i) => Math.sin(i * 0.37 + seed) * 3 + 1);
 const feeds: Feed[] = [0, 1, 2, 3].map((s) => ({ x: { dims: [1, 2, 6, 6], data: input(s) } }));
 
@@ -101,13 +112,16 @@ describe('quantize: QDQ graph vs onnxruntime', () => {
       const ranges = await calibrateRanges(fp32, plan.activations, feeds, { method: 'minmax', percentile: 100 });
       const int8 = rewriteToQdq(fp32, plan, ranges);
       const ops = (int8.graph?.node ?? []).map((n) => `${n.domain || ''}${n.domain ? ':' : ''}${n.opType}`);
-      assert.equal(ops.filter((o) => o.endsWith('DequantizeLinear')).length, 4);
+      // x, r, W1, W2 and conv's bias B1 (int32); the depthwise conv has none.
+      assert.equal(ops.filter((o) => o.endsWith('DequantizeLinear')).length, 5);
       if (opset < 13) assert.ok(ops.every((o) => !o.endsWith('QuantizeLinear') || o.startsWith('com.microsoft:')), ops.join(' '));
 
       const x = input(7); // not a calibration input: values outside the range saturate
       const q = await run(int8, x, ['c', 'r', 'y']);
       const [xr, rr] = [ranges.get('x'), ranges.get('r')].map((r) => r as { min: number; max: number });
-      const c = conv3x3(fakeQuantActivation(x, xr.min, xr.max), 2, fakeQuantWeights(W1, [3, 2, 3, 3]), 3, B1, 1);
+      const b1 = fakeQuantBias(B1, W1, [3, 2, 3, 3], xr);
+      assert.ok(maxAbs(b1, B1) > 0, 'the int32 bias differs from the float one, so the check below sees which one ran');
+      const c = conv3x3(fakeQuantActivation(x, xr.min, xr.max), 2, fakeQuantWeights(W1, [3, 2, 3, 3]), 3, b1, 1);
       assert.ok(maxAbs(q.c, c) < 1e-4, `conv: max |ort - ts| = ${maxAbs(q.c, c)}`);
       const y = conv3x3(fakeQuantActivation(q.r, rr.min, rr.max), 3, fakeQuantWeights(W2, [3, 1, 3, 3]), 3, undefined, 3);
       assert.ok(maxAbs(q.y, y) < 1e-4, `depthwise conv: max |ort - ts| = ${maxAbs(q.y, y)}`);
@@ -117,6 +131,34 @@ describe('quantize: QDQ graph vs onnxruntime', () => {
       assert.ok(db > 25 && Number.isFinite(db), `INT8 output SQNR vs FP32 ${db.toFixed(1)} dB, expected > 25 dB`);
     });
   }
+
+  it('the cost model costs the QDQ graph as the FP32 layers it compiles to, and knows it is INT8', async () => {
+    const fp32 = convModel(11);
+    const plan = planQuantization(fp32);
+    const int8 = rewriteToQdq(fp32, plan, await calibrateRanges(fp32, plan.activations, feeds, { method: 'minmax', percentile: 100 }));
+    const [a, b] = [fp32, int8].map((m) => analyzeModel(onnx.ModelProto.encode(m).finish()));
+    assert.equal(a.quantized, false);
+    assert.equal(b.quantized, true);
+    assert.deepEqual(b.layers.map((l) => [l.op, l.macs, l.macKind, l.inputBytes, l.outputBytes]), a.layers.map((l) => [l.op, l.macs, l.macKind, l.inputBytes, l.outputBytes]));
+    assert.equal(b.totalWeightBytes, a.totalWeightBytes);
+    const profile = loadHardwareProfile('dx-v3');
+    assert.equal(predictCost(b, profile).latencyMs, predictCost(a, profile).latencyMs);
+  });
+
+  it('leaves --keep-float layers FP32: "first" and "heads" name the image-reading and output-writing MAC layers', async () => {
+    const fp32 = convModel(13);
+    assert.deepEqual([...resolveFloatLayers(fp32, ['first'])], ['conv']);
+    assert.deepEqual([...resolveFloatLayers(fp32, ['heads'])], ['dw']);
+    assert.throws(() => resolveFloatLayers(fp32, ['conv9']), /--keep-float "conv9" is not a Conv\/MatMul\/Gemm node.*conv, dw/);
+    const plan = planQuantization(fp32, resolveFloatLayers(fp32, ['heads']));
+    assert.deepEqual(plan.activations, ['x']);
+    const int8 = rewriteToQdq(fp32, plan, await calibrateRanges(fp32, plan.activations, feeds, { method: 'minmax', percentile: 100 }));
+    const dw = (int8.graph?.node ?? []).find((n) => n.name === 'dw');
+    assert.deepEqual(dw?.input, ['r', 'W2']);
+    const x = input(3);
+    const [q, ref] = [await run(int8, x, ['y']), await run(fp32, x, ['y'])];
+    assert.ok(sqnrDb(ref.y, q.y) > 25);
+  });
 
   it('refuses a model that is already quantised, naming what to pass instead', async () => {
     const fp32 = convModel(13);

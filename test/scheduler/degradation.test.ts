@@ -42,9 +42,11 @@ describe('degradation ladder', () => {
   });
 
   it('picks the least-degraded rung that fits the slack left', async () => {
-    for (const [lateMs, rung] of [[0, 'full'], [5, 'skip_learned_depth'], [15, 'detect_subset_round_robin'], [25, 'stereo_half_resolution'], [27, 'reuse_last_depth']] as const) {
+    // At 25 Hz the full plan (36 ms on one resource) keeps up with the 40 ms period; at 30 Hz it
+    // cannot, so admission starts one rung down even with all the slack.
+    for (const [rateHz, lateMs, rung] of [[25, 0, 'full'], [30, 0, 'skip_learned_depth'], [25, 5, 'skip_learned_depth'], [25, 15, 'detect_subset_round_robin'], [25, 25, 'stereo_half_resolution'], [25, 27, 'reuse_last_depth']] as const) {
       const clock = new VirtualClock(1000n * MS);
-      const s = new DeadlineScheduler<number>(OPTIONS, clock);
+      const s = new DeadlineScheduler<number>({ ...OPTIONS, rateHz }, clock);
       s.offer(1, 1000n * MS - BigInt(lateMs) * MS);
       const o = await s.runNext(noWork);
       assert.equal(o?.kind, 'completed');

@@ -40,12 +40,15 @@ describe('target-time replay on the DX-V3 resources', function () {
     const utilisation = Object.entries(last).filter(([k]) => /^resource\..*\.utilisation$/.test(k));
     assert.deepEqual(utilisation.map(([k]) => k).sort(), ['resource.accelerator.utilisation', 'resource.cpu.utilisation', 'resource.scaler.utilisation']);
     for (const [k, v] of utilisation) assert.ok(Number(v) >= 0 && Number(v) <= 1, `${k} = ${v}`);
-    // The default config has no detector: the CPU does stereo at the profile's flat 8 ms, sync,
-    // fuse and publish (about a quarter of each 33 ms period); the accelerator runs only the
-    // bundled learned depth of the two side cameras.
-    assert.ok(Number(last['resource.cpu.utilisation']) > 0.2, JSON.stringify(last));
+    // The default config has no detector. Stereo is costed from its cost volume: at 640x480x64
+    // on DX-V3's cores (~68.5 ms) it alone exceeds the 33 ms period, so admission runs every set
+    // at the stereo_half_resolution rung (~12.9 ms), which keeps up: nothing is shed. That rung
+    // leads the ladder then, so the accelerator still runs the two side cameras' learned depth.
+    assert.ok(first.every((r) => r.rung === 'stereo_half_resolution'), first.map((r) => r.rung).join(' '));
     assert.equal(last.shed_total, '0');
+    const cpu = Number(last['resource.cpu.utilisation']);
+    assert.ok(cpu > 0.3 && cpu < 0.6, JSON.stringify(last));
     const accelerator = Number(last['resource.accelerator.utilisation']);
-    assert.ok(accelerator > 0 && accelerator < Number(last['resource.cpu.utilisation']), JSON.stringify(last));
+    assert.ok(accelerator > 0 && accelerator < cpu, JSON.stringify(last));
   });
 });
