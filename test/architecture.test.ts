@@ -13,8 +13,24 @@ const srcRoot = resolve(__dirname, '../src');
  * a folder missing from this list fails the test, so a new folder must be placed deliberately.
  */
 const layerOrder = [
-  'msgs', 'io', 'sync', 'geometry', 'inference', 'quantize', 'depth', 'fusion', 'profile', 'scheduler',
-  'config', 'core', 'pipeline', 'replay', 'report', 'sim', 'ros', 'cli',
+  'msgs',
+  'io',
+  'sync',
+  'geometry',
+  'inference',
+  'quantize',
+  'depth',
+  'fusion',
+  'profile',
+  'scheduler',
+  'config',
+  'core',
+  'pipeline',
+  'replay',
+  'report',
+  'sim',
+  'ros',
+  'cli',
 ];
 
 function sourceFiles(dir: string): string[] {
@@ -88,8 +104,13 @@ describe('architecture (DESIGN.md layering)', () => {
   });
 
   it('loads rclnodejs only under src/ros', () => {
-    const outside = files.filter((f) => folderOf(f) !== 'ros' && specifiers(f).some((s) => s === 'rclnodejs' || s.startsWith('rclnodejs/')));
-    assert.deepEqual(outside.map((f) => relative(srcRoot, f)), []);
+    const outside = files.filter(
+      (f) => folderOf(f) !== 'ros' && specifiers(f).some((s) => s === 'rclnodejs' || s.startsWith('rclnodejs/')),
+    );
+    assert.deepEqual(
+      outside.map((f) => relative(srcRoot, f)),
+      [],
+    );
   });
 
   it('would see a violation: the checks find the ROS adapter importing rclnodejs', () => {

@@ -36,9 +36,7 @@ export function assertCameraView(view: CameraView): void {
     throw new Error(`fusion: camera "${camera}" baseFromCamera has ${view.baseFromCamera.length} values; expected a 4x4 matrix`);
   }
   if (view.depth && view.depth.length !== k.width * k.height) {
-    throw new Error(
-      `fusion: camera "${camera}" depth has ${view.depth.length} values; expected width*height = ${k.width * k.height}`,
-    );
+    throw new Error(`fusion: camera "${camera}" depth has ${view.depth.length} values; expected width*height = ${k.width * k.height}`);
   }
   const n = view.depthNoise;
   if (n && n.kind === 'stereo' && !(n.focalBaseline > 0 && n.disparityStd >= 0)) {
@@ -87,41 +85,62 @@ export class DetectionLifter {
   lift(view: CameraView, det: Detection2DBox, ground?: GroundPlane): FusedObject | null {
     for (const key of ['x1', 'y1', 'x2', 'y2', 'score'] as const) {
       if (!Number.isFinite(det[key])) {
-        throw new Error(`fusion: detection "${det.className}" in camera "${view.camera}" has ${key} = ${det[key]}; expected a finite number`);
+        throw new Error(
+          `fusion: detection "${det.className}" in camera "${view.camera}" has ${key} = ${det[key]}; expected a finite number`,
+        );
       }
     }
     const { width, height } = view.intrinsics;
-    const x1 = Math.max(0, det.x1), x2 = Math.min(width - 1, det.x2);
-    const y1 = Math.max(0, det.y1), y2 = Math.min(height - 1, det.y2);
+    const x1 = Math.max(0, det.x1),
+      x2 = Math.min(width - 1, det.x2);
+    const y1 = Math.max(0, det.y1),
+      y2 = Math.min(height - 1, det.y2);
     if (x2 - x1 < 1 || y2 - y1 < 1) return null;
     const prior = sizePriorFor(det.className);
     // The box height and the class's typical height give a range, but only when the whole
     // height is in the image and the class is known.
     const touchesEdge = det.y1 < 0.5 || det.y2 > height - 1.5;
-    const r = touchesEdge || prior === GENERIC_PRIOR
-      ? undefined
-      : ((view.intrinsics.fy * prior.height) / (y2 - y1)) * rayLength(view, (x1 + x2) / 2, (y1 + y2) / 2);
+    const r =
+      touchesEdge || prior === GENERIC_PRIOR
+        ? undefined
+        : ((view.intrinsics.fy * prior.height) / (y2 - y1)) * rayLength(view, (x1 + x2) / 2, (y1 + y2) / 2);
     const measured = view.depth ? this.#rangeFromDepth(view, x1, y1, x2, y2, prior, r, ground) : null;
     if (measured) return this.#build(view, det, x1, y1, x2, y2, prior, measured);
     if (r === undefined) return null;
     return this.#build(view, det, x1, y1, x2, y2, prior, {
-      near: r, far: r, median: r, count: 0, sigma: this.#o.sizePriorStd * r, faceSlope: NaN, fromDepth: false,
+      near: r,
+      far: r,
+      median: r,
+      count: 0,
+      sigma: this.#o.sizePriorStd * r,
+      faceSlope: NaN,
+      fromDepth: false,
     });
   }
 
   /** Robust ranges (along pixel rays) of the object inside the box, or null when too few. */
   #rangeFromDepth(
-    view: CameraView, x1: number, y1: number, x2: number, y2: number, prior: Readonly<SizePrior>,
-    priorRange: number | undefined, ground?: GroundPlane,
+    view: CameraView,
+    x1: number,
+    y1: number,
+    x2: number,
+    y2: number,
+    prior: Readonly<SizePrior>,
+    priorRange: number | undefined,
+    ground?: GroundPlane,
   ): RangeStats | null {
     const o = this.#o;
     const depth = view.depth as Float32Array;
     const { fx, fy, cx, cy, width } = view.intrinsics;
     const m = view.baseFromCamera;
-    const halfU = ((x2 - x1) * o.innerFraction) / 2, halfV = ((y2 - y1) * o.innerFraction) / 2;
-    const uc = (x1 + x2) / 2, vc = (y1 + y2) / 2;
-    const u0 = Math.max(0, Math.round(uc - halfU)), u1 = Math.round(uc + halfU);
-    const v0 = Math.max(0, Math.round(vc - halfV)), v1 = Math.round(vc + halfV);
+    const halfU = ((x2 - x1) * o.innerFraction) / 2,
+      halfV = ((y2 - y1) * o.innerFraction) / 2;
+    const uc = (x1 + x2) / 2,
+      vc = (y1 + y2) / 2;
+    const u0 = Math.max(0, Math.round(uc - halfU)),
+      u1 = Math.round(uc + halfU);
+    const v0 = Math.max(0, Math.round(vc - halfV)),
+      v1 = Math.round(vc + halfV);
     const area = (u1 - u0 + 1) * (v1 - v0 + 1);
     const stride = Math.max(1, Math.ceil(Math.sqrt(area / o.maxSamples)));
     const [nx, ny, nz] = ground ? ground.normal : [0, 0, 1];
@@ -131,8 +150,11 @@ export class DetectionLifter {
     const hA = nx * m[0] + ny * m[1] + nz * m[2];
     const hB = nx * m[4] + ny * m[5] + nz * m[6];
     const hC = nx * m[8] + ny * m[9] + nz * m[10];
-    const ranges = this.#ranges, lateral = this.#lateral, depthZ = this.#depthZ;
-    const cap = ranges.length, clearance = o.groundClearance;
+    const ranges = this.#ranges,
+      lateral = this.#lateral,
+      depthZ = this.#depthZ;
+    const cap = ranges.length,
+      clearance = o.groundClearance;
     let n = 0;
     for (let v = v0; v <= v1 && n < cap; v += stride) {
       const b = (v - cy) / fy;
@@ -158,7 +180,8 @@ export class DetectionLifter {
     // window(r) = max(min, relative * r, 2 sigma(r)), with depthStd's sigma(r) = s2 r^2 + s1 r.
     const s2 = noise.kind === 'stereo' ? noise.disparityStd / noise.focalBaseline : 0;
     const s1 = noise.kind === 'relative' ? noise.fraction : 0;
-    const wMin = o.modeWindowMin, wRel = o.modeWindowRelative;
+    const wMin = o.modeWindowMin,
+      wRel = o.modeWindowRelative;
     const windowAt = (r: number) => Math.max(wMin, wRel * r, 2 * (s2 * r * r + s1 * r));
     let best = 0;
     for (let i = 0, j = 0; i < n; i++) {
@@ -171,7 +194,8 @@ export class DetectionLifter {
     // Candidate modes: dense windows (>= modeMinShare of the best), one per run of overlapping
     // windows. The nearest one is the object unless the class's height says otherwise (an
     // occluder in front of the box is dense and near too).
-    let mode = NaN, bestMiss = Infinity;
+    let mode = NaN,
+      bestMiss = Infinity;
     for (let i = 0; i < n;) {
       if (counts[i] < o.modeMinShare * best || counts[i] < Math.min(o.minPoints, best)) {
         i++;
@@ -205,11 +229,20 @@ export class DetectionLifter {
     const far = Math.max(median, at(0.95) - Z95 * sigma);
     // Slope dz/dx of the visible surface (least squares over the object's samples) gives the
     // face's orientation, hence the direction from the face to the object's centre.
-    let sx = 0, sz = 0, sxx = 0, sxz = 0, k = 0;
+    let sx = 0,
+      sz = 0,
+      sxx = 0,
+      sxz = 0,
+      k = 0;
     for (let i = 0; i < n; i++) {
       if (ranges[i] < sorted[lo] || ranges[i] > sorted[hi - 1]) continue;
-      const x = lateral[i], z = depthZ[i];
-      sx += x; sz += z; sxx += x * x; sxz += x * z; k++;
+      const x = lateral[i],
+        z = depthZ[i];
+      sx += x;
+      sz += z;
+      sxx += x * x;
+      sxz += x * z;
+      k++;
     }
     const den = k * sxx - sx * sx;
     const faceSlope = den > 1e-9 * k * k ? (k * sxz - sx * sz) / den : NaN;
@@ -217,14 +250,22 @@ export class DetectionLifter {
   }
 
   #build(
-    view: CameraView, det: Detection2DBox, x1: number, y1: number, x2: number, y2: number,
-    prior: Readonly<SizePrior>, rs: RangeStats,
+    view: CameraView,
+    det: Detection2DBox,
+    x1: number,
+    y1: number,
+    x2: number,
+    y2: number,
+    prior: Readonly<SizePrior>,
+    rs: RangeStats,
   ): FusedObject {
     const o = this.#o;
     const { fx, fy, cx, cy } = view.intrinsics;
     const m = view.baseFromCamera;
-    const uc = (x1 + x2) / 2, vc = (y1 + y2) / 2;
-    const ac = (uc - cx) / fx, bc = (vc - cy) / fy;
+    const uc = (x1 + x2) / 2,
+      vc = (y1 + y2) / 2;
+    const ac = (uc - cx) / fx,
+      bc = (vc - cy) / fy;
     const norm = Math.sqrt(ac * ac + bc * bc + 1);
     const zMed = rs.median / norm;
     const width = ((x2 - x1) * zMed) / fx;
@@ -256,7 +297,9 @@ export class DetectionLifter {
     // Covariance: range along the ray (stereo noise partly averaged, plus the centre offset's
     // prior uncertainty), lateral and vertical from box-edge pixel noise.
     const origin: Vec3 = [m[12], m[13], m[14]];
-    const rx = centre[0] - origin[0], ry = centre[1] - origin[1], rz = centre[2] - origin[2];
+    const rx = centre[0] - origin[0],
+      ry = centre[1] - origin[1],
+      rz = centre[2] - origin[2];
     const rn = Math.hypot(rx, ry, rz) || 1;
     const r: Vec3 = [rx / rn, ry / rn, rz / rn];
     let l: Vec3 = [-r[1], r[0], 0];
@@ -264,7 +307,7 @@ export class DetectionLifter {
     l = ln > 1e-6 ? [l[0] / ln, l[1] / ln, 0] : [1, 0, 0];
     const up: Vec3 = [r[1] * l[2] - r[2] * l[1], r[2] * l[0] - r[0] * l[2], r[0] * l[1] - r[1] * l[0]];
     const rangeVar = rs.fromDepth
-      ? rs.sigma * rs.sigma * (1 / rs.count + o.correlatedDepthShare) + (o.sizePriorStd * length / 2) ** 2
+      ? rs.sigma * rs.sigma * (1 / rs.count + o.correlatedDepthShare) + ((o.sizePriorStd * length) / 2) ** 2
       : rs.sigma * rs.sigma;
     // A box cut by the image's side shows only part of the object: its centre is uncertain by up
     // to the part not seen, so the tracker leans on its prediction until the object is in view.
@@ -312,7 +355,8 @@ export function depthStd(z: number, noise: DepthNoiseModel): number {
 
 function rayLength(view: CameraView, u: number, v: number): number {
   const { fx, fy, cx, cy } = view.intrinsics;
-  const a = (u - cx) / fx, b = (v - cy) / fy;
+  const a = (u - cx) / fx,
+    b = (v - cy) / fy;
   return Math.sqrt(a * a + b * b + 1);
 }
 

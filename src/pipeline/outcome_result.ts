@@ -62,12 +62,18 @@ function depthDiagnostics(config: PerceptionConfig, ageMs: number, completed: bo
   const maxMs = config.scheduler.max_depth_age_ms;
   const [level, message] = Number.isNaN(ageMs)
     ? completed
-      ? [DiagnosticLevel.WARN, `no depth for this set (none computed, or older than scheduler.max_depth_age_ms = ${maxMs} ms): obstacles and scan not published`]
+      ? [
+          DiagnosticLevel.WARN,
+          `no depth for this set (none computed, or older than scheduler.max_depth_age_ms = ${maxMs} ms): obstacles and scan not published`,
+        ]
       : [DiagnosticLevel.OK, 'set shed: no outputs']
     : ageMs > 0
       ? [DiagnosticLevel.WARN, `depth reused from ${ageMs.toFixed(1)} ms ago: obstacles and scan carry its stamp`]
       : [DiagnosticLevel.OK, 'depth computed for this set'];
-  const values = [{ key: 'depth_age_ms', value: String(ageMs) }, { key: 'max_depth_age_ms', value: String(maxMs) }];
+  const values = [
+    { key: 'depth_age_ms', value: String(ageMs) },
+    { key: 'max_depth_age_ms', value: String(maxMs) },
+  ];
   return { level, name: 'dx_perception: depth', message, hardware_id: 'cameras', values };
 }
 
@@ -78,9 +84,17 @@ function syncDiagnostics(src: ResultSources): DiagnosticStatus {
     { key: `${cam}.received`, value: String(cs.received) },
     ...Object.entries(cs.dropped).map(([reason, n]) => ({ key: `${cam}.dropped.${reason}`, value: String(n) })),
   ]);
-  values.push({ key: 'sets', value: String(st.sets) }, { key: 'degraded_sets', value: String(st.degradedSets) }, { key: 'resets', value: String(st.resets) }, { key: 'sets_before_rig_known', value: String(c.notReady) }, { key: 'sets_dropped_target_backlog', value: String(c.backlogDrops) }, { key: 'sets_dropped_stale', value: String(c.staleSets) });
+  values.push(
+    { key: 'sets', value: String(st.sets) },
+    { key: 'degraded_sets', value: String(st.degradedSets) },
+    { key: 'resets', value: String(st.resets) },
+    { key: 'sets_before_rig_known', value: String(c.notReady) },
+    { key: 'sets_dropped_target_backlog', value: String(c.backlogDrops) },
+    { key: 'sets_dropped_stale', value: String(c.staleSets) },
+  );
   const level = c.dropsSinceReport > 0 ? DiagnosticLevel.WARN : DiagnosticLevel.OK;
-  const message = c.dropsSinceReport > 0 ? `${c.dropsSinceReport} input message(s) dropped since the last report` : 'all cameras synchronised';
+  const message =
+    c.dropsSinceReport > 0 ? `${c.dropsSinceReport} input message(s) dropped since the last report` : 'all cameras synchronised';
   c.dropsSinceReport = 0;
   return { level, name: 'dx_perception: synchroniser', message, hardware_id: 'cameras', values };
 }

@@ -93,9 +93,15 @@ export class PerceptionPipeline {
   /** Loads the configured models (none is required) and starts the stereo workers. */
   static async create(config: PerceptionConfig): Promise<PerceptionPipeline> {
     const detector = config.detection.model_path === '' ? undefined : await Detector.create(detectorOptions(config));
-    const mono = config.depth.learned_model_path === ''
-      ? undefined
-      : await MonoDepthAdapter.load(config.depth.learned_model_path, { output: config.depth.learned_output }, 'depth.learned_model_path', config.detection.intra_op_threads);
+    const mono =
+      config.depth.learned_model_path === ''
+        ? undefined
+        : await MonoDepthAdapter.load(
+            config.depth.learned_model_path,
+            { output: config.depth.learned_output },
+            'depth.learned_model_path',
+            config.detection.intra_op_threads,
+          );
     return new PerceptionPipeline(config, detector, mono);
   }
 
@@ -131,7 +137,8 @@ export class PerceptionPipeline {
     } else {
       const matcher = plan.stereoHalfResolution ? this.#halfResolutionMatcher() : this.#stereo;
       await time('stereo_depth', () => this.#stereoDepth(matcher, images, ctx, set, depth, outputs, warnings));
-      if (this.#mono && !plan.skipLearnedDepth) await time('learned_depth', () => this.#learnedDepth(images, cameras, ctx, set, depth, outputs, warnings));
+      if (this.#mono && !plan.skipLearnedDepth)
+        await time('learned_depth', () => this.#learnedDepth(images, cameras, ctx, set, depth, outputs, warnings));
       for (const [cam, d] of depth) this.#lastDepth.set(cam, d);
     }
     const fusion = await time('fuse', () => this.#fuse(set, images, cameras, detections, depth, ctx));
@@ -189,8 +196,13 @@ export class PerceptionPipeline {
   }
 
   async #stereoDepth(
-    matcher: StereoMatcher, images: Map<string, Raster>, ctx: StageContext, set: FrameSet,
-    depth: Map<string, CameraDepth>, outputs: PerceptionOutput[], warnings: string[],
+    matcher: StereoMatcher,
+    images: Map<string, Raster>,
+    ctx: StageContext,
+    set: FrameSet,
+    depth: Map<string, CameraDepth>,
+    outputs: PerceptionOutput[],
+    warnings: string[],
   ): Promise<void> {
     for (const pair of ctx.pairs) {
       const l = images.get(pair.left.name);
@@ -217,7 +229,12 @@ export class PerceptionPipeline {
       });
       const header = this.#header(set, pair.left.frameId);
       const o = this.#config.outputs;
-      if (o.disparity) outputs.push({ topic: `${pair.name}/disparity`, type: 'stereo_msgs/msg/DisparityImage', msg: disparityImageMessage(header, disparity, geometry) });
+      if (o.disparity)
+        outputs.push({
+          topic: `${pair.name}/disparity`,
+          type: 'stereo_msgs/msg/DisparityImage',
+          msg: disparityImageMessage(header, disparity, geometry),
+        });
       if (o.depth_images) this.#pushDepth(outputs, set, pair.left.frameId, pair.left.name, d, rect.pinhole);
     }
   }
@@ -228,8 +245,13 @@ export class PerceptionPipeline {
    * the stereo depth agrees where the views overlap.
    */
   async #learnedDepth(
-    images: Map<string, Raster>, cameras: Map<string, RigCamera>, ctx: StageContext, set: FrameSet,
-    depth: Map<string, CameraDepth>, outputs: PerceptionOutput[], warnings: string[],
+    images: Map<string, Raster>,
+    cameras: Map<string, RigCamera>,
+    ctx: StageContext,
+    set: FrameSet,
+    depth: Map<string, CameraDepth>,
+    outputs: PerceptionOutput[],
+    warnings: string[],
   ): Promise<void> {
     const rights = activeRightCameras(ctx, images);
     const stereoViews = [...depth.values()].filter((d) => d.noise?.kind === 'stereo');
@@ -240,7 +262,14 @@ export class PerceptionPipeline {
       try {
         const map = await this.#mono!.predict(image);
         const values = metricDepthFromMap(map, k, cam.baseFromCamera, this.#config.depth.max_range_m, stereoViews);
-        depth.set(name, { depth: values, intrinsics: k, baseFromCamera: cam.baseFromCamera, toDepthPixel: undistorter(cam), noise: { kind: 'relative', fraction: 0.1 }, stamp: set.stamp });
+        depth.set(name, {
+          depth: values,
+          intrinsics: k,
+          baseFromCamera: cam.baseFromCamera,
+          toDepthPixel: undistorter(cam),
+          noise: { kind: 'relative', fraction: 0.1 },
+          stamp: set.stamp,
+        });
         if (this.#config.outputs.depth_images) this.#pushDepth(outputs, set, cam.frameId, name, values, k);
       } catch (err) {
         warnings.push(`learned depth for camera "${name}": ${(err as Error).message}`);
@@ -249,8 +278,12 @@ export class PerceptionPipeline {
   }
 
   #fuse(
-    set: FrameSet, images: Map<string, Raster>, cameras: Map<string, RigCamera>,
-    detections: Map<string, Detection[]>, depth: Map<string, CameraDepth>, ctx: StageContext,
+    set: FrameSet,
+    images: Map<string, Raster>,
+    cameras: Map<string, RigCamera>,
+    detections: Map<string, Detection[]>,
+    depth: Map<string, CameraDepth>,
+    ctx: StageContext,
   ): FusionOutput {
     const c = this.#config.depth;
     const views: CameraView[] = [];
@@ -261,7 +294,14 @@ export class PerceptionPipeline {
       const toPixel = d?.toDepthPixel ?? undistorter(cam);
       const boxes = (detections.get(name) ?? []).map((det) => mapBox(det, toPixel));
       if (d) {
-        views.push({ camera: name, intrinsics: d.intrinsics, baseFromCamera: d.baseFromCamera, depth: d.depth, depthNoise: d.noise, detections: boxes });
+        views.push({
+          camera: name,
+          intrinsics: d.intrinsics,
+          baseFromCamera: d.baseFromCamera,
+          depth: d.depth,
+          depthNoise: d.noise,
+          detections: boxes,
+        });
         clouds.push(depthToPoints(d.depth, d.intrinsics, d.baseFromCamera, { stride: c.point_stride, maxDepth: c.max_range_m }).points);
       } else if (boxes.length > 0) {
         views.push({ camera: name, intrinsics: rawPinhole(cam), baseFromCamera: cam.baseFromCamera, detections: boxes });
@@ -279,13 +319,21 @@ export class PerceptionPipeline {
    * obstacles as current), and are left out when there is no depth young enough.
    */
   #messages(
-    set: FrameSet, cameras: Map<string, RigCamera>, detections: Map<string, Detection[]>, f: FusionOutput, depthStamp: bigint | undefined,
+    set: FrameSet,
+    cameras: Map<string, RigCamera>,
+    detections: Map<string, Detection[]>,
+    f: FusionOutput,
+    depthStamp: bigint | undefined,
   ): PerceptionOutput[] {
     const t = this.#config.topics;
     const out: PerceptionOutput[] = [];
     if (this.#config.outputs.detections_2d && this.#detector) {
       for (const [cam, dets] of detections) {
-        out.push({ topic: `${cam}/detections`, type: 'vision_msgs/msg/Detection2DArray', msg: this.#detector.toDetection2DArray(dets, this.#header(set, cameras.get(cam)!.frameId)) });
+        out.push({
+          topic: `${cam}/detections`,
+          type: 'vision_msgs/msg/Detection2DArray',
+          msg: this.#detector.toDetection2DArray(dets, this.#header(set, cameras.get(cam)!.frameId)),
+        });
       }
     }
     out.push(
@@ -348,12 +396,29 @@ function mapBox(d: Detection, toPixel: (u: number, v: number) => [number, number
   const ys: number[] = [];
   const mx = (d.x1 + d.x2) / 2;
   const my = (d.y1 + d.y2) / 2;
-  for (const [u, v] of [[d.x1, d.y1], [d.x2, d.y1], [d.x1, d.y2], [d.x2, d.y2], [mx, d.y1], [mx, d.y2], [d.x1, my], [d.x2, my]]) {
+  for (const [u, v] of [
+    [d.x1, d.y1],
+    [d.x2, d.y1],
+    [d.x1, d.y2],
+    [d.x2, d.y2],
+    [mx, d.y1],
+    [mx, d.y2],
+    [d.x1, my],
+    [d.x2, my],
+  ]) {
     const [x, y] = toPixel(u, v);
     xs.push(x);
     ys.push(y);
   }
-  return { x1: Math.min(...xs), y1: Math.min(...ys), x2: Math.max(...xs), y2: Math.max(...ys), score: d.score, classId: d.classId, className: d.className };
+  return {
+    x1: Math.min(...xs),
+    y1: Math.min(...ys),
+    x2: Math.max(...xs),
+    y2: Math.max(...ys),
+    score: d.score,
+    classId: d.classId,
+    className: d.className,
+  };
 }
 
 function concat(parts: Float32Array[]): Float32Array {

@@ -95,7 +95,11 @@ class CoreRunner implements ReplayableRunner {
       maxIntervalNs: s.max_interval_ms > 0 ? msToNs(s.max_interval_ms) : undefined,
       agePenalty: s.age_penalty,
       cameraInfo: s.camera_info,
-      dropout: { mode: s.dropout_mode, timeoutNs: msToNs(s.dropout_timeout_ms), minCameras: Math.min(s.min_cameras, config.cameras.length) },
+      dropout: {
+        mode: s.dropout_mode,
+        timeoutNs: msToNs(s.dropout_timeout_ms),
+        minCameras: Math.min(s.min_cameras, config.cameras.length),
+      },
       timeJumpThresholdNs: msToNs(s.time_jump_ms),
     });
     this.#sync.onSet((set) => this.#onSet(set));
@@ -178,7 +182,9 @@ class CoreRunner implements ReplayableRunner {
 
   inputDrops(): InputDropCount[] {
     const st = this.#sync.stats();
-    const drops = Object.entries(st.perCamera).flatMap(([camera, c]) => Object.entries(c.dropped).map(([reason, count]) => ({ camera, reason, count })));
+    const drops = Object.entries(st.perCamera).flatMap(([camera, c]) =>
+      Object.entries(c.dropped).map(([reason, count]) => ({ camera, reason, count })),
+    );
     if (st.unknownCameraMessages > 0) drops.push({ camera: '(not in the rig)', reason: 'unknown_camera', count: st.unknownCameraMessages });
     return drops;
   }
@@ -231,7 +237,9 @@ class CoreRunner implements ReplayableRunner {
     if (this.#clock instanceof VirtualClock) {
       if (this.#targetBacklog >= MAX_TARGET_BACKLOG) {
         if (this.#counters.backlogDrops++ === 0) {
-          this.#warn(`target time: ${MAX_TARGET_BACKLOG} frame sets already wait for the pipeline; dropping new ones (a live source needs scheduler.time_mode: host)`);
+          this.#warn(
+            `target time: ${MAX_TARGET_BACKLOG} frame sets already wait for the pipeline; dropping new ones (a live source needs scheduler.time_mode: host)`,
+          );
         }
         return;
       }
@@ -263,7 +271,8 @@ class CoreRunner implements ReplayableRunner {
     const excluded = this.#rig.excluded;
     if (excluded.size === 0) return set;
     for (const [camera, why] of excluded) {
-      if (this.#rigReports.due(`${camera}: ${why}`, set.stamp)) this.#warn(`camera "${camera}" left out of the frame set at ${set.stamp} ns; the other cameras run degraded: ${why}`);
+      if (this.#rigReports.due(`${camera}: ${why}`, set.stamp))
+        this.#warn(`camera "${camera}" left out of the frame set at ${set.stamp} ns; the other cameras run degraded: ${why}`);
     }
     const views = set.views.filter((v) => !excluded.has(v.camera));
     if (views.length === 0) return undefined;
@@ -282,7 +291,13 @@ class CoreRunner implements ReplayableRunner {
   #onOutcome(o: Outcome<FrameJob>): void {
     if (this.#clock.mode === 'host') this.#inFlight--;
     if (o.kind === 'completed' && o.item.frame) this.#options.onProcessed?.(o.item.set, o.item.frame);
-    const result = resultFor(o, { config: this.#config, scheduler: this.#scheduler, sync: this.#sync, loopDelay: this.#loopDelay, counters: this.#counters });
+    const result = resultFor(o, {
+      config: this.#config,
+      scheduler: this.#scheduler,
+      sync: this.#sync,
+      loopDelay: this.#loopDelay,
+      counters: this.#counters,
+    });
     for (const cb of this.#resultCbs) cb(result);
   }
 }

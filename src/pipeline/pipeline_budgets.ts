@@ -43,7 +43,13 @@ export function pipelineStages(i: BudgetInputs): PipelineStages {
   }
   const stereo = { ...DEFAULT_STEREO, disparities: i.disparities };
   const budget = frameBudget(i.profile, detector, {
-    cameras: i.cameras, rateHz: i.rateHz, inputPixels, learnedDepth: i.learnedDepth, stereo, stereoPairs: i.stereoPairs, pointStride: i.pointStride,
+    cameras: i.cameras,
+    rateHz: i.rateHz,
+    inputPixels,
+    learnedDepth: i.learnedDepth,
+    stereo,
+    stereoPairs: i.stereoPairs,
+    pointStride: i.pointStride,
   });
   // The half-resolution rung matches a quarter of the pixels over half the disparities (rounded
   // up to the matcher's 16), as planRungs does.
@@ -56,12 +62,16 @@ export function pipelineStages(i: BudgetInputs): PipelineStages {
   // is the robot's behaviour to replay until the matcher is faster (issue 14).
   const flatMs = i.profile.stageBudgetsMs.stereoDepth.value;
   const stages = stagesFromFrameBudget(budget).map((s) =>
-    s.name === 'stereo_depth' ? { ...s, budgetMs: flatMs, rungBudgetsMs: { stereo_half_resolution: (flatMs * halfMs) / costedMs } } : s);
+    s.name === 'stereo_depth' ? { ...s, budgetMs: flatMs, rungBudgetsMs: { stereo_half_resolution: (flatMs * halfMs) / costedMs } } : s,
+  );
   return { stages, resources: profileResources(i.profile) };
 }
 
 /** The scheduler's options for `config`: its scheduler keys, the rig and the profile's costed stages. */
-export function schedulerOptionsFor(config: PerceptionConfig, pipeline: { hasDetector: boolean; hasLearnedDepth: boolean }): SchedulerOptionsInput {
+export function schedulerOptionsFor(
+  config: PerceptionConfig,
+  pipeline: { hasDetector: boolean; hasLearnedDepth: boolean },
+): SchedulerOptionsInput {
   const sc = config.scheduler;
   const profile = loadHardwareProfile(sc.profile);
   const { stages, resources } = pipelineStages({

@@ -74,13 +74,24 @@ export function fusionOptions(c: PerceptionConfig): FusionOptionsInput {
   return {
     baseFrame: c.frames.base_frame,
     odomFrame: c.frames.odom_frame === '' ? 'odom' : c.frames.odom_frame,
-    topics: { objects: c.topics.objects, tracks: c.topics.tracks, obstacles: c.topics.obstacles, scan: c.topics.scan, markers: c.topics.markers },
+    topics: {
+      objects: c.topics.objects,
+      tracks: c.topics.tracks,
+      obstacles: c.topics.obstacles,
+      scan: c.topics.scan,
+      markers: c.topics.markers,
+    },
     tracker: { confirmHits: t.confirm_hits, maxMisses: t.max_misses, gateChi2: t.gate_mahalanobis, accelerationStd: t.process_accel_std },
     obstacles: { enabled: t.track_obstacles, ...band, maxRange: c.depth.max_range_m },
     cloud: { ...band, maxRange: c.depth.max_range_m },
     scan: {
-      angleMin: s.angle_min, angleMax: s.angle_max, angleIncrement: s.angle_increment,
-      rangeMin: s.range_min, rangeMax: s.range_max, minHeight: s.min_height_m, maxHeight: s.max_height_m,
+      angleMin: s.angle_min,
+      angleMax: s.angle_max,
+      angleIncrement: s.angle_increment,
+      rangeMin: s.range_min,
+      rangeMax: s.range_max,
+      minHeight: s.min_height_m,
+      maxHeight: s.max_height_m,
       scanTime: 1 / c.scheduler.rate_hz,
     },
   };

@@ -243,27 +243,46 @@ export class PerceptionNode {
       if (image.type === COMPRESSED_IMAGE_TYPE) {
         this.#subscribe(image.topic, sensorQos, () =>
           node.createSubscription(COMPRESSED_IMAGE_TYPE, image.topic, options(sensorQos), (msg: Rcl.sensor_msgs.msg.CompressedImage) =>
-            this.#deliver(image.topic, () => compressedImageFromRos(camera, msg), (r, m) => this.#handleImage(r, image.topic, camera, m)),
+            this.#deliver(
+              image.topic,
+              () => compressedImageFromRos(camera, msg),
+              (r, m) => this.#handleImage(r, image.topic, camera, m),
+            ),
           ),
         );
       } else {
         this.#subscribe(image.topic, sensorQos, () =>
           node.createSubscription(IMAGE_TYPE, image.topic, options(sensorQos), (msg: Rcl.sensor_msgs.msg.Image) =>
-            this.#deliver(image.topic, () => imageFromRos(camera, msg), (r, m) => this.#handleImage(r, image.topic, camera, m)),
+            this.#deliver(
+              image.topic,
+              () => imageFromRos(camera, msg),
+              (r, m) => this.#handleImage(r, image.topic, camera, m),
+            ),
           ),
         );
       }
       this.#subscribe(cameraInfo.topic, sensorQos, () =>
         node.createSubscription(CAMERA_INFO_TYPE, cameraInfo.topic, options(sensorQos), (msg: Rcl.sensor_msgs.msg.CameraInfo) =>
-          this.#deliver(cameraInfo.topic, () => cameraInfoFromRos(camera, msg), (r, m) => r.handleCameraInfo(camera, m)),
+          this.#deliver(
+            cameraInfo.topic,
+            () => cameraInfoFromRos(camera, msg),
+            (r, m) => r.handleCameraInfo(camera, m),
+          ),
         ),
       );
     }
-    for (const [topic, kind] of [[TF_TOPIC, 'tf'], [TF_STATIC_TOPIC, 'tf_static']] as const) {
+    for (const [topic, kind] of [
+      [TF_TOPIC, 'tf'],
+      [TF_STATIC_TOPIC, 'tf_static'],
+    ] as const) {
       const qos = subscriptionQos(kind, config.qos);
       this.#subscribe(topic, qos, () =>
         node.createSubscription(TF_TYPE, topic, options(qos), (msg: Rcl.tf2_msgs.msg.TFMessage) =>
-          this.#deliver(topic, () => tfMessageFromRos(msg), (r, m) => r.handleTf(m, kind === 'tf_static')),
+          this.#deliver(
+            topic,
+            () => tfMessageFromRos(msg),
+            (r, m) => r.handleTf(m, kind === 'tf_static'),
+          ),
         ),
       );
     }
@@ -275,8 +294,9 @@ export class PerceptionNode {
     });
     this.#qosTimer = setInterval(() => this.#checkPublisherQos(), this.#qosCheckPeriodMs);
     this.logger.info(
-      `subscribed to ${config.cameras.length} camera(s): ${cameraTopics(config).map((c) => c.image.topic).join(', ')}; ` +
-        `outputs under ${config.topics.output_namespace}`,
+      `subscribed to ${config.cameras.length} camera(s): ${cameraTopics(config)
+        .map((c) => c.image.topic)
+        .join(', ')}; ` + `outputs under ${config.topics.output_namespace}`,
     );
   }
 

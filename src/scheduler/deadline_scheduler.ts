@@ -24,11 +24,24 @@ import { HostBudgets } from './host_budgets';
 import { LatencyWindow } from './latency_window';
 import { LatestMailbox } from './latest_mailbox';
 import {
-  SHED_REASONS, type CompletedOutcome, type Outcome, type SchedulerHooks, type SchedulerStats, type ShedOutcome,
-  type ShedReason, type StageExecutor, type StageTimings,
+  SHED_REASONS,
+  type CompletedOutcome,
+  type Outcome,
+  type SchedulerHooks,
+  type SchedulerStats,
+  type ShedOutcome,
+  type ShedReason,
+  type StageExecutor,
+  type StageTimings,
 } from './outcomes';
 import { ResourceTimeline, type TimedStage } from './resource_timeline';
-import { parseSchedulerOptions, type RungName, type SchedulerOptions, type SchedulerOptionsInput, type StageOptions } from './scheduler_options';
+import {
+  parseSchedulerOptions,
+  type RungName,
+  type SchedulerOptions,
+  type SchedulerOptionsInput,
+  type StageOptions,
+} from './scheduler_options';
 import { pipelineStatus, schedulerDiagnostic, type StatusContext } from './scheduler_report';
 
 export * from './outcomes';
@@ -98,7 +111,13 @@ export class DeadlineScheduler<T> {
     this.#latency = new LatencyWindow(o.windowSize);
     this.#deadlineNs = msToNs(o.deadlineMs ?? 1e3 / o.rateHz);
     this.#marginMs = o.admissionMarginMs;
-    this.#timeline = o.timeMode === 'target' ? new ResourceTimeline(o.resources, o.stages.map((s) => s.resource)) : new ResourceTimeline({ [HOST]: 1 }, []);
+    this.#timeline =
+      o.timeMode === 'target'
+        ? new ResourceTimeline(
+            o.resources,
+            o.stages.map((s) => s.resource),
+          )
+        : new ResourceTimeline({ [HOST]: 1 }, []);
   }
 
   /** The frame period, ms. */
@@ -130,7 +149,15 @@ export class DeadlineScheduler<T> {
   /** The plan for ladder level `level` (0 = full) with the current budgets and round-robin subset. */
   planFor(level: number): DegradationPlan {
     const o = this.options;
-    return makePlan(level, o.ladder, this.#effects[level], o.stages, (s, rung) => this.stageBudgetMs(s, rung), o.cameras, this.#subset.peek());
+    return makePlan(
+      level,
+      o.ladder,
+      this.#effects[level],
+      o.stages,
+      (s, rung) => this.stageBudgetMs(s, rung),
+      o.cameras,
+      this.#subset.peek(),
+    );
   }
 
   /**
@@ -221,8 +248,17 @@ export class DeadlineScheduler<T> {
     if (!met) this.#misses++;
     if (probe) this.#probes++;
     const outcome: CompletedOutcome<T> = {
-      kind: 'completed', item: waiting.item, stamp: waiting.stamp, deadline: waiting.deadline, plan,
-      startedAt, finishedAt, latencyMs: nsToMs(finishedAt - waiting.stamp), met, timings, probe,
+      kind: 'completed',
+      item: waiting.item,
+      stamp: waiting.stamp,
+      deadline: waiting.deadline,
+      plan,
+      startedAt,
+      finishedAt,
+      latencyMs: nsToMs(finishedAt - waiting.stamp),
+      met,
+      timings,
+      probe,
     };
     this.#onOutcome?.(outcome);
     return outcome;
@@ -322,26 +358,43 @@ export class DeadlineScheduler<T> {
         const w = this.#host.window(s.name);
         const scale = s.perCamera ? this.options.cameras.length : 1;
         return {
-          name: s.name, configuredMs: s.budgetMs, budgetMs: this.stageBudgetMs(s), lastMs: w.last * scale,
-          p50Ms: w.quantile(0.5) * scale, p90Ms: w.quantile(0.9) * scale, p99Ms: w.quantile(0.99) * scale, samples: w.total,
+          name: s.name,
+          configuredMs: s.budgetMs,
+          budgetMs: this.stageBudgetMs(s),
+          lastMs: w.last * scale,
+          p50Ms: w.quantile(0.5) * scale,
+          p90Ms: w.quantile(0.9) * scale,
+          p99Ms: w.quantile(0.99) * scale,
+          samples: w.total,
         };
       }),
       resources: this.#timeline.usage(),
-      latency: { lastMs: this.#latency.last, p50Ms: this.#latency.quantile(0.5), p90Ms: this.#latency.quantile(0.9), p99Ms: this.#latency.quantile(0.99) },
+      latency: {
+        lastMs: this.#latency.last,
+        p50Ms: this.#latency.quantile(0.5),
+        p90Ms: this.#latency.quantile(0.9),
+        p99Ms: this.#latency.quantile(0.99),
+      },
     };
   }
 
   #statusContext(): StatusContext {
     const detect = this.#lastPlan?.detectCameras ?? 'all';
     return {
-      timeMode: this.options.timeMode, periodMs: this.periodMs, deadlineMs: this.deadlineMs,
-      predictedTotalMs: this.planFor(0).predictedMs, measuredTotalMs: this.#lastMeasuredTotalMs,
+      timeMode: this.options.timeMode,
+      periodMs: this.periodMs,
+      deadlineMs: this.deadlineMs,
+      predictedTotalMs: this.planFor(0).predictedMs,
+      measuredTotalMs: this.#lastMeasuredTotalMs,
       detectCameras: detect === 'all' ? [...this.options.cameras] : detect,
     };
   }
 
   /** The dx_perception/PipelineStatus message for the current statistics. */
-  toPipelineStatus(header: Header, extra: { activeCameras?: string[]; droppedMessages?: bigint; depthAgeMs?: number } = {}): PipelineStatus {
+  toPipelineStatus(
+    header: Header,
+    extra: { activeCameras?: string[]; droppedMessages?: bigint; depthAgeMs?: number } = {},
+  ): PipelineStatus {
     return pipelineStatus(this.stats(), this.#statusContext(), header, extra);
   }
 

@@ -5,11 +5,19 @@
 import type { RclModule } from '../../src/ros/rclnodejs_gaps';
 
 export class FakeParameter {
-  constructor(readonly name: string, readonly type: number, readonly value: unknown) {}
+  constructor(
+    readonly name: string,
+    readonly type: number,
+    readonly value: unknown,
+  ) {}
 }
 
 export class FakeRange {
-  constructor(readonly from: unknown, readonly to: unknown, readonly step: unknown) {}
+  constructor(
+    readonly from: unknown,
+    readonly to: unknown,
+    readonly step: unknown,
+  ) {}
 }
 
 export class FakeDescriptor {
@@ -45,7 +53,10 @@ export class FakeNode {
   readonly #on: Array<(p: FakeParameter[]) => SetResult> = [];
   readonly #post: Array<(p: FakeParameter[]) => void> = [];
 
-  constructor(readonly nodeName: string, readonly namespace = '/') {
+  constructor(
+    readonly nodeName: string,
+    readonly namespace = '/',
+  ) {
     // rclnodejs declares use_sim_time from its own overrides (none of launch_ros's here).
     this.params.set('use_sim_time', new FakeParameter('use_sim_time', 1, false));
   }

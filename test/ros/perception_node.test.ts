@@ -14,7 +14,10 @@ class RecordingRunner implements PerceptionRunner {
   readonly ticks: Nanos[] = [];
   readonly results: Array<(r: PipelineResult) => void> = [];
   closed = false;
-  constructor(readonly config: PerceptionConfig, readonly drops: InputDropCount[]) {}
+  constructor(
+    readonly config: PerceptionConfig,
+    readonly drops: InputDropCount[],
+  ) {}
   handleImage(camera: string): void {
     this.images.push(camera);
   }
@@ -42,7 +45,15 @@ const BAG = 1_670_000_000n * S;
 
 function rosImage(stamp: Nanos): object {
   const sec = Number(stamp / S);
-  return { header: { stamp: { sec, nanosec: Number(stamp % S) }, frame_id: 'cam' }, height: 2, width: 2, encoding: 'mono8', is_bigendian: 0, step: 2, data: new Uint8Array(4) };
+  return {
+    header: { stamp: { sec, nanosec: Number(stamp % S) }, frame_id: 'cam' },
+    height: 2,
+    width: 2,
+    encoding: 'mono8',
+    is_bigendian: 0,
+    step: 2,
+    data: new Uint8Array(4),
+  };
 }
 
 async function startNode(argv: string[], files: Record<string, string> = {}, drops: InputDropCount[] = []) {
@@ -71,7 +82,10 @@ describe('ros/PerceptionNode (on a stand-in of rclnodejs)', () => {
     assert.equal(fake.getParameter('use_sim_time').value, true);
     assert.deepEqual(fake.getParameter('cameras').value, ['front_left', 'front_right']);
     assert.deepEqual(runners[0]!.config.cameras, ['front_left', 'front_right']);
-    assert.deepEqual(fake.subscriptions.map((s) => s.topic).filter((t) => t.endsWith('image_raw')), ['front_left/image_raw', 'front_right/image_raw']);
+    assert.deepEqual(
+      fake.subscriptions.map((s) => s.topic).filter((t) => t.endsWith('image_raw')),
+      ['front_left/image_raw', 'front_right/image_raw'],
+    );
     await node.shutdown('test');
   });
 
@@ -97,7 +111,7 @@ describe('ros/PerceptionNode (on a stand-in of rclnodejs)', () => {
     await node.shutdown('test');
   });
 
-  it('warns once, naming use_sim_time, when stamps and the node clock are years apart, and ticks on the stamps\' timeline', async () => {
+  it("warns once, naming use_sim_time, when stamps and the node clock are years apart, and ticks on the stamps' timeline", async () => {
     const { node, fake, runners } = await startNode([]);
     const image = fake.subscription('front_left/image_raw');
     for (let k = 0n; k < 100n; k++) {
@@ -106,7 +120,10 @@ describe('ros/PerceptionNode (on a stand-in of rclnodejs)', () => {
     }
     const clockWarnings = fake.log.filter((l) => l.level === 'warn' && l.message.includes('use_sim_time'));
     assert.equal(clockWarnings.length, 1, fake.log.map((l) => l.message).join('\n'));
-    assert.match(clockWarnings[0]!.message, /stamps on front_left\/image_raw are 9500000\d\.\d s \(1099\.5 days\) behind the node clock; use_sim_time is false: .* use_sim_time:=true;/);
+    assert.match(
+      clockWarnings[0]!.message,
+      /stamps on front_left\/image_raw are 9500000\d\.\d s \(1099\.5 days\) behind the node clock; use_sim_time is false: .* use_sim_time:=true;/,
+    );
     assert.equal(runners[0]!.images.length, 100, 'the images still reach the pipeline');
     fake.timers[0]!.callback();
     const tick = runners[0]!.ticks.at(-1)!;
@@ -114,7 +131,7 @@ describe('ros/PerceptionNode (on a stand-in of rclnodejs)', () => {
     await node.shutdown('test');
   });
 
-  it('logs the drop summary at shutdown: its own drops and the synchroniser\'s, by reason', async () => {
+  it("logs the drop summary at shutdown: its own drops and the synchroniser's, by reason", async () => {
     const { node, fake, runners } = await startNode([], {}, [{ camera: 'left', reason: 'no_camera_info', count: 3 }]);
     const image = fake.subscription('right/image_raw');
     for (let i = 0; i < 5; i++) image.callback({ ...rosImage(WALL), data: new Uint8Array(1) }); // too short for 2x2

@@ -32,7 +32,10 @@ const noWork = async (_: number, plan: DegradationPlan): Promise<StageTimings> =
 describe('degradation ladder', () => {
   it('prices each cumulative rung from the stage budgets', () => {
     const s = new DeadlineScheduler<number>(OPTIONS, new VirtualClock());
-    assert.deepEqual([0, 1, 2, 3, 4].map((l) => s.planFor(l).predictedMs), [36, 30, 20, 14, 12]);
+    assert.deepEqual(
+      [0, 1, 2, 3, 4].map((l) => s.planFor(l).predictedMs),
+      [36, 30, 20, 14, 12],
+    );
     assert.equal(s.planFor(3).stereoHalfResolution, true);
     assert.equal(s.planFor(2).stereoHalfResolution, false);
     assert.deepEqual(s.planFor(3).stages, ['preprocess', 'detect', 'stereo_depth', 'fuse']);
@@ -42,7 +45,13 @@ describe('degradation ladder', () => {
   });
 
   it('picks the least-degraded rung that fits the slack left', async () => {
-    for (const [lateMs, rung] of [[0, 'full'], [5, 'skip_learned_depth'], [15, 'detect_subset_round_robin'], [25, 'stereo_half_resolution'], [27, 'reuse_last_depth']] as const) {
+    for (const [lateMs, rung] of [
+      [0, 'full'],
+      [5, 'skip_learned_depth'],
+      [15, 'detect_subset_round_robin'],
+      [25, 'stereo_half_resolution'],
+      [27, 'reuse_last_depth'],
+    ] as const) {
       const clock = new VirtualClock(1000n * MS);
       const s = new DeadlineScheduler<number>(OPTIONS, clock);
       s.offer(1, 1000n * MS - BigInt(lateMs) * MS);
@@ -96,7 +105,10 @@ describe('scheduler building blocks', () => {
     assert.equal(m.put(3), 1);
     assert.deepEqual(m.peekAll(), [2, 3]);
     assert.equal(m.superseded, 1);
-    assert.equal(m.takeBest((a, b) => a > b), 3);
+    assert.equal(
+      m.takeBest((a, b) => a > b),
+      3,
+    );
     assert.throws(() => new LatestMailbox(0), /capacity = 0; expected a positive integer/);
   });
 
@@ -141,10 +153,16 @@ describe('status messages', () => {
     assert.equal(status.frame_sets_received, 2n);
     assert.equal(status.frame_sets_completed, 1n);
     assert.equal(status.shed_total, 1n);
-    assert.equal(status.shed.reduce((sum, c) => sum + c.count, 0n), status.shed_total);
+    assert.equal(
+      status.shed.reduce((sum, c) => sum + c.count, 0n),
+      status.shed_total,
+    );
     assert.equal(status.shed.find((c) => c.reason === 'superseded')?.count, 1n);
     assert.equal(status.predicted_total_ms, 36);
-    assert.deepEqual(status.stages.map((st) => st.name), ['preprocess', 'detect', 'stereo_depth', 'learned_depth', 'fuse']);
+    assert.deepEqual(
+      status.stages.map((st) => st.name),
+      ['preprocess', 'detect', 'stereo_depth', 'learned_depth', 'fuse'],
+    );
     assert.deepEqual(status.active_cameras, CAMERAS);
 
     const first = s.toDiagnostics(header);

@@ -38,7 +38,11 @@ describe('target-time replay on the DX-V3 resources', function () {
     assert.deepEqual(second, first);
     const last = first[first.length - 1];
     const utilisation = Object.entries(last).filter(([k]) => /^resource\..*\.utilisation$/.test(k));
-    assert.deepEqual(utilisation.map(([k]) => k).sort(), ['resource.accelerator.utilisation', 'resource.cpu.utilisation', 'resource.scaler.utilisation']);
+    assert.deepEqual(utilisation.map(([k]) => k).sort(), [
+      'resource.accelerator.utilisation',
+      'resource.cpu.utilisation',
+      'resource.scaler.utilisation',
+    ]);
     for (const [k, v] of utilisation) assert.ok(Number(v) >= 0 && Number(v) <= 1, `${k} = ${v}`);
     // The default config has no detector: the CPU does stereo at the profile's flat 8 ms, sync,
     // fuse and publish (about a quarter of each 33 ms period); the accelerator runs only the
