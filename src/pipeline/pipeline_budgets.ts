@@ -9,6 +9,7 @@ import { predictCost } from '../profile/cost_model';
 import { predictStereoCost } from '../profile/stereo_cost';
 import type { SchedulerOptionsInput, StageOptionsInput } from '../scheduler/scheduler_options';
 import type { PerceptionConfig } from './config_schema';
+import { schedulerOptions } from './stage_options';
 import { profileResources, stagesFromFrameBudget } from '../scheduler/stage_budgets';
 
 export interface BudgetInputs {
@@ -84,17 +85,5 @@ export function schedulerOptionsFor(
     disparities: config.depth.num_disparities,
     pointStride: config.depth.point_stride,
   });
-  return {
-    rateHz: sc.rate_hz,
-    deadlineMs: sc.deadline_ms,
-    timeMode: sc.time_mode,
-    profile: profile.name,
-    mailboxDepth: sc.mailbox_depth,
-    ladder: sc.ladder,
-    cameras: config.cameras,
-    // Host time: a margin for this machine's jitter (GC, other processes) at admission.
-    admissionMarginMs: sc.time_mode === 'host' ? 5 : 0,
-    stages,
-    resources,
-  };
+  return schedulerOptions(config, profile.name, stages, resources);
 }

@@ -5,7 +5,7 @@ import type { DetectorOptionsInput } from '../inference/detector_options';
 import type { StereoOptionsInput } from '../depth/stereo_options';
 import type { FusionOptionsInput } from '../fusion/options';
 import type { Nanos } from '../msgs/time';
-import type { SchedulerOptionsInput, StageOptions } from '../scheduler/scheduler_options';
+import type { SchedulerOptionsInput, StageOptionsInput } from '../scheduler/scheduler_options';
 import type { FrameSynchronizerOptions } from '../sync/frame_synchronizer';
 import type { PerceptionConfig } from './config_schema';
 
@@ -25,8 +25,16 @@ export function synchronizerOptions(c: PerceptionConfig): FrameSynchronizerOptio
   };
 }
 
-/** The scheduler's options: `stages` are the pipeline's budgets, `profile` the loaded profile's name. */
-export function schedulerOptions(c: PerceptionConfig, profile: string, stages: StageOptions[]): SchedulerOptionsInput {
+/**
+ * The scheduler's options: `stages` are the pipeline's budgets and `resources` the units of each
+ * resource they occupy (pipeline_budgets.ts costs both on the profile), `profile` its name.
+ */
+export function schedulerOptions(
+  c: PerceptionConfig,
+  profile: string,
+  stages: StageOptionsInput[],
+  resources?: Record<string, number>,
+): SchedulerOptionsInput {
   const sc = c.scheduler;
   return {
     rateHz: sc.rate_hz,
@@ -39,6 +47,7 @@ export function schedulerOptions(c: PerceptionConfig, profile: string, stages: S
     // Host time: a margin for this machine's jitter (GC, other processes) at admission.
     admissionMarginMs: sc.time_mode === 'host' ? 5 : 0,
     stages,
+    resources,
   };
 }
 
