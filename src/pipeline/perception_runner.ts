@@ -13,6 +13,7 @@ import type { SchedulerOptionsInput } from '../scheduler/scheduler_options';
 import type { FrameSet } from '../sync/frame';
 import { FrameSynchronizer } from '../sync/frame_synchronizer';
 import type { PerceptionConfig } from './config_schema';
+import { DiagnosticsReport } from './diagnostics_report';
 import type { FrameJob } from './frame_job';
 import { PerceptionPipeline, type ProcessedFrame } from './perception_pipeline';
 import { schedulerOptionsFor } from './pipeline_budgets';
@@ -65,7 +66,8 @@ class CoreRunner implements ReplayableRunner {
   readonly #executor: SetExecutor;
   #lastSetStamp: Nanos | undefined;
   #chain: Promise<void> = Promise.resolve();
-  readonly #counters: InputCounters = { dropped: 0n, dropsSinceReport: 0, notReady: 0, backlogDrops: 0, staleSets: 0 };
+  readonly #counters: InputCounters = { dropped: 0n, notReady: 0, backlogDrops: 0, staleSets: 0 };
+  readonly #diagnostics = new DiagnosticsReport();
   /** Rig problems are repeated while they last, so a long replay that outputs little says why. */
   readonly #rigReports = new PeriodicReport();
   #closed = false;
@@ -82,10 +84,7 @@ class CoreRunner implements ReplayableRunner {
     this.#timeJumpNs = syncOptions.timeJumpThresholdNs!;
     this.#sync = new FrameSynchronizer(syncOptions);
     this.#sync.onSet((set) => this.#onSet(set));
-    this.#sync.onDrop(() => {
-      this.#counters.dropped++;
-      this.#counters.dropsSinceReport++;
-    });
+    this.#sync.onDrop(() => this.#counters.dropped++);
     this.#sync.onWarning((m) => this.#warn(`sync: ${m}`));
 
     this.#time = config.scheduler.time_mode === 'target' ? new TargetTime() : new HostTime(options.hostClock, this.#timeJumpNs);
@@ -245,6 +244,7 @@ class CoreRunner implements ReplayableRunner {
       sync: this.#sync,
       loopDelay: this.#loopDelay,
       counters: this.#counters,
+      diagnostics: this.#diagnostics,
     });
     for (const cb of this.#resultCbs) cb(result);
   }

@@ -1,17 +1,8 @@
 // The scheduler's statistics as ROS messages: dx_perception/PipelineStatus and a
-// diagnostic_msgs/DiagnosticStatus (per-resource utilisation included).
+// diagnostic_msgs/DiagnosticStatus (per-resource utilisation included). Built here, with the
+// rest of the node's messages, so that the scheduler itself knows no ROS message type.
 import { DiagnosticLevel, type DiagnosticStatus, type Header, type PipelineStatus, type StageTiming } from '../msgs/types';
-import { SHED_REASONS, type SchedulerStats } from './outcomes';
-
-export interface StatusContext {
-  timeMode: 'target' | 'host';
-  periodMs: number;
-  deadlineMs: number;
-  predictedTotalMs: number;
-  measuredTotalMs: number;
-  /** Cameras the last plan ran detection on. */
-  detectCameras: string[];
-}
+import { SHED_REASONS, type SchedulerStats, type StatusContext } from '../scheduler/outcomes';
 
 /** The dx_perception/PipelineStatus message for `s`. */
 export function pipelineStatus(
@@ -58,8 +49,7 @@ export function schedulerDiagnostic(
   s: SchedulerStats,
   c: StatusContext,
   since: { newMisses: number; newShed: number },
-  name: string,
-  hardwareId: string,
+  name = 'dx_perception: deadline scheduler',
 ): DiagnosticStatus {
   const { newMisses, newShed } = since;
   const level = newMisses > 0 ? DiagnosticLevel.ERROR : newShed > 0 ? DiagnosticLevel.WARN : DiagnosticLevel.OK;
@@ -77,7 +67,7 @@ export function schedulerDiagnostic(
     level,
     name,
     message,
-    hardware_id: hardwareId,
+    hardware_id: c.profile,
     values: [
       kv('time_mode', c.timeMode),
       kv('period_ms', c.periodMs),

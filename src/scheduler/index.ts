@@ -12,6 +12,7 @@ export {
   type StageExecutor,
   type StageStats,
   type StageTimings,
+  type StatusContext,
 } from './outcomes';
 export { ResourceTimeline, type ResourceUse, type TimedStage } from './resource_timeline';
 export { type DegradationPlan } from './degradation';

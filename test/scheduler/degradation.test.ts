@@ -8,6 +8,8 @@ import type { DegradationPlan } from '../../src/scheduler/degradation';
 import { LatencyWindow } from '../../src/scheduler/latency_window';
 import { LatestMailbox } from '../../src/scheduler/latest_mailbox';
 import { parseSchedulerOptions, type SchedulerOptionsInput } from '../../src/scheduler/scheduler_options';
+import { DIAGNOSTICS_PERIOD_NS, DiagnosticsReport } from '../../src/pipeline/diagnostics_report';
+import { pipelineStatus, schedulerDiagnostic } from '../../src/pipeline/status_messages';
 
 const MS = 1_000_000n;
 const CAMERAS = ['a', 'b', 'c', 'd'];
@@ -148,7 +150,7 @@ describe('status messages', () => {
     s.offer(1, clock.now());
     s.offer(2, clock.now()); // supersedes 1
     await s.runNext(noWork);
-    const status = s.toPipelineStatus(header);
+    const status = pipelineStatus(s.stats(), s.statusContext(), header, {});
     assert.equal(status.time_mode, 'target');
     assert.equal(status.frame_sets_received, 2n);
     assert.equal(status.frame_sets_completed, 1n);
@@ -165,9 +167,26 @@ describe('status messages', () => {
     );
     assert.deepEqual(status.active_cameras, CAMERAS);
 
-    const first = s.toDiagnostics(header);
-    assert.equal(first.status[0].level, DiagnosticLevel.WARN); // a set was shed since the last report
-    assert.equal(first.status[0].values.find((v) => v.key === 'shed.superseded')?.value, '1');
-    assert.equal(s.toDiagnostics(header).status[0].level, DiagnosticLevel.OK);
+    const report = new DiagnosticsReport();
+    const diagnostic = () => schedulerDiagnostic(s.stats(), s.statusContext(), report.since(s.stats(), 0n));
+    const first = diagnostic();
+    assert.equal(first.level, DiagnosticLevel.WARN); // a set was shed since the last report
+    assert.equal(first.values.find((v) => v.key === 'shed.superseded')?.value, '1');
+    assert.equal(first.hardware_id, 'dx-v3');
+    assert.equal(diagnostic().level, DiagnosticLevel.OK, 'nothing new since the previous report');
+    assert.equal(s.stats().shedTotal, 1, 'reporting resets no counter');
+  });
+
+  it('sends /diagnostics about once a second of sensor time, not once per frame set, and starts over when time jumps back', () => {
+    const report = new DiagnosticsReport();
+    const t0 = 1_700_000_000_000_000_000n;
+    const stamps = Array.from({ length: 90 }, (_, i) => t0 + (BigInt(i) * 1_000_000_000n) / 30n); // 3 s at 30 Hz
+    const due = stamps.filter((t) => report.due(t));
+    assert.deepEqual(
+      due.map((t) => Number(t - t0) / 1e9),
+      [0, 1, 2],
+    );
+    assert.ok(due.every((t, i) => i === 0 || t - due[i - 1] >= DIAGNOSTICS_PERIOD_NS));
+    assert.equal(report.due(t0), true, 'a bag loop (stamps back at the start) reports at once');
   });
 });
