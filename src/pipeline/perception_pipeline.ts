@@ -14,7 +14,7 @@ import type { FusionOutput } from '../fusion/types';
 import type { DegradationPlan } from '../scheduler/degradation';
 import type { FrameSet } from '../sync/frame';
 import type { PerceptionConfig } from './config_schema';
-import { activeRightCameras, learnedDepth, oldestStamp, stereoDepth, type CameraDepth } from './depth_stages';
+import { activeRightCameras, learnedDepth, oldestStamp, stereoDepth, type CameraDepth, type LearnedDepthInputs } from './depth_stages';
 import { frameMessages } from './frame_messages';
 import { fusionInputs } from './fusion_inputs';
 import type { PerceptionOutput } from './result';
@@ -110,7 +110,17 @@ export class PerceptionPipeline {
     const images = await time('preprocess', () => this.#decode(set, cameras, warnings));
     const detections = this.#detector ? await time('detect', () => this.#detect(images, plan, ctx)) : new Map<string, Detection[]>();
     // Depth computed for this set, or with reuse_last_depth, the last depth that is young enough.
-    const fresh = plan.reuseLastDepth ? new Map<string, CameraDepth>() : await this.#depth(set, images, cameras, plan, ctx, time, warnings);
+    let fresh = new Map<string, CameraDepth>();
+    if (!plan.reuseLastDepth) {
+      const matcher = plan.stereoHalfResolution ? this.#halfResolutionMatcher() : this.#stereo;
+      const stereo = await time('stereo_depth', () => stereoDepth(matcher, ctx.pairs, images, set.stamp, warnings));
+      const mono = plan.skipLearnedDepth ? undefined : this.#mono;
+      const learned = mono
+        ? await time('learned_depth', () => learnedDepth(this.#learnedInputs(mono, set, images, cameras, ctx, stereo), warnings))
+        : new Map<string, CameraDepth>();
+      fresh = new Map([...stereo, ...learned]);
+      for (const [cam, d] of fresh) this.#lastDepth.set(cam, d);
+    }
     const depth = plan.reuseLastDepth ? this.#reusableDepth(set, images) : fresh;
     const fusion = await time('fuse', () => this.#fuse(set, images, cameras, detections, depth, ctx));
     const depthStamp = oldestStamp(depth);
@@ -121,29 +131,15 @@ export class PerceptionPipeline {
     return { outputs, timings, fusion, images, detections, warnings, depthAgeMs };
   }
 
-  /** The stereo_depth and learned_depth stages; their depth is kept for reuse_last_depth. */
-  async #depth(
+  #learnedInputs(
+    mono: MonoDepthAdapter,
     set: FrameSet,
     images: Map<string, Raster>,
     cameras: Map<string, RigCamera>,
-    plan: DegradationPlan,
     ctx: StageContext,
-    time: StageTimer,
-    warnings: string[],
-  ): Promise<Map<string, CameraDepth>> {
-    const matcher = plan.stereoHalfResolution ? this.#halfResolutionMatcher() : this.#stereo;
-    const stereo = await time('stereo_depth', () => stereoDepth(matcher, ctx.pairs, images, set.stamp, warnings));
-    const mono = this.#mono;
-    const maxRangeM = this.#config.depth.max_range_m;
-    const learned =
-      mono && !plan.skipLearnedDepth
-        ? await time('learned_depth', () =>
-            learnedDepth({ mono, images, cameras, pairs: ctx.pairs, stereo, maxRangeM, stamp: set.stamp }, warnings),
-          )
-        : new Map<string, CameraDepth>();
-    const depth = new Map([...stereo, ...learned]);
-    for (const [cam, d] of depth) this.#lastDepth.set(cam, d);
-    return depth;
+    stereo: Map<string, CameraDepth>,
+  ): LearnedDepthInputs {
+    return { mono, images, cameras, pairs: ctx.pairs, stereo, maxRangeM: this.#config.depth.max_range_m, stamp: set.stamp };
   }
 
   /** reuse_last_depth: each present camera's last depth, unless older than scheduler.max_depth_age_ms. */

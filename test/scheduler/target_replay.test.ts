@@ -32,7 +32,7 @@ async function schedulerReports(bag: string): Promise<{ decisions: string[]; rep
 }
 
 describe('target-time replay on the DX-V3 resources', function () {
-  this.timeout(300_000);
+  this.timeout(600_000);
 
   it('reports per-resource utilisation in /diagnostics, identically on two replays', async () => {
     // 1.5 s: /diagnostics at the first set and one second later, when the resources have run a while.
