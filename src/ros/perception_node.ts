@@ -10,6 +10,7 @@ import { readFileSync } from 'node:fs';
 import type * as Rcl from 'rclnodejs';
 import { timeToNanos, type Nanos } from '../msgs/time';
 import type { PerceptionConfig } from '../pipeline/config_schema';
+import { unreadableModelFiles } from '../pipeline/model_files';
 import type { PerceptionRunner } from '../pipeline/runner_api';
 import type { CompressedImage, Image } from '../msgs/types';
 import { COMPRESSED_IMAGE_TYPE, IMAGE_TYPE, TF_STATIC_TOPIC, TF_TOPIC, TF_TYPE, cameraTopics, CAMERA_INFO_TYPE } from './input_topics';
@@ -61,6 +62,8 @@ export class PerceptionNode {
   readonly #drops = new DropCounts();
   readonly #clockCheck = new ClockCheck();
   readonly #warned = new Set<string>();
+  /** Between activate and deactivate: inputs are subscribed and results published. */
+  #active = false;
   #closed = false;
 
   private constructor(rcl: RclModule, node: Rcl.Node, createRunner: RunnerFactory, qosCheckPeriodMs: number) {
@@ -140,9 +143,12 @@ export class PerceptionNode {
     node.registerOnConfigure(() => {
       try {
         const config = readConfigParameters(node);
-        // The runner may load models asynchronously; inputs that arrive before it is ready are
-        // dropped and counted, which is what a camera stream does to a node that is starting.
-        this.#configure(config).catch((err: Error) => this.logger.error(`pipeline failed to start: ${err.message}`));
+        // rclnodejs cannot wait for this callback, and models load asynchronously: the files are
+        // checked here, so a missing model fails the transition; a model that is there but does
+        // not load sends the node back to unconfigured (#configureFailed).
+        const unreadable = unreadableModelFiles(config);
+        if (unreadable.length > 0) throw new Error(`configure failed: ${unreadable.join('; ')}`);
+        this.#configure(config).catch((err: Error) => this.#configureFailed(node, err));
         return rcl.lifecycle.CallbackReturnCode.SUCCESS;
       } catch (err) {
         this.logger.error((err as Error).message);
@@ -165,6 +171,23 @@ export class PerceptionNode {
     };
     node.registerOnCleanup(release);
     node.registerOnShutdown(release);
+  }
+
+  /**
+   * The pipeline of an accepted configure did not start (a model that does not load): back to
+   * unconfigured, so the lifecycle state says what the node can do. Inputs that arrived in between
+   * were dropped as pipeline_not_ready.
+   */
+  #configureFailed(node: Rcl.lifecycle.LifecycleNode, err: Error): void {
+    this.logger.error(`pipeline failed to start, back to unconfigured: ${err.message}`);
+    for (const transition of [() => node.deactivate(), () => node.cleanup()]) {
+      try {
+        transition();
+      } catch (e) {
+        // deactivate throws when the node was not activated yet; nothing to undo then.
+        this.logger.debug(`after the failed start: ${(e as Error).message}`);
+      }
+    }
   }
 
   /** Starts the runner for `config` and sets up the outputs. */
@@ -200,7 +223,10 @@ export class PerceptionNode {
 
   async #replaceRunner(config: PerceptionConfig): Promise<void> {
     const runner = await this.#createRunner(config);
-    runner.onResult((result) => this.#outputs?.publish(result));
+    // An inactive lifecycle node publishes nothing, not even the results of sets still in flight.
+    runner.onResult((result) => {
+      if (this.#active) this.#outputs?.publish(result);
+    });
     runner.onWarning((message) => this.logger.warn(message));
     const previous = this.#runner;
     this.#runner = runner;
@@ -236,6 +262,7 @@ export class PerceptionNode {
   #activate(): void {
     const config = this.#config;
     if (!config) throw new Error('PerceptionNode: activated before it was configured');
+    this.#active = true;
     const node = this.#node;
     const sensorQos = subscriptionQos('sensor', config.qos);
     const options = (qos: QosProfile): Rcl.Options => ({ qos: toRclQos(this.#rcl, qos), enableTypedArray: true });
@@ -306,6 +333,7 @@ export class PerceptionNode {
   }
 
   #deactivate(): void {
+    this.#active = false;
     if (this.#qosTimer) clearInterval(this.#qosTimer);
     this.#qosTimer = undefined;
     const node = this.#node;

@@ -147,7 +147,59 @@ export class FakeNode {
   }
 }
 
-class FakeLifecycleNode extends FakeNode {}
+type Transition = 'configure' | 'activate' | 'deactivate' | 'cleanup' | 'shutdown';
+type LifecycleState = 'unconfigured' | 'inactive' | 'active' | 'finalized';
+
+/** rclnodejs's lifecycle transitions: from, to (a callback returning FAILURE leaves the state as it was). */
+const TRANSITIONS: Record<Transition, [LifecycleState[], LifecycleState]> = {
+  configure: [['unconfigured'], 'inactive'],
+  activate: [['inactive'], 'active'],
+  deactivate: [['active'], 'inactive'],
+  cleanup: [['inactive'], 'unconfigured'],
+  shutdown: [['unconfigured', 'inactive', 'active'], 'finalized'],
+};
+
+export class FakeLifecycleNode extends FakeNode {
+  state: LifecycleState = 'unconfigured';
+  readonly #callbacks = new Map<Transition, () => number>();
+
+  registerOnConfigure(cb: () => number): void {
+    this.#callbacks.set('configure', cb);
+  }
+  registerOnActivate(cb: () => number): void {
+    this.#callbacks.set('activate', cb);
+  }
+  registerOnDeactivate(cb: () => number): void {
+    this.#callbacks.set('deactivate', cb);
+  }
+  registerOnCleanup(cb: () => number): void {
+    this.#callbacks.set('cleanup', cb);
+  }
+  registerOnShutdown(cb: () => number): void {
+    this.#callbacks.set('shutdown', cb);
+  }
+  configure(): number {
+    return this.#transition('configure');
+  }
+  activate(): number {
+    return this.#transition('activate');
+  }
+  deactivate(): number {
+    return this.#transition('deactivate');
+  }
+  cleanup(): number {
+    return this.#transition('cleanup');
+  }
+
+  /** Like rclnodejs: throws when the transition does not start from this state; returns the callback's code. */
+  #transition(name: Transition): number {
+    const [from, to] = TRANSITIONS[name];
+    if (!from.includes(this.state)) throw new Error(`No transition available from state ${this.state} (${name})`);
+    const code = this.#callbacks.get(name)?.() ?? 0;
+    if (code === 0) this.state = to;
+    return code;
+  }
+}
 
 /** A fake rclnodejs module; `nodes` holds every node it made. */
 export function fakeRclnodejs(namespace = '/'): { rcl: RclModule; nodes: FakeNode[] } {
@@ -159,7 +211,15 @@ export function fakeRclnodejs(namespace = '/'): { rcl: RclModule; nodes: FakeNod
         nodes.push(this);
       }
     },
-    lifecycle: { LifecycleNode: FakeLifecycleNode, CallbackReturnCode: { SUCCESS: 0, FAILURE: 1 } },
+    lifecycle: {
+      LifecycleNode: class extends FakeLifecycleNode {
+        constructor(name: string) {
+          super(name, namespace);
+          nodes.push(this);
+        }
+      },
+      CallbackReturnCode: { SUCCESS: 0, FAILURE: 1 },
+    },
     Parameter: FakeParameter,
     ParameterDescriptor: FakeDescriptor,
     IntegerRange: FakeRange,
