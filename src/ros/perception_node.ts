@@ -13,15 +13,15 @@ import type { PerceptionConfig } from '../pipeline/config_schema';
 import { unreadableModelFiles } from '../pipeline/model_files';
 import type { PerceptionRunner } from '../pipeline/runner_api';
 import type { CompressedImage, Image } from '../msgs/types';
-import { COMPRESSED_IMAGE_TYPE, IMAGE_TYPE, TF_STATIC_TOPIC, TF_TOPIC, TF_TYPE, cameraTopics, CAMERA_INFO_TYPE } from './input_topics';
-import { cameraInfoFromRos, compressedImageFromRos, imageFromRos, tfMessageFromRos } from './message_conversion';
+import { cameraTopics } from './input_topics';
+import { subscribeInputs } from './input_subscriptions';
 import { advertisedOutputs } from './advertised_outputs';
 import { ClockCheck } from './clock_check';
 import { DropCounts, type NodeDropReason } from './drop_summary';
 import { applyUseSimTime, declareConfigParameters, guardParameterChanges, readConfigParameters } from './node_parameters';
 import { overrideSections, resolveOverrides } from './parameter_overrides';
 import { OutputPublisher } from './output_publisher';
-import { incompatiblePublisherWarnings, outputQos, subscriptionQos, type QosProfile } from './qos';
+import { incompatiblePublisherWarnings, outputQos, type QosProfile } from './qos';
 import { messageTypeClass, publishersInfo, publishTo, toRclQos, type RclModule } from './rclnodejs_gaps';
 
 /** Builds the core pipeline for a configuration (the lead's createPerceptionRunner, or a test's). */
@@ -264,54 +264,12 @@ export class PerceptionNode {
     if (!config) throw new Error('PerceptionNode: activated before it was configured');
     this.#active = true;
     const node = this.#node;
-    const sensorQos = subscriptionQos('sensor', config.qos);
-    const options = (qos: QosProfile): Rcl.Options => ({ qos: toRclQos(this.#rcl, qos), enableTypedArray: true });
-    for (const { camera, image, cameraInfo } of cameraTopics(config)) {
-      if (image.type === COMPRESSED_IMAGE_TYPE) {
-        this.#subscribe(image.topic, sensorQos, () =>
-          node.createSubscription(COMPRESSED_IMAGE_TYPE, image.topic, options(sensorQos), (msg: Rcl.sensor_msgs.msg.CompressedImage) =>
-            this.#deliver(
-              image.topic,
-              () => compressedImageFromRos(camera, msg),
-              (r, m) => this.#handleImage(r, image.topic, camera, m),
-            ),
-          ),
-        );
-      } else {
-        this.#subscribe(image.topic, sensorQos, () =>
-          node.createSubscription(IMAGE_TYPE, image.topic, options(sensorQos), (msg: Rcl.sensor_msgs.msg.Image) =>
-            this.#deliver(
-              image.topic,
-              () => imageFromRos(camera, msg),
-              (r, m) => this.#handleImage(r, image.topic, camera, m),
-            ),
-          ),
-        );
-      }
-      this.#subscribe(cameraInfo.topic, sensorQos, () =>
-        node.createSubscription(CAMERA_INFO_TYPE, cameraInfo.topic, options(sensorQos), (msg: Rcl.sensor_msgs.msg.CameraInfo) =>
-          this.#deliver(
-            cameraInfo.topic,
-            () => cameraInfoFromRos(camera, msg),
-            (r, m) => r.handleCameraInfo(camera, m),
-          ),
-        ),
-      );
-    }
-    for (const [topic, kind] of [
-      [TF_TOPIC, 'tf'],
-      [TF_STATIC_TOPIC, 'tf_static'],
-    ] as const) {
-      const qos = subscriptionQos(kind, config.qos);
-      this.#subscribe(topic, qos, () =>
-        node.createSubscription(TF_TYPE, topic, options(qos), (msg: Rcl.tf2_msgs.msg.TFMessage) =>
-          this.#deliver(
-            topic,
-            () => tfMessageFromRos(msg),
-            (r, m) => r.handleTf(m, kind === 'tf_static'),
-          ),
-        ),
-      );
+    for (const input of subscribeInputs(this.#rcl, node, config, {
+      deliver: (topic, convert, handle) => this.#deliver(topic, convert, handle),
+      image: (runner, topic, camera, msg) => this.#handleImage(runner, topic, camera, msg),
+    })) {
+      this.#subscriptions.push(input.subscription);
+      this.#requested.push({ topic: input.topic, qos: input.qos });
     }
     // Ticks follow the node's clock, so with use_sim_time they follow /clock (and stop with it).
     const periodNs = BigInt(Math.round(1e9 / config.scheduler.rate_hz));
@@ -325,11 +283,6 @@ export class PerceptionNode {
         .map((c) => c.image.topic)
         .join(', ')}; ` + `outputs under ${config.topics.output_namespace}`,
     );
-  }
-
-  #subscribe(topic: string, qos: QosProfile, create: () => Rcl.Subscription): void {
-    this.#subscriptions.push(create());
-    this.#requested.push({ topic, qos });
   }
 
   #deactivate(): void {
