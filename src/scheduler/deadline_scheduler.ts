@@ -320,43 +320,13 @@ export class DeadlineScheduler<T> {
 
   /** A snapshot of the counters and percentiles. */
   stats(): SchedulerStats {
-    const c = this.#count;
-    return {
-      received: c.received,
-      completed: c.completed,
-      deadlineMisses: c.misses,
-      shed: { ...c.shed },
-      shedTotal: c.shedTotal,
-      probes: c.probes,
-      warmedUp: c.warmedUp,
-      rungs: { ...c.rungs },
-      lastRung: c.lastPlan?.rung ?? 'full',
-      stepsDown: c.steps.down,
-      stepsUp: c.steps.up,
+    return this.#count.snapshot({
       pending: this.#mailbox.size,
-      maxPending: c.maxPending,
-      stages: this.options.stages.map((s) => {
-        const w = this.#host.window(s.name);
-        const scale = s.perCamera ? this.options.cameras.length : 1;
-        return {
-          name: s.name,
-          configuredMs: s.budgetMs,
-          budgetMs: this.stageBudgetMs(s),
-          lastMs: w.last * scale,
-          p50Ms: w.quantile(0.5) * scale,
-          p90Ms: w.quantile(0.9) * scale,
-          p99Ms: w.quantile(0.99) * scale,
-          samples: w.total,
-        };
-      }),
+      stages: this.options.stages.map((s) => ({ stage: s, window: this.#host.window(s.name), budgetMs: this.stageBudgetMs(s) })),
+      cameras: this.options.cameras.length,
       resources: this.#timeline.usage(),
-      latency: {
-        lastMs: this.#latency.last,
-        p50Ms: this.#latency.quantile(0.5),
-        p90Ms: this.#latency.quantile(0.9),
-        p99Ms: this.#latency.quantile(0.99),
-      },
-    };
+      latency: this.#latency,
+    });
   }
 
   /** What a status report needs besides stats(): the mode, period, deadline and the last plan's totals. */

@@ -2,7 +2,20 @@
 // by reason, per rung, ladder steps), kept apart from the decisions themselves. Only ever grows:
 // a reader that wants "since last time" keeps its own previous snapshot.
 import type { DegradationPlan } from './degradation';
-import { SHED_REASONS, type ShedReason } from './outcomes';
+import type { LatencyWindow } from './latency_window';
+import { SHED_REASONS, type SchedulerStats, type ShedReason } from './outcomes';
+import type { ResourceUse } from './resource_timeline';
+import type { StageOptions } from './scheduler_options';
+
+/** What a stats snapshot needs from the rest of the scheduler. */
+export interface SnapshotParts {
+  pending: number;
+  /** Each stage with its measured times (per camera for a perCamera stage) and current budget. */
+  stages: Array<{ stage: StageOptions; window: LatencyWindow; budgetMs: number }>;
+  cameras: number;
+  resources: ResourceUse[];
+  latency: LatencyWindow;
+}
 
 export class SchedulerCounters {
   received = 0;
@@ -34,5 +47,44 @@ export class SchedulerCounters {
     if (plan.level > last) this.steps.down++;
     if (plan.level < last) this.steps.up++;
     this.lastPlan = plan;
+  }
+
+  /** The counters with the stage, resource and latency figures of `p`, as one SchedulerStats. */
+  snapshot(p: SnapshotParts): SchedulerStats {
+    return {
+      received: this.received,
+      completed: this.completed,
+      deadlineMisses: this.misses,
+      shed: { ...this.shed },
+      shedTotal: this.shedTotal,
+      probes: this.probes,
+      warmedUp: this.warmedUp,
+      rungs: { ...this.rungs },
+      lastRung: this.lastPlan?.rung ?? 'full',
+      stepsDown: this.steps.down,
+      stepsUp: this.steps.up,
+      pending: p.pending,
+      maxPending: this.maxPending,
+      stages: p.stages.map(({ stage: s, window: w, budgetMs }) => {
+        const scale = s.perCamera ? p.cameras : 1;
+        return {
+          name: s.name,
+          configuredMs: s.budgetMs,
+          budgetMs,
+          lastMs: w.last * scale,
+          p50Ms: w.quantile(0.5) * scale,
+          p90Ms: w.quantile(0.9) * scale,
+          p99Ms: w.quantile(0.99) * scale,
+          samples: w.total,
+        };
+      }),
+      resources: p.resources,
+      latency: {
+        lastMs: p.latency.last,
+        p50Ms: p.latency.quantile(0.5),
+        p90Ms: p.latency.quantile(0.9),
+        p99Ms: p.latency.quantile(0.99),
+      },
+    };
   }
 }
