@@ -4,6 +4,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { Document, parse as parseYaml } from 'yaml';
 import { z } from 'zod';
+import { describeIssues } from '../inference/validation_errors';
 import type { FrameSummary, ObjectDigest } from './frame_summary';
 
 export const toleranceSchema = z.object({
@@ -48,8 +49,7 @@ export function readGolden(path: string): GoldenFile {
     throw new Error(`golden ${path}: expected "format: 1" and a "frames" list (write one with --update-golden)`);
   }
   const tol = toleranceSchema.safeParse(doc.tolerances ?? {});
-  if (!tol.success)
-    throw new Error(`golden ${path}: bad tolerances: ${tol.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  if (!tol.success) throw new Error(`golden ${path}: bad tolerances:\n${describeIssues(tol.error, doc.tolerances ?? {}, 'tolerances.')}`);
   return {
     format: 1,
     bag: String(doc.bag ?? ''),
