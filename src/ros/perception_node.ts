@@ -5,12 +5,12 @@
 // The logic it uses lives in pure modules tested without ROS: parameters.ts (schema <-> ROS
 // parameters), parameter_overrides.ts (which --ros-args apply), input_topics.ts, qos.ts,
 // message_conversion.ts, output_publisher.ts, advertised_outputs.ts, clock_check.ts and
-// drop_summary.ts. This file makes the rclnodejs calls only; rclnodejs itself is passed in by main.ts.
+// drop_summary.ts. The subscriptions are made in input_subscriptions.ts and the lifecycle
+// callbacks in lifecycle_callbacks.ts; rclnodejs itself is passed in by main.ts.
 import { readFileSync } from 'node:fs';
 import type * as Rcl from 'rclnodejs';
 import { timeToNanos, type Nanos } from '../msgs/time';
 import type { PerceptionConfig } from '../pipeline/config_schema';
-import { unreadableModelFiles } from '../pipeline/model_files';
 import type { PerceptionRunner } from '../pipeline/runner_api';
 import type { CompressedImage, Image } from '../msgs/types';
 import { cameraTopics } from './input_topics';
@@ -18,7 +18,8 @@ import { subscribeInputs } from './input_subscriptions';
 import { advertisedOutputs } from './advertised_outputs';
 import { ClockCheck } from './clock_check';
 import { DropCounts, type NodeDropReason } from './drop_summary';
-import { applyUseSimTime, declareConfigParameters, guardParameterChanges, readConfigParameters } from './node_parameters';
+import { registerLifecycle } from './lifecycle_callbacks';
+import { applyUseSimTime, declareConfigParameters, guardParameterChanges } from './node_parameters';
 import { overrideSections, resolveOverrides } from './parameter_overrides';
 import { OutputPublisher } from './output_publisher';
 import { incompatiblePublisherWarnings, outputQos, type QosProfile } from './qos';
@@ -98,7 +99,17 @@ export class PerceptionNode {
       const config = declareConfigParameters(rcl, node, overrides);
       guardParameterChanges(rcl, node, (next) => void self.#reconfigure(next));
       if (node instanceof rcl.lifecycle.LifecycleNode) {
-        self.#registerLifecycle(node);
+        registerLifecycle(rcl, node, {
+          logger: self.logger,
+          configure: (c) => self.#configure(c),
+          activate: () => self.#activate(),
+          deactivate: () => self.#deactivate(),
+          release: () => {
+            self.#deactivate();
+            self.#releaseOutputs();
+            void self.#closeRunner();
+          },
+        });
       } else {
         await self.#configure(config);
         self.#activate();
@@ -135,58 +146,6 @@ export class PerceptionNode {
     } catch (err) {
       // The context may already be shut down (ROS shutdown), which destroys nodes with it.
       this.logger.debug(`node destroy: ${(err as Error).message}`);
-    }
-  }
-
-  #registerLifecycle(node: Rcl.lifecycle.LifecycleNode): void {
-    const rcl = this.#rcl;
-    node.registerOnConfigure(() => {
-      try {
-        const config = readConfigParameters(node);
-        // rclnodejs cannot wait for this callback, and models load asynchronously: the files are
-        // checked here, so a missing model fails the transition; a model that is there but does
-        // not load sends the node back to unconfigured (#configureFailed).
-        const unreadable = unreadableModelFiles(config);
-        if (unreadable.length > 0) throw new Error(`configure failed: ${unreadable.join('; ')}`);
-        this.#configure(config).catch((err: Error) => this.#configureFailed(node, err));
-        return rcl.lifecycle.CallbackReturnCode.SUCCESS;
-      } catch (err) {
-        this.logger.error((err as Error).message);
-        return rcl.lifecycle.CallbackReturnCode.FAILURE;
-      }
-    });
-    node.registerOnActivate(() => {
-      this.#activate();
-      return rcl.lifecycle.CallbackReturnCode.SUCCESS;
-    });
-    node.registerOnDeactivate(() => {
-      this.#deactivate();
-      return rcl.lifecycle.CallbackReturnCode.SUCCESS;
-    });
-    const release = (): Rcl.lifecycle.CallbackReturnCode => {
-      this.#deactivate();
-      this.#releaseOutputs();
-      void this.#closeRunner();
-      return rcl.lifecycle.CallbackReturnCode.SUCCESS;
-    };
-    node.registerOnCleanup(release);
-    node.registerOnShutdown(release);
-  }
-
-  /**
-   * The pipeline of an accepted configure did not start (a model that does not load): back to
-   * unconfigured, so the lifecycle state says what the node can do. Inputs that arrived in between
-   * were dropped as pipeline_not_ready.
-   */
-  #configureFailed(node: Rcl.lifecycle.LifecycleNode, err: Error): void {
-    this.logger.error(`pipeline failed to start, back to unconfigured: ${err.message}`);
-    for (const transition of [() => node.deactivate(), () => node.cleanup()]) {
-      try {
-        transition();
-      } catch (e) {
-        // deactivate throws when the node was not activated yet; nothing to undo then.
-        this.logger.debug(`after the failed start: ${(e as Error).message}`);
-      }
     }
   }
 
