@@ -1,4 +1,4 @@
-// Guards the layering that DESIGN.md describes, so a violation fails `npm test` instead of
+// Guards the layering that DESIGN.md and docs/architecture.md describe, so a violation fails `npm test` instead of
 // waiting for a reader to notice: folders import only from folders to their left, no file
 // imports itself through a chain (a cycle), and rclnodejs is loaded only under src/ros.
 import { strict as assert } from 'node:assert';
@@ -9,7 +9,7 @@ import ts from 'typescript';
 const srcRoot = resolve(__dirname, '../src');
 
 /**
- * DESIGN.md's order. `pipeline` stands where config/core/replay/report will be once it is split;
+ * DESIGN.md's order (docs/architecture.md lists what each folder holds). `pipeline` stands where config/core/replay/report will be once it is split;
  * a folder missing from this list fails the test, so a new folder must be placed deliberately.
  */
 const layerOrder = [
