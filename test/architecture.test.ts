@@ -1,4 +1,4 @@
-// Guards the layering that DESIGN.md describes, so a violation fails `npm test` instead of
+// Guards the layering that DESIGN.md and docs/architecture.md describe, so a violation fails `npm test` instead of
 // waiting for a reader to notice: folders import only from folders to their left, no file
 // imports itself through a chain (a cycle), and rclnodejs is loaded only under src/ros.
 import { strict as assert } from 'node:assert';
@@ -9,12 +9,28 @@ import ts from 'typescript';
 const srcRoot = resolve(__dirname, '../src');
 
 /**
- * DESIGN.md's order. `pipeline` stands where config/core/replay/report will be once it is split;
+ * DESIGN.md's order (docs/architecture.md lists what each folder holds). `pipeline` stands where config/core/replay/report will be once it is split;
  * a folder missing from this list fails the test, so a new folder must be placed deliberately.
  */
 const layerOrder = [
-  'msgs', 'io', 'sync', 'geometry', 'inference', 'quantize', 'depth', 'fusion', 'profile', 'scheduler',
-  'config', 'core', 'pipeline', 'replay', 'report', 'sim', 'ros', 'cli',
+  'msgs',
+  'io',
+  'sync',
+  'geometry',
+  'inference',
+  'quantize',
+  'depth',
+  'fusion',
+  'profile',
+  'scheduler',
+  'config',
+  'core',
+  'pipeline',
+  'replay',
+  'report',
+  'sim',
+  'ros',
+  'cli',
 ];
 
 function sourceFiles(dir: string): string[] {
@@ -88,8 +104,13 @@ describe('architecture (DESIGN.md layering)', () => {
   });
 
   it('loads rclnodejs only under src/ros', () => {
-    const outside = files.filter((f) => folderOf(f) !== 'ros' && specifiers(f).some((s) => s === 'rclnodejs' || s.startsWith('rclnodejs/')));
-    assert.deepEqual(outside.map((f) => relative(srcRoot, f)), []);
+    const outside = files.filter(
+      (f) => folderOf(f) !== 'ros' && specifiers(f).some((s) => s === 'rclnodejs' || s.startsWith('rclnodejs/')),
+    );
+    assert.deepEqual(
+      outside.map((f) => relative(srcRoot, f)),
+      [],
+    );
   });
 
   it('would see a violation: the checks find the ROS adapter importing rclnodejs', () => {

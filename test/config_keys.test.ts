@@ -50,8 +50,10 @@ const PROBES: Record<string, (c: PerceptionConfig) => unknown> = {
   'subscription QoS': (c) => subscriptionQos('sensor', c.qos),
   'published topics': (c) => {
     const topics: string[] = [];
-    new OutputPublisher({ namespace: c.topics.output_namespace, createPublisher: (t) => (topics.push(t), { publish: () => {} }) })
-      .advertise(advertisedOutputs(c));
+    new OutputPublisher({
+      namespace: c.topics.output_namespace,
+      createPublisher: (t) => (topics.push(t), { publish: () => {} }),
+    }).advertise(advertisedOutputs(c));
     return topics;
   },
   'rig from configured extrinsics': (c) => {
@@ -64,9 +66,16 @@ const PROBES: Record<string, (c: PerceptionConfig) => unknown> = {
 
 const CAMERA_INFO: CameraInfo = {
   header: { stamp: { sec: 0, nanosec: 0 }, frame_id: 'front_left_optical' },
-  width: 640, height: 480, distortion_model: 'plumb_bob', d: [0, 0, 0, 0, 0],
-  k: [460, 0, 320, 0, 460, 240, 0, 0, 1], r: [1, 0, 0, 0, 1, 0, 0, 0, 1], p: [460, 0, 320, 0, 0, 460, 240, 0, 0, 0, 1, 0],
-  binning_x: 0, binning_y: 0, roi: { x_offset: 0, y_offset: 0, height: 0, width: 0, do_rectify: false },
+  width: 640,
+  height: 480,
+  distortion_model: 'plumb_bob',
+  d: [0, 0, 0, 0, 0],
+  k: [460, 0, 320, 0, 460, 240, 0, 0, 1],
+  r: [1, 0, 0, 0, 1, 0, 0, 0, 1],
+  p: [460, 0, 320, 0, 0, 460, 240, 0, 0, 0, 1, 0],
+  binning_x: 0,
+  binning_y: 0,
+  roi: { x_offset: 0, y_offset: 0, height: 0, width: 0, do_rectify: false },
 };
 
 const show = (v: unknown): string => JSON.stringify(v, (_k, x: unknown) => (typeof x === 'bigint' ? `${x}n` : x)) ?? 'undefined';
@@ -131,8 +140,15 @@ function variant(base: Raw, path: string, value: unknown): PerceptionConfig {
 }
 
 const plan = (reuseLastDepth: boolean): DegradationPlan => ({
-  rung: reuseLastDepth ? 'reuse_last_depth' : 'full', level: reuseLastDepth ? 3 : 0, skipLearnedDepth: reuseLastDepth,
-  detectCameras: 'all', stereoHalfResolution: false, reuseLastDepth, stages: [], timed: [], predictedMs: 0,
+  rung: reuseLastDepth ? 'reuse_last_depth' : 'full',
+  level: reuseLastDepth ? 3 : 0,
+  skipLearnedDepth: reuseLastDepth,
+  detectCameras: 'all',
+  stereoHalfResolution: false,
+  reuseLastDepth,
+  stages: [],
+  timed: [],
+  predictedMs: 0,
 });
 
 /** What the pipeline makes of one frame set, and of the next when it reuses that depth. */
@@ -151,7 +167,13 @@ async function pipelineProbe(config: PerceptionConfig): Promise<unknown> {
 }
 
 /** Keys only perception_pipeline.ts reads, so only its output can show them. */
-const PIPELINE_ONLY = ['depth.learned_model_path', 'depth.learned_output', 'depth.point_stride', 'depth.voxel_size_m', 'scheduler.max_depth_age_ms'];
+const PIPELINE_ONLY = [
+  'depth.learned_model_path',
+  'depth.learned_output',
+  'depth.point_stride',
+  'depth.voxel_size_m',
+  'scheduler.max_depth_age_ms',
+];
 
 /**
  * Pipeline-only keys run without a detector on the scene's stereo pair, plus a side camera for the
@@ -169,16 +191,19 @@ function pipelineBase(path: string): Raw {
 function brightnessDepthModel(): string {
   const path = join(tmpdir(), 'brightness_depth.onnx');
   if (existsSync(path)) return path;
-  writeFileSync(path, buildOnnxModel({
-    name: 'brightness_depth',
-    inputs: [{ name: 'image', type: 'float32', shape: [1, 3, 96, 128] }],
-    outputs: [{ name: 'depth', type: 'float32', shape: [1, 1, 96, 128] }],
-    initializers: [{ name: 'scale', dims: [1], data: new Float32Array([0.01]) }],
-    nodes: [
-      { op: 'ReduceMean', inputs: ['image'], outputs: ['mean'], attributes: { axes: [1], keepdims: 1 } },
-      { op: 'Mul', inputs: ['mean', 'scale'], outputs: ['depth'] },
-    ],
-  }));
+  writeFileSync(
+    path,
+    buildOnnxModel({
+      name: 'brightness_depth',
+      inputs: [{ name: 'image', type: 'float32', shape: [1, 3, 96, 128] }],
+      outputs: [{ name: 'depth', type: 'float32', shape: [1, 1, 96, 128] }],
+      initializers: [{ name: 'scale', dims: [1], data: new Float32Array([0.01]) }],
+      nodes: [
+        { op: 'ReduceMean', inputs: ['image'], outputs: ['mean'], attributes: { axes: [1], keepdims: 1 } },
+        { op: 'Mul', inputs: ['mean', 'scale'], outputs: ['depth'] },
+      ],
+    }),
+  );
   return path;
 }
 
@@ -189,7 +214,13 @@ describe('configuration: every key changes what some stage does', function () {
 
   it('walks every leaf of the schema, rig entries included', () => {
     const names = keys.map(([k]) => k);
-    for (const must of ['depth.num_disparities', 'sync.time_jump_ms', 'outputs.diagnostics', 'rig.front_left.xyz', 'scheduler.max_depth_age_ms']) {
+    for (const must of [
+      'depth.num_disparities',
+      'sync.time_jump_ms',
+      'outputs.diagnostics',
+      'rig.front_left.xyz',
+      'scheduler.max_depth_age_ms',
+    ]) {
       assert.ok(names.includes(must), `${must} is walked`);
     }
     assert.ok(names.length > 70, `only ${names.length} leaves`);
@@ -221,7 +252,7 @@ function safe(probe: (c: PerceptionConfig) => unknown, c: PerceptionConfig): unk
   }
 }
 
-describe('configuration: defaults are the stages\' own', () => {
+describe("configuration: defaults are the stages' own", () => {
   const d = parseConfig(BASE);
 
   it('stereo matcher and fusion: the mapped defaults are the stage defaults', () => {
@@ -229,14 +260,14 @@ describe('configuration: defaults are the stages\' own', () => {
     assert.deepEqual(resolveFusionOptions(fusionOptions(d)), resolveFusionOptions({}));
   });
 
-  it('detector: only the score threshold (a per-model preset in the stage) is the configuration\'s pick', () => {
+  it("detector: only the score threshold (a per-model preset in the stage) is the configuration's pick", () => {
     const mapped: Raw = parseDetectorOptions(detectorOptions(d));
     const own: Raw = parseDetectorOptions({ modelPath: 'detector.onnx' });
     const differing = Object.keys({ ...mapped, ...own }).filter((k) => show(mapped[k]) !== show(own[k]));
     assert.deepEqual(differing, ['scoreThreshold']);
   });
 
-  it('scheduler: only the deadline (one period in the stage) is the configuration\'s pick', () => {
+  it("scheduler: only the deadline (one period in the stage) is the configuration's pick", () => {
     const mapped: Raw = parseSchedulerOptions(schedulerOptions(d, 'dx-v3', STAGES));
     const own: Raw = parseSchedulerOptions({ cameras: d.cameras, stages: STAGES, admissionMarginMs: 5 });
     const differing = Object.keys({ ...mapped, ...own }).filter((k) => show(mapped[k]) !== show(own[k]));

@@ -2,17 +2,19 @@
 //
 // A box's depth pixels mix the object, the ground at its feet, the background around it and
 // sometimes an occluder in front. We sample the inner part of the box, drop samples near the
-// ground, and find the dense modes of the range histogram. The object is the nearest dense mode
+// ground, and find the dense modes of the range histogram (box_ranges.ts). The object is the nearest dense mode
 // (it hides what is behind it), unless the class's typical height, seen at the box's pixel
 // height, points to a farther mode (a partly occluded object). The camera sees only near faces,
 // so the centre is the visible surface pushed back along the face normal by half the object's
 // depth, taken from the visible depth extent or, when that is smaller, the class size prior.
 import type { LiftingOptions } from './options';
 import { GENERIC_PRIOR, sizePriorFor, type SizePrior } from './class_priors';
-import type { CameraView, DepthNoiseModel, Detection2DBox, FusedObject, GroundPlane } from './types';
+import type { CameraView, Detection2DBox, FusedObject, GroundPlane } from './types';
 import { transformPoint, type Vec3 } from './linalg3';
+import { BoxRanges, type RangeStats } from './box_ranges';
 
-const Z95 = 1.645;
+export { depthStd } from './box_ranges';
+
 /** A face normal more than 60 degrees off the viewing ray is noise, not a face we could see. */
 const MAX_NORMAL_COS = 0.5;
 /** Detector boxes are loose by a few percent of the object's size, at any range. */
@@ -36,9 +38,7 @@ export function assertCameraView(view: CameraView): void {
     throw new Error(`fusion: camera "${camera}" baseFromCamera has ${view.baseFromCamera.length} values; expected a 4x4 matrix`);
   }
   if (view.depth && view.depth.length !== k.width * k.height) {
-    throw new Error(
-      `fusion: camera "${camera}" depth has ${view.depth.length} values; expected width*height = ${k.width * k.height}`,
-    );
+    throw new Error(`fusion: camera "${camera}" depth has ${view.depth.length} values; expected width*height = ${k.width * k.height}`);
   }
   const n = view.depthNoise;
   if (n && n.kind === 'stereo' && !(n.focalBaseline > 0 && n.disparityStd >= 0)) {
@@ -54,19 +54,11 @@ export function assertCameraView(view: CameraView): void {
 /** Lifts detections of one camera view at a time; holds scratch buffers, so one per thread. */
 export class DetectionLifter {
   readonly #o: LiftingOptions;
-  #ranges: Float64Array;
-  #sorted: Float64Array;
-  #lateral: Float64Array;
-  #depthZ: Float64Array;
-  #counts: Int32Array;
+  readonly #ranges: BoxRanges;
 
   constructor(options: LiftingOptions) {
     this.#o = options;
-    this.#ranges = new Float64Array(options.maxSamples * 2);
-    this.#sorted = new Float64Array(options.maxSamples * 2);
-    this.#lateral = new Float64Array(options.maxSamples * 2);
-    this.#depthZ = new Float64Array(options.maxSamples * 2);
-    this.#counts = new Int32Array(options.maxSamples * 2);
+    this.#ranges = new BoxRanges(options);
   }
 
   /** All detections of `view` lifted to base_link; detections that cannot be placed are skipped. */
@@ -87,144 +79,56 @@ export class DetectionLifter {
   lift(view: CameraView, det: Detection2DBox, ground?: GroundPlane): FusedObject | null {
     for (const key of ['x1', 'y1', 'x2', 'y2', 'score'] as const) {
       if (!Number.isFinite(det[key])) {
-        throw new Error(`fusion: detection "${det.className}" in camera "${view.camera}" has ${key} = ${det[key]}; expected a finite number`);
+        throw new Error(
+          `fusion: detection "${det.className}" in camera "${view.camera}" has ${key} = ${det[key]}; expected a finite number`,
+        );
       }
     }
     const { width, height } = view.intrinsics;
-    const x1 = Math.max(0, det.x1), x2 = Math.min(width - 1, det.x2);
-    const y1 = Math.max(0, det.y1), y2 = Math.min(height - 1, det.y2);
+    const x1 = Math.max(0, det.x1),
+      x2 = Math.min(width - 1, det.x2);
+    const y1 = Math.max(0, det.y1),
+      y2 = Math.min(height - 1, det.y2);
     if (x2 - x1 < 1 || y2 - y1 < 1) return null;
     const prior = sizePriorFor(det.className);
     // The box height and the class's typical height give a range, but only when the whole
     // height is in the image and the class is known.
     const touchesEdge = det.y1 < 0.5 || det.y2 > height - 1.5;
-    const r = touchesEdge || prior === GENERIC_PRIOR
-      ? undefined
-      : ((view.intrinsics.fy * prior.height) / (y2 - y1)) * rayLength(view, (x1 + x2) / 2, (y1 + y2) / 2);
-    const measured = view.depth ? this.#rangeFromDepth(view, x1, y1, x2, y2, prior, r, ground) : null;
+    const r =
+      touchesEdge || prior === GENERIC_PRIOR
+        ? undefined
+        : ((view.intrinsics.fy * prior.height) / (y2 - y1)) * rayLength(view, (x1 + x2) / 2, (y1 + y2) / 2);
+    const measured = view.depth ? this.#ranges.measure(view, x1, y1, x2, y2, prior, r, ground) : null;
     if (measured) return this.#build(view, det, x1, y1, x2, y2, prior, measured);
     if (r === undefined) return null;
     return this.#build(view, det, x1, y1, x2, y2, prior, {
-      near: r, far: r, median: r, count: 0, sigma: this.#o.sizePriorStd * r, faceSlope: NaN, fromDepth: false,
+      near: r,
+      far: r,
+      median: r,
+      count: 0,
+      sigma: this.#o.sizePriorStd * r,
+      faceSlope: NaN,
+      fromDepth: false,
     });
   }
 
-  /** Robust ranges (along pixel rays) of the object inside the box, or null when too few. */
-  #rangeFromDepth(
-    view: CameraView, x1: number, y1: number, x2: number, y2: number, prior: Readonly<SizePrior>,
-    priorRange: number | undefined, ground?: GroundPlane,
-  ): RangeStats | null {
-    const o = this.#o;
-    const depth = view.depth as Float32Array;
-    const { fx, fy, cx, cy, width } = view.intrinsics;
-    const m = view.baseFromCamera;
-    const halfU = ((x2 - x1) * o.innerFraction) / 2, halfV = ((y2 - y1) * o.innerFraction) / 2;
-    const uc = (x1 + x2) / 2, vc = (y1 + y2) / 2;
-    const u0 = Math.max(0, Math.round(uc - halfU)), u1 = Math.round(uc + halfU);
-    const v0 = Math.max(0, Math.round(vc - halfV)), v1 = Math.round(vc + halfV);
-    const area = (u1 - u0 + 1) * (v1 - v0 + 1);
-    const stride = Math.max(1, Math.ceil(Math.sqrt(area / o.maxSamples)));
-    const [nx, ny, nz] = ground ? ground.normal : [0, 0, 1];
-    const nd = ground ? ground.d : -o.groundZ;
-    // Height above ground of a camera-frame point (a*z, b*z, z) is linear in z: z*(h_a*a + h_b*b + h_c) + h_0.
-    const h0 = nx * m[12] + ny * m[13] + nz * m[14] + nd;
-    const hA = nx * m[0] + ny * m[1] + nz * m[2];
-    const hB = nx * m[4] + ny * m[5] + nz * m[6];
-    const hC = nx * m[8] + ny * m[9] + nz * m[10];
-    const ranges = this.#ranges, lateral = this.#lateral, depthZ = this.#depthZ;
-    const cap = ranges.length, clearance = o.groundClearance;
-    let n = 0;
-    for (let v = v0; v <= v1 && n < cap; v += stride) {
-      const b = (v - cy) / fy;
-      const row = v * width;
-      for (let u = u0; u <= u1 && n < cap; u += stride) {
-        const z = depth[row + u];
-        if (!(z > 0) || z === Infinity) continue;
-        const a = (u - cx) / fx;
-        if (z * (hA * a + hB * b + hC) + h0 < clearance) continue;
-        lateral[n] = a * z;
-        depthZ[n] = z;
-        ranges[n++] = z * Math.sqrt(a * a + b * b + 1);
-      }
-    }
-    if (n < o.minPoints) return null;
-    const sorted = this.#sorted.subarray(0, n);
-    sorted.set(ranges.subarray(0, n));
-    sorted.sort();
-    const noise = view.depthNoise ?? { kind: 'relative', fraction: o.defaultRelativeDepthStd };
-
-    // Range histogram as a sliding window whose width follows range and noise.
-    const counts = this.#counts;
-    // window(r) = max(min, relative * r, 2 sigma(r)), with depthStd's sigma(r) = s2 r^2 + s1 r.
-    const s2 = noise.kind === 'stereo' ? noise.disparityStd / noise.focalBaseline : 0;
-    const s1 = noise.kind === 'relative' ? noise.fraction : 0;
-    const wMin = o.modeWindowMin, wRel = o.modeWindowRelative;
-    const windowAt = (r: number) => Math.max(wMin, wRel * r, 2 * (s2 * r * r + s1 * r));
-    let best = 0;
-    for (let i = 0, j = 0; i < n; i++) {
-      const w = windowAt(sorted[i]);
-      if (j < i) j = i;
-      while (j < n && sorted[j] <= sorted[i] + w) j++;
-      counts[i] = j - i;
-      if (counts[i] > best) best = counts[i];
-    }
-    // Candidate modes: dense windows (>= modeMinShare of the best), one per run of overlapping
-    // windows. The nearest one is the object unless the class's height says otherwise (an
-    // occluder in front of the box is dense and near too).
-    let mode = NaN, bestMiss = Infinity;
-    for (let i = 0; i < n;) {
-      if (counts[i] < o.modeMinShare * best || counts[i] < Math.min(o.minPoints, best)) {
-        i++;
-        continue;
-      }
-      let k = i;
-      for (let q = i + 1; q < i + counts[i]; q++) if (counts[q] > counts[k]) k = q;
-      const candidate = sorted[k + (counts[k] >> 1)];
-      const miss = priorRange === undefined ? 0 : Math.abs(Math.log(candidate / priorRange));
-      if (miss < bestMiss) {
-        bestMiss = miss;
-        mode = candidate;
-      }
-      if (priorRange === undefined) break;
-      i = k + counts[k];
-    }
-    const sigmaMode = depthStd(mode, noise);
-    const lower = mode - Math.max(3 * sigmaMode, windowAt(mode));
-    const upper = mode + Math.max(3 * sigmaMode, prior.length);
-    let lo = 0;
-    while (lo < n && sorted[lo] < lower) lo++;
-    let hi = lo;
-    while (hi < n && sorted[hi] <= upper) hi++;
-    const count = hi - lo;
-    if (count < o.minPoints) return null;
-    const at = (q: number) => sorted[lo + Math.min(count - 1, Math.floor(q * count))];
-    const median = at(0.5);
-    const sigma = depthStd(median, noise);
-    // Percentiles of noisy samples sit ~1.645 sigma outside the true near and far surfaces.
-    const near = Math.min(median, at(0.05) + Z95 * sigma);
-    const far = Math.max(median, at(0.95) - Z95 * sigma);
-    // Slope dz/dx of the visible surface (least squares over the object's samples) gives the
-    // face's orientation, hence the direction from the face to the object's centre.
-    let sx = 0, sz = 0, sxx = 0, sxz = 0, k = 0;
-    for (let i = 0; i < n; i++) {
-      if (ranges[i] < sorted[lo] || ranges[i] > sorted[hi - 1]) continue;
-      const x = lateral[i], z = depthZ[i];
-      sx += x; sz += z; sxx += x * x; sxz += x * z; k++;
-    }
-    const den = k * sxx - sx * sx;
-    const faceSlope = den > 1e-9 * k * k ? (k * sxz - sx * sz) / den : NaN;
-    return { near, far, median, count, sigma, faceSlope, fromDepth: true };
-  }
-
   #build(
-    view: CameraView, det: Detection2DBox, x1: number, y1: number, x2: number, y2: number,
-    prior: Readonly<SizePrior>, rs: RangeStats,
+    view: CameraView,
+    det: Detection2DBox,
+    x1: number,
+    y1: number,
+    x2: number,
+    y2: number,
+    prior: Readonly<SizePrior>,
+    rs: RangeStats,
   ): FusedObject {
     const o = this.#o;
     const { fx, fy, cx, cy } = view.intrinsics;
     const m = view.baseFromCamera;
-    const uc = (x1 + x2) / 2, vc = (y1 + y2) / 2;
-    const ac = (uc - cx) / fx, bc = (vc - cy) / fy;
+    const uc = (x1 + x2) / 2,
+      vc = (y1 + y2) / 2;
+    const ac = (uc - cx) / fx,
+      bc = (vc - cy) / fy;
     const norm = Math.sqrt(ac * ac + bc * bc + 1);
     const zMed = rs.median / norm;
     const width = ((x2 - x1) * zMed) / fx;
@@ -256,7 +160,9 @@ export class DetectionLifter {
     // Covariance: range along the ray (stereo noise partly averaged, plus the centre offset's
     // prior uncertainty), lateral and vertical from box-edge pixel noise.
     const origin: Vec3 = [m[12], m[13], m[14]];
-    const rx = centre[0] - origin[0], ry = centre[1] - origin[1], rz = centre[2] - origin[2];
+    const rx = centre[0] - origin[0],
+      ry = centre[1] - origin[1],
+      rz = centre[2] - origin[2];
     const rn = Math.hypot(rx, ry, rz) || 1;
     const r: Vec3 = [rx / rn, ry / rn, rz / rn];
     let l: Vec3 = [-r[1], r[0], 0];
@@ -264,7 +170,7 @@ export class DetectionLifter {
     l = ln > 1e-6 ? [l[0] / ln, l[1] / ln, 0] : [1, 0, 0];
     const up: Vec3 = [r[1] * l[2] - r[2] * l[1], r[2] * l[0] - r[0] * l[2], r[0] * l[1] - r[1] * l[0]];
     const rangeVar = rs.fromDepth
-      ? rs.sigma * rs.sigma * (1 / rs.count + o.correlatedDepthShare) + (o.sizePriorStd * length / 2) ** 2
+      ? rs.sigma * rs.sigma * (1 / rs.count + o.correlatedDepthShare) + ((o.sizePriorStd * length) / 2) ** 2
       : rs.sigma * rs.sigma;
     // A box cut by the image's side shows only part of the object: its centre is uncertain by up
     // to the part not seen, so the tracker leans on its prediction until the object is in view.
@@ -291,28 +197,10 @@ export class DetectionLifter {
   }
 }
 
-interface RangeStats {
-  /** Ranges along pixel rays (m): near and far visible surface, median. */
-  near: number;
-  far: number;
-  median: number;
-  /** Depth samples on the object. */
-  count: number;
-  /** Per-sample range noise at the median (1 sigma, m). */
-  sigma: number;
-  /** dz/dx of the visible surface in the camera frame; NaN when unknown. */
-  faceSlope: number;
-  fromDepth: boolean;
-}
-
-/** Depth noise (1 sigma, m) at range z for a noise model. */
-export function depthStd(z: number, noise: DepthNoiseModel): number {
-  return noise.kind === 'stereo' ? (z * z * noise.disparityStd) / noise.focalBaseline : noise.fraction * z;
-}
-
 function rayLength(view: CameraView, u: number, v: number): number {
   const { fx, fy, cx, cy } = view.intrinsics;
-  const a = (u - cx) / fx, b = (v - cy) / fy;
+  const a = (u - cx) / fx,
+    b = (v - cy) / fy;
   return Math.sqrt(a * a + b * b + 1);
 }
 

@@ -31,7 +31,13 @@ export function discoverCameras(topics: ReadonlyArray<{ name: string; type: stri
     const camera = parts[parts.length - 1];
     if (!leaf || !camera || !(IMAGE_LEAVES as readonly string[]).includes(leaf)) continue;
     const info = `/${[...parts, 'camera_info'].join('/')}`;
-    found.push({ camera, namespace: parts, image: t.name, imageType: t.type as CameraTopics['imageType'], info: names.has(info) ? info : undefined });
+    found.push({
+      camera,
+      namespace: parts,
+      image: t.name,
+      imageType: t.type as CameraTopics['imageType'],
+      info: names.has(info) ? info : undefined,
+    });
   }
   // Prefer raw images over rectified ones, and one image topic per camera namespace.
   const key = (c: { namespace: string[] }) => c.namespace.join('/');
@@ -39,7 +45,17 @@ export function discoverCameras(topics: ReadonlyArray<{ name: string; type: stri
   const unique = found.filter((c, i) => i === 0 || key(found[i - 1]) !== key(c));
   const shared = (c: CameraTopics) => unique.filter((u) => u.camera === c.camera).length > 1;
   return unique
-    .map(({ namespace, ...c }) => (shared(c) ? { ...c, camera: namespace.slice(-2).join('_').replace(/[^A-Za-z0-9_]/g, '_') } : c))
+    .map(({ namespace, ...c }) =>
+      shared(c)
+        ? {
+            ...c,
+            camera: namespace
+              .slice(-2)
+              .join('_')
+              .replace(/[^A-Za-z0-9_]/g, '_'),
+          }
+        : c,
+    )
     .sort((a, b) => a.camera.localeCompare(b.camera));
 }
 

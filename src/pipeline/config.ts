@@ -28,8 +28,7 @@ function unknownKeys(raw: unknown, schema: z.ZodType, prefix = ''): string[] {
     if (!(k in shape)) {
       const near = closestKey(k, Object.keys(shape));
       found.push(near ? `${prefix}${k} (did you mean ${prefix}${near}?)` : `${prefix}${k}`);
-    }
-    else found.push(...unknownKeys(v, shape[k], `${prefix}${k}.`));
+    } else found.push(...unknownKeys(v, shape[k], `${prefix}${k}.`));
   }
   return found;
 }
@@ -157,7 +156,8 @@ export function flatten(obj: Record<string, unknown>, prefix = ''): Record<strin
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(obj)) {
     const key = `${prefix}${k}`;
-    if (v !== null && typeof v === 'object' && !Array.isArray(v) && key !== 'rig') Object.assign(out, flatten(v as Record<string, unknown>, `${key}.`));
+    if (v !== null && typeof v === 'object' && !Array.isArray(v) && key !== 'rig')
+      Object.assign(out, flatten(v as Record<string, unknown>, `${key}.`));
     else out[key] = v;
   }
   return out;

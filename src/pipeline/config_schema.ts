@@ -13,7 +13,14 @@ import { IMAGE_TOPIC_NAMES } from './bag_topics';
 import { z } from 'zod';
 import { stereoOptionsSchema } from '../depth/stereo_options';
 import { BUNDLED_MONO_DEPTH_MODEL, monoDepthOptionsSchema } from '../depth/mono_depth';
-import { cloudOptionsSchema, fusionOptionsSchema, fusionTopicsSchema, obstacleOptionsSchema, scanOptionsSchema, trackerOptionsSchema } from '../fusion/options';
+import {
+  cloudOptionsSchema,
+  fusionOptionsSchema,
+  fusionTopicsSchema,
+  obstacleOptionsSchema,
+  scanOptionsSchema,
+  trackerOptionsSchema,
+} from '../fusion/options';
 import { detectorOptionsSchema } from '../inference/detector_options';
 import { schedulerOptionsSchema } from '../scheduler/scheduler_options';
 
@@ -31,9 +38,7 @@ const cloud = cloudOptionsSchema.shape;
 const topics = fusionTopicsSchema.shape;
 const scheduler = schedulerOptionsSchema.shape;
 
-const cameraName = z
-  .string()
-  .regex(/^[A-Za-z][A-Za-z0-9_]*$/, 'expected a ROS name segment: a letter, then letters, digits or _');
+const cameraName = z.string().regex(/^[A-Za-z][A-Za-z0-9_]*$/, 'expected a ROS name segment: a letter, then letters, digits or _');
 
 // The optical frame id comes from each camera's CameraInfo header, so a mount is only its pose.
 const extrinsic = z.object({
@@ -51,10 +56,7 @@ export const configSchema = z.object({
   topics: z
     .object({
       input_prefix: z.string().default('').describe('prefix before each camera namespace, e.g. "/robot"'),
-      image: z
-        .enum(IMAGE_TOPIC_NAMES)
-        .default('image_raw')
-        .describe('image topic under each camera namespace'),
+      image: z.enum(IMAGE_TOPIC_NAMES).default('image_raw').describe('image topic under each camera namespace'),
       camera_info: z.string().default('camera_info').describe('CameraInfo topic under each camera namespace'),
       output_namespace: z.string().default('/perception').describe('namespace of every output topic'),
       objects: stage(topics.objects, 'vision_msgs/Detection3DArray output'),
@@ -71,10 +73,7 @@ export const configSchema = z.object({
       odom_frame: z.string().default('odom').describe('odometry frame for tracking; "" tracks in base_frame'),
     })
     .prefault({}),
-  rig: z
-    .record(cameraName, extrinsic)
-    .default({})
-    .describe('camera extrinsics used only when /tf_static does not publish them'),
+  rig: z.record(cameraName, extrinsic).default({}).describe('camera extrinsics used only when /tf_static does not publish them'),
   qos: z
     .object({
       reliability: z.enum(['best_effort', 'reliable']).default('best_effort').describe('subscription reliability'),
@@ -108,7 +107,10 @@ export const configSchema = z.object({
       nms_iou_threshold: stage(detector.nmsIouThreshold, 'class-aware NMS IoU threshold'),
       max_detections: stage(detector.maxDetections, 'per image, after NMS'),
       intra_op_threads: stage(detector.intraOpThreads, 'onnxruntime intra-op threads (detector and learned depth); 0 = every core'),
-      execution_providers: stage(detector.executionProviders, 'onnxruntime providers, in order (cpu, cuda); unavailable ones are skipped with a warning'),
+      execution_providers: stage(
+        detector.executionProviders,
+        'onnxruntime providers, in order (cpu, cuda); unavailable ones are skipped with a warning',
+      ),
     })
     .prefault({}),
   depth: z
@@ -125,7 +127,9 @@ export const configSchema = z.object({
       learned_model_path: z
         .string()
         .default(BUNDLED_MONO_DEPTH_MODEL)
-        .describe('ONNX monocular depth model for cameras without a stereo partner (default: the bundled model, training/README.md); "" = stereo only'),
+        .describe(
+          'ONNX monocular depth model for cameras without a stereo partner (default: the bundled model, training/README.md); "" = stereo only',
+        ),
       learned_output: pick(
         monoDepthOptionsSchema.shape.output,
         'metric_inverse',
@@ -164,7 +168,7 @@ export const configSchema = z.object({
       deadline_ms: pick(scheduler.deadlineMs.unwrap(), 100, 'deadline measured from the sensor stamp'),
       time_mode: stage(
         scheduler.timeMode,
-        'host: wall clock, budgets measured on this machine (live node); target: virtual clock advanced by the profile\'s budgets (deterministic replays; replay, regress and demo default to it)',
+        "host: wall clock, budgets measured on this machine (live node); target: virtual clock advanced by the profile's budgets (deterministic replays; replay, regress and demo default to it)",
       ),
       profile: stage(scheduler.profile, 'hardware profile name or YAML path'),
       ladder: stage(scheduler.ladder, 'degradation rungs tried, in order, before a set is shed'),
@@ -174,7 +178,9 @@ export const configSchema = z.object({
         .min(0)
         .max(10000)
         .default(250)
-        .describe('reuse_last_depth reuses depth at most this old; obstacles and scan carry the depth\'s stamp, and are not published when it is older'),
+        .describe(
+          "reuse_last_depth reuses depth at most this old; obstacles and scan carry the depth's stamp, and are not published when it is older",
+        ),
     })
     .prefault({}),
   outputs: z

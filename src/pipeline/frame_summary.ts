@@ -1,15 +1,31 @@
 // A compact, human-readable digest of what one frame set published, computed from the output
 // messages themselves. Regression goldens and replay summaries compare these digests, so they
 // test exactly what a ROS consumer would have received.
-import type {
-  Detection3DArray, Image, LaserScan, PointCloud2, TrackedObjectArray,
-} from '../msgs/types';
+import type { Detection3DArray, Image, LaserScan, PointCloud2, TrackedObjectArray } from '../msgs/types';
 import type { PipelineResult } from './result';
 
-export interface ObjectDigest { cls: string; x: number; y: number; z: number }
-export interface DepthDigest { valid: number; median: number }
-export interface CloudDigest { points: number; cx: number; cy: number; cz: number }
-export interface ScanDigest { valid: number; median: number; min: number; sectors: number[] }
+export interface ObjectDigest {
+  cls: string;
+  x: number;
+  y: number;
+  z: number;
+}
+export interface DepthDigest {
+  valid: number;
+  median: number;
+}
+export interface CloudDigest {
+  points: number;
+  cx: number;
+  cy: number;
+  cz: number;
+}
+export interface ScanDigest {
+  valid: number;
+  median: number;
+  min: number;
+  sectors: number[];
+}
 
 export interface FrameSummary {
   /** Sensor stamp of the frame set, ns, as a decimal string (YAML-safe, exact). */
@@ -60,7 +76,9 @@ export function cloudXyz(cloud: PointCloud2): Float32Array {
 function digestCloud(cloud: PointCloud2): CloudDigest {
   const xyz = cloudXyz(cloud);
   const n = xyz.length / 3;
-  let cx = 0, cy = 0, cz = 0;
+  let cx = 0,
+    cy = 0,
+    cz = 0;
   for (let i = 0; i < n; i++) {
     cx += xyz[i * 3];
     cy += xyz[i * 3 + 1];

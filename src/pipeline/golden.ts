@@ -4,6 +4,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { Document, parse as parseYaml } from 'yaml';
 import { z } from 'zod';
+import { describeIssues } from '../inference/validation_errors';
 import type { FrameSummary, ObjectDigest } from './frame_summary';
 
 export const toleranceSchema = z.object({
@@ -48,8 +49,14 @@ export function readGolden(path: string): GoldenFile {
     throw new Error(`golden ${path}: expected "format: 1" and a "frames" list (write one with --update-golden)`);
   }
   const tol = toleranceSchema.safeParse(doc.tolerances ?? {});
-  if (!tol.success) throw new Error(`golden ${path}: bad tolerances: ${tol.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
-  return { format: 1, bag: String(doc.bag ?? ''), time_mode: String(doc.time_mode ?? ''), tolerances: tol.data, frames: doc.frames as FrameSummary[] };
+  if (!tol.success) throw new Error(`golden ${path}: bad tolerances:\n${describeIssues(tol.error, doc.tolerances ?? {}, 'tolerances.')}`);
+  return {
+    format: 1,
+    bag: String(doc.bag ?? ''),
+    time_mode: String(doc.time_mode ?? ''),
+    tolerances: tol.data,
+    frames: doc.frames as FrameSummary[],
+  };
 }
 
 /** Writes frames in YAML flow style, one line per frame set. */
@@ -113,7 +120,12 @@ function compareFrame(i: number, e: FrameSummary, a: FrameSummary, tol: Toleranc
   }
   if (e.cloud && a.cloud) {
     within('cloud.points', e.cloud.points, a.cloud.points, Math.max(1, e.cloud.points * tol.cloud_points_rel));
-    within('cloud.centroid_m', 0, Math.hypot(a.cloud.cx - e.cloud.cx, a.cloud.cy - e.cloud.cy, a.cloud.cz - e.cloud.cz), tol.cloud_centroid_m);
+    within(
+      'cloud.centroid_m',
+      0,
+      Math.hypot(a.cloud.cx - e.cloud.cx, a.cloud.cy - e.cloud.cy, a.cloud.cz - e.cloud.cz),
+      tol.cloud_centroid_m,
+    );
   } else if (Boolean(e.cloud) !== Boolean(a.cloud)) add('cloud', e.cloud ? 'present' : 'absent', a.cloud ? 'present' : 'absent', 'exact');
   if (e.scan && a.scan) {
     within('scan.median_m', e.scan.median, a.scan.median, tol.scan_range_m);
@@ -126,7 +138,12 @@ export function compareToGolden(golden: GoldenFile, actual: FrameSummary[]): Gol
   const diffs: GoldenDiff[] = [];
   if (golden.frames.length !== actual.length) {
     diffs.push({
-      frame: -1, stamp: '', quantity: 'frame_sets', expected: String(golden.frames.length), actual: String(actual.length), tolerance: 'exact',
+      frame: -1,
+      stamp: '',
+      quantity: 'frame_sets',
+      expected: String(golden.frames.length),
+      actual: String(actual.length),
+      tolerance: 'exact',
     });
   }
   const n = Math.min(golden.frames.length, actual.length);

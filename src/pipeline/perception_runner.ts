@@ -5,7 +5,7 @@
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { Nanos } from '../msgs/time';
 import type { CameraInfo, CompressedImage, Image, TFMessage } from '../msgs/types';
-import { VirtualClock, type Clock } from '../scheduler/clock';
+import type { Clock } from '../scheduler/clock';
 import { DeadlineScheduler } from '../scheduler/deadline_scheduler';
 import type { DegradationPlan } from '../scheduler/degradation';
 import type { Outcome } from '../scheduler/outcomes';
@@ -13,6 +13,7 @@ import type { SchedulerOptionsInput } from '../scheduler/scheduler_options';
 import type { FrameSet } from '../sync/frame';
 import { FrameSynchronizer } from '../sync/frame_synchronizer';
 import type { PerceptionConfig } from './config_schema';
+import { DiagnosticsReport } from './diagnostics_report';
 import type { FrameJob } from './frame_job';
 import { PerceptionPipeline, type ProcessedFrame } from './perception_pipeline';
 import { schedulerOptionsFor } from './pipeline_budgets';
@@ -21,17 +22,9 @@ import type { PipelineResult } from './result';
 import { PeriodicReport, RigState } from './rig_state';
 import type { InputDropCount, PerceptionRunner } from './runner_api';
 import { SetExecutor } from './set_executor';
-import { SourceAlignedClock, type Stopwatch } from './source_clock';
-
-const msToNs = (ms: number): Nanos => BigInt(Math.round(ms * 1e6));
-
-/**
- * Target time assumes a source that waits for the pipeline (a replay awaiting flush()). Fed
- * live instead, sets would queue without bound; beyond this many waiting (plus sync.queue_size:
- * one image may release that many held sets at once, when a silent camera is left out), new
- * sets are dropped.
- */
-const MAX_TARGET_BACKLOG = 4;
+import type { Stopwatch } from './source_clock';
+import { synchronizerOptions } from './stage_options';
+import { HostTime, TargetTime, type TimeMode } from './time_mode';
 
 /** A runner that can also be waited on, for replays and tests. */
 export interface ReplayableRunner extends PerceptionRunner {
@@ -64,19 +57,17 @@ class CoreRunner implements ReplayableRunner {
   readonly #pipeline: PerceptionPipeline;
   readonly #sync: FrameSynchronizer;
   readonly #rig: RigState;
-  #clock: Clock;
+  readonly #time: TimeMode;
+  /** sync.time_jump_ms: the synchroniser, the source clock and the runner's restart use the one setting. */
+  readonly #timeJumpNs: Nanos;
   readonly #options: RunnerOptions;
   readonly #resultCbs: Array<(r: PipelineResult) => void> = [];
   readonly #warningCbs: Array<(m: string) => void> = [];
   readonly #executor: SetExecutor;
-  /** Host time: jobs offered and not yet completed or shed. */
-  #inFlight = 0;
-  #abort = new AbortController();
-  #hostLoop: Promise<void> | undefined;
   #lastSetStamp: Nanos | undefined;
   #chain: Promise<void> = Promise.resolve();
-  readonly #counters: InputCounters = { dropped: 0n, dropsSinceReport: 0, notReady: 0, backlogDrops: 0, staleSets: 0 };
-  #targetBacklog = 0;
+  readonly #counters: InputCounters = { dropped: 0n, notReady: 0, backlogDrops: 0, staleSets: 0 };
+  readonly #diagnostics = new DiagnosticsReport();
   /** Rig problems are repeated while they last, so a long replay that outputs little says why. */
   readonly #rigReports = new PeriodicReport();
   #closed = false;
@@ -89,37 +80,23 @@ class CoreRunner implements ReplayableRunner {
     this.#options = options;
     this.#rig = new RigState(config);
     this.#executor = new SetExecutor(config, pipeline, this.#rig, options.stopwatch, (m) => this.#warn(m));
-    const s = config.sync;
-    this.#sync = new FrameSynchronizer({
-      cameras: config.cameras,
-      policy: s.policy,
-      queueSize: s.queue_size,
-      maxIntervalNs: s.max_interval_ms > 0 ? msToNs(s.max_interval_ms) : undefined,
-      agePenalty: s.age_penalty,
-      cameraInfo: s.camera_info,
-      dropout: { mode: s.dropout_mode, timeoutNs: msToNs(s.dropout_timeout_ms), minCameras: Math.min(s.min_cameras, config.cameras.length) },
-      timeJumpThresholdNs: msToNs(s.time_jump_ms),
-    });
+    const syncOptions = synchronizerOptions(config);
+    this.#timeJumpNs = syncOptions.timeJumpThresholdNs!;
+    this.#sync = new FrameSynchronizer(syncOptions);
     this.#sync.onSet((set) => this.#onSet(set));
-    this.#sync.onDrop(() => {
-      this.#counters.dropped++;
-      this.#counters.dropsSinceReport++;
-    });
+    this.#sync.onDrop(() => this.#counters.dropped++);
     this.#sync.onWarning((m) => this.#warn(`sync: ${m}`));
 
-    this.#clock = config.scheduler.time_mode === 'target' ? new VirtualClock() : (options.hostClock ?? new SourceAlignedClock());
+    this.#time = config.scheduler.time_mode === 'target' ? new TargetTime(config.sync.queue_size) : new HostTime(options.hostClock, this.#timeJumpNs);
     this.#schedulerOptions = schedulerOptionsFor(config, pipeline);
     this.#scheduler = this.#startScheduler();
     this.#loopDelay.enable();
   }
 
-  /** A scheduler on the current clock; in host time its dispatch loop runs until #abort fires. */
+  /** A scheduler on the time mode's clock; in host time its dispatch loop runs until stopped. */
   #startScheduler(): DeadlineScheduler<FrameJob> {
-    const scheduler = new DeadlineScheduler<FrameJob>(this.#schedulerOptions, this.#clock, { onOutcome: (o) => this.#onOutcome(o) });
-    if (this.#clock.mode === 'host') {
-      this.#abort = new AbortController();
-      this.#hostLoop = scheduler.run(this.#exec, this.#abort.signal, (job) => this.#executor.warmUp(job, scheduler.planFor(0)));
-    }
+    const scheduler = new DeadlineScheduler<FrameJob>(this.#schedulerOptions, this.#time.clock, { onOutcome: (o) => this.#onOutcome(o) });
+    this.#time.start(scheduler, this.#exec, (job) => this.#executor.warmUp(job, scheduler.planFor(0)));
     return scheduler;
   }
 
@@ -129,12 +106,9 @@ class CoreRunner implements ReplayableRunner {
    * scheduling restarts (statistics included) on a fresh clock.
    */
   async #restartScheduler(from: Nanos, to: Nanos): Promise<void> {
-    if (this.#hostLoop) {
-      this.#abort.abort();
-      await this.#hostLoop;
-    }
+    await this.#time.stop();
     await this.#scheduler.drain(this.#exec);
-    if (this.#clock instanceof VirtualClock) this.#clock = new VirtualClock();
+    this.#time.restart();
     this.#pipeline.reset();
     this.#scheduler = this.#startScheduler();
     this.#warn(`scheduler restarted: frame-set stamps jumped back from ${from} to ${to} ns (bag loop or simulation reset)`);
@@ -166,7 +140,7 @@ class CoreRunner implements ReplayableRunner {
 
   tick(now: Nanos): void {
     if (this.#closed) return;
-    if (this.#clock instanceof SourceAlignedClock) this.#clock.observe(now);
+    this.#time.observe(now);
     this.#sync.tick(now);
   }
 
@@ -180,16 +154,16 @@ class CoreRunner implements ReplayableRunner {
 
   inputDrops(): InputDropCount[] {
     const st = this.#sync.stats();
-    const drops = Object.entries(st.perCamera).flatMap(([camera, c]) => Object.entries(c.dropped).map(([reason, count]) => ({ camera, reason, count })));
+    const drops = Object.entries(st.perCamera).flatMap(([camera, c]) =>
+      Object.entries(c.dropped).map(([reason, count]) => ({ camera, reason, count })),
+    );
     if (st.unknownCameraMessages > 0) drops.push({ camera: '(not in the rig)', reason: 'unknown_camera', count: st.unknownCameraMessages });
     return drops;
   }
 
   async flush(): Promise<void> {
     await this.#chain;
-    if (this.#clock.mode === 'host') {
-      while (this.#inFlight > 0) await new Promise((r) => setTimeout(r, 2));
-    }
+    await this.#time.settled();
   }
 
   async close(): Promise<void> {
@@ -197,12 +171,8 @@ class CoreRunner implements ReplayableRunner {
     // The input has ended: the last set, which only a later image would prove best, goes out too.
     this.#sync.finish();
     this.#closed = true;
-    await this.#chain;
-    if (this.#hostLoop) {
-      await this.flush();
-      this.#abort.abort();
-      await this.#hostLoop;
-    }
+    await this.flush();
+    await this.#time.stop();
     await this.#scheduler.drain(this.#exec);
     await this.#pipeline.dispose();
     this.#loopDelay.disable();
@@ -222,7 +192,7 @@ class CoreRunner implements ReplayableRunner {
       return;
     }
     const last = this.#lastSetStamp;
-    const jumped = last !== undefined && set.stamp < last - msToNs(this.#config.sync.time_jump_ms);
+    const jumped = last !== undefined && set.stamp < last - this.#timeJumpNs;
     if (last !== undefined && set.stamp <= last && !jumped) {
       // Tracking needs increasing stamps; the synchroniser's sets are in order, so this is rare.
       this.#counters.staleSets++;
@@ -230,34 +200,21 @@ class CoreRunner implements ReplayableRunner {
       return;
     }
     this.#lastSetStamp = set.stamp;
-    if (this.#clock instanceof VirtualClock) {
-      const limit = MAX_TARGET_BACKLOG + this.#config.sync.queue_size;
-      if (this.#targetBacklog >= limit) {
-        if (this.#counters.backlogDrops++ === 0) {
-          this.#warn(`target time: ${limit} frame sets already wait for the pipeline; dropping new ones (a live source needs scheduler.time_mode: host)`);
-        }
-        return;
+    if (!this.#time.admit()) {
+      if (this.#counters.backlogDrops++ === 0) {
+        this.#warn(
+          `target time: ${this.#time.backlogLimit} frame sets already wait for the pipeline; dropping new ones (a live source needs scheduler.time_mode: host)`,
+        );
       }
-      this.#targetBacklog++;
-      // Target time: the set arrives at its stamp; sets before it run in virtual time first.
-      this.#chain = this.#chain
-        .then(async () => {
-          if (jumped) await this.#restartScheduler(last, set.stamp);
-          await this.#scheduler.runUntil(set.stamp, this.#exec);
-          this.#offer(set);
-        })
-        .catch((err) => this.#warn(`frame set at ${set.stamp} ns failed: ${(err as Error).message}`))
-        .finally(() => this.#targetBacklog--);
-    } else if (jumped) {
-      this.#chain = this.#chain
-        .then(async () => {
-          await this.#restartScheduler(last, set.stamp);
-          this.#offer(set);
-        })
-        .catch((err) => this.#warn(`frame set at ${set.stamp} ns failed: ${(err as Error).message}`));
-    } else {
-      this.#chain = this.#chain.then(() => this.#offer(set));
+      return;
     }
+    this.#chain = this.#chain
+      .then(async () => {
+        if (jumped) await this.#restartScheduler(last, set.stamp);
+        await this.#time.deliver(this.#scheduler, set, this.#exec);
+      })
+      .catch((err) => this.#warn(`frame set at ${set.stamp} ns failed: ${(err as Error).message}`))
+      .finally(() => this.#time.release());
   }
 
   /** The set without the views of cameras left out of the rig; undefined when none is left. */
@@ -266,7 +223,8 @@ class CoreRunner implements ReplayableRunner {
     const excluded = this.#rig.excluded;
     if (excluded.size === 0) return set;
     for (const [camera, why] of excluded) {
-      if (this.#rigReports.due(`${camera}: ${why}`, set.stamp)) this.#warn(`camera "${camera}" left out of the frame set at ${set.stamp} ns; the other cameras run degraded: ${why}`);
+      if (this.#rigReports.due(`${camera}: ${why}`, set.stamp))
+        this.#warn(`camera "${camera}" left out of the frame set at ${set.stamp} ns; the other cameras run degraded: ${why}`);
     }
     const views = set.views.filter((v) => !excluded.has(v.camera));
     if (views.length === 0) return undefined;
@@ -277,15 +235,17 @@ class CoreRunner implements ReplayableRunner {
 
   readonly #exec = (job: FrameJob, plan: DegradationPlan) => this.#executor.execute(job, plan);
 
-  #offer(set: FrameSet): void {
-    if (this.#clock.mode === 'host') this.#inFlight++;
-    this.#scheduler.offer({ set }, set.stamp);
-  }
-
   #onOutcome(o: Outcome<FrameJob>): void {
-    if (this.#clock.mode === 'host') this.#inFlight--;
+    this.#time.finished();
     if (o.kind === 'completed' && o.item.frame) this.#options.onProcessed?.(o.item.set, o.item.frame);
-    const result = resultFor(o, { config: this.#config, scheduler: this.#scheduler, sync: this.#sync, loopDelay: this.#loopDelay, counters: this.#counters });
+    const result = resultFor(o, {
+      config: this.#config,
+      scheduler: this.#scheduler,
+      sync: this.#sync,
+      loopDelay: this.#loopDelay,
+      counters: this.#counters,
+      diagnostics: this.#diagnostics,
+    });
     for (const cb of this.#resultCbs) cb(result);
   }
 }

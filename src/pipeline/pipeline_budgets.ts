@@ -11,6 +11,7 @@ import { predictCost } from '../profile/cost_model';
 import { learnedDepthCost, stereoRungs } from '../profile/pipeline_costs';
 import type { RungName, SchedulerOptionsInput, StageOptionsInput } from '../scheduler/scheduler_options';
 import type { PerceptionConfig } from './config_schema';
+import { schedulerOptions } from './stage_options';
 import { profileResources, stagesFromFrameBudget } from '../scheduler/stage_budgets';
 
 export interface BudgetInputs {
@@ -70,7 +71,10 @@ function stereoFirst(ladder: readonly RungName[]): RungName[] {
 }
 
 /** The scheduler's options for `config`: its scheduler keys, the rig and the profile's costed stages. */
-export function schedulerOptionsFor(config: PerceptionConfig, pipeline: { hasDetector: boolean; hasLearnedDepth: boolean }): SchedulerOptionsInput {
+export function schedulerOptionsFor(
+  config: PerceptionConfig,
+  pipeline: { hasDetector: boolean; hasLearnedDepth: boolean },
+): SchedulerOptionsInput {
   const sc = config.scheduler;
   const profile = loadHardwareProfile(sc.profile);
   const { stages, resources, stereoExceedsPeriod } = pipelineStages({
@@ -84,18 +88,7 @@ export function schedulerOptionsFor(config: PerceptionConfig, pipeline: { hasDet
     disparities: config.depth.num_disparities,
     pointStride: config.depth.point_stride,
   });
-  return {
-    rateHz: sc.rate_hz,
-    deadlineMs: sc.deadline_ms,
-    timeMode: sc.time_mode,
-    profile: profile.name,
-    mailboxDepth: sc.mailbox_depth,
-    // Host time measures this machine's stereo; the profile's cost says nothing about it.
-    ladder: sc.time_mode === 'target' && stereoExceedsPeriod ? stereoFirst(sc.ladder) : sc.ladder,
-    cameras: config.cameras,
-    // Host time: a margin for this machine's jitter (GC, other processes) at admission.
-    admissionMarginMs: sc.time_mode === 'host' ? 5 : 0,
-    stages,
-    resources,
-  };
+  const options = schedulerOptions(config, profile.name, stages, resources);
+  // Host time measures this machine's stereo; the profile's cost says nothing about it.
+  return sc.time_mode === 'target' && stereoExceedsPeriod ? { ...options, ladder: stereoFirst(sc.ladder) } : options;
 }

@@ -4,8 +4,17 @@
 // a consumer that narrows on `type` (or calls outputOf) gets the message typed, without a cast.
 import type { Nanos } from '../msgs/time';
 import type {
-  CameraInfo, Detection2DArray, Detection3DArray, DiagnosticArray, DisparityImage, Image, LaserScan, MarkerArray,
-  PipelineStatus, PointCloud2, TrackedObjectArray,
+  CameraInfo,
+  Detection2DArray,
+  Detection3DArray,
+  DiagnosticArray,
+  DisparityImage,
+  Image,
+  LaserScan,
+  MarkerArray,
+  PipelineStatus,
+  PointCloud2,
+  TrackedObjectArray,
 } from '../msgs/types';
 
 /** The message of every ROS type the pipeline publishes. */

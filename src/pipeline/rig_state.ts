@@ -4,7 +4,6 @@
 // per-frame path only looks things up. A camera whose calibration or transform is unusable is
 // left out, with why, so one bad camera never stops the others.
 import { mat4 } from 'gl-matrix';
-import type { CameraModel } from '../geometry/camera_model';
 import { Rig, type RigCamera } from '../geometry/rig';
 import { isRectifiedPair, rectifiedPairAsIs, stereoRectify, type StereoRectification } from '../geometry/stereo_rectify';
 import { TfBuffer } from '../geometry/tf_buffer';
@@ -166,14 +165,4 @@ function rotationTransposeMat4(R: Float64Array): mat4 {
 
 function invertRigid(t: mat4): mat4 {
   return mat4.invert(new Float64Array(16), t) ?? mat4.identity(new Float64Array(16));
-}
-
-/** Maps raw pixel (u, v) of `model` into the image rectified by R (row-major 3x3) and P (3x4). */
-export function rectifyPixel(model: CameraModel, R: Float64Array, P: Float64Array, u: number, v: number): [number, number] {
-  const ray = model.unprojectRay(u, v);
-  const x = R[0] * ray[0] + R[1] * ray[1] + R[2] * ray[2];
-  const y = R[3] * ray[0] + R[4] * ray[1] + R[5] * ray[2];
-  const z = R[6] * ray[0] + R[7] * ray[1] + R[8] * ray[2];
-  const w = P[8] * x + P[9] * y + P[10] * z + P[11];
-  return [(P[0] * x + P[1] * y + P[2] * z + P[3]) / w, (P[4] * x + P[5] * y + P[6] * z + P[7]) / w];
 }

@@ -20,7 +20,13 @@ export class SetExecutor {
   #odomSeen = false;
   #lastOdom: mat4 | undefined;
 
-  constructor(config: PerceptionConfig, pipeline: PerceptionPipeline, rig: RigState, stopwatch: Stopwatch | undefined, warn: (m: string) => void) {
+  constructor(
+    config: PerceptionConfig,
+    pipeline: PerceptionPipeline,
+    rig: RigState,
+    stopwatch: Stopwatch | undefined,
+    warn: (m: string) => void,
+  ) {
     this.#config = config;
     this.#pipeline = pipeline;
     this.#rig = rig;
@@ -55,7 +61,11 @@ export class SetExecutor {
     await this.execute(trial, plan);
     const warm = await this.execute(trial, plan);
     this.#pipeline.reset();
-    this.#warn(`host time: stages warmed up on the first frame set (${Object.entries(warm).map(([k, v]) => `${k} ${v.toFixed(1)} ms`).join(', ')})`);
+    this.#warn(
+      `host time: stages warmed up on the first frame set (${Object.entries(warm)
+        .map(([k, v]) => `${k} ${v.toFixed(1)} ms`)
+        .join(', ')})`,
+    );
     return warm;
   }
 

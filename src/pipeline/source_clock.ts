@@ -7,13 +7,16 @@
 import type { Clock } from '../scheduler/clock';
 import type { Nanos } from '../msgs/time';
 
-/** A source clock that jumps back by more than this (a bag loop, a sim reset) restarts the clock. */
-const RESET_NS = 1_000_000_000n;
-
 export class SourceAlignedClock implements Clock {
   readonly mode = 'host' as const;
+  /** A source that jumps back by more than this (sync.time_jump_ms: a bag loop, a sim reset) restarts the clock. */
+  readonly #timeJumpNs: Nanos;
   #offset: Nanos | undefined;
   #last: Nanos = 0n;
+
+  constructor(timeJumpNs: Nanos) {
+    this.#timeJumpNs = timeJumpNs;
+  }
 
   /** Wall time in ns (monotonic within the process). */
   static #wall(): Nanos {
@@ -22,7 +25,7 @@ export class SourceAlignedClock implements Clock {
 
   /** Tells the clock the source's current time (a tick of the ROS clock, a bag message's time). */
   observe(sourceNow: Nanos): void {
-    if (sourceNow < this.#last - RESET_NS) this.#last = sourceNow;
+    if (sourceNow < this.#last - this.#timeJumpNs) this.#last = sourceNow;
     this.#offset = sourceNow - SourceAlignedClock.#wall();
   }
 

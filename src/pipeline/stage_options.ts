@@ -5,7 +5,7 @@ import type { DetectorOptionsInput } from '../inference/detector_options';
 import type { StereoOptionsInput } from '../depth/stereo_options';
 import type { FusionOptionsInput } from '../fusion/options';
 import type { Nanos } from '../msgs/time';
-import type { SchedulerOptionsInput, StageOptions } from '../scheduler/scheduler_options';
+import type { SchedulerOptionsInput, StageOptionsInput } from '../scheduler/scheduler_options';
 import type { FrameSynchronizerOptions } from '../sync/frame_synchronizer';
 import type { PerceptionConfig } from './config_schema';
 
@@ -25,8 +25,16 @@ export function synchronizerOptions(c: PerceptionConfig): FrameSynchronizerOptio
   };
 }
 
-/** The scheduler's options: `stages` are the pipeline's budgets, `profile` the loaded profile's name. */
-export function schedulerOptions(c: PerceptionConfig, profile: string, stages: StageOptions[]): SchedulerOptionsInput {
+/**
+ * The scheduler's options: `stages` are the pipeline's budgets and `resources` the units of each
+ * resource they occupy (pipeline_budgets.ts costs both on the profile), `profile` its name.
+ */
+export function schedulerOptions(
+  c: PerceptionConfig,
+  profile: string,
+  stages: StageOptionsInput[],
+  resources?: Record<string, number>,
+): SchedulerOptionsInput {
   const sc = c.scheduler;
   return {
     rateHz: sc.rate_hz,
@@ -39,6 +47,7 @@ export function schedulerOptions(c: PerceptionConfig, profile: string, stages: S
     // Host time: a margin for this machine's jitter (GC, other processes) at admission.
     admissionMarginMs: sc.time_mode === 'host' ? 5 : 0,
     stages,
+    resources,
   };
 }
 
@@ -74,13 +83,24 @@ export function fusionOptions(c: PerceptionConfig): FusionOptionsInput {
   return {
     baseFrame: c.frames.base_frame,
     odomFrame: c.frames.odom_frame === '' ? 'odom' : c.frames.odom_frame,
-    topics: { objects: c.topics.objects, tracks: c.topics.tracks, obstacles: c.topics.obstacles, scan: c.topics.scan, markers: c.topics.markers },
+    topics: {
+      objects: c.topics.objects,
+      tracks: c.topics.tracks,
+      obstacles: c.topics.obstacles,
+      scan: c.topics.scan,
+      markers: c.topics.markers,
+    },
     tracker: { confirmHits: t.confirm_hits, maxMisses: t.max_misses, gateChi2: t.gate_mahalanobis, accelerationStd: t.process_accel_std },
     obstacles: { enabled: t.track_obstacles, ...band, maxRange: c.depth.max_range_m },
     cloud: { ...band, maxRange: c.depth.max_range_m },
     scan: {
-      angleMin: s.angle_min, angleMax: s.angle_max, angleIncrement: s.angle_increment,
-      rangeMin: s.range_min, rangeMax: s.range_max, minHeight: s.min_height_m, maxHeight: s.max_height_m,
+      angleMin: s.angle_min,
+      angleMax: s.angle_max,
+      angleIncrement: s.angle_increment,
+      rangeMin: s.range_min,
+      rangeMax: s.range_max,
+      minHeight: s.min_height_m,
+      maxHeight: s.max_height_m,
       scanTime: 1 / c.scheduler.rate_hz,
     },
   };

@@ -7,11 +7,11 @@
 export const STAGES = [
   {
     name: 'sync',
-    purpose: 'pairs the cameras\' images into one frame set by sensor stamp (message_filters policy, dropout, time jumps)',
+    purpose: "pairs the cameras' images into one frame set by sensor stamp (message_filters policy, dropout, time jumps)",
   },
   {
     name: 'preprocess',
-    purpose: 'decodes each camera\'s image (raw or compressed) into a raster; in the DX-V3 budget, the detector\'s input scaling',
+    purpose: "decodes each camera's image (raw or compressed) into a raster; in the DX-V3 budget, the detector's input scaling",
   },
   { name: 'detect', purpose: 'runs the ONNX detector on the cameras the plan picks (2D boxes with class and score)' },
   { name: 'stereo_depth', purpose: 'rectifies each stereo pair and matches it (semi-global, 5x5 Census): disparity and depth' },

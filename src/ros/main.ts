@@ -17,7 +17,9 @@ const USAGE = 'usage: dx_perception_node [--lifecycle] [--ros-args ...]';
 function loadRclnodejs(): RclModule {
   if (!process.env.AMENT_PREFIX_PATH) {
     // Loading rclnodejs without a sourced distro makes it try to compile its addon: say why first.
-    throw new Error('ROS 2 is not sourced (AMENT_PREFIX_PATH is empty); run `source /opt/ros/jazzy/setup.bash` and the workspace setup first');
+    throw new Error(
+      'ROS 2 is not sourced (AMENT_PREFIX_PATH is empty); run `source /opt/ros/jazzy/setup.bash` and the workspace setup first',
+    );
   }
   try {
     return require('rclnodejs') as RclModule;

@@ -67,7 +67,11 @@ export function compressedImageFromRos(camera: string, msg: sensor_msgs.msg.Comp
 /** A received sensor_msgs/CameraInfo -> the core's CameraInfo (arrays passed by reference). */
 export function cameraInfoFromRos(camera: string, msg: sensor_msgs.msg.CameraInfo): CameraInfo {
   const what = `CameraInfo from camera "${camera}"`;
-  for (const [field, n] of [['k', 9], ['r', 9], ['p', 12]] as const) {
+  for (const [field, n] of [
+    ['k', 9],
+    ['r', 9],
+    ['p', 12],
+  ] as const) {
     if (msg[field].length !== n) throw new RangeError(`${what}: ${field} has ${msg[field].length} values; expected ${n}`);
   }
   return {
@@ -122,9 +126,9 @@ export function conformerFor(type: string): MessageConformer {
     const known = needsWork.get(name);
     if (known !== undefined) return known;
     needsWork.set(name, false); // cycles cannot occur in ROS messages; this guards anyway
-    const result = defs.get(name)!.definitions.some(
-      (f) => f.isConstant !== true && (INT64_TYPES.has(f.type) || (f.isComplex === true && hasInt64(f.type))),
-    );
+    const result = defs
+      .get(name)!
+      .definitions.some((f) => f.isConstant !== true && (INT64_TYPES.has(f.type) || (f.isComplex === true && hasInt64(f.type))));
     needsWork.set(name, result);
     return result;
   };

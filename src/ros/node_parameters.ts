@@ -2,7 +2,13 @@
 // parameters.ts; this file only makes the rclnodejs calls.
 import type * as Rcl from 'rclnodejs';
 import type { PerceptionConfig } from '../pipeline/config_schema';
-import { checkParameterChange, configFromParameters, normaliseParameterValue, parametersFromConfig, type NamedParameter } from './parameters';
+import {
+  checkParameterChange,
+  configFromParameters,
+  normaliseParameterValue,
+  parametersFromConfig,
+  type NamedParameter,
+} from './parameters';
 import { ParamType, isConfigParameterName, parameterSpecs, specForName, type ParameterSpec } from './parameter_specs';
 import { ConfigError } from '../pipeline/config';
 import { rclParameterType, rclRange, type RclModule } from './rclnodejs_gaps';

@@ -93,7 +93,10 @@ export class OutputPublisher {
     if (header?.stamp === undefined) return;
     const stamp = timeToNanos(header.stamp);
     if (stamp > expected || stamp === 0n) {
-      this.#warnOnce(`${topic}:stamp`, `output on ${topic} has header stamp ${stamp} ns; expected at most the frame set's ${expected} ns, and not 0`);
+      this.#warnOnce(
+        `${topic}:stamp`,
+        `output on ${topic} has header stamp ${stamp} ns; expected at most the frame set's ${expected} ns, and not 0`,
+      );
     }
   }
 

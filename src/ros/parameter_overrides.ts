@@ -95,7 +95,8 @@ export function sectionsOfFile(text: string, source: string): OverrideSection[] 
   }
   const out: OverrideSection[] = [];
   const walk = (node: unknown, path: string[]): void => {
-    if (!isMap(node)) throw new RosArgsError(`${source}: "${path.join('/') || '(top)'}" is not a map; expected <node>: ros__parameters: {...}`);
+    if (!isMap(node))
+      throw new RosArgsError(`${source}: "${path.join('/') || '(top)'}" is not a map; expected <node>: ros__parameters: {...}`);
     for (const [key, value] of Object.entries(node)) {
       if (key !== ROS_PARAMETERS) {
         walk(value, [...path, key]);
@@ -134,7 +135,10 @@ export function sectionSpecificity(section: string, fqn: string): Specificity | 
   if (name === fqn) return 2;
   if (!name.includes('*')) return undefined;
   // rcpputils::find_and_replace(name, "/*", "(/\\w+)"): a second `*` stays, as a quantifier.
-  const pattern = name.replace(/[.+?^${}()|[\]\\]/g, '\\$&').split('/*').join('(/\\w+)');
+  const pattern = name
+    .replace(/[.+?^${}()|[\]\\]/g, '\\$&')
+    .split('/*')
+    .join('(/\\w+)');
   return new RegExp(`^${pattern}$`).test(fqn) ? 1 : undefined;
 }
 

@@ -117,9 +117,7 @@ function leafSpec(name: string, node: JsonSchema): ParameterSpec {
   if (node.type === 'array') {
     const items = node.items ?? {};
     const lengths =
-      node.minItems !== undefined || node.maxItems !== undefined
-        ? [`${node.minItems ?? 0}..${node.maxItems ?? 'any'} items`]
-        : [];
+      node.minItems !== undefined || node.maxItems !== undefined ? [`${node.minItems ?? 0}..${node.maxItems ?? 'any'} items`] : [];
     const elementType = items.type !== undefined ? ARRAY_TYPES[items.type] : undefined;
     if (elementType === undefined) {
       return {
@@ -143,7 +141,9 @@ function leafSpec(name: string, node: JsonSchema): ParameterSpec {
   }
   const type = node.type !== undefined ? SCALAR_TYPES[node.type] : undefined;
   if (type === undefined) {
-    throw new Error(`parameterSpecs: schema leaf "${name}" has type ${JSON.stringify(node.type)}; expected boolean, integer, number, string or an array`);
+    throw new Error(
+      `parameterSpecs: schema leaf "${name}" has type ${JSON.stringify(node.type)}; expected boolean, integer, number, string or an array`,
+    );
   }
   const range =
     type === ParamType.INTEGER ? rangeOf(node, 'integer') : type === ParamType.DOUBLE ? rangeOf(node, 'floating_point') : undefined;

@@ -5,22 +5,24 @@
 // The logic it uses lives in pure modules tested without ROS: parameters.ts (schema <-> ROS
 // parameters), parameter_overrides.ts (which --ros-args apply), input_topics.ts, qos.ts,
 // message_conversion.ts, output_publisher.ts, advertised_outputs.ts, clock_check.ts and
-// drop_summary.ts. This file makes the rclnodejs calls only; rclnodejs itself is passed in by main.ts.
+// drop_summary.ts. The subscriptions are made in input_subscriptions.ts and the lifecycle
+// callbacks in lifecycle_callbacks.ts; rclnodejs itself is passed in by main.ts.
 import { readFileSync } from 'node:fs';
 import type * as Rcl from 'rclnodejs';
 import { timeToNanos, type Nanos } from '../msgs/time';
 import type { PerceptionConfig } from '../pipeline/config_schema';
 import type { PerceptionRunner } from '../pipeline/runner_api';
 import type { CompressedImage, Image } from '../msgs/types';
-import { COMPRESSED_IMAGE_TYPE, IMAGE_TYPE, TF_STATIC_TOPIC, TF_TOPIC, TF_TYPE, cameraTopics, CAMERA_INFO_TYPE } from './input_topics';
-import { cameraInfoFromRos, compressedImageFromRos, imageFromRos, tfMessageFromRos } from './message_conversion';
+import { cameraTopics } from './input_topics';
+import { subscribeInputs } from './input_subscriptions';
 import { advertisedOutputs } from './advertised_outputs';
 import { ClockCheck } from './clock_check';
 import { DropCounts, type NodeDropReason } from './drop_summary';
-import { applyUseSimTime, declareConfigParameters, guardParameterChanges, readConfigParameters } from './node_parameters';
+import { registerLifecycle } from './lifecycle_callbacks';
+import { applyUseSimTime, declareConfigParameters, guardParameterChanges } from './node_parameters';
 import { overrideSections, resolveOverrides } from './parameter_overrides';
 import { OutputPublisher } from './output_publisher';
-import { incompatiblePublisherWarnings, outputQos, subscriptionQos, type QosProfile } from './qos';
+import { incompatiblePublisherWarnings, outputQos, type QosProfile } from './qos';
 import { messageTypeClass, publishersInfo, publishTo, toRclQos, type RclModule } from './rclnodejs_gaps';
 
 /** Builds the core pipeline for a configuration (the lead's createPerceptionRunner, or a test's). */
@@ -61,6 +63,8 @@ export class PerceptionNode {
   readonly #drops = new DropCounts();
   readonly #clockCheck = new ClockCheck();
   readonly #warned = new Set<string>();
+  /** Between activate and deactivate: inputs are subscribed and results published. */
+  #active = false;
   #closed = false;
 
   private constructor(rcl: RclModule, node: Rcl.Node, createRunner: RunnerFactory, qosCheckPeriodMs: number) {
@@ -95,7 +99,17 @@ export class PerceptionNode {
       const config = declareConfigParameters(rcl, node, overrides);
       guardParameterChanges(rcl, node, (next) => void self.#reconfigure(next));
       if (node instanceof rcl.lifecycle.LifecycleNode) {
-        self.#registerLifecycle(node);
+        registerLifecycle(rcl, node, {
+          logger: self.logger,
+          configure: (c) => self.#configure(c),
+          activate: () => self.#activate(),
+          deactivate: () => self.#deactivate(),
+          release: () => {
+            self.#deactivate();
+            self.#releaseOutputs();
+            void self.#closeRunner();
+          },
+        });
       } else {
         await self.#configure(config);
         self.#activate();
@@ -135,38 +149,6 @@ export class PerceptionNode {
     }
   }
 
-  #registerLifecycle(node: Rcl.lifecycle.LifecycleNode): void {
-    const rcl = this.#rcl;
-    node.registerOnConfigure(() => {
-      try {
-        const config = readConfigParameters(node);
-        // The runner may load models asynchronously; inputs that arrive before it is ready are
-        // dropped and counted, which is what a camera stream does to a node that is starting.
-        this.#configure(config).catch((err: Error) => this.logger.error(`pipeline failed to start: ${err.message}`));
-        return rcl.lifecycle.CallbackReturnCode.SUCCESS;
-      } catch (err) {
-        this.logger.error((err as Error).message);
-        return rcl.lifecycle.CallbackReturnCode.FAILURE;
-      }
-    });
-    node.registerOnActivate(() => {
-      this.#activate();
-      return rcl.lifecycle.CallbackReturnCode.SUCCESS;
-    });
-    node.registerOnDeactivate(() => {
-      this.#deactivate();
-      return rcl.lifecycle.CallbackReturnCode.SUCCESS;
-    });
-    const release = (): Rcl.lifecycle.CallbackReturnCode => {
-      this.#deactivate();
-      this.#releaseOutputs();
-      void this.#closeRunner();
-      return rcl.lifecycle.CallbackReturnCode.SUCCESS;
-    };
-    node.registerOnCleanup(release);
-    node.registerOnShutdown(release);
-  }
-
   /** Starts the runner for `config` and sets up the outputs. */
   async #configure(config: PerceptionConfig): Promise<void> {
     this.#config = config;
@@ -200,7 +182,10 @@ export class PerceptionNode {
 
   async #replaceRunner(config: PerceptionConfig): Promise<void> {
     const runner = await this.#createRunner(config);
-    runner.onResult((result) => this.#outputs?.publish(result));
+    // An inactive lifecycle node publishes nothing, not even the results of sets still in flight.
+    runner.onResult((result) => {
+      if (this.#active) this.#outputs?.publish(result);
+    });
     runner.onWarning((message) => this.logger.warn(message));
     const previous = this.#runner;
     this.#runner = runner;
@@ -236,36 +221,14 @@ export class PerceptionNode {
   #activate(): void {
     const config = this.#config;
     if (!config) throw new Error('PerceptionNode: activated before it was configured');
+    this.#active = true;
     const node = this.#node;
-    const sensorQos = subscriptionQos('sensor', config.qos);
-    const options = (qos: QosProfile): Rcl.Options => ({ qos: toRclQos(this.#rcl, qos), enableTypedArray: true });
-    for (const { camera, image, cameraInfo } of cameraTopics(config)) {
-      if (image.type === COMPRESSED_IMAGE_TYPE) {
-        this.#subscribe(image.topic, sensorQos, () =>
-          node.createSubscription(COMPRESSED_IMAGE_TYPE, image.topic, options(sensorQos), (msg: Rcl.sensor_msgs.msg.CompressedImage) =>
-            this.#deliver(image.topic, () => compressedImageFromRos(camera, msg), (r, m) => this.#handleImage(r, image.topic, camera, m)),
-          ),
-        );
-      } else {
-        this.#subscribe(image.topic, sensorQos, () =>
-          node.createSubscription(IMAGE_TYPE, image.topic, options(sensorQos), (msg: Rcl.sensor_msgs.msg.Image) =>
-            this.#deliver(image.topic, () => imageFromRos(camera, msg), (r, m) => this.#handleImage(r, image.topic, camera, m)),
-          ),
-        );
-      }
-      this.#subscribe(cameraInfo.topic, sensorQos, () =>
-        node.createSubscription(CAMERA_INFO_TYPE, cameraInfo.topic, options(sensorQos), (msg: Rcl.sensor_msgs.msg.CameraInfo) =>
-          this.#deliver(cameraInfo.topic, () => cameraInfoFromRos(camera, msg), (r, m) => r.handleCameraInfo(camera, m)),
-        ),
-      );
-    }
-    for (const [topic, kind] of [[TF_TOPIC, 'tf'], [TF_STATIC_TOPIC, 'tf_static']] as const) {
-      const qos = subscriptionQos(kind, config.qos);
-      this.#subscribe(topic, qos, () =>
-        node.createSubscription(TF_TYPE, topic, options(qos), (msg: Rcl.tf2_msgs.msg.TFMessage) =>
-          this.#deliver(topic, () => tfMessageFromRos(msg), (r, m) => r.handleTf(m, kind === 'tf_static')),
-        ),
-      );
+    for (const input of subscribeInputs(this.#rcl, node, config, {
+      deliver: (topic, convert, handle) => this.#deliver(topic, convert, handle),
+      image: (runner, topic, camera, msg) => this.#handleImage(runner, topic, camera, msg),
+    })) {
+      this.#subscriptions.push(input.subscription);
+      this.#requested.push({ topic: input.topic, qos: input.qos });
     }
     // Ticks follow the node's clock, so with use_sim_time they follow /clock (and stop with it).
     const periodNs = BigInt(Math.round(1e9 / config.scheduler.rate_hz));
@@ -275,17 +238,14 @@ export class PerceptionNode {
     });
     this.#qosTimer = setInterval(() => this.#checkPublisherQos(), this.#qosCheckPeriodMs);
     this.logger.info(
-      `subscribed to ${config.cameras.length} camera(s): ${cameraTopics(config).map((c) => c.image.topic).join(', ')}; ` +
-        `outputs under ${config.topics.output_namespace}`,
+      `subscribed to ${config.cameras.length} camera(s): ${cameraTopics(config)
+        .map((c) => c.image.topic)
+        .join(', ')}; ` + `outputs under ${config.topics.output_namespace}`,
     );
   }
 
-  #subscribe(topic: string, qos: QosProfile, create: () => Rcl.Subscription): void {
-    this.#subscriptions.push(create());
-    this.#requested.push({ topic, qos });
-  }
-
   #deactivate(): void {
+    this.#active = false;
     if (this.#qosTimer) clearInterval(this.#qosTimer);
     this.#qosTimer = undefined;
     const node = this.#node;

@@ -49,7 +49,12 @@ export function subscriptionQos(kind: SubscriptionKind, qos: PerceptionConfig['q
     case 'tf':
       return { history: History.KEEP_LAST, depth: TF_DEPTH, reliability: Reliability.RELIABLE, durability: Durability.VOLATILE };
     case 'tf_static':
-      return { history: History.KEEP_LAST, depth: TF_STATIC_DEPTH, reliability: Reliability.RELIABLE, durability: Durability.TRANSIENT_LOCAL };
+      return {
+        history: History.KEEP_LAST,
+        depth: TF_STATIC_DEPTH,
+        reliability: Reliability.RELIABLE,
+        durability: Durability.TRANSIENT_LOCAL,
+      };
   }
 }
 
@@ -102,11 +107,7 @@ export function qosIncompatibility(
  * One warning per publisher on `topic` whose QoS is incompatible with `requested`; each names the
  * topic, the publisher's node, its QoS and ours.
  */
-export function incompatiblePublisherWarnings(
-  topic: string,
-  requested: QosProfile,
-  publishers: readonly EndpointInfo[],
-): string[] {
+export function incompatiblePublisherWarnings(topic: string, requested: QosProfile, publishers: readonly EndpointInfo[]): string[] {
   const out: string[] = [];
   for (const pub of publishers) {
     const why = qosIncompatibility(requested, pub.qos_profile);

@@ -51,7 +51,8 @@ export function messageTypeClass(type: string): { package: string; type: string;
 
 /** Gap 2: publishes a conformed core message on a publisher of the object form. */
 export function publishTo(publisher: Rcl.Publisher<{ package: string; type: string; name: string }>, msg: unknown): void {
-  if (msg === null || typeof msg !== 'object') throw new TypeError(`publish on ${publisher.topic}: message is ${String(msg)}; expected an object`);
+  if (msg === null || typeof msg !== 'object')
+    throw new TypeError(`publish on ${publisher.topic}: message is ${String(msg)}; expected an object`);
   publisher.publish(msg);
 }
 

@@ -17,19 +17,31 @@
 //   Host time: the wall clock; the runner executes one set at a time, so admission treats the
 //   pipeline as one resource, with stage budgets from measured quantiles once enough samples exist.
 import type { Nanos } from '../msgs/time';
-import type { DiagnosticArray, Header, PipelineStatus } from '../msgs/types';
 import { VirtualClock, type Clock } from './clock';
 import { ladderEffects, makePlan, RoundRobinSubset, rungFor, type DegradationPlan } from './degradation';
 import { HostBudgets } from './host_budgets';
 import { LatencyWindow } from './latency_window';
 import { LatestMailbox } from './latest_mailbox';
 import {
-  SHED_REASONS, type CompletedOutcome, type Outcome, type SchedulerHooks, type SchedulerStats, type ShedOutcome,
-  type ShedReason, type StageExecutor, type StageTimings,
+  type CompletedOutcome,
+  type Outcome,
+  type SchedulerHooks,
+  type SchedulerStats,
+  type ShedOutcome,
+  type ShedReason,
+  type StageExecutor,
+  type StageTimings,
+  type StatusContext,
 } from './outcomes';
 import { ResourceTimeline, type TimedStage } from './resource_timeline';
-import { parseSchedulerOptions, type RungName, type SchedulerOptions, type SchedulerOptionsInput, type StageOptions } from './scheduler_options';
-import { pipelineStatus, schedulerDiagnostic, type StatusContext } from './scheduler_report';
+import {
+  parseSchedulerOptions,
+  type RungName,
+  type SchedulerOptions,
+  type SchedulerOptionsInput,
+  type StageOptions,
+} from './scheduler_options';
+import { SchedulerCounters } from './scheduler_counters';
 
 export * from './outcomes';
 
@@ -63,19 +75,8 @@ export class DeadlineScheduler<T> {
   /** Host time: when the set in progress is predicted to finish. */
   #busyUntil: Nanos = 0n;
   #seq = 0;
-  #received = 0;
-  #completed = 0;
-  #misses = 0;
-  #shed: Record<ShedReason, number> = { superseded: 0, deadline_passed: 0, insufficient_slack: 0 };
-  #rungs: Record<string, number> = {};
-  #steps = { down: 0, up: 0 };
-  #lastPlan: DegradationPlan | undefined;
-  #lastMeasuredTotalMs = 0;
-  #maxPending = 0;
+  readonly #count = new SchedulerCounters();
   #wake: (() => void) | undefined;
-  #reported = { misses: 0, shed: 0 };
-  #probes = 0;
-  #warmedUp = false;
 
   /**
    * `options` are validated (see schedulerOptionsSchema); throws naming the bad key. The clock's
@@ -98,7 +99,13 @@ export class DeadlineScheduler<T> {
     this.#latency = new LatencyWindow(o.windowSize);
     this.#deadlineNs = msToNs(o.deadlineMs ?? 1e3 / o.rateHz);
     this.#marginMs = o.admissionMarginMs;
-    this.#timeline = o.timeMode === 'target' ? new ResourceTimeline(o.resources, o.stages.map((s) => s.resource)) : new ResourceTimeline({ [HOST]: 1 }, []);
+    this.#timeline =
+      o.timeMode === 'target'
+        ? new ResourceTimeline(
+            o.resources,
+            o.stages.map((s) => s.resource),
+          )
+        : new ResourceTimeline({ [HOST]: 1 }, []);
   }
 
   /** The frame period, ms. */
@@ -130,7 +137,15 @@ export class DeadlineScheduler<T> {
   /** The plan for ladder level `level` (0 = full) with the current budgets and round-robin subset. */
   planFor(level: number): DegradationPlan {
     const o = this.options;
-    return makePlan(level, o.ladder, this.#effects[level], o.stages, (s, rung) => this.stageBudgetMs(s, rung), o.cameras, this.#subset.peek());
+    return makePlan(
+      level,
+      o.ladder,
+      this.#effects[level],
+      o.stages,
+      (s, rung) => this.stageBudgetMs(s, rung),
+      o.cameras,
+      this.#subset.peek(),
+    );
   }
 
   /**
@@ -138,13 +153,13 @@ export class DeadlineScheduler<T> {
    * cannot make its deadline, or the oldest waiting one it superseded.
    */
   offer(item: T, stamp: Nanos): ShedOutcome<T>[] {
-    this.#received++;
+    this.#count.received++;
     const now = this.#clock.now();
     const waiting: Waiting<T> = { item, stamp, deadline: stamp + this.#deadlineNs, seq: this.#seq++ };
     if (now >= waiting.deadline) return [this.#shedNow(waiting, 'deadline_passed', now)];
     if (this.#cheapestFinish(waiting, now) > waiting.deadline) return [this.#shedNow(waiting, 'insufficient_slack', now)];
     const evicted = this.#mailbox.put(waiting);
-    this.#maxPending = Math.max(this.#maxPending, this.#mailbox.size);
+    this.#count.maxPending = Math.max(this.#count.maxPending, this.#mailbox.size);
     this.#wake?.();
     return evicted ? [this.#shedNow(evicted, 'superseded', now)] : [];
   }
@@ -228,11 +243,19 @@ export class DeadlineScheduler<T> {
     const finishedAt = target ? simulatedEnd : this.#clock.now();
     this.#record(plan, timings, startedAt, finishedAt, waiting.stamp);
     const met = finishedAt <= waiting.deadline;
-    if (!met) this.#misses++;
-    if (probe) this.#probes++;
+    this.#count.completedWith(plan, met, probe);
     const outcome: CompletedOutcome<T> = {
-      kind: 'completed', item: waiting.item, stamp: waiting.stamp, deadline: waiting.deadline, plan,
-      startedAt, finishedAt, latencyMs: nsToMs(finishedAt - waiting.stamp), met, timings, probe,
+      kind: 'completed',
+      item: waiting.item,
+      stamp: waiting.stamp,
+      deadline: waiting.deadline,
+      plan,
+      startedAt,
+      finishedAt,
+      latencyMs: nsToMs(finishedAt - waiting.stamp),
+      met,
+      timings,
+      probe,
     };
     this.#onOutcome?.(outcome);
     return outcome;
@@ -271,14 +294,14 @@ export class DeadlineScheduler<T> {
           continue;
         }
         const waiting = this.#mailbox.takeBest(earlierDeadline) as Waiting<T>;
-        if (warmUp && !this.#warmedUp) {
+        if (warmUp && !this.#count.warmedUp) {
           this.#running = true;
           try {
             this.#host.add(this.planFor(0), await warmUp(waiting.item), () => undefined);
           } finally {
             this.#running = false;
           }
-          this.#warmedUp = true;
+          this.#count.warmedUp = true;
         }
         await this.#dispatch(waiting, exec);
       }
@@ -288,7 +311,7 @@ export class DeadlineScheduler<T> {
   }
 
   #shedNow(w: Waiting<T>, reason: ShedReason, at: Nanos): ShedOutcome<T> {
-    this.#shed[reason]++;
+    this.#count.shed[reason]++;
     const outcome: ShedOutcome<T> = { kind: 'shed', item: w.item, stamp: w.stamp, deadline: w.deadline, reason, at };
     this.#onOutcome?.(outcome);
     return outcome;
@@ -297,72 +320,36 @@ export class DeadlineScheduler<T> {
   #record(plan: DegradationPlan, timings: StageTimings, startedAt: Nanos, finishedAt: Nanos, stamp: Nanos): void {
     const effect = this.#effects[plan.level];
     this.#host.completed(plan);
-    this.#lastMeasuredTotalMs = this.#host.add(plan, timings, (s) => rungFor(s, effect));
+    this.#count.lastMeasuredTotalMs = this.#host.add(plan, timings, (s) => rungFor(s, effect));
     if (this.options.timeMode === 'host') {
       const ran: TimedStage = { resource: HOST, units: 1, ms: nsToMs(finishedAt - startedAt) };
       this.#timeline.reserve([ran], startedAt);
     }
     this.#latency.add(Math.max(0, nsToMs(finishedAt - stamp)));
-    this.#completed++;
-    this.#rungs[plan.rung] = (this.#rungs[plan.rung] ?? 0) + 1;
-    const last = this.#lastPlan?.level ?? 0;
-    if (plan.level > last) this.#steps.down++;
-    if (plan.level < last) this.#steps.up++;
-    this.#lastPlan = plan;
   }
 
   /** A snapshot of the counters and percentiles. */
   stats(): SchedulerStats {
-    const shedTotal = SHED_REASONS.reduce((s, r) => s + this.#shed[r], 0);
-    return {
-      received: this.#received,
-      completed: this.#completed,
-      deadlineMisses: this.#misses,
-      shed: { ...this.#shed },
-      shedTotal,
-      probes: this.#probes,
-      warmedUp: this.#warmedUp,
-      rungs: { ...this.#rungs },
-      lastRung: this.#lastPlan?.rung ?? 'full',
-      stepsDown: this.#steps.down,
-      stepsUp: this.#steps.up,
+    return this.#count.snapshot({
       pending: this.#mailbox.size,
-      maxPending: this.#maxPending,
-      stages: this.options.stages.map((s) => {
-        const w = this.#host.window(s.name);
-        const scale = s.perCamera ? this.options.cameras.length : 1;
-        return {
-          name: s.name, configuredMs: s.budgetMs, budgetMs: this.stageBudgetMs(s), lastMs: w.last * scale,
-          p50Ms: w.quantile(0.5) * scale, p90Ms: w.quantile(0.9) * scale, p99Ms: w.quantile(0.99) * scale, samples: w.total,
-        };
-      }),
+      stages: this.options.stages.map((s) => ({ stage: s, window: this.#host.window(s.name), budgetMs: this.stageBudgetMs(s) })),
+      cameras: this.options.cameras.length,
       resources: this.#timeline.usage(),
-      latency: { lastMs: this.#latency.last, p50Ms: this.#latency.quantile(0.5), p90Ms: this.#latency.quantile(0.9), p99Ms: this.#latency.quantile(0.99) },
-    };
+      latency: this.#latency,
+    });
   }
 
-  #statusContext(): StatusContext {
-    const detect = this.#lastPlan?.detectCameras ?? 'all';
+  /** What a status report needs besides stats(): the mode, period, deadline and the last plan's totals. */
+  statusContext(): StatusContext {
+    const detect = this.#count.lastPlan?.detectCameras ?? 'all';
     return {
-      timeMode: this.options.timeMode, periodMs: this.periodMs, deadlineMs: this.deadlineMs,
-      predictedTotalMs: this.planFor(0).predictedMs, measuredTotalMs: this.#lastMeasuredTotalMs,
+      timeMode: this.options.timeMode,
+      profile: this.options.profile,
+      periodMs: this.periodMs,
+      deadlineMs: this.deadlineMs,
+      predictedTotalMs: this.planFor(0).predictedMs,
+      measuredTotalMs: this.#count.lastMeasuredTotalMs,
       detectCameras: detect === 'all' ? [...this.options.cameras] : detect,
     };
-  }
-
-  /** The dx_perception/PipelineStatus message for the current statistics. */
-  toPipelineStatus(header: Header, extra: { activeCameras?: string[]; droppedMessages?: bigint; depthAgeMs?: number } = {}): PipelineStatus {
-    return pipelineStatus(this.stats(), this.#statusContext(), header, extra);
-  }
-
-  /**
-   * A diagnostic_msgs/DiagnosticArray with one status for the scheduler. Level: ERROR if deadlines
-   * were missed since the previous call, WARN if sets were shed since then, else OK.
-   */
-  toDiagnostics(header: Header, name = 'dx_perception: deadline scheduler'): DiagnosticArray {
-    const s = this.stats();
-    const since = { newMisses: s.deadlineMisses - this.#reported.misses, newShed: s.shedTotal - this.#reported.shed };
-    this.#reported = { misses: s.deadlineMisses, shed: s.shedTotal };
-    return { header, status: [schedulerDiagnostic(s, this.#statusContext(), since, name, this.options.profile)] };
   }
 }

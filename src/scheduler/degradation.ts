@@ -41,10 +41,14 @@ const NO_EFFECT: RungEffect = { skipLearnedDepth: false, subset: false, stereoHa
 function applyRung(e: RungEffect, rung: RungName): RungEffect {
   const next = { ...e, applied: [...e.applied, rung] };
   switch (rung) {
-    case 'skip_learned_depth': return { ...next, skipLearnedDepth: true };
-    case 'detect_subset_round_robin': return { ...next, subset: true };
-    case 'stereo_half_resolution': return { ...next, stereoHalfResolution: true };
-    case 'reuse_last_depth': return { ...next, reuseLastDepth: true, skipLearnedDepth: true };
+    case 'skip_learned_depth':
+      return { ...next, skipLearnedDepth: true };
+    case 'detect_subset_round_robin':
+      return { ...next, subset: true };
+    case 'stereo_half_resolution':
+      return { ...next, stereoHalfResolution: true };
+    case 'reuse_last_depth':
+      return { ...next, reuseLastDepth: true, skipLearnedDepth: true };
   }
 }
 
@@ -66,14 +70,24 @@ export function rungFor(stage: StageOptions, effect: RungEffect): RungName | und
  * runs detection on a subset.
  */
 export function makePlan(
-  level: number, ladder: readonly RungName[], effect: RungEffect, stages: readonly StageOptions[],
-  stageMs: (s: StageOptions, rung: RungName | undefined) => number, cameras: readonly string[], subset: string[],
+  level: number,
+  ladder: readonly RungName[],
+  effect: RungEffect,
+  stages: readonly StageOptions[],
+  stageMs: (s: StageOptions, rung: RungName | undefined) => number,
+  cameras: readonly string[],
+  subset: string[],
 ): DegradationPlan {
   const dropped = (name: string) =>
-    (effect.skipLearnedDepth && name === 'learned_depth') || (effect.reuseLastDepth && (name === 'stereo_depth' || name === 'learned_depth'));
+    (effect.skipLearnedDepth && name === 'learned_depth') ||
+    (effect.reuseLastDepth && (name === 'stereo_depth' || name === 'learned_depth'));
   const run = stages.filter((s) => !dropped(s.name));
   const fraction = effect.subset ? subset.length / cameras.length : 1;
-  const timed = run.map((s) => ({ resource: s.resource, units: s.units, ms: stageMs(s, rungFor(s, effect)) * (s.perCamera ? fraction : 1) }));
+  const timed = run.map((s) => ({
+    resource: s.resource,
+    units: s.units,
+    ms: stageMs(s, rungFor(s, effect)) * (s.perCamera ? fraction : 1),
+  }));
   return {
     rung: level === 0 ? 'full' : ladder[level - 1],
     level,

@@ -62,7 +62,8 @@ export class HostBudgets {
 
   /** Counts, per stage, the completed sets it was left out of. */
   completed(plan: DegradationPlan): void {
-    for (const s of this.#o.stages) this.#setsWithout.set(s.name, plan.stages.includes(s.name) ? 0 : (this.#setsWithout.get(s.name) ?? 0) + 1);
+    for (const s of this.#o.stages)
+      this.#setsWithout.set(s.name, plan.stages.includes(s.name) ? 0 : (this.#setsWithout.get(s.name) ?? 0) + 1);
   }
 
   /**
@@ -70,7 +71,9 @@ export class HostBudgets {
    * samples are then forgotten, so the probe's time becomes its budget.
    */
   probeDue(plan: DegradationPlan): boolean {
-    const stale = this.#o.stages.filter((s) => !plan.stages.includes(s.name) && (this.#setsWithout.get(s.name) ?? 0) >= this.#o.probeIntervalSets);
+    const stale = this.#o.stages.filter(
+      (s) => !plan.stages.includes(s.name) && (this.#setsWithout.get(s.name) ?? 0) >= this.#o.probeIntervalSets,
+    );
     for (const s of stale) this.window(s.name).clear();
     return stale.length > 0;
   }

@@ -77,6 +77,19 @@ export interface SchedulerStats {
   latency: { lastMs: number; p50Ms: number; p90Ms: number; p99Ms: number };
 }
 
+/** What a status report needs from the scheduler besides its SchedulerStats. */
+export interface StatusContext {
+  timeMode: 'target' | 'host';
+  /** The hardware profile the target-time budgets came from. */
+  profile: string;
+  periodMs: number;
+  deadlineMs: number;
+  predictedTotalMs: number;
+  measuredTotalMs: number;
+  /** Cameras the last plan ran detection on. */
+  detectCameras: string[];
+}
+
 export interface SchedulerHooks<T> {
   /** Called for every completion and every shed, in decision order. */
   onOutcome?: (o: Outcome<T>) => void;

@@ -87,7 +87,12 @@ export const schedulerOptionsSchema = z
     }
     o.stages.forEach((s, i) => {
       const units = o.resources[s.resource] ?? 1;
-      if (s.units > units) ctx.addIssue({ code: 'custom', path: ['stages', i, 'units'], message: `needs ${s.units} units of "${s.resource}", which has ${units}` });
+      if (s.units > units)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['stages', i, 'units'],
+          message: `needs ${s.units} units of "${s.resource}", which has ${units}`,
+        });
     });
     if (new Set(o.ladder).size !== o.ladder.length) ctx.addIssue({ code: 'custom', path: ['ladder'], message: 'lists a rung twice' });
   });

@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FrameSummary } from '../../src/pipeline/frame_summary';
@@ -54,5 +54,8 @@ describe('regression goldens', () => {
     writeGolden(bad, { format: 1, bag: '', time_mode: '', tolerances: toleranceSchema.parse({}), frames: [] });
     assert.doesNotThrow(() => readGolden(bad));
     assert.throws(() => readGolden(join(dir, 'missing.yaml')), /golden .*missing\.yaml: cannot read/);
+    const badTolerance = join(dir, 'bad_tolerance.yaml');
+    writeFileSync(badTolerance, 'format: 1\nbag: ""\ntolerances: { object_position_m: -1 }\nframes: []\n');
+    assert.throws(() => readGolden(badTolerance), /bad tolerances:\n {2}tolerances\.object_position_m = -1: /);
   });
 });

@@ -188,7 +188,7 @@ describe('runner time modes', function () {
     await runner.close();
     const last = statuses[statuses.length - 1];
     assert.equal(last.time_mode, 'host');
-    assert.equal(loopDelays.length, decisions.length, 'every /diagnostics reports the main thread\'s event-loop delay');
+    assert.ok(loopDelays.length >= 1 && loopDelays.length <= 2, `${loopDelays.length} /diagnostics with the event-loop delay in a 1 s bag`);
     assert.ok(loopDelays.every((d) => Number.isFinite(d) && d >= 0), loopDelays.join(' '));
     assert.ok(decisions.length >= 25, `frame sets: ${decisions.length}`);
     assert.equal(Number(last.frame_sets_completed) + Number(last.shed_total), decisions.length);

@@ -8,7 +8,7 @@ describe('SourceAlignedClock', () => {
   const t0 = 1_700_000_000_000_000_000n;
 
   it('follows a source that runs slower than the wall clock (ros2 bag play -r 0.2)', async () => {
-    const clock = new SourceAlignedClock();
+    const clock = new SourceAlignedClock(1_000n * MS);
     clock.observe(t0);
     for (let i = 1; i <= 5; i++) {
       await sleep(50);
@@ -20,7 +20,7 @@ describe('SourceAlignedClock', () => {
   });
 
   it('never runs backwards, except on a reset of the source (a loop) by more than a second', async () => {
-    const clock = new SourceAlignedClock();
+    const clock = new SourceAlignedClock(1_000n * MS);
     clock.observe(t0);
     await sleep(20);
     const a = clock.now();

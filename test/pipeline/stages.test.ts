@@ -15,7 +15,11 @@ function assertInStageOrder(names: readonly string[], what: string): void {
   const unknown = names.filter((n) => !(STAGE_ORDER as readonly string[]).includes(n));
   assert.deepEqual(unknown, [], `${what} names stages not in src/pipeline/stages.ts`);
   const order = names.map((n) => (STAGE_ORDER as readonly string[]).indexOf(n));
-  assert.deepEqual(order, [...order].sort((a, b) => a - b), `${what} runs ${names.join(', ')}, not in the order of src/pipeline/stages.ts`);
+  assert.deepEqual(
+    order,
+    [...order].sort((a, b) => a - b),
+    `${what} runs ${names.join(', ')}, not in the order of src/pipeline/stages.ts`,
+  );
 }
 
 describe('pipeline/stages: the one list of stages', () => {
@@ -30,23 +34,46 @@ describe('pipeline/stages: the one list of stages', () => {
     assert.ok(timed.length >= 5, `found only ${timed.join(', ')}`);
     assertInStageOrder(timed, 'perception_pipeline.ts');
     // Everything after sync (the runner's) is timed by the pipeline.
-    assert.deepEqual(timed, STAGE_ORDER.filter((n) => n !== 'sync'));
+    assert.deepEqual(
+      timed,
+      STAGE_ORDER.filter((n) => n !== 'sync'),
+    );
   });
 
   it('names the scheduler budgets of a pipeline without a detector', () => {
     const profile = loadHardwareProfile('dx-v3');
     for (const learnedDepth of [false, true]) {
-      assertInStageOrder(pipelineStages({ profile, cameras: 4, rateHz: 30, learnedDepth, stereoPairs: 1, disparities: 64, pointStride: 4 }).stages.map((s) => s.name), 'pipelineStages');
+      assertInStageOrder(
+        pipelineStages({ profile, cameras: 4, rateHz: 30, learnedDepth, stereoPairs: 1, disparities: 64, pointStride: 4 }).stages.map(
+          (s) => s.name,
+        ),
+        'pipelineStages',
+      );
     }
     const budget = frameBudget(profile, undefined, { cameras: 4, rateHz: 30, inputPixels: 416 * 416, learnedDepth: true });
-    assertInStageOrder(budget.stages.map((s) => s.name), 'frameBudget');
+    assertInStageOrder(
+      budget.stages.map((s) => s.name),
+      'frameBudget',
+    );
   });
 
   it('names the scheduler budgets of a pipeline with a detector', function () {
     requireData(this, 'models/yolox_nano_416.onnx');
     const profile = loadHardwareProfile('dx-v3');
-    const { stages } = pipelineStages({ profile, cameras: 4, rateHz: 30, learnedDepth: true, stereoPairs: 1, disparities: 64, pointStride: 4, detectorPath: dataPath('models/yolox_nano_416.onnx') });
+    const { stages } = pipelineStages({
+      profile,
+      cameras: 4,
+      rateHz: 30,
+      learnedDepth: true,
+      stereoPairs: 1,
+      disparities: 64,
+      pointStride: 4,
+      detectorPath: dataPath('models/yolox_nano_416.onnx'),
+    });
     assert.ok(stages.some((s) => s.name === 'detect'));
-    assertInStageOrder(stages.map((s) => s.name), 'pipelineStages with a detector');
+    assertInStageOrder(
+      stages.map((s) => s.name),
+      'pipelineStages with a detector',
+    );
   });
 });

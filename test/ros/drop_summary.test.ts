@@ -20,12 +20,18 @@ describe('ros/DropCounts', () => {
 
   it('adds up the synchroniser drops of closed runners and of the running one', () => {
     const d = new DropCounts();
-    d.addSyncDrops([{ camera: 'left', reason: 'queue_overflow', count: 4 }, { camera: 'right', reason: 'no_camera_info', count: 0 }]);
-    d.addSyncDrops([{ camera: 'left', reason: 'queue_overflow', count: 1 }]);
-    assert.deepEqual(d.summary([{ camera: 'left', reason: 'queue_overflow', count: 2 }, { camera: 'left', reason: 'time_jump', count: 3 }]), [
-      'synchroniser dropped 7 image(s) of camera left: queue_overflow',
-      'synchroniser dropped 3 image(s) of camera left: time_jump',
+    d.addSyncDrops([
+      { camera: 'left', reason: 'queue_overflow', count: 4 },
+      { camera: 'right', reason: 'no_camera_info', count: 0 },
     ]);
+    d.addSyncDrops([{ camera: 'left', reason: 'queue_overflow', count: 1 }]);
+    assert.deepEqual(
+      d.summary([
+        { camera: 'left', reason: 'queue_overflow', count: 2 },
+        { camera: 'left', reason: 'time_jump', count: 3 },
+      ]),
+      ['synchroniser dropped 7 image(s) of camera left: queue_overflow', 'synchroniser dropped 3 image(s) of camera left: time_jump'],
+    );
     assert.deepEqual(d.summary(), ['synchroniser dropped 5 image(s) of camera left: queue_overflow'], 'the live counts are not kept');
   });
 });

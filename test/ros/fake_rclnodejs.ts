@@ -5,11 +5,19 @@
 import type { RclModule } from '../../src/ros/rclnodejs_gaps';
 
 export class FakeParameter {
-  constructor(readonly name: string, readonly type: number, readonly value: unknown) {}
+  constructor(
+    readonly name: string,
+    readonly type: number,
+    readonly value: unknown,
+  ) {}
 }
 
 export class FakeRange {
-  constructor(readonly from: unknown, readonly to: unknown, readonly step: unknown) {}
+  constructor(
+    readonly from: unknown,
+    readonly to: unknown,
+    readonly step: unknown,
+  ) {}
 }
 
 export class FakeDescriptor {
@@ -45,7 +53,10 @@ export class FakeNode {
   readonly #on: Array<(p: FakeParameter[]) => SetResult> = [];
   readonly #post: Array<(p: FakeParameter[]) => void> = [];
 
-  constructor(readonly nodeName: string, readonly namespace = '/') {
+  constructor(
+    readonly nodeName: string,
+    readonly namespace = '/',
+  ) {
     // rclnodejs declares use_sim_time from its own overrides (none of launch_ros's here).
     this.params.set('use_sim_time', new FakeParameter('use_sim_time', 1, false));
   }
@@ -136,7 +147,59 @@ export class FakeNode {
   }
 }
 
-class FakeLifecycleNode extends FakeNode {}
+type Transition = 'configure' | 'activate' | 'deactivate' | 'cleanup' | 'shutdown';
+type LifecycleState = 'unconfigured' | 'inactive' | 'active' | 'finalized';
+
+/** rclnodejs's lifecycle transitions: from, to (a callback returning FAILURE leaves the state as it was). */
+const TRANSITIONS: Record<Transition, [LifecycleState[], LifecycleState]> = {
+  configure: [['unconfigured'], 'inactive'],
+  activate: [['inactive'], 'active'],
+  deactivate: [['active'], 'inactive'],
+  cleanup: [['inactive'], 'unconfigured'],
+  shutdown: [['unconfigured', 'inactive', 'active'], 'finalized'],
+};
+
+export class FakeLifecycleNode extends FakeNode {
+  state: LifecycleState = 'unconfigured';
+  readonly #callbacks = new Map<Transition, () => number>();
+
+  registerOnConfigure(cb: () => number): void {
+    this.#callbacks.set('configure', cb);
+  }
+  registerOnActivate(cb: () => number): void {
+    this.#callbacks.set('activate', cb);
+  }
+  registerOnDeactivate(cb: () => number): void {
+    this.#callbacks.set('deactivate', cb);
+  }
+  registerOnCleanup(cb: () => number): void {
+    this.#callbacks.set('cleanup', cb);
+  }
+  registerOnShutdown(cb: () => number): void {
+    this.#callbacks.set('shutdown', cb);
+  }
+  configure(): number {
+    return this.#transition('configure');
+  }
+  activate(): number {
+    return this.#transition('activate');
+  }
+  deactivate(): number {
+    return this.#transition('deactivate');
+  }
+  cleanup(): number {
+    return this.#transition('cleanup');
+  }
+
+  /** Like rclnodejs: throws when the transition does not start from this state; returns the callback's code. */
+  #transition(name: Transition): number {
+    const [from, to] = TRANSITIONS[name];
+    if (!from.includes(this.state)) throw new Error(`No transition available from state ${this.state} (${name})`);
+    const code = this.#callbacks.get(name)?.() ?? 0;
+    if (code === 0) this.state = to;
+    return code;
+  }
+}
 
 /** A fake rclnodejs module; `nodes` holds every node it made. */
 export function fakeRclnodejs(namespace = '/'): { rcl: RclModule; nodes: FakeNode[] } {
@@ -148,7 +211,15 @@ export function fakeRclnodejs(namespace = '/'): { rcl: RclModule; nodes: FakeNod
         nodes.push(this);
       }
     },
-    lifecycle: { LifecycleNode: FakeLifecycleNode, CallbackReturnCode: { SUCCESS: 0, FAILURE: 1 } },
+    lifecycle: {
+      LifecycleNode: class extends FakeLifecycleNode {
+        constructor(name: string) {
+          super(name, namespace);
+          nodes.push(this);
+        }
+      },
+      CallbackReturnCode: { SUCCESS: 0, FAILURE: 1 },
+    },
     Parameter: FakeParameter,
     ParameterDescriptor: FakeDescriptor,
     IntegerRange: FakeRange,

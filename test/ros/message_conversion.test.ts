@@ -78,7 +78,10 @@ describe('ros/message_conversion: received messages -> core shapes', () => {
     const info = cameraInfoFromRos('front_left', msg);
     assert.equal(info.k, k);
     assert.equal(info.width, 640);
-    assert.throws(() => cameraInfoFromRos('front_left', { ...msg, k: new Float64Array(8) }), /camera "front_left": k has 8 values; expected 9/);
+    assert.throws(
+      () => cameraInfoFromRos('front_left', { ...msg, k: new Float64Array(8) }),
+      /camera "front_left": k has 8 values; expected 9/,
+    );
   });
 
   it('converts a TFMessage and its stamps', () => {
@@ -149,7 +152,16 @@ describe('ros/message_conversion: core outputs -> rclnodejs publish objects', ()
   it('refuses a fractional value in a uint64 field, naming the field path', () => {
     const conform = conformerFor('dx_perception/msg/PipelineStatus');
     assert.throws(
-      () => conform({ header, shed: [{ reason: 'x', count: 1.5 }], frame_sets_received: 0n, frame_sets_completed: 0n, deadline_misses: 0n, shed_total: 0n, dropped_messages: 0n }),
+      () =>
+        conform({
+          header,
+          shed: [{ reason: 'x', count: 1.5 }],
+          frame_sets_received: 0n,
+          frame_sets_completed: 0n,
+          deadline_misses: 0n,
+          shed_total: 0n,
+          dropped_messages: 0n,
+        }),
       /dx_perception\/msg\/PipelineStatus: shed\[0\]\.count = 1\.5; expected an integer for uint64/,
     );
   });

@@ -21,8 +21,14 @@ async function startNode(): Promise<{ node: PerceptionNode; fake: FakeNode; conf
     createRunner: (config): PerceptionRunner => {
       configs.push(config);
       return {
-        handleImage: () => {}, handleCameraInfo: () => {}, handleTf: () => {}, tick: () => {},
-        onResult: () => {}, onWarning: () => {}, inputDrops: () => [], close: async () => {},
+        handleImage: () => {},
+        handleCameraInfo: () => {},
+        handleTf: () => {},
+        tick: () => {},
+        onResult: () => {},
+        onWarning: () => {},
+        inputDrops: () => [],
+        close: async () => {},
       };
     },
   });
@@ -35,7 +41,7 @@ function paramSet(fake: FakeNode, name: string, type: number, value: unknown): {
 }
 
 describe('ros/node parameters (on a stand-in of rclnodejs)', () => {
-  it('declares depth.num_disparities with the matcher\'s range and step 16', async () => {
+  it("declares depth.num_disparities with the matcher's range and step 16", async () => {
     const { node, fake } = await startNode();
     const d = fake.descriptors.get('depth.num_disparities');
     assert.ok(d, 'depth.num_disparities is declared');
@@ -67,7 +73,7 @@ describe('ros/node parameters (on a stand-in of rclnodejs)', () => {
     await node.shutdown('test');
   });
 
-  it('refuses a tracker value outside the stage\'s range, naming the key', async () => {
+  it("refuses a tracker value outside the stage's range, naming the key", async () => {
     const { node, fake } = await startNode();
     const result = paramSet(fake, 'tracking.gate_mahalanobis', DOUBLE, 0.5);
     assert.equal(result.successful, false);

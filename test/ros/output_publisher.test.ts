@@ -60,7 +60,25 @@ function result(seq: number): PipelineResult {
       {
         topic: 'status',
         type: 'dx_perception/msg/PipelineStatus',
-        msg: { header: header('base_link'), time_mode: 'target', period_ms: 100, deadline_ms: 100, degradation_level: 'full', predicted_total_ms: 0, measured_total_ms: 0, latency_ms: 0, depth_age_ms: 0, shed: [], stages: [], active_cameras: [], frame_sets_received: BigInt(seq), frame_sets_completed: BigInt(seq), deadline_misses: 0n, shed_total: 0n, dropped_messages: 0n },
+        msg: {
+          header: header('base_link'),
+          time_mode: 'target',
+          period_ms: 100,
+          deadline_ms: 100,
+          degradation_level: 'full',
+          predicted_total_ms: 0,
+          measured_total_ms: 0,
+          latency_ms: 0,
+          depth_age_ms: 0,
+          shed: [],
+          stages: [],
+          active_cameras: [],
+          frame_sets_received: BigInt(seq),
+          frame_sets_completed: BigInt(seq),
+          deadline_misses: 0n,
+          shed_total: 0n,
+          dropped_messages: 0n,
+        },
       },
     ],
   };
@@ -80,20 +98,34 @@ describe('ros/output_publisher: PipelineResult -> publishers', () => {
       { topic: '/perception/status', type: 'dx_perception/msg/PipelineStatus' },
     ]);
     assert.equal(rec.published.length, 10);
-    assert.deepEqual(out.topics.map((t) => t.topic), rec.created.map((c) => c.topic));
+    assert.deepEqual(
+      out.topics.map((t) => t.topic),
+      rec.created.map((c) => c.topic),
+    );
   });
 
   it('advertises the standing outputs before the first result, and reuses those publishers', () => {
     const rec = recorder();
     const out = new OutputPublisher({ namespace: '/perception', createPublisher: rec.factory });
     out.advertise(standingOutputs(parseConfig({})));
-    assert.deepEqual(rec.created.map((c) => c.topic), [
-      '/perception/objects', '/perception/tracks', '/perception/obstacles', '/perception/scan',
-      '/perception/markers', '/perception/status', '/diagnostics',
-    ]);
+    assert.deepEqual(
+      rec.created.map((c) => c.topic),
+      [
+        '/perception/objects',
+        '/perception/tracks',
+        '/perception/obstacles',
+        '/perception/scan',
+        '/perception/markers',
+        '/perception/status',
+        '/diagnostics',
+      ],
+    );
     out.publish(result(1));
     assert.equal(rec.created.filter((c) => c.topic === '/perception/objects').length, 1);
-    assert.throws(() => out.advertise([{ topic: 'objects', type: 'sensor_msgs/msg/Image' }]), /already carries vision_msgs\/msg\/Detection3DArray/);
+    assert.throws(
+      () => out.advertise([{ topic: 'objects', type: 'sensor_msgs/msg/Image' }]),
+      /already carries vision_msgs\/msg\/Detection3DArray/,
+    );
   });
 
   it('keeps headers (stamp and frame) and passes cloud data by reference', () => {
@@ -101,7 +133,10 @@ describe('ros/output_publisher: PipelineResult -> publishers', () => {
     const res = result(1);
     new OutputPublisher({ namespace: 'robot1/perception', createPublisher: rec.factory }).publish(res);
     const byTopic = new Map(rec.published.map((p) => [p.topic, p.msg as { header: Header; data?: Uint8Array }]));
-    assert.deepEqual(byTopic.get('/robot1/perception/objects')!.header, { stamp: { sec: 1_700_000_000, nanosec: 250_000_000 }, frame_id: 'base_link' });
+    assert.deepEqual(byTopic.get('/robot1/perception/objects')!.header, {
+      stamp: { sec: 1_700_000_000, nanosec: 250_000_000 },
+      frame_id: 'base_link',
+    });
     assert.equal(byTopic.get('/robot1/perception/front_left/detections')!.header.frame_id, 'front_left_optical_frame');
     assert.equal(byTopic.get('/robot1/perception/obstacles')!.data, (res.outputs[2]!.msg as PointCloud2).data);
   });
@@ -136,7 +171,10 @@ describe('ros/output_publisher: PipelineResult -> publishers', () => {
     const res = result(1);
     res.outputs.push({ ...res.outputs[2]!, topic: 'objects' });
     out.publish(res);
-    assert.deepEqual(rec.published.map((p) => p.topic), ['/perception/objects', '/perception/front_left/detections', '/diagnostics', '/perception/status']);
+    assert.deepEqual(
+      rec.published.map((p) => p.topic),
+      ['/perception/objects', '/perception/front_left/detections', '/diagnostics', '/perception/status'],
+    );
     assert.equal(warnings.length, 2);
     assert.match(warnings[0]!, /cannot publish sensor_msgs\/msg\/PointCloud2 on \/perception\/obstacles: rmw publish failed/);
     assert.match(warnings[1]!, /on \/perception\/objects: the topic already carries vision_msgs\/msg\/Detection3DArray/);

@@ -40,11 +40,20 @@ function sections(argv: string[], files: Record<string, string>): OverrideSectio
 
 const DEFAULTS = `/**:\n  ros__parameters:\n    cameras: [front_left, front_right, left, right]\n    sync:\n      queue_size: 10\n`;
 /** What launch_ros writes for `parameters=[..., {dict}]` of a node with a name (launch_ros Node._create_params_file_from_dict). */
-const launchDict = (fqn: string): string => `${fqn}:\n  ros__parameters:\n    cameras:\n    - front_left\n    - front_right\n    use_sim_time: true\n`;
+const launchDict = (fqn: string): string =>
+  `${fqn}:\n  ros__parameters:\n    cameras:\n    - front_left\n    - front_right\n    use_sim_time: true\n`;
 /** The command line launch_ros gives perception.launch.py's node. */
 const launchArgv = (ns?: string): string[] => [
-  'node', 'main.js', '--ros-args', '-r', `__node:=${NODE}`, ...(ns ? ['-r', `__ns:=${ns}`] : []),
-  '--params-file', '/share/default.yaml', '--params-file', '/tmp/launch_params_x',
+  'node',
+  'main.js',
+  '--ros-args',
+  '-r',
+  `__node:=${NODE}`,
+  ...(ns ? ['-r', `__ns:=${ns}`] : []),
+  '--params-file',
+  '/share/default.yaml',
+  '--params-file',
+  '/tmp/launch_params_x',
 ];
 
 describe('ros/parameter_overrides: the --ros-args that apply to the node', () => {
@@ -52,7 +61,10 @@ describe('ros/parameter_overrides: the --ros-args that apply to the node', () =>
     const src = readFileSync(join(__dirname, '../../node_modules/rclnodejs/lib/node.js'), 'utf8');
     const start = src.indexOf('_getNativeParameterOverrides() {');
     const body = src.slice(start, src.indexOf('return overrides;', start));
-    assert.deepEqual(body.match(/cliParamOverrides\.get\((?:'[^']*'|this\.name\(\))\)/g), ["cliParamOverrides.get('/**')", 'cliParamOverrides.get(this.name())']);
+    assert.deepEqual(body.match(/cliParamOverrides\.get\((?:'[^']*'|this\.name\(\))\)/g), [
+      "cliParamOverrides.get('/**')",
+      'cliParamOverrides.get(this.name())',
+    ]);
   });
 
   for (const ns of [undefined, '/robot1']) {
@@ -108,21 +120,52 @@ describe('ros/parameter_overrides: the --ros-args that apply to the node', () =>
   });
 
   it('takes -p, global or for this node, as YAML values in command-line order', () => {
-    const argv = ['--ros-args', '-p', 'cameras:=[front_left, left]', '-p', `${NODE}:sync.queue_size:=8`, '-p', 'other:sync.queue_size:=3',
-      '-p', 'use_sim_time:=true', '-p', 'depth.stereo_pairs:="[[front_left, left]]"', '--param', 'scheduler.rate_hz:=15.5'];
+    const argv = [
+      '--ros-args',
+      '-p',
+      'cameras:=[front_left, left]',
+      '-p',
+      `${NODE}:sync.queue_size:=8`,
+      '-p',
+      'other:sync.queue_size:=3',
+      '-p',
+      'use_sim_time:=true',
+      '-p',
+      'depth.stereo_pairs:="[[front_left, left]]"',
+      '--param',
+      'scheduler.rate_hz:=15.5',
+    ];
     assert.deepEqual(Object.fromEntries(resolve(argv, {})), {
-      cameras: ['front_left', 'left'], 'sync.queue_size': 8, use_sim_time: true, 'depth.stereo_pairs': '[[front_left, left]]', 'scheduler.rate_hz': 15.5,
+      cameras: ['front_left', 'left'],
+      'sync.queue_size': 8,
+      use_sim_time: true,
+      'depth.stereo_pairs': '[[front_left, left]]',
+      'scheduler.rate_hz': 15.5,
     });
   });
 
-  it('uses rcl precedence: global, then wildcard, then the node\'s own section; later wins within a kind', () => {
+  it("uses rcl precedence: global, then wildcard, then the node's own section; later wins within a kind", () => {
     const files = {
       '/own.yaml': `${FQN}:\n  ros__parameters:\n    sync:\n      queue_size: 3\n`,
       '/wild.yaml': `/**/${NODE}:\n  ros__parameters:\n    sync:\n      queue_size: 4\n      age_penalty: 0.5\n`,
       '/global.yaml': `/**:\n  ros__parameters:\n    sync:\n      queue_size: 5\n      age_penalty: 0.7\n      max_interval_ms: 20\n`,
     };
-    const argv = ['--ros-args', '--params-file', '/own.yaml', '--params-file', '/wild.yaml', '--params-file', '/global.yaml', '-p', 'sync.max_interval_ms:=25'];
-    assert.deepEqual(Object.fromEntries(resolve(argv, files)), { 'sync.queue_size': 3, 'sync.age_penalty': 0.5, 'sync.max_interval_ms': 25 });
+    const argv = [
+      '--ros-args',
+      '--params-file',
+      '/own.yaml',
+      '--params-file',
+      '/wild.yaml',
+      '--params-file',
+      '/global.yaml',
+      '-p',
+      'sync.max_interval_ms:=25',
+    ];
+    assert.deepEqual(Object.fromEntries(resolve(argv, files)), {
+      'sync.queue_size': 3,
+      'sync.age_penalty': 0.5,
+      'sync.max_interval_ms': 25,
+    });
   });
 
   it('ignores arguments outside --ros-args and the values of other rcl flags', () => {
@@ -131,15 +174,30 @@ describe('ros/parameter_overrides: the --ros-args that apply to the node', () =>
   });
 
   it('names the argument when one is wrong', () => {
-    assert.throws(() => resolve(['--ros-args', '--params-file', '/missing.yaml'], {}), (e: Error) => e instanceof RosArgsError && /--params-file \/missing\.yaml: cannot read it/.test(e.message));
+    assert.throws(
+      () => resolve(['--ros-args', '--params-file', '/missing.yaml'], {}),
+      (e: Error) => e instanceof RosArgsError && /--params-file \/missing\.yaml: cannot read it/.test(e.message),
+    );
     assert.throws(() => resolve(['--ros-args', '-p', 'cameras'], {}), /-p cameras: expected \[node:\]name:=value/);
     assert.throws(() => resolve(['--ros-args', '--params-file'], {}), /--params-file needs a value/);
-    assert.throws(() => resolve(['--ros-args', '--params-file', '/b.yaml'], { '/b.yaml': 'ros__parameters:\n  a: 1\n' }), /\/b\.yaml: ros__parameters must be under a node name/);
+    assert.throws(
+      () => resolve(['--ros-args', '--params-file', '/b.yaml'], { '/b.yaml': 'ros__parameters:\n  a: 1\n' }),
+      /\/b\.yaml: ros__parameters must be under a node name/,
+    );
   });
 
   it('gives the configuration the launch file asked for', () => {
-    const files = { '/share/default.yaml': readFileSync(join(__dirname, '../../params/default.yaml'), 'utf8'), '/tmp/launch_params_x': launchDict(FQN) };
-    const config = configFromParameters(resolveOverrides(overrideSections(launchArgv(), (p) => files[p as keyof typeof files]), FQN), 'test');
+    const files = {
+      '/share/default.yaml': readFileSync(join(__dirname, '../../params/default.yaml'), 'utf8'),
+      '/tmp/launch_params_x': launchDict(FQN),
+    };
+    const config = configFromParameters(
+      resolveOverrides(
+        overrideSections(launchArgv(), (p) => files[p as keyof typeof files]),
+        FQN,
+      ),
+      'test',
+    );
     assert.deepEqual(config.cameras, ['front_left', 'front_right']);
     assert.equal(config.topics.output_namespace, parseConfig({}).topics.output_namespace, 'the rest comes from params/default.yaml');
   });

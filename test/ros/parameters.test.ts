@@ -4,7 +4,13 @@ import { strict as assert } from 'node:assert';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConfigError, flatten, parseConfig } from '../../src/pipeline/config';
-import { checkParameterChange, configFromParameters, normaliseParameterValue, parametersFromConfig, type NamedParameter } from '../../src/ros/parameters';
+import {
+  checkParameterChange,
+  configFromParameters,
+  normaliseParameterValue,
+  parametersFromConfig,
+  type NamedParameter,
+} from '../../src/ros/parameters';
 import { ParamType, parameterSpecs, specForName, type ParameterSpec } from '../../src/ros/parameter_specs';
 
 const specs = parameterSpecs();
@@ -93,7 +99,13 @@ describe('ros/parameters: ROS values <-> configuration', () => {
     assert.deepEqual(configFromParameters(asNamed(), 'test'), defaults);
     const custom = parseConfig({
       cameras: ['a', 'b', 'c'],
-      depth: { stereo_pairs: [['a', 'b'], ['b', 'c']], num_disparities: 96 },
+      depth: {
+        stereo_pairs: [
+          ['a', 'b'],
+          ['b', 'c'],
+        ],
+        num_disparities: 96,
+      },
       rig: { a: { xyz: [0.1, 0.2, 0.3], rpy: [0, 0, 1.5] } },
     });
     const params = asNamed(custom);
@@ -170,7 +182,14 @@ describe('ros/parameters: runtime changes (ros2 param set)', () => {
   });
 
   it('refuses a change that breaks a rule across keys', () => {
-    const result = checkParameterChange(current, [{ name: 'scan.angle_min', value: 3.0 }, { name: 'scan.angle_max', value: 2.0 }], specs);
+    const result = checkParameterChange(
+      current,
+      [
+        { name: 'scan.angle_min', value: 3.0 },
+        { name: 'scan.angle_max', value: 2.0 },
+      ],
+      specs,
+    );
     assert.equal(result.successful, false);
     assert.match(result.reason, /scan\.angle_min = 3: expected less than scan\.angle_max \(2\)/);
   });
@@ -179,7 +198,10 @@ describe('ros/parameters: runtime changes (ros2 param set)', () => {
     assert.equal(normaliseParameterValue(spec('detection.score_threshold'), 'detection.score_threshold', 1n), 1);
     assert.equal(normaliseParameterValue(spec('depth.speckle_window_size'), 'depth.speckle_window_size', 7), 7n);
     assert.equal(normaliseParameterValue(spec('depth.stereo_pairs'), 'depth.stereo_pairs', '[[a, b]]'), '[ [ a, b ] ]');
-    assert.throws(() => normaliseParameterValue(spec('depth.speckle_window_size'), 'depth.speckle_window_size', 2.5), /depth\.speckle_window_size = 2\.5: expected an integer/);
+    assert.throws(
+      () => normaliseParameterValue(spec('depth.speckle_window_size'), 'depth.speckle_window_size', 2.5),
+      /depth\.speckle_window_size = 2\.5: expected an integer/,
+    );
   });
 
   it('refuses read-only structure keys and unknown keys, and ignores parameters outside the config', () => {

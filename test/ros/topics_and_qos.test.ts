@@ -21,7 +21,9 @@ describe('ros/input_topics', () => {
   });
 
   it('puts the prefix first and subscribes to CompressedImage for a compressed transport', () => {
-    const [t] = cameraTopics(parseConfig({ cameras: ['a'], depth: { stereo_pairs: [] }, topics: { input_prefix: '/robot/', image: 'image_rect/compressed' } }));
+    const [t] = cameraTopics(
+      parseConfig({ cameras: ['a'], depth: { stereo_pairs: [] }, topics: { input_prefix: '/robot/', image: 'image_rect/compressed' } }),
+    );
     assert.deepEqual(t!.image, { topic: '/robot/a/image_rect/compressed', type: 'sensor_msgs/msg/CompressedImage' });
     assert.equal(t!.cameraInfo.topic, '/robot/a/camera_info');
   });
@@ -66,19 +68,29 @@ describe('ros/qos', () => {
 
   it('warns when a best-effort publisher meets a reliable subscription, naming topic, node and both QoS', () => {
     const reliable = subscriptionQos('sensor', { reliability: 'reliable', depth: 5 });
-    const [w, ...rest] = incompatiblePublisherWarnings('/robot/front_left/image_raw', reliable, [publisher(Reliability.BEST_EFFORT, Durability.VOLATILE)]);
+    const [w, ...rest] = incompatiblePublisherWarnings('/robot/front_left/image_raw', reliable, [
+      publisher(Reliability.BEST_EFFORT, Durability.VOLATILE),
+    ]);
     assert.equal(rest.length, 0);
-    assert.match(w!, /^QoS mismatch on \/robot\/front_left\/image_raw: publisher \/robot\/camera_driver offers \{reliability=best_effort, durability=volatile, depth=1\}, this node requests \{reliability=reliable, durability=volatile, depth=5\}/);
+    assert.match(
+      w!,
+      /^QoS mismatch on \/robot\/front_left\/image_raw: publisher \/robot\/camera_driver offers \{reliability=best_effort, durability=volatile, depth=1\}, this node requests \{reliability=reliable, durability=volatile, depth=5\}/,
+    );
     assert.match(w!, /set qos\.reliability: best_effort/);
   });
 
   it('accepts any publisher with the default best-effort subscription, and flags volatile /tf_static publishers', () => {
     const sensor = subscriptionQos('sensor', cfg.qos);
     assert.deepEqual(
-      incompatiblePublisherWarnings('front_left/image_raw', sensor, [publisher(Reliability.RELIABLE, Durability.VOLATILE), publisher(Reliability.BEST_EFFORT, Durability.TRANSIENT_LOCAL)]),
+      incompatiblePublisherWarnings('front_left/image_raw', sensor, [
+        publisher(Reliability.RELIABLE, Durability.VOLATILE),
+        publisher(Reliability.BEST_EFFORT, Durability.TRANSIENT_LOCAL),
+      ]),
       [],
     );
-    const [w] = incompatiblePublisherWarnings('/tf_static', subscriptionQos('tf_static', cfg.qos), [publisher(Reliability.RELIABLE, Durability.VOLATILE)]);
+    const [w] = incompatiblePublisherWarnings('/tf_static', subscriptionQos('tf_static', cfg.qos), [
+      publisher(Reliability.RELIABLE, Durability.VOLATILE),
+    ]);
     assert.match(w!, /transient-local durability but the publisher offers volatile/);
   });
 });

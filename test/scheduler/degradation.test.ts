@@ -8,6 +8,8 @@ import type { DegradationPlan } from '../../src/scheduler/degradation';
 import { LatencyWindow } from '../../src/scheduler/latency_window';
 import { LatestMailbox } from '../../src/scheduler/latest_mailbox';
 import { parseSchedulerOptions, type SchedulerOptionsInput } from '../../src/scheduler/scheduler_options';
+import { DIAGNOSTICS_PERIOD_NS, DiagnosticsReport } from '../../src/pipeline/diagnostics_report';
+import { pipelineStatus, schedulerDiagnostic } from '../../src/pipeline/status_messages';
 
 const MS = 1_000_000n;
 const CAMERAS = ['a', 'b', 'c', 'd'];
@@ -32,7 +34,10 @@ const noWork = async (_: number, plan: DegradationPlan): Promise<StageTimings> =
 describe('degradation ladder', () => {
   it('prices each cumulative rung from the stage budgets', () => {
     const s = new DeadlineScheduler<number>(OPTIONS, new VirtualClock());
-    assert.deepEqual([0, 1, 2, 3, 4].map((l) => s.planFor(l).predictedMs), [36, 30, 20, 14, 12]);
+    assert.deepEqual(
+      [0, 1, 2, 3, 4].map((l) => s.planFor(l).predictedMs),
+      [36, 30, 20, 14, 12],
+    );
     assert.equal(s.planFor(3).stereoHalfResolution, true);
     assert.equal(s.planFor(2).stereoHalfResolution, false);
     assert.deepEqual(s.planFor(3).stages, ['preprocess', 'detect', 'stereo_depth', 'fuse']);
@@ -44,7 +49,14 @@ describe('degradation ladder', () => {
   it('picks the least-degraded rung that fits the slack left', async () => {
     // At 25 Hz the full plan (36 ms on one resource) keeps up with the 40 ms period; at 30 Hz it
     // cannot, so admission starts one rung down even with all the slack.
-    for (const [rateHz, lateMs, rung] of [[25, 0, 'full'], [30, 0, 'skip_learned_depth'], [25, 5, 'skip_learned_depth'], [25, 15, 'detect_subset_round_robin'], [25, 25, 'stereo_half_resolution'], [25, 27, 'reuse_last_depth']] as const) {
+    for (const [rateHz, lateMs, rung] of [
+      [25, 0, 'full'],
+      [30, 0, 'skip_learned_depth'],
+      [25, 5, 'skip_learned_depth'],
+      [25, 15, 'detect_subset_round_robin'],
+      [25, 25, 'stereo_half_resolution'],
+      [25, 27, 'reuse_last_depth'],
+    ] as const) {
       const clock = new VirtualClock(1000n * MS);
       const s = new DeadlineScheduler<number>({ ...OPTIONS, rateHz }, clock);
       s.offer(1, 1000n * MS - BigInt(lateMs) * MS);
@@ -98,7 +110,10 @@ describe('scheduler building blocks', () => {
     assert.equal(m.put(3), 1);
     assert.deepEqual(m.peekAll(), [2, 3]);
     assert.equal(m.superseded, 1);
-    assert.equal(m.takeBest((a, b) => a > b), 3);
+    assert.equal(
+      m.takeBest((a, b) => a > b),
+      3,
+    );
     assert.throws(() => new LatestMailbox(0), /capacity = 0; expected a positive integer/);
   });
 
@@ -138,20 +153,43 @@ describe('status messages', () => {
     s.offer(1, clock.now());
     s.offer(2, clock.now()); // supersedes 1
     await s.runNext(noWork);
-    const status = s.toPipelineStatus(header);
+    const status = pipelineStatus(s.stats(), s.statusContext(), header, {});
     assert.equal(status.time_mode, 'target');
     assert.equal(status.frame_sets_received, 2n);
     assert.equal(status.frame_sets_completed, 1n);
     assert.equal(status.shed_total, 1n);
-    assert.equal(status.shed.reduce((sum, c) => sum + c.count, 0n), status.shed_total);
+    assert.equal(
+      status.shed.reduce((sum, c) => sum + c.count, 0n),
+      status.shed_total,
+    );
     assert.equal(status.shed.find((c) => c.reason === 'superseded')?.count, 1n);
     assert.equal(status.predicted_total_ms, 36);
-    assert.deepEqual(status.stages.map((st) => st.name), ['preprocess', 'detect', 'stereo_depth', 'learned_depth', 'fuse']);
+    assert.deepEqual(
+      status.stages.map((st) => st.name),
+      ['preprocess', 'detect', 'stereo_depth', 'learned_depth', 'fuse'],
+    );
     assert.deepEqual(status.active_cameras, CAMERAS);
 
-    const first = s.toDiagnostics(header);
-    assert.equal(first.status[0].level, DiagnosticLevel.WARN); // a set was shed since the last report
-    assert.equal(first.status[0].values.find((v) => v.key === 'shed.superseded')?.value, '1');
-    assert.equal(s.toDiagnostics(header).status[0].level, DiagnosticLevel.OK);
+    const report = new DiagnosticsReport();
+    const diagnostic = () => schedulerDiagnostic(s.stats(), s.statusContext(), report.since(s.stats(), 0n));
+    const first = diagnostic();
+    assert.equal(first.level, DiagnosticLevel.WARN); // a set was shed since the last report
+    assert.equal(first.values.find((v) => v.key === 'shed.superseded')?.value, '1');
+    assert.equal(first.hardware_id, 'dx-v3');
+    assert.equal(diagnostic().level, DiagnosticLevel.OK, 'nothing new since the previous report');
+    assert.equal(s.stats().shedTotal, 1, 'reporting resets no counter');
+  });
+
+  it('sends /diagnostics about once a second of sensor time, not once per frame set, and starts over when time jumps back', () => {
+    const report = new DiagnosticsReport();
+    const t0 = 1_700_000_000_000_000_000n;
+    const stamps = Array.from({ length: 90 }, (_, i) => t0 + (BigInt(i) * 1_000_000_000n) / 30n); // 3 s at 30 Hz
+    const due = stamps.filter((t) => report.due(t));
+    assert.deepEqual(
+      due.map((t) => Number(t - t0) / 1e9),
+      [0, 1, 2],
+    );
+    assert.ok(due.every((t, i) => i === 0 || t - due[i - 1] >= DIAGNOSTICS_PERIOD_NS));
+    assert.equal(report.due(t0), true, 'a bag loop (stamps back at the start) reports at once');
   });
 });

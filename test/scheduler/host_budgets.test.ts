@@ -58,7 +58,7 @@ describe('DeadlineScheduler host-time budgets', () => {
     const loop = s.run(exec, stop.signal, warmUp);
     s.offer(1, clock.t);
     while (outcomes.length < 1) await new Promise((r) => setImmediate(r));
-    assert.equal(outcomes[0].kind === 'shed' && outcomes[0].reason, 'deadline_passed', 'warming took the first set\'s slack');
+    assert.equal(outcomes[0].kind === 'shed' && outcomes[0].reason, 'deadline_passed', "warming took the first set's slack");
     for (let i = 2; i < 6; i++) {
       s.offer(i, clock.t);
       while (outcomes.length < i) await new Promise((r) => setImmediate(r));
@@ -67,7 +67,10 @@ describe('DeadlineScheduler host-time budgets', () => {
     await loop;
     const st = s.stats();
     assert.equal(st.warmedUp, true);
-    assert.deepEqual(outcomes.slice(1).map((o) => o.kind === 'completed' && o.plan.rung), ['full', 'full', 'full', 'full']);
+    assert.deepEqual(
+      outcomes.slice(1).map((o) => o.kind === 'completed' && o.plan.rung),
+      ['full', 'full', 'full', 'full'],
+    );
     assert.equal(st.deadlineMisses, 0);
     assert.equal(st.stages.find((x) => x.name === 'stereo_depth')?.budgetMs, 40);
   });
@@ -90,5 +93,4 @@ describe('DeadlineScheduler host-time budgets', () => {
     assert.equal(s.stats().probes, 1);
     assert.equal(s.stats().deadlineMisses, 1, 'only the slow set missed');
   });
-
 });

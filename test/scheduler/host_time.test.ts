@@ -14,7 +14,10 @@ describe('DeadlineScheduler in host time at 2x offered load', function () {
     const { offers, stats: s, outcomes, admitted, met } = await runOverload(400, 2, 50, new SimulatedTimeline());
     assert.equal(s.received, offers);
     assert.equal(s.completed + s.shedTotal + s.pending, s.received, 'every set is completed, shed or still waiting');
-    assert.equal(SHED_REASONS.reduce((sum, r) => sum + s.shed[r], 0), s.shedTotal);
+    assert.equal(
+      SHED_REASONS.reduce((sum, r) => sum + s.shed[r], 0),
+      s.shedTotal,
+    );
     for (const r of SHED_REASONS) assert.equal(outcomes.filter((o) => o.kind === 'shed' && o.reason === r).length, s.shed[r]);
     assert.ok(s.shedTotal > offers / 5, `2x load must shed sets; shed ${s.shedTotal} of ${offers}`);
     assert.ok(admitted > offers / 4, `only ${admitted} of ${offers} completed`);

@@ -90,7 +90,12 @@ export interface OverloadResult {
 }
 
 /** Offers `offers` frame sets at `loadFactor` x capacity with a `deadlineMs` deadline. */
-export async function runOverload(offers: number, loadFactor = 2, deadlineMs = 50, timeline: Timeline = wallTimeline()): Promise<OverloadResult> {
+export async function runOverload(
+  offers: number,
+  loadFactor = 2,
+  deadlineMs = 50,
+  timeline: Timeline = wallTimeline(),
+): Promise<OverloadResult> {
   const intervalMs = OVERLOAD_FULL_MS / loadFactor;
   const options: SchedulerOptionsInput = {
     rateHz: 1000 / intervalMs,

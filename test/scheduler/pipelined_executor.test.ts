@@ -22,8 +22,13 @@ const PIPELINED: StageOptionsInput[] = [
 
 async function replay(stages: StageOptionsInput[], sets: number) {
   const options: SchedulerOptionsInput = {
-    rateHz: 30, deadlineMs: 100, timeMode: 'target', cameras: CAMERAS, ladder: ['reuse_last_depth'],
-    resources: { cpu: 2, accelerator: 1, scaler: 1 }, stages,
+    rateHz: 30,
+    deadlineMs: 100,
+    timeMode: 'target',
+    cameras: CAMERAS,
+    ladder: ['reuse_last_depth'],
+    resources: { cpu: 2, accelerator: 1, scaler: 1 },
+    stages,
   };
   const outcomes: Outcome<number>[] = [];
   const sched = new DeadlineScheduler<number>(options, new VirtualClock(BASE), { onOutcome: (o) => outcomes.push(o) });
@@ -39,7 +44,7 @@ async function replay(stages: StageOptionsInput[], sets: number) {
 }
 
 describe('pipelined executor (target time)', () => {
-  it('overlaps successive sets across resources on the timeline and reports each resource\'s utilisation', () => {
+  it("overlaps successive sets across resources on the timeline and reports each resource's utilisation", () => {
     const tl = new ResourceTimeline({ cpu: 2, accelerator: 1 }, []);
     const plan = [
       { resource: 'accelerator', units: 1, ms: 20 },

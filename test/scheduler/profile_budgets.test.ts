@@ -18,7 +18,14 @@ describe('scheduler budgets from the DX-V3 profile', () => {
     const profile = loadHardwareProfile('dx-v3');
     const budget = frameBudget(profile, predictCost(analyzeModel(MODEL), profile), { cameras: 4, rateHz: 30, inputPixels: 416 * 416 });
     const sched = new DeadlineScheduler<number>(
-      { rateHz: 30, timeMode: 'target', profile: 'dx-v3', cameras: ['a', 'b', 'c', 'd'], stages: stagesFromFrameBudget(budget), resources: profileResources(profile) },
+      {
+        rateHz: 30,
+        timeMode: 'target',
+        profile: 'dx-v3',
+        cameras: ['a', 'b', 'c', 'd'],
+        stages: stagesFromFrameBudget(budget),
+        resources: profileResources(profile),
+      },
       new VirtualClock(),
     );
     assert.ok(Math.abs(sched.planFor(0).predictedMs - budget.totalMs) < 1e-9);

@@ -112,7 +112,10 @@ describe('DeadlineScheduler in target time (property tests)', () => {
       const s = sched.stats();
       assert.equal(s.pending, 0);
       assert.equal(s.completed + s.shedTotal, s.received, `seed ${seed}`);
-      assert.equal(SHED_REASONS.reduce((sum, r) => sum + s.shed[r], 0), s.shedTotal);
+      assert.equal(
+        SHED_REASONS.reduce((sum, r) => sum + s.shed[r], 0),
+        s.shedTotal,
+      );
       for (const r of SHED_REASONS) assert.equal(outcomes.filter((o) => o.kind === 'shed' && o.reason === r).length, s.shed[r]);
       assert.equal(new Set(outcomes.map((o) => o.item)).size, s.received, `seed ${seed}: a set was reported twice or never`);
     }
