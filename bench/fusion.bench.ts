@@ -7,7 +7,13 @@ import { FusionStage } from '../src/fusion/fusion_stage';
 import type { CameraView } from '../src/fusion/types';
 import { secondsToNanos } from '../src/msgs/time';
 import {
-  DISPARITY_STD, Rng, makeRig, obstaclePointsFromViews, renderCamera, stateAt, type SceneObject,
+  DISPARITY_STD,
+  Rng,
+  makeRig,
+  obstaclePointsFromViews,
+  renderCamera,
+  stateAt,
+  type SceneObject,
 } from '../test/fusion/support/synthetic_scene';
 import type { BenchRow } from './harness';
 
@@ -23,13 +29,19 @@ function crowd(rng: Rng): SceneObject[] {
   while (out.length < OBJECTS) {
     const heading = headings[out.length % 3] + (rng.uniform() - 0.5) * 1.1;
     const range = 2 + 10 * rng.uniform();
-    const x = range * Math.cos(heading), y = range * Math.sin(heading);
+    const x = range * Math.cos(heading),
+      y = range * Math.sin(heading);
     if (out.some((o) => Math.hypot(o.start[0] - x, o.start[1] - y) < 1.0)) continue;
     const chair = rng.uniform() < 0.3;
     out.push({
-      gtId: out.length + 1, className: chair ? 'chair' : 'person', classId: chair ? 56 : 0, detectable: true,
-      size: chair ? [0.5, 0.5, 0.9] : [0.45, 0.5, 1.75], start: [x, y],
-      velocity: chair ? [0, 0] : [(rng.uniform() - 0.5) * 1.2, (rng.uniform() - 0.5) * 1.2], yaw: 0,
+      gtId: out.length + 1,
+      className: chair ? 'chair' : 'person',
+      classId: chair ? 56 : 0,
+      detectable: true,
+      size: chair ? [0.5, 0.5, 0.9] : [0.45, 0.5, 1.75],
+      start: [x, y],
+      velocity: chair ? [0, 0] : [(rng.uniform() - 0.5) * 1.2, (rng.uniform() - 0.5) * 1.2],
+      yaw: 0,
     });
   }
   return out;
@@ -48,10 +60,14 @@ export default async function fusionBench(): Promise<BenchRow[]> {
   // Several passes, each with a fresh stage over the same frame sets: the host is shared, so the
   // pass with the lowest median is the one least disturbed by other processes.
   const passes: Array<{ wall: number[]; cpu: number[] }> = [];
-  let detections = 0, points = 0, tracks = 0, timed = 0;
+  let detections = 0,
+    points = 0,
+    tracks = 0,
+    timed = 0;
   for (let pass = 0; pass < PASSES; pass++) {
     const stage = new FusionStage();
-    const wall: number[] = [], cpu: number[] = [];
+    const wall: number[] = [],
+      cpu: number[] = [];
     frames.forEach((fr, f) => {
       const t0 = process.hrtime.bigint();
       const c0 = process.cpuUsage();
@@ -70,7 +86,8 @@ export default async function fusionBench(): Promise<BenchRow[]> {
   }
   const median = (xs: number[]) => xs[xs.length >> 1];
   const best = passes.reduce((a, b) => (median(a.wall) <= median(b.wall) ? a : b));
-  const note = `4 cameras, ${OBJECTS} objects; mean ${(detections / timed).toFixed(0)} detections, ` +
+  const note =
+    `4 cameras, ${OBJECTS} objects; mean ${(detections / timed).toFixed(0)} detections, ` +
     `${(points / timed).toFixed(0)} obstacle points, ${(tracks / timed).toFixed(0)} tracks per frame set; ` +
     `${FRAMES - WARMUP} frame sets x ${PASSES} passes; load average ${loadavg()[0].toFixed(1)} on ${cpus().length} cores`;
   // On a shared, overloaded host wall time mostly measures waiting for a core; the process's
@@ -78,7 +95,15 @@ export default async function fusionBench(): Promise<BenchRow[]> {
   return [
     { name: 'fusion+tracking per frame set, wall (median, least disturbed pass)', value: median(best.wall), unit: 'ms', target: 5, note },
     { name: 'fusion+tracking per frame set, CPU (median, least disturbed pass)', value: median(best.cpu), unit: 'ms', target: 5 },
-    { name: 'fusion+tracking per frame set, wall (p90, least disturbed pass)', value: best.wall[Math.floor(best.wall.length * 0.9)], unit: 'ms' },
-    { name: 'fusion+tracking per frame set, wall (median, all passes)', value: median(passes.flatMap((p) => p.wall).sort((a, b) => a - b)), unit: 'ms' },
+    {
+      name: 'fusion+tracking per frame set, wall (p90, least disturbed pass)',
+      value: best.wall[Math.floor(best.wall.length * 0.9)],
+      unit: 'ms',
+    },
+    {
+      name: 'fusion+tracking per frame set, wall (median, all passes)',
+      value: median(passes.flatMap((p) => p.wall).sort((a, b) => a - b)),
+      unit: 'ms',
+    },
   ];
 }

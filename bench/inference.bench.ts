@@ -61,14 +61,25 @@ export default async function bench(): Promise<BenchRow[]> {
       const size = `${preprocess.width}x${preprocess.height}`;
 
       const cv2Ms = cv2PreprocessMs(raw, preprocess);
-      rows.push({ name: `${model} preprocess 640x480 -> ${size}, OpenCV reference (python)`, value: cv2Ms, unit: 'ms', note: 'cv2.resize + normalise + HWC->CHW, same run' });
+      rows.push({
+        name: `${model} preprocess 640x480 -> ${size}, OpenCV reference (python)`,
+        value: cv2Ms,
+        unit: 'ms',
+        note: 'cv2.resize + normalise + HWC->CHW, same run',
+      });
       for (const strategy of ['js', 'onnx'] as PreprocessStrategy[]) {
         const pre = createPreprocessor(strategy, preprocess, { intraOpThreads: THREADS });
         const one = await timeMedianMs(() => pre.run([image]), 30, 5);
         const four = await timeMedianMs(() => pre.run(cams), 15, 3);
         await pre.dispose();
         const dflt = strategy === 'js' ? ' (default)' : '';
-        rows.push({ name: `${model} preprocess 640x480 -> ${size}, ${strategy}${dflt}`, value: one, unit: 'ms', target: 2, note: `${(one / cv2Ms).toFixed(2)}x OpenCV` });
+        rows.push({
+          name: `${model} preprocess 640x480 -> ${size}, ${strategy}${dflt}`,
+          value: one,
+          unit: 'ms',
+          target: 2,
+          note: `${(one / cv2Ms).toFixed(2)}x OpenCV`,
+        });
         rows.push({ name: `${model} preprocess 4 cameras, ${strategy}, per image`, value: four / 4, unit: 'ms', target: 2 });
       }
 
@@ -77,7 +88,12 @@ export default async function bench(): Promise<BenchRow[]> {
       const { tensor } = await createPreprocessor('js', preprocess).run([image]);
       const feed = { [inputName]: tensor };
       await backend.warmup(2);
-      rows.push({ name: `${model} inference, 1 image`, value: await timeMedianMs(() => backend.run(feed), 15, 2), unit: 'ms', note: `onnxruntime CPU, ${THREADS} threads` });
+      rows.push({
+        name: `${model} inference, 1 image`,
+        value: await timeMedianMs(() => backend.run(feed), 15, 2),
+        unit: 'ms',
+        note: `onnxruntime CPU, ${THREADS} threads`,
+      });
       const fixedBatch = Number.isFinite(batchSize);
       rows.push({
         name: `${model} inference, 4 cameras`,
@@ -88,20 +104,38 @@ export default async function bench(): Promise<BenchRow[]> {
 
       const outputs = await backend.run(feed);
       const dec = createDecoder(decoderName, {
-        model: modelPath, outputs: backend.outputs(), inputWidth: preprocess.width, inputHeight: preprocess.height,
-        normalizedCoords: false, centerOffset: 0.5,
+        model: modelPath,
+        outputs: backend.outputs(),
+        inputWidth: preprocess.width,
+        inputHeight: preprocess.height,
+        normalizedCoords: false,
+        centerOffset: 0.5,
       });
       const cands = new CandidateBuffer();
       let kept = 0;
-      const decodeMs = await timeMedianMs(() => {
-        cands.clear();
-        dec.decode(outputs, 0, scoreThreshold, cands);
-        kept = nmsClassAware(cands, 0.45, 100).length;
-      }, 50, 10);
-      rows.push({ name: `${model} decode + NMS, per image`, value: decodeMs, unit: 'ms', target: 1, note: `${cands.count} candidates -> ${kept} boxes` });
+      const decodeMs = await timeMedianMs(
+        () => {
+          cands.clear();
+          dec.decode(outputs, 0, scoreThreshold, cands);
+          kept = nmsClassAware(cands, 0.45, 100).length;
+        },
+        50,
+        10,
+      );
+      rows.push({
+        name: `${model} decode + NMS, per image`,
+        value: decodeMs,
+        unit: 'ms',
+        target: 1,
+        note: `${cands.count} candidates -> ${kept} boxes`,
+      });
       await backend.dispose();
 
-      rows.push({ name: `${model} Detector.detect, 4 cameras (end to end)`, value: await timeMedianMs(() => detector.detect(cams), 8, 1), unit: 'ms' });
+      rows.push({
+        name: `${model} Detector.detect, 4 cameras (end to end)`,
+        value: await timeMedianMs(() => detector.detect(cams), 8, 1),
+        unit: 'ms',
+      });
       await detector.dispose();
     }
   } finally {

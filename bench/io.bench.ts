@@ -71,8 +71,16 @@ export default async function ioBench(): Promise<BenchRow[]> {
   );
 
   const cdr = encodeMessage('sensor_msgs/msg/Image', raw);
-  rows.push({ name: `CDR encode Image ${W}x${H} rgb8`, value: await timeMedianMs(() => encodeMessage('sensor_msgs/msg/Image', raw), 20), unit: 'ms' });
-  rows.push({ name: `CDR decode Image ${W}x${H} rgb8`, value: await timeMedianMs(() => decodeMessage('sensor_msgs/msg/Image', cdr), 20), unit: 'ms' });
+  rows.push({
+    name: `CDR encode Image ${W}x${H} rgb8`,
+    value: await timeMedianMs(() => encodeMessage('sensor_msgs/msg/Image', raw), 20),
+    unit: 'ms',
+  });
+  rows.push({
+    name: `CDR decode Image ${W}x${H} rgb8`,
+    value: await timeMedianMs(() => decodeMessage('sensor_msgs/msg/Image', cdr), 20),
+    unit: 'ms',
+  });
 
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dx-io-bench-'));
   try {
@@ -83,13 +91,25 @@ export default async function ioBench(): Promise<BenchRow[]> {
     for (let i = 0; i < frames; i++) await writer.writeSerialized('/cam/image_raw', 'sensor_msgs/msg/Image', BigInt(i) * 100_000_000n, cdr);
     await writer.close();
     const writeS = Number(process.hrtime.bigint() - t0) / 1e9;
-    rows.push({ name: 'bag write (mcap, uncompressed)', value: mb / writeS, unit: 'MB/s', lowerIsBetter: false, note: `${frames} x ${(cdr.length / 1e6).toFixed(1)} MB` });
+    rows.push({
+      name: 'bag write (mcap, uncompressed)',
+      value: mb / writeS,
+      unit: 'MB/s',
+      lowerIsBetter: false,
+      note: `${frames} x ${(cdr.length / 1e6).toFixed(1)} MB`,
+    });
     const t1 = process.hrtime.bigint();
     const reader = await openBag(path.join(dir, 'bag'));
     for await (const m of reader.messages()) m.decode();
     await reader.close();
     const readS = Number(process.hrtime.bigint() - t1) / 1e9;
-    rows.push({ name: 'bag read + decode (mcap)', value: mb / readS, unit: 'MB/s', lowerIsBetter: false, note: `${frames} Image messages` });
+    rows.push({
+      name: 'bag read + decode (mcap)',
+      value: mb / readS,
+      unit: 'MB/s',
+      lowerIsBetter: false,
+      note: `${frames} Image messages`,
+    });
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }

@@ -27,11 +27,17 @@ const STEREO_SIZES: StereoWork[] = [
 const THREADS = 2;
 const STEREO_WORKERS = 2;
 
-const load = () => loadavg().map((v) => v.toFixed(2)).join(' ');
+const load = () =>
+  loadavg()
+    .map((v) => v.toFixed(2))
+    .join(' ');
 
 function errorRow(name: string, predictedMs: number, measuredMs: number, loadNote: string): BenchRow {
   return {
-    name, value: Math.abs(predictedMs / measuredMs - 1) * 100, unit: '%', target: 25,
+    name,
+    value: Math.abs(predictedMs / measuredMs - 1) * 100,
+    unit: '%',
+    target: 25,
     note: `predicted ${predictedMs.toFixed(2)} ms, measured ${measuredMs.toFixed(2)} ms; load avg ${loadNote}`,
   };
 }
@@ -43,13 +49,22 @@ async function costModelSpeed(files: string[]): Promise<BenchRow[]> {
     const path = join(MODELS_DIR, file);
     const ms = await timeMedianMs(() => predictCost(analyzeModel(path), profile), 5, 1);
     const ortMs = await timeMedianMs(async () => (await ort.InferenceSession.create(path, { logSeverityLevel: 3 })).release(), 5, 1);
-    rows.push({ name: `analyze + cost ${file}`, value: ms / ortMs, unit: 'ratio', note: `${ms.toFixed(1)} ms vs onnxruntime session create ${ortMs.toFixed(1)} ms` });
+    rows.push({
+      name: `analyze + cost ${file}`,
+      value: ms / ortMs,
+      unit: 'ratio',
+      note: `${ms.toFixed(1)} ms vs onnxruntime session create ${ortMs.toFixed(1)} ms`,
+    });
   }
   return rows;
 }
 
 export default async function (): Promise<BenchRow[]> {
-  const rows = await costModelSpeed(readdirSync(MODELS_DIR).filter((f) => f.endsWith('.onnx')).sort());
+  const rows = await costModelSpeed(
+    readdirSync(MODELS_DIR)
+      .filter((f) => f.endsWith('.onnx'))
+      .sort(),
+  );
   const before = load();
   const host = await measureHostProfile({ threads: THREADS, stereoWorkers: STEREO_WORKERS });
   const paths = DETECTORS.map((f) => join(MODELS_DIR, f));
@@ -58,10 +73,19 @@ export default async function (): Promise<BenchRow[]> {
   for (const w of STEREO_SIZES) stereoMs.push(await timeStereoMs(w, STEREO_WORKERS, 9));
   const loadNote = `${before} -> ${load()}`;
   DETECTORS.forEach((file, i) => {
-    rows.push(errorRow(`host prediction error ${file}`, predictCost(analyzeModel(paths[i]), host).latencyMs, Math.min(...times[i]), loadNote));
+    rows.push(
+      errorRow(`host prediction error ${file}`, predictCost(analyzeModel(paths[i]), host).latencyMs, Math.min(...times[i]), loadNote),
+    );
   });
   STEREO_SIZES.forEach((w, i) => {
-    rows.push(errorRow(`host prediction error stereo ${w.width}x${w.height}x${w.disparities}`, predictStereoCost(w, host).ms, stereoMs[i], loadNote));
+    rows.push(
+      errorRow(
+        `host prediction error stereo ${w.width}x${w.height}x${w.disparities}`,
+        predictStereoCost(w, host).ms,
+        stereoMs[i],
+        loadNote,
+      ),
+    );
   });
   return rows;
 }

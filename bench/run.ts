@@ -29,10 +29,20 @@ async function main(): Promise<void> {
   }
   const header = ['suite', 'measure', 'value', 'unit', 'target', 'verdict', 'note'];
   const lines = all.map((r) => [
-    r.suite, r.name, r.value.toPrecision(4), r.unit, r.target === undefined ? '' : String(r.target), verdict(r), r.note ?? '',
+    r.suite,
+    r.name,
+    r.value.toPrecision(4),
+    r.unit,
+    r.target === undefined ? '' : String(r.target),
+    verdict(r),
+    r.note ?? '',
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i].length)));
-  const fmt = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i])).join('  ').trimEnd();
+  const fmt = (cells: string[]) =>
+    cells
+      .map((c, i) => c.padEnd(widths[i]))
+      .join('  ')
+      .trimEnd();
   console.log(fmt(header));
   console.log(widths.map((w) => '-'.repeat(w)).join('  '));
   for (const l of lines) console.log(fmt(l));

@@ -32,14 +32,30 @@ export default async function soak(): Promise<BenchRow[]> {
     const replayS = (Date.now() - t1) / 1000;
     const total = samples[samples.length - 1]?.done ?? 1;
     const after = (share: number) => samples.filter((s) => s.done >= share * total);
-    const warm = Math.max(...after(0.2).slice(0, 5).map((s) => s.rss));
+    const warm = Math.max(
+      ...after(0.2)
+        .slice(0, 5)
+        .map((s) => s.rss),
+    );
     const tail = Math.max(...after(0.8).map((s) => s.rss));
     const peak = Math.max(...samples.map((s) => s.rss));
     const note = `${seconds} s bag, ${summary.results} frame sets, ${summary.messagesRead} messages; render ${renderS.toFixed(0)} s, replay ${replayS.toFixed(0)} s`;
     return [
       { name: `soak ${seconds} s replay: peak RSS`, value: peak, unit: 'MiB', note },
-      { name: `soak ${seconds} s replay: RSS growth after warm-up (max of last 20% - after first 20%)`, value: tail - warm, unit: 'MiB', target: 64, note: `warm ${warm.toFixed(0)} MiB, last 20% max ${tail.toFixed(0)} MiB` },
-      { name: `soak ${seconds} s replay: throughput`, value: summary.results / replayS, unit: 'sets/s', lowerIsBetter: false, note: `completed ${summary.completed}, shed ${JSON.stringify(summary.shed)}` },
+      {
+        name: `soak ${seconds} s replay: RSS growth after warm-up (max of last 20% - after first 20%)`,
+        value: tail - warm,
+        unit: 'MiB',
+        target: 64,
+        note: `warm ${warm.toFixed(0)} MiB, last 20% max ${tail.toFixed(0)} MiB`,
+      },
+      {
+        name: `soak ${seconds} s replay: throughput`,
+        value: summary.results / replayS,
+        unit: 'sets/s',
+        lowerIsBetter: false,
+        note: `completed ${summary.completed}, shed ${JSON.stringify(summary.shed)}`,
+      },
     ];
   } finally {
     rmSync(dir, { recursive: true, force: true });

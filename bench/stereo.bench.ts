@@ -56,9 +56,20 @@ function sceneCase(numDisparities: number): StereoCase {
     const d = (fl.fx * baseline) / depth[i];
     truth[i] = d > 0 && d < numDisparities ? d : 0;
   }
-  const mono = (r: Raster, what: string): Raster<Uint8Array> => ({ width: r.width, height: r.height, channels: 1, format: 'mono8', data: toMono8(r, what) });
+  const mono = (r: Raster, what: string): Raster<Uint8Array> => ({
+    width: r.width,
+    height: r.height,
+    channels: 1,
+    format: 'mono8',
+    data: toMono8(r, what),
+  });
   return {
-    name: `corridor ${li.width}x${li.height}`, left: mono(li, 'left'), right: mono(ri, 'right'), truth, minDisparity: 0, numDisparities,
+    name: `corridor ${li.width}x${li.height}`,
+    left: mono(li, 'left'),
+    right: mono(ri, 'right'),
+    truth,
+    minDisparity: 0,
+    numDisparities,
   };
 }
 
@@ -80,7 +91,11 @@ interface Measured {
   scores: DisparityScores;
 }
 
-async function compareCase(python: string, c: StereoCase, variants: Array<{ label: string; opts: StereoOptionsInput }>): Promise<BenchRow[]> {
+async function compareCase(
+  python: string,
+  c: StereoCase,
+  variants: Array<{ label: string; opts: StereoOptionsInput }>,
+): Promise<BenchRow[]> {
   const cv: SgbmParams = { ...ALOE_SGBM_PARAMS, minDisparity: c.minDisparity, numDisparities: c.numDisparities, mode: 'SGBM' };
   const matchers = variants.map((v) => new StereoMatcher({ minDisparity: c.minDisparity, numDisparities: c.numDisparities, ...v.opts }));
   const ours = variants.map(() => ({ cpu: [] as number[], wall: [] as number[], out: undefined as DisparityResult | undefined }));
@@ -108,10 +123,15 @@ async function compareCase(python: string, c: StereoCase, variants: Array<{ labe
   }
   const measured: Measured[] = [
     ...variants.map((v, i) => ({
-      label: v.label, cpu: median(ours[i].cpu), wall: median(ours[i].wall), scores: scoreDisparity((ours[i].out as DisparityResult).disparity, c.truth),
+      label: v.label,
+      cpu: median(ours[i].cpu),
+      wall: median(ours[i].wall),
+      scores: scoreDisparity((ours[i].out as DisparityResult).disparity, c.truth),
     })),
     ...(['SGBM', 'SGBM_3WAY'] as const).map((mode) => ({
-      label: `OpenCV ${mode} (${last[mode]?.threads} threads)`, cpu: median(ref[mode].cpu), wall: median(ref[mode].wall),
+      label: `OpenCV ${mode} (${last[mode]?.threads} threads)`,
+      cpu: median(ref[mode].cpu),
+      wall: median(ref[mode].wall),
       scores: scoreDisparity((last[mode] as SgbmRun).disparity, c.truth),
     })),
   ];
@@ -124,16 +144,29 @@ async function compareCase(python: string, c: StereoCase, variants: Array<{ labe
     rows.push(
       { name: `${c.name} ${m.label} CPU`, value: m.cpu, unit: 'ms', note: `${size}; median of ${ROUNDS} rounds x ${REPEATS}` },
       { name: `${c.name} ${m.label} wall`, value: m.wall, unit: 'ms' },
-      { name: `${c.name} ${m.label} bad-2`, value: m.scores.bad2, unit: '%', target: t(threeWay.scores.bad2), note: `3WAY ${threeWay.scores.bad2.toFixed(2)}%` },
       {
-        name: `${c.name} ${m.label} density`, value: m.scores.density, unit: '%', target: t(threeWay.scores.density), lowerIsBetter: false,
+        name: `${c.name} ${m.label} bad-2`,
+        value: m.scores.bad2,
+        unit: '%',
+        target: t(threeWay.scores.bad2),
+        note: `3WAY ${threeWay.scores.bad2.toFixed(2)}%`,
+      },
+      {
+        name: `${c.name} ${m.label} density`,
+        value: m.scores.density,
+        unit: '%',
+        target: t(threeWay.scores.density),
+        lowerIsBetter: false,
         note: `3WAY ${threeWay.scores.density.toFixed(1)}%`,
       },
       { name: `${c.name} ${m.label} MAE`, value: m.scores.mae, unit: 'px', note: `3WAY ${threeWay.scores.mae.toFixed(3)} px` },
     );
     if (isOurs) {
       rows.push({
-        name: `${c.name} ${m.label} CPU / 3WAY`, value: m.cpu / threeWay.cpu, unit: 'ratio', target: t(1),
+        name: `${c.name} ${m.label} CPU / 3WAY`,
+        value: m.cpu / threeWay.cpu,
+        unit: 'ratio',
+        target: t(1),
         note: `same run; SGBM ratio ${(m.cpu / measured[measured.length - 2].cpu).toFixed(2)}`,
       });
     }
@@ -146,7 +179,10 @@ export default async function stereoBench(): Promise<BenchRow[]> {
   if (python === undefined) return [{ name: 'stereo comparison skipped', value: 0, unit: '', note: 'needs python3-opencv' }];
   const rows: BenchRow[] = [];
   // 1 worker: no strip overlap and no second thread contending for cache, the cheapest in CPU.
-  const full = [{ label: 'SGM (ours, 2 workers)', opts: {} }, { label: 'SGM 1 worker', opts: { workers: 1 } }];
+  const full = [
+    { label: 'SGM (ours, 2 workers)', opts: {} },
+    { label: 'SGM 1 worker', opts: { workers: 1 } },
+  ];
   if (aloeAvailable()) {
     const pair = loadAloeHalf();
     rows.push(...(await compareCase(python, { name: 'Aloe 641x555', ...pair, ...ALOE_RANGE }, full)));
@@ -155,12 +191,14 @@ export default async function stereoBench(): Promise<BenchRow[]> {
   }
   // The cheaper rungs, on the robot frame: their density counts every truth pixel, so the roi
   // (the lower half, where the floor and obstacles are) and 64 disparities lose the rest by design.
-  rows.push(...(await compareCase(python, sceneCase(128), [
-    ...full,
-    { label: 'SGM 3 paths (one sweep)', opts: { paths: 3 } },
-    { label: 'SGM half resolution', opts: { halfResolution: true } },
-    { label: 'SGM 64 disparities', opts: { numDisparities: 64 } },
-    { label: 'SGM roi lower half', opts: { roi: { x: 0, y: 240, width: 640, height: 240 } } },
-  ])));
+  rows.push(
+    ...(await compareCase(python, sceneCase(128), [
+      ...full,
+      { label: 'SGM 3 paths (one sweep)', opts: { paths: 3 } },
+      { label: 'SGM half resolution', opts: { halfResolution: true } },
+      { label: 'SGM 64 disparities', opts: { numDisparities: 64 } },
+      { label: 'SGM roi lower half', opts: { roi: { x: 0, y: 240, width: 640, height: 240 } } },
+    ])),
+  );
   return rows;
 }

@@ -14,14 +14,19 @@ const T0 = 1_700_000_000n * 1_000_000_000n;
 
 function stream(): { camera: number; stamp: Nanos; image: Image }[] {
   let seed = 12345;
-  const rand = (): number => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+  const rand = (): number => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
   const out: { camera: number; stamp: Nanos; image: Image }[] = [];
   for (let k = 0; k < FRAMES; k++) {
     CAMERAS.forEach((c, camera) => {
       const stamp = T0 + BigInt(k) * PERIOD + BigInt(Math.round((rand() * 4 - 2) * 1e6));
       const image: Image = {
         header: { stamp: nanosToTime(stamp), frame_id: `${c}_optical` },
-        height: 480, width: 640, encoding: 'mono8', is_bigendian: 0, step: 640, data: new Uint8Array(0),
+        height: 480,
+        width: 640,
+        encoding: 'mono8',
+        is_bigendian: 0,
+        step: 640,
+        data: new Uint8Array(0),
       };
       out.push({ camera, stamp, image });
     });
@@ -30,9 +35,16 @@ function stream(): { camera: number; stamp: Nanos; image: Image }[] {
 }
 
 const INFO: CameraInfo = {
-  header: { stamp: { sec: 0, nanosec: 0 }, frame_id: 'cam' }, height: 480, width: 640, distortion_model: 'plumb_bob',
-  d: [0, 0, 0, 0, 0], k: [500, 0, 320, 0, 500, 240, 0, 0, 1], r: [1, 0, 0, 0, 1, 0, 0, 0, 1],
-  p: [500, 0, 320, 0, 0, 500, 240, 0, 0, 0, 1, 0], binning_x: 0, binning_y: 0,
+  header: { stamp: { sec: 0, nanosec: 0 }, frame_id: 'cam' },
+  height: 480,
+  width: 640,
+  distortion_model: 'plumb_bob',
+  d: [0, 0, 0, 0, 0],
+  k: [500, 0, 320, 0, 500, 240, 0, 0, 1],
+  r: [1, 0, 0, 0, 1, 0, 0, 0, 1],
+  p: [500, 0, 320, 0, 0, 500, 240, 0, 0, 0, 1, 0],
+  binning_x: 0,
+  binning_y: 0,
   roi: { x_offset: 0, y_offset: 0, height: 0, width: 0, do_rectify: false },
 };
 

@@ -65,13 +65,7 @@ export function rclnodejsInterfaces(): string {
     ];
     byPackage.set(pkg, [...(byPackage.get(pkg) ?? []), ...lines]);
   }
-  const namespaces = [...byPackage].flatMap(([pkg, lines]) => [
-    `  namespace ${pkg} {`,
-    '    namespace msg {',
-    ...lines,
-    '    }',
-    '  }',
-  ]);
+  const namespaces = [...byPackage].flatMap(([pkg, lines]) => [`  namespace ${pkg} {`, '    namespace msg {', ...lines, '    }', '  }']);
   const types = knownMessageTypes();
   const entry = (suffix: string) => (full: string) => {
     const { pkg, name } = splitTypeName(full);

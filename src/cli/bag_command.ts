@@ -38,7 +38,8 @@ export function formatBagInfo(info: BagInfo): string[] {
   const indent = ' '.repeat(LABEL_WIDTH);
   const files = info.files.map((f, i) => (i === 0 ? label('Files') : indent) + f);
   const topics = info.topics.map(
-    (t, i) => `${i === 0 ? label('Topic information') : indent}Topic: ${t.name} | Type: ${t.type} | Count: ${t.count} | Serialization Format: ${t.serializationFormat}`,
+    (t, i) =>
+      `${i === 0 ? label('Topic information') : indent}Topic: ${t.name} | Type: ${t.type} | Count: ${t.count} | Serialization Format: ${t.serializationFormat}`,
   );
   return [
     ...(files.length > 0 ? files : [label('Files')]),

@@ -27,7 +27,7 @@ export function addPipelineOptions(cmd: Command, { hostTime = true } = {}): Comm
     .option('--remap <from:=to>', 'map a bag topic to the one the node expects (repeatable)', collect, [])
     .option('--target-time [profile]', 'schedule in target time on a hardware profile (default dx-v3)');
   if (!hostTime) return cmd;
-  return cmd.option('--host-time', 'schedule in host time: this machine\'s measured stage times, real-time playback');
+  return cmd.option('--host-time', "schedule in host time: this machine's measured stage times, real-time playback");
 }
 
 /** --model <onnx> (demo, replay): the detector to run. */
@@ -63,10 +63,14 @@ export function configFromOptions(o: PipelineCliOptions, defaults: Record<string
 function cameraSets(o: PipelineCliOptions): string[] {
   const sets = o.set.map((s) => (/^cameras=[^[]/.test(s) ? `cameras=[${s.slice('cameras='.length)}]` : s));
   const cameras = sets.filter((s) => s.startsWith('cameras=')).pop();
-  const pairsGiven = sets.some((s) => s.startsWith('depth.stereo_pairs=') || s.startsWith('depth='))
-    || (o.config !== undefined && 'depth.stereo_pairs' in flatten(readConfigFile(o.config)));
+  const pairsGiven =
+    sets.some((s) => s.startsWith('depth.stereo_pairs=') || s.startsWith('depth=')) ||
+    (o.config !== undefined && 'depth.stereo_pairs' in flatten(readConfigFile(o.config)));
   if (cameras === undefined || pairsGiven) return sets;
-  const listed = cameras.slice('cameras=['.length, -1).split(',').map((c) => c.trim().replace(/^['"]|['"]$/g, ''));
+  const listed = cameras
+    .slice('cameras=['.length, -1)
+    .split(',')
+    .map((c) => c.trim().replace(/^['"]|['"]$/g, ''));
   const pairs = parseConfig({}).depth.stereo_pairs.filter((p) => p.every((c) => listed.includes(c)));
   return [...sets, `depth.stereo_pairs=${JSON.stringify(pairs)}`];
 }
@@ -110,6 +114,10 @@ export function progressLine(label: string, unit: string): (done: number, total:
 /** Fixed-width table, left-aligned columns. */
 export function formatTable(header: string[], rows: string[][]): string[] {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-  const line = (cells: string[]) => cells.map((c, i) => (c ?? '').padEnd(widths[i])).join('  ').trimEnd();
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => (c ?? '').padEnd(widths[i]))
+      .join('  ')
+      .trimEnd();
   return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)];
 }

@@ -14,7 +14,16 @@ import { outputOf, outputsOf } from '../pipeline/result';
 import { loadScene, writeSceneBag } from '../sim';
 import { SceneEvaluator } from '../sim/scene_evaluation';
 import { DemoRecorder, negativeMotaLine, reportData, scoreTable } from './demo_report';
-import { addModelOption, addPipelineOptions, configFromOptions, formatTable, frameSetProgress, modelDefaults, progressLine, type PipelineCliOptions } from './cli_options';
+import {
+  addModelOption,
+  addPipelineOptions,
+  configFromOptions,
+  formatTable,
+  frameSetProgress,
+  modelDefaults,
+  progressLine,
+  type PipelineCliOptions,
+} from './cli_options';
 
 interface DemoCliOptions extends PipelineCliOptions {
   scene: string;
@@ -25,15 +34,17 @@ interface DemoCliOptions extends PipelineCliOptions {
 }
 
 export function registerDemoCommand(program: Command): void {
-  addPipelineOptions(addModelOption(
-    program
-      .command('demo')
-      .description('render a synthetic 4-camera scene, run the whole pipeline on it, score it against ground truth and write a report')
-      .option('--scene <name|file>', 'built-in scene name or scene YAML file', 'corridor_crossing')
-      .option('--duration <s>', 'seconds of the scene to render', '6')
-      .option('--bag <dir>', 'replay this scene bag instead of rendering one')
-      .option('--out <dir>', 'output folder', 'out/demo'),
-  )).action(async (o: DemoCliOptions) => {
+  addPipelineOptions(
+    addModelOption(
+      program
+        .command('demo')
+        .description('render a synthetic 4-camera scene, run the whole pipeline on it, score it against ground truth and write a report')
+        .option('--scene <name|file>', 'built-in scene name or scene YAML file', 'corridor_crossing')
+        .option('--duration <s>', 'seconds of the scene to render', '6')
+        .option('--bag <dir>', 'replay this scene bag instead of rendering one')
+        .option('--out <dir>', 'output folder', 'out/demo'),
+    ),
+  ).action(async (o: DemoCliOptions) => {
     const inputs = await demoInputs(o);
     const out = resolve(o.out);
     // Everything is written to a fresh folder beside `out` and moved in only when the run has
@@ -92,7 +103,12 @@ async function demoInputs(o: DemoCliOptions): Promise<DemoInputs> {
  * Renders (unless --bag), replays, scores and reports into `dir`; returns the names written.
  * `finalDir` is where they will be moved: the report names the bag there, not in staging.
  */
-async function runDemo(o: DemoCliOptions, { config, bag: inputBag, duration }: DemoInputs, dir: string, finalDir: string): Promise<string[]> {
+async function runDemo(
+  o: DemoCliOptions,
+  { config, bag: inputBag, duration }: DemoInputs,
+  dir: string,
+  finalDir: string,
+): Promise<string[]> {
   const written = [PERCEPTION_BAG, REPORT];
   let bag = inputBag;
   if (!bag) {
@@ -104,7 +120,10 @@ async function runDemo(o: DemoCliOptions, { config, bag: inputBag, duration }: D
   }
   const evaluator = new SceneEvaluator(bag, config.depth.stereo_pairs.flat());
   const recorder = new DemoRecorder();
-  const processed = new Map<bigint, { images: Map<string, Raster>; detections: Map<string, Detection[]>; timings: Record<string, number> }>();
+  const processed = new Map<
+    bigint,
+    { images: Map<string, Raster>; detections: Map<string, Detection[]>; timings: Record<string, number> }
+  >();
   process.stderr.write(`demo: replaying through the pipeline (${config.scheduler.time_mode} time, ${config.scheduler.profile})\n`);
   const progress = await frameSetProgress(bag, [], 'replay');
   const summary = await replayBag(bag, {
@@ -123,15 +142,30 @@ async function runDemo(o: DemoCliOptions, { config, bag: inputBag, duration }: D
           .filter((x) => x.topic.endsWith('/depth'))
           .map((x) => [x.topic.slice(0, -'/depth'.length), new Float32Array(x.msg.data.slice().buffer)]),
       );
-      const points = tracks.map((t) => ({ id: t.id, state: t.state, position: [t.pose.pose.position.x, t.pose.pose.position.y, t.pose.pose.position.z] }));
+      const points = tracks.map((t) => ({
+        id: t.id,
+        state: t.state,
+        position: [t.pose.pose.position.x, t.pose.pose.position.y, t.pose.pose.position.z],
+      }));
       evaluator.add(r.stamp, points, depth, p?.detections ?? new Map());
     },
   });
   const scores = await evaluator.score();
   const rows = scoreTable(scores, recorder, config, summary.results);
-  const run = { scene: o.bag ? o.bag : o.scene, bag, shownBag: inputBag ?? join(finalDir, SCENE_BAG), model: o.model, durationSec: summary.durationSec };
+  const run = {
+    scene: o.bag ? o.bag : o.scene,
+    bag,
+    shownBag: inputBag ?? join(finalDir, SCENE_BAG),
+    model: o.model,
+    durationSec: summary.durationSec,
+  };
   const verdict = (pass: boolean | undefined) => (pass === undefined ? '' : pass ? 'pass' : 'FAIL');
-  process.stdout.write(`\n${formatTable(['metric', 'value', 'target', 'result'], rows.map((r) => [r.metric, r.value, r.target, verdict(r.pass)])).join('\n')}\n`);
+  process.stdout.write(
+    `\n${formatTable(
+      ['metric', 'value', 'target', 'result'],
+      rows.map((r) => [r.metric, r.value, r.target, verdict(r.pass)]),
+    ).join('\n')}\n`,
+  );
   const mota = negativeMotaLine(scores);
   if (mota) process.stdout.write(`${mota}\n`);
   writeFileSync(join(dir, REPORT), renderHtmlReport(await reportData(recorder, rows, scores, config, run, evaluator)));

@@ -11,12 +11,21 @@ import { boxIou, reportOverlays } from '../report/overlays';
 import { outputOf, outputsOf, type PipelineResult } from '../pipeline/result';
 import type { SceneEvaluator, SceneScores } from '../sim/scene_evaluation';
 
-const pct = (values: number[], q: number) => (values.length ? [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor(q * values.length))] : NaN);
+const pct = (values: number[], q: number) =>
+  values.length ? [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor(q * values.length))] : NaN;
 const f = (v: number, digits = 1) => (Number.isFinite(v) ? v.toFixed(digits) : 'n/a');
 
 interface ShownFrame {
-  seq: number; stamp: bigint; images: Map<string, Raster>; detections: Map<string, Detection[]>;
-  tracks: TrackedObject[]; trackingFrame: string; cloud: Float32Array; scan: LaserScan | undefined; depth: Map<string, ReportDepth>; score: number;
+  seq: number;
+  stamp: bigint;
+  images: Map<string, Raster>;
+  detections: Map<string, Detection[]>;
+  tracks: TrackedObject[];
+  trackingFrame: string;
+  cloud: Float32Array;
+  scan: LaserScan | undefined;
+  depth: Map<string, ReportDepth>;
+  score: number;
 }
 
 export class DemoRecorder {
@@ -34,7 +43,12 @@ export class DemoRecorder {
   shed = 0;
   misses = 0n;
 
-  add(r: PipelineResult, images: Map<string, Raster> | undefined, detections: Map<string, Detection[]> | undefined, timings: Record<string, number> | undefined): void {
+  add(
+    r: PipelineResult,
+    images: Map<string, Raster> | undefined,
+    detections: Map<string, Detection[]> | undefined,
+    timings: Record<string, number> | undefined,
+  ): void {
     const status = outputOf(r, 'dx_perception/msg/PipelineStatus');
     if (status) {
       this.misses = status.deadline_misses;
@@ -59,13 +73,25 @@ export class DemoRecorder {
     const score = tracks.length * 10 + [...(detections?.values() ?? [])].reduce((n, d) => n + d.length, 0);
     if (!images || (this.shown && score < this.shown.score)) return;
     const cloud = outputOf(r, 'sensor_msgs/msg/PointCloud2');
-    const depth = new Map(outputsOf(r, 'sensor_msgs/msg/Image').filter((x) => x.topic.endsWith('/depth')).map((x) => [
-      x.topic.slice(0, -'/depth'.length),
-      { width: x.msg.width, height: x.msg.height, metres: new Float32Array(x.msg.data.slice().buffer), maxM: 10 },
-    ]));
+    const depth = new Map(
+      outputsOf(r, 'sensor_msgs/msg/Image')
+        .filter((x) => x.topic.endsWith('/depth'))
+        .map((x) => [
+          x.topic.slice(0, -'/depth'.length),
+          { width: x.msg.width, height: x.msg.height, metres: new Float32Array(x.msg.data.slice().buffer), maxM: 10 },
+        ]),
+    );
     this.shown = {
-      seq: this.frames.length, stamp: r.stamp, images, detections: detections ?? new Map(), tracks, trackingFrame: tracksMsg?.header.frame_id ?? '',
-      cloud: cloud ? cloudXyz(cloud) : new Float32Array(), scan: outputOf(r, 'sensor_msgs/msg/LaserScan'), depth, score,
+      seq: this.frames.length,
+      stamp: r.stamp,
+      images,
+      detections: detections ?? new Map(),
+      tracks,
+      trackingFrame: tracksMsg?.header.frame_id ?? '',
+      cloud: cloud ? cloudXyz(cloud) : new Float32Array(),
+      scan: outputOf(r, 'sensor_msgs/msg/LaserScan'),
+      depth,
+      score,
     };
   }
 }
@@ -76,7 +102,9 @@ export function scoreTable(scores: SceneScores, rec: DemoRecorder, config: Perce
   const rows: ReportRow[] = [];
   const { stereo, learned } = scores.depth;
   if (stereo) {
-    rows.push(row('stereo depth error (median, valid px, GT < 10 m)', `${f(stereo.medianRelErrorPct, 2)} %`, '< 3 %', stereo.medianRelErrorPct < 3));
+    rows.push(
+      row('stereo depth error (median, valid px, GT < 10 m)', `${f(stereo.medianRelErrorPct, 2)} %`, '< 3 %', stereo.medianRelErrorPct < 3),
+    );
     rows.push(row('stereo depth density (GT < 10 m)', `${f(100 * stereo.density)} %`));
   }
   if (learned) {
@@ -85,15 +113,36 @@ export function scoreTable(scores: SceneScores, rec: DemoRecorder, config: Perce
     rows.push(row('learned depth density, side cameras (GT < 10 m)', `${f(100 * learned.density)} %`));
   }
   const o = scores.objects;
-  rows.push(row('3D object position error (median)', `${f(o.medianErrorM, 2)} m = ${f(o.medianErrorPctOfRange, 1)} % of range`, '< 5 % of range', o.medianErrorPctOfRange < 5));
+  rows.push(
+    row(
+      '3D object position error (median)',
+      `${f(o.medianErrorM, 2)} m = ${f(o.medianErrorPctOfRange, 1)} % of range`,
+      '< 5 % of range',
+      o.medianErrorPctOfRange < 5,
+    ),
+  );
   rows.push(row('visible objects within 10 m with a track', `${o.matched}/${o.total} (${f((100 * o.matched) / Math.max(1, o.total))} %)`));
-  rows.push(row('detection recall (IoU >= 0.5, >= 50 % visible)', scores.detection ? `${f(100 * scores.detection.recall)} % (${scores.detection.matched}/${scores.detection.total})` : 'no detector configured (--model)'));
+  rows.push(
+    row(
+      'detection recall (IoU >= 0.5, >= 50 % visible)',
+      scores.detection
+        ? `${f(100 * scores.detection.recall)} % (${scores.detection.matched}/${scores.detection.total})`
+        : 'no detector configured (--model)',
+    ),
+  );
   const t = scores.tracking;
   rows.push(row('tracking MOTA / IDF1', `${f(t.mota, 3)} / ${f(t.idf1, 3)}`));
   rows.push(row('tracking misses / false positives (object-frames)', `${t.misses} / ${t.falsePositives} of ${t.numGt}`));
   // No target: "at most one per crossing" needs the crossings counted, which the scene does not list.
   rows.push(row('tracking ID switches (expected: at most one per crossing)', String(t.idSwitches)));
-  rows.push(row('frame sets: completed / shed / deadline misses', `${sets - rec.shed} / ${rec.shed} / ${rec.misses}`, 'misses 0', rec.misses === 0n));
+  rows.push(
+    row(
+      'frame sets: completed / shed / deadline misses',
+      `${sets - rec.shed} / ${rec.shed} / ${rec.misses}`,
+      'misses 0',
+      rec.misses === 0n,
+    ),
+  );
   for (const [stage, ms] of rec.hostMs) {
     const profiled = rec.profiled.get(stage);
     // This machine's times beside the profile's budget, for information: they are not the target chip's.
@@ -130,15 +179,30 @@ function labelDetections(dets: Detection[], tracks: ReportBox[]): ReportBox[] {
 }
 
 /** `bag` is read for the overlays; `shownBag` is its name once the demo's outputs are in place. */
-export interface RunInfo { scene: string; bag: string; shownBag: string; model?: string; durationSec: number }
+export interface RunInfo {
+  scene: string;
+  bag: string;
+  shownBag: string;
+  model?: string;
+  durationSec: number;
+}
 
-export async function reportData(rec: DemoRecorder, table: ReportRow[], scores: SceneScores, config: PerceptionConfig, run: RunInfo, evaluator: SceneEvaluator): Promise<ReportData> {
+export async function reportData(
+  rec: DemoRecorder,
+  table: ReportRow[],
+  scores: SceneScores,
+  config: PerceptionConfig,
+  run: RunInfo,
+  evaluator: SceneEvaluator,
+): Promise<ReportData> {
   const shown = rec.shown;
   const base = config.frames.base_frame;
   const names = [...(shown?.images.keys() ?? [])];
   // Tracks in odom (a moving robot) are not projected: the report has no odom -> base_link at that instant.
   const inBase = shown && shown.trackingFrame === base ? shown.tracks : [];
-  const overlays = shown ? await reportOverlays(run.bag, names, shown.stamp, inBase, base) : { groundTruth: new Map(), tracks: new Map(), fovs: [] };
+  const overlays = shown
+    ? await reportOverlays(run.bag, names, shown.stamp, inBase, base)
+    : { groundTruth: new Map(), tracks: new Map(), fovs: [] };
   const rightOfPair = new Set(config.depth.stereo_pairs.map((p) => p[1]));
   const cameras = names.map((name) => {
     const projected: ReportBox[] = overlays.tracks.get(name) ?? [];
@@ -148,12 +212,19 @@ export async function reportData(rec: DemoRecorder, table: ReportRow[], scores: 
       boxes: [...(overlays.groundTruth.get(name) ?? []), ...projected, ...labelDetections(shown!.detections.get(name) ?? [], projected)],
       depth: shown!.depth.get(name),
       // Said once, on the panel it concerns.
-      note: rightOfPair.has(name) ? 'right camera of a stereo pair: no detector by design (its left partner sees the same scene)' : undefined,
+      note: rightOfPair.has(name)
+        ? 'right camera of a stereo pair: no detector by design (its left partner sees the same scene)'
+        : undefined,
     };
   });
   const tracks: ReportTrack[] = (shown?.tracks ?? []).map((t) => ({
-    id: t.id, cls: t.class_id, x: t.pose.pose.position.x, y: t.pose.pose.position.y,
-    vx: t.velocity.twist.linear.x, vy: t.velocity.twist.linear.y, trail: rec.trails.get(t.id) ?? [],
+    id: t.id,
+    cls: t.class_id,
+    x: t.pose.pose.position.x,
+    y: t.pose.pose.position.y,
+    vx: t.velocity.twist.linear.x,
+    vy: t.velocity.twist.linear.y,
+    trail: rec.trails.get(t.id) ?? [],
   }));
   const stages = [...new Set(rec.frames.flatMap((fr) => Object.keys(fr.stageMs)))];
   const clock = config.scheduler.time_mode === 'target' ? `target time, ${config.scheduler.profile}` : 'host time';
@@ -161,20 +232,43 @@ export async function reportData(rec: DemoRecorder, table: ReportRow[], scores: 
     title: 'dx_perception demo',
     subtitle: `scene "${run.scene}", ${config.cameras.length} cameras, scheduler in ${clock}, deadline ${config.scheduler.deadline_ms} ms`,
     metadata: [
-      ['scene', run.scene], ['bag', run.shownBag], ['duration', `${run.durationSec.toFixed(1)} s, ${rec.frames.length} frame sets`],
-      ['cameras', names.join(', ')], ['scheduler', `${clock}, ${config.scheduler.rate_hz} Hz, deadline ${config.scheduler.deadline_ms} ms`],
+      ['scene', run.scene],
+      ['bag', run.shownBag],
+      ['duration', `${run.durationSec.toFixed(1)} s, ${rec.frames.length} frame sets`],
+      ['cameras', names.join(', ')],
+      ['scheduler', `${clock}, ${config.scheduler.rate_hz} Hz, deadline ${config.scheduler.deadline_ms} ms`],
       ['detector', run.model ?? (config.detection.model_path || 'none (depth clusters are tracked as "obstacle")')],
-      ['frame shown', shown ? `frame set ${shown.seq} at ${(Number(shown.stamp) / 1e9).toFixed(2)} s: the one with the most tracks and detections (later sets win ties)` : 'none completed'],
+      [
+        'frame shown',
+        shown
+          ? `frame set ${shown.seq} at ${(Number(shown.stamp) / 1e9).toFixed(2)} s: the one with the most tracks and detections (later sets win ties)`
+          : 'none completed',
+      ],
     ],
     cameras,
     birdsEye: {
       cloud: shown?.cloud ?? new Float32Array(),
-      scan: shown?.scan ? { angleMin: shown.scan.angle_min, angleIncrement: shown.scan.angle_increment, ranges: shown.scan.ranges, rangeMax: shown.scan.range_max } : undefined,
+      scan: shown?.scan
+        ? {
+            angleMin: shown.scan.angle_min,
+            angleIncrement: shown.scan.angle_increment,
+            ranges: shown.scan.ranges,
+            rangeMax: shown.scan.range_max,
+          }
+        : undefined,
       tracks,
-      groundTruth: shown ? evaluator.groundTruthAt(shown.stamp).map((g) => ({
-        id: g.id, cls: g.class_id, x: g.pose.pose.position.x, y: g.pose.pose.position.y, sx: g.size.x, sy: g.size.y,
-        yaw: 2 * Math.atan2(g.pose.pose.orientation.z, g.pose.pose.orientation.w), trail: [],
-      })) : [],
+      groundTruth: shown
+        ? evaluator.groundTruthAt(shown.stamp).map((g) => ({
+            id: g.id,
+            cls: g.class_id,
+            x: g.pose.pose.position.x,
+            y: g.pose.pose.position.y,
+            sx: g.size.x,
+            sy: g.size.y,
+            yaw: 2 * Math.atan2(g.pose.pose.orientation.z, g.pose.pose.orientation.w),
+            trail: [],
+          }))
+        : [],
       fovs: overlays.fovs,
       extent: 10,
     },
@@ -183,7 +277,10 @@ export async function reportData(rec: DemoRecorder, table: ReportRow[], scores: 
       frames: rec.frames.map((fr) => ({ stageMs: stages.map((s) => fr.stageMs[s] ?? 0), latencyMs: fr.latencyMs, shed: fr.shed })),
       deadlineMs: config.scheduler.deadline_ms,
       periodMs: 1000 / config.scheduler.rate_hz,
-      clock: config.scheduler.time_mode === 'target' ? `target time: ${config.scheduler.profile} predicted stage times` : 'host time: wall-clock stage times on this machine',
+      clock:
+        config.scheduler.time_mode === 'target'
+          ? `target time: ${config.scheduler.profile} predicted stage times`
+          : 'host time: wall-clock stage times on this machine',
     },
     table,
     notes: notes(scores),

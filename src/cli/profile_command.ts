@@ -47,7 +47,11 @@ export interface ProfileCommandResult {
 function table(header: string[], rows: string[][]): string {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
   const numeric = header.map((_, i) => rows.length > 0 && rows.every((r) => /^-?[\d.,]+%?$|^$/.test(r[i])));
-  const fmt = (cells: string[]) => cells.map((c, i) => (numeric[i] ? c.padStart(widths[i]) : c.padEnd(widths[i]))).join('  ').trimEnd();
+  const fmt = (cells: string[]) =>
+    cells
+      .map((c, i) => (numeric[i] ? c.padStart(widths[i]) : c.padEnd(widths[i])))
+      .join('  ')
+      .trimEnd();
   return [fmt(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(fmt)].join('\n');
 }
 
@@ -81,30 +85,54 @@ function verdict(b: FrameBudget, where: string): string {
  */
 export async function runProfileCommand(model: string, opts: ProfileCommandOptions = {}): Promise<ProfileCommandResult> {
   const {
-    profile: profileName = 'dx-v3', cameras = 4, rateHz = 30, layers = 15, calibrateWith, inputShapes, learnedDepth = true, batched = false,
-    learnedDepthModel = bundledMonoDepthModel(), stereo = DEFAULT_STEREO,
+    profile: profileName = 'dx-v3',
+    cameras = 4,
+    rateHz = 30,
+    layers = 15,
+    calibrateWith,
+    inputShapes,
+    learnedDepth = true,
+    batched = false,
+    learnedDepthModel = bundledMonoDepthModel(),
+    stereo = DEFAULT_STEREO,
   } = opts;
   const profile = await resolveProfile(profileName, calibrateWith);
   const analysis = analyzeModel(model, { inputShapes });
   const cost = predictCost(analysis, profile, { batch: batched ? cameras : 1 });
   // The cameras outside the (one) stereo pair each need a learned-depth inference per frame set.
   const learned = learnedDepth && learnedDepthModel ? learnedDepthCost(learnedDepthModel, profile, cameras, 1) : undefined;
-  const budget = frameBudget(profile, cost, { cameras, rateHz, inputPixels: inputPixels(analysis, model), learnedDepth, learnedDepthCost: learned, stereo });
+  const budget = frameBudget(profile, cost, {
+    cameras,
+    rateHz,
+    inputPixels: inputPixels(analysis, model),
+    learnedDepth,
+    learnedDepthCost: learned,
+    stereo,
+  });
   const rungs = stereoRungs(profile, stereo, 1, budget.periodMs);
   // On a host the profile's `npu` section is onnxruntime on the CPU: say so in the layer table.
   const devLabel = (d: string) => (d === 'npu' && profile.npu.executesOn?.value === 'cpu' ? 'cpu' : d);
 
-  const listed = cost.layers
-    .map((c, i) => ({ c, a: analysis.layers[i], i }))
-    .filter(({ c }) => c.device !== 'none');
+  const listed = cost.layers.map((c, i) => ({ c, a: analysis.layers[i], i })).filter(({ c }) => c.device !== 'none');
   const shown = layers > 0 ? [...listed].sort((x, y) => y.c.latencyMs - x.c.latencyMs).slice(0, layers) : listed;
   const layerRows = shown.map(({ c, a, i }) => [
-    String(i), c.name.length > 32 ? `…${c.name.slice(-31)}` : c.name, c.op, `[${a.outputShape.join('x')}]`, devLabel(c.device),
-    (c.macs / 1e6).toFixed(2), (c.dramBytes / 1024).toFixed(1), c.computeMs.toFixed(4), c.memoryMs.toFixed(4), c.latencyMs.toFixed(4), c.bound,
+    String(i),
+    c.name.length > 32 ? `…${c.name.slice(-31)}` : c.name,
+    c.op,
+    `[${a.outputShape.join('x')}]`,
+    devLabel(c.device),
+    (c.macs / 1e6).toFixed(2),
+    (c.dramBytes / 1024).toFixed(1),
+    c.computeMs.toFixed(4),
+    c.memoryMs.toFixed(4),
+    c.latencyMs.toFixed(4),
+    c.bound,
   ]);
   const out: string[] = [];
   const precision = analysis.quantized ? '  INT8 QDQ (Q/DQ folded into the MAC layers, as DX-COM compiles it)' : '';
-  out.push(`model   ${basename(model)}${batched ? ` (batch of ${cameras})` : ''}${precision}  inputs ${analysis.inputs.map((i) => `${i.name} [${i.shape.join('x')}]`).join(', ')}`);
+  out.push(
+    `model   ${basename(model)}${batched ? ` (batch of ${cameras})` : ''}${precision}  inputs ${analysis.inputs.map((i) => `${i.name} [${i.shape.join('x')}]`).join(', ')}`,
+  );
   out.push(`profile ${profile.name}: ${profile.description}`);
   out.push('');
   out.push(layers > 0 ? `Top ${shown.length} of ${listed.length} layers by predicted latency` : `All ${listed.length} layers`);
@@ -114,24 +142,48 @@ export async function runProfileCommand(model: string, opts: ProfileCommandOptio
   out.push(
     table(
       ['GMACs', 'GFLOPs', 'weights MB', 'DRAM MB', 'latency ms', 'energy mJ', 'CPU fallback ops'],
-      [[
-        cost.gmacs.toFixed(3), (2 * cost.gmacs).toFixed(3), (analysis.totalWeightBytes / 1e6).toFixed(2), (cost.dramBytes / 1e6).toFixed(2),
-        cost.latencyMs.toFixed(3), cost.energyMj.toFixed(3), cost.cpuFallbackOps.join(' ') || 'none',
-      ]],
+      [
+        [
+          cost.gmacs.toFixed(3),
+          (2 * cost.gmacs).toFixed(3),
+          (analysis.totalWeightBytes / 1e6).toFixed(2),
+          (cost.dramBytes / 1e6).toFixed(2),
+          cost.latencyMs.toFixed(3),
+          cost.energyMj.toFixed(3),
+          cost.cpuFallbackOps.join(' ') || 'none',
+        ],
+      ],
     ),
   );
   out.push('');
   out.push(`Frame budget: ${budget.cameras} cameras at ${budget.rateHz} Hz (period ${budget.periodMs.toFixed(1)} ms)`);
-  out.push(table(['stage', 'ms', 'on', 'how'], [...budget.stages.map((s) => [s.name, s.ms.toFixed(2), s.resource, s.note]), ['total', budget.totalMs.toFixed(2), '', '']]));
+  out.push(
+    table(
+      ['stage', 'ms', 'on', 'how'],
+      [...budget.stages.map((s) => [s.name, s.ms.toFixed(2), s.resource, s.note]), ['total', budget.totalMs.toFixed(2), '', '']],
+    ),
+  );
   out.push('');
   out.push(`Resource load per frame set (busy time / period; accelerator = ${acceleratorLabel(profile)})`);
-  out.push(table(['resource', 'busy ms', 'load'], budget.resources.map((r) => [r.label, r.busyMs.toFixed(2), `${(r.load * 100).toFixed(1)}%`])));
+  out.push(
+    table(
+      ['resource', 'busy ms', 'load'],
+      budget.resources.map((r) => [r.label, r.busyMs.toFixed(2), `${(r.load * 100).toFixed(1)}%`]),
+    ),
+  );
   out.push(stereoRungNote(rungs, budget.periodMs));
   const overloaded = budget.resources.filter((r) => r.load > 1).map((r) => r.label);
   if (overloaded.length > 0) out.push(`Overloaded even with frame sets overlapping: ${overloaded.join(', ')}`);
   out.push(verdict(budget, ''));
   if (rungs.fullExceedsPeriod) {
-    const half = frameBudget(profile, cost, { cameras, rateHz, inputPixels: inputPixels(analysis, model), learnedDepth, learnedDepthCost: learned, stereo: rungs.half });
+    const half = frameBudget(profile, cost, {
+      cameras,
+      rateHz,
+      inputPixels: inputPixels(analysis, model),
+      learnedDepth,
+      learnedDepthCost: learned,
+      stereo: rungs.half,
+    });
     out.push(verdict(half, ' with stereo at the half-resolution rung'));
   }
   return { text: out.join('\n'), analysis, cost, budget };
@@ -163,7 +215,8 @@ function inputShape(value: string, previous: Record<string, number[]> = {}): Rec
 /** `--stereo 640x480x64` -> { width: 640, height: 480, disparities: 64 }. */
 function stereoSize(value: string): StereoWork {
   const m = /^(\d+)x(\d+)x(\d+)$/.exec(value);
-  if (!m || [m[1], m[2], m[3]].some((v) => Number(v) <= 0)) throw new InvalidArgumentError(`--stereo "${value}"; expected WIDTHxHEIGHTxDISPARITIES, e.g. 640x480x64`);
+  if (!m || [m[1], m[2], m[3]].some((v) => Number(v) <= 0))
+    throw new InvalidArgumentError(`--stereo "${value}"; expected WIDTHxHEIGHTxDISPARITIES, e.g. 640x480x64`);
   return { width: Number(m[1]), height: Number(m[2]), disparities: Number(m[3]) };
 }
 
@@ -175,7 +228,10 @@ function stereoSize(value: string): StereoWork {
 export async function writeMeasuredHostProfile(out: string): Promise<HardwareProfile> {
   const profile = await measureHostProfile();
   try {
-    writeFileSync(out, `# Measured by \`dx-perception profile --measure-host\`; load with --profile ${out}\n${toYaml(profile, { lineWidth: 0 })}`);
+    writeFileSync(
+      out,
+      `# Measured by \`dx-perception profile --measure-host\`; load with --profile ${out}\n${toYaml(profile, { lineWidth: 0 })}`,
+    );
   } catch (e) {
     throw new Error(`--measure-host: cannot write "${out}": ${(e as Error).message}`);
   }
@@ -186,9 +242,13 @@ export async function writeMeasuredHostProfile(out: string): Promise<HardwarePro
 export function registerProfileCommand(program: Command): void {
   program
     .command('profile')
-    .description('Predict a model\'s per-layer cost on a hardware profile and check the multi-camera frame budget')
+    .description("Predict a model's per-layer cost on a hardware profile and check the multi-camera frame budget")
     .argument('[model]', 'ONNX model file (optional with --measure-host)')
-    .option('--profile <name|path>', `hardware profile: ${listHardwareProfiles().join(', ')} (host = measured now), or a YAML path`, 'dx-v3')
+    .option(
+      '--profile <name|path>',
+      `hardware profile: ${listHardwareProfiles().join(', ')} (host = measured now), or a YAML path`,
+      'dx-v3',
+    )
     .option('--cameras <n>', 'cameras in the rig', integerAtLeast('--cameras', 1), 4)
     .option('--rate <hz>', 'frame-set rate', positiveNumber('--rate'), 30)
     .option('--layers <n>', 'list the N slowest layers (0 = all, in graph order)', integerAtLeast('--layers', 0), 15)
@@ -196,23 +256,50 @@ export function registerProfileCommand(program: Command): void {
     .option('--input-shape <name=dims>', 'override a graph input shape (repeatable)', inputShape)
     .option('--no-learned-depth', 'leave learned depth out of the frame budget')
     .option('--batched', 'run all cameras as one batch per frame set (weights read once)')
-    .option('--learned-depth-model <onnx>', 'cost this learned-depth model instead of the bundled one (depth.learned_model_path\'s default)')
+    .option('--learned-depth-model <onnx>', "cost this learned-depth model instead of the bundled one (depth.learned_model_path's default)")
     .option('--stereo <WxHxD>', 'stereo cost volume per pair', stereoSize, DEFAULT_STEREO)
-    .option('--measure-host <out.yaml>', 'measure this host (convolutions, bandwidth, stereo) and write its profile; with a model, profile it on that')
-    .action(async (model: string | undefined, o: { measureHost?: string; profile: string; cameras: number; rate: number; layers: number; calibrate?: string; inputShape?: Record<string, number[]>; learnedDepth: boolean; batched?: boolean; learnedDepthModel?: string; stereo: StereoWork }) => {
-      if (o.measureHost) {
-        await writeMeasuredHostProfile(o.measureHost);
-        console.log(`wrote measured host profile ${o.measureHost}`);
-      }
-      if (model === undefined) {
-        if (o.measureHost) return;
-        throw new InvalidArgumentError('profile: expected an ONNX model file (or --measure-host <out.yaml>)');
-      }
-      const result = await runProfileCommand(model, {
-        profile: o.measureHost ?? o.profile, cameras: o.cameras, rateHz: o.rate, layers: o.layers,
-        calibrateWith: o.calibrate, inputShapes: o.inputShape, learnedDepth: o.learnedDepth, batched: o.batched,
-        learnedDepthModel: o.learnedDepthModel, stereo: o.stereo,
-      });
-      console.log(result.text);
-    });
+    .option(
+      '--measure-host <out.yaml>',
+      'measure this host (convolutions, bandwidth, stereo) and write its profile; with a model, profile it on that',
+    )
+    .action(
+      async (
+        model: string | undefined,
+        o: {
+          measureHost?: string;
+          profile: string;
+          cameras: number;
+          rate: number;
+          layers: number;
+          calibrate?: string;
+          inputShape?: Record<string, number[]>;
+          learnedDepth: boolean;
+          batched?: boolean;
+          learnedDepthModel?: string;
+          stereo: StereoWork;
+        },
+      ) => {
+        if (o.measureHost) {
+          await writeMeasuredHostProfile(o.measureHost);
+          console.log(`wrote measured host profile ${o.measureHost}`);
+        }
+        if (model === undefined) {
+          if (o.measureHost) return;
+          throw new InvalidArgumentError('profile: expected an ONNX model file (or --measure-host <out.yaml>)');
+        }
+        const result = await runProfileCommand(model, {
+          profile: o.measureHost ?? o.profile,
+          cameras: o.cameras,
+          rateHz: o.rate,
+          layers: o.layers,
+          calibrateWith: o.calibrate,
+          inputShapes: o.inputShape,
+          learnedDepth: o.learnedDepth,
+          batched: o.batched,
+          learnedDepthModel: o.learnedDepthModel,
+          stereo: o.stereo,
+        });
+        console.log(result.text);
+      },
+    );
 }

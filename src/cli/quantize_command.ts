@@ -31,7 +31,10 @@ export function formatQuantizationReport(r: QuantizationReport, layers: number):
     `FP32-vs-INT8 agreement over ${r.images} images: ${a.kept}/${a.reference} FP32 boxes kept at IoU >= 0.5, same class (${pct} %); ` +
       `mean IoU ${a.meanIou.toFixed(3)}; ${a.extra} INT8 boxes without an FP32 match`,
     `least faithful layers (output SQNR of INT8 vs FP32, dB; errors accumulate down the graph):`,
-    ...formatTable(['layer', 'op', 'SQNR dB'], worst.map((l) => [l.node, l.op, l.sqnrDb.toFixed(1)])),
+    ...formatTable(
+      ['layer', 'op', 'SQNR dB'],
+      worst.map((l) => [l.node, l.op, l.sqnrDb.toFixed(1)]),
+    ),
   ].join('\n');
 }
 
@@ -39,23 +42,37 @@ export function formatQuantizationReport(r: QuantizationReport, layers: number):
 export function registerQuantizeCommand(program: Command): void {
   program
     .command('quantize')
-    .description('Quantize an ONNX detector to INT8 (QDQ: per-channel int8 weights, calibrated uint8 activations) and report FP32-vs-INT8 agreement')
+    .description(
+      'Quantize an ONNX detector to INT8 (QDQ: per-channel int8 weights, calibrated uint8 activations) and report FP32-vs-INT8 agreement',
+    )
     .argument('<model>', 'FP32 ONNX detector')
     .requiredOption('--out <int8.onnx>', 'where to write the INT8 QDQ model')
     .requiredOption('--calibration <dir>', 'folder of .jpg/.png calibration images (DX-COM recommends ~100)')
     .addOption(new Option('--method <m>', 'activation range').choices(['minmax', 'percentile']).default('percentile'))
     .option('--percentile <p>', 'upper percentile for --method percentile', positiveNumber('--percentile'), 99.99)
     .option('--max-images <n>', 'use at most N calibration images', integerAtLeast('--max-images', 1), 200)
-    .option('--keep-float <layers>', 'comma-separated MAC layers to leave FP32: node names, "first" (reads the image), "heads" (feed the outputs)', (v: string) => v.split(',').map((x) => x.trim()).filter(Boolean), [])
+    .option(
+      '--keep-float <layers>',
+      'comma-separated MAC layers to leave FP32: node names, "first" (reads the image), "heads" (feed the outputs)',
+      (v: string) =>
+        v
+          .split(',')
+          .map((x) => x.trim())
+          .filter(Boolean),
+      [],
+    )
     .option('--no-compare', 'skip the FP32-vs-INT8 comparison')
     .option('--layers <n>', 'list the N least faithful layers', integerAtLeast('--layers', 0), 10)
     .option('--json <file>', 'also write the comparison as JSON')
     .action(async (model: string, o: QuantizeCliOptions) => {
-      if (o.percentile <= 50 || o.percentile > 100) throw new InvalidArgumentError(`--percentile = ${o.percentile}; expected a value in (50, 100]`);
+      if (o.percentile <= 50 || o.percentile > 100)
+        throw new InvalidArgumentError(`--percentile = ${o.percentile}; expected a value in (50, 100]`);
       const images = loadImageFolder(o.calibration, o.maxImages).map((i) => i.image);
       const s = await quantizeDetector(model, o.out, images, { method: o.method, percentile: o.percentile }, o.keepFloat);
       const kept = s.keptFloat.length > 0 ? `; kept FP32: ${s.keptFloat.join(', ')}` : '';
-      console.log(`wrote ${o.out}: ${s.quantizedWeights} weights int8 per channel, ${s.quantizedActivations} activations uint8 (${o.method}), calibrated on ${s.calibrationInputs} images${kept}`);
+      console.log(
+        `wrote ${o.out}: ${s.quantizedWeights} weights int8 per channel, ${s.quantizedActivations} activations uint8 (${o.method}), calibrated on ${s.calibrationInputs} images${kept}`,
+      );
       if (!o.compare) return;
       const report = await compareQuantized(model, o.out, images);
       console.log(formatQuantizationReport(report, o.layers));

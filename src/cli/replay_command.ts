@@ -2,7 +2,15 @@
 // Gazebo bridge), every output topic written to an MCAP, and a summary.
 import type { Command } from 'commander';
 import { replayBag, type ReplaySummary } from '../pipeline/replay';
-import { addModelOption, addPipelineOptions, configFromOptions, formatTable, frameSetProgress, modelDefaults, type PipelineCliOptions } from './cli_options';
+import {
+  addModelOption,
+  addPipelineOptions,
+  configFromOptions,
+  formatTable,
+  frameSetProgress,
+  modelDefaults,
+  type PipelineCliOptions,
+} from './cli_options';
 
 interface ReplayCliOptions extends PipelineCliOptions {
   out?: string;
@@ -13,7 +21,10 @@ interface ReplayCliOptions extends PipelineCliOptions {
 
 /** The summary lines printed after a replay. */
 export function formatReplaySummary(s: ReplaySummary, timeMode: string): string[] {
-  const shed = Object.entries(s.shed).map(([r, n]) => `${r} ${n}`).join(', ') || 'none';
+  const shed =
+    Object.entries(s.shed)
+      .map(([r, n]) => `${r} ${n}`)
+      .join(', ') || 'none';
   return [
     `bag:            ${s.bag} (${s.durationSec.toFixed(1)} s)`,
     `cameras:        ${s.cameras.map((c) => c.camera).join(', ')}`,
@@ -24,19 +35,24 @@ export function formatReplaySummary(s: ReplaySummary, timeMode: string): string[
     `warnings:       ${s.warnings}`,
     `peak RSS:       ${s.peakRssMb.toFixed(0)} MiB`,
     '',
-    ...formatTable(['output topic', 'messages'], Object.entries(s.outputs).map(([t, n]) => [t, String(n)])),
+    ...formatTable(
+      ['output topic', 'messages'],
+      Object.entries(s.outputs).map(([t, n]) => [t, String(n)]),
+    ),
   ];
 }
 
 export function registerReplayCommand(program: Command): void {
-  addPipelineOptions(addModelOption(
-    program
-      .command('replay <bag>')
-      .description('run the full pipeline over a rosbag2 bag (MCAP or sqlite3) and write every output topic to an MCAP')
-      .option('--out <dir>', 'output bag directory (MCAP); nothing is written without it')
-      .option('--rate <x>', 'host time: playback speed relative to the recording', '1')
-      .option('--quiet', 'no progress line and no warnings on stderr'),
-  )).action(async (bag: string, o: ReplayCliOptions) => {
+  addPipelineOptions(
+    addModelOption(
+      program
+        .command('replay <bag>')
+        .description('run the full pipeline over a rosbag2 bag (MCAP or sqlite3) and write every output topic to an MCAP')
+        .option('--out <dir>', 'output bag directory (MCAP); nothing is written without it')
+        .option('--rate <x>', 'host time: playback speed relative to the recording', '1')
+        .option('--quiet', 'no progress line and no warnings on stderr'),
+    ),
+  ).action(async (bag: string, o: ReplayCliOptions) => {
     if (o.out === '') throw new Error('--out "": expected the output bag directory to write, e.g. --out replay_out');
     const config = configFromOptions(o, modelDefaults(o.model));
     const progress = o.quiet ? undefined : await frameSetProgress(bag, o.remap, 'replay');
@@ -55,7 +71,9 @@ export function registerReplayCommand(program: Command): void {
       for (const line of formatReplaySummary(summary, mode)) process.stdout.write(`${line}\n`);
       if (o.out) process.stdout.write(`\nwrote ${o.out}\n`);
       if (summary.interrupted) {
-        process.stderr.write(`dx-perception: replay stopped by ${stop.received}; ${o.out ? `${o.out} is a complete bag of the ${summary.results} frame sets before it` : 'nothing was written'}\n`);
+        process.stderr.write(
+          `dx-perception: replay stopped by ${stop.received}; ${o.out ? `${o.out} is a complete bag of the ${summary.results} frame sets before it` : 'nothing was written'}\n`,
+        );
         process.exitCode = stop.received === 'SIGINT' ? 130 : 143;
       }
     } finally {

@@ -43,10 +43,26 @@ export function heightAbove(plane: GroundPlane, x: number, y: number, zz: number
 
 /** Fits z = a x + b y + c to the given points by least squares; undefined if degenerate. */
 function fitLeastSquares(px: Float64Array, py: Float64Array, pz: Float64Array, n: number): [number, number, number] | undefined {
-  let sxx = 0, sxy = 0, sx = 0, syy = 0, sy = 0, sxz = 0, syz = 0, sz = 0;
+  let sxx = 0,
+    sxy = 0,
+    sx = 0,
+    syy = 0,
+    sy = 0,
+    sxz = 0,
+    syz = 0,
+    sz = 0;
   for (let i = 0; i < n; i++) {
-    const x = px[i], y = py[i], zz = pz[i];
-    sxx += x * x; sxy += x * y; sx += x; syy += y * y; sy += y; sxz += x * zz; syz += y * zz; sz += zz;
+    const x = px[i],
+      y = py[i],
+      zz = pz[i];
+    sxx += x * x;
+    sxy += x * y;
+    sx += x;
+    syy += y * y;
+    sy += y;
+    sxz += x * zz;
+    syz += y * zz;
+    sz += zz;
   }
   // Normal equations [sxx sxy sx; sxy syy sy; sx sy n] [a b c]' = [sxz syz sz]', by Cramer.
   const det = sxx * (syy * n - sy * sy) - sxy * (sxy * n - sy * sx) + sx * (sxy * sy - syy * sx);
@@ -62,8 +78,12 @@ function planeFromZ(a: number, b: number, c: number, inliers: number, scored: nu
   const norm = Math.hypot(a, b, 1);
   const normal: [number, number, number] = [-a / norm, -b / norm, 1 / norm];
   return {
-    normal, d: -c / norm, height: c, tiltDeg: (Math.acos(Math.min(1, normal[2])) * 180) / Math.PI,
-    inliers, inlierRatio: scored > 0 ? inliers / scored : 0,
+    normal,
+    d: -c / norm,
+    height: c,
+    tiltDeg: (Math.acos(Math.min(1, normal[2])) * 180) / Math.PI,
+    inliers,
+    inlierRatio: scored > 0 ? inliers / scored : 0,
   };
 }
 
@@ -79,23 +99,41 @@ export function estimateGroundPlane(points: Float32Array, opts: GroundPlaneOptio
   for (let i = 0; i < total; i++) if (!Number.isNaN(points[3 * i] + points[3 * i + 1] + points[3 * i + 2])) valid.push(i);
   const n = Math.min(valid.length, o.maxPoints);
   if (n < 3) return undefined;
-  const px = new Float64Array(n), py = new Float64Array(n), pz = new Float64Array(n);
+  const px = new Float64Array(n),
+    py = new Float64Array(n),
+    pz = new Float64Array(n);
   for (let k = 0; k < n; k++) {
     const i = valid.length > n ? valid[Math.floor(rnd() * valid.length)] : valid[k];
-    px[k] = points[3 * i]; py[k] = points[3 * i + 1]; pz[k] = points[3 * i + 2];
+    px[k] = points[3 * i];
+    py[k] = points[3 * i + 1];
+    pz[k] = points[3 * i + 2];
   }
   const minNz = Math.cos((o.maxTiltDeg * Math.PI) / 180);
   let bestCount = 0;
   let best: [number, number, number, number] | undefined;
   for (let it = 0; it < o.iterations; it++) {
-    const i = Math.floor(rnd() * n), j = Math.floor(rnd() * n), k = Math.floor(rnd() * n);
-    const ux = px[j] - px[i], uy = py[j] - py[i], uz = pz[j] - pz[i];
-    const vx = px[k] - px[i], vy = py[k] - py[i], vz = pz[k] - pz[i];
-    let nx = uy * vz - uz * vy, ny = uz * vx - ux * vz, nz = ux * vy - uy * vx;
+    const i = Math.floor(rnd() * n),
+      j = Math.floor(rnd() * n),
+      k = Math.floor(rnd() * n);
+    const ux = px[j] - px[i],
+      uy = py[j] - py[i],
+      uz = pz[j] - pz[i];
+    const vx = px[k] - px[i],
+      vy = py[k] - py[i],
+      vz = pz[k] - pz[i];
+    let nx = uy * vz - uz * vy,
+      ny = uz * vx - ux * vz,
+      nz = ux * vy - uy * vx;
     const len = Math.hypot(nx, ny, nz);
     if (len < 1e-9) continue;
-    if (nz < 0) { nx = -nx; ny = -ny; nz = -nz; }
-    nx /= len; ny /= len; nz /= len;
+    if (nz < 0) {
+      nx = -nx;
+      ny = -ny;
+      nz = -nz;
+    }
+    nx /= len;
+    ny /= len;
+    nz /= len;
     if (nz < minNz) continue;
     const d = -(nx * px[i] + ny * py[i] + nz * pz[i]);
     if (Math.abs(d / nz) > o.maxAbsHeight) continue;
@@ -108,11 +146,16 @@ export function estimateGroundPlane(points: Float32Array, opts: GroundPlaneOptio
   }
   if (best === undefined || bestCount < o.minInlierRatio * n) return undefined;
   const [nx, ny, nz, d] = best;
-  const ix = new Float64Array(bestCount), iy = new Float64Array(bestCount), iz = new Float64Array(bestCount);
+  const ix = new Float64Array(bestCount),
+    iy = new Float64Array(bestCount),
+    iz = new Float64Array(bestCount);
   let m = 0;
   for (let p = 0; p < n; p++) {
     if (Math.abs(nx * px[p] + ny * py[p] + nz * pz[p] + d) <= o.distanceThreshold) {
-      ix[m] = px[p]; iy[m] = py[p]; iz[m] = pz[p]; m++;
+      ix[m] = px[p];
+      iy[m] = py[p];
+      iz[m] = pz[p];
+      m++;
     }
   }
   const fit = fitLeastSquares(ix, iy, iz, m);

@@ -3,13 +3,23 @@
 export { StereoMatcher, type DisparityResult } from './sgm_stereo';
 export { stereoOptionsSchema, parseStereoOptions, type StereoOptions, type StereoOptionsInput } from './stereo_options';
 export {
-  disparityToDepth, depthImageMessage, rectifiedCameraInfo, disparityImageMessage, validityMaskMessage, validWindow,
+  disparityToDepth,
+  depthImageMessage,
+  rectifiedCameraInfo,
+  disparityImageMessage,
+  validityMaskMessage,
+  validWindow,
   type StereoGeometry,
 } from './disparity_outputs';
 export { MonoDepthAdapter, monoDepthOptionsSchema, resizeBilinear, type MonoDepthMap, type MonoDepthOptionsInput } from './mono_depth';
 export {
-  fitScaleShift, scaleFitOptionsSchema, inverseDepthFromStereo, inverseDepthFromGround, applyScaleShift,
-  type ScaleShift, type ScaleFitOptionsInput,
+  fitScaleShift,
+  scaleFitOptionsSchema,
+  inverseDepthFromStereo,
+  inverseDepthFromGround,
+  applyScaleShift,
+  type ScaleShift,
+  type ScaleFitOptionsInput,
 } from './scale_recovery';
 export { depthToPoints, pointsOptionsSchema, type DepthPoints, type PointsOptionsInput } from './points';
 export { voxelDownsample, voxelOptionsSchema, type VoxelOptionsInput } from './voxel';

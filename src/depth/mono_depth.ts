@@ -106,7 +106,9 @@ export class MonoDepthAdapter {
     const w = o.inputWidth ?? layout.inputWidth;
     const h = o.inputHeight ?? layout.inputHeight;
     if (w === undefined || h === undefined) {
-      throw new Error(`${what}: input "${layout.inputName}" has shape ${formatShape(backend.inputs()[0].shape)}, symbolic in height or width; set inputWidth and inputHeight`);
+      throw new Error(
+        `${what}: input "${layout.inputName}" has shape ${formatShape(backend.inputs()[0].shape)}, symbolic in height or width; set inputWidth and inputHeight`,
+      );
     }
     this.output = o.output;
     this.inputWidth = w;
@@ -115,8 +117,14 @@ export class MonoDepthAdapter {
     this.#backend = backend;
     this.#outputName = layout.outputName;
     this.preprocess = {
-      width: w, height: h, mode: 'resize', letterboxAlign: 'topleft', padValue: 0,
-      channelOrder: o.channelOrder, mean: o.mean, std: o.std,
+      width: w,
+      height: h,
+      mode: 'resize',
+      letterboxAlign: 'topleft',
+      padValue: 0,
+      channelOrder: o.channelOrder,
+      mean: o.mean,
+      std: o.std,
     };
     this.inputName = layout.inputName;
     this.#pre = createPreprocessor('js', this.preprocess);
@@ -147,10 +155,12 @@ export class MonoDepthAdapter {
     const outputs = await this.#backend.run({ [this.inputName]: tensor });
     const out = outputs[this.#outputName];
     const dims = out.dims;
-    if (!(out.data instanceof Float32Array)) throw new Error(`${this.#what}: output "${this.#outputName}" is ${out.type}; expected float32`);
+    if (!(out.data instanceof Float32Array))
+      throw new Error(`${this.#what}: output "${this.#outputName}" is ${out.type}; expected float32`);
     checkDepthOutput(dims, this.inputWidth, this.inputHeight, this.#what, this.#outputName);
     const [oh, ow] = dims.slice(-2);
-    const values = ow === image.width && oh === image.height ? out.data.slice() : resizeBilinear(out.data, ow, oh, image.width, image.height);
+    const values =
+      ow === image.width && oh === image.height ? out.data.slice() : resizeBilinear(out.data, ow, oh, image.width, image.height);
     return { output: this.output, width: image.width, height: image.height, values };
   }
 

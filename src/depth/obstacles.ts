@@ -24,10 +24,14 @@ export function obstaclePoints(points: Float32Array, ground: GroundPlane | undef
   const out = new Float32Array(points.length);
   let k = 0;
   for (let i = 0; i < n; i++) {
-    const x = points[3 * i], y = points[3 * i + 1], zz = points[3 * i + 2];
+    const x = points[3 * i],
+      y = points[3 * i + 1],
+      zz = points[3 * i + 2];
     const h = ground === undefined ? zz : heightAbove(ground, x, y, zz);
     if (h > o.minHeight && h <= o.maxHeight) {
-      out[3 * k] = x; out[3 * k + 1] = y; out[3 * k + 2] = zz;
+      out[3 * k] = x;
+      out[3 * k + 1] = y;
+      out[3 * k + 2] = zz;
       k++;
     }
   }

@@ -49,9 +49,12 @@ export function fitScaleShift(relative: Float32Array, reference: Float32Array, o
     throw new RangeError(`fitScaleShift: relative map has ${relative.length} pixels but the reference has ${reference.length}`);
   }
   const idx: number[] = [];
-  for (let i = 0; i < relative.length; i++) if (Number.isFinite(relative[i]) && reference[i] > 0 && Number.isFinite(reference[i])) idx.push(i);
+  for (let i = 0; i < relative.length; i++)
+    if (Number.isFinite(relative[i]) && reference[i] > 0 && Number.isFinite(reference[i])) idx.push(i);
   if (idx.length < o.minSamples) {
-    throw new RangeError(`fitScaleShift: ${idx.length} pixels have both a relative value and a reference; expected at least ${o.minSamples}`);
+    throw new RangeError(
+      `fitScaleShift: ${idx.length} pixels have both a relative value and a reference; expected at least ${o.minSamples}`,
+    );
   }
   const rnd = seededRandom(o.seed);
   const n = Math.min(idx.length, o.maxSamples);
@@ -80,10 +83,18 @@ export function fitScaleShift(relative: Float32Array, reference: Float32Array, o
   }
   if (best.c < 2) throw new RangeError('fitScaleShift: the relative map is constant over the reference pixels; nothing to fit');
   // Least squares on the inliers of the best hypothesis.
-  let sx = 0, sy = 0, sxx = 0, sxy = 0, m = 0;
+  let sx = 0,
+    sy = 0,
+    sxx = 0,
+    sxy = 0,
+    m = 0;
   for (let k = 0; k < n; k++) {
     if (Math.abs(best.s * x[k] + best.t - y[k]) > o.relativeTolerance * y[k]) continue;
-    sx += x[k]; sy += y[k]; sxx += x[k] * x[k]; sxy += x[k] * y[k]; m++;
+    sx += x[k];
+    sy += y[k];
+    sxx += x[k] * x[k];
+    sxy += x[k] * y[k];
+    m++;
   }
   if (!o.fitShift) {
     const scale = sxx > 0 ? sxy / sxx : best.s;
@@ -113,7 +124,9 @@ export function inverseDepthFromGround(k: Pinhole, baseFromCamera: mat4, maxRang
   const m = baseFromCamera;
   const height = m[14];
   if (!(height > 0)) {
-    throw new RangeError(`inverseDepthFromGround: camera height from TF is ${height} m; expected the camera above the ground (z > 0 in base_link)`);
+    throw new RangeError(
+      `inverseDepthFromGround: camera height from TF is ${height} m; expected the camera above the ground (z > 0 in base_link)`,
+    );
   }
   const out = new Float32Array(k.width * k.height);
   for (let v = 0; v < k.height; v++) {
@@ -155,7 +168,7 @@ export interface MetricDepthView {
 export function inverseDepthFromViews(k: Pinhole, baseFromCamera: mat4, views: readonly MetricDepthView[], stride = 4): Float32Array {
   const out = new Float32Array(k.width * k.height).fill(NaN);
   const toCamera = mat4.invert(mat4.create(), baseFromCamera);
-  if (!toCamera) throw new RangeError('inverseDepthFromViews: the camera\'s mount (TF) is not invertible');
+  if (!toCamera) throw new RangeError("inverseDepthFromViews: the camera's mount (TF) is not invertible");
   for (const view of views) {
     const m = mat4.multiply(mat4.create(), toCamera, view.baseFromCamera);
     const v0 = view.intrinsics;
@@ -187,7 +200,12 @@ export function inverseDepthFromViews(k: Pinhole, baseFromCamera: mat4, views: r
  * pixels have a reference.
  */
 export function metricDepthFromMap(
-  map: MonoDepthMap, k: Pinhole, baseFromCamera: mat4, maxRange: number, views: readonly MetricDepthView[] = [], opts: ScaleFitOptionsInput = {},
+  map: MonoDepthMap,
+  k: Pinhole,
+  baseFromCamera: mat4,
+  maxRange: number,
+  views: readonly MetricDepthView[] = [],
+  opts: ScaleFitOptionsInput = {},
 ): Float32Array {
   if (map.output === 'metric') return map.values;
   opts = { fitShift: map.output === 'relative_inverse', ...opts };

@@ -155,7 +155,13 @@ export function backwardPass(f: SgmFrame, s: StripLayout, p1: number, p2: number
 }
 
 function runPass(
-  f: SgmFrame, s: StripLayout, p1: number, p2: number, backward: boolean, beforeRow: (r: number) => void, onRow: (y: number) => void = () => undefined,
+  f: SgmFrame,
+  s: StripLayout,
+  p1: number,
+  p2: number,
+  backward: boolean,
+  beforeRow: (r: number) => void,
+  onRow: (y: number) => void = () => undefined,
 ): void {
   const { l, k } = f;
   const { width: w, disparities: nd } = l;
@@ -174,8 +180,22 @@ function runPass(
     const s1Row = s.s1 + r * w * nd;
     beforeRow(r);
     k.passRow(
-      s.cost + r * w * nd, s1Row, backward ? s.total : s1Row, vPrev, vCur, s.vmin,
-      s.hA + lead, s.hB + lead, s.zero + lead, w, nd, p1, p2, backward ? 1 : 0, i === 0 ? 1 : 0, slotBytes,
+      s.cost + r * w * nd,
+      s1Row,
+      backward ? s.total : s1Row,
+      vPrev,
+      vCur,
+      s.vmin,
+      s.hA + lead,
+      s.hB + lead,
+      s.zero + lead,
+      w,
+      nd,
+      p1,
+      p2,
+      backward ? 1 : 0,
+      i === 0 ? 1 : 0,
+      slotBytes,
     );
     [vPrev, vCur] = [vCur, vPrev];
     onRow(s.ys0 + r);
@@ -203,8 +223,20 @@ export function selectRow(f: SgmFrame, s: StripLayout, y: number, prm: SelectPar
   const { width: w } = l;
   const row = y * w;
   k.selectRow(
-    s.total, l.disparities, prm.uniquenessRatio, w, l.minDisparity, l.textured + row, l.disparity + 4 * row, l.valid + row,
-    s.rightCost, s.rightDisp, s.best, prm.subpixel ? 1 : 0, prm.disp12MaxDiff, winners,
+    s.total,
+    l.disparities,
+    prm.uniquenessRatio,
+    w,
+    l.minDisparity,
+    l.textured + row,
+    l.disparity + 4 * row,
+    l.valid + row,
+    s.rightCost,
+    s.rightDisp,
+    s.best,
+    prm.subpixel ? 1 : 0,
+    prm.disp12MaxDiff,
+    winners,
   );
 }
 
@@ -247,7 +279,22 @@ function sweepStrip3(f: SgmFrame, s: StripLayout, prm: StripParams): void {
   for (let r = 0; r < rows; r++) {
     costRow(f, s, r, cost);
     k.passRow(
-      cost, s.total, s.total, vPrev, vCur, s.vmin, s.hA + lead, s.hB + lead, s.zero + lead, w, nd, prm.p1, prm.p2, 0, r === 0 ? 1 : 0, l.slot,
+      cost,
+      s.total,
+      s.total,
+      vPrev,
+      vCur,
+      s.vmin,
+      s.hA + lead,
+      s.hB + lead,
+      s.zero + lead,
+      w,
+      nd,
+      prm.p1,
+      prm.p2,
+      0,
+      r === 0 ? 1 : 0,
+      l.slot,
     );
     [vPrev, vCur] = [vCur, vPrev];
     const y = s.ys0 + r;

@@ -109,7 +109,10 @@ export function sgmLayout(g: SgmGeometry): SgmLayout {
     const ys1 = Math.min(h, y1 + STRIP_OVERLAP);
     const rows = ys1 - ys0;
     stripLayouts.push({
-      y0, y1, ys0, ys1,
+      y0,
+      y1,
+      ys0,
+      ys1,
       censusL: take(3 * rows * w),
       censusR: take(3 * rows * censusRowStride),
       cost: take(rows * w * nd),
@@ -127,7 +130,22 @@ export function sgmLayout(g: SgmGeometry): SgmLayout {
       winners: take(4 * w),
     });
   }
-  return { ...g, strips: count, left, right, disparity, valid, textured, speckleSeen, speckleQueue, censusRowStride, censusPad, slot, stripLayouts, byteLength: total };
+  return {
+    ...g,
+    strips: count,
+    left,
+    right,
+    disparity,
+    valid,
+    textured,
+    speckleSeen,
+    speckleQueue,
+    censusRowStride,
+    censusPad,
+    slot,
+    stripLayouts,
+    byteLength: total,
+  };
 }
 
 /** Typed views of the arrays the JavaScript side of the kernels reads and writes. */
@@ -148,7 +166,9 @@ export interface SgmViews {
 /** Views of `buffer` (at least layout.byteLength bytes). */
 export function sgmViews(buffer: ArrayBufferLike, l: SgmLayout): SgmViews {
   if (buffer.byteLength < l.byteLength) {
-    throw new RangeError(`sgmViews: buffer has ${buffer.byteLength} bytes; a ${l.width}x${l.height}x${l.disparities} frame needs ${l.byteLength}`);
+    throw new RangeError(
+      `sgmViews: buffer has ${buffer.byteLength} bytes; a ${l.width}x${l.height}x${l.disparities} frame needs ${l.byteLength}`,
+    );
   }
   const n = l.width * l.height;
   return {

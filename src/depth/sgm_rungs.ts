@@ -67,8 +67,18 @@ export function planRungs(width: number, height: number, o: RungOptions): RungPl
     );
   }
   return {
-    cx0, cx1, y0: roi.y, y1: roi.y + roi.height, x0: roi.x, x1: roi.x + roi.width, scale, width: w, height: h,
-    minDisparity, disparities, speckleWindowSize: Math.round(o.speckleWindowSize / (scale * scale)),
+    cx0,
+    cx1,
+    y0: roi.y,
+    y1: roi.y + roi.height,
+    x0: roi.x,
+    x1: roi.x + roi.width,
+    scale,
+    width: w,
+    height: h,
+    minDisparity,
+    disparities,
+    speckleWindowSize: Math.round(o.speckleWindowSize / (scale * scale)),
     identity: scale === 1 && cx0 === 0 && cx1 === width && roi.y === 0 && roi.height === height,
   };
 }
@@ -95,8 +105,14 @@ export function cutOut(p: RungPlan, src: Uint8Array, fullWidth: number, dst: Uin
  * requested range [minD, maxD]; every other pixel is invalid (NaN, 0).
  */
 export function mapBack(
-  p: RungPlan, disp: Float32Array, valid: Uint8Array, minD: number, maxD: number,
-  outDisp: Float32Array, outValid: Uint8Array, fullWidth: number,
+  p: RungPlan,
+  disp: Float32Array,
+  valid: Uint8Array,
+  minD: number,
+  maxD: number,
+  outDisp: Float32Array,
+  outValid: Uint8Array,
+  fullWidth: number,
 ): void {
   outDisp.fill(NaN);
   outValid.fill(0);

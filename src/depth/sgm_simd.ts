@@ -10,12 +10,38 @@ import type { WasmMemory, WasmModule } from './wasm_api';
 export interface SgmSimd {
   costRow(cl: number, crr: number, out: number, w: number, nd: number, minD: number, maxCost: number, ls: number, rs: number): void;
   passRow(
-    c: number, s: number, t: number, vprev: number, vcur: number, vmin: number, hA: number, hB: number, zero: number,
-    w: number, nd: number, p1: number, p2: number, backward: number, firstRow: number, slotBytes: number,
+    c: number,
+    s: number,
+    t: number,
+    vprev: number,
+    vcur: number,
+    vmin: number,
+    hA: number,
+    hB: number,
+    zero: number,
+    w: number,
+    nd: number,
+    p1: number,
+    p2: number,
+    backward: number,
+    firstRow: number,
+    slotBytes: number,
   ): void;
   selectRow(
-    t: number, nd: number, u: number, w: number, minD: number, tex: number, disp: number, valid: number,
-    rcost: number, rdisp: number, best: number, subpixel: number, maxDiff: number, win: number,
+    t: number,
+    nd: number,
+    u: number,
+    w: number,
+    minD: number,
+    tex: number,
+    disp: number,
+    valid: number,
+    rcost: number,
+    rdisp: number,
+    best: number,
+    subpixel: number,
+    maxDiff: number,
+    win: number,
   ): void;
   hpassRow(c: number, t: number, hA: number, hB: number, zero: number, w: number, nd: number, p1: number, p2: number, win: number): void;
   textureRow(img: number, w: number, h: number, y: number, out: number, thr: number): number;

@@ -80,11 +80,22 @@ export class StereoMatcher {
     }
     const plan = planRungs(width, height, o);
     const geometry: SgmGeometry = {
-      width: plan.width, height: plan.height, minDisparity: plan.minDisparity, disparities: plan.disparities, strips: Math.max(1, o.workers),
+      width: plan.width,
+      height: plan.height,
+      minDisparity: plan.minDisparity,
+      disparities: plan.disparities,
+      strips: Math.max(1, o.workers),
     };
     const params: SgmParams = {
-      p1: o.p1, p2: o.p2, textureThreshold: o.textureThreshold, uniquenessRatio: o.uniquenessRatio, disp12MaxDiff: o.disp12MaxDiff,
-      subpixel: o.subpixel, speckleWindowSize: plan.speckleWindowSize, speckleRange: o.speckleRange, paths: o.paths,
+      p1: o.p1,
+      p2: o.p2,
+      textureThreshold: o.textureThreshold,
+      uniquenessRatio: o.uniquenessRatio,
+      disp12MaxDiff: o.disp12MaxDiff,
+      subpixel: o.subpixel,
+      speckleWindowSize: plan.speckleWindowSize,
+      speckleRange: o.speckleRange,
+      paths: o.paths,
     };
     this.#busy = true;
     try {
@@ -131,8 +142,15 @@ export class StereoMatcher {
   async #frameFor(g: SgmGeometry): Promise<SgmFrame> {
     const module = await sgmSimdModule();
     const cur = this.#shared?.layout;
-    if (this.#frame === undefined || cur === undefined || cur.width !== g.width || cur.height !== g.height ||
-        cur.disparities !== g.disparities || cur.minDisparity !== g.minDisparity || cur.strips !== g.strips) {
+    if (
+      this.#frame === undefined ||
+      cur === undefined ||
+      cur.width !== g.width ||
+      cur.height !== g.height ||
+      cur.disparities !== g.disparities ||
+      cur.minDisparity !== g.minDisparity ||
+      cur.strips !== g.strips
+    ) {
       const layout = sgmLayout(g);
       const pages = Math.ceil(layout.byteLength / PAGE);
       if (pages > MAX_PAGES) {

@@ -48,4 +48,5 @@ export function argminResult(): string {
 }
 
 /** Locals the arg-min macros use. */
-export const ARGMIN_LOCALS = '(local $mn v128) (local $bi v128) (local $blk v128) (local $lt v128) (local $h v128) (local $eq v128) (local $minS i32) (local $minB i32)';
+export const ARGMIN_LOCALS =
+  '(local $mn v128) (local $bi v128) (local $blk v128) (local $lt v128) (local $h v128) (local $eq v128) (local $minS i32) (local $minB i32)';

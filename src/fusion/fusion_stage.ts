@@ -8,9 +8,7 @@ import type { mat4 } from 'gl-matrix';
 import { DetectionLifter, assertCameraView } from './lifting';
 import { assertRigid, rotateCovariance, transformPoint, transformYaw } from './linalg3';
 import { mergeAcrossCameras } from './merge';
-import {
-  toDetection3DArray, toLaserScan, toMarkerArray, toPointCloud2, toTrackedObjectArray,
-} from './messages';
+import { toDetection3DArray, toLaserScan, toMarkerArray, toPointCloud2, toTrackedObjectArray } from './messages';
 import { cropObstaclePoints } from './obstacle_cloud';
 import { ObstacleClusterer } from './obstacle_clusters';
 import { resolveFusionOptions, type FusionOptions, type FusionOptionsInput } from './options';

@@ -29,7 +29,9 @@ export class ConstantVelocityKalman {
   predict(dt: number, accelStd: number, verticalAccelStd: number): void {
     if (!(dt >= 0)) throw new Error(`ConstantVelocityKalman.predict: dt = ${dt}; expected a non-negative time step`);
     if (dt === 0) return;
-    const x = this.x, P = this.P, T = this.#tmp;
+    const x = this.x,
+      P = this.P,
+      T = this.#tmp;
     for (let i = 0; i < 3; i++) x[i] += dt * x[i + 3];
     // T = F P, then P = T F^T, with F = [[I, dt I], [0, I]].
     for (let r = 0; r < 6; r++) {
@@ -60,8 +62,12 @@ export class ConstantVelocityKalman {
   /** Standard Kalman update with a position measurement; returns false (no change) if S is singular. */
   update(z: readonly number[], R: Float64Array): boolean {
     if (!this.#innovationCov(R)) return false;
-    const x = this.x, P = this.P, Si = this.#sInv;
-    const y0 = z[0] - x[0], y1 = z[1] - x[1], y2 = z[2] - x[2];
+    const x = this.x,
+      P = this.P,
+      Si = this.#sInv;
+    const y0 = z[0] - x[0],
+      y1 = z[1] - x[1],
+      y2 = z[2] - x[2];
     // K = P H^T S^-1 (6x3); H^T picks P's first three columns.
     const K = new Float64Array(18);
     for (let r = 0; r < 6; r++) {
@@ -95,7 +101,8 @@ export class ConstantVelocityKalman {
   }
 
   #innovationCov(R: Float64Array): boolean {
-    const S = this.#s, P = this.P;
+    const S = this.#s,
+      P = this.P;
     for (let i = 0; i < 3; i++) for (let j = 0; j < 3; j++) S[i * 3 + j] = P[i * 6 + j] + R[i * 3 + j];
     return invert3Into(S, this.#sInv);
   }

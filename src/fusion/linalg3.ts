@@ -6,19 +6,13 @@ export type Vec3 = [number, number, number];
 
 /** x^T M x for a 3-vector x and 3x3 row-major M. */
 export function quadForm3(m: Float64Array, x: number, y: number, z: number): number {
-  return x * (m[0] * x + m[1] * y + m[2] * z)
-    + y * (m[3] * x + m[4] * y + m[5] * z)
-    + z * (m[6] * x + m[7] * y + m[8] * z);
+  return x * (m[0] * x + m[1] * y + m[2] * z) + y * (m[3] * x + m[4] * y + m[5] * z) + z * (m[6] * x + m[7] * y + m[8] * z);
 }
 
 /** p' = T p for a gl-matrix (column-major) rigid transform. */
 export function transformPoint(t: mat4, p: Readonly<Vec3>): Vec3 {
   const [x, y, z] = p;
-  return [
-    t[0] * x + t[4] * y + t[8] * z + t[12],
-    t[1] * x + t[5] * y + t[9] * z + t[13],
-    t[2] * x + t[6] * y + t[10] * z + t[14],
-  ];
+  return [t[0] * x + t[4] * y + t[8] * z + t[12], t[1] * x + t[5] * y + t[9] * z + t[13], t[2] * x + t[6] * y + t[10] * z + t[14]];
 }
 
 /** R C R^T with R the rotation part of a column-major rigid transform; C is 3x3 row-major. */
@@ -54,7 +48,9 @@ export function assertRigid(t: mat4, what: string): void {
     for (let b = 0; b < 3; b++) {
       const dot = t[a * 4] * t[b * 4] + t[a * 4 + 1] * t[b * 4 + 1] + t[a * 4 + 2] * t[b * 4 + 2];
       if (Math.abs(dot - (a === b ? 1 : 0)) > 1e-3) {
-        throw new Error(`${what}: rotation part is not orthonormal (column ${a} . column ${b} = ${dot.toFixed(4)}); expected a rigid transform`);
+        throw new Error(
+          `${what}: rotation part is not orthonormal (column ${a} . column ${b} = ${dot.toFixed(4)}); expected a rigid transform`,
+        );
       }
     }
   }

@@ -17,13 +17,16 @@ import type { FusedObject } from './types';
 export function mergeAcrossCameras(objects: readonly FusedObject[], o: MergeOptions): FusedObject[] {
   const n = objects.length;
   const pairs: Array<{ i: number; j: number; d2: number }> = [];
-  const sum = new Float64Array(9), inv = new Float64Array(9);
+  const sum = new Float64Array(9),
+    inv = new Float64Array(9);
   for (let i = 0; i < n; i++) {
     const a = objects[i];
     for (let j = i + 1; j < n; j++) {
       const b = objects[j];
       if (a.className !== b.className || sharesCamera(a.cameras, b.cameras)) continue;
-      const dx = a.position[0] - b.position[0], dy = a.position[1] - b.position[1], dz = a.position[2] - b.position[2];
+      const dx = a.position[0] - b.position[0],
+        dy = a.position[1] - b.position[1],
+        dz = a.position[2] - b.position[2];
       if (dx * dx + dy * dy + dz * dz > o.maxDistance * o.maxDistance) continue;
       for (let k = 0; k < 9; k++) sum[k] = a.covariance[k] + b.covariance[k];
       if (!invert3Into(sum, inv)) continue;
@@ -41,7 +44,8 @@ export function mergeAcrossCameras(objects: readonly FusedObject[], o: MergeOpti
     return k;
   };
   for (const { i, j } of pairs) {
-    const ri = find(i), rj = find(j);
+    const ri = find(i),
+      rj = find(j);
     if (ri === rj || sharesCamera([...groupCams[ri]], [...groupCams[rj]])) continue;
     parent[rj] = ri;
     for (const c of groupCams[rj]) groupCams[ri].add(c);
@@ -62,8 +66,11 @@ function sharesCamera(a: readonly string[], b: readonly string[]): boolean {
 
 /** Information-weighted fusion of positions; the most certain member gives size, yaw and source. */
 function fuseGroup(group: readonly FusedObject[]): FusedObject {
-  const info = new Float64Array(9), infoPos = new Float64Array(3), inv = new Float64Array(9);
-  let best = group[0], bestTrace = Infinity;
+  const info = new Float64Array(9),
+    infoPos = new Float64Array(3),
+    inv = new Float64Array(9);
+  let best = group[0],
+    bestTrace = Infinity;
   for (const m of group) {
     if (!invert3Into(m.covariance, inv)) continue;
     for (let k = 0; k < 9; k++) info[k] += inv[k];

@@ -6,9 +6,19 @@ import type { ScanOptions } from './options';
 import type { FusedObject, TrackSnapshot } from './types';
 import { nanosToTime, type Nanos } from '../msgs/time';
 import {
-  MarkerAction, MarkerType, PointFieldType,
-  type ColorRGBA, type Detection3DArray, type Header, type LaserScan, type Marker, type MarkerArray,
-  type PointCloud2, type Pose, type TrackedObjectArray, type Vector3,
+  MarkerAction,
+  MarkerType,
+  PointFieldType,
+  type ColorRGBA,
+  type Detection3DArray,
+  type Header,
+  type LaserScan,
+  type Marker,
+  type MarkerArray,
+  type PointCloud2,
+  type Pose,
+  type TrackedObjectArray,
+  type Vector3,
 } from '../msgs/types';
 
 /** Variance written for rotation terms we do not estimate (roll, pitch, yaw of boxes; angular rates). */
@@ -28,10 +38,12 @@ export function toDetection3DArray(stamp: Nanos, frameId: string, objects: reado
       const pose = boxPose(obj.position, obj.yaw);
       return {
         header: h,
-        results: [{
-          hypothesis: { class_id: obj.className, score: obj.score },
-          pose: { pose, covariance: covariance6(obj.covariance) },
-        }],
+        results: [
+          {
+            hypothesis: { class_id: obj.className, score: obj.score },
+            pose: { pose, covariance: covariance6(obj.covariance) },
+          },
+        ],
         bbox: { center: pose, size: vector(obj.size) },
         id: obj.trackId === undefined ? '' : String(obj.trackId),
       };
@@ -112,20 +124,38 @@ export function toMarkerArray(stamp: Nanos, frameId: string, tracks: readonly Tr
     const color = classColor(t.className);
     const [x, y, z] = t.position;
     markers.push({
-      ...blankMarker(h), ns: 'boxes', id: t.id, type: MarkerType.CUBE,
-      pose: boxPose(t.position, t.yaw), scale: vector(t.size), color: { ...color, a: t.state === 1 ? 0.5 : 0.25 },
+      ...blankMarker(h),
+      ns: 'boxes',
+      id: t.id,
+      type: MarkerType.CUBE,
+      pose: boxPose(t.position, t.yaw),
+      scale: vector(t.size),
+      color: { ...color, a: t.state === 1 ? 0.5 : 0.25 },
     });
     const speed = Math.hypot(t.velocity[0], t.velocity[1], t.velocity[2]);
     markers.push({
-      ...blankMarker(h), ns: 'ids', id: t.id, type: MarkerType.TEXT_VIEW_FACING,
-      pose: boxPose([x, y, z + t.size[2] / 2 + 0.3], 0), scale: { x: 0, y: 0, z: 0.35 }, color: { ...color, a: 1 },
+      ...blankMarker(h),
+      ns: 'ids',
+      id: t.id,
+      type: MarkerType.TEXT_VIEW_FACING,
+      pose: boxPose([x, y, z + t.size[2] / 2 + 0.3], 0),
+      scale: { x: 0, y: 0, z: 0.35 },
+      color: { ...color, a: 1 },
       text: `${t.id} ${t.className} ${speed.toFixed(1)} m/s`,
     });
     if (speed > 0.05) {
       markers.push({
-        ...blankMarker(h), ns: 'velocities', id: t.id, type: MarkerType.ARROW,
-        pose: boxPose([0, 0, 0], 0), scale: { x: 0.08, y: 0.16, z: 0.2 }, color: { ...color, a: 1 },
-        points: [{ x, y, z }, { x: x + t.velocity[0], y: y + t.velocity[1], z: z + t.velocity[2] }],
+        ...blankMarker(h),
+        ns: 'velocities',
+        id: t.id,
+        type: MarkerType.ARROW,
+        pose: boxPose([0, 0, 0], 0),
+        scale: { x: 0.08, y: 0.16, z: 0.2 },
+        color: { ...color, a: 1 },
+        points: [
+          { x, y, z },
+          { x: x + t.velocity[0], y: y + t.velocity[1], z: z + t.velocity[2] },
+        ],
       });
     }
   }
@@ -134,11 +164,25 @@ export function toMarkerArray(stamp: Nanos, frameId: string, tracks: readonly Tr
 
 function blankMarker(h: Header): Marker {
   return {
-    header: h, ns: '', id: 0, type: MarkerType.CUBE, action: MarkerAction.ADD,
-    pose: boxPose([0, 0, 0], 0), scale: { x: 1, y: 1, z: 1 }, color: { r: 1, g: 1, b: 1, a: 1 },
-    lifetime: { sec: 0, nanosec: 0 }, frame_locked: false, points: [], colors: [],
-    texture_resource: '', texture: { header: h, format: '', data: new Uint8Array(0) }, uv_coordinates: [],
-    text: '', mesh_resource: '', mesh_file: { filename: '', data: new Uint8Array(0) }, mesh_use_embedded_materials: false,
+    header: h,
+    ns: '',
+    id: 0,
+    type: MarkerType.CUBE,
+    action: MarkerAction.ADD,
+    pose: boxPose([0, 0, 0], 0),
+    scale: { x: 1, y: 1, z: 1 },
+    color: { r: 1, g: 1, b: 1, a: 1 },
+    lifetime: { sec: 0, nanosec: 0 },
+    frame_locked: false,
+    points: [],
+    colors: [],
+    texture_resource: '',
+    texture: { header: h, format: '', data: new Uint8Array(0) },
+    uv_coordinates: [],
+    text: '',
+    mesh_resource: '',
+    mesh_file: { filename: '', data: new Uint8Array(0) },
+    mesh_use_embedded_materials: false,
   };
 }
 

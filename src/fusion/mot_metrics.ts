@@ -55,7 +55,8 @@ export class MotAccumulator {
     const dist = new Float64Array(gt.length * hyp.length);
     for (let i = 0; i < gt.length; i++) {
       for (let j = 0; j < hyp.length; j++) {
-        const a = gt[i].position, b = hyp[j].position;
+        const a = gt[i].position,
+          b = hyp[j].position;
         const d = Math.hypot(a[0] - b[0], a[1] - b[1], a[2] - b[2]);
         dist[i * hyp.length + j] = d;
         if (d <= thr) {

@@ -15,7 +15,9 @@ export function cropObstaclePoints(points: Float32Array, o: CloudOptions): Float
   const r2max = o.maxRange * o.maxRange;
   let n = 0;
   for (let i = 0; i < points.length; i += 3) {
-    const x = points[i], y = points[i + 1], z = points[i + 2];
+    const x = points[i],
+      y = points[i + 1],
+      z = points[i + 2];
     if (!(z >= o.minHeight && z <= o.maxHeight) || !(x * x + y * y <= r2max)) continue;
     out[n++] = x;
     out[n++] = y;

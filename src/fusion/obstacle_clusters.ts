@@ -34,8 +34,13 @@ export class ObstacleClusterer {
     if (points.length % 3 !== 0) {
       throw new Error(`ObstacleClusterer: obstacle points have ${points.length} floats; expected x, y, z triples`);
     }
-    const o = this.#o, side = this.#side, cs = o.cellSize, half = o.maxRange;
-    const count = this.#count, label = this.#label, excluded = this.#excluded;
+    const o = this.#o,
+      side = this.#side,
+      cs = o.cellSize,
+      half = o.maxRange;
+    const count = this.#count,
+      label = this.#label,
+      excluded = this.#excluded;
     count.fill(0);
     label.fill(-1);
     this.#markExcluded(detected);
@@ -43,10 +48,13 @@ export class ObstacleClusterer {
     if (this.#cellOf.length < n) this.#cellOf = new Int32Array(n);
     const cellOf = this.#cellOf;
     for (let i = 0; i < n; i++) {
-      const x = points[3 * i], y = points[3 * i + 1], z = points[3 * i + 2];
+      const x = points[3 * i],
+        y = points[3 * i + 1],
+        z = points[3 * i + 2];
       cellOf[i] = -1;
       if (!(z >= o.minHeight && z <= o.maxHeight) || !(x * x + y * y <= half * half)) continue;
-      const cx = Math.floor((x + half) / cs), cy = Math.floor((y + half) / cs);
+      const cx = Math.floor((x + half) / cs),
+        cy = Math.floor((y + half) / cs);
       if (cx < 0 || cy < 0 || cx >= side || cy >= side) continue;
       const c = cy * side + cx;
       if (excluded[c]) continue;
@@ -63,7 +71,8 @@ export class ObstacleClusterer {
       label[c] = labels;
       while (top > 0) {
         const cur = stack[--top];
-        const cx = cur % side, cy = (cur - cx) / side;
+        const cx = cur % side,
+          cy = (cur - cx) / side;
         for (let dy = -1; dy <= 1; dy++) {
           const ny = cy + dy;
           if (ny < 0 || ny >= side) continue;
@@ -97,7 +106,9 @@ export class ObstacleClusterer {
     for (let l = 0; l < labels; l++) {
       const s = l * 7;
       if (stats[s + 6] < o.minPoints) continue;
-      const ex = stats[s + 3] - stats[s], ey = stats[s + 4] - stats[s + 1], ez = stats[s + 5] - stats[s + 2];
+      const ex = stats[s + 3] - stats[s],
+        ey = stats[s + 4] - stats[s + 1],
+        ez = stats[s + 5] - stats[s + 2];
       if (Math.max(ex, ey) > o.maxTrackedExtent) continue;
       // Only the near side is seen, so the box centre wanders with viewpoint: a quarter of the
       // extent (plus a cell) is its uncertainty.
@@ -126,7 +137,10 @@ export class ObstacleClusterer {
    * because stereo noise spreads an object's points along the viewing ray, not across it).
    */
   #markExcluded(detected: readonly FusedObject[]): void {
-    const o = this.#o, side = this.#side, cs = o.cellSize, half = o.maxRange;
+    const o = this.#o,
+      side = this.#side,
+      cs = o.cellSize,
+      half = o.maxRange;
     const excluded = this.#excluded;
     excluded.fill(0);
     for (const obj of detected) {
@@ -134,12 +148,15 @@ export class ObstacleClusterer {
       const rc = Math.hypot(px, py);
       const radius = Math.max(obj.size[0], obj.size[1]) / 2;
       const radial = o.exclusionMargin + o.exclusionMarginPerMetre * rc;
-      const rMin = Math.max(0, rc - radius - radial), rMax = rc + radius + radial;
+      const rMin = Math.max(0, rc - radius - radial),
+        rMax = rc + radius + radial;
       const bearing = Math.atan2(py, px);
       const halfAngle = rc > radius + o.exclusionMargin ? Math.asin((radius + o.exclusionMargin) / rc) : Math.PI;
       const reach = radius + radial;
-      const x0 = Math.max(0, Math.floor((px - reach + half) / cs)), x1 = Math.min(side - 1, Math.floor((px + reach + half) / cs));
-      const y0 = Math.max(0, Math.floor((py - reach + half) / cs)), y1 = Math.min(side - 1, Math.floor((py + reach + half) / cs));
+      const x0 = Math.max(0, Math.floor((px - reach + half) / cs)),
+        x1 = Math.min(side - 1, Math.floor((px + reach + half) / cs));
+      const y0 = Math.max(0, Math.floor((py - reach + half) / cs)),
+        y1 = Math.min(side - 1, Math.floor((py + reach + half) / cs));
       for (let cy = y0; cy <= y1; cy++) {
         const wy = (cy + 0.5) * cs - half;
         for (let cx = x0; cx <= x1; cx++) {

@@ -88,7 +88,11 @@ export const scanOptionsSchema = z.object({
   /** Beam angles (rad), as in sensor_msgs/LaserScan. */
   angleMin: z.number().min(-Math.PI).max(Math.PI).default(-Math.PI),
   angleMax: z.number().min(-Math.PI).max(Math.PI).default(Math.PI),
-  angleIncrement: z.number().min(0.0001).max(0.5).default(Math.PI / 360),
+  angleIncrement: z
+    .number()
+    .min(0.0001)
+    .max(0.5)
+    .default(Math.PI / 360),
   /** Ranges outside [rangeMin, rangeMax] are not reported (m). */
   rangeMin: z.number().min(0).max(10).default(0.2),
   rangeMax: z.number().min(0.5).max(100).default(12),
@@ -121,31 +125,33 @@ export const fusionTopicsSchema = z.object({
   markers: z.string().min(1).default('markers'),
 });
 
-export const fusionOptionsSchema = z.object({
-  baseFrame: z.string().min(1).default('base_link'),
-  odomFrame: z.string().min(1).default('odom'),
-  topics: fusionTopicsSchema.prefault({}),
-  /** Publish only confirmed and coasting tracks (tentative ones are often clutter). */
-  publishTentative: z.boolean().default(false),
-  lifting: liftingOptionsSchema.prefault({}),
-  merge: mergeOptionsSchema.prefault({}),
-  tracker: trackerOptionsSchema.prefault({}),
-  obstacles: obstacleOptionsSchema.prefault({}),
-  scan: scanOptionsSchema.prefault({}),
-  cloud: cloudOptionsSchema.prefault({}),
-}).superRefine((o, ctx) => {
-  if (o.scan.angleMax <= o.scan.angleMin) {
-    ctx.addIssue({ code: 'custom', path: ['scan', 'angleMax'], message: `expected more than scan.angleMin (${o.scan.angleMin})` });
-  }
-  if (o.scan.rangeMax <= o.scan.rangeMin) {
-    ctx.addIssue({ code: 'custom', path: ['scan', 'rangeMax'], message: `expected more than scan.rangeMin (${o.scan.rangeMin})` });
-  }
-  for (const key of ['scan', 'cloud', 'obstacles'] as const) {
-    if (o[key].maxHeight <= o[key].minHeight) {
-      ctx.addIssue({ code: 'custom', path: [key, 'maxHeight'], message: `expected more than ${key}.minHeight (${o[key].minHeight})` });
+export const fusionOptionsSchema = z
+  .object({
+    baseFrame: z.string().min(1).default('base_link'),
+    odomFrame: z.string().min(1).default('odom'),
+    topics: fusionTopicsSchema.prefault({}),
+    /** Publish only confirmed and coasting tracks (tentative ones are often clutter). */
+    publishTentative: z.boolean().default(false),
+    lifting: liftingOptionsSchema.prefault({}),
+    merge: mergeOptionsSchema.prefault({}),
+    tracker: trackerOptionsSchema.prefault({}),
+    obstacles: obstacleOptionsSchema.prefault({}),
+    scan: scanOptionsSchema.prefault({}),
+    cloud: cloudOptionsSchema.prefault({}),
+  })
+  .superRefine((o, ctx) => {
+    if (o.scan.angleMax <= o.scan.angleMin) {
+      ctx.addIssue({ code: 'custom', path: ['scan', 'angleMax'], message: `expected more than scan.angleMin (${o.scan.angleMin})` });
     }
-  }
-});
+    if (o.scan.rangeMax <= o.scan.rangeMin) {
+      ctx.addIssue({ code: 'custom', path: ['scan', 'rangeMax'], message: `expected more than scan.rangeMin (${o.scan.rangeMin})` });
+    }
+    for (const key of ['scan', 'cloud', 'obstacles'] as const) {
+      if (o[key].maxHeight <= o[key].minHeight) {
+        ctx.addIssue({ code: 'custom', path: [key, 'maxHeight'], message: `expected more than ${key}.minHeight (${o[key].minHeight})` });
+      }
+    }
+  });
 
 export type FusionOptions = z.output<typeof fusionOptionsSchema>;
 export type FusionOptionsInput = z.input<typeof fusionOptionsSchema>;

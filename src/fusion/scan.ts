@@ -25,9 +25,12 @@ export function virtualScanRanges(points: Float32Array, o: ScanOptions): Float32
   const beamOf = new Int32Array(n).fill(-1);
   const range = new Float32Array(n);
   const start = new Int32Array(bins + 1);
-  const rMin2 = o.rangeMin * o.rangeMin, rMax2 = o.rangeMax * o.rangeMax;
+  const rMin2 = o.rangeMin * o.rangeMin,
+    rMax2 = o.rangeMax * o.rangeMax;
   for (let i = 0; i < n; i++) {
-    const x = points[3 * i], y = points[3 * i + 1], z = points[3 * i + 2];
+    const x = points[3 * i],
+      y = points[3 * i + 1],
+      z = points[3 * i + 2];
     if (!(z >= o.minHeight && z <= o.maxHeight)) continue;
     const r2 = x * x + y * y;
     if (!(r2 >= rMin2 && r2 <= rMax2)) continue;
@@ -49,7 +52,8 @@ export function virtualScanRanges(points: Float32Array, o: ScanOptions): Float32
   const ranges = new Float32Array(bins).fill(Infinity);
   const k = o.pointsPerBeam;
   for (let b = 0; b < bins; b++) {
-    const lo = start[b], hi = start[b + 1];
+    const lo = start[b],
+      hi = start[b + 1];
     if (hi - lo < k) continue;
     insertionSort(sorted, lo, hi);
     for (let i = lo; i + k <= hi; i++) {

@@ -71,7 +71,8 @@ export class MultiObjectTracker {
     this.#lastStamp = stamp;
     for (const t of this.#tracks) t.kf.predict(dt, o.accelerationStd, o.verticalAccelerationStd);
 
-    const nt = this.#tracks.length, nm = measurements.length;
+    const nt = this.#tracks.length,
+      nm = measurements.length;
     const cost = new Float64Array(nt * nm).fill(Infinity);
     for (let i = 0; i < nt; i++) {
       const t = this.#tracks[i];
@@ -79,7 +80,9 @@ export class MultiObjectTracker {
         const m = measurements[j];
         const penalty = classPenalty(t.className, m.className, o.obstacleClassPenalty);
         if (penalty === Infinity) continue;
-        const dx = m.position[0] - t.kf.x[0], dy = m.position[1] - t.kf.x[1], dz = m.position[2] - t.kf.x[2];
+        const dx = m.position[0] - t.kf.x[0],
+          dy = m.position[1] - t.kf.x[1],
+          dz = m.position[2] - t.kf.x[2];
         if (dx * dx + dy * dy + dz * dz > o.maxGateDistance * o.maxGateDistance) continue;
         const d2 = t.kf.mahalanobis2(m.position, m.covariance);
         if (d2 <= o.gateChi2) cost[i * nm + j] = d2 + penalty;
@@ -180,10 +183,13 @@ export class MultiObjectTracker {
   #tooCloseToTrack(m: FusedObject): boolean {
     const sep = this.#o.birthMinSeparation;
     for (const t of this.#tracks) {
-      const dx = m.position[0] - t.kf.x[0], dy = m.position[1] - t.kf.x[1], dz = m.position[2] - t.kf.x[2];
+      const dx = m.position[0] - t.kf.x[0],
+        dy = m.position[1] - t.kf.x[1],
+        dz = m.position[2] - t.kf.x[2];
       if (dx * dx + dy * dy + dz * dz < sep * sep) return true;
       if (m.className !== OBSTACLE_CLASS || t.className === OBSTACLE_CLASS) continue;
-      const c = Math.cos(t.yaw), s = Math.sin(t.yaw);
+      const c = Math.cos(t.yaw),
+        s = Math.sin(t.yaw);
       if (Math.abs(dx * c + dy * s) <= t.size[0] / 2 + sep && Math.abs(-dx * s + dy * c) <= t.size[1] / 2 + sep) return true;
     }
     return false;

@@ -8,9 +8,7 @@ import type { mat4 } from 'gl-matrix';
 import type { Pinhole } from '../geometry/pinhole';
 import type { Detection } from '../inference/detection';
 import type { Nanos } from '../msgs/time';
-import type {
-  Detection3DArray, LaserScan, MarkerArray, PointCloud2, TrackedObjectArray,
-} from '../msgs/types';
+import type { Detection3DArray, LaserScan, MarkerArray, PointCloud2, TrackedObjectArray } from '../msgs/types';
 
 /**
  * One 2D detection in a camera's original (distortion-free) pixel coordinates: the detector's
@@ -22,9 +20,7 @@ export type Detection2DBox = Detection;
  * How noisy a depth image is. Stereo: sigma_z = z^2 / (f*B) * sigma_d (f*B in pixel-metres,
  * sigma_d in pixels). Relative: sigma_z = fraction * z (learned mono depth with recovered scale).
  */
-export type DepthNoiseModel =
-  | { kind: 'stereo'; focalBaseline: number; disparityStd: number }
-  | { kind: 'relative'; fraction: number };
+export type DepthNoiseModel = { kind: 'stereo'; focalBaseline: number; disparityStd: number } | { kind: 'relative'; fraction: number };
 
 /** One camera's contribution to a frame set. */
 export interface CameraView {

@@ -31,8 +31,15 @@ export class CameraModel {
   readonly #scratch = new Float64Array(3);
 
   private constructor(
-    name: string, frameId: string, model: DistortionModel, width: number, height: number,
-    K: Float64Array, D: Float64Array, R: Float64Array, P: Float64Array,
+    name: string,
+    frameId: string,
+    model: DistortionModel,
+    width: number,
+    height: number,
+    K: Float64Array,
+    D: Float64Array,
+    R: Float64Array,
+    P: Float64Array,
   ) {
     this.name = name;
     this.frameId = frameId;
@@ -79,10 +86,16 @@ export class CameraModel {
     if (p.every((x) => x === 0)) p = Float64Array.of(k[0], k[1], k[2], 0, k[3], k[4], k[5], 0, 0, 0, 1, 0);
     if (!(p[0] > 0)) fail(`has P fx' = ${p[0]}; expected a positive focal length`);
     if (!(p[5] > 0)) fail(`has P fy' = ${p[5]}; expected a positive focal length`);
-    for (const [field, v] of [['width', info.width], ['height', info.height]] as const) {
+    for (const [field, v] of [
+      ['width', info.width],
+      ['height', info.height],
+    ] as const) {
       if (!Number.isInteger(v) || v <= 0) fail(`has ${field} = ${v}; expected a positive integer`);
     }
-    for (const [field, v] of [['binning_x', info.binning_x], ['binning_y', info.binning_y]] as const) {
+    for (const [field, v] of [
+      ['binning_x', info.binning_x],
+      ['binning_y', info.binning_y],
+    ] as const) {
       if (!Number.isInteger(v) || v < 0) fail(`has ${field} = ${v}; expected an integer >= 0 (0 and 1 mean none)`);
     }
     const roi = info.roi;
@@ -98,11 +111,19 @@ export class CameraModel {
     const by = Math.max(1, info.binning_y);
     // The image is cropped to the ROI, then binned: shift the principal point, then scale.
     const K = Float64Array.from(k);
-    K[0] /= bx; K[1] /= bx; K[2] = (K[2] - roi.x_offset) / bx;
-    K[4] /= by; K[5] = (K[5] - roi.y_offset) / by;
+    K[0] /= bx;
+    K[1] /= bx;
+    K[2] = (K[2] - roi.x_offset) / bx;
+    K[4] /= by;
+    K[5] = (K[5] - roi.y_offset) / by;
     const P = Float64Array.from(p);
-    P[0] /= bx; P[1] /= bx; P[2] = (P[2] - roi.x_offset) / bx; P[3] /= bx;
-    P[5] /= by; P[6] = (P[6] - roi.y_offset) / by; P[7] /= by;
+    P[0] /= bx;
+    P[1] /= bx;
+    P[2] = (P[2] - roi.x_offset) / bx;
+    P[3] /= bx;
+    P[5] /= by;
+    P[6] = (P[6] - roi.y_offset) / by;
+    P[7] /= by;
     const D = new Float64Array(DISTORTION_SIZE[model]);
     D.set(d);
     return new CameraModel(label, info.header.frame_id, model, Math.floor(roiW / bx), Math.floor(roiH / by), K, D, r, P);
@@ -201,7 +222,15 @@ export class CameraModel {
       throw new RangeError(`CameraModel.withRectification("${this.name}"): R has ${R.length} and P ${P.length} values; expected 9 and 12`);
     }
     return new CameraModel(
-      this.name, this.frameId, this.distortionModel, this.width, this.height, this.K, this.D, Float64Array.from(R), Float64Array.from(P),
+      this.name,
+      this.frameId,
+      this.distortionModel,
+      this.width,
+      this.height,
+      this.K,
+      this.D,
+      Float64Array.from(R),
+      Float64Array.from(P),
     );
   }
 

@@ -54,7 +54,11 @@ export function distortPoint(model: DistortionModel, d: Float64Array, x: number,
  * `maxIterations` = 5 reproduces OpenCV's default cv::undistortPoints, which cv::stereoRectify uses.
  */
 export function undistortPoint(
-  model: DistortionModel, d: Float64Array, xd: number, yd: number, out: Float64Array,
+  model: DistortionModel,
+  d: Float64Array,
+  xd: number,
+  yd: number,
+  out: Float64Array,
   maxIterations = UNDISTORT_MAX_ITERATIONS,
 ): void {
   if (model === 'equidistant') {

@@ -97,7 +97,9 @@ export class Rig {
       Object.entries(infos).map(([name, info]) => {
         const mount = mounts[name];
         if (mount === undefined) {
-          throw new Error(`rig.${name}: camera "${name}" has no extrinsics (rig.${name}.xyz, rig.${name}.rpy); rig has them for: ${Object.keys(mounts).join(', ') || '(none)'}`);
+          throw new Error(
+            `rig.${name}: camera "${name}" has no extrinsics (rig.${name}.xyz, rig.${name}.rpy); rig has them for: ${Object.keys(mounts).join(', ') || '(none)'}`,
+          );
         }
         const values = [...mount.xyz, ...mount.rpy];
         if (values.length !== 6 || !values.every(Number.isFinite)) {
@@ -135,7 +137,8 @@ export class Rig {
         if (Math.acos(Math.min(1, Math.max(-1, aFromB[10]))) > maxAxisAngleRad) continue;
         const [dx, dy, dz] = [aFromB[12], aFromB[13], aFromB[14]];
         const baseline = Math.hypot(dx, dy, dz);
-        if (baseline < minBaselineM || Math.abs(dy) > maxOffAxisRatio * Math.abs(dx) || Math.abs(dz) > maxOffAxisRatio * Math.abs(dx)) continue;
+        if (baseline < minBaselineM || Math.abs(dy) > maxOffAxisRatio * Math.abs(dx) || Math.abs(dz) > maxOffAxisRatio * Math.abs(dx))
+          continue;
         const [left, right] = dx > 0 ? [a, b] : [b, a];
         const rightFromLeft = mat4.multiply(new Float64Array(16), inverseTransform(right.baseFromCamera), left.baseFromCamera);
         pairs.push({ left, right, rightFromLeft, baseline });

@@ -33,14 +33,30 @@ export function mulVec3(a: ArrayLike<number>, v: ArrayLike<number>): Float64Arra
  * `out` untouched, when `m` is singular or not finite. Allocation-free, for per-track loops.
  */
 export function invert3Into(m: ArrayLike<number>, out: Float64Array): boolean {
-  const a = m[0], b = m[1], c = m[2], d = m[3], e = m[4], f = m[5], g = m[6], h = m[7], i = m[8];
-  const A = e * i - f * h, B = -(d * i - f * g), C = d * h - e * g;
+  const a = m[0],
+    b = m[1],
+    c = m[2],
+    d = m[3],
+    e = m[4],
+    f = m[5],
+    g = m[6],
+    h = m[7],
+    i = m[8];
+  const A = e * i - f * h,
+    B = -(d * i - f * g),
+    C = d * h - e * g;
   const det = a * A + b * B + c * C;
   if (!(Number.isFinite(det) && Math.abs(det) >= 1e-300)) return false;
   const s = 1 / det;
-  out[0] = A * s; out[1] = -(b * i - c * h) * s; out[2] = (b * f - c * e) * s;
-  out[3] = B * s; out[4] = (a * i - c * g) * s; out[5] = -(a * f - c * d) * s;
-  out[6] = C * s; out[7] = -(a * h - b * g) * s; out[8] = (a * e - b * d) * s;
+  out[0] = A * s;
+  out[1] = -(b * i - c * h) * s;
+  out[2] = (b * f - c * e) * s;
+  out[3] = B * s;
+  out[4] = (a * i - c * g) * s;
+  out[5] = -(a * f - c * d) * s;
+  out[6] = C * s;
+  out[7] = -(a * h - b * g) * s;
+  out[8] = (a * e - b * d) * s;
   return true;
 }
 
@@ -98,9 +114,15 @@ export function transformFrom(q: ArrayLike<number>, t: ArrayLike<number>): mat4 
 export function inverseTransform(m: mat4): mat4 {
   const out = new Float64Array(16);
   // R^T and -R^T t, without a general 4x4 inversion.
-  out[0] = m[0]; out[1] = m[4]; out[2] = m[8];
-  out[4] = m[1]; out[5] = m[5]; out[6] = m[9];
-  out[8] = m[2]; out[9] = m[6]; out[10] = m[10];
+  out[0] = m[0];
+  out[1] = m[4];
+  out[2] = m[8];
+  out[4] = m[1];
+  out[5] = m[5];
+  out[6] = m[9];
+  out[8] = m[2];
+  out[9] = m[6];
+  out[10] = m[10];
   out[12] = -(m[0] * m[12] + m[1] * m[13] + m[2] * m[14]);
   out[13] = -(m[4] * m[12] + m[5] * m[13] + m[6] * m[14]);
   out[14] = -(m[8] * m[12] + m[9] * m[13] + m[10] * m[14]);

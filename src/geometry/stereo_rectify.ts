@@ -46,7 +46,10 @@ function pairName(left: CameraModel, right: CameraModel): string {
  * when the images differ in size, the baseline is zero or vertical, or the views do not overlap.
  */
 export function stereoRectify(
-  left: CameraModel, right: CameraModel, rightFromLeft: mat4, options: StereoRectifyOptions = {},
+  left: CameraModel,
+  right: CameraModel,
+  rightFromLeft: mat4,
+  options: StereoRectifyOptions = {},
 ): StereoRectification {
   const { alpha, zeroDisparity, maxAxisAngleRad } = { ...DEFAULTS, ...options };
   const name = pairName(left, right);
@@ -70,7 +73,11 @@ export function stereoRectify(
   let t = mulVec3(rR, T);
   const idx = Math.abs(t[0]) > Math.abs(t[1]) ? 0 : 1;
   if (idx !== 0) {
-    throw new Error(`${name}: the baseline (${Array.from(T).map((v) => v.toFixed(3)).join(', ')}) is vertical; expected a horizontal pair`);
+    throw new Error(
+      `${name}: the baseline (${Array.from(T)
+        .map((v) => v.toFixed(3))
+        .join(', ')}) is vertical; expected a horizontal pair`,
+    );
   }
   const c = t[idx];
   const uu = Float64Array.of(0, 0, 0);
@@ -93,8 +100,7 @@ export function stereoRectify(
   } else {
     cc[0][1] = cc[1][1] = (cc[0][1] + cc[1][1]) * 0.5;
   }
-  const projection = (k: number, tx: number): Float64Array =>
-    Float64Array.of(fcNew, 0, cc[k][0], tx, 0, fcNew, cc[k][1], 0, 0, 0, 1, 0);
+  const projection = (k: number, tx: number): Float64Array => Float64Array.of(fcNew, 0, cc[k][0], tx, 0, fcNew, cc[k][1], 0, 0, 0, 1, 0);
   let P1 = projection(0, 0);
   let P2 = projection(1, t[idx] * fcNew);
 
@@ -104,16 +110,15 @@ export function stereoRectify(
     P1 = projection(0, 0);
     P2 = projection(1, t[idx] * fcNew);
   }
-  const Q = Float64Array.of(
-    1, 0, 0, -cc[0][0],
-    0, 1, 0, -cc[0][1],
-    0, 0, 0, fcNew,
-    0, 0, -1 / t[idx], (cc[0][0] - cc[1][0]) / t[idx],
-  );
+  const Q = Float64Array.of(1, 0, 0, -cc[0][0], 0, 1, 0, -cc[0][1], 0, 0, 0, fcNew, 0, 0, -1 / t[idx], (cc[0][0] - cc[1][0]) / t[idx]);
   const leftRect = left.withRectification(R1, P1);
   const rightRect = right.withRectification(R2, P2);
   return {
-    R1, R2, P1, P2, Q,
+    R1,
+    R2,
+    P1,
+    P2,
+    Q,
     baseline: Math.abs(t[idx]),
     leftMaps: leftRect.rectificationMaps(),
     rightMaps: rightRect.rectificationMaps(),
@@ -131,10 +136,21 @@ export function isRectifiedPair(left: CameraModel, right: CameraModel, tolerance
   const b = right.P;
   const close = (x: number, y: number): boolean => Math.abs(x - y) <= tolerancePx;
   return (
-    left.width === right.width && left.height === right.height &&
-    close(a[0], b[0]) && close(a[5], b[5]) && close(a[6], b[6]) &&
-    close(a[3], 0) && close(a[7], 0) && close(b[7], 0) && b[3] < -tolerancePx &&
-    a[8] === 0 && a[9] === 0 && a[10] === 1 && b[8] === 0 && b[9] === 0 && b[10] === 1
+    left.width === right.width &&
+    left.height === right.height &&
+    close(a[0], b[0]) &&
+    close(a[5], b[5]) &&
+    close(a[6], b[6]) &&
+    close(a[3], 0) &&
+    close(a[7], 0) &&
+    close(b[7], 0) &&
+    b[3] < -tolerancePx &&
+    a[8] === 0 &&
+    a[9] === 0 &&
+    a[10] === 1 &&
+    b[8] === 0 &&
+    b[9] === 0 &&
+    b[10] === 1
   );
 }
 
@@ -151,8 +167,15 @@ export function rectifiedPairAsIs(left: CameraModel, right: CameraModel): Stereo
   const baseline = -P2[3] / P2[0];
   const Q = Float64Array.of(1, 0, 0, -P1[2], 0, 1, 0, -P1[6], 0, 0, 0, P1[0], 0, 0, 1 / baseline, (P1[2] - P2[2]) / -baseline);
   return {
-    R1: Float64Array.from(left.R), R2: Float64Array.from(right.R), P1, P2, Q, baseline,
-    leftMaps: left.rectificationMaps(), rightMaps: right.rectificationMaps(), pinhole: left.pinhole(),
+    R1: Float64Array.from(left.R),
+    R2: Float64Array.from(right.R),
+    P1,
+    P2,
+    Q,
+    baseline,
+    leftMaps: left.rectificationMaps(),
+    rightMaps: right.rectificationMaps(),
+    pinhole: left.pinhole(),
   };
 }
 
@@ -195,26 +218,43 @@ function rectangles(cam: CameraModel, Rk: Float64Array, Pk: Float64Array): { inn
       const q = mulVec3(KR, [s[0], s[1], 1]);
       const px = Math.fround(q[0] / q[2]);
       const py = Math.fround(q[1] / q[2]);
-      oX0 = Math.min(oX0, px); oX1 = Math.max(oX1, px); oY0 = Math.min(oY0, py); oY1 = Math.max(oY1, py);
+      oX0 = Math.min(oX0, px);
+      oX1 = Math.max(oX1, px);
+      oY0 = Math.min(oY0, py);
+      oY1 = Math.max(oY1, py);
       if (x === 0) iX0 = Math.max(iX0, px);
       if (x === N - 1) iX1 = Math.min(iX1, px);
       if (y === 0) iY0 = Math.max(iY0, py);
       if (y === N - 1) iY1 = Math.min(iY1, py);
     }
   }
-  const rect = (x0: number, y0: number, x1: number, y1: number): Rect => ({ x: x0, y: y0, w: Math.fround(x1 - x0), h: Math.fround(y1 - y0) });
+  const rect = (x0: number, y0: number, x1: number, y1: number): Rect => ({
+    x: x0,
+    y: y0,
+    w: Math.fround(x1 - x0),
+    h: Math.fround(y1 - y0),
+  });
   return { inner: rect(iX0, iY0, iX1, iY1), outer: rect(oX0, oY0, oX1, oY1) };
 }
 
 /** OpenCV's focal scale for alpha: 0 keeps only valid pixels, 1 keeps every source pixel. */
 function alphaScale(
-  left: CameraModel, right: CameraModel, R1: Float64Array, R2: Float64Array, P1: Float64Array, P2: Float64Array, alpha: number,
+  left: CameraModel,
+  right: CameraModel,
+  R1: Float64Array,
+  R2: Float64Array,
+  P1: Float64Array,
+  P2: Float64Array,
+  alpha: number,
 ): number {
   const W = left.width;
   const H = left.height;
   let s0 = -Infinity;
   let s1 = Infinity;
-  for (const [cam, Rk, Pk] of [[left, R1, P1], [right, R2, P2]] as const) {
+  for (const [cam, Rk, Pk] of [
+    [left, R1, P1],
+    [right, R2, P2],
+  ] as const) {
     const { inner, outer } = rectangles(cam, Rk, Pk);
     const cx = Pk[2];
     const cy = Pk[6];

@@ -78,7 +78,9 @@ export class TfBuffer {
     const target = frameName(targetFrame);
     const source = frameName(sourceFrame);
     const fail = (why: string): never => {
-      throw new Error(`no transform from '${source}' to '${target}' in /tf_static or /tf: ${why}; known frames: ${this.frames().join(', ') || '(none)'}`);
+      throw new Error(
+        `no transform from '${source}' to '${target}' in /tf_static or /tf: ${why}; known frames: ${this.frames().join(', ') || '(none)'}`,
+      );
     };
     const sourceChain = this.#chain(source, fail);
     const targetChain = this.#chain(target, fail);
@@ -89,10 +91,13 @@ export class TfBuffer {
       const known = (f: string) => this.#links.has(f) || [...this.#links.values()].some((l) => l.parent === f);
       const dropped = this.#dropped.get(rootS) ?? this.#dropped.get(rootT);
       fail(
-        dropped !== undefined ? dropped :
-        !known(rootS) ? `'${rootS}' appears in no transform` :
-        !known(rootT) ? `'${rootT}' appears in no transform` :
-        `'${rootS}' has no parent (chain ${sourceChain.join(' -> ')}), and '${target}' is in the tree of '${rootT}'`,
+        dropped !== undefined
+          ? dropped
+          : !known(rootS)
+            ? `'${rootS}' appears in no transform`
+            : !known(rootT)
+              ? `'${rootT}' appears in no transform`
+              : `'${rootS}' has no parent (chain ${sourceChain.join(' -> ')}), and '${target}' is in the tree of '${rootT}'`,
       );
     }
     const at = stamp === undefined || stamp === 0n ? this.#latestCommonTime(sourceChain, targetChain, common as string) : stamp;
@@ -129,15 +134,24 @@ export class TfBuffer {
     const norm = Math.hypot(r.x, r.y, r.z, r.w);
     const bad = values.findIndex((v) => !Number.isFinite(v));
     const why =
-      !child || !parent ? 'an empty frame id' :
-      child === parent ? `'${child}' as its own parent` :
-      stamp === undefined ? `header.stamp {sec: ${ts.header.stamp.sec}, nanosec: ${ts.header.stamp.nanosec}}, not a valid time` :
-      bad >= 0 ? `${VALUE_NAMES[bad]} = ${values[bad]}; expected finite numbers` :
-      !(norm > 1e-9) ? 'a zero rotation quaternion' : undefined;
+      !child || !parent
+        ? 'an empty frame id'
+        : child === parent
+          ? `'${child}' as its own parent`
+          : stamp === undefined
+            ? `header.stamp {sec: ${ts.header.stamp.sec}, nanosec: ${ts.header.stamp.nanosec}}, not a valid time`
+            : bad >= 0
+              ? `${VALUE_NAMES[bad]} = ${values[bad]}; expected finite numbers`
+              : !(norm > 1e-9)
+                ? 'a zero rotation quaternion'
+                : undefined;
     if (why !== undefined || stamp === undefined) {
       this.#stats.invalidTransforms++;
       if (child && this.#dropped.size < this.#maxFrames) {
-        this.#dropped.set(child, `its ${isStatic ? '/tf_static' : '/tf'} transform from '${parent}' to '${child}' was dropped: it has ${why}`);
+        this.#dropped.set(
+          child,
+          `its ${isStatic ? '/tf_static' : '/tf'} transform from '${parent}' to '${child}' was dropped: it has ${why}`,
+        );
       }
       return;
     }
@@ -147,7 +161,7 @@ export class TfBuffer {
       t: Float64Array.of(tr.x, tr.y, tr.z),
       q: Float64Array.of(r.x / norm, r.y / norm, r.z / norm, r.w / norm),
     };
-    let link = this.#links.get(child);
+    const link = this.#links.get(child);
     if (link === undefined) {
       if (this.#links.size >= this.#maxFrames) {
         this.#stats.ignoredFrames++;

@@ -81,7 +81,10 @@ export function jobFromPromise(promise: Promise<TensorMap>): InferenceJob {
   return {
     wait: () => promise,
     onDone: (callback) => {
-      promise.then((out) => callback(null, out), (err: unknown) => callback(err instanceof Error ? err : new Error(String(err))));
+      promise.then(
+        (out) => callback(null, out),
+        (err: unknown) => callback(err instanceof Error ? err : new Error(String(err))),
+      );
     },
   };
 }

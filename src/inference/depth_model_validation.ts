@@ -19,7 +19,7 @@ export interface DepthModelLayout {
   inputHeight: number | undefined;
 }
 
-const EXPECTED_OUTPUT = 'a float32 depth map [1, 1, H, W], [1, H, W] or [H, W] with the input\'s aspect ratio';
+const EXPECTED_OUTPUT = "a float32 depth map [1, 1, H, W], [1, H, W] or [H, W] with the input's aspect ratio";
 
 /**
  * Checks the declared inputs and outputs of a would-be depth model. `what` names the model in
@@ -29,7 +29,9 @@ const EXPECTED_OUTPUT = 'a float32 depth map [1, 1, H, W], [1, H, W] or [H, W] w
  */
 export function validateDepthModel(inputs: readonly TensorInfo[], outputs: readonly TensorInfo[], what: string): DepthModelLayout {
   if (inputs.length !== 1 || outputs.length < 1) {
-    throw new Error(`${what}: the model has ${inputs.length} inputs and ${outputs.length} outputs; expected 1 image input [1, 3, H, W] and a depth output`);
+    throw new Error(
+      `${what}: the model has ${inputs.length} inputs and ${outputs.length} outputs; expected 1 image input [1, 3, H, W] and a depth output`,
+    );
   }
   const input = inputs[0];
   const shape = input.shape;
@@ -39,7 +41,8 @@ export function validateDepthModel(inputs: readonly TensorInfo[], outputs: reado
   const fixed = (d: number | string) => (typeof d === 'number' && d > 0 ? d : undefined);
   const layout = { inputName: input.name, outputName: outputs[0].name, inputWidth: fixed(shape[3]), inputHeight: fixed(shape[2]) };
   const out = outputs[0];
-  if (out.type !== 'float32') throw new Error(`${what}: output "${out.name}" is ${out.type} ${formatShape(out.shape)}; expected ${EXPECTED_OUTPUT}`);
+  if (out.type !== 'float32')
+    throw new Error(`${what}: output "${out.name}" is ${out.type} ${formatShape(out.shape)}; expected ${EXPECTED_OUTPUT}`);
   checkMapShape(out.shape, layout, what, out.name);
   return layout;
 }
@@ -50,20 +53,25 @@ export function checkDepthOutput(dims: readonly number[], inputWidth: number, in
 }
 
 function checkMapShape(
-  shape: ReadonlyArray<number | string>, input: { inputWidth: number | undefined; inputHeight: number | undefined }, what: string, name: string,
+  shape: ReadonlyArray<number | string>,
+  input: { inputWidth: number | undefined; inputHeight: number | undefined },
+  what: string,
+  name: string,
 ): void {
   const refuse = (why: string): never => {
-    const hint = looksLikeDetections(shape) ? ' It looks like a detector\'s candidate list: set it as detection.model_path instead.' : '';
+    const hint = looksLikeDetections(shape) ? " It looks like a detector's candidate list: set it as detection.model_path instead." : '';
     throw new Error(`${what}: output "${name}" has shape ${formatShape(shape)}; expected ${EXPECTED_OUTPUT} (${why}).${hint}`);
   };
   if (shape.length < 2 || shape.length > 4) refuse(`it has ${shape.length} dimensions`);
   const leading = shape.slice(0, -2);
   // A symbolic leading dimension is the batch; any fixed one other than 1 is channels or anchors.
-  if (leading.some((d) => typeof d === 'number' && d !== 1)) refuse(`a map has one channel, this has ${formatShape(leading)} before its rows and columns`);
+  if (leading.some((d) => typeof d === 'number' && d !== 1))
+    refuse(`a map has one channel, this has ${formatShape(leading)} before its rows and columns`);
   const [h, w] = shape.slice(-2);
   if (typeof h !== 'number' || typeof w !== 'number' || input.inputWidth === undefined || input.inputHeight === undefined) return;
   const inAspect = input.inputWidth / input.inputHeight;
-  if (Math.abs(w / h / inAspect - 1) > ASPECT_TOLERANCE) refuse(`${h} x ${w} is not the shape of a ${input.inputHeight} x ${input.inputWidth} input`);
+  if (Math.abs(w / h / inAspect - 1) > ASPECT_TOLERANCE)
+    refuse(`${h} x ${w} is not the shape of a ${input.inputHeight} x ${input.inputWidth} input`);
   if (w * MAX_REDUCTION < input.inputWidth || h * MAX_REDUCTION < input.inputHeight) {
     refuse(`${h} x ${w} is coarser than 1/${MAX_REDUCTION} of the ${input.inputHeight} x ${input.inputWidth} input`);
   }

@@ -21,13 +21,15 @@ export function toDetection2DArray(dets: readonly Detection[], header: Header): 
     const cy = (d.y1 + d.y2) / 2;
     return {
       header,
-      results: [{
-        hypothesis: { class_id: d.className, score: d.score },
-        pose: {
-          pose: { position: { x: cx, y: cy, z: 0 }, orientation: { x: 0, y: 0, z: 0, w: 1 } },
-          covariance: new Float64Array(36),
+      results: [
+        {
+          hypothesis: { class_id: d.className, score: d.score },
+          pose: {
+            pose: { position: { x: cx, y: cy, z: 0 }, orientation: { x: 0, y: 0, z: 0, w: 1 } },
+            covariance: new Float64Array(36),
+          },
         },
-      }],
+      ],
       bbox: { center: { position: { x: cx, y: cy }, theta: 0 }, size_x: d.x2 - d.x1, size_y: d.y2 - d.y1 },
       id: '',
     };

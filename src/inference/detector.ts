@@ -33,7 +33,10 @@ export interface DetectorInfo {
 /** The single image input [batch, 3, H, W]; throws naming the model and what was expected. */
 function imageInput(model: string, inputs: readonly TensorInfo[]): TensorInfo {
   const expected = '[batch, 3, height, width] float32';
-  const fit = inputs.length === 1 && inputs[0].shape.length === 4 && inputs[0].type === 'float32' &&
+  const fit =
+    inputs.length === 1 &&
+    inputs[0].shape.length === 4 &&
+    inputs[0].type === 'float32' &&
     (inputs[0].shape[1] === 3 || typeof inputs[0].shape[1] === 'string');
   if (!fit) {
     throw new Error(
@@ -72,7 +75,14 @@ export class Detector {
   readonly #candidates = new CandidateBuffer();
   readonly #corner = new Float64Array(4);
 
-  private constructor(backend: InferenceBackend, preprocessor: Preprocessor, decoder: DetectionDecoder, labels: readonly string[], opts: DetectorOptions, info: DetectorInfo) {
+  private constructor(
+    backend: InferenceBackend,
+    preprocessor: Preprocessor,
+    decoder: DetectionDecoder,
+    labels: readonly string[],
+    opts: DetectorOptions,
+    info: DetectorInfo,
+  ) {
     this.#backend = backend;
     this.#preprocessor = preprocessor;
     this.#decoder = decoder;
@@ -98,7 +108,12 @@ export class Detector {
       const input = imageInput(model, backend.inputs());
       const size = resolveInputSize(model, input, opts.inputSize);
       const baseCtx: DecoderContext = {
-        model, outputs: backend.outputs(), inputWidth: size.width, inputHeight: size.height, normalizedCoords: false, centerOffset: 0,
+        model,
+        outputs: backend.outputs(),
+        inputWidth: size.width,
+        inputHeight: size.height,
+        normalizedCoords: false,
+        centerOffset: 0,
       };
       const name = opts.decoder === 'auto' ? detectDecoder(baseCtx) : opts.decoder;
       const preset = MODEL_PRESETS[name];
@@ -160,7 +175,8 @@ export class Detector {
     for (let start = 0; start < images.length; start += size) {
       const chunk = images.slice(start, start + size);
       const { tensor, transforms } = await this.#preprocessor.run(chunk);
-      const feed = Number.isFinite(this.#info.batchSize) && chunk.length < size ? padBatch(tensor.data as Float32Array, tensor.dims, size) : tensor;
+      const feed =
+        Number.isFinite(this.#info.batchSize) && chunk.length < size ? padBatch(tensor.data as Float32Array, tensor.dims, size) : tensor;
       jobs.push({ job: this.#backend.submit({ [this.#info.inputName]: feed }), transforms });
     }
     const results: Detection[][] = [];

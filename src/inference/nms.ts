@@ -18,13 +18,19 @@ export function nmsClassAware(c: CandidateBuffer, iouThreshold: number, maxKeep:
     const i = order[oi];
     if (suppressed[i]) continue;
     keep[kept++] = i;
-    const ix1 = boxes[4 * i], iy1 = boxes[4 * i + 1], ix2 = boxes[4 * i + 2], iy2 = boxes[4 * i + 3];
+    const ix1 = boxes[4 * i],
+      iy1 = boxes[4 * i + 1],
+      ix2 = boxes[4 * i + 2],
+      iy2 = boxes[4 * i + 3];
     const areaI = Math.max(0, ix2 - ix1) * Math.max(0, iy2 - iy1);
     const ci = classes[i];
     for (let oj = oi + 1; oj < n; oj++) {
       const j = order[oj];
       if (suppressed[j] || classes[j] !== ci) continue;
-      const jx1 = boxes[4 * j], jy1 = boxes[4 * j + 1], jx2 = boxes[4 * j + 2], jy2 = boxes[4 * j + 3];
+      const jx1 = boxes[4 * j],
+        jy1 = boxes[4 * j + 1],
+        jx2 = boxes[4 * j + 2],
+        jy2 = boxes[4 * j + 3];
       const w = Math.min(ix2, jx2) - Math.max(ix1, jx1);
       const h = Math.min(iy2, jy2) - Math.max(iy1, jy1);
       if (w <= 0 || h <= 0) continue;

@@ -5,13 +5,21 @@ import { extname, join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { listSupportedBackends } from 'onnxruntime-node';
 import {
-  DEFAULT_BACKEND_OPTIONS, jobFromPromise, validateFeeds,
-  type BackendOptions, type InferenceBackend, type InferenceJob, type TensorMap,
+  DEFAULT_BACKEND_OPTIONS,
+  jobFromPromise,
+  validateFeeds,
+  type BackendOptions,
+  type InferenceBackend,
+  type InferenceJob,
+  type TensorMap,
 } from './backend';
 import { elementCount, type TensorInfo, type TensorLike } from './tensor';
 import type { WorkerReply, WorkerRequest } from './ort_worker_protocol';
 
-interface Pending { resolve: (out: TensorMap) => void; reject: (err: Error) => void }
+interface Pending {
+  resolve: (out: TensorMap) => void;
+  reject: (err: Error) => void;
+}
 
 /** Providers from `wanted` that this onnxruntime build can use; warns about each one it drops. */
 export function usableExecutionProviders(wanted: readonly string[]): string[] {
@@ -186,10 +194,15 @@ export class OnnxRuntimeBackend implements InferenceBackend {
 function zeroTensor(info: TensorInfo, dims: number[]): TensorLike {
   const n = elementCount(dims);
   switch (info.type) {
-    case 'float32': return { type: 'float32', dims, data: new Float32Array(n) };
-    case 'uint8': return { type: 'uint8', dims, data: new Uint8Array(n) };
-    case 'int32': return { type: 'int32', dims, data: new Int32Array(n) };
-    case 'int64': return { type: 'int64', dims, data: new BigInt64Array(n) };
-    default: throw new Error(`OnnxRuntimeBackend: cannot warm up input "${info.name}" of type ${info.type}`);
+    case 'float32':
+      return { type: 'float32', dims, data: new Float32Array(n) };
+    case 'uint8':
+      return { type: 'uint8', dims, data: new Uint8Array(n) };
+    case 'int32':
+      return { type: 'int32', dims, data: new Int32Array(n) };
+    case 'int64':
+      return { type: 'int64', dims, data: new BigInt64Array(n) };
+    default:
+      throw new Error(`OnnxRuntimeBackend: cannot warm up input "${info.name}" of type ${info.type}`);
   }
 }

@@ -9,7 +9,9 @@ import type { WorkerReply, WorkerRequest } from './ort_worker_protocol';
 let session: ort.InferenceSession | undefined;
 
 function metadata(list: readonly ort.InferenceSession.ValueMetadata[]): TensorInfo[] {
-  return list.map((m) => (m.isTensor ? { name: m.name, type: m.type, shape: [...m.shape] } : { name: m.name, type: 'non-tensor', shape: [] }));
+  return list.map((m) =>
+    m.isTensor ? { name: m.name, type: m.type, shape: [...m.shape] } : { name: m.name, type: 'non-tensor', shape: [] },
+  );
 }
 
 function reply(msg: WorkerReply, transfer: ArrayBuffer[] = []): void {
@@ -21,9 +23,10 @@ async function handle(req: WorkerRequest): Promise<void> {
     case 'load': {
       try {
         const options = req.options as ort.InferenceSession.SessionOptions;
-        session = typeof req.model === 'string'
-          ? await ort.InferenceSession.create(req.model, options)
-          : await ort.InferenceSession.create(req.model, options);
+        session =
+          typeof req.model === 'string'
+            ? await ort.InferenceSession.create(req.model, options)
+            : await ort.InferenceSession.create(req.model, options);
         reply({ kind: 'loaded', inputs: metadata(session.inputMetadata), outputs: metadata(session.outputMetadata) });
       } catch (err) {
         reply({ kind: 'error', id: -1, message: (err as Error).message });

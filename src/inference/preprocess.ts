@@ -28,7 +28,11 @@ export interface Preprocessor {
 }
 
 /** A preprocessor using `strategy`; 'onnx' honours `backendOptions` (threads, providers). */
-export function createPreprocessor(strategy: PreprocessStrategy, opts: PreprocessOptions, backendOptions: Partial<BackendOptions> = {}): Preprocessor {
+export function createPreprocessor(
+  strategy: PreprocessStrategy,
+  opts: PreprocessOptions,
+  backendOptions: Partial<BackendOptions> = {},
+): Preprocessor {
   const dims = (n: number) => [n, 3, opts.height, opts.width];
   if (strategy === 'js') {
     const js = new JsPreprocessor(opts);

@@ -11,7 +11,13 @@ import type { ImageTransform } from './image_transform';
 
 /** The preprocessing graph for `channels`-channel uint8 images of srcWidth x srcHeight:
  * input "image" uint8 [batch, H, W, channels] -> output "tensor" float32 [batch, 3, h, w]. */
-export function buildPreprocessGraph(opts: PreprocessOptions, srcWidth: number, srcHeight: number, channelIndex: readonly number[], channels: number): Uint8Array {
+export function buildPreprocessGraph(
+  opts: PreprocessOptions,
+  srcWidth: number,
+  srcHeight: number,
+  channelIndex: readonly number[],
+  channels: number,
+): Uint8Array {
   const t = imageTransform(opts, srcWidth, srcHeight);
   const dw = Math.round(srcWidth * t.scaleX);
   const dh = Math.round(srcHeight * t.scaleY);
@@ -35,7 +41,9 @@ export function buildPreprocessGraph(opts: PreprocessOptions, srcWidth: number, 
       { op: 'Transpose', inputs: ['ordered'], outputs: ['chw'], attributes: { perm: [0, 3, 1, 2] } },
       { op: 'Cast', inputs: ['chw'], outputs: ['f'], attributes: { to: 1 } },
       {
-        op: 'Resize', inputs: ['f', '', '', 'sizes'], outputs: ['resized'],
+        op: 'Resize',
+        inputs: ['f', '', '', 'sizes'],
+        outputs: ['resized'],
         attributes: { mode: 'linear', coordinate_transformation_mode: 'half_pixel', axes: [2, 3] },
       },
       { op: 'Pad', inputs: ['resized', 'pads', 'pad_value'], outputs: ['padded'], attributes: { mode: 'constant' } },
@@ -70,7 +78,9 @@ export class GraphPreprocessor {
     const plane = first.width * first.height * first.channels;
     const batch = new Uint8Array(plane * images.length);
     images.forEach((im, i) => batch.set(im.data as Uint8Array, i * plane));
-    const out = await backend.run({ image: { type: 'uint8', dims: [images.length, first.height, first.width, first.channels], data: batch } });
+    const out = await backend.run({
+      image: { type: 'uint8', dims: [images.length, first.height, first.width, first.channels], data: batch },
+    });
     const transform = imageTransform(this.#opts, first.width, first.height);
     return { data: out.tensor.data as Float32Array, transforms: images.map(() => transform) };
   }
@@ -84,7 +94,13 @@ export class GraphPreprocessor {
     const key = `${raster.width}x${raster.height}x${raster.format}`;
     if (this.#backend !== undefined && this.#key === key) return this.#backend;
     await this.dispose();
-    const graph = buildPreprocessGraph(this.#opts, raster.width, raster.height, sourceChannels(raster, this.#opts.channelOrder), raster.channels);
+    const graph = buildPreprocessGraph(
+      this.#opts,
+      raster.width,
+      raster.height,
+      sourceChannels(raster, this.#opts.channelOrder),
+      raster.channels,
+    );
     const backend = new OnnxRuntimeBackend();
     await backend.load(graph, { ...this.#backendOptions, label: `preprocess graph ${key}` });
     this.#backend = backend;

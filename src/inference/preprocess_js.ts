@@ -9,11 +9,18 @@ import type { ImageTransform } from './image_transform';
 interface Tables {
   transform: ImageTransform;
   /** Destination rectangle covered by the image inside the model input. */
-  dx0: number; dy0: number; dw: number; dh: number;
+  dx0: number;
+  dy0: number;
+  dw: number;
+  dh: number;
   /** Per destination column: source pixel offsets (in elements, without channel) and weight. */
-  xa: Int32Array; xb: Int32Array; wx: Float32Array;
+  xa: Int32Array;
+  xb: Int32Array;
+  wx: Float32Array;
   /** Per destination row: source row offsets (in elements) and weight. */
-  ya: Int32Array; yb: Int32Array; wy: Float32Array;
+  ya: Int32Array;
+  yb: Int32Array;
+  wy: Float32Array;
 }
 
 function axisTable(dst: number, src: number, stride: number): { a: Int32Array; b: Int32Array; w: Float32Array } {
@@ -71,9 +78,15 @@ export class JsPreprocessor {
       );
     }
     const [s0, s1, s2] = sourceChannels(raster, o.channelOrder);
-    const k0 = 1 / o.std[0], k1 = 1 / o.std[1], k2 = 1 / o.std[2];
-    const off0 = -o.mean[0] * k0, off1 = -o.mean[1] * k1, off2 = -o.mean[2] * k2;
-    const p0 = base, p1 = base + plane, p2 = base + 2 * plane;
+    const k0 = 1 / o.std[0],
+      k1 = 1 / o.std[1],
+      k2 = 1 / o.std[2];
+    const off0 = -o.mean[0] * k0,
+      off1 = -o.mean[1] * k1,
+      off2 = -o.mean[2] * k2;
+    const p0 = base,
+      p1 = base + plane,
+      p2 = base + 2 * plane;
     fillPadding(out, p0, o.width, o.height, t, o.padValue * k0 + off0);
     fillPadding(out, p1, o.width, o.height, t, o.padValue * k1 + off1);
     fillPadding(out, p2, o.width, o.height, t, o.padValue * k2 + off2);
@@ -87,7 +100,10 @@ export class JsPreprocessor {
       const wy = t.wy[y];
       let d = (t.dy0 + y) * o.width + t.dx0;
       for (let x = 0; x < dw; x++, d++) {
-        const a = rowA + xa[x], b = rowA + xb[x], c = rowB + xa[x], e = rowB + xb[x];
+        const a = rowA + xa[x],
+          b = rowA + xb[x],
+          c = rowB + xa[x],
+          e = rowB + xb[x];
         const w = wx[x];
         let top = src[a + s0] + (src[b + s0] - src[a + s0]) * w;
         let bot = src[c + s0] + (src[e + s0] - src[c + s0]) * w;
@@ -113,8 +129,17 @@ export class JsPreprocessor {
     const xs = axisTable(dw, raster.width, raster.channels);
     const ys = axisTable(dh, raster.height, raster.width * raster.channels);
     const tables: Tables = {
-      transform, dx0: transform.padX, dy0: transform.padY, dw, dh,
-      xa: xs.a, xb: xs.b, wx: xs.w, ya: ys.a, yb: ys.b, wy: ys.w,
+      transform,
+      dx0: transform.padX,
+      dy0: transform.padY,
+      dw,
+      dh,
+      xa: xs.a,
+      xb: xs.b,
+      wx: xs.w,
+      ya: ys.a,
+      yb: ys.b,
+      wy: ys.w,
     };
     if (this.#tables.size >= MAX_CACHED_GEOMETRIES) this.#tables.clear();
     this.#tables.set(key, tables);

@@ -42,9 +42,14 @@ export function imageTransform(opts: PreprocessOptions, srcWidth: number, srcHei
  * detector cannot take (16-bit, float). */
 export function sourceChannels(raster: Raster, order: 'bgr' | 'rgb'): [number, number, number] {
   switch (raster.format) {
-    case 'mono8': return [0, 0, 0];
-    case 'bgr8': case 'bgra8': return order === 'bgr' ? [0, 1, 2] : [2, 1, 0];
-    case 'rgb8': case 'rgba8': return order === 'rgb' ? [0, 1, 2] : [2, 1, 0];
+    case 'mono8':
+      return [0, 0, 0];
+    case 'bgr8':
+    case 'bgra8':
+      return order === 'bgr' ? [0, 1, 2] : [2, 1, 0];
+    case 'rgb8':
+    case 'rgba8':
+      return order === 'rgb' ? [0, 1, 2] : [2, 1, 0];
     default:
       throw new Error(`preprocess: image format "${raster.format}" is not supported; expected mono8, rgb8, bgr8, rgba8 or bgra8`);
   }

@@ -40,7 +40,9 @@ export function readBagMetadata(file: string): BagMetadataSummary | undefined {
     relativeFilePaths: paths as string[],
     rosDistro: typeof distro === 'string' && distro !== '' ? distro : undefined,
     topicNames: Array.isArray(topics)
-      ? topics.flatMap((t: { topic_metadata?: { name?: unknown } } | null) => (typeof t?.topic_metadata?.name === 'string' ? [t.topic_metadata.name] : []))
+      ? topics.flatMap((t: { topic_metadata?: { name?: unknown } } | null) =>
+          typeof t?.topic_metadata?.name === 'string' ? [t.topic_metadata.name] : [],
+        )
       : [],
   };
 }
@@ -98,7 +100,12 @@ export function bagMetadataNode(bag: WrittenBag): Record<string, unknown> {
     compression_mode: '',
     relative_file_paths: [bag.file],
     files: [
-      { path: bag.file, starting_time: { nanoseconds_since_epoch: bag.start }, duration: { nanoseconds: bag.duration }, message_count: bag.messageCount },
+      {
+        path: bag.file,
+        starting_time: { nanoseconds_since_epoch: bag.start },
+        duration: { nanoseconds: bag.duration },
+        message_count: bag.messageCount,
+      },
     ],
     custom_data: {},
     ros_distro: bag.rosDistro,

@@ -88,7 +88,12 @@ export async function openBag(bagPath: string, opts: OpenBagOptions = {}): Promi
   return new MultiFileBagReader(bagPath, location, bagSize, storages);
 }
 
-interface BagLocation { dir: string; storage: StorageId; files: string[]; metadata?: BagMetadataSummary }
+interface BagLocation {
+  dir: string;
+  storage: StorageId;
+  files: string[];
+  metadata?: BagMetadataSummary;
+}
 
 function locateFileBag(file: string): BagLocation {
   const storage = EXTENSIONS[path.extname(file)];
@@ -101,7 +106,9 @@ function locateDirectoryBag(dir: string): BagLocation {
   if (metadata) {
     const storage = metadata.storageIdentifier as StorageId;
     if (!(storage in OPENERS)) {
-      throw new Error(`bag ${dir}: storage_identifier "${metadata.storageIdentifier}" in ${METADATA_FILE} is not supported; expected mcap or sqlite3`);
+      throw new Error(
+        `bag ${dir}: storage_identifier "${metadata.storageIdentifier}" in ${METADATA_FILE} is not supported; expected mcap or sqlite3`,
+      );
     }
     if (metadata.relativeFilePaths.length === 0) throw new Error(`bag ${dir}: ${METADATA_FILE} lists no storage file`);
     // Older rosbag2 versions wrote paths including the bag directory name; keep what exists.
@@ -137,7 +144,14 @@ class MultiFileBagReader implements BagReader {
       for (const t of s.topics) {
         const known = topics.get(t.name);
         if (known) known.count += t.count;
-        else topics.set(t.name, { name: t.name, type: t.type, serializationFormat: t.serializationFormat, count: t.count, offeredQos: t.offeredQos });
+        else
+          topics.set(t.name, {
+            name: t.name,
+            type: t.type,
+            serializationFormat: t.serializationFormat,
+            count: t.count,
+            offeredQos: t.offeredQos,
+          });
         try {
           this.#prepareDecoding(t.name, t.type, t.serializationFormat, t.schema);
         } catch (err) {
@@ -178,7 +192,10 @@ class MultiFileBagReader implements BagReader {
     }
     if (isKnownMessageType(type) || !schema || schema.text.trim() === '') return;
     if (schema.encoding !== 'ros2msg') {
-      this.#unusable.set(topic, `no built-in definition for ${type} and the bag's schema encoding "${schema.encoding}" is not supported; expected ros2msg`);
+      this.#unusable.set(
+        topic,
+        `no built-in definition for ${type} and the bag's schema encoding "${schema.encoding}" is not supported; expected ros2msg`,
+      );
       return;
     }
     try {
@@ -203,7 +220,10 @@ class MultiFileBagReader implements BagReader {
   }
 
   skipped(): SkipTally {
-    return this.#storages.reduce((t, s) => ({ parts: t.parts + s.skipped.parts, messages: t.messages + s.skipped.messages }), { parts: 0, messages: 0 });
+    return this.#storages.reduce((t, s) => ({ parts: t.parts + s.skipped.parts, messages: t.messages + s.skipped.messages }), {
+      parts: 0,
+      messages: 0,
+    });
   }
 
   async close(): Promise<void> {

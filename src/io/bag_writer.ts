@@ -16,7 +16,15 @@ import { ros2msgSchema } from '../msgs/definitions';
 import type { Nanos } from '../msgs/time';
 import { fullTypeName } from '../msgs/type_name';
 import { stringify as stringifyYaml } from 'yaml';
-import { bagMetadataNode, bagMetadataYaml, qosProfilesYaml, METADATA_FILE, YAML_OPTIONS, type QosProfile, type WrittenTopic } from './bag_metadata';
+import {
+  bagMetadataNode,
+  bagMetadataYaml,
+  qosProfilesYaml,
+  METADATA_FILE,
+  YAML_OPTIONS,
+  type QosProfile,
+  type WrittenTopic,
+} from './bag_metadata';
 
 export interface McapBagWriterOptions {
   /** Uncompressed bytes per chunk. */
@@ -53,7 +61,12 @@ class ChunkLimit {
 
 /** What a failed write means for a user, from the file system's error code. */
 function writeFailure(file: string, err: NodeJS.ErrnoException): Error {
-  const why: Record<string, string> = { ENOSPC: 'no space left on the device', EFBIG: 'the file grew past the size limit', EDQUOT: 'the disk quota is exceeded', EIO: 'an input/output error' };
+  const why: Record<string, string> = {
+    ENOSPC: 'no space left on the device',
+    EFBIG: 'the file grew past the size limit',
+    EDQUOT: 'the disk quota is exceeded',
+    EIO: 'an input/output error',
+  };
   return new Error(`cannot write ${file}: ${why[err.code ?? ''] ?? err.message}${err.code ? ` (${err.code})` : ''}`);
 }
 
@@ -106,7 +119,14 @@ export class McapBagWriter {
   #count = 0;
   #closed = false;
 
-  private constructor(bagDir: string, file: string, handle: FileHandle, mcap: McapWriter, limit: ChunkLimit, opts: { rosDistro: string; flushEveryNs: Nanos | undefined; historyDepth: number }) {
+  private constructor(
+    bagDir: string,
+    file: string,
+    handle: FileHandle,
+    mcap: McapWriter,
+    limit: ChunkLimit,
+    opts: { rosDistro: string; flushEveryNs: Nanos | undefined; historyDepth: number },
+  ) {
     this.#bagDir = bagDir;
     this.#file = file;
     this.#handle = handle;
@@ -126,8 +146,10 @@ export class McapBagWriter {
     if (!Number.isInteger(chunkSize) || chunkSize <= 0) {
       throw new Error(`McapBagWriter.create: chunkSize ${chunkSize} is invalid; expected a positive integer byte count`);
     }
-    if (!Number.isInteger(historyDepth) || historyDepth < 1) throw new Error(`McapBagWriter.create: historyDepth ${historyDepth} is invalid; expected a positive integer`);
-    if (flushEveryNs !== undefined && flushEveryNs < 0n) throw new Error(`McapBagWriter.create: flushEveryNs ${flushEveryNs} is invalid; expected >= 0`);
+    if (!Number.isInteger(historyDepth) || historyDepth < 1)
+      throw new Error(`McapBagWriter.create: historyDepth ${historyDepth} is invalid; expected a positive integer`);
+    if (flushEveryNs !== undefined && flushEveryNs < 0n)
+      throw new Error(`McapBagWriter.create: flushEveryNs ${flushEveryNs} is invalid; expected >= 0`);
     if (fs.existsSync(bagDir) && fs.readdirSync(bagDir).length > 0) {
       throw new Error(`output bag ${bagDir} already exists and is not empty; expected a new or empty folder`);
     }
@@ -194,7 +216,10 @@ export class McapBagWriter {
         duration: (this.#end ?? start) - start,
         rosDistro: this.#rosDistro,
       };
-      await this.#mcap.addMetadata({ name: 'rosbag2', metadata: new Map([['serialized_metadata', stringifyYaml(bagMetadataNode(bag), YAML_OPTIONS)]]) });
+      await this.#mcap.addMetadata({
+        name: 'rosbag2',
+        metadata: new Map([['serialized_metadata', stringifyYaml(bagMetadataNode(bag), YAML_OPTIONS)]]),
+      });
       await this.#mcap.end();
       await this.#handle.close();
       fs.writeFileSync(path.join(this.#bagDir, METADATA_FILE), bagMetadataYaml(bag));

@@ -30,7 +30,19 @@ export function demosaicBilinear(
   const out = new Uint8Array(width * height * 3);
   const layout = LAYOUT[pattern];
   // Writes one output pixel from its sample `v` and its 8 neighbours (left, right, up, down, diagonals).
-  const emit = (x: number, y: number, v: number, l: number, r: number, u: number, d: number, ul: number, ur: number, dl: number, dr: number): void => {
+  const emit = (
+    x: number,
+    y: number,
+    v: number,
+    l: number,
+    r: number,
+    u: number,
+    d: number,
+    ul: number,
+    ur: number,
+    dl: number,
+    dr: number,
+  ): void => {
     const own = layout[((y & 1) << 1) | (x & 1)]!;
     const o = (y * width + x) * 3;
     if (own === 1) {
@@ -49,7 +61,19 @@ export function demosaicBilinear(
   const at = (x: number, y: number): number =>
     data[offset + Math.min(Math.max(y, 0), height - 1) * step + Math.min(Math.max(x, 0), width - 1)]!;
   const emitBorder = (x: number, y: number): void =>
-    emit(x, y, at(x, y), at(x - 1, y), at(x + 1, y), at(x, y - 1), at(x, y + 1), at(x - 1, y - 1), at(x + 1, y - 1), at(x - 1, y + 1), at(x + 1, y + 1));
+    emit(
+      x,
+      y,
+      at(x, y),
+      at(x - 1, y),
+      at(x + 1, y),
+      at(x, y - 1),
+      at(x, y + 1),
+      at(x - 1, y - 1),
+      at(x + 1, y - 1),
+      at(x - 1, y + 1),
+      at(x + 1, y + 1),
+    );
   for (let y = 0; y < height; y++) {
     if (y === 0 || y === height - 1) {
       for (let x = 0; x < width; x++) emitBorder(x, y);
@@ -57,7 +81,19 @@ export function demosaicBilinear(
     }
     emitBorder(0, y);
     for (let x = 1, i = offset + y * step + 1; x < width - 1; x++, i++) {
-      emit(x, y, data[i]!, data[i - 1]!, data[i + 1]!, data[i - step]!, data[i + step]!, data[i - step - 1]!, data[i - step + 1]!, data[i + step - 1]!, data[i + step + 1]!);
+      emit(
+        x,
+        y,
+        data[i]!,
+        data[i - 1]!,
+        data[i + 1]!,
+        data[i - step]!,
+        data[i + step]!,
+        data[i - step - 1]!,
+        data[i - step + 1]!,
+        data[i + step - 1]!,
+        data[i + step + 1]!,
+      );
     }
     if (width > 1) emitBorder(width - 1, y);
   }

@@ -36,7 +36,9 @@ function decodeRaw(msg: Image): Raster {
   }
   const rowBytes = width * enc.channels * enc.bytesPerChannel;
   if (!Number.isInteger(step) || step < rowBytes) {
-    throw new ImageFormatError(`${what}: step must be at least width x ${enc.channels * enc.bytesPerChannel} bytes per pixel = ${rowBytes}`);
+    throw new ImageFormatError(
+      `${what}: step must be at least width x ${enc.channels * enc.bytesPerChannel} bytes per pixel = ${rowBytes}`,
+    );
   }
   if (data.byteLength !== step * height) {
     throw new ImageFormatError(`${what}: data holds ${data.byteLength} bytes; expected step x height = ${step * height}`);
@@ -54,7 +56,11 @@ function unpackRows(data: Uint8Array, width: number, height: number, step: numbe
   const swap = size > 1 && bigEndian === HOST_LITTLE_ENDIAN;
   const raster = (d: RasterData): Raster => ({ width, height, channels: CHANNELS[enc.format], format: enc.format, data: d });
   const typed = (buffer: ArrayBufferLike, byteOffset: number): RasterData =>
-    size === 1 ? new Uint8Array(buffer, byteOffset, count) : size === 2 ? new Uint16Array(buffer, byteOffset, count) : new Float32Array(buffer, byteOffset, count);
+    size === 1
+      ? new Uint8Array(buffer, byteOffset, count)
+      : size === 2
+        ? new Uint16Array(buffer, byteOffset, count)
+        : new Float32Array(buffer, byteOffset, count);
   if (step === rowBytes && !swap && data.byteOffset % size === 0) return raster(typed(data.buffer, data.byteOffset));
   const out = new Uint8Array(count * size);
   for (let y = 0; y < height; y++) {
@@ -78,7 +84,9 @@ function decodeCompressed(msg: CompressedImage): Raster {
       const img = jpeg.decode(data, { useTArray: true, formatAsRGBA: false });
       return { width: img.width, height: img.height, channels: 3, format: 'rgb8', data: img.data };
     } catch (err) {
-      throw new ImageFormatError(`compressed image (format ${JSON.stringify(format)}, ${data.byteLength} bytes): corrupt JPEG: ${(err as Error).message}`);
+      throw new ImageFormatError(
+        `compressed image (format ${JSON.stringify(format)}, ${data.byteLength} bytes): corrupt JPEG: ${(err as Error).message}`,
+      );
     }
   }
   if (data[0] === 0x89 && data[1] === 0x50 && data[2] === 0x4e && data[3] === 0x47) return decodePng(msg);
@@ -92,7 +100,9 @@ function decodePng(msg: CompressedImage): Raster {
   try {
     png = PNG.sync.read(Buffer.from(msg.data.buffer, msg.data.byteOffset, msg.data.byteLength), { skipRescale: true });
   } catch (err) {
-    throw new ImageFormatError(`compressed image (format ${JSON.stringify(msg.format)}, ${msg.data.byteLength} bytes): corrupt PNG: ${(err as Error).message}`);
+    throw new ImageFormatError(
+      `compressed image (format ${JSON.stringify(msg.format)}, ${msg.data.byteLength} bytes): corrupt PNG: ${(err as Error).message}`,
+    );
   }
   // pngjs always expands to RGBA; 16-bit files come back as a Uint16Array when not rescaled.
   const { width, height } = png;
@@ -126,15 +136,27 @@ function rasterBytes(r: Raster): Uint8Array {
 export function encodeImage(r: Raster, header: Header, encoding: string = DEFAULT_ENCODING[r.format]): Image {
   const enc = RAW_ENCODINGS[encoding];
   if (!enc || enc.bayer || enc.format !== r.format) {
-    throw new ImageFormatError(`encodeImage: encoding ${JSON.stringify(encoding)} does not describe a ${r.format} raster (${r.width}x${r.height}); use ${DEFAULT_ENCODING[r.format]}`);
+    throw new ImageFormatError(
+      `encodeImage: encoding ${JSON.stringify(encoding)} does not describe a ${r.format} raster (${r.width}x${r.height}); use ${DEFAULT_ENCODING[r.format]}`,
+    );
   }
   const expected = r.width * r.height * r.channels;
   if (r.data.length !== expected) {
-    throw new ImageFormatError(`encodeImage: ${r.format} raster ${r.width}x${r.height} holds ${r.data.length} values; expected ${expected}`);
+    throw new ImageFormatError(
+      `encodeImage: ${r.format} raster ${r.width}x${r.height} holds ${r.data.length} values; expected ${expected}`,
+    );
   }
   // The bytes are the host's; is_bigendian says which order that is, so no swap is needed here.
   const step = r.width * enc.channels * enc.bytesPerChannel;
-  return { header, height: r.height, width: r.width, encoding, is_bigendian: HOST_LITTLE_ENDIAN ? 0 : 1, step, data: rasterBytes(r).slice() };
+  return {
+    header,
+    height: r.height,
+    width: r.width,
+    encoding,
+    is_bigendian: HOST_LITTLE_ENDIAN ? 0 : 1,
+    step,
+    data: rasterBytes(r).slice(),
+  };
 }
 
 /**
@@ -159,14 +181,22 @@ export function encodeCompressed(r: Raster, header: Header, format: 'jpeg' | 'pn
     const encoded = jpeg.encode({ data: rgba, width: rgb.width, height: rgb.height }, quality);
     return { header, format: `${DEFAULT_ENCODING[r.format]}; jpeg compressed bgr8`, data: new Uint8Array(encoded.data) };
   }
-  return { header, format: `${DEFAULT_ENCODING[r.format]}; png compressed ${DEFAULT_ENCODING[r.format]}`, data: new Uint8Array(encodePng(r)) };
+  return {
+    header,
+    format: `${DEFAULT_ENCODING[r.format]}; png compressed ${DEFAULT_ENCODING[r.format]}`,
+    data: new Uint8Array(encodePng(r)),
+  };
 }
 
 function encodePng(r: Raster): Buffer {
   const { width, height } = r;
   switch (r.format) {
     case 'mono8':
-      return PNG.sync.write(Object.assign(new PNG({ width, height }), { data: Buffer.from(r.data as Uint8Array) }), { colorType: 0, inputColorType: 0, bitDepth: 8 });
+      return PNG.sync.write(Object.assign(new PNG({ width, height }), { data: Buffer.from(r.data as Uint8Array) }), {
+        colorType: 0,
+        inputColorType: 0,
+        bitDepth: 8,
+      });
     case 'mono16': {
       // pngjs reads 16-bit input through a Uint16Array over the buffer, so hand it an aligned copy.
       const copy = Buffer.from(new Uint16Array(r.data as Uint16Array).buffer);
@@ -193,6 +223,8 @@ function encodePng(r: Raster): Buffer {
         bitDepth: 8,
       });
     case 'float32':
-      throw new ImageFormatError(`encodeCompressed: a float32 raster (${width}x${height}) cannot be stored as PNG; encode it as a raw 32FC1 Image`);
+      throw new ImageFormatError(
+        `encodeCompressed: a float32 raster (${width}x${height}) cannot be stored as PNG; encode it as a raw 32FC1 Image`,
+      );
   }
 }

@@ -38,5 +38,11 @@ export const RAW_ENCODINGS: Readonly<Record<string, RawEncoding>> = {
 
 /** The encoding a Raster of each format is published with by default. */
 export const DEFAULT_ENCODING: Readonly<Record<RasterFormat, string>> = {
-  mono8: 'mono8', rgb8: 'rgb8', bgr8: 'bgr8', rgba8: 'rgba8', bgra8: 'bgra8', mono16: 'mono16', float32: '32FC1',
+  mono8: 'mono8',
+  rgb8: 'rgb8',
+  bgr8: 'bgr8',
+  rgba8: 'rgba8',
+  bgra8: 'bgra8',
+  mono16: 'mono16',
+  float32: '32FC1',
 };

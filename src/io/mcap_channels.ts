@@ -11,7 +11,9 @@ const RECORD_HEADER = 9;
 
 /** The refusal for channel `id` defined as `first` and then as `second`. */
 export function duplicateChannelError(id: number, first: string, second: string): Error {
-  return new Error(`channel id ${id} is defined twice, for topic ${first} and for topic ${second}; its messages cannot be told apart, so the file is refused (rewrite it with distinct channel ids)`);
+  return new Error(
+    `channel id ${id} is defined twice, for topic ${first} and for topic ${second}; its messages cannot be told apart, so the file is refused (rewrite it with distinct channel ids)`,
+  );
 }
 
 /** The refusal for @mcap/core's "Channel record for id N ... differs" error, or undefined for another error. */
@@ -30,7 +32,7 @@ export async function checkSummaryChannels(handle: FileHandle, reader: McapIndex
   const bytes = Buffer.alloc(Math.max(0, Number(end - summaryStart)));
   await handle.read(bytes, 0, bytes.length, Number(summaryStart));
   const topics = new Map<number, string>();
-  for (let at = 0; at + RECORD_HEADER <= bytes.length; ) {
+  for (let at = 0; at + RECORD_HEADER <= bytes.length;) {
     const length = Number(bytes.readBigUInt64LE(at + 1));
     if (bytes[at] === CHANNEL_OP && at + RECORD_HEADER + 8 <= bytes.length) {
       const id = bytes.readUInt16LE(at + RECORD_HEADER);

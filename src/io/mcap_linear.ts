@@ -10,7 +10,17 @@ import type { Nanos } from '../msgs/time';
 import { duplicateChannelFromStreamError } from './mcap_channels';
 
 /** MCAP opcodes of the top-level records this reader acts on. */
-const OP = { header: 0x01, footer: 0x02, schema: 0x03, channel: 0x04, message: 0x05, chunk: 0x06, messageIndex: 0x07, metadata: 0x0c, dataEnd: 0x0f } as const;
+const OP = {
+  header: 0x01,
+  footer: 0x02,
+  schema: 0x03,
+  channel: 0x04,
+  message: 0x05,
+  chunk: 0x06,
+  messageIndex: 0x07,
+  metadata: 0x0c,
+  dataEnd: 0x0f,
+} as const;
 const MAGIC_LENGTH = 8;
 const RECORD_HEADER = 9;
 
@@ -109,7 +119,10 @@ export async function* scanMcapLinearly(
     const length = head.readBigUInt64LE(1);
     if (BigInt(offset + RECORD_HEADER) + length > BigInt(size)) {
       settle();
-      const reason = op === OP.chunk || op === OP.message ? 'the file ends inside this record (truncated)' : `a record (opcode 0x${op.toString(16)}) runs past the end of the file; the file is truncated or its framing is corrupt`;
+      const reason =
+        op === OP.chunk || op === OP.message
+          ? 'the file ends inside this record (truncated)'
+          : `a record (opcode 0x${op.toString(16)}) runs past the end of the file; the file is truncated or its framing is corrupt`;
       events.onDamage({ offset, bytes: size - offset, topics: [], reason });
       return;
     }
@@ -156,7 +169,11 @@ export async function* scanMcapLinearly(
 // are kept; the error is returned, except a channel id defined twice, which is thrown: that is
 // not damage to skip but a file whose messages cannot be told apart.
 function parseRecords(
-  known: Uint8Array, head: Buffer, body: Buffer, decompressHandlers: DecompressHandlers, channels: ReadonlyMap<number, McapChannel>,
+  known: Uint8Array,
+  head: Buffer,
+  body: Buffer,
+  decompressHandlers: DecompressHandlers,
+  channels: ReadonlyMap<number, McapChannel>,
 ): { records: TypedMcapRecord[]; error?: string } {
   const reader = new McapStreamReader({ noMagicPrefix: true, validateCrcs: true, decompressHandlers });
   const records: TypedMcapRecord[] = [];
@@ -164,7 +181,7 @@ function parseRecords(
     reader.append(known);
     reader.append(head);
     reader.append(body);
-    for (let r; (r = reader.nextRecord()); ) records.push(r);
+    for (let r; (r = reader.nextRecord());) records.push(r);
     return { records };
   } catch (err) {
     const error = withoutLibrary((err as Error).message);

@@ -10,7 +10,15 @@ import { parse as parseYaml } from 'yaml';
 import type { Nanos } from '../msgs/time';
 import type { BagStorage, SkipTally, StorageQuery, StorageTopic, StoredMessage } from './bag_storage';
 import { checkSummaryChannels } from './mcap_channels';
-import { scanMcapLinearly, type McapChannel, type McapDamage, type McapMessage, type McapMetadata, type McapSchema, withoutLibrary } from './mcap_linear';
+import {
+  scanMcapLinearly,
+  type McapChannel,
+  type McapDamage,
+  type McapMessage,
+  type McapMetadata,
+  type McapSchema,
+  withoutLibrary,
+} from './mcap_linear';
 
 let decompressHandlers: Promise<DecompressHandlers> | undefined;
 
@@ -26,14 +34,18 @@ export async function openMcapStorage(file: string, onWarning: (m: string) => vo
   try {
     decompressHandlers ??= loadDecompressHandlers();
     const handlers = await decompressHandlers;
-    const indexed = await McapIndexedReader.Initialize({ readable: new FileHandleReadable(handle), decompressHandlers: handlers }).catch(async (err: Error) => {
-      const magic = Buffer.alloc(MCAP_MAGIC.length);
-      await handle.read(magic, 0, magic.length, 0);
-      if (!hasMcapPrefix(new DataView(magic.buffer, magic.byteOffset, magic.byteLength))) throw new Error(`it does not start with the MCAP magic bytes (${err.message})`);
-      // A footer without a summary is valid MCAP (the summary is optional): nothing to warn about.
-      if (!/^File is not indexed/.test(err.message)) onWarning(`MCAP file ${file}: its summary is unusable (${withoutLibrary(err.message)}); reading it record by record`);
-      return undefined;
-    });
+    const indexed = await McapIndexedReader.Initialize({ readable: new FileHandleReadable(handle), decompressHandlers: handlers }).catch(
+      async (err: Error) => {
+        const magic = Buffer.alloc(MCAP_MAGIC.length);
+        await handle.read(magic, 0, magic.length, 0);
+        if (!hasMcapPrefix(new DataView(magic.buffer, magic.byteOffset, magic.byteLength)))
+          throw new Error(`it does not start with the MCAP magic bytes (${err.message})`);
+        // A footer without a summary is valid MCAP (the summary is optional): nothing to warn about.
+        if (!/^File is not indexed/.test(err.message))
+          onWarning(`MCAP file ${file}: its summary is unusable (${withoutLibrary(err.message)}); reading it record by record`);
+        return undefined;
+      },
+    );
     if (indexed) await checkSummaryChannels(handle, indexed);
     const context = { file, handle, handlers, onWarning };
     return indexed && indexIsComplete(indexed) ? await McapStorage.indexed(context, indexed) : await McapStorage.linear(context);
@@ -94,12 +106,17 @@ class McapStorage implements BagStorage {
     const stats = reader.statistics;
     const messageCount = topics.reduce((n, t) => n + t.count, 0);
     const timeRange =
-      messageCount === 0
-        ? undefined
-        : stats
-          ? { start: stats.messageStartTime, end: stats.messageEndTime }
-          : await scanTimeRange(reader);
-    return new McapStorage(context, reader, reader.channelsById, reader.schemasById, topics, messageCount, timeRange, await readRosDistro(reader));
+      messageCount === 0 ? undefined : stats ? { start: stats.messageStartTime, end: stats.messageEndTime } : await scanTimeRange(reader);
+    return new McapStorage(
+      context,
+      reader,
+      reader.channelsById,
+      reader.schemasById,
+      topics,
+      messageCount,
+      timeRange,
+      await readRosDistro(reader),
+    );
   }
 
   /** One pass over the file for topics, counts and time range; damage is reported here, once. */
@@ -110,14 +127,31 @@ class McapStorage implements BagStorage {
     const metadata: McapMetadata[] = [];
     const damage: McapDamage[] = [];
     let range: { start: Nanos; end: Nanos } | undefined;
-    const events = { onSchema: (s: McapSchema) => schemas.set(s.id, s), onChannel: (c: McapChannel) => channels.set(c.id, c), onMetadata: (m: McapMetadata) => metadata.push(m), onDamage: (d: McapDamage) => damage.push(d) };
+    const events = {
+      onSchema: (s: McapSchema) => schemas.set(s.id, s),
+      onChannel: (c: McapChannel) => channels.set(c.id, c),
+      onMetadata: (m: McapMetadata) => metadata.push(m),
+      onDamage: (d: McapDamage) => damage.push(d),
+    };
     for await (const m of scanMcapLinearly(context.handle, context.handlers, events)) {
       counts.set(m.channelId, (counts.get(m.channelId) ?? 0n) + 1n);
-      range = range ? { start: m.logTime < range.start ? m.logTime : range.start, end: m.logTime > range.end ? m.logTime : range.end } : { start: m.logTime, end: m.logTime };
+      range = range
+        ? { start: m.logTime < range.start ? m.logTime : range.start, end: m.logTime > range.end ? m.logTime : range.end }
+        : { start: m.logTime, end: m.logTime };
     }
-    if (channels.size === 0 && damage.length > 0) throw new Error(`no channel could be read (${damage[0]!.reason} at offset ${damage[0]!.offset})`);
+    if (channels.size === 0 && damage.length > 0)
+      throw new Error(`no channel could be read (${damage[0]!.reason} at offset ${damage[0]!.offset})`);
     const topics = describeTopics(channels, schemas, counts);
-    const storage = new McapStorage(context, undefined, channels, schemas, topics, topics.reduce((n, t) => n + t.count, 0), range, rosDistroOf(metadata));
+    const storage = new McapStorage(
+      context,
+      undefined,
+      channels,
+      schemas,
+      topics,
+      topics.reduce((n, t) => n + t.count, 0),
+      range,
+      rosDistroOf(metadata),
+    );
     for (const d of damage) storage.#report(d);
     return storage;
   }
@@ -126,7 +160,12 @@ class McapStorage implements BagStorage {
     // What the indexed read already yielded, so a fall back to the linear read does not repeat it.
     let last: { time: Nanos; perChannel: Map<number, number> } | undefined;
     if (this.#indexed) {
-      const records = this.#indexed.readMessages({ topics: query.topics ? [...query.topics] : undefined, startTime: query.start, endTime: query.end, validateCrcs: true });
+      const records = this.#indexed.readMessages({
+        topics: query.topics ? [...query.topics] : undefined,
+        startTime: query.start,
+        endTime: query.end,
+        validateCrcs: true,
+      });
       try {
         for await (const m of records) {
           if (last?.time !== m.logTime) last = { time: m.logTime, perChannel: new Map() };
@@ -136,13 +175,23 @@ class McapStorage implements BagStorage {
         }
         return;
       } catch (err) {
-        this.#context.onWarning(`MCAP file ${this.file}: the indexed read failed (${withoutLibrary((err as Error).message)}); reading the rest record by record`);
+        this.#context.onWarning(
+          `MCAP file ${this.file}: the indexed read failed (${withoutLibrary((err as Error).message)}); reading the rest record by record`,
+        );
         this.#indexed = undefined;
       }
     }
-    const channelIds = query.topics ? new Set([...this.#channels.values()].filter((c) => query.topics!.has(c.topic)).map((c) => c.id)) : undefined;
+    const channelIds = query.topics
+      ? new Set([...this.#channels.values()].filter((c) => query.topics!.has(c.topic)).map((c) => c.id))
+      : undefined;
     const events = { onDamage: (d: McapDamage) => this.#report(d) };
-    for await (const m of scanMcapLinearly(this.#context.handle, this.#context.handlers, events, { channelIds, start: last?.time ?? query.start, end: query.end, schemas: this.#schemas, channels: this.#channels })) {
+    for await (const m of scanMcapLinearly(this.#context.handle, this.#context.handlers, events, {
+      channelIds,
+      start: last?.time ?? query.start,
+      end: query.end,
+      schemas: this.#schemas,
+      channels: this.#channels,
+    })) {
       if (last && m.logTime === last.time) {
         const seen = last.perChannel.get(m.channelId) ?? 0;
         if (seen > 0) {
@@ -162,7 +211,9 @@ class McapStorage implements BagStorage {
   #stored(m: McapMessage): StoredMessage | undefined {
     const channel = this.#channels.get(m.channelId);
     if (channel) return { topic: channel.topic, logTime: m.logTime, publishTime: m.publishTime, data: m.data };
-    this.#context.onWarning(`MCAP file ${this.file}: skipped a message at log time ${m.logTime} ns on channel ${m.channelId}, which the file does not define`);
+    this.#context.onWarning(
+      `MCAP file ${this.file}: skipped a message at log time ${m.logTime} ns on channel ${m.channelId}, which the file does not define`,
+    );
     this.skipped.messages++;
     return undefined;
   }
@@ -176,11 +227,17 @@ class McapStorage implements BagStorage {
     if (d.timeRange) what.push(`log time ${d.timeRange.start}..${d.timeRange.end} ns`);
     if (d.topics.length > 0) what.push(`topics ${d.topics.join(', ')}`);
     if (d.lostMessages !== undefined) what.push(`${d.lostMessages} messages`);
-    this.#context.onWarning(`MCAP file ${this.file}: skipped the damaged part at offset ${d.offset} (${what.join(', ')}): ${d.reason}; reading on`);
+    this.#context.onWarning(
+      `MCAP file ${this.file}: skipped the damaged part at offset ${d.offset} (${what.join(', ')}): ${d.reason}; reading on`,
+    );
   }
 }
 
-function describeTopics(channels: ReadonlyMap<number, McapChannel>, schemas: ReadonlyMap<number, McapSchema>, counts: ReadonlyMap<number, bigint>): StorageTopic[] {
+function describeTopics(
+  channels: ReadonlyMap<number, McapChannel>,
+  schemas: ReadonlyMap<number, McapSchema>,
+  counts: ReadonlyMap<number, bigint>,
+): StorageTopic[] {
   const topics: StorageTopic[] = [];
   for (const channel of channels.values()) {
     const schema = schemas.get(channel.schemaId);

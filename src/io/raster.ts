@@ -16,7 +16,13 @@ export interface Raster<T extends RasterData = RasterData> {
 }
 
 export const CHANNELS: Record<RasterFormat, number> = {
-  mono8: 1, rgb8: 3, bgr8: 3, rgba8: 4, bgra8: 4, mono16: 1, float32: 1,
+  mono8: 1,
+  rgb8: 3,
+  bgr8: 3,
+  rgba8: 4,
+  bgra8: 4,
+  mono16: 1,
+  float32: 1,
 };
 
 /** A new zero-filled raster of the given format. */

@@ -7,8 +7,19 @@ import type { Nanos } from '../msgs/time';
 import type { BagStorage, SkipTally, StorageQuery, StorageTopic, StoredMessage } from './bag_storage';
 import { isCorruption, salvageMessages, type Salvage } from './sqlite_salvage';
 
-interface TopicRow { id: bigint; name: string; type: string; serialization_format: string; offered_qos_profiles?: string }
-interface MessageRow { id: bigint; topic_id: bigint | null; timestamp: bigint | null; data: Buffer | null }
+interface TopicRow {
+  id: bigint;
+  name: string;
+  type: string;
+  serialization_format: string;
+  offered_qos_profiles?: string;
+}
+interface MessageRow {
+  id: bigint;
+  topic_id: bigint | null;
+  timestamp: bigint | null;
+  data: Buffer | null;
+}
 
 /** Opens a .db3 file read-only. Throws naming the file when it is missing or not a rosbag2 database. */
 export async function openSqliteStorage(file: string, onWarning: (m: string) => void): Promise<BagStorage> {
@@ -68,7 +79,9 @@ class SqliteStorage implements BagStorage {
   }
 
   static create(file: string, db: Database.Database, onWarning: (m: string) => void): SqliteStorage {
-    const tables = new Set((db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as { name: string }[]).map((r) => r.name));
+    const tables = new Set(
+      (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as { name: string }[]).map((r) => r.name),
+    );
     for (const required of ['topics', 'messages']) {
       if (!tables.has(required)) throw new Error(`no "${required}" table`);
     }
@@ -80,9 +93,14 @@ class SqliteStorage implements BagStorage {
     let salvage: Salvage | undefined;
     try {
       stats = new Map(
-        (db.prepare('SELECT topic_id, COUNT(*) AS n FROM messages GROUP BY topic_id').all() as { topic_id: bigint; n: bigint }[]).map((r) => [r.topic_id, Number(r.n)]),
+        (db.prepare('SELECT topic_id, COUNT(*) AS n FROM messages GROUP BY topic_id').all() as { topic_id: bigint; n: bigint }[]).map(
+          (r) => [r.topic_id, Number(r.n)],
+        ),
       );
-      range = db.prepare('SELECT MIN(timestamp) AS start, MAX(timestamp) AS end FROM messages').get() as { start: bigint | null; end: bigint | null };
+      range = db.prepare('SELECT MIN(timestamp) AS start, MAX(timestamp) AS end FROM messages').get() as {
+        start: bigint | null;
+        end: bigint | null;
+      };
     } catch (err) {
       if (!isCorruption(err)) throw err;
       onWarning(`sqlite3 bag file ${file}: its messages table is damaged (${(err as Error).message}); reading it row by row`);
@@ -94,9 +112,13 @@ class SqliteStorage implements BagStorage {
     }
     const definitions = tables.has('message_definitions')
       ? new Map(
-          (db.prepare('SELECT topic_type, encoding, encoded_message_definition AS text FROM message_definitions').all() as { topic_type: string; encoding: string; text: string }[]).map(
-            (r) => [r.topic_type, { encoding: r.encoding, text: r.text }],
-          ),
+          (
+            db.prepare('SELECT topic_type, encoding, encoded_message_definition AS text FROM message_definitions').all() as {
+              topic_type: string;
+              encoding: string;
+              text: string;
+            }[]
+          ).map((r) => [r.topic_type, { encoding: r.encoding, text: r.text }]),
         )
       : new Map<string, { encoding: string; text: string }>();
     const topics = topicRows.map((r) => ({
@@ -108,8 +130,20 @@ class SqliteStorage implements BagStorage {
       schema: definitions.get(r.type),
     }));
     const timeRange = range.start !== null && range.end !== null ? { start: range.start, end: range.end } : undefined;
-    const distro = tables.has('schema') ? (db.prepare('SELECT ros_distro FROM schema LIMIT 1').get() as { ros_distro: string } | undefined)?.ros_distro : undefined;
-    const storage = new SqliteStorage(file, db, topicRows, topics, topics.reduce((n, t) => n + t.count, 0), timeRange, distro || undefined, onWarning, salvage);
+    const distro = tables.has('schema')
+      ? (db.prepare('SELECT ros_distro FROM schema LIMIT 1').get() as { ros_distro: string } | undefined)?.ros_distro
+      : undefined;
+    const storage = new SqliteStorage(
+      file,
+      db,
+      topicRows,
+      topics,
+      topics.reduce((n, t) => n + t.count, 0),
+      timeRange,
+      distro || undefined,
+      onWarning,
+      salvage,
+    );
     storage.#reportLost();
     return storage;
   }
@@ -121,8 +155,14 @@ class SqliteStorage implements BagStorage {
     }
     const where: string[] = [];
     const params: bigint[] = [];
-    if (query.start !== undefined) (where.push('timestamp >= ?'), params.push(query.start));
-    if (query.end !== undefined) (where.push('timestamp <= ?'), params.push(query.end));
+    if (query.start !== undefined) {
+      where.push('timestamp >= ?');
+      params.push(query.start);
+    }
+    if (query.end !== undefined) {
+      where.push('timestamp <= ?');
+      params.push(query.end);
+    }
     if (query.topics) {
       const ids = [...query.topics].flatMap((t) => this.#topicIds.get(t) ?? []);
       where.push(`topic_id IN (${ids.map(() => '?').join(', ')})`);
@@ -145,7 +185,9 @@ class SqliteStorage implements BagStorage {
           // Not even the id range is readable: what the cursor read is all there is.
         }
       }
-      this.#onWarning(`sqlite3 bag file ${this.file}: a damaged part of the database stopped the read (${(err as Error).message}); ${this.#salvage ? 'reading the rest row by row' : 'the messages after it are skipped'}`);
+      this.#onWarning(
+        `sqlite3 bag file ${this.file}: a damaged part of the database stopped the read (${(err as Error).message}); ${this.#salvage ? 'reading the rest row by row' : 'the messages after it are skipped'}`,
+      );
       if (!this.#salvage) {
         this.skipped.parts++;
         return;
@@ -163,7 +205,8 @@ class SqliteStorage implements BagStorage {
       const t = r.timestamp;
       // NULL timestamps sort first, as in the cursor's ORDER BY and the salvage's order.
       if (after && ((t ?? -1n) < (after.timestamp ?? -1n) || ((t ?? -1n) === (after.timestamp ?? -1n) && r.id <= after.id))) continue;
-      if ((query.start !== undefined && (t === null || t < query.start)) || (query.end !== undefined && (t === null || t > query.end))) continue;
+      if ((query.start !== undefined && (t === null || t < query.start)) || (query.end !== undefined && (t === null || t > query.end)))
+        continue;
       if (topicIds && (r.topicId === null || !topicIds.has(r.topicId))) continue;
       let payload: Buffer | null;
       try {

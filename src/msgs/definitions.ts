@@ -107,7 +107,9 @@ export function registerSchema(type: string, schemaText: string): void {
   for (const section of sections.slice(1)) {
     const m = /^(MSG|IDL|SRV): *(\S+)\r?\n?/.exec(section);
     if (!m || m[1] !== 'MSG') {
-      throw new Error(`schema of ${fullTypeName(type)}: section "${section.split('\n')[0]}" is not a "MSG: pkg/Name" definition; only ros2msg schemas are supported`);
+      throw new Error(
+        `schema of ${fullTypeName(type)}: section "${section.split('\n')[0]}" is not a "MSG: pkg/Name" definition; only ros2msg schemas are supported`,
+      );
     }
     parsed.push({ type: m[2]!, text: section.slice(m[0].length) });
   }

@@ -11,31 +11,87 @@ export type Float32s = Float32Array | number[];
 export type Bytes = Uint8Array;
 
 // builtin_interfaces
-export interface Time { sec: number; nanosec: number }
-export interface Duration { sec: number; nanosec: number }
+export interface Time {
+  sec: number;
+  nanosec: number;
+}
+export interface Duration {
+  sec: number;
+  nanosec: number;
+}
 
 // std_msgs
-export interface Header { stamp: Time; frame_id: string }
-export interface ColorRGBA { r: number; g: number; b: number; a: number }
-export interface StdString { data: string }
+export interface Header {
+  stamp: Time;
+  frame_id: string;
+}
+export interface ColorRGBA {
+  r: number;
+  g: number;
+  b: number;
+  a: number;
+}
+export interface StdString {
+  data: string;
+}
 
 // geometry_msgs
-export interface Vector3 { x: number; y: number; z: number }
-export interface Point { x: number; y: number; z: number }
-export interface Quaternion { x: number; y: number; z: number; w: number }
-export interface Pose { position: Point; orientation: Quaternion }
-export interface Pose2D { x: number; y: number; theta: number }
+export interface Vector3 {
+  x: number;
+  y: number;
+  z: number;
+}
+export interface Point {
+  x: number;
+  y: number;
+  z: number;
+}
+export interface Quaternion {
+  x: number;
+  y: number;
+  z: number;
+  w: number;
+}
+export interface Pose {
+  position: Point;
+  orientation: Quaternion;
+}
+export interface Pose2D {
+  x: number;
+  y: number;
+  theta: number;
+}
 /** covariance: 36 values, row-major (x, y, z, rot x, rot y, rot z). */
-export interface PoseWithCovariance { pose: Pose; covariance: Float64s }
-export interface Transform { translation: Vector3; rotation: Quaternion }
-export interface TransformStamped { header: Header; child_frame_id: string; transform: Transform }
-export interface Twist { linear: Vector3; angular: Vector3 }
+export interface PoseWithCovariance {
+  pose: Pose;
+  covariance: Float64s;
+}
+export interface Transform {
+  translation: Vector3;
+  rotation: Quaternion;
+}
+export interface TransformStamped {
+  header: Header;
+  child_frame_id: string;
+  transform: Transform;
+}
+export interface Twist {
+  linear: Vector3;
+  angular: Vector3;
+}
 /** covariance: 36 values, row-major. */
-export interface TwistWithCovariance { twist: Twist; covariance: Float64s }
+export interface TwistWithCovariance {
+  twist: Twist;
+  covariance: Float64s;
+}
 
 // tf2_msgs, rosgraph_msgs
-export interface TFMessage { transforms: TransformStamped[] }
-export interface Clock { clock: Time }
+export interface TFMessage {
+  transforms: TransformStamped[];
+}
+export interface Clock {
+  clock: Time;
+}
 
 // sensor_msgs
 export interface Image {
@@ -47,7 +103,11 @@ export interface Image {
   step: number;
   data: Bytes;
 }
-export interface CompressedImage { header: Header; format: string; data: Bytes }
+export interface CompressedImage {
+  header: Header;
+  format: string;
+  data: Bytes;
+}
 export interface RegionOfInterest {
   x_offset: number;
   y_offset: number;
@@ -72,9 +132,21 @@ export interface CameraInfo {
   roi: RegionOfInterest;
 }
 export const PointFieldType = {
-  INT8: 1, UINT8: 2, INT16: 3, UINT16: 4, INT32: 5, UINT32: 6, FLOAT32: 7, FLOAT64: 8,
+  INT8: 1,
+  UINT8: 2,
+  INT16: 3,
+  UINT16: 4,
+  INT32: 5,
+  UINT32: 6,
+  FLOAT32: 7,
+  FLOAT64: 8,
 } as const;
-export interface PointField { name: string; offset: number; datatype: number; count: number }
+export interface PointField {
+  name: string;
+  offset: number;
+  datatype: number;
+  count: number;
+}
 export interface PointCloud2 {
   header: Header;
   height: number;
@@ -112,35 +184,76 @@ export interface DisparityImage {
 }
 
 // vision_msgs (4.x, as in Jazzy)
-export interface Point2D { x: number; y: number }
-export interface Pose2DVision { position: Point2D; theta: number }
-export interface BoundingBox2D { center: Pose2DVision; size_x: number; size_y: number }
-export interface BoundingBox3D { center: Pose; size: Vector3 }
-export interface ObjectHypothesis { class_id: string; score: number }
-export interface ObjectHypothesisWithPose { hypothesis: ObjectHypothesis; pose: PoseWithCovariance }
+export interface Point2D {
+  x: number;
+  y: number;
+}
+export interface Pose2DVision {
+  position: Point2D;
+  theta: number;
+}
+export interface BoundingBox2D {
+  center: Pose2DVision;
+  size_x: number;
+  size_y: number;
+}
+export interface BoundingBox3D {
+  center: Pose;
+  size: Vector3;
+}
+export interface ObjectHypothesis {
+  class_id: string;
+  score: number;
+}
+export interface ObjectHypothesisWithPose {
+  hypothesis: ObjectHypothesis;
+  pose: PoseWithCovariance;
+}
 export interface Detection2D {
   header: Header;
   results: ObjectHypothesisWithPose[];
   bbox: BoundingBox2D;
   id: string;
 }
-export interface Detection2DArray { header: Header; detections: Detection2D[] }
+export interface Detection2DArray {
+  header: Header;
+  detections: Detection2D[];
+}
 export interface Detection3D {
   header: Header;
   results: ObjectHypothesisWithPose[];
   bbox: BoundingBox3D;
   id: string;
 }
-export interface Detection3DArray { header: Header; detections: Detection3D[] }
+export interface Detection3DArray {
+  header: Header;
+  detections: Detection3D[];
+}
 
 // visualization_msgs
 export const MarkerType = {
-  ARROW: 0, CUBE: 1, SPHERE: 2, CYLINDER: 3, LINE_STRIP: 4, LINE_LIST: 5, CUBE_LIST: 6,
-  SPHERE_LIST: 7, POINTS: 8, TEXT_VIEW_FACING: 9, MESH_RESOURCE: 10, TRIANGLE_LIST: 11,
+  ARROW: 0,
+  CUBE: 1,
+  SPHERE: 2,
+  CYLINDER: 3,
+  LINE_STRIP: 4,
+  LINE_LIST: 5,
+  CUBE_LIST: 6,
+  SPHERE_LIST: 7,
+  POINTS: 8,
+  TEXT_VIEW_FACING: 9,
+  MESH_RESOURCE: 10,
+  TRIANGLE_LIST: 11,
 } as const;
 export const MarkerAction = { ADD: 0, MODIFY: 0, DELETE: 2, DELETEALL: 3 } as const;
-export interface UVCoordinate { u: number; v: number }
-export interface MeshFile { filename: string; data: Bytes }
+export interface UVCoordinate {
+  u: number;
+  v: number;
+}
+export interface MeshFile {
+  filename: string;
+  data: Bytes;
+}
 export interface Marker {
   header: Header;
   ns: string;
@@ -162,11 +275,16 @@ export interface Marker {
   mesh_file: MeshFile;
   mesh_use_embedded_materials: boolean;
 }
-export interface MarkerArray { markers: Marker[] }
+export interface MarkerArray {
+  markers: Marker[];
+}
 
 // diagnostic_msgs
 export const DiagnosticLevel = { OK: 0, WARN: 1, ERROR: 2, STALE: 3 } as const;
-export interface KeyValue { key: string; value: string }
+export interface KeyValue {
+  key: string;
+  value: string;
+}
 export interface DiagnosticStatus {
   level: number;
   name: string;
@@ -174,7 +292,10 @@ export interface DiagnosticStatus {
   hardware_id: string;
   values: KeyValue[];
 }
-export interface DiagnosticArray { header: Header; status: DiagnosticStatus[] }
+export interface DiagnosticArray {
+  header: Header;
+  status: DiagnosticStatus[];
+}
 
 // dx_perception's own messages (msg/*.msg). The codec reads the .msg files themselves; these
 // shapes mirror them and test/msgs checks that every field here exists there and vice versa.
@@ -192,7 +313,10 @@ export interface TrackedObject {
   hits: number;
   source_cameras: string[];
 }
-export interface TrackedObjectArray { header: Header; objects: TrackedObject[] }
+export interface TrackedObjectArray {
+  header: Header;
+  objects: TrackedObject[];
+}
 export interface StageTiming {
   name: string;
   budget_ms: number;
@@ -202,7 +326,10 @@ export interface StageTiming {
   p90_ms: number;
   p99_ms: number;
 }
-export interface ShedCount { reason: string; count: bigint }
+export interface ShedCount {
+  reason: string;
+  count: bigint;
+}
 export interface PipelineStatus {
   header: Header;
   time_mode: string;

@@ -58,7 +58,8 @@ export function parseConfig(raw: unknown, source = 'configuration'): PerceptionC
     ['scan.min_height_m', cfg.scan.min_height_m, 'scan.max_height_m', cfg.scan.max_height_m],
   ] as const;
   for (const [lowKey, low, highKey, high] of bands) {
-    if (high <= low) throw new ConfigError(`invalid configuration in ${source}:\n  ${highKey} = ${high}: expected more than ${lowKey} (${low})`);
+    if (high <= low)
+      throw new ConfigError(`invalid configuration in ${source}:\n  ${highKey} = ${high}: expected more than ${lowKey} (${low})`);
   }
   if (cfg.scan.angle_min >= cfg.scan.angle_max) {
     throw new ConfigError(
@@ -133,7 +134,8 @@ function rosSections(node: unknown, path: string[]): { node: string; parameters:
   return Object.entries(node).flatMap(([key, value]) =>
     key === 'ros__parameters' && value !== null && typeof value === 'object' && !Array.isArray(value)
       ? [{ node: path.join('/'), parameters: value as Record<string, unknown> }]
-      : rosSections(value, [...path, key]));
+      : rosSections(value, [...path, key]),
+  );
 }
 
 /** Flat "a.b.c" keys (ROS parameter names) -> nested object. */

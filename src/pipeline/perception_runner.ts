@@ -87,7 +87,8 @@ class CoreRunner implements ReplayableRunner {
     this.#sync.onDrop(() => this.#counters.dropped++);
     this.#sync.onWarning((m) => this.#warn(`sync: ${m}`));
 
-    this.#time = config.scheduler.time_mode === 'target' ? new TargetTime(config.sync.queue_size) : new HostTime(options.hostClock, this.#timeJumpNs);
+    this.#time =
+      config.scheduler.time_mode === 'target' ? new TargetTime(config.sync.queue_size) : new HostTime(options.hostClock, this.#timeJumpNs);
     this.#schedulerOptions = schedulerOptionsFor(config, pipeline);
     this.#scheduler = this.#startScheduler();
     this.#loopDelay.enable();

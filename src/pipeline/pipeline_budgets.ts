@@ -49,14 +49,24 @@ export function pipelineStages(i: BudgetInputs): PipelineStages {
     detector = predictCost(analysis, i.profile);
   }
   const stereo = { ...DEFAULT_STEREO, disparities: i.disparities };
-  const learned = i.learnedDepth && i.learnedDepthModel ? learnedDepthCost(i.learnedDepthModel, i.profile, i.cameras, i.stereoPairs) : undefined;
+  const learned =
+    i.learnedDepth && i.learnedDepthModel ? learnedDepthCost(i.learnedDepthModel, i.profile, i.cameras, i.stereoPairs) : undefined;
   const budget = frameBudget(i.profile, detector, {
-    cameras: i.cameras, rateHz: i.rateHz, inputPixels, learnedDepth: i.learnedDepth, learnedDepthCost: learned, stereo, stereoPairs: i.stereoPairs, pointStride: i.pointStride,
+    cameras: i.cameras,
+    rateHz: i.rateHz,
+    inputPixels,
+    learnedDepth: i.learnedDepth,
+    learnedDepthCost: learned,
+    stereo,
+    stereoPairs: i.stereoPairs,
+    pointStride: i.pointStride,
   });
   // Stereo's half-resolution rung is costed from its own cost volume: where full resolution
   // exceeds the period (SGM on DX-V3's cores), admission picks the rung from these budgets.
   const rungs = stereoRungs(i.profile, stereo, i.stereoPairs, budget.periodMs);
-  const stages = stagesFromFrameBudget(budget).map((s) => (s.name === 'stereo_depth' ? { ...s, rungBudgetsMs: { stereo_half_resolution: rungs.halfMs } } : s));
+  const stages = stagesFromFrameBudget(budget).map((s) =>
+    s.name === 'stereo_depth' ? { ...s, rungBudgetsMs: { stereo_half_resolution: rungs.halfMs } } : s,
+  );
   return { stages, resources: profileResources(i.profile), stereoExceedsPeriod: rungs.fullExceedsPeriod };
 }
 
@@ -67,7 +77,9 @@ export function pipelineStages(i: BudgetInputs): PipelineStages {
  * detections, which the costed budget does not call for.
  */
 function stereoFirst(ladder: readonly RungName[]): RungName[] {
-  return ladder.includes('stereo_half_resolution') ? ['stereo_half_resolution', ...ladder.filter((r) => r !== 'stereo_half_resolution')] : [...ladder];
+  return ladder.includes('stereo_half_resolution')
+    ? ['stereo_half_resolution', ...ladder.filter((r) => r !== 'stereo_half_resolution')]
+    : [...ladder];
 }
 
 /** The scheduler's options for `config`: its scheduler keys, the rig and the profile's costed stages. */

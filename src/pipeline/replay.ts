@@ -75,32 +75,60 @@ export async function replayBag(bagPath: string, o: ReplayOptions): Promise<Repl
   }
   const remap = parseRemaps(o.remaps ?? []);
   try {
-    checkRemaps(remap, reader.info.topics.map((t) => t.name), bagPath);
+    checkRemaps(
+      remap,
+      reader.info.topics.map((t) => t.name),
+      bagPath,
+    );
   } catch (err) {
     await reader.close();
     throw err;
   }
   const topicOf = (t: string) => remap.get(t) ?? t;
   const bagTopics = reader.info.topics.map((t) => ({ name: topicOf(t.name), type: t.type }));
-  const collision = remapCollision(reader.info.topics.map((t) => t.name), topicOf);
+  const collision = remapCollision(
+    reader.info.topics.map((t) => t.name),
+    topicOf,
+  );
   const cameras = discoverCameras(bagTopics);
   // An image-named topic of another type (a typo such as sensor_msgs/msg/Imagee) would drop its camera silently.
-  const mistyped = bagTopics.filter((t) => /\/image[^/]*(\/compressed)?$/.test(t.name) && !(IMAGE_TYPES as readonly string[]).includes(t.type));
+  const mistyped = bagTopics.filter(
+    (t) => /\/image[^/]*(\/compressed)?$/.test(t.name) && !(IMAGE_TYPES as readonly string[]).includes(t.type),
+  );
   if (collision || cameras.length === 0) {
     await reader.close();
-    throw new Error(collision ? `${collision} in bag ${bagPath}` : `bag ${bagPath}: no camera image topics (sensor_msgs/msg/Image or CompressedImage named <camera>/image_raw, ...); ${whyNoCamera(bagTopics, mistyped)}`);
+    throw new Error(
+      collision
+        ? `${collision} in bag ${bagPath}`
+        : `bag ${bagPath}: no camera image topics (sensor_msgs/msg/Image or CompressedImage named <camera>/image_raw, ...); ${whyNoCamera(bagTopics, mistyped)}`,
+    );
   }
   for (const t of mistyped) warn(`topic ${t.name} has type ${t.type}, not ${IMAGE_TYPES.join(' or ')}; replaying without it`);
   // A rig topic of another type (a bad or garbled type name) is left out once, not warned about per message.
   const offType = rigTopicsOfOtherType(bagTopics, cameras);
-  for (const [t, want] of offType) warn(`topic ${t} has type ${bagTopics.find((b) => b.name === t)!.type}, not ${want}; replaying without it`);
+  for (const [t, want] of offType)
+    warn(`topic ${t} has type ${bagTopics.find((b) => b.name === t)!.type}, not ${want}; replaying without it`);
   const summary: ReplaySummary = {
-    bag: bagPath, cameras, messagesRead: 0, badMessages: 0, skipped: { parts: 0, messages: 0 }, interrupted: false, warnings: 0, results: 0, completed: 0, shed: {}, outputs: {}, durationSec: Number(reader.info.duration) / 1e9, peakRssMb: 0, maxBehindMs: 0,
+    bag: bagPath,
+    cameras,
+    messagesRead: 0,
+    badMessages: 0,
+    skipped: { parts: 0, messages: 0 },
+    interrupted: false,
+    warnings: 0,
+    results: 0,
+    completed: 0,
+    shed: {},
+    outputs: {},
+    durationSec: Number(reader.info.duration) / 1e9,
+    peakRssMb: 0,
+    maxBehindMs: 0,
   };
   for (const c of cameras) {
     const info = c.info ?? c.image.replace(/[^/]+(\/compressed)?$/, 'camera_info');
     if (offType.has(info)) c.info = undefined;
-    if (!c.info) warn(`camera "${c.camera}": the bag has no ${offType.has(info) ? 'usable ' : ''}${info} topic; replaying without this camera`);
+    if (!c.info)
+      warn(`camera "${c.camera}": the bag has no ${offType.has(info) ? 'usable ' : ''}${info} topic; replaying without this camera`);
   }
   const found = cameras.filter((c) => c.info);
   let usable: CameraTopics[];
@@ -120,7 +148,9 @@ export async function replayBag(bagPath: string, o: ReplayOptions): Promise<Repl
   // default, 2, is only clamped for a one-camera bag, where degrading means nothing).
   if (usable.length >= 2 && o.config.sync.min_cameras > usable.length) {
     await reader.close();
-    throw new Error(`sync.min_cameras = ${o.config.sync.min_cameras} but bag ${bagPath} has ${usable.length} usable cameras (${usable.map((c) => c.camera).join(', ')}); expected at most ${usable.length}`);
+    throw new Error(
+      `sync.min_cameras = ${o.config.sync.min_cameras} but bag ${bagPath} has ${usable.length} usable cameras (${usable.map((c) => c.camera).join(', ')}); expected at most ${usable.length}`,
+    );
   }
   const config = configForBag(o.config, usable);
   const pacer = config.scheduler.time_mode === 'host' ? new PlaybackClock(o.rate ?? 1) : undefined;
@@ -142,10 +172,12 @@ export async function replayBag(bagPath: string, o: ReplayOptions): Promise<Repl
 
   const byImage = new Map(usable.map((c) => [c.image, c.camera]));
   const byInfo = new Map(usable.map((c) => [c.info!, c.camera]));
-  const wanted = reader.info.topics.map((t) => t.name).filter((t) => {
-    const n = topicOf(t);
-    return byImage.has(n) || byInfo.has(n) || (['/tf', '/tf_static', '/clock'].includes(n) && !offType.has(n));
-  });
+  const wanted = reader.info.topics
+    .map((t) => t.name)
+    .filter((t) => {
+      const n = topicOf(t);
+      return byImage.has(n) || byInfo.has(n) || (['/tf', '/tf_static', '/clock'].includes(n) && !offType.has(n));
+    });
   const total = reader.info.topics.filter((t) => wanted.includes(t.name)).reduce((n, t) => n + t.count, 0);
   let paced = false;
   try {
@@ -166,7 +198,9 @@ export async function replayBag(bagPath: string, o: ReplayOptions): Promise<Repl
       if (pacer && paced) {
         const behindMs = await pacer.wait(m.logTime);
         if (behindMs > config.scheduler.deadline_ms && summary.maxBehindMs <= config.scheduler.deadline_ms) {
-          warn(`host time: the replay fell ${behindMs.toFixed(0)} ms behind the bag at rate ${o.rate ?? 1}: this machine cannot keep up, so late frame sets are shed as a live node would shed them`);
+          warn(
+            `host time: the replay fell ${behindMs.toFixed(0)} ms behind the bag at rate ${o.rate ?? 1}: this machine cannot keep up, so late frame sets are shed as a live node would shed them`,
+          );
         }
         summary.maxBehindMs = Math.max(summary.maxBehindMs, behindMs);
       }
@@ -185,7 +219,8 @@ export async function replayBag(bagPath: string, o: ReplayOptions): Promise<Repl
     await reader.close();
     await writer?.close();
   }
-  if (summary.results === 0 && !summary.interrupted) warn(`bag ${bagPath}: no frame set came out of ${summary.messagesRead} messages; see the warnings above`);
+  if (summary.results === 0 && !summary.interrupted)
+    warn(`bag ${bagPath}: no frame set came out of ${summary.messagesRead} messages; see the warnings above`);
   summary.warnings = warnings;
   summary.peakRssMb = Math.max(summary.peakRssMb, process.memoryUsage().rss / 2 ** 20);
   return summary;
@@ -193,8 +228,13 @@ export async function replayBag(bagPath: string, o: ReplayOptions): Promise<Repl
 
 /** Hands one bag message to the runner (and the rig to the output bag). Returns whether it was an image. Never throws. */
 function dispatch(
-  runner: ReplayableRunner, writer: ReplayOutput | undefined, m: BagMessage, topic: string,
-  byImage: Map<string, string>, byInfo: Map<string, string>, onBad: (e: string) => void,
+  runner: ReplayableRunner,
+  writer: ReplayOutput | undefined,
+  m: BagMessage,
+  topic: string,
+  byImage: Map<string, string>,
+  byInfo: Map<string, string>,
+  onBad: (e: string) => void,
 ): boolean {
   try {
     const camera = byImage.get(topic);
@@ -213,8 +253,7 @@ function dispatch(
       const tf = m.decode<TFMessage>();
       runner.handleTf(tf, topic === '/tf_static');
       writer?.noteTransforms(tf, topic === '/tf_static');
-    }
-    else if (topic === '/clock') runner.tick(timeToNanos(m.decode<Clock>().clock));
+    } else if (topic === '/clock') runner.tick(timeToNanos(m.decode<Clock>().clock));
   } catch (err) {
     const why = err instanceof MessageDecodeError ? err.message : `${m.topic} at log time ${m.logTime} ns: ${(err as Error).message}`;
     onBad(`skipped a bad message: ${why}`);

@@ -41,7 +41,11 @@ export class ReplayOutput {
 
   /** Starts the bag in `dir` for a replay of `config`'s cameras. */
   static async create(dir: string, config: PerceptionConfig): Promise<ReplayOutput> {
-    return new ReplayOutput(dir, await McapBagWriter.create(dir, { flushEveryNs: FLUSH_EVERY_NS, historyDepth: OUTPUT_HISTORY_DEPTH }), config);
+    return new ReplayOutput(
+      dir,
+      await McapBagWriter.create(dir, { flushEveryNs: FLUSH_EVERY_NS, historyDepth: OUTPUT_HISTORY_DEPTH }),
+      config,
+    );
   }
 
   /** The first failed write, in the user's words; the replay stops reading when there is one. */
@@ -70,7 +74,9 @@ export class ReplayOutput {
     if (rig && rig.cameras.some((c) => !this.#framesWritten.has(c.frameId))) {
       for (const c of rig.cameras) this.#framesWritten.add(c.frameId);
       const transforms: TransformStamped[] = rig.cameras.map((c) => ({
-        header: { stamp: nanosToTime(stamp), frame_id: base }, child_frame_id: c.frameId, transform: toTransform(c.baseFromCamera),
+        header: { stamp: nanosToTime(stamp), frame_id: base },
+        child_frame_id: c.frameId,
+        transform: toTransform(c.baseFromCamera),
       }));
       this.write('/tf_static', TF_TYPE, stamp, { transforms } satisfies TFMessage);
     }
@@ -82,15 +88,21 @@ export class ReplayOutput {
     } catch {
       return; // no odometry (a static robot, or none recorded): the outputs are in base_link
     }
-    const tf: TFMessage = { transforms: [{ header: { stamp: nanosToTime(stamp), frame_id: odom }, child_frame_id: base, transform: toTransform(odomFromBase) }] };
+    const tf: TFMessage = {
+      transforms: [{ header: { stamp: nanosToTime(stamp), frame_id: odom }, child_frame_id: base, transform: toTransform(odomFromBase) }],
+    };
     this.write('/tf', TF_TYPE, stamp, tf);
   }
 
   write(topic: string, type: string, logTime: Nanos, msg: unknown): void {
     if (this.#failure) return;
-    this.#pending.push(this.#writer.write(topic, type, logTime, msg).catch((err: Error) => {
-      this.#failure ??= new Error(`output bag ${this.#dir} (--out): ${err.message}; the replay stopped, and the bag keeps what was written before (read record by record)`);
-    }));
+    this.#pending.push(
+      this.#writer.write(topic, type, logTime, msg).catch((err: Error) => {
+        this.#failure ??= new Error(
+          `output bag ${this.#dir} (--out): ${err.message}; the replay stopped, and the bag keeps what was written before (read record by record)`,
+        );
+      }),
+    );
   }
 
   /** Waits for the writes issued so far. */

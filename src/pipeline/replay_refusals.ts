@@ -17,7 +17,9 @@ export function selectCameras(found: CameraTopics[], wanted: readonly string[], 
   if (isDefault) return undefined;
   const absent = wanted.filter((w) => !found.some((c) => c.camera === w));
   if (absent.length > 0) {
-    throw new Error(`cameras = ${JSON.stringify(wanted)}: bag ${bagPath} has no camera ${absent.map((a) => `"${a}"`).join(', ')} with image and camera_info topics; its cameras are ${found.map((c) => c.camera).join(', ')}`);
+    throw new Error(
+      `cameras = ${JSON.stringify(wanted)}: bag ${bagPath} has no camera ${absent.map((a) => `"${a}"`).join(', ')} with image and camera_info topics; its cameras are ${found.map((c) => c.camera).join(', ')}`,
+    );
   }
   return found.filter((c) => wanted.includes(c.camera));
 }
@@ -40,14 +42,22 @@ export function remapCollision(topics: readonly string[], topicOf: (t: string) =
 }
 
 /** Why a bag has no camera, without listing an image topic as if there were none. */
-export function whyNoCamera(topics: ReadonlyArray<{ name: string; type: string }>, mistyped: ReadonlyArray<{ name: string; type: string }>): string {
+export function whyNoCamera(
+  topics: ReadonlyArray<{ name: string; type: string }>,
+  mistyped: ReadonlyArray<{ name: string; type: string }>,
+): string {
   if (mistyped.length > 0) return `its image topics have other types: ${mistyped.map((t) => `${t.name} (${t.type})`).join(', ')}`;
-  const images = topics.filter((t) => (IMAGE_TYPES as readonly string[]).includes(t.type)).map((t) => t.name).sort();
+  const images = topics
+    .filter((t) => (IMAGE_TYPES as readonly string[]).includes(t.type))
+    .map((t) => t.name)
+    .sort();
   if (images.length > 0) {
     // /ns/cam/rgb -> /ns/cam/image_raw; a topic without a camera namespace needs one.
     const example = images[0]!.split('/').length > 2 ? images[0]!.replace(/[^/]+$/, 'image_raw') : `/front_left/image_raw`;
-    return `its image topics ${images.join(', ')} are not named <camera>/image_raw (or image_rect, image_color, image, .../compressed); ` +
-      `rename them with --remap, e.g. --remap ${images[0]}:=${example}`;
+    return (
+      `its image topics ${images.join(', ')} are not named <camera>/image_raw (or image_rect, image_color, image, .../compressed); ` +
+      `rename them with --remap, e.g. --remap ${images[0]}:=${example}`
+    );
   }
   return `it has no ${IMAGE_TYPES.join(' or ')} topic; its topics are ${topics.map((t) => `${t.name} (${t.type})`).join(', ')}`;
 }
@@ -59,8 +69,15 @@ const RIG_TOPIC_TYPES = { info: 'sensor_msgs/msg/CameraInfo', tf: 'tf2_msgs/msg/
  * The camera_info, /tf, /tf_static and /clock topics whose type is not the one replay decodes
  * them as, each with the type expected: left out with one warning, not one per message.
  */
-export function rigTopicsOfOtherType(topics: ReadonlyArray<{ name: string; type: string }>, cameras: readonly CameraTopics[]): Map<string, string> {
-  const expected = new Map<string, string>([['/tf', RIG_TOPIC_TYPES.tf], ['/tf_static', RIG_TOPIC_TYPES.tf], ['/clock', RIG_TOPIC_TYPES.clock]]);
+export function rigTopicsOfOtherType(
+  topics: ReadonlyArray<{ name: string; type: string }>,
+  cameras: readonly CameraTopics[],
+): Map<string, string> {
+  const expected = new Map<string, string>([
+    ['/tf', RIG_TOPIC_TYPES.tf],
+    ['/tf_static', RIG_TOPIC_TYPES.tf],
+    ['/clock', RIG_TOPIC_TYPES.clock],
+  ]);
   for (const c of cameras) if (c.info) expected.set(c.info, RIG_TOPIC_TYPES.info);
   const full = (type: string) => type.replace(/^([^/]+)\/(?!msg\/)/, '$1/msg/');
   const out = new Map<string, string>();

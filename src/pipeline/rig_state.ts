@@ -114,9 +114,11 @@ export class RigState {
     const mounts = this.#config.rig;
     return Object.keys(mounts).length > 0
       ? Rig.fromParameters(
-        Object.fromEntries(Object.entries(mounts).map(([k, m]) => [k, { xyz: m.xyz as [number, number, number], rpy: m.rpy as [number, number, number] }])),
-        infos,
-      )
+          Object.fromEntries(
+            Object.entries(mounts).map(([k, m]) => [k, { xyz: m.xyz as [number, number, number], rpy: m.rpy as [number, number, number] }]),
+          ),
+          infos,
+        )
       : Rig.fromTf(this.tf, infos, this.#config.frames.base_frame);
   }
 
@@ -136,13 +138,21 @@ export class RigState {
       const rightFromLeft = mat4.multiply(new Float64Array(16), invertRigid(right.baseFromCamera), left.baseFromCamera);
       // The right camera sits at +x of the left optical frame; then the left one is at -x of the right's.
       if (rightFromLeft[12] > 0) {
-        this.#pairProblems.push(`depth.stereo_pairs [${l}, ${r}]: "${r}" is ${rightFromLeft[12].toFixed(3)} m to the left of "${l}" (from their transforms); expected [left, right], so this pair gives no stereo depth; swap it`);
+        this.#pairProblems.push(
+          `depth.stereo_pairs [${l}, ${r}]: "${r}" is ${rightFromLeft[12].toFixed(3)} m to the left of "${l}" (from their transforms); expected [left, right], so this pair gives no stereo depth; swap it`,
+        );
         continue;
       }
       const rect = isRectifiedPair(left.model, right.model)
         ? rectifiedPairAsIs(left.model, right.model)
         : stereoRectify(left.model, right.model, rightFromLeft);
-      out.push({ left, right, rect, baseFromRectified: mat4.multiply(new Float64Array(16), left.baseFromCamera, rotationTransposeMat4(rect.R1)), name: `${l}_${r}` });
+      out.push({
+        left,
+        right,
+        rect,
+        baseFromRectified: mat4.multiply(new Float64Array(16), left.baseFromCamera, rotationTransposeMat4(rect.R1)),
+        name: `${l}_${r}`,
+      });
     }
     return out;
   }
@@ -150,9 +160,18 @@ export class RigState {
 
 function sameCalibration(a: CameraInfo, b: CameraInfo): boolean {
   const eq = (x: ArrayLike<number>, y: ArrayLike<number>) => x.length === y.length && Array.from(x).every((v, i) => v === y[i]);
-  return a.width === b.width && a.height === b.height && a.distortion_model === b.distortion_model &&
-    a.header.frame_id === b.header.frame_id && eq(a.k, b.k) && eq(a.d, b.d) && eq(a.r, b.r) && eq(a.p, b.p) &&
-    a.binning_x === b.binning_x && a.binning_y === b.binning_y;
+  return (
+    a.width === b.width &&
+    a.height === b.height &&
+    a.distortion_model === b.distortion_model &&
+    a.header.frame_id === b.header.frame_id &&
+    eq(a.k, b.k) &&
+    eq(a.d, b.d) &&
+    eq(a.r, b.r) &&
+    eq(a.p, b.p) &&
+    a.binning_x === b.binning_x &&
+    a.binning_y === b.binning_y
+  );
 }
 
 /** Row-major 3x3 rotation R -> gl-matrix (column-major) 4x4 of Rᵀ. */

@@ -31,7 +31,11 @@ export interface CalibrateOptions {
   maxIterations?: number;
 }
 
-interface Terms { c: number; m: number; o: number }
+interface Terms {
+  c: number;
+  m: number;
+  o: number;
+}
 
 function splitTerms(analysis: ModelAnalysis, p: HardwareProfile): Terms {
   const cost = predictCost(analysis, p);
@@ -75,14 +79,23 @@ export function fitCalibration(profile: HardwareProfile, measurements: LatencyMe
   let iterations = 0;
   for (; iterations < maxIterations; iterations++) {
     const terms = analyses.map((a) => splitTerms(a, current));
-    let scc = 0, scm = 0, smm = 0, sct = 0, smt = 0;
+    let scc = 0,
+      scm = 0,
+      smm = 0,
+      sct = 0,
+      smt = 0;
     terms.forEach((t, i) => {
       const w = weights[i];
       const r = measurements[i].meanMs - t.o;
-      scc += w * t.c * t.c; scm += w * t.c * t.m; smm += w * t.m * t.m; sct += w * t.c * r; smt += w * t.m * r;
+      scc += w * t.c * t.c;
+      scm += w * t.c * t.m;
+      smm += w * t.m * t.m;
+      sct += w * t.c * r;
+      smt += w * t.m * r;
     });
     const det = scc * smm - scm * scm;
-    let nx = x, ny = y;
+    let nx = x,
+      ny = y;
     fittedBandwidth = false;
     if (measurements.length >= 2 && det > 1e-9 * Math.max(scc * smm, 1e-30)) {
       nx = (sct * smm - smt * scm) / det;

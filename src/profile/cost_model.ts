@@ -94,13 +94,23 @@ function cpuLayer(l: LayerAnalysis, p: HardwareProfile): LayerCost {
   return finish(l, 'cpu', { computeMs, memoryMs, overheadMs, dramBytes, spillBytes: 0 }, p.cpu.cores.value * p.cpu.activeWPerCore.value, p);
 }
 
-interface LayerTerms { computeMs: number; memoryMs: number; overheadMs: number; dramBytes: number; spillBytes: number }
+interface LayerTerms {
+  computeMs: number;
+  memoryMs: number;
+  overheadMs: number;
+  dramBytes: number;
+  spillBytes: number;
+}
 
 /** Latency = max(compute, memory) + overhead; energy = power x latency + DRAM bytes x pJ/byte. */
 function finish(l: LayerAnalysis, device: Device, t: LayerTerms, powerW: number, p: HardwareProfile): LayerCost {
   const latencyMs = Math.max(t.computeMs, t.memoryMs) + t.overheadMs;
   return {
-    name: l.name, op: l.op, device, ...t, latencyMs,
+    name: l.name,
+    op: l.op,
+    device,
+    ...t,
+    latencyMs,
     bound: t.computeMs >= t.memoryMs ? 'compute' : 'memory',
     macs: l.macs,
     energyMj: powerW * latencyMs + (t.dramBytes * p.dram.energyPjPerByte.value) / 1e9,
@@ -110,7 +120,20 @@ function finish(l: LayerAnalysis, device: Device, t: LayerTerms, powerW: number,
 /** Cost of one layer on the profile. Layout-only layers cost nothing on any device. */
 export function predictLayerCost(l: LayerAnalysis, profile: HardwareProfile): LayerCost {
   if (l.layoutOnly) {
-    return { name: l.name, op: l.op, device: 'none', computeMs: 0, memoryMs: 0, overheadMs: 0, latencyMs: 0, bound: 'none', macs: 0, dramBytes: 0, spillBytes: 0, energyMj: 0 };
+    return {
+      name: l.name,
+      op: l.op,
+      device: 'none',
+      computeMs: 0,
+      memoryMs: 0,
+      overheadMs: 0,
+      latencyMs: 0,
+      bound: 'none',
+      macs: 0,
+      dramBytes: 0,
+      spillBytes: 0,
+      energyMj: 0,
+    };
   }
   return runsOnNpu(profile, l.op) ? npuLayer(l, profile) : cpuLayer(l, profile);
 }
@@ -125,7 +148,14 @@ export interface PredictOptions {
 }
 
 function batched(l: LayerAnalysis, n: number): LayerAnalysis {
-  return { ...l, macs: l.macs * n, vectorOps: l.vectorOps * n, inputBytes: l.inputBytes * n, outputBytes: l.outputBytes * n, activationBytes: l.activationBytes * n };
+  return {
+    ...l,
+    macs: l.macs * n,
+    vectorOps: l.vectorOps * n,
+    inputBytes: l.inputBytes * n,
+    outputBytes: l.outputBytes * n,
+    activationBytes: l.activationBytes * n,
+  };
 }
 
 /**

@@ -78,7 +78,11 @@ export function acceleratorLabel(profile: HardwareProfile): string {
   return profile.npu.executesOn?.value === 'cpu' ? 'inference worker (CPU)' : 'NPU';
 }
 
-interface Sourced { value: unknown; source?: string; assumption?: string }
+interface Sourced {
+  value: unknown;
+  source?: string;
+  assumption?: string;
+}
 
 function assumed(v: Sourced): string {
   return v.assumption ? `assumed (profile): ${v.assumption}` : `profile: ${v.source ?? ''}`;
@@ -106,14 +110,23 @@ function detectStages(profile: HardwareProfile, detector: ModelCost, cameras: nu
   const acc = acceleratorLabel(profile);
   return [
     {
-      name: 'preprocess', ms: preprocessPerCamera * cameras, perCamera: true, resource: scaler ? 'scaler' : 'cpu', cores: 1,
+      name: 'preprocess',
+      ms: preprocessPerCamera * cameras,
+      perCamera: true,
+      resource: scaler ? 'scaler' : 'cpu',
+      cores: 1,
       note: `${cameras} x ${inputPixels} px at ${profile.preprocess.megapixelsPerSec.value} MP/s on ${scaler ? 'hardware scaler' : 'CPU'}`,
     },
     {
-      name: 'detect', ms: detector.latencyMs * runs, perCamera: true, resource: 'accelerator', cores: 1,
-      note: runs === 1
-        ? `1 batch of ${cameras} images, ${detector.latencyMs.toFixed(2)} ms on ${acc} (ONNX cost model)`
-        : `${cameras} x ${detector.latencyMs.toFixed(2)} ms on ${acc} (ONNX cost model)`,
+      name: 'detect',
+      ms: detector.latencyMs * runs,
+      perCamera: true,
+      resource: 'accelerator',
+      cores: 1,
+      note:
+        runs === 1
+          ? `1 batch of ${cameras} images, ${detector.latencyMs.toFixed(2)} ms on ${acc} (ONNX cost model)`
+          : `${cameras} x ${detector.latencyMs.toFixed(2)} ms on ${acc} (ONNX cost model)`,
     },
   ];
 }
@@ -126,8 +139,15 @@ function detectStages(profile: HardwareProfile, detector: ModelCost, cameras: nu
  */
 export function frameBudget(profile: HardwareProfile, detector: ModelCost | undefined, opts: FrameBudgetOptions): FrameBudget {
   const {
-    cameras = 4, rateHz = 30, inputPixels, learnedDepth = true, learnedDepthCost, stereo = DEFAULT_STEREO,
-    stereoPairs = 1, pointStride = 2, objectsPerCamera = 20,
+    cameras = 4,
+    rateHz = 30,
+    inputPixels,
+    learnedDepth = true,
+    learnedDepthCost,
+    stereo = DEFAULT_STEREO,
+    stereoPairs = 1,
+    pointStride = 2,
+    objectsPerCamera = 20,
   } = opts;
   positive({ cameras, rateHz, inputPixels, stereoPairs, pointStride, objectsPerCamera });
   const w = profile.stageWork;
@@ -142,39 +162,87 @@ export function frameBudget(profile: HardwareProfile, detector: ModelCost | unde
   const dramBytesPerMs = profile.dram.bandwidthGBs.value * profile.dram.efficiency.value * 1e6;
   const publishMs = (bytes * w.publishCopies.value) / dramBytesPerMs + (messages * w.publishPerMessageUs.value) / 1e3;
   const acc = acceleratorLabel(profile);
-  const learned: StageBudget[] = !learnedDepth ? [] : learnedDepthCost
-    ? [{ name: 'learned_depth', ms: learnedDepthCost.latencyMs, perCamera: false, resource: 'accelerator', cores: 1, note: `${learnedDepthCost.gmacs.toFixed(3)} GMACs on ${acc} (ONNX cost model)` }]
-    : [{ name: 'learned_depth', ms: profile.stageBudgetsMs.learnedDepth.value, perCamera: false, resource: 'accelerator', cores: 1, note: assumed(profile.stageBudgetsMs.learnedDepth) }];
+  const learned: StageBudget[] = !learnedDepth
+    ? []
+    : learnedDepthCost
+      ? [
+          {
+            name: 'learned_depth',
+            ms: learnedDepthCost.latencyMs,
+            perCamera: false,
+            resource: 'accelerator',
+            cores: 1,
+            note: `${learnedDepthCost.gmacs.toFixed(3)} GMACs on ${acc} (ONNX cost model)`,
+          },
+        ]
+      : [
+          {
+            name: 'learned_depth',
+            ms: profile.stageBudgetsMs.learnedDepth.value,
+            perCamera: false,
+            resource: 'accelerator',
+            cores: 1,
+            note: assumed(profile.stageBudgetsMs.learnedDepth),
+          },
+        ];
   const stages: StageBudget[] = [
-    { name: 'sync', ms: profile.stageBudgetsMs.sync.value, perCamera: false, resource: 'cpu', cores: 1, note: assumed(profile.stageBudgetsMs.sync) },
+    {
+      name: 'sync',
+      ms: profile.stageBudgetsMs.sync.value,
+      perCamera: false,
+      resource: 'cpu',
+      cores: 1,
+      note: assumed(profile.stageBudgetsMs.sync),
+    },
     ...(detector ? detectStages(profile, detector, cameras, inputPixels) : []),
     {
-      name: 'stereo_depth', ms: st.ms * stereoPairs, perCamera: false, resource: st.device === 'npu' ? 'accelerator' : 'cpu',
+      name: 'stereo_depth',
+      ms: st.ms * stereoPairs,
+      perCamera: false,
+      resource: st.device === 'npu' ? 'accelerator' : 'cpu',
       cores: st.device === 'npu' ? 1 : cpu.cores.value,
       note: `${stereoPairs} pair(s), ${st.note}; ${provenance(profile.stereo.achievedFraction, profile.stereo.pixelFraction, profile.stereo.perPairOverheadUs, cpu.clockGHz)}`,
     },
     ...learned,
     {
-      name: 'fuse', ms: fuseMs, perCamera: false, resource: 'cpu', cores: 1,
+      name: 'fuse',
+      ms: fuseMs,
+      perCamera: false,
+      resource: 'cpu',
+      cores: 1,
       note: `${points} points x ${w.fuseOpsPerPoint.value} + ${objects} objects x ${w.fuseOpsPerObject.value} ops on 1 core at ${cpu.gflopsPerCore.value} GFLOP/s; ${provenance(w.fuseOpsPerPoint, w.fuseOpsPerObject, cpu.gflopsPerCore)}`,
     },
     {
-      name: 'publish', ms: publishMs, perCamera: false, resource: 'cpu', cores: 1,
+      name: 'publish',
+      ms: publishMs,
+      perCamera: false,
+      resource: 'cpu',
+      cores: 1,
       note: `${(bytes / 1e6).toFixed(2)} MB x ${w.publishCopies.value} copies over DRAM + ${messages} messages x ${w.publishPerMessageUs.value} us; ${provenance(w.publishBytesPerObject, w.publishCopies, w.publishPerMessageUs)}`,
     },
   ];
   const periodMs = 1e3 / rateHz;
   const totalMs = stages.reduce((s, x) => s + x.ms, 0);
   const labels: Record<ResourceKind, string> = {
-    accelerator: acc, cpu: `CPU (${cpu.cores.value} cores)`, scaler: 'scaler',
+    accelerator: acc,
+    cpu: `CPU (${cpu.cores.value} cores)`,
+    scaler: 'scaler',
   };
   const kinds: ResourceKind[] = ['accelerator', 'cpu', ...(profile.preprocess.hardwareScaler.value ? ['scaler' as const] : [])];
   const resources = kinds.map((resource) => {
     const on = stages.filter((s) => s.resource === resource);
-    const busyMs = resource === 'cpu'
-      ? on.reduce((s, x) => s + x.ms * x.cores, 0) / cpu.cores.value
-      : on.reduce((s, x) => s + x.ms, 0);
+    const busyMs = resource === 'cpu' ? on.reduce((s, x) => s + x.ms * x.cores, 0) / cpu.cores.value : on.reduce((s, x) => s + x.ms, 0);
     return { resource, label: labels[resource], busyMs, load: busyMs / periodMs };
   });
-  return { profile: profile.name, cameras, rateHz, periodMs, stages, totalMs, slackMs: periodMs - totalMs, fits: totalMs <= periodMs, resources };
+  return {
+    profile: profile.name,
+    cameras,
+    rateHz,
+    periodMs,
+    stages,
+    totalMs,
+    slackMs: periodMs - totalMs,
+    fits: totalMs <= periodMs,
+    resources,
+  };
 }

@@ -18,7 +18,12 @@ export interface HostMeasureOptions {
   stereoWorkers?: number;
 }
 
-interface ConvProbe { channels: number; size: number; kernel: number; group: number }
+interface ConvProbe {
+  channels: number;
+  size: number;
+  kernel: number;
+  group: number;
+}
 
 /** A 3x3 convolution, 64 -> 64 channels on 56x56, stride 1, pad 1: 115,605,504 MACs. */
 const PROBE: ConvProbe = { channels: 64, size: 56, kernel: 3, group: 1 };
@@ -79,7 +84,10 @@ function medianMs(times: number[]): number {
   return sorted[Math.floor(sorted.length / 2)];
 }
 
-async function openSession(model: string | Uint8Array, threads: number): Promise<{ session: ort.InferenceSession; feeds: Record<string, ort.Tensor> }> {
+async function openSession(
+  model: string | Uint8Array,
+  threads: number,
+): Promise<{ session: ort.InferenceSession; feeds: Record<string, ort.Tensor> }> {
   // logSeverityLevel 3: old exporters' "initializer in graph inputs" warnings are noise here.
   const options: ort.InferenceSession.SessionOptions = { intraOpNumThreads: threads, interOpNumThreads: 1, logSeverityLevel: 3 };
   const session =
@@ -177,14 +185,21 @@ export async function measureHostProfile(opts: HostMeasureOptions = {}): Promise
     description: `This host (${cpus()[0]?.model ?? 'unknown CPU'}, ${cores} cores), onnxruntime FP32, measured ${when}`,
     npu: {
       ...template.npu,
-      peakTops: { value: (2 * dense.macsPerSec) / 1e12, source: measured(`onnxruntime ${threads}-thread 3x3 Conv 64ch 56x56 (${PROBE_MACS} MACs) fastest ${dense.ms.toFixed(2)} ms`) },
+      peakTops: {
+        value: (2 * dense.macsPerSec) / 1e12,
+        source: measured(`onnxruntime ${threads}-thread 3x3 Conv 64ch 56x56 (${PROBE_MACS} MACs) fastest ${dense.ms.toFixed(2)} ms`),
+      },
       relativeRate: {
         value: { pointwise: pointwise.macsPerSec / dense.macsPerSec, depthwise: depthwise.macsPerSec / dense.macsPerSec },
-        source: measured(`1x1 Conv 96ch 52x52 ${pointwise.ms.toFixed(3)} ms and 3x3 depthwise Conv 96ch 52x52 ${depthwise.ms.toFixed(3)} ms, MAC/s relative to the dense probe`),
+        source: measured(
+          `1x1 Conv 96ch 52x52 ${pointwise.ms.toFixed(3)} ms and 3x3 depthwise Conv 96ch 52x52 ${depthwise.ms.toFixed(3)} ms, MAC/s relative to the dense probe`,
+        ),
       },
       transposeElementsPerSec: {
         value: shuffleElements / (transposeMs / 1e3),
-        source: measured(`onnxruntime Transpose [${SHUFFLE_SHAPE.join(',')}] perm 0,2,1,3,4 (channel shuffle) fastest ${transposeMs.toFixed(3)} ms`),
+        source: measured(
+          `onnxruntime Transpose [${SHUFFLE_SHAPE.join(',')}] perm 0,2,1,3,4 (channel shuffle) fastest ${transposeMs.toFixed(3)} ms`,
+        ),
       },
     },
     dram: { ...template.dram, bandwidthGBs: { value: bandwidth, source: measured('64 MiB typed-array copy, read+write bytes / time') } },

@@ -3,8 +3,14 @@ export { calibrate, fitCalibration, type CalibrateOptions, type CalibrationFit }
 export { predictCost, predictLayerCost, runsOnNpu, type Device, type LayerCost, type ModelCost } from './cost_model';
 export { frameBudget, type FrameBudget, type FrameBudgetOptions, type StageBudget, type StageKind } from './frame_budget';
 export {
-  PROFILES_DIR, hardwareProfileSchema, listHardwareProfiles, loadHardwareProfile, npuBytesPerElement, npuPeakMacsPerSec,
-  parseHardwareProfile, type HardwareProfile,
+  PROFILES_DIR,
+  hardwareProfileSchema,
+  listHardwareProfiles,
+  loadHardwareProfile,
+  npuBytesPerElement,
+  npuPeakMacsPerSec,
+  parseHardwareProfile,
+  type HardwareProfile,
 } from './hardware_profile';
 export { measureHostProfile, measureOnnxLatency, PROBE_MACS, type HostMeasureOptions } from './host_profile';
 export { analyzeModel, type AnalyzeOptions, type LayerAnalysis, type ModelAnalysis } from './model_analysis';

@@ -65,17 +65,65 @@ const LAYOUT_ONLY = new Set(['Reshape', 'Flatten', 'Squeeze', 'Unsqueeze', 'Iden
 
 /** Arithmetic ops per output element of elementwise operators (rough, documented costs). */
 const VECTOR_OPS_PER_ELEMENT: Record<string, number> = {
-  Relu: 1, LeakyRelu: 2, PRelu: 2, Clip: 2, Add: 1, Sub: 1, Mul: 1, Div: 1, Max: 1, Min: 1, Neg: 1, Abs: 1,
-  Sigmoid: 4, HardSigmoid: 3, HardSwish: 4, Tanh: 4, Exp: 4, Log: 4, Sqrt: 4, Erf: 6, Gelu: 8, Mish: 8,
-  Softplus: 6, Elu: 4, Selu: 5, Pow: 4, Reciprocal: 1, BatchNormalization: 2, InstanceNormalization: 4,
-  Softmax: 5, LogSoftmax: 6, Resize: 4, Upsample: 4, Cast: 1, Where: 1, Equal: 1, Less: 1, Greater: 1,
+  Relu: 1,
+  LeakyRelu: 2,
+  PRelu: 2,
+  Clip: 2,
+  Add: 1,
+  Sub: 1,
+  Mul: 1,
+  Div: 1,
+  Max: 1,
+  Min: 1,
+  Neg: 1,
+  Abs: 1,
+  Sigmoid: 4,
+  HardSigmoid: 3,
+  HardSwish: 4,
+  Tanh: 4,
+  Exp: 4,
+  Log: 4,
+  Sqrt: 4,
+  Erf: 6,
+  Gelu: 8,
+  Mish: 8,
+  Softplus: 6,
+  Elu: 4,
+  Selu: 5,
+  Pow: 4,
+  Reciprocal: 1,
+  BatchNormalization: 2,
+  InstanceNormalization: 4,
+  Softmax: 5,
+  LogSoftmax: 6,
+  Resize: 4,
+  Upsample: 4,
+  Cast: 1,
+  Where: 1,
+  Equal: 1,
+  Less: 1,
+  Greater: 1,
 };
 
 /** Which input indices of an operator are shape/index arguments, not weights or activations. */
 const ARGUMENT_INPUTS: Record<string, number[]> = {
-  Reshape: [1], Slice: [1, 2, 3, 4], Resize: [1, 2, 3], Upsample: [1], Pad: [1, 2, 3], Split: [1],
-  Squeeze: [1], Unsqueeze: [1], Gather: [1], Expand: [1], Tile: [1], ReduceMean: [1], ReduceMax: [1],
-  ReduceSum: [1], ConstantOfShape: [0], TopK: [1], Range: [0, 1, 2],
+  Reshape: [1],
+  Slice: [1, 2, 3, 4],
+  Resize: [1, 2, 3],
+  Upsample: [1],
+  Pad: [1, 2, 3],
+  Split: [1],
+  Squeeze: [1],
+  Unsqueeze: [1],
+  Gather: [1],
+  Expand: [1],
+  Tile: [1],
+  ReduceMean: [1],
+  ReduceMax: [1],
+  ReduceSum: [1],
+  ConstantOfShape: [0],
+  TopK: [1],
+  Range: [0, 1, 2],
 };
 
 const elements = (shape: number[]): number => shape.reduce((a, b) => a * b, 1);
@@ -110,7 +158,7 @@ function macKindOf(node: GraphNode, shapeOf: (name: string) => TensorInfo): MacK
   if (node.op === 'Gemm' || node.op === 'MatMul') return 'pointwise';
   if (node.op !== 'Conv' && node.op !== 'ConvTranspose') return undefined;
   const w = shapeOf(node.inputs[1]).shape;
-  if (w[1] === 1 && (Number(node.attributes.get('group') ?? 1) > 1)) return 'depthwise';
+  if (w[1] === 1 && Number(node.attributes.get('group') ?? 1) > 1) return 'depthwise';
   return elements(w.slice(2)) === 1 ? 'pointwise' : 'dense';
 }
 
@@ -133,7 +181,13 @@ function countVectorOps(node: GraphNode, shapeOf: (name: string) => TensorInfo):
   }
 }
 
-function analyzeNode(graph: OnnxGraph, node: GraphNode, shapes: ShapeMap, graphInputs: Set<string>, graphOutputs: Set<string>): LayerAnalysis {
+function analyzeNode(
+  graph: OnnxGraph,
+  node: GraphNode,
+  shapes: ShapeMap,
+  graphInputs: Set<string>,
+  graphOutputs: Set<string>,
+): LayerAnalysis {
   const shapeOf = (name: string): TensorInfo => {
     const info = shapes.get(name);
     if (!info) throw new Error(`analyzeModel: node "${node.name}" (${node.op}) uses "${name}", whose shape is unknown`);

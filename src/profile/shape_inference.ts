@@ -101,19 +101,25 @@ const sameShape: Handler = (c) => [{ shape: c.input(0).shape, values: c.input(0)
 function foldBinary(op: string, a: TensorInfo, b: TensorInfo, shape: number[]): number[] | undefined {
   if (!a.values || !b.values || product(shape) > 64) return undefined;
   const f: Record<string, (x: number, y: number) => number> = {
-    Add: (x, y) => x + y, Sub: (x, y) => x - y, Mul: (x, y) => x * y,
+    Add: (x, y) => x + y,
+    Sub: (x, y) => x - y,
+    Mul: (x, y) => x * y,
     Div: (x, y) => (Number.isInteger(x) && Number.isInteger(y) ? Math.trunc(x / y) : x / y),
   };
   const fn = f[op];
   if (!fn) return undefined;
   const n = product(shape);
-  const av = a.values, bv = b.values;
+  const av = a.values,
+    bv = b.values;
   return Array.from({ length: n }, (_, i) => fn(av[av.length === 1 ? 0 : i], bv[bv.length === 1 ? 0 : i]));
 }
 
 const binary: Handler = (c) => {
   const inputs = c.node.inputs.map((_, i) => c.input(i));
-  const shape = broadcast(c, inputs.map((t) => t.shape));
+  const shape = broadcast(
+    c,
+    inputs.map((t) => t.shape),
+  );
   return [{ shape, values: inputs.length === 2 ? foldBinary(c.node.op, inputs[0], inputs[1], shape) : undefined }];
 };
 
@@ -139,11 +145,13 @@ const convTranspose: Handler = (c) => {
   const pads = c.numbers('pads') ?? new Array<number>(2 * n).fill(0);
   const outPad = c.numbers('output_padding') ?? new Array<number>(n).fill(0);
   const autoPad = c.str('auto_pad', 'NOTSET');
-  const spatial = x.slice(2).map((size, i) =>
-    autoPad === 'SAME_UPPER' || autoPad === 'SAME_LOWER'
-      ? size * strides[i]
-      : strides[i] * (size - 1) + outPad[i] + (kernel[i] - 1) * dilations[i] + 1 - pads[i] - pads[i + n],
-  );
+  const spatial = x
+    .slice(2)
+    .map((size, i) =>
+      autoPad === 'SAME_UPPER' || autoPad === 'SAME_LOWER'
+        ? size * strides[i]
+        : strides[i] * (size - 1) + outPad[i] + (kernel[i] - 1) * dilations[i] + 1 - pads[i] - pads[i + n],
+    );
   return [{ shape: [x[0], w[1] * group, ...spatial] }];
 };
 
@@ -363,10 +371,40 @@ const argReduce: Handler = (c) => {
 };
 
 const UNARY = [
-  'Relu', 'LeakyRelu', 'PRelu', 'Sigmoid', 'HardSigmoid', 'HardSwish', 'Tanh', 'Clip', 'Exp', 'Log', 'Sqrt',
-  'Neg', 'Abs', 'Erf', 'Softplus', 'Mish', 'Elu', 'Selu', 'Gelu', 'Identity', 'Cast', 'Dropout', 'Softmax',
-  'LogSoftmax', 'Floor', 'Ceil', 'Round', 'Reciprocal', 'BatchNormalization', 'InstanceNormalization',
-  'LRN', 'Not', 'Sin', 'Cos',
+  'Relu',
+  'LeakyRelu',
+  'PRelu',
+  'Sigmoid',
+  'HardSigmoid',
+  'HardSwish',
+  'Tanh',
+  'Clip',
+  'Exp',
+  'Log',
+  'Sqrt',
+  'Neg',
+  'Abs',
+  'Erf',
+  'Softplus',
+  'Mish',
+  'Elu',
+  'Selu',
+  'Gelu',
+  'Identity',
+  'Cast',
+  'Dropout',
+  'Softmax',
+  'LogSoftmax',
+  'Floor',
+  'Ceil',
+  'Round',
+  'Reciprocal',
+  'BatchNormalization',
+  'InstanceNormalization',
+  'LRN',
+  'Not',
+  'Sin',
+  'Cos',
 ] as const;
 const BINARY = ['Add', 'Sub', 'Mul', 'Div', 'Pow', 'Max', 'Min', 'Equal', 'Less', 'Greater', 'And', 'Or', 'Where', 'Mod'] as const;
 
@@ -438,7 +476,9 @@ export function inferShapes(graph: OnnxGraph, inputShapes: Record<string, number
   for (const node of graph.nodes) {
     const handler = HANDLERS[node.op];
     if (!handler) {
-      throw new Error(`shape inference: node "${node.name}" has operator "${node.op}", which is not supported; supported: ${SUPPORTED_SHAPE_OPS.join(', ')}`);
+      throw new Error(
+        `shape inference: node "${node.name}" has operator "${node.op}", which is not supported; supported: ${SUPPORTED_SHAPE_OPS.join(', ')}`,
+      );
     }
     const outs = handler(new NodeContext(node, graph.opset, shapes));
     node.outputs.forEach((name, i) => {

@@ -64,7 +64,10 @@ export function predictStereoCost(w: StereoWork, profile: HardwareProfile): Ster
   const lanes = c.simdBits.value / LANE_BITS;
   const cellRate = cycles * lanes * c.simdOpsPerCycle.value * s.achievedFraction.value;
   return {
-    ms: (cellOps / cellRate) * 1e3 + pixelMs, device: 'cpu', cellOps, pixelOps,
+    ms: (cellOps / cellRate) * 1e3 + pixelMs,
+    device: 'cpu',
+    cellOps,
+    pixelOps,
     note: `SGM ${size}: ${(cellOps / 1e9).toFixed(2)} Gop at ${s.achievedFraction.value.toFixed(2)} of ${lanes} lanes x ${c.simdOpsPerCycle.value}/cycle; ${pixelNote}`,
   };
 }

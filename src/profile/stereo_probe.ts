@@ -87,7 +87,10 @@ function leastSquaresOn(rows: Array<[number, number, number, number]>, use: read
 export function nonNegativeLeastSquares3(rows: Array<[number, number, number, number]>): [number, number, number] {
   let best = { x: [NaN, NaN, NaN], residual: Infinity };
   for (let mask = 1; mask < 8; mask++) {
-    const fit = leastSquaresOn(rows, [0, 1, 2].map((i) => (mask & (1 << i)) !== 0));
+    const fit = leastSquaresOn(
+      rows,
+      [0, 1, 2].map((i) => (mask & (1 << i)) !== 0),
+    );
     if (fit.x.every((c) => c >= 0) && fit.residual < best.residual) best = fit;
   }
   return [best.x[0], best.x[1], best.x[2]];
@@ -101,7 +104,9 @@ export function nonNegativeLeastSquares3(rows: Array<[number, number, number, nu
 export async function fitStereo(profile: HardwareProfile, workers: number): Promise<StereoFit> {
   const probes: StereoFit['probes'] = [];
   for (const w of STEREO_PROBES) probes.push({ ...w, ms: await timeStereoMs(w, workers) });
-  const [msPerCell, msPerPixel, fixedMs] = nonNegativeLeastSquares3(probes.map((p) => [p.width * p.height * p.disparities, p.width * p.height, 1, p.ms]));
+  const [msPerCell, msPerPixel, fixedMs] = nonNegativeLeastSquares3(
+    probes.map((p) => [p.width * p.height * p.disparities, p.width * p.height, 1, p.ms]),
+  );
   const c = profile.cpu;
   const cycles = c.cores.value * c.clockGHz.value * 1e9;
   const lanes = c.simdBits.value / LANE_BITS;

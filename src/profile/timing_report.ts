@@ -32,10 +32,16 @@ const measurementSchema = z
     return { model: m.model, meanMs: (m.meanMs ?? m.mean_ms) as number, ...(stdMs !== undefined ? { stdMs } : {}) };
   });
 
-const reportSchema = z.union([z.array(measurementSchema), z.object({ measurements: z.array(measurementSchema) }).transform((r) => r.measurements)]);
+const reportSchema = z.union([
+  z.array(measurementSchema),
+  z.object({ measurements: z.array(measurementSchema) }).transform((r) => r.measurements),
+]);
 
 function parseCsv(text: string, origin: string): unknown[] {
-  const lines = text.split(/\r?\n/).map((l) => l.trim()).filter((l) => l !== '' && !l.startsWith('#'));
+  const lines = text
+    .split(/\r?\n/)
+    .map((l) => l.trim())
+    .filter((l) => l !== '' && !l.startsWith('#'));
   if (lines.length === 0) throw new Error(`timing report ${origin}: empty; expected a header line "model,mean_ms,std_ms"`);
   const header = lines[0].split(',').map((h) => h.trim());
   const col = (...names: string[]) => header.findIndex((h) => names.includes(h));

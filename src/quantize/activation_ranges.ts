@@ -66,9 +66,15 @@ class RangeAccumulator {
  * onnxruntime runs on this thread: calibration is an offline command, not part of the pipeline.
  */
 export async function calibrateRanges(
-  model: onnx.IModelProto, tensors: readonly string[], feeds: Iterable<Feed> | AsyncIterable<Feed>, opts: CalibrationOptions,
+  model: onnx.IModelProto,
+  tensors: readonly string[],
+  feeds: Iterable<Feed> | AsyncIterable<Feed>,
+  opts: CalibrationOptions,
 ): Promise<Map<string, TensorRange>> {
-  const session = await InferenceSession.create(withExtraOutputs(model, tensors), { graphOptimizationLevel: 'disabled', logSeverityLevel: 3 });
+  const session = await InferenceSession.create(withExtraOutputs(model, tensors), {
+    graphOptimizationLevel: 'disabled',
+    logSeverityLevel: 3,
+  });
   const acc = new Map(tensors.map((t) => [t, new RangeAccumulator()]));
   let runs = 0;
   try {

@@ -17,7 +17,9 @@ export function loadImageFolder(dir: string, limit = Number.POSITIVE_INFINITY): 
   let names: string[];
   try {
     if (!statSync(dir).isDirectory()) throw new Error('it is not a folder');
-    names = readdirSync(dir).filter((f) => IMAGE_EXTENSIONS.has(extname(f).toLowerCase())).sort();
+    names = readdirSync(dir)
+      .filter((f) => IMAGE_EXTENSIONS.has(extname(f).toLowerCase()))
+      .sort();
   } catch (err) {
     throw new Error(`--calibration "${dir}": ${(err as Error).message}; expected a folder of .jpg/.png images`);
   }

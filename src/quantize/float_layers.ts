@@ -51,8 +51,13 @@ export function resolveFloatLayers(model: onnx.IModelProto, keep: readonly strin
     } else if (names.has(k)) {
       out.add(k);
     } else {
-      const some = macs.slice(0, 3).map((m) => m.name).join(', ');
-      throw new Error(`--keep-float "${k}" is not a Conv/MatMul/Gemm node of the model; expected first, heads or node names such as ${some}`);
+      const some = macs
+        .slice(0, 3)
+        .map((m) => m.name)
+        .join(', ');
+      throw new Error(
+        `--keep-float "${k}" is not a Conv/MatMul/Gemm node of the model; expected first, heads or node names such as ${some}`,
+      );
     }
   }
   return out;

@@ -17,12 +17,20 @@ export interface LayerSensitivity {
 }
 
 /** SQNR per Conv/MatMul/Gemm output of `int8` against `fp32`, averaged (in dB) over `feeds`. */
-export async function layerSensitivity(fp32: onnx.IModelProto, int8: onnx.IModelProto, feeds: readonly Feed[]): Promise<LayerSensitivity[]> {
+export async function layerSensitivity(
+  fp32: onnx.IModelProto,
+  int8: onnx.IModelProto,
+  feeds: readonly Feed[],
+): Promise<LayerSensitivity[]> {
   const layers = (fp32.graph?.node ?? [])
     .map((n, i) => ({ node: nodeName(n, i), op: n.opType ?? '', output: (n.output ?? [])[0] }))
     .filter((l) => MAC_OPS.has(l.op) && l.output);
   const names = layers.map((l) => l.output);
-  const [a, b] = await Promise.all([fp32, int8].map((m) => InferenceSession.create(withExtraOutputs(m, names), { graphOptimizationLevel: 'disabled', logSeverityLevel: 3 })));
+  const [a, b] = await Promise.all(
+    [fp32, int8].map((m) =>
+      InferenceSession.create(withExtraOutputs(m, names), { graphOptimizationLevel: 'disabled', logSeverityLevel: 3 }),
+    ),
+  );
   const sums = new Float64Array(layers.length);
   try {
     for (const feed of feeds) {

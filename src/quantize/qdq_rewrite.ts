@@ -21,7 +21,6 @@ export interface QuantizePlan {
   keptFloat: ReadonlySet<string>;
 }
 
-
 function weightAxis(n: onnx.INodeProto, rank: number): number | undefined {
   if (n.opType === 'Conv') return 0;
   if (rank < 2) return undefined;
@@ -75,7 +74,11 @@ export function rewriteToQdq(model: onnx.IModelProto, plan: QuantizePlan, ranges
   const emitted = new Set<string>();
   const nodes: onnx.INodeProto[] = [];
   const dq = (input: string, scale: string, zp: string, out: string, axis?: number): onnx.INodeProto => ({
-    opType: 'DequantizeLinear', domain, name: `${out}_DequantizeLinear`, input: [input, scale, zp], output: [out],
+    opType: 'DequantizeLinear',
+    domain,
+    name: `${out}_DequantizeLinear`,
+    input: [input, scale, zp],
+    output: [out],
     attribute: axis === undefined ? [] : [{ name: 'axis', type: onnx.AttributeProto.AttributeType.INT, i: axis }],
   });
 
@@ -87,7 +90,13 @@ export function rewriteToQdq(model: onnx.IModelProto, plan: QuantizePlan, ranges
     const p = activationParams(r.min, r.max);
     added.push(scalarInit(`${t}_scale`, T.FLOAT, [], f32Bytes(Float32Array.of(p.scale))));
     added.push(scalarInit(`${t}_zero_point`, T.UINT8, [], Uint8Array.of(p.zeroPoint)));
-    nodes.push({ opType: 'QuantizeLinear', domain, name: `${t}_QuantizeLinear`, input: [t, `${t}_scale`, `${t}_zero_point`], output: [`${t}_QuantizeLinear_Output`] });
+    nodes.push({
+      opType: 'QuantizeLinear',
+      domain,
+      name: `${t}_QuantizeLinear`,
+      input: [t, `${t}_scale`, `${t}_zero_point`],
+      output: [`${t}_QuantizeLinear_Output`],
+    });
     nodes.push(dq(`${t}_QuantizeLinear_Output`, `${t}_scale`, `${t}_zero_point`, out));
     emitted.add(out);
     return out;
@@ -156,7 +165,9 @@ export function rewriteToQdq(model: onnx.IModelProto, plan: QuantizePlan, ranges
   const opsetImport = [...(model.opsetImport ?? [])];
   if (domain === MS_DOMAIN && !opsetImport.some((o) => o.domain === MS_DOMAIN)) opsetImport.push({ domain: MS_DOMAIN, version: 1 });
   return onnx.ModelProto.create({
-    ...model, opsetImport, producerName: 'dx_perception quantize',
+    ...model,
+    opsetImport,
+    producerName: 'dx_perception quantize',
     graph: { ...graph, input, node: nodes, initializer, valueInfo: [] },
   });
 }

@@ -14,7 +14,10 @@ export interface QuantizationReport {
   layers: LayerSensitivity[];
 }
 
-async function detectAll(modelPath: string, images: readonly Raster[]): Promise<{ dets: Awaited<ReturnType<Detector['detect']>>; info: Detector['info'] }> {
+async function detectAll(
+  modelPath: string,
+  images: readonly Raster[],
+): Promise<{ dets: Awaited<ReturnType<Detector['detect']>>; info: Detector['info'] }> {
   const det = await Detector.create({ modelPath, batch: 'sequential', warmupRuns: 0 });
   try {
     const dets = [];

@@ -22,7 +22,11 @@ export interface QuantizeSummary {
 
 /** Writes the INT8 QDQ version of `modelPath` to `outPath`, calibrated on `feeds`; `keepFloat` as resolveFloatLayers takes it. */
 export async function quantizeModel(
-  modelPath: string, outPath: string, feeds: Iterable<Feed> | AsyncIterable<Feed>, opts: CalibrationOptions, keepFloat: readonly string[] = [],
+  modelPath: string,
+  outPath: string,
+  feeds: Iterable<Feed> | AsyncIterable<Feed>,
+  opts: CalibrationOptions,
+  keepFloat: readonly string[] = [],
 ): Promise<QuantizeSummary> {
   const model = readModelProto(modelPath);
   const plan = planQuantization(model, resolveFloatLayers(model, keepFloat));
@@ -40,12 +44,21 @@ export async function quantizeModel(
   } catch (err) {
     throw new Error(`--out "${outPath}" could not be written: ${(err as Error).message}`);
   }
-  return { quantizedWeights: plan.weights.size, quantizedActivations: plan.activations.length, calibrationInputs, keptFloat: [...plan.keptFloat] };
+  return {
+    quantizedWeights: plan.weights.size,
+    quantizedActivations: plan.activations.length,
+    calibrationInputs,
+    keptFloat: [...plan.keptFloat],
+  };
 }
 
 /** Writes the INT8 QDQ version of the detector `modelPath`, calibrated on `images` through its preprocessing. */
 export async function quantizeDetector(
-  modelPath: string, outPath: string, images: readonly Raster[], opts: CalibrationOptions, keepFloat: readonly string[] = [],
+  modelPath: string,
+  outPath: string,
+  images: readonly Raster[],
+  opts: CalibrationOptions,
+  keepFloat: readonly string[] = [],
 ): Promise<QuantizeSummary> {
   const detector = await Detector.create({ modelPath, warmupRuns: 0 });
   const { inputName, preprocess } = detector.info;

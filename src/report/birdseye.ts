@@ -4,9 +4,32 @@
 import { placeLabels } from './labels';
 
 /** A camera's horizontal field of view seen from above: its position and the two edge bearings. */
-export interface ReportFov { camera: string; x: number; y: number; yawLeft: number; yawRight: number }
-export interface ReportTrack { id: number; cls: string; x: number; y: number; vx: number; vy: number; trail: Array<[number, number]> }
-export interface ReportGroundTruth { id: number; cls: string; x: number; y: number; sx: number; sy: number; yaw: number; trail: Array<[number, number]> }
+export interface ReportFov {
+  camera: string;
+  x: number;
+  y: number;
+  yawLeft: number;
+  yawRight: number;
+}
+export interface ReportTrack {
+  id: number;
+  cls: string;
+  x: number;
+  y: number;
+  vx: number;
+  vy: number;
+  trail: Array<[number, number]>;
+}
+export interface ReportGroundTruth {
+  id: number;
+  cls: string;
+  x: number;
+  y: number;
+  sx: number;
+  sy: number;
+  yaw: number;
+  trail: Array<[number, number]>;
+}
 
 export interface ReportBirdsEye {
   /** Obstacle points, packed x, y, z in base_link. */
@@ -41,7 +64,9 @@ export function birdsEyePanel(b: ReportBirdsEye): string {
     const far = 2 * extent;
     const [ul, vl] = px(f.x + far * Math.cos(f.yawLeft), f.y + far * Math.sin(f.yawLeft));
     const [ur, vr] = px(f.x + far * Math.cos(f.yawRight), f.y + far * Math.sin(f.yawRight));
-    parts.push(`<polygon points="${u.toFixed(1)},${v.toFixed(1)} ${ul.toFixed(1)},${vl.toFixed(1)} ${ur.toFixed(1)},${vr.toFixed(1)}" class="fov" data-camera="${esc(f.camera)}"/>`);
+    parts.push(
+      `<polygon points="${u.toFixed(1)},${v.toFixed(1)} ${ul.toFixed(1)},${vl.toFixed(1)} ${ur.toFixed(1)},${vr.toFixed(1)}" class="fov" data-camera="${esc(f.camera)}"/>`,
+    );
   }
   for (let r = 2; r <= extent; r += 2) {
     parts.push(`<circle cx="${size / 2}" cy="${size / 2}" r="${r * s}" class="ring"/>`);
@@ -51,7 +76,8 @@ export function birdsEyePanel(b: ReportBirdsEye): string {
   }
   for (let i = 0; i < b.cloud.length; i += 3) {
     const [u, v] = px(b.cloud[i], b.cloud[i + 1]);
-    if (u >= 0 && u < size && v >= 0 && v < size) parts.push(`<rect x="${u.toFixed(1)}" y="${v.toFixed(1)}" width="2" height="2" fill="#888"/>`);
+    if (u >= 0 && u < size && v >= 0 && v < size)
+      parts.push(`<rect x="${u.toFixed(1)}" y="${v.toFixed(1)}" width="2" height="2" fill="#888"/>`);
   }
   if (b.scan) {
     for (let i = 0; i < b.scan.ranges.length; i++) {
@@ -65,19 +91,41 @@ export function birdsEyePanel(b: ReportBirdsEye): string {
   for (const g of b.groundTruth) {
     const [u, v] = px(g.x, g.y);
     const deg = (-g.yaw * 180) / Math.PI;
-    parts.push(`<polyline points="${g.trail.map(([x, y]) => px(x, y).map((c) => c.toFixed(1)).join(',')).join(' ')}" class="gttrail"/>`);
-    parts.push(`<rect x="${u - (g.sy * s) / 2}" y="${v - (g.sx * s) / 2}" width="${g.sy * s}" height="${g.sx * s}" transform="rotate(${deg} ${u} ${v})" class="gtbox"/>`);
+    parts.push(
+      `<polyline points="${g.trail
+        .map(([x, y]) =>
+          px(x, y)
+            .map((c) => c.toFixed(1))
+            .join(','),
+        )
+        .join(' ')}" class="gttrail"/>`,
+    );
+    parts.push(
+      `<rect x="${u - (g.sy * s) / 2}" y="${v - (g.sx * s) / 2}" width="${g.sy * s}" height="${g.sx * s}" transform="rotate(${deg} ${u} ${v})" class="gtbox"/>`,
+    );
   }
   const labels: Array<{ x: number; y: number; text: string; color: string }> = [];
   for (const t of b.tracks) {
     const [u, v] = px(t.x, t.y);
     const [u2, v2] = px(t.x + t.vx, t.y + t.vy);
     const c = colorFor(t.id);
-    parts.push(`<polyline points="${t.trail.map(([x, y]) => px(x, y).map((q) => q.toFixed(1)).join(',')).join(' ')}" fill="none" stroke="${c}" stroke-width="2"/>`);
-    parts.push(`<circle cx="${u}" cy="${v}" r="6" fill="${c}"/><line x1="${u}" y1="${v}" x2="${u2}" y2="${v2}" stroke="${c}" stroke-width="3"/>`);
+    parts.push(
+      `<polyline points="${t.trail
+        .map(([x, y]) =>
+          px(x, y)
+            .map((q) => q.toFixed(1))
+            .join(','),
+        )
+        .join(' ')}" fill="none" stroke="${c}" stroke-width="2"/>`,
+    );
+    parts.push(
+      `<circle cx="${u}" cy="${v}" r="6" fill="${c}"/><line x1="${u}" y1="${v}" x2="${u2}" y2="${v2}" stroke="${c}" stroke-width="3"/>`,
+    );
     labels.push({ x: u + 8, y: v - 8, text: `#${t.id} ${t.cls}`, color: c });
   }
-  placeLabels(labels, 13).forEach((l, i) => parts.push(`<text x="${l.x.toFixed(1)}" y="${l.y.toFixed(1)}" class="tid" fill="${labels[i].color}">${esc(l.text)}</text>`));
+  placeLabels(labels, 13).forEach((l, i) =>
+    parts.push(`<text x="${l.x.toFixed(1)}" y="${l.y.toFixed(1)}" class="tid" fill="${labels[i].color}">${esc(l.text)}</text>`),
+  );
   const [ru, rv] = px(0, 0);
   parts.push(`<polygon points="${ru},${rv - 12} ${ru - 8},${rv + 8} ${ru + 8},${rv + 8}" fill="#000"/>`);
   return `<svg viewBox="0 0 ${size} ${size}" class="bev" data-extent-m="${extent}">${parts.join('')}</svg>`;

@@ -12,13 +12,21 @@ export type { ReportBirdsEye, ReportGroundTruth, ReportTrack } from './birdseye'
 export type { ReportLatency } from './latency';
 
 export interface ReportBox {
-  x1: number; y1: number; x2: number; y2: number;
+  x1: number;
+  y1: number;
+  x2: number;
+  y2: number;
   label: string;
   kind: 'detection' | 'track' | 'ground_truth';
 }
 
 /** A depth image in metres (0 or non-finite: no depth), row-major. */
-export interface ReportDepth { width: number; height: number; metres: Float32Array; maxM: number }
+export interface ReportDepth {
+  width: number;
+  height: number;
+  metres: Float32Array;
+  maxM: number;
+}
 
 export interface ReportCamera {
   name: string;
@@ -29,7 +37,12 @@ export interface ReportCamera {
   note?: string;
 }
 
-export interface ReportRow { metric: string; value: string; target: string; pass?: boolean }
+export interface ReportRow {
+  metric: string;
+  value: string;
+  target: string;
+  pass?: boolean;
+}
 
 export interface ReportData {
   title: string;
@@ -61,7 +74,8 @@ function jpegOf(width: number, height: number, pixel: (i: number, out: Uint8Arra
 
 /** Raster (bgr8/rgb8/mono8) -> base64 JPEG. */
 function rasterUri(r: Raster): string {
-  const d = r.data, c = r.channels;
+  const d = r.data,
+    c = r.channels;
   const bgr = r.format === 'bgr8' || r.format === 'bgra8';
   return jpegOf(r.width, r.height, (i, out) => {
     if (c === 1) out.fill(Number(d[i]));
@@ -80,29 +94,41 @@ function depthUri(d: ReportDepth): string {
   });
 }
 
-const BOX_STYLE = { detection: ['#ff2a2a', '', 'lbl'], track: ['#ffd000', ' stroke-dasharray="10 4"', 'lbl trk'], ground_truth: ['#00ff66', ' stroke-dasharray="6 4"', 'lbl gt'] } as const;
+const BOX_STYLE = {
+  detection: ['#ff2a2a', '', 'lbl'],
+  track: ['#ffd000', ' stroke-dasharray="10 4"', 'lbl trk'],
+  ground_truth: ['#00ff66', ' stroke-dasharray="6 4"', 'lbl gt'],
+} as const;
 
 function cameraPanel(cam: ReportCamera): string {
-  const boxes = cam.boxes.map((b) => {
-    const [stroke, dash, cls] = BOX_STYLE[b.kind];
-    // Ground-truth labels go under the box, the others above, so a matched pair stays readable.
-    const y = b.kind === 'ground_truth' ? Math.min(cam.image.height - 4, b.y2 + 18) : Math.max(16, b.y1 - 4);
-    return `<g class="box ${b.kind}"><rect x="${b.x1}" y="${b.y1}" width="${b.x2 - b.x1}" height="${b.y2 - b.y1}" fill="none" stroke="${stroke}" stroke-width="3"${dash}/>` +
-      `<text x="${b.x1 + 3}" y="${y}" class="${cls}">${esc(b.label)}</text></g>`;
-  }).join('');
+  const boxes = cam.boxes
+    .map((b) => {
+      const [stroke, dash, cls] = BOX_STYLE[b.kind];
+      // Ground-truth labels go under the box, the others above, so a matched pair stays readable.
+      const y = b.kind === 'ground_truth' ? Math.min(cam.image.height - 4, b.y2 + 18) : Math.max(16, b.y1 - 4);
+      return (
+        `<g class="box ${b.kind}"><rect x="${b.x1}" y="${b.y1}" width="${b.x2 - b.x1}" height="${b.y2 - b.y1}" fill="none" stroke="${stroke}" stroke-width="3"${dash}/>` +
+        `<text x="${b.x1 + 3}" y="${y}" class="${cls}">${esc(b.label)}</text></g>`
+      );
+    })
+    .join('');
   const depth = cam.depth
     ? `<img class="depth" alt="${esc(cam.name)} depth" src="${depthUri(cam.depth)}"><div class="cap">depth 0–${cam.depth.maxM} m (black: none)</div>`
     : '';
-  return `<figure data-camera="${esc(cam.name)}"><figcaption>${esc(cam.name)}</figcaption><svg viewBox="0 0 ${cam.image.width} ${cam.image.height}" class="cam">` +
+  return (
+    `<figure data-camera="${esc(cam.name)}"><figcaption>${esc(cam.name)}</figcaption><svg viewBox="0 0 ${cam.image.width} ${cam.image.height}" class="cam">` +
     `<image href="${rasterUri(cam.image)}" width="${cam.image.width}" height="${cam.image.height}"/>${boxes}</svg>` +
-    `${cam.note ? `<div class="cap">${esc(cam.note)}</div>` : ''}${depth}</figure>`;
+    `${cam.note ? `<div class="cap">${esc(cam.note)}</div>` : ''}${depth}</figure>`
+  );
 }
 
 const verdict = (p: boolean | undefined) => (p === undefined ? '' : p ? '<td class="pass">pass</td>' : '<td class="fail">fail</td>');
 
 /** Renders the whole report as one HTML string. */
 export function renderHtmlReport(data: ReportData): string {
-  const rows = data.table.map((r) => `<tr><td>${esc(r.metric)}</td><td>${esc(r.value)}</td><td>${esc(r.target)}</td>${verdict(r.pass) || '<td></td>'}</tr>`).join('');
+  const rows = data.table
+    .map((r) => `<tr><td>${esc(r.metric)}</td><td>${esc(r.value)}</td><td>${esc(r.target)}</td>${verdict(r.pass) || '<td></td>'}</tr>`)
+    .join('');
   const meta = data.metadata.map(([k, v]) => `<dt>${esc(k)}</dt><dd>${esc(v)}</dd>`).join('');
   return `<!doctype html><html><head><meta charset="utf-8"><title>${esc(data.title)}</title><style>
 body{font-family:DejaVu Sans,Arial,sans-serif;margin:16px;background:#fafafa;color:#111}

@@ -23,24 +23,38 @@ export interface Overlays {
 const SAME_FRAME_NS = 5_000_000n;
 
 /** Reads the rig and the ground truth near `stamp` from `bag`, and projects `tracks` (base frame). */
-export async function reportOverlays(bag: string, cameras: readonly string[], stamp: Nanos, tracks: readonly TrackedObject[], baseFrame: string): Promise<Overlays> {
+export async function reportOverlays(
+  bag: string,
+  cameras: readonly string[],
+  stamp: Nanos,
+  tracks: readonly TrackedObject[],
+  baseFrame: string,
+): Promise<Overlays> {
   const reader = await openBag(bag);
   const tf = new TfBuffer();
   const infos: Record<string, CameraInfo> = {};
   const groundTruth = new Map<string, ReportBox[]>();
   try {
     const names = new Set(reader.info.topics.map((t) => t.name));
-    for await (const m of reader.messages({ topics: ['/tf_static'].filter((t) => names.has(t)) })) tf.setTransforms(m.decode<TFMessage>(), true);
+    for await (const m of reader.messages({ topics: ['/tf_static'].filter((t) => names.has(t)) }))
+      tf.setTransforms(m.decode<TFMessage>(), true);
     for (const cam of cameras) {
-      for await (const m of reader.messages({ topics: [`/${cam}/camera_info`].filter((t) => names.has(t)), end: stamp + SAME_FRAME_NS })) infos[cam] = m.decode<CameraInfo>();
+      for await (const m of reader.messages({ topics: [`/${cam}/camera_info`].filter((t) => names.has(t)), end: stamp + SAME_FRAME_NS }))
+        infos[cam] = m.decode<CameraInfo>();
       const topic = `/${cam}/ground_truth/detections`;
       if (!names.has(topic)) continue;
       for await (const m of reader.messages({ topics: [topic], start: stamp - SAME_FRAME_NS, end: stamp + SAME_FRAME_NS })) {
-        groundTruth.set(cam, m.decode<Detection2DArray>().detections.map((d) => ({
-          x1: d.bbox.center.position.x - d.bbox.size_x / 2, y1: d.bbox.center.position.y - d.bbox.size_y / 2,
-          x2: d.bbox.center.position.x + d.bbox.size_x / 2, y2: d.bbox.center.position.y + d.bbox.size_y / 2,
-          label: `GT ${d.id}`, kind: 'ground_truth' as const,
-        })));
+        groundTruth.set(
+          cam,
+          m.decode<Detection2DArray>().detections.map((d) => ({
+            x1: d.bbox.center.position.x - d.bbox.size_x / 2,
+            y1: d.bbox.center.position.y - d.bbox.size_y / 2,
+            x2: d.bbox.center.position.x + d.bbox.size_x / 2,
+            y2: d.bbox.center.position.y + d.bbox.size_y / 2,
+            label: `GT ${d.id}`,
+            kind: 'ground_truth' as const,
+          })),
+        );
       }
     }
   } finally {
@@ -57,7 +71,10 @@ export async function reportOverlays(bag: string, cameras: readonly string[], st
   const fovs: ReportFov[] = [];
   for (const cam of rig.cameras) {
     const cameraFromBase = inverseTransform(cam.baseFromCamera);
-    projected.set(cam.name, tracks.flatMap((t) => projectTrack(t, cam.model, cameraFromBase)));
+    projected.set(
+      cam.name,
+      tracks.flatMap((t) => projectTrack(t, cam.model, cameraFromBase)),
+    );
     fovs.push(fieldOfView(cam.name, cam.baseFromCamera, cam.model.width, cam.model.K));
   }
   return { groundTruth, tracks: projected, fovs };
@@ -68,14 +85,21 @@ function projectTrack(t: TrackedObject, model: Rig['cameras'][number]['model'], 
   const p = t.pose.pose.position;
   const us: number[] = [];
   const vs: number[] = [];
-  for (const dx of [-0.5, 0.5]) for (const dy of [-0.5, 0.5]) for (const dz of [-0.5, 0.5]) {
-    const c = vec3.transformMat4(new Float64Array(3), [p.x + dx * t.size.x, p.y + dy * t.size.y, p.z + dz * t.size.z], cameraFromBase);
-    if (!(c[2] > 0.1)) return [];
-    const [u, v] = model.project(c);
-    us.push(u);
-    vs.push(v);
-  }
-  const box = { x1: Math.max(0, Math.min(...us)), y1: Math.max(0, Math.min(...vs)), x2: Math.min(model.width, Math.max(...us)), y2: Math.min(model.height, Math.max(...vs)) };
+  for (const dx of [-0.5, 0.5])
+    for (const dy of [-0.5, 0.5])
+      for (const dz of [-0.5, 0.5]) {
+        const c = vec3.transformMat4(new Float64Array(3), [p.x + dx * t.size.x, p.y + dy * t.size.y, p.z + dz * t.size.z], cameraFromBase);
+        if (!(c[2] > 0.1)) return [];
+        const [u, v] = model.project(c);
+        us.push(u);
+        vs.push(v);
+      }
+  const box = {
+    x1: Math.max(0, Math.min(...us)),
+    y1: Math.max(0, Math.min(...vs)),
+    x2: Math.min(model.width, Math.max(...us)),
+    y2: Math.min(model.height, Math.max(...vs)),
+  };
   if (!(box.x2 - box.x1 > 2 && box.y2 - box.y1 > 2)) return [];
   return [{ ...box, label: `#${t.id} ${t.class_id}`, kind: 'track' }];
 }

@@ -16,9 +16,7 @@ export const cameraSchema = z
     /** Principal point; defaults to the image centre ((width - 1) / 2, pixel centres at integers). */
     cx: finite.optional(),
     cy: finite.optional(),
-    distortion: z
-      .strictObject({ model: z.literal('plumb_bob'), d: z.array(finite).length(5) })
-      .optional(),
+    distortion: z.strictObject({ model: z.literal('plumb_bob'), d: z.array(finite).length(5) }).optional(),
     /** Camera body position in base_link (x forward, y left, z up), metres. */
     position: vec3,
     /** Camera body roll, pitch, yaw in base_link, degrees; [0, 0, 0] looks along +x. */

@@ -32,7 +32,9 @@ export function undistort(d: PlumbBob, xd: number, yd: number, out: Float64Array
   }
   distort(d, x, y, tmp);
   if (Math.abs(tmp[0] - xd) > 1e-9 || Math.abs(tmp[1] - yd) > 1e-9) {
-    throw new Error(`undistort: plumb_bob d = [${d.join(', ')}] does not invert at (${xd}, ${yd}); the distortion is too strong for this field of view`);
+    throw new Error(
+      `undistort: plumb_bob d = [${d.join(', ')}] does not invert at (${xd}, ${yd}); the distortion is too strong for this field of view`,
+    );
   }
   out[0] = x;
   out[1] = y;

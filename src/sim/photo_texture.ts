@@ -61,7 +61,9 @@ function readPhoto(file: string, what: string): Raster<Uint8Array> {
 function cropRaster(image: Raster<Uint8Array>, crop: readonly [number, number, number, number], what: string): Raster<Uint8Array> {
   const [x, y, w, h] = crop;
   if (x + w > image.width || y + h > image.height) {
-    throw new Error(`${what} = [${crop}]: reaches past the ${image.width}x${image.height} image; expected x + width <= ${image.width} and y + height <= ${image.height}`);
+    throw new Error(
+      `${what} = [${crop}]: reaches past the ${image.width}x${image.height} image; expected x + width <= ${image.width} and y + height <= ${image.height}`,
+    );
   }
   const data = new Uint8Array(w * h * 3);
   for (let j = 0; j < h; j++) {

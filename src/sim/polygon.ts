@@ -41,7 +41,14 @@ export function clipNear(src: Float64Array, n: number, dst: Float64Array): numbe
  * (which must not alias `src`, and `tmp` likewise); returns the new vertex count.
  */
 export function clipRect(
-  src: Float64Array, n: number, xMin: number, xMax: number, yMin: number, yMax: number, dst: Float64Array, tmp: Float64Array,
+  src: Float64Array,
+  n: number,
+  xMin: number,
+  xMax: number,
+  yMin: number,
+  yMax: number,
+  dst: Float64Array,
+  tmp: Float64Array,
 ): number {
   // Four passes, ping-ponging between dst and tmp so that the last pass lands in dst.
   n = clipHalf(src, n, tmp, 0, xMin, 1);
@@ -63,7 +70,7 @@ function clipHalf(src: Float64Array, n: number, dst: Float64Array, axis: number,
       dst[m * 2 + 1] = src[a + 1];
       m++;
     }
-    if ((da >= 0) !== (db >= 0)) {
+    if (da >= 0 !== db >= 0) {
       const t = da / (da - db);
       dst[m * 2] = src[a] + t * (src[b] - src[a]);
       dst[m * 2 + 1] = src[a + 1] + t * (src[b + 1] - src[a + 1]);
@@ -91,7 +98,13 @@ export interface DepthTarget {
  * Returns the number of counted pixels covered, occluded or not.
  */
 export function fillConvex(
-  xy: Float64Array, n: number, a: number, b: number, c: number, surfaceIndex: number, target: DepthTarget,
+  xy: Float64Array,
+  n: number,
+  a: number,
+  b: number,
+  c: number,
+  surfaceIndex: number,
+  target: DepthTarget,
 ): number {
   const { width, height, invZ, surface, counts } = target;
   let yMinP = Infinity;

@@ -69,7 +69,11 @@ export class CameraRenderer {
     this.#photos = photos;
     const { width, height } = this.#rays.grid;
     this.#target = {
-      width, height, invZ: new Float32Array(width * height), surface: new Uint16Array(width * height), counts: this.#rays.gridInImage,
+      width,
+      height,
+      invZ: new Float32Array(width * height),
+      surface: new Uint16Array(width * height),
+      counts: this.#rays.gridInImage,
     };
   }
 
@@ -130,7 +134,8 @@ export class CameraRenderer {
       table[o + 14] = s.color[2];
       table[o + 15] = s.owner;
       if (s.photo) {
-        if (!this.#photos[s.owner]) throw new Error(`CameraRenderer(${this.#cam.name}): object ${s.owner} has photo faces but no photo crop was given`);
+        if (!this.#photos[s.owner])
+          throw new Error(`CameraRenderer(${this.#cam.name}): object ${s.owner} has photo faces but no photo crop was given`);
         table[o + 16] = 1;
       }
     });

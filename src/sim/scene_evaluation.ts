@@ -14,7 +14,11 @@ const MATCH_M = 1.0;
 /** Ground-truth stamps within this of a frame set's stamp belong to the same frame. */
 const SAME_FRAME_NS = 12_000_000n;
 
-export interface DepthScore { frames: number; medianRelErrorPct: number; density: number }
+export interface DepthScore {
+  frames: number;
+  medianRelErrorPct: number;
+  density: number;
+}
 
 export interface SceneScores {
   /** Stereo cameras and learned-depth cameras are scored apart: they have different targets. */
@@ -26,10 +30,17 @@ export interface SceneScores {
 
 const median = (v: number[]) => (v.length ? [...v].sort((a, b) => a - b)[v.length >> 1] : NaN);
 
-interface GroundTruthFrame { stamp: Nanos; objects: TrackedObjectArray['objects'] }
+interface GroundTruthFrame {
+  stamp: Nanos;
+  objects: TrackedObjectArray['objects'];
+}
 
 /** What scoring needs of a track: its id, life-cycle state (0 = tentative) and position. */
-export interface TrackPoint { id: number; state: number; position: readonly number[] }
+export interface TrackPoint {
+  id: number;
+  state: number;
+  position: readonly number[];
+}
 
 /** Collects per-frame results during a replay, then scores them against the bag's ground truth. */
 export class SceneEvaluator {
@@ -63,7 +74,8 @@ export class SceneEvaluator {
     const reader = await openBag(this.#bag);
     try {
       const topics = new Set(reader.info.topics.map((t) => t.name));
-      if (!topics.has('/ground_truth/objects')) throw new Error(`bag ${this.#bag} has no /ground_truth/objects topic; only scene bags written by dx-perception can be scored`);
+      if (!topics.has('/ground_truth/objects'))
+        throw new Error(`bag ${this.#bag} has no /ground_truth/objects topic; only scene bags written by dx-perception can be scored`);
       const gt: GroundTruthFrame[] = [];
       for await (const m of reader.messages({ topics: ['/ground_truth/objects'] })) {
         const msg = m.decode<TrackedObjectArray>();
@@ -98,7 +110,9 @@ export class SceneEvaluator {
   /** Relative depth error on pixels valid in both maps with ground truth within range, pooled over the cameras `scored` picks. */
   async #scoreDepth(reader: BagReader, topics: Set<string>, scored: (camera: string) => boolean): Promise<DepthScore | undefined> {
     const rel: number[] = [];
-    let valid = 0, total = 0, frames = 0;
+    let valid = 0,
+      total = 0,
+      frames = 0;
     for (const d of this.#depth) {
       if (!scored(d.camera)) continue;
       const topic = `/${d.camera}/ground_truth/depth`;
@@ -151,7 +165,8 @@ export class SceneEvaluator {
   /** Ground-truth boxes at least half visible, matched by IoU >= 0.5 with a detection of any class. */
   async #scoreDetections(reader: BagReader, topics: Set<string>): Promise<SceneScores['detection']> {
     if (this.#detections.length === 0) return undefined;
-    let matched = 0, total = 0;
+    let matched = 0,
+      total = 0;
     const byCamera = new Map<string, Array<{ stamp: Nanos; dets: Detection[] }>>();
     for (const d of this.#detections) byCamera.set(d.camera, [...(byCamera.get(d.camera) ?? []), d]);
     for (const [camera, frames] of byCamera) {
@@ -165,7 +180,12 @@ export class SceneEvaluator {
         for (const g of t.msg.detections) {
           if ((g.results[0]?.hypothesis.score ?? 0) < 0.5 || g.bbox.size_x * g.bbox.size_y < 400) continue;
           total++;
-          const gb = [g.bbox.center.position.x - g.bbox.size_x / 2, g.bbox.center.position.y - g.bbox.size_y / 2, g.bbox.center.position.x + g.bbox.size_x / 2, g.bbox.center.position.y + g.bbox.size_y / 2];
+          const gb = [
+            g.bbox.center.position.x - g.bbox.size_x / 2,
+            g.bbox.center.position.y - g.bbox.size_y / 2,
+            g.bbox.center.position.x + g.bbox.size_x / 2,
+            g.bbox.center.position.y + g.bbox.size_y / 2,
+          ];
           if (f.dets.some((d) => iou(gb, [d.x1, d.y1, d.x2, d.y2]) >= 0.5)) matched++;
         }
       }
@@ -184,7 +204,10 @@ export class SceneEvaluator {
       // Hypotheses beyond the scored range would count as false positives for objects that are
       // not scored; the same range limit applies to both sides.
       const hyps = f.tracks.filter((t) => Math.hypot(t.position[0], t.position[1]) <= MAX_RANGE_M + MATCH_M);
-      acc.addFrame(truth, hyps.map((t) => ({ id: t.id, position: [t.position[0], t.position[1], 0] })));
+      acc.addFrame(
+        truth,
+        hyps.map((t) => ({ id: t.id, position: [t.position[0], t.position[1], 0] })),
+      );
     }
     return acc.summary();
   }

@@ -28,7 +28,9 @@ export function loadScene(pathOrBuiltinName: string): Scene {
   const builtin = builtinScenes().includes(pathOrBuiltinName);
   const file = builtin ? join(BUILTIN_SCENE_DIR, `${pathOrBuiltinName}.yaml`) : pathOrBuiltinName;
   if (!existsSync(file)) {
-    throw new Error(`loadScene: "${pathOrBuiltinName}" is neither a file nor a built-in scene; expected a YAML path or one of: ${builtinScenes().join(', ')}`);
+    throw new Error(
+      `loadScene: "${pathOrBuiltinName}" is neither a file nor a built-in scene; expected a YAML path or one of: ${builtinScenes().join(', ')}`,
+    );
   }
   let raw: unknown;
   try {

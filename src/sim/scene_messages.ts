@@ -63,7 +63,12 @@ export function frameMessages(frame: SimFrame, opts: FrameMessageOptions): Topic
     };
     out.push({ topic: '/tf', type: 'tf2_msgs/msg/TFMessage', logTime: frame.stamp, msg: tf });
   }
-  out.push({ topic: '/ground_truth/objects', type: 'dx_perception/msg/TrackedObjectArray', logTime: frame.stamp, msg: objectsMessage(frame, nominal) });
+  out.push({
+    topic: '/ground_truth/objects',
+    type: 'dx_perception/msg/TrackedObjectArray',
+    logTime: frame.stamp,
+    msg: objectsMessage(frame, nominal),
+  });
   for (const [cam, stamp] of frame.stamps) {
     const info = frame.infos.get(cam)!;
     const header = info.header;
@@ -72,11 +77,21 @@ export function frameMessages(frame: SimFrame, opts: FrameMessageOptions): Topic
     // the synchroniser drops images whose camera has no CameraInfo yet.
     out.push({ topic: `/${cam}/camera_info`, type: 'sensor_msgs/msg/CameraInfo', logTime: stamp, msg: info });
     out.push({ topic: `/${cam}/image_raw`, type: 'sensor_msgs/msg/Image', logTime: stamp, msg: imageMessage(frame, cam) });
-    out.push({ topic: `/${cam}/ground_truth/detections`, type: 'vision_msgs/msg/Detection2DArray', logTime: stamp, msg: detectionsMessage(frame.boxes.get(cam)!, header) });
+    out.push({
+      topic: `/${cam}/ground_truth/detections`,
+      type: 'vision_msgs/msg/Detection2DArray',
+      logTime: stamp,
+      msg: detectionsMessage(frame.boxes.get(cam)!, header),
+    });
     if (opts.depth) {
       const d = frame.depth.get(cam)!;
       const depth: Image = {
-        header, height: img.height, width: img.width, encoding: '32FC1', is_bigendian: 0, step: img.width * 4,
+        header,
+        height: img.height,
+        width: img.width,
+        encoding: '32FC1',
+        is_bigendian: 0,
+        step: img.width * 4,
         data: new Uint8Array(d.buffer, d.byteOffset, d.byteLength),
       };
       out.push({ topic: `/${cam}/ground_truth/depth`, type: 'sensor_msgs/msg/Image', logTime: stamp, msg: depth });
@@ -90,7 +105,15 @@ export function imageMessage(frame: SimFrame, cam: string): Image {
   const img = frame.images.get(cam);
   const info = frame.infos.get(cam);
   if (!img || !info) throw new Error(`imageMessage: frame ${frame.index} has no image from camera "${cam}" (dropped, stopped or unknown)`);
-  return { header: info.header, height: img.height, width: img.width, encoding: 'bgr8', is_bigendian: 0, step: img.width * 3, data: img.data };
+  return {
+    header: info.header,
+    height: img.height,
+    width: img.width,
+    encoding: 'bgr8',
+    is_bigendian: 0,
+    step: img.width * 3,
+    data: img.data,
+  };
 }
 
 /** Ground-truth objects in base_link; source_cameras lists the cameras where any part is visible. */
@@ -115,7 +138,10 @@ function objectsMessage(frame: SimFrame, header: Header): TrackedObjectArray {
           covariance: zeros,
         },
         size: { x: o.size[0], y: o.size[1], z: o.size[2] },
-        velocity: { twist: { linear: { x: o.velocity[0], y: o.velocity[1], z: o.velocity[2] }, angular: { x: 0, y: 0, z: 0 } }, covariance: zeros },
+        velocity: {
+          twist: { linear: { x: o.velocity[0], y: o.velocity[1], z: o.velocity[2] }, angular: { x: 0, y: 0, z: 0 } },
+          covariance: zeros,
+        },
         age: frame.time,
         hits: frame.index + 1,
         source_cameras: seenBy.get(o.id) ?? [],

@@ -21,7 +21,11 @@ export const trajectorySchema = z
     t.waypoints.forEach((p, i) => {
       const q = t.waypoints[i - 1];
       if (q && p[0] === q[0] && p[1] === q[1]) {
-        ctx.addIssue({ code: 'custom', path: ['waypoints', i], message: `repeats waypoint ${i - 1}; expected distinct consecutive waypoints` });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['waypoints', i],
+          message: `repeats waypoint ${i - 1}; expected distinct consecutive waypoints`,
+        });
       }
     });
   });
@@ -111,15 +115,31 @@ export const sceneSchema = z
   .superRefine((scene, ctx) => {
     const names = scene.rig.cameras.map((c) => c.name);
     names.forEach((n, i) => {
-      if (names.indexOf(n) !== i) ctx.addIssue({ code: 'custom', path: ['rig', 'cameras', i, 'name'], message: `duplicate camera name "${n}"` });
+      if (names.indexOf(n) !== i)
+        ctx.addIssue({ code: 'custom', path: ['rig', 'cameras', i, 'name'], message: `duplicate camera name "${n}"` });
     });
     const frames = Math.round(scene.duration * scene.rate_hz);
     scene.stamps.drops.forEach((d, i) => {
-      if (!names.includes(d.camera)) ctx.addIssue({ code: 'custom', path: ['stamps', 'drops', i, 'camera'], message: `unknown camera "${d.camera}"; expected one of ${names.join(', ')}` });
-      if (d.frame >= frames) ctx.addIssue({ code: 'custom', path: ['stamps', 'drops', i, 'frame'], message: `frame ${d.frame} is past the scene's last frame ${frames - 1}` });
+      if (!names.includes(d.camera))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['stamps', 'drops', i, 'camera'],
+          message: `unknown camera "${d.camera}"; expected one of ${names.join(', ')}`,
+        });
+      if (d.frame >= frames)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['stamps', 'drops', i, 'frame'],
+          message: `frame ${d.frame} is past the scene's last frame ${frames - 1}`,
+        });
     });
     scene.stamps.stops.forEach((s, i) => {
-      if (!names.includes(s.camera)) ctx.addIssue({ code: 'custom', path: ['stamps', 'stops', i, 'camera'], message: `unknown camera "${s.camera}"; expected one of ${names.join(', ')}` });
+      if (!names.includes(s.camera))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['stamps', 'stops', i, 'camera'],
+          message: `unknown camera "${s.camera}"; expected one of ${names.join(', ')}`,
+        });
     });
     const { room_min: lo, room_max: hi } = scene.world;
     if (!(lo[0] < hi[0] && lo[1] < hi[1])) {

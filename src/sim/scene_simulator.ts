@@ -82,7 +82,9 @@ export class SceneSimulator {
   /** Renders frame `index` (0 <= index < frameCount) of every camera. */
   renderFrame(index: number): SimFrame {
     if (!Number.isInteger(index) || index < 0 || index >= this.frameCount) {
-      throw new RangeError(`SceneSimulator(${this.#scene.name}).renderFrame: index ${index}; expected an integer in [0, ${this.frameCount - 1}]`);
+      throw new RangeError(
+        `SceneSimulator(${this.#scene.name}).renderFrame: index ${index}; expected an integer in [0, ${this.frameCount - 1}]`,
+      );
     }
     const t = this.#schedule.nominalTime(index);
     const frame: SimFrame = {

@@ -152,7 +152,14 @@ function objectColor(seed: number, index: number): Vec3 {
   const val = 170 + 60 * hashUnit(seed, 9, index);
   const f = hue - Math.floor(hue);
   const [p, q, r] = [1 - sat, 1 - sat * f, 1 - sat * (1 - f)];
-  const rgb: Vec3[] = [[1, r, p], [q, 1, p], [p, 1, r], [p, q, 1], [r, p, 1], [1, p, q]];
+  const rgb: Vec3[] = [
+    [1, r, p],
+    [q, 1, p],
+    [p, 1, r],
+    [p, q, 1],
+    [r, p, 1],
+    [1, p, q],
+  ];
   const c = rgb[Math.floor(hue) % 6];
   return [c[0] * val, c[1] * val, c[2] * val];
 }
@@ -163,18 +170,28 @@ function objectColor(seed: number, index: number): Vec3 {
  * `inward`), each vertical face shows the whole crop upright and unmirrored as seen from outside.
  */
 function boxSurfaces(
-  owner: number, c: Vec3, yaw: number, size: Vec3, inward: boolean, texSeed: number, colorOf: (n: Vec3) => Vec3, photo?: CropSize,
+  owner: number,
+  c: Vec3,
+  yaw: number,
+  size: Vec3,
+  inward: boolean,
+  texSeed: number,
+  colorOf: (n: Vec3) => Vec3,
+  photo?: CropSize,
 ): Surface[] {
-  const axes: Vec3[] = [[Math.cos(yaw), Math.sin(yaw), 0], [-Math.sin(yaw), Math.cos(yaw), 0], [0, 0, 1]];
+  const axes: Vec3[] = [
+    [Math.cos(yaw), Math.sin(yaw), 0],
+    [-Math.sin(yaw), Math.cos(yaw), 0],
+    [0, 0, 1],
+  ];
   const half = size.map((s) => s / 2);
   const faces: Surface[] = [];
   for (let a = 0; a < 3; a++) {
     const b = (a + 1) % 3;
     const cc = (a + 2) % 3;
     for (const s of [1, -1]) {
-      const at = (sb: number, sc: number): Vec3 => [0, 1, 2].map(
-        (k) => c[k] + s * axes[a][k] * half[a] + sb * axes[b][k] * half[b] + sc * axes[cc][k] * half[cc],
-      ) as Vec3;
+      const at = (sb: number, sc: number): Vec3 =>
+        [0, 1, 2].map((k) => c[k] + s * axes[a][k] * half[a] + sb * axes[b][k] * half[b] + sc * axes[cc][k] * half[cc]) as Vec3;
       const outward = axes[a].map((v) => v * s) as Vec3;
       const normal = (inward ? outward.map((v) => -v) : outward) as Vec3;
       const faceIndex = a * 2 + (s > 0 ? 0 : 1);
@@ -186,7 +203,13 @@ function boxSurfaces(
         const uAxis: Vec3 = [-normal[1], normal[0], 0];
         const origin = [0, 1, 2].map((k) => c[k] + normal[k] * half[a] - uAxis[k] * half[across] + (k === 2 ? half[2] : 0)) as Vec3;
         faces.push({
-          owner, corners, normal, origin, uAxis, vAxis: [0, 0, -1], offset: [0, 0],
+          owner,
+          corners,
+          normal,
+          origin,
+          uAxis,
+          vAxis: [0, 0, -1],
+          offset: [0, 0],
           texelsPerMetre: [photo[0] / size[across], photo[1] / size[2]],
           photo: true,
           color: [255 * light, 255 * light, 255 * light],

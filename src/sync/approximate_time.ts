@@ -188,7 +188,10 @@ export class ApproximateTimePolicy<T> implements SyncPolicy<T> {
 
   /** Index of the latest (end) or earliest (!end) deque head; ties resolve as in C++. */
   #candidateBoundary(end: boolean): number {
-    return boundary(this.#deques.map((d) => d[0].stamp), end);
+    return boundary(
+      this.#deques.map((d) => d[0].stamp),
+      end,
+    );
   }
 
   #virtualTime(i: number): Nanos {

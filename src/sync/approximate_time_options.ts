@@ -16,7 +16,9 @@ export interface ApproximateTimeOptions {
 }
 
 /** The options with defaults filled in; throws RangeError on a bad topic count, queue size, penalty, interval or bound. */
-export function checkApproximateTimeOptions(options: ApproximateTimeOptions): Required<Omit<ApproximateTimeOptions, 'maxIntervalNs'>> & { maxIntervalNs: Nanos | undefined } {
+export function checkApproximateTimeOptions(
+  options: ApproximateTimeOptions,
+): Required<Omit<ApproximateTimeOptions, 'maxIntervalNs'>> & { maxIntervalNs: Nanos | undefined } {
   const { topics, queueSize, maxIntervalNs, agePenalty = 0.1, interMessageLowerBoundsNs = [] } = options;
   checkPolicyShape('ApproximateTimePolicy', topics, queueSize);
   if (!(agePenalty >= 0) || !Number.isFinite(agePenalty)) {

@@ -216,7 +216,8 @@ export class CameraRoster {
   /** What the rig does without `camera`: degrade to the rest, or wait for it. */
   #degradeClause(camera: string): string {
     const remaining = this.#usable().filter((c) => c !== camera);
-    if (this.#o.dropout.mode === 'degrade' && remaining.length >= this.#o.dropout.minCameras) return `degrading to [${remaining.join(', ')}]`;
+    if (this.#o.dropout.mode === 'degrade' && remaining.length >= this.#o.dropout.minCameras)
+      return `degrading to [${remaining.join(', ')}]`;
     return this.#o.dropout.mode === 'wait'
       ? 'waiting for it (dropout.mode = wait)'
       : `waiting for it (only ${remaining.length} cameras left, dropout.minCameras = ${this.#o.dropout.minCameras})`;

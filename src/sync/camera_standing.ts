@@ -34,7 +34,18 @@ export interface Standing {
 }
 
 export function newStanding(): Standing {
-  return { lastStamp: undefined, lastArrival: undefined, period: 0n, silent: false, isolated: false, misfit: undefined, offHeld: [], early: undefined, unusable: 0, unusableWhy: '' };
+  return {
+    lastStamp: undefined,
+    lastArrival: undefined,
+    period: 0n,
+    silent: false,
+    isolated: false,
+    misfit: undefined,
+    offHeld: [],
+    early: undefined,
+    unusable: 0,
+    unusableWhy: '',
+  };
 }
 
 const SECONDS = (ns: Nanos): string => (Number(ns) / 1e9).toFixed(3);

@@ -11,7 +11,14 @@ import type { Frame, FrameSet } from './frame';
 import { sizeMismatch } from './image_size_check';
 import { makePolicy } from './make_policy';
 import { RigClock, type ClockVerdict } from './rig_clock';
-import { resolveSyncOptions, type FrameDrop, type FrameDropReason, type FrameSynchronizerOptions, type FrameSyncStats, type ResolvedSyncOptions } from './sync_options';
+import {
+  resolveSyncOptions,
+  type FrameDrop,
+  type FrameDropReason,
+  type FrameSynchronizerOptions,
+  type FrameSyncStats,
+  type ResolvedSyncOptions,
+} from './sync_options';
 import type { Stamped, SyncPolicy } from './sync_policy';
 
 export type { DropoutOptions, FrameDrop, FrameDropReason, FrameSynchronizerOptions, FrameSyncStats } from './sync_options';
@@ -44,10 +51,13 @@ export class FrameSynchronizer {
     });
     for (const c of cameras) {
       this.#stats.perCamera[c] = { received: 0, heldForInfo: 0, dropped: {} };
-      this.#pairing.set(c, new CameraInfoPairing(cameraInfo, queueSize, {
-        paired: (stamp, image, info) => this.#feed(c, stamp, image, info),
-        unpaired: (stamp, why) => this.#roster.dropForMissingInfo(c, stamp, why),
-      }));
+      this.#pairing.set(
+        c,
+        new CameraInfoPairing(cameraInfo, queueSize, {
+          paired: (stamp, image, info) => this.#feed(c, stamp, image, info),
+          unpaired: (stamp, why) => this.#roster.dropForMissingInfo(c, stamp, why),
+        }),
+      );
     }
     this.#policy = this.#makePolicy();
   }
@@ -168,9 +178,11 @@ export class FrameSynchronizer {
     this.#clock.restart(from, to);
     this.#stats.resets++;
     const by = `${(Number(to > from ? to - from : from - to) / 1e9).toFixed(3)} s on camera${cameras.length > 1 ? 's' : ''} ${cameras.map((c) => `"${c}"`).join(', ')} (${from} -> ${to} ns`;
-    this.#warn(to < from
-      ? `FrameSynchronizer: time jumped backwards by ${by}; bag loop or simulation reset); restarting sync on the new time`
-      : `FrameSynchronizer: time jumped forwards by ${by}; a clock step or a gap in the data); restarting sync on the new time`);
+    this.#warn(
+      to < from
+        ? `FrameSynchronizer: time jumped backwards by ${by}; bag loop or simulation reset); restarting sync on the new time`
+        : `FrameSynchronizer: time jumped forwards by ${by}; a clock step or a gap in the data); restarting sync on the new time`,
+    );
     held.push({ camera, stamp, image, arrival: now });
     held.sort((a, b) => (a.stamp < b.stamp ? -1 : a.stamp > b.stamp ? 1 : 0));
     for (const h of held) this.#take(h.camera, h.stamp, h.image, h.arrival);

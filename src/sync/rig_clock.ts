@@ -14,10 +14,7 @@ import type { Nanos } from '../msgs/time';
  * - jump: with this stamp, enough cameras agree on a new time: sync restarts there.
  */
 export type ClockVerdict =
-  | { kind: 'on' }
-  | { kind: 'stale' }
-  | { kind: 'off' }
-  | { kind: 'jump'; cameras: string[]; from: Nanos; to: Nanos };
+  { kind: 'on' } | { kind: 'stale' } | { kind: 'off' } | { kind: 'jump'; cameras: string[]; from: Nanos; to: Nanos };
 
 interface OffTrack {
   first: Nanos;

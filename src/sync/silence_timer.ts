@@ -8,7 +8,10 @@ export class SilenceTimer {
   /** Caller-clock time of the rig's first usable image since start or restart. */
   #firstArrival: Nanos | undefined;
 
-  constructor(readonly timeoutNs: Nanos, readonly timeJumpThresholdNs: Nanos) {}
+  constructor(
+    readonly timeoutNs: Nanos,
+    readonly timeJumpThresholdNs: Nanos,
+  ) {}
 
   /** A usable image came at `arrival`: timing starts with the first one. */
   started(arrival: Nanos): void {
@@ -28,7 +31,8 @@ export class SilenceTimer {
    */
   tickCounts(now: Nanos, cameras: Iterable<Standing>): boolean {
     let newest: Nanos | undefined;
-    for (const st of cameras) if (st.lastArrival !== undefined && (newest === undefined || st.lastArrival > newest)) newest = st.lastArrival;
+    for (const st of cameras)
+      if (st.lastArrival !== undefined && (newest === undefined || st.lastArrival > newest)) newest = st.lastArrival;
     return newest !== undefined && now <= newest + this.timeJumpThresholdNs && now >= newest - this.timeJumpThresholdNs;
   }
 

@@ -20,12 +20,7 @@ export interface Stamped<T> {
  * - duplicate_stamp: ExactTime received the same stamp twice on one topic; the newer one is kept.
  */
 export type PolicyDropReason =
-  | 'queue_overflow'
-  | 'max_interval'
-  | 'no_match_pivot'
-  | 'older_than_last_set'
-  | 'exact_unmatched'
-  | 'duplicate_stamp';
+  'queue_overflow' | 'max_interval' | 'no_match_pivot' | 'older_than_last_set' | 'exact_unmatched' | 'duplicate_stamp';
 
 export interface PolicyCallbacks<T> {
   /** A complete set: element i is the message of topic i. */

@@ -41,7 +41,10 @@ describe('cli/bag info', () => {
       assert.equal(field('Storage id'), meta.storage_identifier);
       assert.equal(field('ROS Distro'), 'unknown'); // metadata version 4 records none
       assert.equal(field('Duration'), `${seconds(duration)}s`);
-      assert.match(field('Start'), new RegExp(`^Apr  [1-3] 2020 \\d\\d:\\d\\d:\\d\\d\\.${seconds(start).split('.')[1]} \\(${seconds(start).replace('.', '\\.')}\\)$`));
+      assert.match(
+        field('Start'),
+        new RegExp(`^Apr  [1-3] 2020 \\d\\d:\\d\\d:\\d\\d\\.${seconds(start).split('.')[1]} \\(${seconds(start).replace('.', '\\.')}\\)$`),
+      );
       assert.match(field('End'), new RegExp(`\\(${seconds(start + duration).replace('.', '\\.')}\\)$`));
       assert.equal(field('Messages'), String(meta.message_count));
       const bytes = fs.readdirSync(path.join(FIXTURES, bag)).reduce((n, f) => n + fs.statSync(path.join(FIXTURES, bag, f)).size, 0);
@@ -50,7 +53,8 @@ describe('cli/bag info', () => {
       assert.deepStrictEqual(
         topicLines,
         meta.topics_with_message_count.map(
-          (t) => `Topic: ${t.topic_metadata.name} | Type: ${t.topic_metadata.type} | Count: ${t.message_count} | Serialization Format: ${t.topic_metadata.serialization_format}`,
+          (t) =>
+            `Topic: ${t.topic_metadata.name} | Type: ${t.topic_metadata.type} | Count: ${t.message_count} | Serialization Format: ${t.topic_metadata.serialization_format}`,
         ),
       );
     });

@@ -55,5 +55,9 @@ export async function assertBadDemosKeep(out: string): Promise<void> {
     assert.deepEqual(snapshot(out), before, `${args.join(' ')} left ${out} as it was`);
   }
   const parent = join(out, '..');
-  assert.deepEqual(readdirSync(parent).filter((n) => n.startsWith(`.${out.split('/').pop()}-partial-`)), [], 'no staging folder left');
+  assert.deepEqual(
+    readdirSync(parent).filter((n) => n.startsWith(`.${out.split('/').pop()}-partial-`)),
+    [],
+    'no staging folder left',
+  );
 }

@@ -25,22 +25,31 @@ describe('own bag: cameras, topics and remaps', () => {
 
   it('two cameras whose namespaces share a last segment get distinct names', () => {
     const cams = discoverCameras([
-      { name: '/a/left/image_raw', type: IMAGE }, { name: '/a/left/camera_info', type: INFO },
-      { name: '/b/left/image_raw', type: IMAGE }, { name: '/b/left/image_rect', type: IMAGE }, { name: '/b/left/camera_info', type: INFO },
-      { name: '/robot/right/image_rect_color', type: IMAGE }, { name: '/robot/right/camera_info', type: INFO },
+      { name: '/a/left/image_raw', type: IMAGE },
+      { name: '/a/left/camera_info', type: INFO },
+      { name: '/b/left/image_raw', type: IMAGE },
+      { name: '/b/left/image_rect', type: IMAGE },
+      { name: '/b/left/camera_info', type: INFO },
+      { name: '/robot/right/image_rect_color', type: IMAGE },
+      { name: '/robot/right/camera_info', type: INFO },
     ]);
-    assert.deepEqual(cams.map((c) => [c.camera, c.image, c.info]), [
-      ['a_left', '/a/left/image_raw', '/a/left/camera_info'],
-      ['b_left', '/b/left/image_raw', '/b/left/camera_info'],
-      ['right', '/robot/right/image_rect_color', '/robot/right/camera_info'],
-    ]);
+    assert.deepEqual(
+      cams.map((c) => [c.camera, c.image, c.info]),
+      [
+        ['a_left', '/a/left/image_raw', '/a/left/camera_info'],
+        ['b_left', '/b/left/image_raw', '/b/left/camera_info'],
+        ['right', '/robot/right/image_rect_color', '/robot/right/camera_info'],
+      ],
+    );
   });
 
   it('a --remap of a topic the bag lacks is refused naming the flag and the topic', () => {
     const remaps = parseRemaps(['/cam0/image_raw:=/front_left/image_raw', '/typo/image:=/left/image_raw']);
     assert.throws(
       () => checkRemaps(remaps, ['/cam0/image_raw', '/cam0/camera_info'], 'my_bag'),
-      (e: Error) => e.message.startsWith('--remap /typo/image:=/left/image_raw: bag my_bag has no topic /typo/image;') && e.message.includes('/cam0/camera_info'),
+      (e: Error) =>
+        e.message.startsWith('--remap /typo/image:=/left/image_raw: bag my_bag has no topic /typo/image;') &&
+        e.message.includes('/cam0/camera_info'),
     );
     assert.doesNotThrow(() => checkRemaps(parseRemaps(['/cam0/image_raw:=/front_left/image_raw']), ['/cam0/image_raw'], 'my_bag'));
   });

@@ -51,7 +51,10 @@ describe('replay output bag: viewable without the input bag', function () {
     const want = await transformsOf(input);
     assert.equal(got.statics.length, 1, 'one latched message, as a static broadcaster sends');
     const children = got.statics[0]!.transforms.map((t) => `${t.header.frame_id} -> ${t.child_frame_id}`).sort();
-    assert.deepEqual(children, ['front_left', 'front_right', 'left', 'right'].map((c) => `base_link -> ${c}_optical_frame`));
+    assert.deepEqual(
+      children,
+      ['front_left', 'front_right', 'left', 'right'].map((c) => `base_link -> ${c}_optical_frame`),
+    );
     for (const t of got.statics[0]!.transforms) {
       const a = got.tf.lookup('base_link', t.child_frame_id);
       const b = want.tf.lookup('base_link', t.child_frame_id);
@@ -77,17 +80,29 @@ describe('replay output bag: viewable without the input bag', function () {
     const topics = reader.info.topics;
     await reader.close();
     const meta = parseYaml(readFileSync(join(out, 'metadata.yaml'), 'utf8')) as {
-      rosbag2_bagfile_information: { topics_with_message_count: Array<{ topic_metadata: { name: string; offered_qos_profiles: Array<Record<string, unknown>> } }> };
+      rosbag2_bagfile_information: {
+        topics_with_message_count: Array<{ topic_metadata: { name: string; offered_qos_profiles: Array<Record<string, unknown>> } }>;
+      };
     };
-    const inMetadata = new Map(meta.rosbag2_bagfile_information.topics_with_message_count.map((t) => [t.topic_metadata.name, t.topic_metadata.offered_qos_profiles]));
+    const inMetadata = new Map(
+      meta.rosbag2_bagfile_information.topics_with_message_count.map((t) => [t.topic_metadata.name, t.topic_metadata.offered_qos_profiles]),
+    );
     assert.ok(topics.length > 5, topics.map((t) => t.name).join(', '));
     for (const t of topics) {
-      const expected = t.name === '/tf_static'
-        ? { history: 'keep_last', depth: 1, reliability: 'reliable', durability: 'transient_local' }
-        : { history: 'keep_last', depth: q.depth, reliability: 'reliable', durability: 'volatile' };
-      for (const [where, profiles] of [['channel', parseYaml(t.offeredQos ?? '[]')], ['metadata.yaml', inMetadata.get(t.name)]] as const) {
+      const expected =
+        t.name === '/tf_static'
+          ? { history: 'keep_last', depth: 1, reliability: 'reliable', durability: 'transient_local' }
+          : { history: 'keep_last', depth: q.depth, reliability: 'reliable', durability: 'volatile' };
+      for (const [where, profiles] of [
+        ['channel', parseYaml(t.offeredQos ?? '[]')],
+        ['metadata.yaml', inMetadata.get(t.name)],
+      ] as const) {
         const p = (profiles as Array<Record<string, unknown>>)[0]!;
-        assert.deepEqual({ history: p.history, depth: p.depth, reliability: p.reliability, durability: p.durability }, expected, `${t.name} (${where})`);
+        assert.deepEqual(
+          { history: p.history, depth: p.depth, reliability: p.reliability, durability: p.durability },
+          expected,
+          `${t.name} (${where})`,
+        );
       }
     }
   });
@@ -98,7 +113,10 @@ describe('replay output bag: viewable without the input bag', function () {
     await reader.close();
     const layout = readFileSync(join(CONFIG, 'foxglove_layout.json'), 'utf8');
     const rviz = readFileSync(join(CONFIG, 'replay.rviz'), 'utf8');
-    const inLayout = [...layout.matchAll(/"(?:imageTopic|topicPath|value)": "(\/[^".]+)/g), ...layout.matchAll(/"(\/perception\/[^"]+)": \{/g)].map((m) => m[1]!);
+    const inLayout = [
+      ...layout.matchAll(/"(?:imageTopic|topicPath|value)": "(\/[^".]+)/g),
+      ...layout.matchAll(/"(\/perception\/[^"]+)": \{/g),
+    ].map((m) => m[1]!);
     const inRviz = [...rviz.matchAll(/Value: (\/\S+)/g)].map((m) => m[1]!);
     assert.ok(inLayout.length >= 5 && inRviz.length >= 5, `${inLayout.join(', ')} | ${inRviz.join(', ')}`);
     for (const t of [...inLayout, ...inRviz]) assert.ok(topics.has(t), `${t} is not in the output bag: ${[...topics].join(', ')}`);

@@ -32,7 +32,11 @@ describe('depth/bundled mono depth model', function () {
     assert.ok(graph.opset <= 13, `opset ${graph.opset}`);
     const analysis = analyzeModel(path);
     const ops = new Set(analysis.layers.map((l) => l.op));
-    assert.deepEqual([...ops].filter((op) => !NPU_OPERATORS.has(op)), [], `operators ${[...ops].join(', ')}`);
+    assert.deepEqual(
+      [...ops].filter((op) => !NPU_OPERATORS.has(op)),
+      [],
+      `operators ${[...ops].join(', ')}`,
+    );
     assert.deepEqual(analysis.inputs[0].shape, [1, 3, 144, 192]);
     assert.ok(analysis.totalWeightBytes > 1e5 && analysis.totalWeightBytes < 1e6, `${analysis.totalWeightBytes} weights`);
   });

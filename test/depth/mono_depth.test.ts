@@ -19,13 +19,15 @@ const PITCH = (10 * Math.PI) / 180;
 
 /** base_link <- optical frame of a camera CAMERA_HEIGHT up, looking along +x, pitched down. */
 function mount(): mat4 {
-  const s = Math.sin(PITCH), c = Math.cos(PITCH);
+  const s = Math.sin(PITCH),
+    c = Math.cos(PITCH);
   return mat4.fromValues(0, -1, 0, 0, -s, 0, -c, 0, c, 0, -s, 0, 0, 0, CAMERA_HEIGHT, 1);
 }
 
 /** True optical depth of the flat ground for the mounted camera (NaN above the horizon). */
 function groundDepth(): Float32Array {
-  const s = Math.sin(PITCH), c = Math.cos(PITCH);
+  const s = Math.sin(PITCH),
+    c = Math.cos(PITCH);
   const out = new Float32Array(W * H);
   for (let v = 0; v < H; v++) {
     for (let u = 0; u < W; u++) {
@@ -49,7 +51,12 @@ function encode(depth: Float32Array, a: number, b: number): Raster<Uint8Array> {
 
 /** A model computing the channel mean of its [1,3,h,w] input; `squeeze` drops the channel axis. */
 function meanModel(h: number, w: number, squeeze: boolean, times?: number): Uint8Array {
-  const mean = { op: 'ReduceMean', inputs: ['image'], outputs: [times ? 'm' : 'depth'], attributes: { axes: [1], keepdims: squeeze ? 0 : 1 } };
+  const mean = {
+    op: 'ReduceMean',
+    inputs: ['image'],
+    outputs: [times ? 'm' : 'depth'],
+    attributes: { axes: [1], keepdims: squeeze ? 0 : 1 },
+  };
   const nodes = times ? [mean, { op: 'Mul', inputs: ['m', 'k'], outputs: ['depth'] }] : [mean];
   return buildOnnxModel({
     name: 'mean_depth',
@@ -60,7 +67,10 @@ function meanModel(h: number, w: number, squeeze: boolean, times?: number): Uint
   });
 }
 
-async function adapterFor(model: Uint8Array, output: 'relative_inverse' | 'metric'): Promise<{ adapter: MonoDepthAdapter; backend: OnnxRuntimeBackend }> {
+async function adapterFor(
+  model: Uint8Array,
+  output: 'relative_inverse' | 'metric',
+): Promise<{ adapter: MonoDepthAdapter; backend: OnnxRuntimeBackend }> {
   const backend = new OnnxRuntimeBackend();
   await backend.load(model, { label: `test ${output}` });
   // mean 0, std 1: the model sees raw 0-255 grey levels, so its output is the encoded map.
@@ -75,7 +85,8 @@ describe('depth/mono_depth adapter and scale recovery', function () {
     it(`relative inverse depth, output ${squeeze ? '[1,H,W]' : '[1,1,H,W]'}: recovers metric ground depth from the camera height`, async () => {
       const { adapter, backend } = await adapterFor(meanModel(60, 80, squeeze), 'relative_inverse');
       try {
-        const a = 90, b = 20;
+        const a = 90,
+          b = 20;
         const map = await adapter.predict(encode(truth, a, b));
         assert.equal(map.width, W);
         assert.equal(map.height, H);
@@ -86,7 +97,8 @@ describe('depth/mono_depth adapter and scale recovery', function () {
         assert.ok(Math.abs(fit.shift + b / a) < 0.03, `shift ${fit.shift} vs ${-b / a}`);
         const metric = applyScaleShift(map.values, fit);
         const errs: number[] = [];
-        for (let i = 0; i < truth.length; i++) if (truth[i] < 10 && Number.isFinite(metric[i])) errs.push(Math.abs(metric[i] - truth[i]) / truth[i]);
+        for (let i = 0; i < truth.length; i++)
+          if (truth[i] < 10 && Number.isFinite(metric[i])) errs.push(Math.abs(metric[i] - truth[i]) / truth[i]);
         errs.sort((x, y) => x - y);
         assert.ok(errs.length > W * H * 0.4, `too few ground pixels compared: ${errs.length}`);
         assert.ok(errs[errs.length >> 1] < 0.03, `median relative error ${errs[errs.length >> 1]}`);
@@ -112,7 +124,8 @@ describe('depth/mono_depth adapter and scale recovery', function () {
 
   it('scale from stereo: robust to wrong stereo pixels', () => {
     // Relative map r = (1/z - t) / s with s = 0.02, t = 0.05; stereo disparity d = fB/z, 30% corrupted.
-    const fx = 115, baseline = 0.12;
+    const fx = 115,
+      baseline = 0.12;
     const n = W * H;
     const relative = new Float32Array(n);
     const disparity = new Float32Array(n);
@@ -120,7 +133,11 @@ describe('depth/mono_depth adapter and scale recovery', function () {
     let k = 0;
     for (let i = 0; i < n; i++) {
       const z = truth[i];
-      if (Number.isNaN(z)) { relative[i] = 0; disparity[i] = NaN; continue; }
+      if (Number.isNaN(z)) {
+        relative[i] = 0;
+        disparity[i] = NaN;
+        continue;
+      }
       relative[i] = (1 / z - 0.05) / 0.02;
       disparity[i] = ((fx * baseline) / z) * (k++ % 10 < 3 ? 1.7 : 1);
       valid[i] = 1;
@@ -149,12 +166,20 @@ describe('depth/mono_depth adapter and scale recovery', function () {
     below[14] = -0.25;
     assert.throws(() => inverseDepthFromGround(K, below), /camera height from TF is -0.25 m/);
     const backend = new OnnxRuntimeBackend();
-    await backend.load(buildOnnxModel({
-      name: 'vec', inputs: [{ name: 'x', type: 'float32', shape: [1, 4] }], outputs: [{ name: 'y', type: 'float32', shape: [1, 4] }],
-      nodes: [{ op: 'Identity', inputs: ['x'], outputs: ['y'] }],
-    }), { label: 'vector model' });
+    await backend.load(
+      buildOnnxModel({
+        name: 'vec',
+        inputs: [{ name: 'x', type: 'float32', shape: [1, 4] }],
+        outputs: [{ name: 'y', type: 'float32', shape: [1, 4] }],
+        nodes: [{ op: 'Identity', inputs: ['x'], outputs: ['y'] }],
+      }),
+      { label: 'vector model' },
+    );
     try {
-      assert.throws(() => new MonoDepthAdapter(backend, { output: 'metric' }), /model "vector model": input "x" is float32 \[1, 4\]; expected a float32 image \[1, 3, H, W\]/);
+      assert.throws(
+        () => new MonoDepthAdapter(backend, { output: 'metric' }),
+        /model "vector model": input "x" is float32 \[1, 4\]; expected a float32 image \[1, 3, H, W\]/,
+      );
     } finally {
       await backend.dispose();
     }

@@ -24,7 +24,10 @@ describe('depth/points', () => {
     assert.equal(r.count, 11 * 6 - 2);
     // Pixel (u=20, v=10): optical (x, y, z) = (0.4, 0.2, 4) -> base (4 + 0.3, -0.4, 1.2 - 0.2).
     const at = (5 * 11 + 10) * 3;
-    assert.deepEqual(Array.from(r.organized.subarray(at, at + 3)).map((v) => +v.toFixed(5)), [4.3, -0.4, 1]);
+    assert.deepEqual(
+      Array.from(r.organized.subarray(at, at + 3)).map((v) => +v.toFixed(5)),
+      [4.3, -0.4, 1],
+    );
     assert.ok(Number.isNaN(r.organized[0]) && Number.isNaN(r.organized[3]));
     assert.equal(r.points.length, 3 * r.count);
   });
@@ -37,13 +40,30 @@ describe('depth/points', () => {
 describe('depth/voxel', () => {
   it('replaces the points of each voxel by their centroid and drops sparse voxels', () => {
     const pts = new Float32Array([
-      0.01, 0.01, 0.01, 0.03, 0.03, 0.03, // voxel (0,0,0): centroid 0.02
-      0.12, 0.01, 0.01, // voxel (2,0,0) alone
-      -0.01, 0.02, 0.02, -0.03, 0.04, 0.02, // voxel (-1,0,0): centroid (-0.02, 0.03, 0.02)
-      NaN, 0, 0,
+      0.01,
+      0.01,
+      0.01,
+      0.03,
+      0.03,
+      0.03, // voxel (0,0,0): centroid 0.02
+      0.12,
+      0.01,
+      0.01, // voxel (2,0,0) alone
+      -0.01,
+      0.02,
+      0.02,
+      -0.03,
+      0.04,
+      0.02, // voxel (-1,0,0): centroid (-0.02, 0.03, 0.02)
+      NaN,
+      0,
+      0,
     ]);
     const all = voxelDownsample(pts, { leafSize: 0.05 });
-    assert.deepEqual(Array.from(all).map((v) => +v.toFixed(4)), [0.02, 0.02, 0.02, 0.12, 0.01, 0.01, -0.02, 0.03, 0.02]);
+    assert.deepEqual(
+      Array.from(all).map((v) => +v.toFixed(4)),
+      [0.02, 0.02, 0.02, 0.12, 0.01, 0.01, -0.02, 0.03, 0.02],
+    );
     const dense = voxelDownsample(pts, { leafSize: 0.05, minPointsPerVoxel: 2 });
     assert.equal(dense.length, 6);
     assert.throws(() => voxelDownsample(new Float32Array([1e5, 0, 0]), { leafSize: 0.05 }), /more than 65536 voxels/);
@@ -57,7 +77,8 @@ describe('depth/ground_plane and obstacles', () => {
     const pts: number[] = [];
     const tilt = Math.tan((2 * Math.PI) / 180);
     for (let i = 0; i < 4000; i++) {
-      const x = 1 + 9 * rnd(), y = -4 + 8 * rnd();
+      const x = 1 + 9 * rnd(),
+        y = -4 + 8 * rnd();
       pts.push(x, y, -0.03 + tilt * x + 0.01 * (rnd() - 0.5));
     }
     for (let i = 0; i < 1500; i++) pts.push(4 + 0.5 * rnd(), -0.25 + 0.5 * rnd(), 0.35 + 0.65 * rnd()); // box, 0.2..0.9 m above the ground

@@ -9,7 +9,7 @@ import { wasm } from '../../src/depth/wasm_api';
 
 function lcg(seed: number): () => number {
   let s = seed >>> 0;
-  return () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+  return () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32;
 }
 
 async function frame(w: number, h: number, nd: number, minD: number): Promise<SgmFrame> {
@@ -115,7 +115,12 @@ describe('depth/sgm_kernels (SIMD) against reference loops', () => {
     for (let i = 0; i < cost.length; i++) cost[i] = Math.floor(rnd() * 25);
     const p1 = 3;
     const p2 = 20;
-    const [lr, tb, rl, bt] = [[1, 0], [0, 1], [-1, 0], [0, -1]].map(([dx, dy]) => refPath(cost, w, h, nd, dx, dy, p1, p2));
+    const [lr, tb, rl, bt] = [
+      [1, 0],
+      [0, 1],
+      [-1, 0],
+      [0, -1],
+    ].map(([dx, dy]) => refPath(cost, w, h, nd, dx, dy, p1, p2));
     forwardPass(f, s, p1, p2);
     const s1 = f.v.u8.subarray(s.s1, s.s1 + w * h * nd);
     for (let i = 0; i < s1.length; i++) assert.equal(s1[i], lr[i] + tb[i], `forward sum at cell ${i}`);
@@ -214,7 +219,9 @@ describe('depth/sgm_kernels (SIMD) against reference loops', () => {
     const disparity = Array.from(f.v.disparity);
     const valid = Array.from(f.v.valid);
     // The window is the size of a region that occurs, so one pixel either way changes the verdict.
-    const sizes = regions(disparity, valid, sw, sh, range).sizes.filter((n) => n > 1).sort((a, b) => a - b);
+    const sizes = regions(disparity, valid, sw, sh, range)
+      .sizes.filter((n) => n > 1)
+      .sort((a, b) => a - b);
     const windowSize = sizes[Math.floor(sizes.length / 2)];
     const want = refSpeckles(disparity, valid, sw, sh, windowSize, range);
     filterSpeckles(f, windowSize, range);
@@ -242,7 +249,12 @@ function regions(disparity: number[], valid: number[], w: number, h: number, ran
       size++;
       const x = p % w;
       const y = Math.floor(p / w);
-      for (const [nx, ny] of [[x - 1, y], [x + 1, y], [x, y - 1], [x, y + 1]]) {
+      for (const [nx, ny] of [
+        [x - 1, y],
+        [x + 1, y],
+        [x, y - 1],
+        [x, y + 1],
+      ]) {
         const q = ny * w + nx;
         if (nx < 0 || nx >= w || ny < 0 || ny >= h || !valid[q] || label[q] >= 0) continue;
         if (Math.abs(disparity[q] - disparity[p]) > range) continue;
@@ -289,7 +301,8 @@ function refSelect(sums: number[], w: number, nd: number, minD: number, u: numbe
     if (!unique || xr < 0 || xr >= w || tex[x] === 0) continue;
     best[x] = bd;
     let sub = 0;
-    if (bd > 0 && bd < nd - 1 && c[bd - 1] + c[bd + 1] - 2 * minS > 0) sub = (c[bd - 1] - c[bd + 1]) / (2 * (c[bd - 1] + c[bd + 1] - 2 * minS));
+    if (bd > 0 && bd < nd - 1 && c[bd - 1] + c[bd + 1] - 2 * minS > 0)
+      sub = (c[bd - 1] - c[bd + 1]) / (2 * (c[bd - 1] + c[bd + 1] - 2 * minS));
     if (sub !== 0) seen.subpixel++;
     disparity[x] = Math.fround(minD + bd + sub);
   }

@@ -2,7 +2,13 @@
 // accuracy, the ground plane in base_link, obstacle points on the boxes, voxel downsampling,
 // and the ROS messages built from the result.
 import { strict as assert } from 'node:assert';
-import { disparityImageMessage, disparityToDepth, depthImageMessage, rectifiedCameraInfo, validityMaskMessage } from '../../src/depth/disparity_outputs';
+import {
+  disparityImageMessage,
+  disparityToDepth,
+  depthImageMessage,
+  rectifiedCameraInfo,
+  validityMaskMessage,
+} from '../../src/depth/disparity_outputs';
 import { estimateGroundPlane } from '../../src/depth/ground_plane';
 import { obstaclePoints } from '../../src/depth/obstacles';
 import { depthToPoints } from '../../src/depth/points';
@@ -39,7 +45,9 @@ describe('depth: stereo on a synthetic scene with known depth', function () {
     }
     errs.sort((a, b) => a - b);
     const median = errs[errs.length >> 1];
-    console.log(`      synthetic 640x480: median relative depth error ${(100 * median).toFixed(2)}% over ${errs.length} px (density ${((100 * errs.length) / near).toFixed(1)}% of pixels within 10 m)`);
+    console.log(
+      `      synthetic 640x480: median relative depth error ${(100 * median).toFixed(2)}% over ${errs.length} px (density ${((100 * errs.length) / near).toFixed(1)}% of pixels within 10 m)`,
+    );
     assert.ok(errs.length > 0.6 * near, `density ${errs.length / near}`);
     assert.ok(median < 0.03, `median relative error ${median}`);
   });
@@ -48,7 +56,9 @@ describe('depth: stereo on a synthetic scene with known depth', function () {
     const pts = depthToPoints(depth, scene.k, scene.baseFromLeft, { stride: 2, maxDepth: 10 });
     const g = estimateGroundPlane(pts.points);
     assert.ok(g !== undefined, 'no ground found');
-    console.log(`      ground plane: height ${(100 * g.height).toFixed(2)} cm, tilt ${g.tiltDeg.toFixed(3)}°, inliers ${(100 * g.inlierRatio).toFixed(0)}%`);
+    console.log(
+      `      ground plane: height ${(100 * g.height).toFixed(2)} cm, tilt ${g.tiltDeg.toFixed(3)}°, inliers ${(100 * g.inlierRatio).toFixed(0)}%`,
+    );
     assert.ok(Math.abs(g.height) < 0.02, `height ${g.height}`);
     assert.ok(g.tiltDeg < 1, `tilt ${g.tiltDeg}`);
   });
@@ -89,7 +99,8 @@ describe('depth: stereo on a synthetic scene with known depth', function () {
       }
       let differ = 0;
       for (let i = 0; i < single.valid.length; i++) {
-        if (single.valid[i] !== strips.valid[i] || (single.valid[i] && Math.abs(single.disparity[i] - strips.disparity[i]) > 0.25)) differ++;
+        if (single.valid[i] !== strips.valid[i] || (single.valid[i] && Math.abs(single.disparity[i] - strips.disparity[i]) > 0.25))
+          differ++;
       }
       assert.ok(differ / single.valid.length < 0.01, `${differ} pixels differ between 1 strip and 2 strips`);
     });
@@ -115,6 +126,9 @@ describe('depth: stereo on a synthetic scene with known depth', function () {
     const info = rectifiedCameraInfo(header, scene.k);
     assert.deepEqual(Array.from(info.p), [scene.k.fx, 0, scene.k.cx, 0, 0, scene.k.fy, scene.k.cy, 0, 0, 0, 1, 0]);
     const mask = validityMaskMessage(header, result);
-    assert.equal(mask.data.filter((v) => v === 255).length, result.valid.reduce((a, v) => a + v, 0));
+    assert.equal(
+      mask.data.filter((v) => v === 255).length,
+      result.valid.reduce((a, v) => a + v, 0),
+    );
   });
 });

@@ -28,12 +28,14 @@ describe('fusion/assignment', () => {
   it('matches exhaustive search on random square, wide, tall and gated matrices', () => {
     const rng = new Rng(3);
     for (let trial = 0; trial < 300; trial++) {
-      const rows = 1 + Math.floor(rng.uniform() * 6), cols = 1 + Math.floor(rng.uniform() * 6);
+      const rows = 1 + Math.floor(rng.uniform() * 6),
+        cols = 1 + Math.floor(rng.uniform() * 6);
       const cost = new Float64Array(rows * cols);
       for (let k = 0; k < cost.length; k++) cost[k] = rng.uniform() < 0.3 ? Infinity : Math.round(rng.uniform() * 100) / 7;
       const got = solveAssignment(cost, rows, cols);
       const usedCols = new Set<number>();
-      let pairs = 0, total = 0;
+      let pairs = 0,
+        total = 0;
       got.forEach((c, r) => {
         if (c < 0) return;
         assert.ok(!usedCols.has(c), `column ${c} assigned twice`);

@@ -5,7 +5,8 @@ import { Rng } from './support/synthetic_scene';
 describe('fusion/kalman', () => {
   it('predicts covariance as F P F^T + Q of the white-acceleration model', () => {
     const kf = new ConstantVelocityKalman([1, 2, 3], Float64Array.from([0.5, 0, 0, 0, 0.5, 0, 0, 0, 0.5]), 2);
-    const dt = 0.2, q = 1.5;
+    const dt = 0.2,
+      q = 1.5;
     kf.predict(dt, q, q);
     // One axis by hand: P0 = diag(0.5, 4); F = [[1, dt], [0, 1]].
     const pxx = 0.5 + dt * dt * 4 + (q * q * dt ** 4) / 4;

@@ -3,16 +3,28 @@ import { DetectionLifter, assertCameraView } from '../../src/fusion/lifting';
 import { mergeAcrossCameras } from '../../src/fusion/merge';
 import { resolveFusionOptions } from '../../src/fusion/options';
 import type { FusedObject } from '../../src/fusion/types';
-import {
-  DISPARITY_STD, Rng, makeRig, renderCamera, stateAt, type SceneObject,
-} from './support/synthetic_scene';
+import { DISPARITY_STD, Rng, makeRig, renderCamera, stateAt, type SceneObject } from './support/synthetic_scene';
 
 const options = resolveFusionOptions({});
 const person = (gtId: number, x: number, y: number): SceneObject => ({
-  gtId, className: 'person', classId: 0, detectable: true, size: [0.45, 0.5, 1.75], start: [x, y], velocity: [0, 0], yaw: 0,
+  gtId,
+  className: 'person',
+  classId: 0,
+  detectable: true,
+  size: [0.45, 0.5, 1.75],
+  start: [x, y],
+  velocity: [0, 0],
+  yaw: 0,
 });
 const wall: SceneObject = {
-  gtId: 99, className: 'wall', classId: -1, detectable: false, size: [0.3, 12, 2.5], start: [10, 0], velocity: [0, 0], yaw: 0,
+  gtId: 99,
+  className: 'wall',
+  classId: -1,
+  detectable: false,
+  size: [0.3, 12, 2.5],
+  start: [10, 0],
+  velocity: [0, 0],
+  yaw: 0,
 };
 
 function render(objects: SceneObject[], seed = 1) {
@@ -23,7 +35,9 @@ function render(objects: SceneObject[], seed = 1) {
 }
 
 function nearestTo(objs: readonly FusedObject[], x: number, y: number): FusedObject {
-  return objs.reduce((a, b) => (Math.hypot(a.position[0] - x, a.position[1] - y) < Math.hypot(b.position[0] - x, b.position[1] - y) ? a : b));
+  return objs.reduce((a, b) =>
+    Math.hypot(a.position[0] - x, a.position[1] - y) < Math.hypot(b.position[0] - x, b.position[1] - y) ? a : b,
+  );
 }
 
 describe('fusion/lifting', () => {
@@ -71,22 +85,32 @@ describe('fusion/lifting', () => {
 
   it('rejects inconsistent views and non-finite boxes with errors that name the camera', () => {
     const [view] = render([person(1, 5, 0)]);
-    assert.throws(() => assertCameraView({ ...view, depth: new Float32Array(10) }), /camera "front_left" depth has 10 values; expected width\*height = 307200/);
-    assert.throws(() => assertCameraView({ ...view, intrinsics: { ...view.intrinsics, fx: 0 } }), /fx = 0; expected a positive focal length/);
+    assert.throws(
+      () => assertCameraView({ ...view, depth: new Float32Array(10) }),
+      /camera "front_left" depth has 10 values; expected width\*height = 307200/,
+    );
+    assert.throws(
+      () => assertCameraView({ ...view, intrinsics: { ...view.intrinsics, fx: 0 } }),
+      /fx = 0; expected a positive focal length/,
+    );
     const lifter = new DetectionLifter(options.lifting);
     assert.throws(() => lifter.lift(view, { ...view.detections[0], x2: NaN }), /detection "person" in camera "front_left" has x2 = NaN/);
   });
 });
 
 describe('fusion/merge', () => {
-  it('merges the stereo pair\'s views of each object and keeps neighbours apart', () => {
+  it("merges the stereo pair's views of each object and keeps neighbours apart", () => {
     const views = render([person(1, 5, 0.5), person(2, 5, -0.5), person(3, 8, 2)]);
     const lifter = new DetectionLifter(options.lifting);
     const lifted = [...lifter.liftView(views[0]), ...lifter.liftView(views[1])];
     assert.equal(lifted.length, 6);
     const merged = mergeAcrossCameras(lifted, options.merge);
     assert.equal(merged.length, 3, `merged into ${merged.length}: ${merged.map((m) => m.position.map((v) => v.toFixed(2)))}`);
-    for (const [x, y] of [[5, 0.5], [5, -0.5], [8, 2]]) {
+    for (const [x, y] of [
+      [5, 0.5],
+      [5, -0.5],
+      [8, 2],
+    ]) {
       const m = nearestTo(merged, x, y);
       assert.deepEqual(m.cameras, ['front_left', 'front_right']);
       assert.ok(Math.hypot(m.position[0] - x, m.position[1] - y) < 0.05 * Math.hypot(x, y));
@@ -95,8 +119,15 @@ describe('fusion/merge', () => {
 
   it('never merges different classes or two objects of one camera', () => {
     const base: FusedObject = {
-      position: [5, 0, 0.8], covariance: Float64Array.from([0.1, 0, 0, 0, 0.1, 0, 0, 0, 0.1]), size: [0.5, 0.5, 1.7],
-      yaw: 0, className: 'person', classId: 0, score: 0.9, cameras: ['left'], rangeSource: 'depth',
+      position: [5, 0, 0.8],
+      covariance: Float64Array.from([0.1, 0, 0, 0, 0.1, 0, 0, 0, 0.1]),
+      size: [0.5, 0.5, 1.7],
+      yaw: 0,
+      className: 'person',
+      classId: 0,
+      score: 0.9,
+      cameras: ['left'],
+      rangeSource: 'depth',
     };
     const sameCamera = mergeAcrossCameras([base, { ...base, position: [5.1, 0, 0.8] }], options.merge);
     assert.equal(sameCamera.length, 2);

@@ -14,14 +14,16 @@ import { runCrossingSequence } from './support/run_sequence';
 /** Deep equality where typed and plain arrays compare by value and floats within float32 precision. */
 function assertSame(actual: unknown, expected: unknown, path: string): void {
   if (typeof expected === 'number' || typeof expected === 'bigint') {
-    const a = Number(actual), e = Number(expected);
+    const a = Number(actual),
+      e = Number(expected);
     if (Number.isNaN(e)) return assert.ok(Number.isNaN(a), `${path}: ${a} vs NaN`);
     if (!Number.isFinite(e)) return assert.equal(a, e, path);
     return assert.ok(Math.abs(a - e) <= 1e-6 * Math.max(1, Math.abs(e)), `${path}: ${a} vs ${e}`);
   }
   if (typeof expected !== 'object' || expected === null) return assert.equal(actual, expected, path);
   if (ArrayBuffer.isView(expected) || Array.isArray(expected)) {
-    const e = Array.from(expected as ArrayLike<unknown>), a = Array.from(actual as ArrayLike<unknown>);
+    const e = Array.from(expected as ArrayLike<unknown>),
+      a = Array.from(actual as ArrayLike<unknown>);
     assert.equal(a.length, e.length, `${path}.length`);
     e.forEach((v, i) => assertSame(a[i], v, `${path}[${i}]`));
     return;
@@ -92,7 +94,10 @@ describe('fusion/messages', function () {
     assert.equal(out.cloud.header.frame_id, 'base_link');
     assert.equal(out.scan.header.frame_id, 'base_link');
     assert.equal(out.trackedObjects.header.frame_id, out.trackingFrame);
-    assert.ok(out.detections3d.detections.some((d) => d.id !== ''), 'detections carry their track ids');
+    assert.ok(
+      out.detections3d.detections.some((d) => d.id !== ''),
+      'detections carry their track ids',
+    );
   });
 
   it('builds a dense xyz float32 cloud whose bytes decode to the input points', () => {
@@ -109,18 +114,37 @@ describe('fusion/messages', function () {
 
   it('starts the marker array with DELETEALL and draws a box, an id and a velocity arrow per moving track', () => {
     const track: TrackSnapshot = {
-      id: 42, state: 1, className: 'person', classId: 0, score: 0.9, position: [3, 1, 0.9], velocity: [1, 0, 0],
-      positionCovariance: new Float64Array(9), velocityCovariance: new Float64Array(9), size: [0.5, 0.5, 1.7], yaw: 0,
-      age: 2, hits: 20, misses: 0, cameras: ['left'],
+      id: 42,
+      state: 1,
+      className: 'person',
+      classId: 0,
+      score: 0.9,
+      position: [3, 1, 0.9],
+      velocity: [1, 0, 0],
+      positionCovariance: new Float64Array(9),
+      velocityCovariance: new Float64Array(9),
+      size: [0.5, 0.5, 1.7],
+      yaw: 0,
+      age: 2,
+      hits: 20,
+      misses: 0,
+      cameras: ['left'],
     };
     const still = { ...track, id: 43, velocity: [0, 0, 0] as [number, number, number] };
     const { markers } = toMarkerArray(1n, 'odom', [track, still]);
     assert.equal(markers[0].action, MarkerAction.DELETEALL);
-    const of = (id: number) => markers.filter((m) => m.id === id && m.action === MarkerAction.ADD).map((m) => m.type).sort();
+    const of = (id: number) =>
+      markers
+        .filter((m) => m.id === id && m.action === MarkerAction.ADD)
+        .map((m) => m.type)
+        .sort();
     assert.deepEqual(of(42), [MarkerType.ARROW, MarkerType.CUBE, MarkerType.TEXT_VIEW_FACING].sort());
     assert.deepEqual(of(43), [MarkerType.CUBE, MarkerType.TEXT_VIEW_FACING].sort());
     const arrow = markers.find((m) => m.type === MarkerType.ARROW);
-    assert.deepEqual(arrow?.points, [{ x: 3, y: 1, z: 0.9 }, { x: 4, y: 1, z: 0.9 }]);
+    assert.deepEqual(arrow?.points, [
+      { x: 3, y: 1, z: 0.9 },
+      { x: 4, y: 1, z: 0.9 },
+    ]);
     assert.ok(markers.every((m) => m.header.frame_id === 'odom'));
     assert.ok(markers.find((m) => m.type === MarkerType.TEXT_VIEW_FACING)?.text.startsWith('42 person'));
   });

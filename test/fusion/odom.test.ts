@@ -7,11 +7,21 @@ import type { SceneObject } from './support/synthetic_scene';
 import { runCrossingSequence } from './support/run_sequence';
 
 const ROBOT_SPEED = 1.0;
-const world: Array<[string, number, number]> = [['person', 7, 1], ['person', 8.5, -2], ['chair', 6, -0.8]];
+const world: Array<[string, number, number]> = [
+  ['person', 7, 1],
+  ['person', 8.5, -2],
+  ['chair', 6, -0.8],
+];
 // In base_link a static world point moves at -ROBOT_SPEED along x.
 const objects: SceneObject[] = world.map(([cls, x, y], k) => ({
-  gtId: k + 1, className: cls, classId: cls === 'person' ? 0 : 56, detectable: true,
-  size: cls === 'person' ? [0.45, 0.5, 1.75] : [0.5, 0.5, 0.9], start: [x, y], velocity: [-ROBOT_SPEED, 0], yaw: Math.PI,
+  gtId: k + 1,
+  className: cls,
+  classId: cls === 'person' ? 0 : 56,
+  detectable: true,
+  size: cls === 'person' ? [0.45, 0.5, 1.75] : [0.5, 0.5, 0.9],
+  start: [x, y],
+  velocity: [-ROBOT_SPEED, 0],
+  yaw: Math.PI,
 }));
 
 describe('fusion/odom: tracking in odom removes ego-motion', function () {
@@ -19,7 +29,10 @@ describe('fusion/odom: tracking in odom removes ego-motion', function () {
 
   it('keeps static objects still and at their world positions in odom', () => {
     const run = runCrossingSequence({
-      seconds: 3, rate: 10, seed: 9, objects,
+      seconds: 3,
+      rate: 10,
+      seed: 9,
+      objects,
       odomFromBase: (t) => mat4.fromTranslation(mat4.create(), [ROBOT_SPEED * t, 0, 0]),
     });
     const out = run.frames[run.frames.length - 1].output;

@@ -69,7 +69,8 @@ describe('fusion/sequence: 4-camera crossing scene, 6 s at 10 Hz', function () {
 
   it('produces a virtual scan within 3% (median) of exact ranges within 10 m', () => {
     const errs: number[] = [];
-    let covered = 0, expected = 0;
+    let covered = 0,
+      expected = 0;
     for (const f of run.frames.filter((_, i) => i % 5 === 0)) {
       const scan = f.output.scan;
       const ranges = scan.ranges as Float32Array;
@@ -86,7 +87,9 @@ describe('fusion/sequence: 4-camera crossing scene, 6 s at 10 Hz', function () {
       }
     }
     const med = median(errs);
-    console.log(`      scan: median error ${(100 * med).toFixed(2)}% over ${errs.length} beams; ${covered}/${expected} visible beams returned`);
+    console.log(
+      `      scan: median error ${(100 * med).toFixed(2)}% over ${errs.length} beams; ${covered}/${expected} visible beams returned`,
+    );
     assert.ok(errs.length > 300, `only ${errs.length} beams compared`);
     assert.ok(med < 0.03, `median scan error ${(100 * med).toFixed(2)}%`);
     assert.ok(covered > 0.8 * expected, `only ${covered} of ${expected} visible beams had a return`);

@@ -6,8 +6,15 @@ import { TrackState } from '../../src/msgs/types';
 
 const opts = resolveFusionOptions({ tracker: { confirmHits: 3, maxMisses: 4, tentativeMaxMisses: 1 } }).tracker;
 const obj = (x: number, y: number, className = 'person'): FusedObject => ({
-  position: [x, y, 0.9], covariance: Float64Array.from([0.01, 0, 0, 0, 0.01, 0, 0, 0, 0.01]), size: [0.5, 0.5, 1.7], yaw: 0,
-  className, classId: 0, score: 0.9, cameras: ['front_left'], rangeSource: 'depth',
+  position: [x, y, 0.9],
+  covariance: Float64Array.from([0.01, 0, 0, 0, 0.01, 0, 0, 0, 0.01]),
+  size: [0.5, 0.5, 1.7],
+  yaw: 0,
+  className,
+  classId: 0,
+  score: 0.9,
+  cameras: ['front_left'],
+  rangeSource: 'depth',
 });
 const ns = (k: number) => BigInt(k) * 100_000_000n;
 

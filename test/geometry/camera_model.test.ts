@@ -74,7 +74,12 @@ describe('geometry/CameraModel vs OpenCV', () => {
         parts.P = [parts.K[0] * 0.8, 0, 165, 0, 0, parts.K[0] * 0.8, 118, 0, 0, 0, 1, 0];
         const maps = CameraModel.fromCameraInfo(cameraInfo(parts), 'front_left').rectificationMaps();
         const ref = opencv<{ mapX: string; mapY: string }>({
-          op: 'maps', camera: cvCamera(parts), R: parts.R, P: parts.P, width: 320, height: 240,
+          op: 'maps',
+          camera: cvCamera(parts),
+          R: parts.R,
+          P: parts.P,
+          width: 320,
+          height: 240,
         });
         assert.equal(maps.mapX.length, 320 * 240);
         const err = Math.max(maxAbsDiff(maps.mapX, f32(ref.mapX)), maxAbsDiff(maps.mapY, f32(ref.mapY)));
@@ -117,7 +122,12 @@ describe('geometry/CameraModel vs OpenCV', () => {
       assert.ok(Math.abs(fu - ref[2 * i]) < 1e-3 && Math.abs(fv - ref[2 * i + 1]) < 1e-3);
     }
     assert.deepEqual(reduced.pinhole(), {
-      fx: parts.K[0] / 2, fy: parts.K[4] / 4, cx: (parts.K[2] - 100) / 2, cy: (parts.K[5] - 40) / 4, width: 400, height: 150,
+      fx: parts.K[0] / 2,
+      fy: parts.K[4] / 4,
+      cx: (parts.K[2] - 100) / 2,
+      cy: (parts.K[5] - 40) / 4,
+      width: 400,
+      height: 150,
     });
   });
 
@@ -145,7 +155,10 @@ describe('geometry/CameraModel validation', () => {
     assert.throws(build({ ...good(), D: [0.1, 0.2, 0.3] }), /"front_left" has d of length 3; expected 0 or 5 or 4/);
     assert.throws(build({ ...good(), K: [1, 2, 3] }), /has k of length 3; expected 9/);
     assert.throws(build({ ...good(), P: [1, 0, 0, 0, 0, 1, 0, 0, 0] }), /has p of length 9; expected 12/);
-    assert.throws(build({ ...good(), model: 'fov' }), /distortion_model = "fov"; expected one of plumb_bob, rational_polynomial, equidistant/);
+    assert.throws(
+      build({ ...good(), model: 'fov' }),
+      /distortion_model = "fov"; expected one of plumb_bob, rational_polynomial, equidistant/,
+    );
     const nan = good();
     nan.D[1] = Number.NaN;
     assert.throws(build(nan), /has d\[1\] = NaN; expected a finite number/);

@@ -22,8 +22,15 @@ describe('geometry/remap', () => {
     const ours = remap(src, maps);
     const ref = Buffer.from(
       opencv<{ dst: string }>({
-        op: 'remap', src: b64(src.data as Uint8Array), width: 96, height: 72, channels: 3,
-        mapX: b64(maps.mapX), mapY: b64(maps.mapY), mapWidth: 96, mapHeight: 72,
+        op: 'remap',
+        src: b64(src.data as Uint8Array),
+        width: 96,
+        height: 72,
+        channels: 3,
+        mapX: b64(maps.mapX),
+        mapY: b64(maps.mapY),
+        mapWidth: 96,
+        mapHeight: 72,
       }).dst,
       'base64',
     );
@@ -37,7 +44,11 @@ describe('geometry/remap', () => {
     src.data.set([0, 1, 2, 3, 10, 11, 12, 13, 20, 21, 22, 23]);
     const mapX = new Float32Array(12);
     const mapY = new Float32Array(12);
-    for (let y = 0; y < 3; y++) for (let x = 0; x < 4; x++) { mapX[y * 4 + x] = x + 1; mapY[y * 4 + x] = y + 0.5; }
+    for (let y = 0; y < 3; y++)
+      for (let x = 0; x < 4; x++) {
+        mapX[y * 4 + x] = x + 1;
+        mapY[y * 4 + x] = y + 0.5;
+      }
     const out = remap(src, { mapX, mapY, width: 4, height: 3 });
     assert.deepEqual(Array.from(out.data), [6, 7, 8, 0, 16, 17, 18, 0, 10.5, 11, 11.5, 0]);
     assert.throws(() => remap(createRaster(2, 2, 'mono16'), { mapX, mapY, width: 4, height: 3 }), /format "mono16" is not supported/);

@@ -50,8 +50,15 @@ describe('geometry/stereoRectify vs cv2.stereoRectify', () => {
       const pairs = Array.from({ length: 4 }, () => randomPair(rand, c.model, W, H));
       const refs = opencvBatch<Record<string, string>>(
         pairs.map((p) => ({
-          op: 'stereo', left: { K: p.left.K, D: p.left.D, model: c.model }, right: { K: p.right.K, D: p.right.D, model: c.model },
-          R: Array.from(p.R), T: p.T, width: W, height: H, alpha: c.alpha, zeroDisparity: c.zeroDisparity,
+          op: 'stereo',
+          left: { K: p.left.K, D: p.left.D, model: c.model },
+          right: { K: p.right.K, D: p.right.D, model: c.model },
+          R: Array.from(p.R),
+          T: p.T,
+          width: W,
+          height: H,
+          alpha: c.alpha,
+          zeroDisparity: c.zeroDisparity,
         })),
       );
       pairs.forEach((p, i) => {
@@ -109,12 +116,18 @@ describe('geometry/stereo pairs already rectified, and bad pairs', () => {
     assert.ok(maxAbsDiff(asIs.Q, rect.Q) < 1e-9);
     assert.ok(maxAbsDiff(asIs.rightMaps.mapX, rect.rightMaps.mapX) < 1e-4);
     assert.equal(isRectifiedPair(left, right), false);
-    assert.throws(() => rectifiedPairAsIs(left, right), /"front_left", "front_right"\): CameraInfo P matrices do not form a rectified pair/);
+    assert.throws(
+      () => rectifiedPairAsIs(left, right),
+      /"front_left", "front_right"\): CameraInfo P matrices do not form a rectified pair/,
+    );
   });
 
   it('rejects vertical, zero and non-overlapping baselines and mismatched sizes, naming the pair', () => {
     const I = [1, 0, 0, 0, 1, 0, 0, 0, 1];
-    assert.throws(() => stereoRectify(left, right, rigid(I, [0, -0.1, 0])), /stereoRectify\("front_left", "front_right"\): the baseline .* is vertical/);
+    assert.throws(
+      () => stereoRectify(left, right, rigid(I, [0, -0.1, 0])),
+      /stereoRectify\("front_left", "front_right"\): the baseline .* is vertical/,
+    );
     assert.throws(() => stereoRectify(left, right, rigid(I, [0, 0, 0])), /baseline is 0 m; expected two distinct optical centres/);
     const q = quat.setAxisAngle(new Float64Array(4), [0, 1, 0], Math.PI / 2);
     assert.throws(() => stereoRectify(left, right, transformFrom(q, [-0.1, 0, 0])), /optical axes differ by 90.0 deg .* do not overlap/);

@@ -16,7 +16,13 @@ const S = 1_000_000_000n;
 /** URDF rpy (-pi/2, 0, -pi/2): body (x forward) -> optical (z forward). */
 const OPTICAL_Q = { x: -0.5, y: 0.5, z: -0.5, w: 0.5 };
 
-function tf(parent: string, child: string, t: [number, number, number], q = { x: 0, y: 0, z: 0, w: 1 }, stamp: Nanos = 0n): TransformStamped {
+function tf(
+  parent: string,
+  child: string,
+  t: [number, number, number],
+  q = { x: 0, y: 0, z: 0, w: 1 },
+  stamp: Nanos = 0n,
+): TransformStamped {
   return {
     header: { stamp: nanosToTime(stamp), frame_id: parent },
     child_frame_id: child,
@@ -89,15 +95,25 @@ describe('geometry/TfBuffer', () => {
       () => buffer.lookup('base_link', 'rear_optical'),
       /no transform from 'rear_optical' to 'base_link' in \/tf_static or \/tf: 'rear_link' has no parent \(chain rear_optical -> rear_link\), and 'base_link' is in the tree of 'base_link'; known frames: base_link, front_left_link/,
     );
-    assert.throws(() => buffer.lookup('base_link', 'front_left_optcal'), /'front_left_optcal' appears in no transform; known frames: .*front_left_optical/);
-    buffer.setTransforms({ transforms: [tf('odom', 'base_link', [0, 0, 0], yawQ(0), 10n * S), tf('odom', 'base_link', [0, 0, 0], yawQ(0), 11n * S)] }, false);
-    assert.throws(() => buffer.lookup('odom', 'base_link', 12n * S), /'base_link' -> 'odom' would need extrapolation into the future: requested 12000000000 ns/);
+    assert.throws(
+      () => buffer.lookup('base_link', 'front_left_optcal'),
+      /'front_left_optcal' appears in no transform; known frames: .*front_left_optical/,
+    );
+    buffer.setTransforms(
+      { transforms: [tf('odom', 'base_link', [0, 0, 0], yawQ(0), 10n * S), tf('odom', 'base_link', [0, 0, 0], yawQ(0), 11n * S)] },
+      false,
+    );
+    assert.throws(
+      () => buffer.lookup('odom', 'base_link', 12n * S),
+      /'base_link' -> 'odom' would need extrapolation into the future: requested 12000000000 ns/,
+    );
     assert.throws(() => buffer.lookup('odom', 'base_link', 9n * S), /extrapolation into the past/);
   });
 
   it('keeps a bounded cache, restarts after a time jump, and counts invalid transforms', () => {
     const buffer = new TfBuffer({ cacheTimeNs: 2n * S });
-    for (let k = 0; k <= 5000; k++) buffer.setTransforms({ transforms: [tf('odom', 'base_link', [k, 0, 0], yawQ(0), BigInt(k) * (S / 1000n))] }, false);
+    for (let k = 0; k <= 5000; k++)
+      buffer.setTransforms({ transforms: [tf('odom', 'base_link', [k, 0, 0], yawQ(0), BigInt(k) * (S / 1000n))] }, false);
     assert.throws(() => buffer.lookup('odom', 'base_link', 2n * S), /extrapolation into the past.*data covers \[3000000000, 5000000000\]/);
     buffer.setTransforms({ transforms: [tf('odom', 'base_link', [7, 0, 0], yawQ(0), 1n * S)] }, false); // bag looped
     assert.ok(close(apply(buffer.lookup('odom', 'base_link'), [0, 0, 0]), [7, 0, 0]));
@@ -149,9 +165,18 @@ describe('geometry/Rig', () => {
 
   it('reports a camera whose frame_id has no transform, naming both', () => {
     const withRear = { ...infos, rear: cameraInfo({ ...parts, frameId: 'rear_optical' }) };
-    assert.throws(() => Rig.fromTf(rigTf(), withRear), /: camera "rear" \(frame_id "rear_optical"\): no transform from 'rear_optical' to 'base_link' in \/tf_static or \/tf/);
-    assert.throws(() => Rig.fromParameters({}, infos), /: rig\.front_left: camera "front_left" has no extrinsics \(rig\.front_left\.xyz, rig\.front_left\.rpy\)/);
+    assert.throws(
+      () => Rig.fromTf(rigTf(), withRear),
+      /: camera "rear" \(frame_id "rear_optical"\): no transform from 'rear_optical' to 'base_link' in \/tf_static or \/tf/,
+    );
+    assert.throws(
+      () => Rig.fromParameters({}, infos),
+      /: rig\.front_left: camera "front_left" has no extrinsics \(rig\.front_left\.xyz, rig\.front_left\.rpy\)/,
+    );
     const zeroFocal = cameraInfo({ ...parts, K: [0, 0, 160, 0, 300, 120, 0, 0, 1] });
-    assert.throws(() => Rig.fromTf(rigTf(), { front_left: zeroFocal }), /camera_info for "front_left" has fx = 0; expected a positive focal length/);
+    assert.throws(
+      () => Rig.fromTf(rigTf(), { front_left: zeroFocal }),
+      /camera_info for "front_left" has fx = 0; expected a positive focal length/,
+    );
   });
 });

@@ -9,7 +9,7 @@ import { createRaster } from '../../src/io/raster';
 import { Detector, type Detection } from '../../src/inference/detector';
 import { constantDetectorModel } from './synthetic_models';
 
-const N = 64 / 8 * (64 / 8) + 64 / 16 * (64 / 16) + 64 / 32 * (64 / 32); // 84 grid cells at 64x64
+const N = (64 / 8) * (64 / 8) + (64 / 16) * (64 / 16) + (64 / 32) * (64 / 32); // 84 grid cells at 64x64
 
 function box(d: Detection): number[] {
   return [d.x1, d.y1, d.x2, d.y2, d.score, d.classId].map((v) => Math.round(v * 1e4) / 1e4);
@@ -41,7 +41,11 @@ describe('decoders on project-built models with known outputs', function () {
       const C = 3;
       const v = new Float32Array((4 + C) * N);
       const put = (i: number, cx: number, cy: number, w: number, h: number, cls: number, score: number) => {
-        v[i] = cx; v[N + i] = cy; v[2 * N + i] = w; v[3 * N + i] = h; v[(4 + cls) * N + i] = score;
+        v[i] = cx;
+        v[N + i] = cy;
+        v[2 * N + i] = w;
+        v[3 * N + i] = h;
+        v[(4 + cls) * N + i] = score;
       };
       put(0, 20, 30, 10, 20, 0, 0.9);
       put(1, 21, 30, 10, 20, 0, 0.8); // same class, IoU 0.82 with #0: suppressed
@@ -57,18 +61,39 @@ describe('decoders on project-built models with known outputs', function () {
         assert.equal(det.info.decoder, 'yolov8');
         assert.equal(det.info.batchSize, Number.POSITIVE_INFINITY);
         const [a, b, c] = await det.detect([wide, square, tall]);
-        assert.deepEqual(a.map(box), [[30, 8, 50, 48, 0.9, 0], [30, 8, 50, 48, 0.7, 1], [74, 24, 86, 32, 0.6, 2]]);
-        assert.deepEqual(b.map(box), [[15, 20, 25, 40, 0.9, 0], [15, 20, 25, 40, 0.7, 1], [37, 28, 43, 32, 0.6, 2]]);
+        assert.deepEqual(a.map(box), [
+          [30, 8, 50, 48, 0.9, 0],
+          [30, 8, 50, 48, 0.7, 1],
+          [74, 24, 86, 32, 0.6, 2],
+        ]);
+        assert.deepEqual(b.map(box), [
+          [15, 20, 25, 40, 0.9, 0],
+          [15, 20, 25, 40, 0.7, 1],
+          [37, 28, 43, 32, 0.6, 2],
+        ]);
         // Tall image: x shifted by the 16 px band; the first two boxes start left of the image and are clipped.
-        assert.deepEqual(c.map(box), [[0, 20, 9, 40, 0.9, 0], [0, 20, 9, 40, 0.7, 1], [21, 28, 27, 32, 0.6, 2]]);
-        assert.deepEqual(a.map((d) => d.className), ['person', 'bicycle', 'car']);
+        assert.deepEqual(c.map(box), [
+          [0, 20, 9, 40, 0.9, 0],
+          [0, 20, 9, 40, 0.7, 1],
+          [21, 28, 27, 32, 0.6, 2],
+        ]);
+        assert.deepEqual(
+          a.map((d) => d.className),
+          ['person', 'bicycle', 'car'],
+        );
       } finally {
         await det.dispose();
       }
     });
 
     it('gives the same boxes with one run per image, and honours thresholds and maxDetections', async () => {
-      const det = await Detector.create({ modelPath: path, batch: 'sequential', scoreThreshold: 0.65, maxDetections: 1, nmsIouThreshold: 0.9 });
+      const det = await Detector.create({
+        modelPath: path,
+        batch: 'sequential',
+        scoreThreshold: 0.65,
+        maxDetections: 1,
+        nmsIouThreshold: 0.9,
+      });
       try {
         const [b] = await det.detect([square]);
         assert.deepEqual(b.map(box), [[15, 20, 25, 40, 0.9, 0]]);
@@ -79,7 +104,15 @@ describe('decoders on project-built models with known outputs', function () {
       try {
         const [b] = await loose.detect([square]);
         // IoU 0.82 < 0.9: the second class-0 box survives this time.
-        assert.deepEqual(b.map((d) => [d.classId, Math.round(d.score * 100)]), [[0, 90], [0, 80], [1, 70], [2, 60]]);
+        assert.deepEqual(
+          b.map((d) => [d.classId, Math.round(d.score * 100)]),
+          [
+            [0, 90],
+            [0, 80],
+            [1, 70],
+            [2, 60],
+          ],
+        );
       } finally {
         await loose.dispose();
       }
@@ -104,7 +137,10 @@ describe('decoders on project-built models with known outputs', function () {
         const [a, b] = await det.detect([wide, square]);
         // The class-1 box lies inside the top letterbox band of the wide image: dropped.
         assert.deepEqual(a.map(box), [[48, 16, 80, 48, 0.9, 0]]);
-        assert.deepEqual(b.map(box), [[24, 24, 40, 40, 0.9, 0], [8, 8, 12, 12, 0.5, 1]]);
+        assert.deepEqual(b.map(box), [
+          [24, 24, 40, 40, 0.9, 0],
+          [8, 8, 12, 12, 0.5, 1],
+        ]);
       } finally {
         await det.dispose();
       }
@@ -128,9 +164,14 @@ describe('decoders on project-built models with known outputs', function () {
         const [a] = await det.detect([wide]);
         // resize 128x64 -> 64x64: x scales by 2, y by 1, after x64 from normalised.
         assert.deepEqual(a.map(box), [
-          [12.8, 12.8, 38.4, 25.6, 0.9, 16], [15.36, 12.8, 38.4, 25.6, 0.8, 16], [64, 32, 96, 64, 0.3, 2],
+          [12.8, 12.8, 38.4, 25.6, 0.9, 16],
+          [15.36, 12.8, 38.4, 25.6, 0.8, 16],
+          [64, 32, 96, 64, 0.3, 2],
         ]);
-        assert.deepEqual(a.map((d) => d.className), ['dog', 'dog', 'car']);
+        assert.deepEqual(
+          a.map((d) => d.className),
+          ['dog', 'dog', 'car'],
+        );
       } finally {
         await det.dispose();
       }
@@ -142,7 +183,11 @@ describe('decoders on project-built models with known outputs', function () {
       const det = await Detector.create({ modelPath: path });
       try {
         const [b] = await det.detect([square]);
-        assert.deepEqual(b.map(box), [[6.4, 12.8, 19.2, 25.6, 0.9, 16], [7.68, 12.8, 19.2, 25.6, 0.8, 16], [32, 32, 48, 64, 0.3, 2]]);
+        assert.deepEqual(b.map(box), [
+          [6.4, 12.8, 19.2, 25.6, 0.9, 16],
+          [7.68, 12.8, 19.2, 25.6, 0.8, 16],
+          [32, 32, 48, 64, 0.3, 2],
+        ]);
       } finally {
         await det.dispose();
       }

@@ -48,18 +48,32 @@ describe('inference/depth model validation', function () {
   });
 
   it('refuses a multi-channel grid (FastestDet-like [1, 85, 22, 22]) and a map of another aspect ratio', async () => {
-    assert.match(await loadError(synthetic('grid', [85, 22, 22], { width: 352, height: 352 })), /has shape \[1, 85, 22, 22\].*one channel, this has \[1, 85\]/);
-    assert.match(await loadError(synthetic('tall', [1, 144, 48])), /has shape \[1, 1, 144, 48\].*144 x 48 is not the shape of a 144 x 192 input/);
+    assert.match(
+      await loadError(synthetic('grid', [85, 22, 22], { width: 352, height: 352 })),
+      /has shape \[1, 85, 22, 22\].*one channel, this has \[1, 85\]/,
+    );
+    assert.match(
+      await loadError(synthetic('tall', [1, 144, 48])),
+      /has shape \[1, 1, 144, 48\].*144 x 48 is not the shape of a 144 x 192 input/,
+    );
     assert.match(await loadError(synthetic('coarse', [1, 6, 8])), /coarser than 1\/16/);
   });
 
   it('accepts depth maps at full or reduced resolution in every supported layout', async () => {
-    for (const dims of [[1, 72, 96], [72, 96], [1, 144, 192]]) {
+    for (const dims of [
+      [1, 72, 96],
+      [72, 96],
+      [1, 144, 192],
+    ]) {
       const adapter = await MonoDepthAdapter.load(synthetic('depth', dims), { output: 'relative_inverse' }, KEY, 1);
       assert.equal(adapter.inputWidth, 192);
       await adapter.dispose();
     }
-    const symbolic = validateDepthModel([{ name: 'image', type: 'float32', shape: ['n', 3, 'h', 'w'] }], [{ name: 'depth', type: 'float32', shape: ['n', 1, 'h', 'w'] }], 'm');
+    const symbolic = validateDepthModel(
+      [{ name: 'image', type: 'float32', shape: ['n', 3, 'h', 'w'] }],
+      [{ name: 'depth', type: 'float32', shape: ['n', 1, 'h', 'w'] }],
+      'm',
+    );
     assert.deepEqual(symbolic, { inputName: 'image', outputName: 'depth', inputWidth: undefined, inputHeight: undefined });
   });
 
@@ -68,7 +82,10 @@ describe('inference/depth model validation', function () {
     const path = dataPath('models/yolox_nano_416.onnx');
     const config = parseConfig({ depth: { learned_model_path: path } });
     await assert.rejects(PerceptionPipeline.create(config), (err: Error) => {
-      assert.ok(err.message.startsWith(`${KEY} = "${path}": output "output" has shape [1, 3549, 85]; expected a float32 depth map`), err.message);
+      assert.ok(
+        err.message.startsWith(`${KEY} = "${path}": output "output" has shape [1, 3549, 85]; expected a float32 depth map`),
+        err.message,
+      );
       return true;
     });
   });

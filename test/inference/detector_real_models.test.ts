@@ -57,7 +57,9 @@ describe('Detector on the shared models and photos', function () {
 
   before(function () {
     requireData(this, 'data/images', ...MODELS.map((m) => `models/${m}.onnx`));
-    files = readdirSync(IMAGES_DIR).filter((f) => /\.(jpg|png)$/.test(f)).sort();
+    files = readdirSync(IMAGES_DIR)
+      .filter((f) => /\.(jpg|png)$/.test(f))
+      .sort();
     photos = files.map((f) => loadPhoto(join(IMAGES_DIR, f)));
     work = mkdtempSync(join(tmpdir(), 'dx-detector-'));
   });
@@ -92,8 +94,14 @@ describe('Detector on the shared models and photos', function () {
             return { name, file, dims: t.dims };
           });
           jobs.push({
-            decoder: info.decoder, outputs: dumped, inputWidth: info.preprocess.width, inputHeight: info.preprocess.height,
-            transform: transforms[0], scoreThreshold: info.scoreThreshold, nmsIouThreshold: 0.45, centerOffset: 0.5,
+            decoder: info.decoder,
+            outputs: dumped,
+            inputWidth: info.preprocess.width,
+            inputHeight: info.preprocess.height,
+            transform: transforms[0],
+            scoreThreshold: info.scoreThreshold,
+            nmsIouThreshold: 0.45,
+            centerOffset: 0.5,
           });
         }
         await backend.dispose();
@@ -108,7 +116,10 @@ describe('Detector on the shared models and photos', function () {
         files.forEach((file, i) => {
           const found = new Set(results[i].map((d) => d.className));
           for (const want of expected[file] ?? []) {
-            assert.ok(want.split('|').some((c) => found.has(c)), `${model} on ${file}: no ${want} among [${[...found].join(', ')}]`);
+            assert.ok(
+              want.split('|').some((c) => found.has(c)),
+              `${model} on ${file}: no ${want} among [${[...found].join(', ')}]`,
+            );
           }
         });
       });
@@ -123,7 +134,10 @@ describe('Detector on the shared models and photos', function () {
       it('returns boxes inside the image, best score first', () => {
         photos.forEach((p, i) => {
           results[i].forEach((d, k) => {
-            assert.ok(d.x1 >= 0 && d.y1 >= 0 && d.x2 <= p.width && d.y2 <= p.height && d.x2 > d.x1 && d.y2 > d.y1, `${files[i]}: box ${JSON.stringify(d)}`);
+            assert.ok(
+              d.x1 >= 0 && d.y1 >= 0 && d.x2 <= p.width && d.y2 <= p.height && d.x2 > d.x1 && d.y2 > d.y1,
+              `${files[i]}: box ${JSON.stringify(d)}`,
+            );
             if (k > 0) assert.ok(results[i][k - 1].score >= d.score);
           });
         });
@@ -145,7 +159,10 @@ describe('Detector on the shared models and photos', function () {
                 best = k;
               }
             });
-            assert.ok(bestIou > 0.9, `${model} on ${file}: ${d.className} ${d.score.toFixed(3)} has best reference IoU ${bestIou.toFixed(3)}`);
+            assert.ok(
+              bestIou > 0.9,
+              `${model} on ${file}: ${d.className} ${d.score.toFixed(3)} has best reference IoU ${bestIou.toFixed(3)}`,
+            );
             assert.ok(Math.abs(ref[best][4] - d.score) < 1e-4, `${model} on ${file}: score ${d.score} vs reference ${ref[best][4]}`);
             used.add(best);
           }
@@ -157,20 +174,28 @@ describe('Detector on the shared models and photos', function () {
   // Independent of the decode check above: different models must put the same objects in the
   // same places. This is what settles NanoDet's cell-centre offset: with 0.5 stride the mean IoU
   // with YOLOX over these six objects is 0.86-0.88; with 0 it is 0.62-0.64.
-  describe('across models', () => it('puts the main objects of dog.jpg and person.jpg where YOLOX does (mean IoU > 0.8)', () => {
-    const yolox = resultsByModel.get('yolox_nano_416')!;
-    const objects = [['dog.jpg', 'dog'], ['dog.jpg', 'bicycle'], ['dog.jpg', 'car'], ['person.jpg', 'person'], ['person.jpg', 'dog'], ['person.jpg', 'horse']];
-    for (const model of MODELS.filter((m) => m !== 'yolox_nano_416')) {
-      const ious: number[] = [];
-      for (const [file, c] of objects) {
-        const i = files.indexOf(file);
-        const ref = yolox[i].find((d) => d.className === c)!;
-        // FastestDet calls the horse a sheep (see MODEL_EXCEPTIONS): compare that box instead.
-        const other = resultsByModel.get(model)![i].find((d) => d.className === c || (c === 'horse' && d.className === 'sheep'));
-        if (other !== undefined) ious.push(iou([ref.x1, ref.y1, ref.x2, ref.y2], other));
+  describe('across models', () =>
+    it('puts the main objects of dog.jpg and person.jpg where YOLOX does (mean IoU > 0.8)', () => {
+      const yolox = resultsByModel.get('yolox_nano_416')!;
+      const objects = [
+        ['dog.jpg', 'dog'],
+        ['dog.jpg', 'bicycle'],
+        ['dog.jpg', 'car'],
+        ['person.jpg', 'person'],
+        ['person.jpg', 'dog'],
+        ['person.jpg', 'horse'],
+      ];
+      for (const model of MODELS.filter((m) => m !== 'yolox_nano_416')) {
+        const ious: number[] = [];
+        for (const [file, c] of objects) {
+          const i = files.indexOf(file);
+          const ref = yolox[i].find((d) => d.className === c)!;
+          // FastestDet calls the horse a sheep (see MODEL_EXCEPTIONS): compare that box instead.
+          const other = resultsByModel.get(model)![i].find((d) => d.className === c || (c === 'horse' && d.className === 'sheep'));
+          if (other !== undefined) ious.push(iou([ref.x1, ref.y1, ref.x2, ref.y2], other));
+        }
+        const mean = ious.reduce((a, b) => a + b, 0) / ious.length;
+        assert.ok(ious.length >= 5 && mean > 0.8, `${model}: IoUs with YOLOX ${ious.map((v) => v.toFixed(2)).join(', ')}`);
       }
-      const mean = ious.reduce((a, b) => a + b, 0) / ious.length;
-      assert.ok(ious.length >= 5 && mean > 0.8, `${model}: IoUs with YOLOX ${ious.map((v) => v.toFixed(2)).join(', ')}`);
-    }
-  }));
+    }));
 });

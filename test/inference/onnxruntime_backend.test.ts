@@ -13,7 +13,10 @@ const AFFINE = buildOnnxModel({
   name: 'affine',
   inputs: [{ name: 'x', type: 'float32', shape: ['batch', 4] }],
   outputs: [{ name: 'y', type: 'float32', shape: ['batch', 4] }],
-  initializers: [{ name: 'two', dims: [], data: Float32Array.of(2) }, { name: 'one', dims: [], data: Float32Array.of(1) }],
+  initializers: [
+    { name: 'two', dims: [], data: Float32Array.of(2) },
+    { name: 'one', dims: [], data: Float32Array.of(1) },
+  ],
   nodes: [
     { op: 'Mul', inputs: ['x', 'two'], outputs: ['t'] },
     { op: 'Add', inputs: ['t', 'one'], outputs: ['y'] },
@@ -50,10 +53,14 @@ describe('OnnxRuntimeBackend', () => {
   });
 
   it('rejects feeds that do not fit, naming model, tensor and expected shape', () => {
-    assert.throws(() => backend.submit({ x: { type: 'float32', dims: [1, 5], data: new Float32Array(5) } }),
-      { message: 'model "affine": input tensor "x" has shape [1, 5]; expected [batch, 4]' });
+    assert.throws(() => backend.submit({ x: { type: 'float32', dims: [1, 5], data: new Float32Array(5) } }), {
+      message: 'model "affine": input tensor "x" has shape [1, 5]; expected [batch, 4]',
+    });
     assert.throws(() => backend.submit({}), { message: 'model "affine": missing input tensor "x" (expected float32 [batch, 4])' });
-    assert.throws(() => backend.submit({ x: { type: 'uint8', dims: [1, 4], data: new Uint8Array(4) } }), /input tensor "x" has type uint8; expected float32/);
+    assert.throws(
+      () => backend.submit({ x: { type: 'uint8', dims: [1, 4], data: new Uint8Array(4) } }),
+      /input tensor "x" has type uint8; expected float32/,
+    );
   });
 
   it('warms up with zero inputs', async () => {
@@ -70,7 +77,10 @@ describe('OnnxRuntimeBackend', () => {
       const out = await b.run({ x: { type: 'float32', dims: [1, 4], data: new Float32Array(4) } });
       assert.deepEqual(Array.from(out.y.data as Float32Array), [1, 1, 1, 1]);
       await new Promise((r) => setImmediate(r));
-      assert.ok(warnings.some((w) => w.includes('"no-such-npu" is not available')), warnings.join('\n'));
+      assert.ok(
+        warnings.some((w) => w.includes('"no-such-npu" is not available')),
+        warnings.join('\n'),
+      );
     } finally {
       process.off('warning', onWarning);
       await b.dispose();

@@ -51,7 +51,10 @@ describe('labels', () => {
       assert.equal(className(labels, 1), 'pallet');
       assert.equal(className(labels, 5), 'class_5');
       writeFileSync(join(dir, 'empty.names'), '\n\n');
-      assert.throws(() => loadLabels(join(dir, 'empty.names')), /labels file ".*empty.names" holds no class names; expected one name per line/);
+      assert.throws(
+        () => loadLabels(join(dir, 'empty.names')),
+        /labels file ".*empty.names" holds no class names; expected one name per line/,
+      );
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

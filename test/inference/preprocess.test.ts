@@ -13,12 +13,33 @@ import { requireData } from '../support/data_dir';
 import { requireOpenCvPython } from '../support/opencv_python';
 
 const YOLOX_LIKE: PreprocessOptions = {
-  width: 416, height: 416, mode: 'letterbox', letterboxAlign: 'topleft', padValue: 114, channelOrder: 'bgr', mean: [0, 0, 0], std: [1, 1, 1],
+  width: 416,
+  height: 416,
+  mode: 'letterbox',
+  letterboxAlign: 'topleft',
+  padValue: 114,
+  channelOrder: 'bgr',
+  mean: [0, 0, 0],
+  std: [1, 1, 1],
 };
 const NORMALISED_RGB: PreprocessOptions = {
-  width: 320, height: 256, mode: 'resize', letterboxAlign: 'topleft', padValue: 0, channelOrder: 'rgb', mean: [123.675, 116.28, 103.53], std: [58.395, 57.12, 57.375],
+  width: 320,
+  height: 256,
+  mode: 'resize',
+  letterboxAlign: 'topleft',
+  padValue: 0,
+  channelOrder: 'rgb',
+  mean: [123.675, 116.28, 103.53],
+  std: [58.395, 57.12, 57.375],
 };
-const CENTRED: PreprocessOptions = { ...YOLOX_LIKE, width: 320, height: 320, letterboxAlign: 'center', channelOrder: 'rgb', std: [255, 255, 255] };
+const CENTRED: PreprocessOptions = {
+  ...YOLOX_LIKE,
+  width: 320,
+  height: 320,
+  letterboxAlign: 'center',
+  channelOrder: 'rgb',
+  std: [255, 255, 255],
+};
 
 const CV2_REFERENCE = `
 import sys, json, numpy as np, cv2
@@ -48,7 +69,11 @@ describe('preprocessing', function () {
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
-  for (const [name, opts] of [['letterbox BGR raw', YOLOX_LIKE], ['resize RGB mean/std', NORMALISED_RGB], ['centred letterbox RGB /255', CENTRED]] as const) {
+  for (const [name, opts] of [
+    ['letterbox BGR raw', YOLOX_LIKE],
+    ['resize RGB mean/std', NORMALISED_RGB],
+    ['centred letterbox RGB /255', CENTRED],
+  ] as const) {
     it(`typed-array strategy matches OpenCV within 1 grey level: ${name}`, async () => {
       const { tensor, transforms } = await createPreprocessor('js', opts).run([dog]);
       const raw = join(dir, 'dog.bgr');
@@ -56,10 +81,21 @@ describe('preprocessing', function () {
       writeFileSync(raw, dog.data);
       writeFileSync(ours, tensor.data as Float32Array);
       const args = {
-        raw, ours, w: dog.width, h: dog.height, W: opts.width, H: opts.height, t: transforms[0], pad: opts.padValue, order: opts.channelOrder,
-        mean: opts.mean, std: opts.std,
+        raw,
+        ours,
+        w: dog.width,
+        h: dog.height,
+        W: opts.width,
+        H: opts.height,
+        t: transforms[0],
+        pad: opts.padValue,
+        order: opts.channelOrder,
+        mean: opts.mean,
+        std: opts.std,
       };
-      const { max, mean } = JSON.parse(execFileSync(requireOpenCvPython(), ['-c', CV2_REFERENCE, JSON.stringify(args)], { encoding: 'utf8' })) as { max: number; mean: number };
+      const { max, mean } = JSON.parse(
+        execFileSync(requireOpenCvPython(), ['-c', CV2_REFERENCE, JSON.stringify(args)], { encoding: 'utf8' }),
+      ) as { max: number; mean: number };
       // OpenCV interpolates uint8 in 11-bit fixed point and rounds; we keep float.
       assert.ok(max <= 1.0 && mean < 0.3, `max |ours - cv2| = ${max}, mean ${mean} grey levels`);
     });
@@ -68,7 +104,14 @@ describe('preprocessing', function () {
   it('places letterboxed images as YOLOX (top-left) and YOLOv5/v8 (centred) expect', () => {
     assert.deepEqual(imageTransform(YOLOX_LIKE, 640, 480), { scaleX: 0.65, scaleY: 0.65, padX: 0, padY: 0, srcWidth: 640, srcHeight: 480 });
     assert.deepEqual(imageTransform(CENTRED, 640, 480), { scaleX: 0.5, scaleY: 0.5, padX: 0, padY: 40, srcWidth: 640, srcHeight: 480 });
-    assert.deepEqual(imageTransform(NORMALISED_RGB, 640, 480), { scaleX: 0.5, scaleY: 256 / 480, padX: 0, padY: 0, srcWidth: 640, srcHeight: 480 });
+    assert.deepEqual(imageTransform(NORMALISED_RGB, 640, 480), {
+      scaleX: 0.5,
+      scaleY: 256 / 480,
+      padX: 0,
+      padY: 0,
+      srcWidth: 640,
+      srcHeight: 480,
+    });
   });
 
   it('the ONNX-graph strategy gives the same batch tensor as the typed-array one (3 cameras, bgr and mono)', async () => {
@@ -96,7 +139,10 @@ describe('preprocessing', function () {
 
   it('rejects formats it cannot take and rasters whose data does not fit their size', async () => {
     const pre = createPreprocessor('js', YOLOX_LIKE);
-    await assert.rejects(pre.run([createRaster(4, 4, 'mono16')]), /image format "mono16" is not supported; expected mono8, rgb8, bgr8, rgba8 or bgra8/);
+    await assert.rejects(
+      pre.run([createRaster(4, 4, 'mono16')]),
+      /image format "mono16" is not supported; expected mono8, rgb8, bgr8, rgba8 or bgra8/,
+    );
     const short: Raster = { width: 4, height: 4, channels: 3, format: 'bgr8', data: new Uint8Array(10) };
     await assert.rejects(pre.run([short]), /bgr8 image 4x4 has 10 values; expected 48/);
   });

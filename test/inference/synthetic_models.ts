@@ -4,7 +4,10 @@
 import { buildOnnxModel } from '../../src/inference/onnx_graph_builder';
 
 export function constantDetectorModel(
-  name: string, input: { width: number; height: number; batch?: number | string }, outDims: number[], values: Float32Array,
+  name: string,
+  input: { width: number; height: number; batch?: number | string },
+  outDims: number[],
+  values: Float32Array,
 ): Uint8Array {
   const batch = input.batch ?? 'batch';
   return buildOnnxModel({

@@ -18,7 +18,9 @@ const COUNT = 200;
 const text = (i: number): string => `message ${i} `.repeat(5);
 
 /** Reads a file with the warnings it gives; each message decoded as std_msgs/String. */
-async function readWithWarnings(file: string): Promise<{ data: string[]; warnings: string[]; skipped: { parts: number; messages: number } }> {
+async function readWithWarnings(
+  file: string,
+): Promise<{ data: string[]; warnings: string[]; skipped: { parts: number; messages: number } }> {
   const warnings: string[] = [];
   const reader = await openBag(file, { onWarning: (m) => warnings.push(m) });
   try {
@@ -35,7 +37,7 @@ async function streamRecoverable(bytes: Uint8Array): Promise<number> {
   let n = 0;
   try {
     reader.append(bytes);
-    for (let r; (r = reader.nextRecord()); ) if (r.type === 'Message') n++;
+    for (let r; (r = reader.nextRecord());) if (r.type === 'Message') n++;
   } catch {
     // The stream reader stops at the first damage; what it yielded so far is the reference.
   }
@@ -63,10 +65,20 @@ async function mcapWith(options: { useChunks?: boolean; useMessageIndex?: boolea
   const out = new MemoryWritable();
   const writer = new McapWriter({ writable: out, chunkSize: 4096, ...options });
   await writer.start({ profile: 'ros2', library: 'test' });
-  const schemaId = await writer.registerSchema({ name: 'std_msgs/msg/String', encoding: 'ros2msg', data: new TextEncoder().encode(ros2msgSchema('std_msgs/msg/String')) });
+  const schemaId = await writer.registerSchema({
+    name: 'std_msgs/msg/String',
+    encoding: 'ros2msg',
+    data: new TextEncoder().encode(ros2msgSchema('std_msgs/msg/String')),
+  });
   const channelId = await writer.registerChannel({ topic: '/chatter', schemaId, messageEncoding: 'cdr', metadata: new Map() });
   for (let i = 0; i < COUNT; i++) {
-    await writer.addMessage({ channelId, sequence: i, logTime: BigInt(i) * 1000n, publishTime: BigInt(i) * 1000n, data: encodeMessage('std_msgs/msg/String', { data: text(i) }) });
+    await writer.addMessage({
+      channelId,
+      sequence: i,
+      logTime: BigInt(i) * 1000n,
+      publishTime: BigInt(i) * 1000n,
+      data: encodeMessage('std_msgs/msg/String', { data: text(i) }),
+    });
   }
   await writer.end();
   return out.bytes();
@@ -80,9 +92,20 @@ function rawMcap(build: (b: McapRecordBuilder, message: (channelId: number, i: n
   const b = new McapRecordBuilder();
   b.writeMagic();
   b.writeHeader({ profile: 'ros2', library: 'test' });
-  b.writeSchema({ id: 1, name: 'std_msgs/msg/String', encoding: 'ros2msg', data: new TextEncoder().encode(ros2msgSchema('std_msgs/msg/String')) });
+  b.writeSchema({
+    id: 1,
+    name: 'std_msgs/msg/String',
+    encoding: 'ros2msg',
+    data: new TextEncoder().encode(ros2msgSchema('std_msgs/msg/String')),
+  });
   const message = (channelId: number, i: number) =>
-    b.writeMessage({ channelId, sequence: i, logTime: BigInt(i) * 1000n, publishTime: BigInt(i) * 1000n, data: encodeMessage('std_msgs/msg/String', { data: text(i) }) });
+    b.writeMessage({
+      channelId,
+      sequence: i,
+      logTime: BigInt(i) * 1000n,
+      publishTime: BigInt(i) * 1000n,
+      data: encodeMessage('std_msgs/msg/String', { data: text(i) }),
+    });
   build(b, message);
   b.writeDataEnd({ dataSectionCrc: 0 });
   b.writeFooter({ summaryStart: 0n, summaryOffsetStart: 0n, summaryCrc: 0 });
@@ -109,7 +132,10 @@ describe('io/bag damage: read what is readable, say what was skipped', () => {
   /** The good file's chunk indexes, as @mcap/core reads them. */
   async function chunksOf(bytes: Buffer) {
     const reader = await McapIndexedReader.Initialize({
-      readable: { size: async () => BigInt(bytes.length), read: async (offset, length) => bytes.subarray(Number(offset), Number(offset + length)) },
+      readable: {
+        size: async () => BigInt(bytes.length),
+        read: async (offset, length) => bytes.subarray(Number(offset), Number(offset + length)),
+      },
       decompressHandlers: await loadDecompressHandlers(),
     });
     return reader.chunkIndexes;
@@ -132,10 +158,16 @@ describe('io/bag damage: read what is readable, say what was skipped', () => {
     const chunks = await chunksOf(plain);
     const last = chunks[chunks.length - 1]!;
     // Cut just after the last chunk and its message index: the data is whole, the summary gone.
-    const file = save('summary-cut.mcap', plain.subarray(0, Number(last.chunkStartOffset + last.chunkLength + last.messageIndexLength) + 9));
+    const file = save(
+      'summary-cut.mcap',
+      plain.subarray(0, Number(last.chunkStartOffset + last.chunkLength + last.messageIndexLength) + 9),
+    );
     const { data, warnings } = await readWithWarnings(file);
     assert.deepStrictEqual(data, expected);
-    assert.ok(warnings.some((w) => w.startsWith(`MCAP file ${file}: its summary is unusable`)), warnings.join('\n'));
+    assert.ok(
+      warnings.some((w) => w.startsWith(`MCAP file ${file}: its summary is unusable`)),
+      warnings.join('\n'),
+    );
   });
 
   it('a file with no summary at all (an interrupted recording) reads every message', async () => {
@@ -155,7 +187,10 @@ describe('io/bag damage: read what is readable, say what was skipped', () => {
     assert.equal(data.length, await streamRecoverable(bytes));
     assert.ok(data.length > 0);
     assert.deepStrictEqual(data, expected.slice(0, data.length));
-    assert.ok(warnings.some((w) => w.includes(`at offset ${chunks[3]!.chunkStartOffset}`) && /truncated/.test(w)), warnings.join('\n'));
+    assert.ok(
+      warnings.some((w) => w.includes(`at offset ${chunks[3]!.chunkStartOffset}`) && /truncated/.test(w)),
+      warnings.join('\n'),
+    );
     assert.equal(skipped.parts, 1);
   });
 
@@ -168,10 +203,18 @@ describe('io/bag damage: read what is readable, say what was skipped', () => {
     const { data, warnings, skipped } = await readWithWarnings(file);
     const lost = expected.filter((_, i) => BigInt(i) * 1000n >= bad.messageStartTime && BigInt(i) * 1000n <= bad.messageEndTime);
     assert.ok(lost.length > 0);
-    assert.deepStrictEqual(data, expected.filter((t) => !lost.includes(t)));
+    assert.deepStrictEqual(
+      data,
+      expected.filter((t) => !lost.includes(t)),
+    );
     const warning = warnings.find((w) => w.includes(`offset ${bad.chunkStartOffset}`));
     assert.ok(warning, warnings.join('\n'));
-    assert.match(warning, new RegExp(`log time ${bad.messageStartTime}\\.\\.${bad.messageEndTime} ns, topics /chatter, ${lost.length} messages\\): Incorrect chunk CRC`));
+    assert.match(
+      warning,
+      new RegExp(
+        `log time ${bad.messageStartTime}\\.\\.${bad.messageEndTime} ns, topics /chatter, ${lost.length} messages\\): Incorrect chunk CRC`,
+      ),
+    );
     assert.deepStrictEqual(skipped, { parts: 1, messages: lost.length });
   });
 
@@ -184,10 +227,20 @@ describe('io/bag damage: read what is readable, say what was skipped', () => {
     for (let i = garbled; i < garbled + 20; i++) bytes[i] = 0x55;
     const file = save('bad-compression.mcap', bytes);
     const { data, warnings, skipped } = await readWithWarnings(file);
-    const inChunk = (c: (typeof chunks)[number]) => (_: string, i: number) => BigInt(i) * 1000n >= c.messageStartTime && BigInt(i) * 1000n <= c.messageEndTime;
-    assert.deepStrictEqual(data, expected.filter((t, i) => !inChunk(chunks[2]!)(t, i) && !inChunk(chunks[4]!)(t, i)));
-    assert.ok(warnings.some((w) => w.includes(`offset ${chunks[2]!.chunkStartOffset}`) && w.includes('Unsupported compression zzzz')), warnings.join('\n'));
-    assert.ok(warnings.some((w) => w.includes(`offset ${chunks[4]!.chunkStartOffset}`)), warnings.join('\n'));
+    const inChunk = (c: (typeof chunks)[number]) => (_: string, i: number) =>
+      BigInt(i) * 1000n >= c.messageStartTime && BigInt(i) * 1000n <= c.messageEndTime;
+    assert.deepStrictEqual(
+      data,
+      expected.filter((t, i) => !inChunk(chunks[2]!)(t, i) && !inChunk(chunks[4]!)(t, i)),
+    );
+    assert.ok(
+      warnings.some((w) => w.includes(`offset ${chunks[2]!.chunkStartOffset}`) && w.includes('Unsupported compression zzzz')),
+      warnings.join('\n'),
+    );
+    assert.ok(
+      warnings.some((w) => w.includes(`offset ${chunks[4]!.chunkStartOffset}`)),
+      warnings.join('\n'),
+    );
     assert.equal(skipped.parts, 2);
   });
 
@@ -203,7 +256,10 @@ describe('io/bag damage: read what is readable, say what was skipped', () => {
       assert.deepStrictEqual(warnings, []);
       const reader = await openBag(file);
       try {
-        assert.deepStrictEqual(reader.info.topics.map((t) => [t.name, t.count]), [['/chatter', COUNT]]);
+        assert.deepStrictEqual(
+          reader.info.topics.map((t) => [t.name, t.count]),
+          [['/chatter', COUNT]],
+        );
         assert.equal(reader.info.endTime, BigInt(COUNT - 1) * 1000n);
       } finally {
         await reader.close();
@@ -223,18 +279,26 @@ describe('io/bag damage: read what is readable, say what was skipped', () => {
     });
     const file = save('unknown-channel.mcap', bytes);
     const { data, warnings, skipped } = await readWithWarnings(file);
-    assert.deepStrictEqual(data, expected.filter((_, i) => i !== 50));
-    assert.deepStrictEqual(warnings, [`MCAP file ${file}: skipped the damaged part at offset ${offset} (${end - offset} bytes): Encountered message on channel 7 without prior channel record; reading on`]);
+    assert.deepStrictEqual(
+      data,
+      expected.filter((_, i) => i !== 50),
+    );
+    assert.deepStrictEqual(warnings, [
+      `MCAP file ${file}: skipped the damaged part at offset ${offset} (${end - offset} bytes): Encountered message on channel 7 without prior channel record; reading on`,
+    ]);
     assert.equal(skipped.parts, 1);
   });
 
   it('one channel id defined for two topics is refused naming both, read linearly or through the index', async () => {
-    const linear = save('duplicate-linear.mcap', rawMcap((b, message) => {
-      b.writeChannel(channel(1, '/left/image_raw'));
-      message(1, 0);
-      b.writeChannel(channel(1, '/right/image_raw'));
-      message(1, 1);
-    }));
+    const linear = save(
+      'duplicate-linear.mcap',
+      rawMcap((b, message) => {
+        b.writeChannel(channel(1, '/left/image_raw'));
+        message(1, 0);
+        b.writeChannel(channel(1, '/right/image_raw'));
+        message(1, 1);
+      }),
+    );
     const refusal = /channel id \d+ is defined twice, for topic \/left\/image_raw and for topic \/right\/image_raw/;
     await assert.rejects(openBag(linear), (e: Error) => e.message.includes(linear) && refusal.test(e.message));
 
@@ -243,10 +307,22 @@ describe('io/bag damage: read what is readable, say what was skipped', () => {
     const out = new MemoryWritable();
     const writer = new McapWriter({ writable: out, chunkSize: 1 << 20 });
     await writer.start({ profile: 'ros2', library: 'test' });
-    const schemaId = await writer.registerSchema({ name: 'std_msgs/msg/String', encoding: 'ros2msg', data: new TextEncoder().encode(ros2msgSchema('std_msgs/msg/String')) });
+    const schemaId = await writer.registerSchema({
+      name: 'std_msgs/msg/String',
+      encoding: 'ros2msg',
+      data: new TextEncoder().encode(ros2msgSchema('std_msgs/msg/String')),
+    });
     const ids = [];
-    for (const topic of ['/left/image_raw', '/right/image_raw']) ids.push(await writer.registerChannel({ topic, schemaId, messageEncoding: 'cdr', metadata: new Map() }));
-    for (let i = 0; i < 10; i++) await writer.addMessage({ channelId: ids[i % 2]!, sequence: i, logTime: BigInt(i), publishTime: BigInt(i), data: encodeMessage('std_msgs/msg/String', { data: text(i) }) });
+    for (const topic of ['/left/image_raw', '/right/image_raw'])
+      ids.push(await writer.registerChannel({ topic, schemaId, messageEncoding: 'cdr', metadata: new Map() }));
+    for (let i = 0; i < 10; i++)
+      await writer.addMessage({
+        channelId: ids[i % 2]!,
+        sequence: i,
+        logTime: BigInt(i),
+        publishTime: BigInt(i),
+        data: encodeMessage('std_msgs/msg/String', { data: text(i) }),
+      });
     await writer.end();
     const bytes = out.bytes();
     const chunks = await chunksOf(bytes);
@@ -262,7 +338,12 @@ describe('io/bag damage: read what is readable, say what was skipped', () => {
 
   it('a file that is not MCAP at all is still refused, naming it', async () => {
     const file = save('text.mcap', 'this is not an mcap file, just some text that is long enough to have a footer');
-    await assert.rejects(openBag(file), new RegExp(`MCAP file ${file.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')} is truncated or corrupt: it does not start with the MCAP magic bytes`));
+    await assert.rejects(
+      openBag(file),
+      new RegExp(
+        `MCAP file ${file.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')} is truncated or corrupt: it does not start with the MCAP magic bytes`,
+      ),
+    );
   });
 
   it('.db3 rows with a NULL timestamp, a NULL payload or an unknown topic id are skipped, naming the row; the others read', async () => {
@@ -298,7 +379,9 @@ describe('io/bag damage: read what is readable, say what was skipped', () => {
     db.prepare('INSERT INTO topics VALUES (1, ?, ?, ?, ?)').run('/chatter', 'std_msgs/msg/String', 'cdr', '');
     const insert = db.prepare('INSERT INTO messages (id, topic_id, timestamp, data) VALUES (?, 1, ?, ?)');
     const rows = Array.from({ length: 2000 }, (_, i) => `row ${i} `.repeat(40));
-    db.transaction(() => rows.forEach((t, i) => insert.run(i + 1, BigInt(i) * 1000n, Buffer.from(encodeMessage('std_msgs/msg/String', { data: t })))))();
+    db.transaction(() =>
+      rows.forEach((t, i) => insert.run(i + 1, BigInt(i) * 1000n, Buffer.from(encodeMessage('std_msgs/msg/String', { data: t })))),
+    )();
     db.close();
     // What a bad disk sector does: one 4 KiB page in the middle of the table overwritten.
     const bytes = fs.readFileSync(file);
@@ -307,12 +390,20 @@ describe('io/bag damage: read what is readable, say what was skipped', () => {
     fs.writeFileSync(file, bytes);
 
     const { data, warnings, skipped } = await readWithWarnings(file);
-    assert.equal(warnings[0], `sqlite3 bag file ${file}: its messages table is damaged (database disk image is malformed); reading it row by row`);
-    const lost = /^sqlite3 bag file .*: skipped messages rows id (\d+)\.\.(\d+): unreadable \(database disk image is malformed\)$/.exec(warnings[1] ?? '');
+    assert.equal(
+      warnings[0],
+      `sqlite3 bag file ${file}: its messages table is damaged (database disk image is malformed); reading it row by row`,
+    );
+    const lost = /^sqlite3 bag file .*: skipped messages rows id (\d+)\.\.(\d+): unreadable \(database disk image is malformed\)$/.exec(
+      warnings[1] ?? '',
+    );
     assert.ok(lost && warnings.length === 2, warnings.join('\n'));
     const [first, last] = [Number(lost[1]), Number(lost[2])];
     assert.ok(last - first + 1 <= 12, `one page holds a few rows, not ${last - first + 1}`);
-    assert.deepStrictEqual(data, rows.filter((_, i) => i + 1 < first || i + 1 > last));
+    assert.deepStrictEqual(
+      data,
+      rows.filter((_, i) => i + 1 < first || i + 1 > last),
+    );
     assert.deepStrictEqual(skipped, { parts: 1, messages: last - first + 1 });
   });
 
@@ -330,7 +421,10 @@ describe('io/bag damage: read what is readable, say what was skipped', () => {
     const reader = await openBag(file);
     try {
       const [odd, chatter] = await readAll(reader);
-      assert.throws(() => odd!.decode(), /cannot decode message on \/odd \(garbage\) at log time 1 ns: message type "garbage" is not a ROS message type name/);
+      assert.throws(
+        () => odd!.decode(),
+        /cannot decode message on \/odd \(garbage\) at log time 1 ns: message type "garbage" is not a ROS message type name/,
+      );
       assert.deepStrictEqual(chatter!.decode(), { data: 'fine' });
     } finally {
       await reader.close();

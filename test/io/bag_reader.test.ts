@@ -7,7 +7,12 @@ import { encodeMessage } from '../../src/msgs/codec';
 import { requireData } from '../support/data_dir';
 import { FIXTURES, fixtureMetadata, readAll, tempDir } from './bag_test_support';
 
-interface Log { level: number; name: string; msg: string; stamp: { sec: number; nanosec: number } }
+interface Log {
+  level: number;
+  name: string;
+  msg: string;
+  stamp: { sec: number; nanosec: number };
+}
 
 describe('io/bag_reader', () => {
   for (const bag of ['talker_mcap', 'talker_db3']) {
@@ -46,7 +51,10 @@ describe('io/bag_reader', () => {
           const messages = await readAll(reader);
           for (let i = 1; i < messages.length; i++) assert.ok(messages[i]!.logTime >= messages[i - 1]!.logTime);
           const strings = messages.filter((m) => m.topic === '/topic').map((m) => m.decode<{ data: string }>().data);
-          assert.deepStrictEqual(strings, Array.from({ length: 10 }, (_, i) => `Hello, world! ${i}`));
+          assert.deepStrictEqual(
+            strings,
+            Array.from({ length: 10 }, (_, i) => `Hello, world! ${i}`),
+          );
           const logs = messages.filter((m) => m.topic === '/rosout').map((m) => m.decode<Log>());
           assert.equal(logs.length, 10);
           logs.forEach((log, i) => {
@@ -70,7 +78,10 @@ describe('io/bag_reader', () => {
           const some = await readAll(reader, { topics: ['/topic'], start, end });
           const expected = all.filter((m) => m.topic === '/topic' && m.logTime >= start && m.logTime <= end);
           assert.ok(expected.length > 0);
-          assert.deepStrictEqual(some.map((m) => [m.topic, m.logTime]), expected.map((m) => [m.topic, m.logTime]));
+          assert.deepStrictEqual(
+            some.map((m) => [m.topic, m.logTime]),
+            expected.map((m) => [m.topic, m.logTime]),
+          );
           await assert.rejects(readAll(reader, { topics: ['/nope'] }), /has no topic \/nope; its topics are/);
         } finally {
           await reader.close();
@@ -95,7 +106,10 @@ describe('io/bag_reader', () => {
     const { dir, cleanup } = tempDir('empty');
     try {
       await assert.rejects(openBag(dir), /has no metadata.yaml and no .mcap or .db3 file/);
-      fs.writeFileSync(path.join(dir, 'metadata.yaml'), 'rosbag2_bagfile_information:\n  storage_identifier: mcap\n  relative_file_paths: [gone.mcap]\n');
+      fs.writeFileSync(
+        path.join(dir, 'metadata.yaml'),
+        'rosbag2_bagfile_information:\n  storage_identifier: mcap\n  relative_file_paths: [gone.mcap]\n',
+      );
       await assert.rejects(openBag(dir), /cannot open MCAP file .*gone\.mcap: no such file/);
     } finally {
       cleanup();
@@ -124,16 +138,21 @@ describe('io/bag_reader', () => {
     it('opens, lists the topic, and fails only when that topic is decoded, naming topic, type and time', async () => {
       const reader = await openBag(dir);
       try {
-        assert.deepStrictEqual(reader.info.topics.map((t) => [t.name, t.type, t.count]), [
-          ['/mystery', 'unknown_pkg/msg/Mystery', 1],
-          ['/chatter', 'std_msgs/msg/String', 1],
-        ]);
+        assert.deepStrictEqual(
+          reader.info.topics.map((t) => [t.name, t.type, t.count]),
+          [
+            ['/mystery', 'unknown_pkg/msg/Mystery', 1],
+            ['/chatter', 'std_msgs/msg/String', 1],
+          ],
+        );
         const [mystery, chatter] = await readAll(reader);
         assert.throws(
           () => mystery!.decode(),
           (err: Error) =>
             err instanceof MessageDecodeError &&
-            /\/mystery \(unknown_pkg\/msg\/Mystery\) at log time 1700000000000000001 ns: no message definition for unknown_pkg\/msg\/Mystery/.test(err.message),
+            /\/mystery \(unknown_pkg\/msg\/Mystery\) at log time 1700000000000000001 ns: no message definition for unknown_pkg\/msg\/Mystery/.test(
+              err.message,
+            ),
         );
         assert.deepStrictEqual(chatter!.decode(), { data: 'still fine' });
       } finally {

@@ -66,7 +66,10 @@ describe('io/bag_writer', () => {
     await writeSamples(bagDir);
     const handle = await open(path.join(bagDir, 'conv_0.mcap'), 'r');
     try {
-      const mcap = await McapIndexedReader.Initialize({ readable: new FileHandleReadable(handle), decompressHandlers: await loadDecompressHandlers() });
+      const mcap = await McapIndexedReader.Initialize({
+        readable: new FileHandleReadable(handle),
+        decompressHandlers: await loadDecompressHandlers(),
+      });
       assert.equal(mcap.header.profile, 'ros2');
       const schemaNames = [...mcap.schemasById.values()].map((s) => s.name);
       assert.deepStrictEqual(new Set(schemaNames), new Set(SAMPLE_MESSAGES.map((s) => s.type)));
@@ -92,12 +95,30 @@ describe('io/bag_writer', () => {
   it('writes a version-9 metadata.yaml with the fields rosbag2 Jazzy reads', async () => {
     const bagDir = path.join(dir, 'meta');
     await writeSamples(bagDir);
-    const info = (parseYaml(fs.readFileSync(path.join(bagDir, 'metadata.yaml'), 'utf8'), { intAsBigInt: true }) as { rosbag2_bagfile_information: Record<string, unknown> })
-      .rosbag2_bagfile_information as {
-      version: bigint; storage_identifier: string; relative_file_paths: string[]; message_count: bigint; ros_distro: string;
-      starting_time: { nanoseconds_since_epoch: bigint }; duration: { nanoseconds: bigint }; custom_data: object;
+    const info = (
+      parseYaml(fs.readFileSync(path.join(bagDir, 'metadata.yaml'), 'utf8'), { intAsBigInt: true }) as {
+        rosbag2_bagfile_information: Record<string, unknown>;
+      }
+    ).rosbag2_bagfile_information as {
+      version: bigint;
+      storage_identifier: string;
+      relative_file_paths: string[];
+      message_count: bigint;
+      ros_distro: string;
+      starting_time: { nanoseconds_since_epoch: bigint };
+      duration: { nanoseconds: bigint };
+      custom_data: object;
       files: { path: string; message_count: bigint }[];
-      topics_with_message_count: { message_count: bigint; topic_metadata: { name: string; type: string; serialization_format: string; offered_qos_profiles: unknown[]; type_description_hash: string } }[];
+      topics_with_message_count: {
+        message_count: bigint;
+        topic_metadata: {
+          name: string;
+          type: string;
+          serialization_format: string;
+          offered_qos_profiles: unknown[];
+          type_description_hash: string;
+        };
+      }[];
     };
     const n = BigInt(SAMPLE_MESSAGES.length);
     assert.equal(info.version, 9n);
@@ -106,7 +127,10 @@ describe('io/bag_writer', () => {
     assert.equal(info.message_count, 2n * n);
     assert.equal(info.starting_time.nanoseconds_since_epoch, T0);
     assert.equal(info.duration.nanoseconds, (2n * n - 1n) * 10_000_000n);
-    assert.deepStrictEqual(info.files.map((f) => [f.path, f.message_count]), [['meta_0.mcap', 2n * n]]);
+    assert.deepStrictEqual(
+      info.files.map((f) => [f.path, f.message_count]),
+      [['meta_0.mcap', 2n * n]],
+    );
     assert.equal(info.ros_distro, 'jazzy');
     assert.deepStrictEqual(info.custom_data, {});
     assert.equal(info.topics_with_message_count.length, SAMPLE_MESSAGES.length);
@@ -123,7 +147,10 @@ describe('io/bag_writer', () => {
     await assert.rejects(McapBagWriter.create(dir), /already exists and is not empty/);
     const writer = await McapBagWriter.create(path.join(dir, 'bag'));
     await writer.write('/a', 'std_msgs/msg/String', 1n, { data: 'a' });
-    await assert.rejects(writer.write('/a', 'geometry_msgs/msg/Point', 2n, { x: 0, y: 0, z: 0 }), /topic \/a has type std_msgs\/msg\/String; cannot write a geometry_msgs\/msg\/Point/);
+    await assert.rejects(
+      writer.write('/a', 'geometry_msgs/msg/Point', 2n, { x: 0, y: 0, z: 0 }),
+      /topic \/a has type std_msgs\/msg\/String; cannot write a geometry_msgs\/msg\/Point/,
+    );
     await writer.close();
     await assert.rejects(writer.write('/a', 'std_msgs/msg/String', 3n, { data: 'late' }), /already closed/);
   });
@@ -150,7 +177,9 @@ describe('io/bag_writer when the process dies or the disk fills', function () {
 
   async function killedAfter(bagDir: string, flushEveryNs: string, messages: number): Promise<number> {
     const { spawn } = await import('node:child_process');
-    const child = spawn(process.execPath, ['--require', 'tsx/cjs', '-e', writerScript(bagDir, flushEveryNs)], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, ['--require', 'tsx/cjs', '-e', writerScript(bagDir, flushEveryNs)], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     let written = -1;
     child.stdout.on('data', (d: Buffer) => {
       written = Math.max(written, ...String(d).trim().split('\n').map(Number));
@@ -169,8 +198,14 @@ describe('io/bag_writer when the process dies or the disk fills', function () {
       const data = (await readAll(reader)).map((m) => m.decode<{ data: string }>().data);
       // 200 ms of log time is 20 messages; the chunk closes with the first message past it.
       assert.ok(data.length >= written - 21 && data.length <= written, `${data.length} of ${written} recovered`);
-      assert.deepEqual(data, Array.from({ length: data.length }, (_, i) => `message ${i}`));
-      assert.ok(warnings.some((w) => /summary is unusable/.test(w)), warnings.join('\n'));
+      assert.deepEqual(
+        data,
+        Array.from({ length: data.length }, (_, i) => `message ${i}`),
+      );
+      assert.ok(
+        warnings.some((w) => /summary is unusable/.test(w)),
+        warnings.join('\n'),
+      );
     } finally {
       await reader.close();
     }
@@ -203,7 +238,9 @@ describe('io/bag_writer when the process dies or the disk fills', function () {
         }
       })();`;
     // ulimit -f counts 512-byte blocks: 256 KiB of file, then writes fail with EFBIG (Node ignores SIGXFSZ).
-    const run = spawnSync('bash', ['-c', `ulimit -f 512 && exec "${process.execPath}" --require tsx/cjs -e "$0"`, script], { encoding: 'utf8' });
+    const run = spawnSync('bash', ['-c', `ulimit -f 512 && exec "${process.execPath}" --require tsx/cjs -e "$0"`, script], {
+      encoding: 'utf8',
+    });
     const [first, second] = run.stdout.trim().split('\n');
     const failedAt = Number(first!.split(' ')[0]);
     const file = path.join(bagDir, 'full_0.mcap');
@@ -214,7 +251,10 @@ describe('io/bag_writer when the process dies or the disk fills', function () {
       const data = (await readAll(reader)).map((m) => m.decode<{ data: string }>().data.trim());
       // Everything but the open 4 KiB chunk (about 18 messages) is there, in order.
       assert.ok(data.length >= failedAt - 20 && data.length <= failedAt, `${data.length} of ${failedAt}`);
-      assert.deepEqual(data, Array.from({ length: data.length }, (_, i) => `message ${i}`));
+      assert.deepEqual(
+        data,
+        Array.from({ length: data.length }, (_, i) => `message ${i}`),
+      );
     } finally {
       await reader.close();
     }

@@ -39,8 +39,16 @@ function expectFormatError(msg: Image, ...parts: RegExp[]): void {
 describe('io/image_codec', () => {
   describe('raw round trip', () => {
     const cases: [string, RasterFormat][] = [
-      ['rgb8', 'rgb8'], ['bgr8', 'bgr8'], ['rgba8', 'rgba8'], ['bgra8', 'bgra8'], ['mono8', 'mono8'], ['8UC1', 'mono8'],
-      ['8UC3', 'bgr8'], ['mono16', 'mono16'], ['16UC1', 'mono16'], ['32FC1', 'float32'],
+      ['rgb8', 'rgb8'],
+      ['bgr8', 'bgr8'],
+      ['rgba8', 'rgba8'],
+      ['bgra8', 'bgra8'],
+      ['mono8', 'mono8'],
+      ['8UC1', 'mono8'],
+      ['8UC3', 'bgr8'],
+      ['mono16', 'mono16'],
+      ['16UC1', 'mono16'],
+      ['32FC1', 'float32'],
     ];
     for (const [encoding, format] of cases) {
       it(encoding, () => {
@@ -75,7 +83,15 @@ describe('io/image_codec', () => {
   });
 
   it('reads big-endian 16-bit and float data', () => {
-    const r = decodeImage({ header, width: 2, height: 1, step: 4, encoding: '16UC1', is_bigendian: 1, data: Uint8Array.of(0x12, 0x34, 0xab, 0xcd) });
+    const r = decodeImage({
+      header,
+      width: 2,
+      height: 1,
+      step: 4,
+      encoding: '16UC1',
+      is_bigendian: 1,
+      data: Uint8Array.of(0x12, 0x34, 0xab, 0xcd),
+    });
     assert.deepStrictEqual([...r.data], [0x1234, 0xabcd]);
     const f = new DataView(new ArrayBuffer(8));
     f.setFloat32(0, 1.5, false);
@@ -125,7 +141,10 @@ describe('io/image_codec', () => {
           for (let x = 2; x < width - 2; x++) {
             for (let c = 0; c < 3; c++) {
               const i = (y * width + x) * 3 + c;
-              assert.ok(Math.abs(ours.data[i]! - ref[i]!) <= 1, `${encoding} (${x},${y}) channel ${c}: ${ours.data[i]} vs OpenCV ${ref[i]}`);
+              assert.ok(
+                Math.abs(ours.data[i]! - ref[i]!) <= 1,
+                `${encoding} (${x},${y}) channel ${c}: ${ours.data[i]} vs OpenCV ${ref[i]}`,
+              );
             }
           }
         }

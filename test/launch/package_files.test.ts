@@ -23,7 +23,17 @@ interface Facts {
   urdf: {
     links: string[];
     joints: Record<string, { parent: string; child: string; xyz: number[]; rpy: number[] }>;
-    sensors: { name: string; type: string; link: string; topic: string; frame_id: string; camera_info_topic: string; horizontal_fov: number; width: number; height: number }[];
+    sensors: {
+      name: string;
+      type: string;
+      link: string;
+      topic: string;
+      frame_id: string;
+      camera_info_topic: string;
+      horizontal_fov: number;
+      width: number;
+      height: number;
+    }[];
   };
   sdf: { version: string; models: string[]; textures: string[]; plugins: string[] };
   package: { format: string; name: string; deps: Record<string, string[]>; groups: string[]; build_type: string };
@@ -48,10 +58,16 @@ function rclParameters(path: string): NamedParameter[] {
   const out: NamedParameter[] = [];
   const walk = (node: YamlNode, prefix: string): void => {
     if (isMap(node)) {
-      for (const pair of node.items) walk(pair.value as YamlNode, prefix ? `${prefix}.${String((pair.key as { value: unknown }).value)}` : String((pair.key as { value: unknown }).value));
+      for (const pair of node.items)
+        walk(
+          pair.value as YamlNode,
+          prefix ? `${prefix}.${String((pair.key as { value: unknown }).value)}` : String((pair.key as { value: unknown }).value),
+        );
     } else out.push({ name: prefix, value: rclValue(node) });
   };
-  const params = (doc.contents as YamlNode & { get(k: string, keep: boolean): YamlNode }).get('/**', true) as YamlNode & { get(k: string, keep: boolean): YamlNode };
+  const params = (doc.contents as YamlNode & { get(k: string, keep: boolean): YamlNode }).get('/**', true) as YamlNode & {
+    get(k: string, keep: boolean): YamlNode;
+  };
   walk(params.get('ros__parameters', true), '');
   return out;
 }
@@ -90,7 +106,10 @@ describe('launch/: ROS package files', () => {
     assert.deepEqual(missing, [], 'leaves missing from params/default.yaml');
     // The values the node gets (rcl-typed overrides) give the same configuration as the CLI's reading.
     assert.deepEqual(configFromParameters(params, PARAMS), config);
-    assert.deepEqual(flatten(config as unknown as Record<string, unknown>).cameras, defaultRig().map((c) => c.name));
+    assert.deepEqual(
+      flatten(config as unknown as Record<string, unknown>).cameras,
+      defaultRig().map((c) => c.name),
+    );
   });
 
   it('package.xml is format 3 with the interface generators and the message packages used', () => {
@@ -101,7 +120,24 @@ describe('launch/: ROS package files', () => {
     assert.deepEqual(pkg.deps.buildtool_depend, ['ament_cmake', 'rosidl_default_generators']);
     assert.ok(pkg.groups.includes('rosidl_interface_packages'));
     const exec = pkg.deps.exec_depend!;
-    for (const dep of ['rosidl_default_runtime', 'std_msgs', 'sensor_msgs', 'geometry_msgs', 'vision_msgs', 'visualization_msgs', 'diagnostic_msgs', 'stereo_msgs', 'tf2_msgs', 'rosgraph_msgs', 'builtin_interfaces', 'ros_gz_sim', 'ros_gz_bridge', 'robot_state_publisher', 'rviz2', 'nodejs']) {
+    for (const dep of [
+      'rosidl_default_runtime',
+      'std_msgs',
+      'sensor_msgs',
+      'geometry_msgs',
+      'vision_msgs',
+      'visualization_msgs',
+      'diagnostic_msgs',
+      'stereo_msgs',
+      'tf2_msgs',
+      'rosgraph_msgs',
+      'builtin_interfaces',
+      'ros_gz_sim',
+      'ros_gz_bridge',
+      'robot_state_publisher',
+      'rviz2',
+      'nodejs',
+    ]) {
       assert.ok(exec.includes(dep), `exec_depend ${dep} missing`);
     }
     const cmake = readFileSync(join(ROOT, 'CMakeLists.txt'), 'utf8');
@@ -118,7 +154,10 @@ describe('launch/: ROS package files', () => {
   it('the robot carries the default rig: same cameras, poses, 640x480 and fx = 460', () => {
     const rig = defaultRig();
     const config = loadConfigFile(PARAMS);
-    assert.deepEqual(facts.urdf.sensors.map((s) => s.name), config.cameras);
+    assert.deepEqual(
+      facts.urdf.sensors.map((s) => s.name),
+      config.cameras,
+    );
     for (const cam of rig) {
       const sensor = facts.urdf.sensors.find((s) => s.name === cam.name)!;
       const { link, optical } = cameraFrames(cam);
@@ -141,7 +180,12 @@ describe('launch/: ROS package files', () => {
   });
 
   it('Gazebo camera topics, the bridge and the node subscriptions line up', () => {
-    const bridge = parseYaml(readFileSync(join(ROOT, 'config/gz_bridge.yaml'), 'utf8')) as { ros_topic_name: string; gz_topic_name: string; ros_type_name: string; direction: string }[];
+    const bridge = parseYaml(readFileSync(join(ROOT, 'config/gz_bridge.yaml'), 'utf8')) as {
+      ros_topic_name: string;
+      gz_topic_name: string;
+      ros_type_name: string;
+      direction: string;
+    }[];
     const rosTopic = new Map(bridge.map((b) => [b.ros_topic_name, b]));
     assert.equal(rosTopic.get('/clock')?.ros_type_name, 'rosgraph_msgs/msg/Clock');
     for (const t of cameraTopics(loadConfigFile(PARAMS))) {

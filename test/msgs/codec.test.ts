@@ -42,7 +42,10 @@ describe('msgs/codec', () => {
 
   it('names the type and byte count when bytes are too short', () => {
     const bytes = encodeMessage('sensor_msgs/msg/CameraInfo', SAMPLE_MESSAGES.find((s) => s.type === 'sensor_msgs/msg/CameraInfo')!.msg);
-    assert.throws(() => decodeMessage('sensor_msgs/msg/CameraInfo', bytes.subarray(0, 40)), /cannot decode 40 bytes as sensor_msgs\/msg\/CameraInfo/);
+    assert.throws(
+      () => decodeMessage('sensor_msgs/msg/CameraInfo', bytes.subarray(0, 40)),
+      /cannot decode 40 bytes as sensor_msgs\/msg\/CameraInfo/,
+    );
   });
 
   describe('ros2msgSchema', () => {
@@ -85,12 +88,17 @@ describe('msgs/codec', () => {
 
     it('keeps built-in definitions over a bag schema of the same name', () => {
       registerSchema('std_msgs/msg/String', 'uint8 level\n');
-      assert.deepStrictEqual(decodeMessage('std_msgs/msg/String', encodeMessage('std_msgs/msg/String', { data: 'kept' })), { data: 'kept' });
+      assert.deepStrictEqual(decodeMessage('std_msgs/msg/String', encodeMessage('std_msgs/msg/String', { data: 'kept' })), {
+        data: 'kept',
+      });
     });
 
     it('rejects a schema that does not parse, naming the type', () => {
       assert.throws(() => registerSchema('test_bag_msgs/msg/Broken', 'int32[ x\n'), /test_bag_msgs\/msg\/Broken/);
-      assert.throws(() => registerSchema('test_bag_msgs/msg/Idl', `${'='.repeat(80)}\nIDL: test_bag_msgs/msg/Idl\nmodule x {};\n`), /only ros2msg/);
+      assert.throws(
+        () => registerSchema('test_bag_msgs/msg/Idl', `${'='.repeat(80)}\nIDL: test_bag_msgs/msg/Idl\nmodule x {};\n`),
+        /only ros2msg/,
+      );
     });
   });
 

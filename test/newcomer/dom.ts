@@ -8,10 +8,22 @@ import { chromiumPath } from '../support/render_html';
 
 export function dumpDom(htmlPath: string): string {
   const profile = mkdtempSync(join(tmpdir(), 'dom-'));
-  return execFileSync(chromiumPath(), [
-    '--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking',
-    '--disable-component-update', '--disable-sync', `--user-data-dir=${profile}`, '--dump-dom', `file://${htmlPath}`,
-  ], { stdio: ['ignore', 'pipe', 'pipe'], timeout: 60_000, maxBuffer: 256 * 1024 * 1024 }).toString('utf8');
+  return execFileSync(
+    chromiumPath(),
+    [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      `--user-data-dir=${profile}`,
+      '--dump-dom',
+      `file://${htmlPath}`,
+    ],
+    { stdio: ['ignore', 'pipe', 'pipe'], timeout: 60_000, maxBuffer: 256 * 1024 * 1024 },
+  ).toString('utf8');
 }
 
 /** Every element `<tag ...class="... cls ...">` of `dom`, with its attributes and (for text-bearing tags) its text. */

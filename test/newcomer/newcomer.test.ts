@@ -67,7 +67,13 @@ describe('newcomer check (issue 19)', function () {
       assert.match(text, /cameras: +front_left, front_right, side_cam_l, side_cam_r\n/);
       assert.match(text, /frame sets: +30 \(30 completed; shed: none\)/);
       const outputs = await topicCounts(out);
-      for (const t of ['/perception/front_left/depth', '/perception/side_cam_l/depth', '/perception/side_cam_r/depth', '/perception/tracks', '/perception/scan']) {
+      for (const t of [
+        '/perception/front_left/depth',
+        '/perception/side_cam_l/depth',
+        '/perception/side_cam_r/depth',
+        '/perception/tracks',
+        '/perception/scan',
+      ]) {
         assert.ok((outputs.get(t) ?? 0) > 0, `${t} in ${[...outputs.keys()].join(', ')}`);
       }
       const tf = await staticTf(out);
@@ -107,7 +113,13 @@ describe('newcomer check (issue 19)', function () {
     });
 
     it('prints the scores with pass/fail against each target', () => {
-      for (const metric of ['stereo depth error', '3D object position error', 'tracking MOTA / IDF1', 'deadline misses', 'latency stereo_depth']) {
+      for (const metric of [
+        'stereo depth error',
+        '3D object position error',
+        'tracking MOTA / IDF1',
+        'deadline misses',
+        'latency stereo_depth',
+      ]) {
         assert.ok(table.includes(metric), `the table reports "${metric}":\n${table}`);
       }
       const depth = /stereo depth error[^\n]*?([\d.]+) % +< 3 % +(pass|FAIL)/.exec(table);
@@ -133,7 +145,10 @@ describe('newcomer check (issue 19)', function () {
       assert.ok(elements(dom, 'g', 'ground_truth').length > 0, 'ground-truth boxes');
       const trackLabels = elements(dom, 'text', 'trk').map((e) => e.text);
       assert.ok(trackLabels.length > 0 && trackLabels.every((t) => /^#\d+ /.test(t)), `track labels: ${trackLabels.join(', ')}`);
-      assert.ok(elements(dom, 'text', 'tid').some((e) => /^#\d+ /.test(e.text)), "track ids in the bird's-eye view");
+      assert.ok(
+        elements(dom, 'text', 'tid').some((e) => /^#\d+ /.test(e.text)),
+        "track ids in the bird's-eye view",
+      );
       // Depth images: decoded, most of the stereo camera's pixels have depth.
       const depths = [...dom.matchAll(/<img class="depth" alt="([^"]+) depth" src="data:image\/jpeg;base64,([^"]+)"/g)];
       assert.deepEqual(depths.map((d) => d[1]).sort(), ['front_left', 'left', 'right']);

@@ -25,7 +25,12 @@ const RENAMES: Record<string, string> = {
   '/right/camera_info': '/side_cam_r/camera_info',
 };
 
-interface OwnMessage { topic: string; type: string; logTime: bigint; data: Uint8Array }
+interface OwnMessage {
+  topic: string;
+  type: string;
+  logTime: bigint;
+  data: Uint8Array;
+}
 
 /** The robot's messages, in log order: renamed topics, stereo images JPEG-compressed. */
 async function* ownMessages(sceneBag: string, withTfStatic: boolean): AsyncGenerator<OwnMessage> {
@@ -60,7 +65,8 @@ export async function ownMcapBag(sceneBag: string, dir: string): Promise<string>
 }
 
 /** Humble's offered_qos_profiles text: policies as rmw enum numbers, durations unset. */
-const HUMBLE_QOS = '- history: 1\n  depth: 10\n  reliability: 1\n  durability: 2\n  deadline:\n    sec: 0\n    nsec: 0\n  lifespan:\n    sec: 0\n    nsec: 0\n  liveliness: 1\n  liveliness_lease_duration:\n    sec: 0\n    nsec: 0\n  avoid_ros_namespace_conventions: false';
+const HUMBLE_QOS =
+  '- history: 1\n  depth: 10\n  reliability: 1\n  durability: 2\n  deadline:\n    sec: 0\n    nsec: 0\n  lifespan:\n    sec: 0\n    nsec: 0\n  liveliness: 1\n  liveliness_lease_duration:\n    sec: 0\n    nsec: 0\n  avoid_ros_namespace_conventions: false';
 
 /**
  * The robot's bag as `ros2 bag record` on Humble writes it: `dir/metadata.yaml` (version 5) and
@@ -96,16 +102,32 @@ export async function ownHumbleDb3Bag(sceneBag: string, dir: string, withTfStati
   db.exec('COMMIT');
   db.close();
   const count = [...topics.values()].reduce((n, t) => n + t.count, 0);
-  writeFileSync(join(dir, 'metadata.yaml'), stringifyYaml({
-    rosbag2_bagfile_information: {
-      version: 5, storage_identifier: 'sqlite3', duration: { nanoseconds: Number(end - (start ?? 0n)) },
-      starting_time: { nanoseconds_since_epoch: Number(start ?? 0n) }, message_count: count,
-      topics_with_message_count: [...topics].map(([name, t]) => ({
-        topic_metadata: { name, type: t.type, serialization_format: 'cdr', offered_qos_profiles: HUMBLE_QOS }, message_count: t.count,
-      })),
-      compression_format: '', compression_mode: '', relative_file_paths: [file],
-      files: [{ path: file, starting_time: { nanoseconds_since_epoch: Number(start ?? 0n) }, duration: { nanoseconds: Number(end - (start ?? 0n)) }, message_count: count }],
-    },
-  }));
+  writeFileSync(
+    join(dir, 'metadata.yaml'),
+    stringifyYaml({
+      rosbag2_bagfile_information: {
+        version: 5,
+        storage_identifier: 'sqlite3',
+        duration: { nanoseconds: Number(end - (start ?? 0n)) },
+        starting_time: { nanoseconds_since_epoch: Number(start ?? 0n) },
+        message_count: count,
+        topics_with_message_count: [...topics].map(([name, t]) => ({
+          topic_metadata: { name, type: t.type, serialization_format: 'cdr', offered_qos_profiles: HUMBLE_QOS },
+          message_count: t.count,
+        })),
+        compression_format: '',
+        compression_mode: '',
+        relative_file_paths: [file],
+        files: [
+          {
+            path: file,
+            starting_time: { nanoseconds_since_epoch: Number(start ?? 0n) },
+            duration: { nanoseconds: Number(end - (start ?? 0n)) },
+            message_count: count,
+          },
+        ],
+      },
+    }),
+  );
   return dir;
 }

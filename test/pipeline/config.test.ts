@@ -13,17 +13,23 @@ describe('configuration schema', () => {
   });
 
   it('names the key, the value and what was expected', () => {
-    assert.throws(() => parseConfig({ depth: { num_disparities: 3 } }, 'x.yaml'), (e: Error) => {
-      assert.ok(e instanceof ConfigError);
-      assert.match(e.message, /x\.yaml/);
-      assert.match(e.message, /depth\.num_disparities = 3: .*>=16/);
-      return true;
-    });
+    assert.throws(
+      () => parseConfig({ depth: { num_disparities: 3 } }, 'x.yaml'),
+      (e: Error) => {
+        assert.ok(e instanceof ConfigError);
+        assert.match(e.message, /x\.yaml/);
+        assert.match(e.message, /depth\.num_disparities = 3: .*>=16/);
+        return true;
+      },
+    );
     // What the matcher accepts is what the configuration accepts: 24 is refused here, not later.
     assert.throws(() => parseConfig({ depth: { num_disparities: 24 } }), /depth\.num_disparities = 24: .*multiple of 16/);
     assert.throws(() => parseConfig({ sync: { polcy: 'exact' } }), /unknown key\(s\) sync\.polcy \(did you mean sync\.policy\?\)/);
     // Nothing near enough: no guess.
-    assert.throws(() => parseConfig({ sync: { zzzzzzzz: 1 } }), (e: Error) => /sync\.zzzzzzzz/.test(e.message) && !/did you mean/.test(e.message));
+    assert.throws(
+      () => parseConfig({ sync: { zzzzzzzz: 1 } }),
+      (e: Error) => /sync\.zzzzzzzz/.test(e.message) && !/did you mean/.test(e.message),
+    );
     assert.throws(() => parseConfig({ scheduler: { time_mode: 'wall' } }), /scheduler\.time_mode = "wall"/);
     assert.throws(() => parseConfig({ depth: { stereo_pairs: [['a', 'b']] } }), /"a" is not/);
     assert.throws(() => parseConfig({ scan: { angle_min: 1, angle_max: 0 } }), /scan\.angle_min = 1/);
@@ -47,7 +53,10 @@ describe('configuration schema', () => {
     const flat = flatten(cfg as unknown as Record<string, unknown>);
     assert.equal(flat['depth.num_disparities'], 64);
     assert.deepEqual(parseConfig(unflatten(flat)), cfg);
-    const over = mergeConfig({ depth: { speckle_window_size: 7 } }, parseOverrides(['depth.num_disparities=128', 'cameras=[a,b]', 'depth.stereo_pairs=[[a,b]]']));
+    const over = mergeConfig(
+      { depth: { speckle_window_size: 7 } },
+      parseOverrides(['depth.num_disparities=128', 'cameras=[a,b]', 'depth.stereo_pairs=[[a,b]]']),
+    );
     const merged = parseConfig(over);
     assert.equal(merged.depth.num_disparities, 128);
     assert.equal(merged.depth.speckle_window_size, 7);

@@ -10,7 +10,10 @@ function frame(i: number, x = 4): FrameSummary {
     stamp: (1_700_000_000_000_000_000n + BigInt(i) * 33_333_333n).toString(),
     decision: 'completed',
     rung: 'full',
-    objects: [{ cls: 'person', x, y: 0.5, z: 0.85 }, { cls: 'obstacle', x: 2, y: -1, z: 0.4 }],
+    objects: [
+      { cls: 'person', x, y: 0.5, z: 0.85 },
+      { cls: 'obstacle', x: 2, y: -1, z: 0.4 },
+    ],
     tracks: 2,
     depth: { front_left: { valid: 0.8, median: 3.2 } },
     cloud: { points: 500, cx: 3, cy: 0, cz: 0.5 },

@@ -70,9 +70,14 @@ describe('pipeline: learned depth for cameras without stereo', function () {
     const bag = await sceneBag('corridor_crossing', 0.5, true);
     const out = join(dir, 'out');
     const warnings: string[] = [];
-    const summary = await replayBag(bag, { config: parseConfig({ depth: { learned_model_path: model, learned_output: 'relative_inverse' }, scheduler: { time_mode: 'target' } }), outBag: out, onWarning: (w) => warnings.push(w) });
+    const summary = await replayBag(bag, {
+      config: parseConfig({ depth: { learned_model_path: model, learned_output: 'relative_inverse' }, scheduler: { time_mode: 'target' } }),
+      outBag: out,
+      onWarning: (w) => warnings.push(w),
+    });
     assert.ok(summary.completed > 5, `completed ${summary.completed}`);
-    for (const cam of ['left', 'right']) assert.ok(summary.outputs[`/perception/${cam}/depth`] > 0, `${cam} depth published: ${JSON.stringify(summary.outputs)}`);
+    for (const cam of ['left', 'right'])
+      assert.ok(summary.outputs[`/perception/${cam}/depth`] > 0, `${cam} depth published: ${JSON.stringify(summary.outputs)}`);
     assert.equal(summary.outputs['/perception/front_right/depth'], undefined, 'the stereo right camera has no depth of its own');
 
     // The bottom rows see the floor: the recovered metric depth must match the scene's ground truth there.
@@ -97,15 +102,29 @@ describe('pipeline: learned depth for cameras without stereo', function () {
     const bag = await sceneBag('corridor_crossing', 1, true);
     const dir = mkdtempSync(join(tmpdir(), 'learned-default-'));
     const besides: Record<string, number> = {};
-    for (const [run, depth] of [['default', {}], ['stereo only', { learned_model_path: '' }]] as const) {
+    for (const [run, depth] of [
+      ['default', {}],
+      ['stereo only', { learned_model_path: '' }],
+    ] as const) {
       const out = join(dir, run.replace(' ', '_'));
       const warnings: string[] = [];
-      await replayBag(bag, { config: parseConfig({ depth, scheduler: { time_mode: 'target' } }), outBag: out, onWarning: (w) => warnings.push(w) });
-      assert.deepEqual(warnings.filter((w) => w.includes('learned depth')), [], `${run}: learned-depth warnings`);
+      await replayBag(bag, {
+        config: parseConfig({ depth, scheduler: { time_mode: 'target' } }),
+        outBag: out,
+        onWarning: (w) => warnings.push(w),
+      });
+      assert.deepEqual(
+        warnings.filter((w) => w.includes('learned depth')),
+        [],
+        `${run}: learned-depth warnings`,
+      );
       besides[run] = await pointsBeside(out);
     }
     assert.ok(besides['default'] > 200, `obstacle points more than 50 degrees off the front axis, default config: ${besides['default']}`);
-    assert.ok(besides['stereo only'] < besides['default'] / 10, `the same without learned depth: ${besides['stereo only']} (default ${besides['default']})`);
+    assert.ok(
+      besides['stereo only'] < besides['default'] / 10,
+      `the same without learned depth: ${besides['stereo only']} (default ${besides['default']})`,
+    );
 
     // Accuracy on the scene's side cameras, where it matters for obstacles: not ground, within 10 m.
     const out = join(dir, 'default');
@@ -117,13 +136,17 @@ describe('pipeline: learned depth for cameras without stereo', function () {
       const b = new Float32Array(truth.data.slice().buffer);
       const rel: number[] = [];
       // Rows above the horizon (v < cy = 239.5) of a level camera 0.5 m up see only points above the ground.
-      for (let v = 0; v < 230; v += 4) for (let u = 0; u < ours.width; u += 4) {
-        const i = v * ours.width + u;
-        if (b[i] > 0 && b[i] < 10) rel.push(Number.isFinite(a[i]) ? Math.abs(a[i] - b[i]) / b[i] : 1);
-      }
+      for (let v = 0; v < 230; v += 4)
+        for (let u = 0; u < ours.width; u += 4) {
+          const i = v * ours.width + u;
+          if (b[i] > 0 && b[i] < 10) rel.push(Number.isFinite(a[i]) ? Math.abs(a[i] - b[i]) / b[i] : 1);
+        }
       rel.sort((x, y) => x - y);
       assert.ok(rel.length > 1000, `${cam}: ${rel.length} samples`);
-      assert.ok(rel[rel.length >> 1] < MAX_SIDE_MEDIAN_REL_ERROR, `${cam}: median relative depth error above the ground ${(100 * rel[rel.length >> 1]).toFixed(1)} %`);
+      assert.ok(
+        rel[rel.length >> 1] < MAX_SIDE_MEDIAN_REL_ERROR,
+        `${cam}: median relative depth error above the ground ${(100 * rel[rel.length >> 1]).toFixed(1)} %`,
+      );
     }
   });
 });

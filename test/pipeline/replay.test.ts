@@ -23,7 +23,12 @@ const GOLDEN = join(__dirname, '..', 'golden', 'corridor_crossing_1s.yaml');
 async function digest(bag: string, outBag?: string) {
   const frames: FrameSummary[] = [];
   const warnings: string[] = [];
-  const summary = await replayBag(bag, { config: parseConfig(TARGET_TIME), outBag, onResult: (r) => frames.push(summarizeResult(r)), onWarning: (w) => warnings.push(w) });
+  const summary = await replayBag(bag, {
+    config: parseConfig(TARGET_TIME),
+    outBag,
+    onResult: (r) => frames.push(summarizeResult(r)),
+    onWarning: (w) => warnings.push(w),
+  });
   return { frames, warnings, summary };
 }
 
@@ -53,7 +58,7 @@ describe('bag replay and regression', function () {
     bag = await sceneBag('corridor_crossing', 1);
   });
 
-  it('matches the reviewed golden of the project\'s own scene bag (a regression in any stage fails here)', async () => {
+  it("matches the reviewed golden of the project's own scene bag (a regression in any stage fails here)", async () => {
     const { frames } = await digest(bag);
     const diffs = compareToGolden(readGolden(GOLDEN), frames);
     assert.deepEqual(diffs, [], formatDiffs(diffs));
@@ -68,7 +73,16 @@ describe('bag replay and regression', function () {
     assert.equal(a.length, b.length);
     a.forEach((line, i) => assert.equal(line, b[i], `message ${i} differs`));
     const topics = new Set(a.map((l) => l.split(' ')[0]));
-    for (const t of ['/perception/objects', '/perception/tracks', '/perception/obstacles', '/perception/scan', '/perception/markers', '/perception/status', '/perception/front_left/depth', '/perception/front_left_front_right/disparity']) {
+    for (const t of [
+      '/perception/objects',
+      '/perception/tracks',
+      '/perception/obstacles',
+      '/perception/scan',
+      '/perception/markers',
+      '/perception/status',
+      '/perception/front_left/depth',
+      '/perception/front_left_front_right/disparity',
+    ]) {
       assert.ok(topics.has(t), `output bag lacks ${t}`);
     }
   });
@@ -92,14 +106,20 @@ describe('bag replay and regression', function () {
     const corrupt = await editBag(bag, (m) => (m.topic === '/left/image_raw' && n++ === 10 ? new Uint8Array([1, 2, 3]) : 'keep'));
     const { summary, warnings } = await digest(corrupt);
     assert.equal(summary.badMessages, 1);
-    assert.ok(warnings.some((w) => /skipped a bad message: .*\/left\/image_raw/.test(w)), warnings.join('\n'));
+    assert.ok(
+      warnings.some((w) => /skipped a bad message: .*\/left\/image_raw/.test(w)),
+      warnings.join('\n'),
+    );
     assert.ok(summary.completed > 20, `replay continued: ${summary.completed} sets`);
   });
 
   it('warns about cameras without camera_info and still replays the others', async () => {
     const noInfo = await editBag(bag, (m) => (m.topic === '/right/camera_info' ? 'drop' : 'keep'));
     const { summary, warnings } = await digest(noInfo);
-    assert.ok(warnings.some((w) => /camera "right": the bag has no \/right\/camera_info topic; replaying without this camera/.test(w)), warnings.join('\n'));
+    assert.ok(
+      warnings.some((w) => /camera "right": the bag has no \/right\/camera_info topic; replaying without this camera/.test(w)),
+      warnings.join('\n'),
+    );
     assert.deepEqual(summary.cameras.map((c) => c.camera).sort(), ['front_left', 'front_right', 'left', 'right']);
     assert.ok(summary.completed > 20, `the other cameras still replay: ${summary.completed} sets`);
   });
@@ -132,10 +152,13 @@ describe('regression with a detector', function () {
     const frames = await detectorDigest();
     const diffs = compareToGolden(readGolden(DETECTOR_GOLDEN), frames);
     assert.deepEqual(diffs, [], formatDiffs(diffs));
-    assert.ok(frames.some((f) => f.objects.some((o) => o.cls === 'person')), 'people are among the 3D objects');
+    assert.ok(
+      frames.some((f) => f.objects.some((o) => o.cls === 'person')),
+      'people are among the 3D objects',
+    );
   });
 
-  it('fails regress, naming the objects and the frame, when the detector\'s labels file is off by one line', async () => {
+  it("fails regress, naming the objects and the frame, when the detector's labels file is off by one line", async () => {
     const names = readFileSync(dataPath('models/coco.names'), 'utf8').trim().split('\n');
     const shifted = join(mkdtempSync(join(tmpdir(), 'labels-')), 'coco_shifted.names');
     writeFileSync(shifted, [...names.slice(1), names[0]].join('\n'));
@@ -167,7 +190,10 @@ describe('runner time modes', function () {
     // image in at its stamp; the runner must warm up, measure, shed what cannot make it, and
     // meet the deadline of what it admits.
     const time = new SteppedHostTime(4_000_000n);
-    const runner = await createPerceptionRunner(parseConfig({ scheduler: { time_mode: 'host' } }), { hostClock: time, stopwatch: () => time.read() });
+    const runner = await createPerceptionRunner(parseConfig({ scheduler: { time_mode: 'host' } }), {
+      hostClock: time,
+      stopwatch: () => time.read(),
+    });
     const statuses: PipelineStatus[] = [];
     const decisions: string[] = [];
     const warnings: string[] = [];
@@ -189,21 +215,29 @@ describe('runner time modes', function () {
     const last = statuses[statuses.length - 1];
     assert.equal(last.time_mode, 'host');
     assert.ok(loopDelays.length >= 1 && loopDelays.length <= 2, `${loopDelays.length} /diagnostics with the event-loop delay in a 1 s bag`);
-    assert.ok(loopDelays.every((d) => Number.isFinite(d) && d >= 0), loopDelays.join(' '));
+    assert.ok(
+      loopDelays.every((d) => Number.isFinite(d) && d >= 0),
+      loopDelays.join(' '),
+    );
     assert.ok(decisions.length >= 25, `frame sets: ${decisions.length}`);
     assert.equal(Number(last.frame_sets_completed) + Number(last.shed_total), decisions.length);
-    assert.ok(warnings.some((w) => /host time: stages warmed up on the first frame set \(preprocess \d/.test(w)), warnings.join('\n'));
+    assert.ok(
+      warnings.some((w) => /host time: stages warmed up on the first frame set \(preprocess \d/.test(w)),
+      warnings.join('\n'),
+    );
     const completed = decisions.filter((d) => !d.startsWith('shed:')).length;
     assert.ok(completed >= 8, `completed ${completed}: ${decisions.join(' ')}`);
     assert.ok(Number(last.shed_total) > 0, `40 ms sets at a 33 ms period must shed: ${decisions.join(' ')}`);
-    for (const d of decisions.filter((x) => x.startsWith('shed:'))) assert.ok(['shed:superseded', 'shed:deadline_passed', 'shed:insufficient_slack'].includes(d), d);
+    for (const d of decisions.filter((x) => x.startsWith('shed:')))
+      assert.ok(['shed:superseded', 'shed:deadline_passed', 'shed:insufficient_slack'].includes(d), d);
     assert.equal(last.deadline_misses, 0n, decisions.join(' '));
     // The budgets are the warm measured times (~4 ms a stage), not the profile's.
     const stereo = last.stages.find((s) => s.name === 'stereo_depth')!;
     assert.ok(stereo.predicted_ms >= 3 && stereo.predicted_ms <= 9, `stereo budget ${stereo.predicted_ms} ms`);
     // Latency runs from the sensor stamp to the result, so it covers the set's own processing.
     const done = statuses.filter((_, i) => !decisions[i].startsWith('shed:'));
-    for (const s of done) assert.ok(s.latency_ms >= s.measured_total_ms, `latency ${s.latency_ms} ms < processing ${s.measured_total_ms} ms`);
+    for (const s of done)
+      assert.ok(s.latency_ms >= s.measured_total_ms, `latency ${s.latency_ms} ms < processing ${s.measured_total_ms} ms`);
   });
 
   it('target time fed by a source that does not wait: drops with a warning instead of queueing without bound', async () => {
@@ -216,7 +250,10 @@ describe('runner time modes', function () {
     for await (const m of reader.messages()) handTo(runner, m.topic, m.decode());
     await reader.close();
     await runner.close();
-    assert.ok(warnings.some((w) => /target time: 14 frame sets already wait for the pipeline; dropping new ones/.test(w)), warnings.join('\n'));
+    assert.ok(
+      warnings.some((w) => /target time: 14 frame sets already wait for the pipeline; dropping new ones/.test(w)),
+      warnings.join('\n'),
+    );
     assert.ok(results > 0 && results < 29, `results ${results}`);
   });
 });
@@ -245,15 +282,20 @@ describe('runner: bag loops', function () {
       return { results, warnings };
     };
     const short = await run(500);
-    assert.ok(short.warnings.some((w) => /time jumped backwards by 0\.9\d\d s/.test(w)), short.warnings.join('\n'));
-    assert.ok(short.warnings.some((w) => /scheduler restarted: frame-set stamps jumped back/.test(w)), short.warnings.join('\n'));
+    assert.ok(
+      short.warnings.some((w) => /time jumped backwards by 0\.9\d\d s/.test(w)),
+      short.warnings.join('\n'),
+    );
+    assert.ok(
+      short.warnings.some((w) => /scheduler restarted: frame-set stamps jumped back/.test(w)),
+      short.warnings.join('\n'),
+    );
     const long = await run(1000);
     // Both passes complete (not shed against the old timeline's clock) only with the restart.
     assert.ok(short.results > long.results + 20, `completed sets: ${short.results} with the restart vs ${long.results}`);
     assert.ok(short.results >= 50, `completed sets over two passes: ${short.results}`);
   });
 });
-
 
 /** Host time for a test: a clock in the stamp domain that a stopwatch reading advances by `stepNs`. */
 class SteppedHostTime implements Clock {

@@ -21,7 +21,11 @@ const SECOND = 1_000_000_000n;
 async function replayFrames(bag: string) {
   const frames: FrameSummary[] = [];
   const warnings: string[] = [];
-  const summary = await replayBag(bag, { config: parseConfig({ scheduler: { time_mode: 'target' } }), onResult: (r) => frames.push(summarizeResult(r)), onWarning: (w) => warnings.push(w) });
+  const summary = await replayBag(bag, {
+    config: parseConfig({ scheduler: { time_mode: 'target' } }),
+    onResult: (r) => frames.push(summarizeResult(r)),
+    onWarning: (w) => warnings.push(w),
+  });
   return { frames, warnings, summary };
 }
 
@@ -29,7 +33,12 @@ async function replayFrames(bag: string) {
  * A copy of `src` where `retime` may move a message's log time and the time it carries: the
  * header stamp of an image, the clock of /clock. `k` counts the messages of its topic.
  */
-async function retimedBag(work: string, src: string, name: string, retime: (m: BagMessage, time: Nanos, k: number) => { logTime: Nanos; time: Nanos }): Promise<string> {
+async function retimedBag(
+  work: string,
+  src: string,
+  name: string,
+  retime: (m: BagMessage, time: Nanos, k: number) => { logTime: Nanos; time: Nanos },
+): Promise<string> {
   const dir = join(work, name);
   const reader = await openBag(src);
   const writer = await McapBagWriter.create(dir, { compression: 'none' });
@@ -89,7 +98,10 @@ describe('replay of bags with wrong time: every frame set is produced, the broke
 
   it('a clean bag gives one set per frame instant, the first (image before camera_info) and the last included', () => {
     assert.ok(instants.length > 20, `${instants.length} instants`);
-    assert.deepEqual(clean.map((f) => BigInt(f.stamp)), instants);
+    assert.deepEqual(
+      clean.map((f) => BigInt(f.stamp)),
+      instants,
+    );
   });
 
   const brokenClocks: [string, (stamp: Nanos) => Nanos][] = [
@@ -98,38 +110,73 @@ describe('replay of bags with wrong time: every frame set is produced, the broke
   ];
   for (const [what, clock] of brokenClocks) {
     it(`one camera ${what}: every frame set of the other three cameras, and a warning naming the camera`, async () => {
-      const broken = await retimedBag(work, bag, `left_${what.replace(/\W+/g, '_')}`, (m, s) => ({ logTime: m.logTime, time: m.topic === '/left/image_raw' ? clock(s) : s }));
+      const broken = await retimedBag(work, bag, `left_${what.replace(/\W+/g, '_')}`, (m, s) => ({
+        logTime: m.logTime,
+        time: m.topic === '/left/image_raw' ? clock(s) : s,
+      }));
       const without = await replayFrames(await editBag(bag, (m) => (m.topic.startsWith('/left/') ? 'drop' : 'keep')));
       const got = await replayFrames(broken);
       assert.equal(got.frames.length, instants.length, got.warnings.join('\n'));
       assert.deepEqual(got.frames, without.frames);
-      assert.ok(got.warnings.some((w) => /camera "left": its stamps are \d+\.\d{3} s (behind|ahead of) the other cameras' time/.test(w)), got.warnings.join('\n'));
+      assert.ok(
+        got.warnings.some((w) => /camera "left": its stamps are \d+\.\d{3} s (behind|ahead of) the other cameras' time/.test(w)),
+        got.warnings.join('\n'),
+      );
       assert.ok(!got.warnings.some((w) => /time jumped|silent/.test(w)), got.warnings.join('\n'));
     });
   }
 
   it('the whole rig jumps +1 h half way (stamps, /clock and log times): no set is lost, no camera is called silent', async () => {
     const HOUR = 3600n * SECOND;
-    const jumped = await retimedBag(work, bag, 'plus_one_hour', (m, t) => (m.logTime >= halfLogTime ? { logTime: m.logTime + HOUR, time: t + HOUR } : { logTime: m.logTime, time: t }));
+    const jumped = await retimedBag(work, bag, 'plus_one_hour', (m, t) =>
+      m.logTime >= halfLogTime ? { logTime: m.logTime + HOUR, time: t + HOUR } : { logTime: m.logTime, time: t },
+    );
     const got = await replayFrames(jumped);
-    assert.deepEqual(got.frames.map((f) => BigInt(f.stamp)), instants.map((s, k) => (k >= half ? s + HOUR : s)), got.warnings.join('\n'));
-    assert.ok(got.warnings.some((w) => /time jumped forwards by 3600\.\d{3} s on cameras /.test(w)), got.warnings.join('\n'));
+    assert.deepEqual(
+      got.frames.map((f) => BigInt(f.stamp)),
+      instants.map((s, k) => (k >= half ? s + HOUR : s)),
+      got.warnings.join('\n'),
+    );
+    assert.ok(
+      got.warnings.some((w) => /time jumped forwards by 3600\.\d{3} s on cameras /.test(w)),
+      got.warnings.join('\n'),
+    );
     assert.ok(!got.warnings.some((w) => /silent/.test(w)), got.warnings.join('\n'));
   });
 
   it('the stamps and /clock jump 10 s back half way (a simulation reset; log times go on): every set on both sides, sync and scheduler restart', async () => {
     const reset = await retimedBag(work, bag, 'back_10s', (m, t, k) => ({ logTime: m.logTime, time: k >= half ? t - 10n * SECOND : t }));
     const got = await replayFrames(reset);
-    assert.deepEqual(got.frames.map((f) => BigInt(f.stamp)), instants.map((s, k) => (k >= half ? s - 10n * SECOND : s)), got.warnings.join('\n'));
-    assert.ok(got.warnings.some((w) => /time jumped backwards by 9\.9\d\d s on cameras /.test(w)), got.warnings.join('\n'));
-    assert.ok(got.warnings.some((w) => /scheduler restarted: frame-set stamps jumped back/.test(w)), got.warnings.join('\n'));
+    assert.deepEqual(
+      got.frames.map((f) => BigInt(f.stamp)),
+      instants.map((s, k) => (k >= half ? s - 10n * SECOND : s)),
+      got.warnings.join('\n'),
+    );
+    assert.ok(
+      got.warnings.some((w) => /time jumped backwards by 9\.9\d\d s on cameras /.test(w)),
+      got.warnings.join('\n'),
+    );
+    assert.ok(
+      got.warnings.some((w) => /scheduler restarted: frame-set stamps jumped back/.test(w)),
+      got.warnings.join('\n'),
+    );
     assert.ok(!got.warnings.some((w) => /silent/.test(w)), got.warnings.join('\n'));
   });
 
   it('one image stamped 500 ms in the future costs only its own instant, with a warning naming the camera', async () => {
-    const future = await retimedBag(work, bag, 'future', (m, t, k) => ({ logTime: m.logTime, time: m.topic === '/left/image_raw' && k === half ? t + 500_000_000n : t }));
+    const future = await retimedBag(work, bag, 'future', (m, t, k) => ({
+      logTime: m.logTime,
+      time: m.topic === '/left/image_raw' && k === half ? t + 500_000_000n : t,
+    }));
     const got = await replayFrames(future);
-    assert.deepEqual(got.frames.map((f) => BigInt(f.stamp)), instants.filter((_, k) => k !== half), got.warnings.join('\n'));
-    assert.ok(got.warnings.some((w) => /image of camera "left" at \d+ ns dropped: stamped 0\.\d{3} s ahead of its next image/.test(w)), got.warnings.join('\n'));
+    assert.deepEqual(
+      got.frames.map((f) => BigInt(f.stamp)),
+      instants.filter((_, k) => k !== half),
+      got.warnings.join('\n'),
+    );
+    assert.ok(
+      got.warnings.some((w) => /image of camera "left" at \d+ ns dropped: stamped 0\.\d{3} s ahead of its next image/.test(w)),
+      got.warnings.join('\n'),
+    );
   });
 });

@@ -16,7 +16,9 @@ const CLI = join(__dirname, '..', '..', 'bin', 'dx-perception');
 /** Runs `dx-perception replay` in a child; `onOutput` may kill it. */
 function replayChild(args: string[], onOutput: (child: ReturnType<typeof spawn>, stderr: string) => void, fileBlocks?: number) {
   const cmd = [process.execPath, CLI, 'replay', ...args].map((a) => `'${a}'`).join(' ');
-  const child = spawn('bash', ['-c', `${fileBlocks ? `ulimit -f ${fileBlocks} && ` : ''}exec ${cmd}`], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn('bash', ['-c', `${fileBlocks ? `ulimit -f ${fileBlocks} && ` : ''}exec ${cmd}`], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (d: Buffer) => (stdout += String(d)));
@@ -25,7 +27,8 @@ function replayChild(args: string[], onOutput: (child: ReturnType<typeof spawn>,
     onOutput(child, stderr);
   });
   return new Promise<{ code: number | null; signal: string | null; stdout: string; stderr: string }>((resolve) =>
-    child.on('exit', (code, signal) => resolve({ code, signal, stdout, stderr })));
+    child.on('exit', (code, signal) => resolve({ code, signal, stdout, stderr })),
+  );
 }
 
 /** The output bag as our reader reads it, and what @mcap/core's stream reader recovers. */
@@ -42,12 +45,15 @@ async function recovered(out: string): Promise<{ status: bigint[]; stream: numbe
   } finally {
     await reader.close();
   }
-  const file = join(out, readdirSync(out).find((f) => f.endsWith('.mcap'))!);
+  const file = join(
+    out,
+    readdirSync(out).find((f) => f.endsWith('.mcap'))!,
+  );
   const stream = new McapStreamReader({ decompressHandlers: await loadDecompressHandlers() });
   let streamed = 0;
   try {
     stream.append(readFileSync(file));
-    for (let r; (r = stream.nextRecord()); ) if (r.type === 'Message') streamed++;
+    for (let r; (r = stream.nextRecord());) if (r.type === 'Message') streamed++;
   } catch {
     // The stream reader stops at the cut; what it yielded is the reference.
   }
@@ -91,8 +97,14 @@ describe('replay stopped by a signal or a full disk', function () {
     assert.equal(run.signal, 'SIGKILL', run.stderr);
     const { status, warnings } = await recovered(out);
     assert.ok(status.length >= 2 && status.length < 30, `${status.length} frame sets recovered`);
-    assert.deepEqual([...status].sort((a, b) => (a < b ? -1 : 1)), status);
-    assert.ok(warnings.some((w) => /summary is unusable.*reading it record by record/.test(w)), warnings.join('\n'));
+    assert.deepEqual(
+      [...status].sort((a, b) => (a < b ? -1 : 1)),
+      status,
+    );
+    assert.ok(
+      warnings.some((w) => /summary is unusable.*reading it record by record/.test(w)),
+      warnings.join('\n'),
+    );
   });
 
   it('a full disk (file-size limit) stops the replay with an error naming --out; the bag keeps what was written', async () => {
@@ -100,7 +112,12 @@ describe('replay stopped by a signal or a full disk', function () {
     // 20 MiB of file (ulimit -f counts 512-byte blocks); the whole replay writes about 45 MiB.
     const run = await replayChild([bag, '--target-time', '--out', out], () => undefined, 40960);
     assert.equal(run.code, 1, run.stderr);
-    assert.ok(run.stderr.includes(`output bag ${out} (--out): cannot write ${join(out, 'full_0.mcap')}: the file grew past the size limit (EFBIG); the replay stopped`), run.stderr);
+    assert.ok(
+      run.stderr.includes(
+        `output bag ${out} (--out): cannot write ${join(out, 'full_0.mcap')}: the file grew past the size limit (EFBIG); the replay stopped`,
+      ),
+      run.stderr,
+    );
     const { status } = await recovered(out);
     assert.ok(status.length >= 2, `${status.length} frame sets recovered`);
   });

@@ -23,7 +23,11 @@ const TARGET_TIME = { scheduler: { time_mode: 'target' } };
 async function replayFrames(bag: string) {
   const frames: FrameSummary[] = [];
   const warnings: string[] = [];
-  const summary = await replayBag(bag, { config: parseConfig(TARGET_TIME), onResult: (r) => frames.push(summarizeResult(r)), onWarning: (w) => warnings.push(w) });
+  const summary = await replayBag(bag, {
+    config: parseConfig(TARGET_TIME),
+    onResult: (r) => frames.push(summarizeResult(r)),
+    onWarning: (w) => warnings.push(w),
+  });
   return { frames, warnings, summary };
 }
 
@@ -34,7 +38,7 @@ async function chunkContents(bytes: Uint8Array): Promise<{ offset: number; messa
   const chunks: { offset: number; messages: Set<string> }[] = [];
   let offset = 8;
   reader.append(bytes);
-  for (let r; (r = reader.nextRecord()); ) {
+  for (let r; (r = reader.nextRecord());) {
     if (r.type === 'Header') offset += 9 + 4 + r.profile.length + 4 + r.library.length;
     else if (r.type === 'Channel') topics.set(r.id, r.topic);
     else if (r.type === 'Chunk') {
@@ -53,7 +57,12 @@ describe('replay of damaged bags and interrupted replays', function () {
   let work: string;
   before(async () => {
     bag = await sceneBag('corridor_crossing', 1);
-    mcap = readFileSync(join(bag, readdirSync(bag).find((f) => f.endsWith('.mcap'))!));
+    mcap = readFileSync(
+      join(
+        bag,
+        readdirSync(bag).find((f) => f.endsWith('.mcap'))!,
+      ),
+    );
     work = mkdtempSync(join(tmpdir(), 'replay-reliab-'));
   });
   after(() => rmSync(work, { recursive: true, force: true }));
@@ -61,7 +70,10 @@ describe('replay of damaged bags and interrupted replays', function () {
   it('a bag with one bad chunk gives every frame set of the bag without that chunk, and names the chunk', async () => {
     const chunks = await chunkContents(mcap);
     const bad = chunks[Math.floor(chunks.length / 2)]!;
-    assert.ok([...bad.messages].some((m) => m.includes('/image_raw')), 'the damaged chunk holds images');
+    assert.ok(
+      [...bad.messages].some((m) => m.includes('/image_raw')),
+      'the damaged chunk holds images',
+    );
     const damaged = Buffer.from(mcap);
     damaged[bad.offset + 60]! ^= 0xff; // inside the chunk's records: its CRC no longer matches
     const file = join(work, 'bad_chunk.mcap');
@@ -72,7 +84,10 @@ describe('replay of damaged bags and interrupted replays', function () {
     const want = await replayFrames(reference);
     assert.ok(want.frames.length > 20, `${want.frames.length} frame sets`);
     assert.deepEqual(got.frames, want.frames);
-    assert.ok(got.warnings.some((w) => w.includes(`offset ${bad.offset}`) && /Incorrect chunk CRC/.test(w)), got.warnings.join('\n'));
+    assert.ok(
+      got.warnings.some((w) => w.includes(`offset ${bad.offset}`) && /Incorrect chunk CRC/.test(w)),
+      got.warnings.join('\n'),
+    );
     assert.equal(got.summary.skipped.parts, 1);
   });
 
@@ -88,7 +103,10 @@ describe('replay of damaged bags and interrupted replays', function () {
     const want = await replayFrames(reference);
     assert.ok(want.frames.length > 10, `${want.frames.length} frame sets`);
     assert.deepEqual(got.frames, want.frames);
-    assert.ok(got.warnings.some((w) => w.includes(`offset ${cut.offset}`) && /truncated/.test(w)), got.warnings.join('\n'));
+    assert.ok(
+      got.warnings.some((w) => w.includes(`offset ${cut.offset}`) && /truncated/.test(w)),
+      got.warnings.join('\n'),
+    );
   });
 });
 
@@ -103,10 +121,13 @@ describe('replay refusals and warnings that name the bag, topic or option', func
   it('an empty bag is refused, saying so', async () => {
     const empty = join(work, 'empty');
     await (await McapBagWriter.create(empty)).close();
-    await assert.rejects(replayBag(empty, { config: parseConfig(TARGET_TIME) }), new RegExp(`bag ${empty} holds no messages; nothing to replay`));
+    await assert.rejects(
+      replayBag(empty, { config: parseConfig(TARGET_TIME) }),
+      new RegExp(`bag ${empty} holds no messages; nothing to replay`),
+    );
   });
 
-  it('sync.min_cameras above the bag\'s camera count is refused naming the key and the cameras', async () => {
+  it("sync.min_cameras above the bag's camera count is refused naming the key and the cameras", async () => {
     const bag = await sceneBag('corridor_crossing', 1);
     await assert.rejects(
       replayBag(bag, { config: parseConfig({ ...TARGET_TIME, sync: { min_cameras: 8 } }) }),
@@ -120,9 +141,15 @@ describe('replay refusals and warnings that name the bag, topic or option', func
     const pair = ['front_left', 'front_right'];
     const summary = await replayBag(bag, {
       config: parseConfig({ ...TARGET_TIME, cameras: pair, depth: { stereo_pairs: [pair] } }),
-      onResult: (r) => r.outputs.forEach((o) => { if (o.topic.endsWith('/detections') || o.topic.endsWith('/depth')) seen.add(o.topic.split('/').slice(-2, -1)[0]!); }),
+      onResult: (r) =>
+        r.outputs.forEach((o) => {
+          if (o.topic.endsWith('/detections') || o.topic.endsWith('/depth')) seen.add(o.topic.split('/').slice(-2, -1)[0]!);
+        }),
     });
-    assert.deepEqual(summary.cameras.map((c) => c.camera), pair);
+    assert.deepEqual(
+      summary.cameras.map((c) => c.camera),
+      pair,
+    );
     assert.ok(summary.completed > 0);
     assert.ok(![...seen].some((c) => c === 'left' || c === 'right'), `outputs for unselected cameras: ${[...seen].join(', ')}`);
     await assert.rejects(
@@ -131,12 +158,15 @@ describe('replay refusals and warnings that name the bag, topic or option', func
     );
   });
 
-  it('a height band upside down is refused naming the configuration keys, not the fusion stage\'s options', async () => {
+  it("a height band upside down is refused naming the configuration keys, not the fusion stage's options", async () => {
     const { code, errors } = await runCli(['replay', join(work, 'never-read'), '--set', 'depth.obstacle_min_height_m=1.9']);
     assert.equal(code, 1);
     assert.match(errors, /depth\.obstacle_max_height_m = 1\.8: expected more than depth\.obstacle_min_height_m \(1\.9\)/);
     assert.doesNotMatch(errors, /cloud\.|maxHeight/);
-    assert.match((await runCli(['replay', join(work, 'never-read'), '--set', 'scan.max_height_m=0.05'])).errors, /scan\.max_height_m = 0\.05: expected more than scan\.min_height_m \(0\.1\)/);
+    assert.match(
+      (await runCli(['replay', join(work, 'never-read'), '--set', 'scan.max_height_m=0.05'])).errors,
+      /scan\.max_height_m = 0\.05: expected more than scan\.min_height_m \(0\.1\)/,
+    );
   });
 
   it('--out "" is refused naming the option', async () => {
@@ -145,10 +175,18 @@ describe('replay refusals and warnings that name the bag, topic or option', func
     assert.match(errors, /--out "": expected the output bag directory/);
   });
 
-  it('a --remap that feeds one camera\'s images to another is refused naming both topics; a swap is accepted', async () => {
+  it("a --remap that feeds one camera's images to another is refused naming both topics; a swap is accepted", async () => {
     const bag = await sceneBag('corridor_crossing', 1);
-    const error = await replayBag(bag, { config: parseConfig(TARGET_TIME), remaps: ['/left/image_raw:=/right/image_raw'] }).then(() => undefined, (e: Error) => e.message);
-    assert.ok(error?.includes('/left/image_raw (--remap /left/image_raw:=/right/image_raw)') && error.includes('/right/image_raw (not remapped)') && error.includes('would both be read as /right/image_raw'), error);
+    const error = await replayBag(bag, { config: parseConfig(TARGET_TIME), remaps: ['/left/image_raw:=/right/image_raw'] }).then(
+      () => undefined,
+      (e: Error) => e.message,
+    );
+    assert.ok(
+      error?.includes('/left/image_raw (--remap /left/image_raw:=/right/image_raw)') &&
+        error.includes('/right/image_raw (not remapped)') &&
+        error.includes('would both be read as /right/image_raw'),
+      error,
+    );
     const swap = ['image_raw', 'camera_info'].flatMap((leaf) => [`/left/${leaf}:=/right/${leaf}`, `/right/${leaf}:=/left/${leaf}`]);
     const stopped = new AbortController();
     stopped.abort();
@@ -166,27 +204,42 @@ describe('replay refusals and warnings that name the bag, topic or option', func
     await writer.close();
     await assert.rejects(
       replayBag(renamed, { config: parseConfig(TARGET_TIME) }),
-      (e: Error) => /no camera image topics .*; its image topics \/front_left\/rgb, .* are not named <camera>\/image_raw .*--remap \/front_left\/rgb:=\/front_left\/image_raw$/.test(e.message) && !/topics: /.test(e.message),
+      (e: Error) =>
+        /no camera image topics .*; its image topics \/front_left\/rgb, .* are not named <camera>\/image_raw .*--remap \/front_left\/rgb:=\/front_left\/image_raw$/.test(
+          e.message,
+        ) && !/topics: /.test(e.message),
     );
     const chatter = join(work, 'chatter');
     const strings = await McapBagWriter.create(chatter);
     await strings.write('/chatter', 'std_msgs/msg/String', 1n, { data: 'hello' });
     await strings.close();
-    await assert.rejects(replayBag(chatter, { config: parseConfig(TARGET_TIME) }), /no camera image topics .*; it has no sensor_msgs\/msg\/Image or sensor_msgs\/msg\/CompressedImage topic; its topics are \/chatter \(std_msgs\/msg\/String\)$/);
+    await assert.rejects(
+      replayBag(chatter, { config: parseConfig(TARGET_TIME) }),
+      /no camera image topics .*; it has no sensor_msgs\/msg\/Image or sensor_msgs\/msg\/CompressedImage topic; its topics are \/chatter \(std_msgs\/msg\/String\)$/,
+    );
   });
 
   const typos = [
-    ['/left/image_raw', 'sensor_msgs/msg/Imagee', 'topic /left/image_raw has type sensor_msgs/msg/Imagee, not sensor_msgs/msg/Image or sensor_msgs/msg/CompressedImage; replaying without it'],
+    [
+      '/left/image_raw',
+      'sensor_msgs/msg/Imagee',
+      'topic /left/image_raw has type sensor_msgs/msg/Imagee, not sensor_msgs/msg/Image or sensor_msgs/msg/CompressedImage; replaying without it',
+    ],
     ['/left/camera_info', 'garbage', 'topic /left/camera_info has type garbage, not sensor_msgs/msg/CameraInfo; replaying without it'],
   ] as const;
   for (const [topic, type, warning] of typos) {
     it(`a .db3 whose ${topic} is typed ${type}: one warning names the topic, the other cameras replay`, async () => {
-      const file = await db3Copy(await sceneBag('corridor_crossing', 1), join(work, `typo-${type.replace(/\W/g, '_')}.db3`), (t) => (t.name === topic ? type : t.type));
+      const file = await db3Copy(await sceneBag('corridor_crossing', 1), join(work, `typo-${type.replace(/\W/g, '_')}.db3`), (t) =>
+        t.name === topic ? type : t.type,
+      );
       const warnings: string[] = [];
       const summary = await replayBag(file, { config: parseConfig(TARGET_TIME), onWarning: (w) => warnings.push(w) });
       assert.ok(warnings.includes(warning), warnings.join('\n'));
       assert.equal(summary.badMessages, 0, 'no warning per message');
-      assert.deepEqual(summary.cameras.map((c) => c.camera).sort(), ['front_left', 'front_right', 'right'].concat(topic.endsWith('camera_info') ? ['left'] : []).sort());
+      assert.deepEqual(
+        summary.cameras.map((c) => c.camera).sort(),
+        ['front_left', 'front_right', 'right'].concat(topic.endsWith('camera_info') ? ['left'] : []).sort(),
+      );
       assert.ok(summary.completed > 20, `${summary.completed} sets`);
     });
   }
@@ -204,18 +257,38 @@ describe('replay with one broken camera: the others run, the broken one is named
 
   it('a camera whose topics exist but never publish: every frame set of the other three cameras, and it is named silent', async () => {
     const work = mkdtempSync(join(tmpdir(), 'replay-silent-'));
-    const file = await db3Copy(bag, join(work, 'silent-left.db3'), (t) => t.type, (m) => m.topic !== '/left/image_raw');
+    const file = await db3Copy(
+      bag,
+      join(work, 'silent-left.db3'),
+      (t) => t.type,
+      (m) => m.topic !== '/left/image_raw',
+    );
     const got = await replayFrames(file);
     assert.deepEqual(got.frames, without);
-    assert.ok(got.warnings.some((w) => /camera "left" silent for .*degrading to \[front_left, front_right, right\]/.test(w)), got.warnings.join('\n'));
+    assert.ok(
+      got.warnings.some((w) => /camera "left" silent for .*degrading to \[front_left, front_right, right\]/.test(w)),
+      got.warnings.join('\n'),
+    );
   });
 
   const cases: [string, Edit, RegExp][] = [
-    ['K all zero', editLeftInfo((i) => ({ ...i, k: i.k.map(() => 0) })), /camera "left" left out .*fx = 0; expected a positive focal length/],
+    [
+      'K all zero',
+      editLeftInfo((i) => ({ ...i, k: i.k.map(() => 0) })),
+      /camera "left" left out .*fx = 0; expected a positive focal length/,
+    ],
     ['D of the wrong length', editLeftInfo((i) => ({ ...i, d: [0.1, 0.2] })), /camera "left" left out .*has d of length 2/],
     ['an empty frame_id', editLeftInfo((i) => ({ ...i, header: { ...i.header, frame_id: '' } })), /camera "left" left out .*frame_id ""/],
-    ['a NaN base_link -> camera transform', (m) => (m.topic === '/tf_static' ? nanTransformOf(m, 'left') : 'keep'), /camera "left" left out/],
-    ['images at half the size its camera_info says', (m) => (m.topic === '/left/image_raw' ? halfSize(m) : 'keep'), /camera "left": its images are 320x240 but its camera_info says 640x480; leaving it out .*degrading to \[front_left, front_right, right\]/],
+    [
+      'a NaN base_link -> camera transform',
+      (m) => (m.topic === '/tf_static' ? nanTransformOf(m, 'left') : 'keep'),
+      /camera "left" left out/,
+    ],
+    [
+      'images at half the size its camera_info says',
+      (m) => (m.topic === '/left/image_raw' ? halfSize(m) : 'keep'),
+      /camera "left": its images are 320x240 but its camera_info says 640x480; leaving it out .*degrading to \[front_left, front_right, right\]/,
+    ],
   ];
   for (const [what, edit, warning] of cases) {
     it(`${what}: every frame set of the other three cameras, and a warning naming the camera`, async () => {
@@ -223,7 +296,10 @@ describe('replay with one broken camera: the others run, the broken one is named
       assert.ok(without.length > 20, `${without.length} frame sets`);
       assert.equal(got.frames.length, without.length, got.warnings.join('\n'));
       assert.deepEqual(got.frames, without);
-      assert.ok(got.warnings.some((w) => warning.test(w)), got.warnings.join('\n'));
+      assert.ok(
+        got.warnings.some((w) => warning.test(w)),
+        got.warnings.join('\n'),
+      );
     });
   }
 });
@@ -236,13 +312,19 @@ function editLeftInfo(change: (info: CameraInfo) => CameraInfo): Edit {
  * A .db3 copy of `src`, as rosbag2's sqlite3 storage lays it out, with each topic's type from
  * `typeOf` and only the messages `keep` keeps (a topic whose messages are all dropped stays listed).
  */
-async function db3Copy(src: string, file: string, typeOf: (t: { name: string; type: string }) => string, keep: (m: BagMessage) => boolean = () => true): Promise<string> {
+async function db3Copy(
+  src: string,
+  file: string,
+  typeOf: (t: { name: string; type: string }) => string,
+  keep: (m: BagMessage) => boolean = () => true,
+): Promise<string> {
   const db = new Database(file);
   db.exec(`CREATE TABLE topics(id INTEGER PRIMARY KEY, name TEXT NOT NULL, type TEXT NOT NULL, serialization_format TEXT NOT NULL, offered_qos_profiles TEXT NOT NULL);
            CREATE TABLE messages(id INTEGER PRIMARY KEY, topic_id INTEGER NOT NULL, timestamp INTEGER NOT NULL, data BLOB NOT NULL);`);
   const reader = await openBag(src);
   const ids = new Map(reader.info.topics.map((t, i) => [t.name, i + 1]));
-  for (const t of reader.info.topics) db.prepare('INSERT INTO topics VALUES (?, ?, ?, ?, ?)').run(ids.get(t.name), t.name, typeOf(t), 'cdr', '');
+  for (const t of reader.info.topics)
+    db.prepare('INSERT INTO topics VALUES (?, ?, ?, ?, ?)').run(ids.get(t.name), t.name, typeOf(t), 'cdr', '');
   const insert = db.prepare('INSERT INTO messages (topic_id, timestamp, data) VALUES (?, ?, ?)');
   for await (const m of reader.messages()) if (keep(m)) insert.run(ids.get(m.topic), m.logTime, Buffer.from(m.data));
   await reader.close();
@@ -257,7 +339,8 @@ function halfSize(m: BagMessage): Uint8Array {
   const [width, height] = [image.width >> 1, image.height >> 1];
   const data = new Uint8Array(width * height * bpp);
   for (let y = 0; y < height; y++) {
-    for (let x = 0; x < width; x++) data.set(image.data.subarray(2 * y * image.step + 2 * x * bpp, 2 * y * image.step + (2 * x + 1) * bpp), (y * width + x) * bpp);
+    for (let x = 0; x < width; x++)
+      data.set(image.data.subarray(2 * y * image.step + 2 * x * bpp, 2 * y * image.step + (2 * x + 1) * bpp), (y * width + x) * bpp);
   }
   return encodeMessage(m.type, { ...image, width, height, step: width * bpp, data });
 }

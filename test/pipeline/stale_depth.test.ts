@@ -13,8 +13,15 @@ import { sceneBag } from '../support/scene_bags';
 import { firstFrameSets } from '../support/scene_frame_sets';
 
 const plan = (reuseLastDepth: boolean): DegradationPlan => ({
-  rung: reuseLastDepth ? 'reuse_last_depth' : 'full', level: reuseLastDepth ? 3 : 0, skipLearnedDepth: reuseLastDepth,
-  detectCameras: 'all', stereoHalfResolution: false, reuseLastDepth, stages: [], timed: [], predictedMs: 0,
+  rung: reuseLastDepth ? 'reuse_last_depth' : 'full',
+  level: reuseLastDepth ? 3 : 0,
+  skipLearnedDepth: reuseLastDepth,
+  detectCameras: 'all',
+  stereoHalfResolution: false,
+  reuseLastDepth,
+  stages: [],
+  timed: [],
+  predictedMs: 0,
 });
 
 const stampOf = (msg: unknown): bigint => timeToNanos((msg as { header: Header }).header.stamp);
@@ -23,9 +30,16 @@ describe('pipeline: outputs from reused depth (reuse_last_depth)', function () {
   this.timeout(120_000);
   const cameras = ['front_left', 'front_right'];
 
-  for (const [maxAgeMs, published] of [[1000, true], [20, false]] as const) {
-    it(`scheduler.max_depth_age_ms = ${maxAgeMs}: obstacles and scan ${published ? 'carry the reused depth\'s stamp' : 'are not published'}`, async () => {
-      const { sets, rig } = await firstFrameSets(await sceneBag('corridor_crossing', 1), parseConfig({ cameras, depth: { stereo_pairs: [cameras] } }), 3);
+  for (const [maxAgeMs, published] of [
+    [1000, true],
+    [20, false],
+  ] as const) {
+    it(`scheduler.max_depth_age_ms = ${maxAgeMs}: obstacles and scan ${published ? "carry the reused depth's stamp" : 'are not published'}`, async () => {
+      const { sets, rig } = await firstFrameSets(
+        await sceneBag('corridor_crossing', 1),
+        parseConfig({ cameras, depth: { stereo_pairs: [cameras] } }),
+        3,
+      );
       assert.equal(sets.length, 3);
       const config = parseConfig({ cameras, depth: { stereo_pairs: [cameras] }, scheduler: { max_depth_age_ms: maxAgeMs } });
       const pipeline = await PerceptionPipeline.create(config);
@@ -36,12 +50,13 @@ describe('pipeline: outputs from reused depth (reuse_last_depth)', function () {
         // The node advertises at start every topic the pipeline publishes (src/ros/advertised_outputs.ts).
         const advertised = new Set(advertisedOutputs(config).map((o) => o.topic));
         for (const o of fresh.outputs) assert.ok(advertised.has(o.topic), `${o.topic} is published but not advertised at start`);
-        for (const topic of ['obstacles', 'scan', 'objects']) assert.equal(stampOf(fresh.outputs.find((o) => o.topic === topic)!.msg), sets[0]!.stamp, topic);
+        for (const topic of ['obstacles', 'scan', 'objects'])
+          assert.equal(stampOf(fresh.outputs.find((o) => o.topic === topic)!.msg), sets[0]!.stamp, topic);
         const reused = await pipeline.process(sets[2]!, plan(true), ctx);
         const ageMs = Number(sets[2]!.stamp - sets[0]!.stamp) / 1e6;
         assert.ok(ageMs > 20 && ageMs < 1000, `sets 0 and 2 are ${ageMs} ms apart`);
         const byTopic = new Map(reused.outputs.map((o) => [o.topic, o.msg]));
-        assert.equal(stampOf(byTopic.get('objects')), sets[2]!.stamp, 'objects and tracks come from this set\'s images');
+        assert.equal(stampOf(byTopic.get('objects')), sets[2]!.stamp, "objects and tracks come from this set's images");
         assert.ok(!byTopic.has('front_left/depth') && !byTopic.has('front_left_front_right/disparity'), 'no depth was computed');
         if (published) {
           assert.equal(reused.depthAgeMs, ageMs);

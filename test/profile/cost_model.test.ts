@@ -14,12 +14,17 @@ import { dataPath, requireData } from '../support/data_dir';
 import { EXACT_MODEL, fallbackModel, SHAPES_MODEL } from './small_models';
 
 const MODELS_DIR = dataPath('models');
-const SHARED_MODELS = existsSync(MODELS_DIR) ? readdirSync(MODELS_DIR).filter((f) => f.endsWith('.onnx')).sort() : [];
+const SHARED_MODELS = existsSync(MODELS_DIR)
+  ? readdirSync(MODELS_DIR)
+      .filter((f) => f.endsWith('.onnx'))
+      .sort()
+  : [];
 
 /** Output shapes onnxruntime actually produces for zero inputs. */
 async function ortOutputShapes(model: string | Uint8Array): Promise<Record<string, number[]>> {
   const opts = { logSeverityLevel: 3 as const };
-  const session = typeof model === 'string' ? await ort.InferenceSession.create(model, opts) : await ort.InferenceSession.create(model, opts);
+  const session =
+    typeof model === 'string' ? await ort.InferenceSession.create(model, opts) : await ort.InferenceSession.create(model, opts);
   try {
     const feeds: Record<string, ort.Tensor> = {};
     for (const meta of session.inputMetadata) {
@@ -80,7 +85,10 @@ describe('ONNX cost model: counting', () => {
     const at32 = analyzeModel(fallbackModel(), { inputShapes: { x: [1, 8, 32, 32] } });
     assert.deepEqual(at32.outputs[0].shape, [1, 8, 32, 32]);
     const path = join(MODELS_DIR, 'nanodet_m_416.onnx');
-    assert.throws(() => analyzeModel(path, { inputShapes: { image: [1, 3, 320, 320] } }), /"image", which is not a graph input; inputs are \[input\.1\]/);
+    assert.throws(
+      () => analyzeModel(path, { inputShapes: { image: [1, 3, 320, 320] } }),
+      /"image", which is not a graph input; inputs are \[input\.1\]/,
+    );
     // This export bakes its 416x416 feature-map sizes into Reshape constants.
     assert.throws(
       () => analyzeModel(path, { inputShapes: { 'input.1': [1, 3, 320, 320] } }),
@@ -95,7 +103,10 @@ describe('ONNX cost model: counting', () => {
 
 describe('ONNX cost model: latency, memory and energy', () => {
   const dxv3 = loadHardwareProfile('dx-v3');
-  const withSram = (p: HardwareProfile, bytes: number): HardwareProfile => ({ ...p, npu: { ...p.npu, sramBytes: { value: bytes, assumption: 'test' } } });
+  const withSram = (p: HardwareProfile, bytes: number): HardwareProfile => ({
+    ...p,
+    npu: { ...p.npu, sramBytes: { value: bytes, assumption: 'test' } },
+  });
 
   it('costs a layer as max(compute, memory) + overhead with the stated formulas', () => {
     const cost = predictCost(analyzeModel(EXACT_MODEL.bytes()), dxv3);
@@ -111,7 +122,10 @@ describe('ONNX cost model: latency, memory and energy', () => {
     assert.ok(Math.abs(conv1.memoryMs - memoryMs) < 1e-12);
     assert.ok(Math.abs(conv1.latencyMs - (Math.max(computeMs, memoryMs) + 0.005)) < 1e-12);
     assert.ok(Math.abs(conv1.energyMj - (2.6 * conv1.latencyMs + (dram * 25) / 1e9)) < 1e-12);
-    assert.equal(cost.latencyMs, cost.layers.reduce((s, l) => s + l.latencyMs, 0));
+    assert.equal(
+      cost.latencyMs,
+      cost.layers.reduce((s, l) => s + l.latencyMs, 0),
+    );
   });
 
   it('spills what exceeds on-chip SRAM to DRAM', function () {
@@ -137,9 +151,11 @@ describe('ONNX cost model: latency, memory and energy', () => {
     assert.equal(cost.layers[1].device, 'npu');
   });
 
-  it('costs a Transpose at the profile\'s strided-copy rate where it gives one (a CPU runtime), else as a layout move', () => {
+  it("costs a Transpose at the profile's strided-copy rate where it gives one (a CPU runtime), else as a layout move", () => {
     const model = buildOnnxModel({
-      name: 'shuffle', inputs: [{ name: 'x', type: 'float32', shape: [1, 2, 8, 4, 4] }], outputs: [{ name: 'y', type: 'float32', shape: [1, 8, 2, 4, 4] }],
+      name: 'shuffle',
+      inputs: [{ name: 'x', type: 'float32', shape: [1, 2, 8, 4, 4] }],
+      outputs: [{ name: 'y', type: 'float32', shape: [1, 8, 2, 4, 4] }],
       nodes: [{ op: 'Transpose', inputs: ['x'], outputs: ['y'], attributes: { perm: [0, 2, 1, 3, 4] } }],
     });
     const host = loadHardwareProfile('host');
@@ -147,7 +163,10 @@ describe('ONNX cost model: latency, memory and energy', () => {
     const [withRate] = predictCost(analyzeModel(model), host).layers;
     const { transposeElementsPerSec: _dropped, ...npu } = host.npu;
     const [without] = predictCost(analyzeModel(model), { ...host, npu }).layers;
-    assert.ok(Math.abs(withRate.computeMs - without.computeMs - (256 / rate) * 1e3) < 1e-12, `${withRate.computeMs} vs ${without.computeMs}`);
+    assert.ok(
+      Math.abs(withRate.computeMs - without.computeMs - (256 / rate) * 1e3) < 1e-12,
+      `${withRate.computeMs} vs ${without.computeMs}`,
+    );
     assert.equal(loadHardwareProfile('dx-v3').npu.transposeElementsPerSec, undefined);
   });
 

@@ -15,7 +15,16 @@ const DEPTH_MODEL = resolveModelPath(BUNDLED_MONO_DEPTH_MODEL);
 describe('pipeline budgets from the profile costing', () => {
   it('budgets stereo, its half-resolution rung and learned depth as the profile costs them on DX-V3', () => {
     const profile = loadHardwareProfile('dx-v3');
-    const { stages } = pipelineStages({ profile, cameras: 4, rateHz: 30, learnedDepth: true, learnedDepthModel: DEPTH_MODEL, stereoPairs: 1, disparities: 64, pointStride: 2 });
+    const { stages } = pipelineStages({
+      profile,
+      cameras: 4,
+      rateHz: 30,
+      learnedDepth: true,
+      learnedDepthModel: DEPTH_MODEL,
+      stereoPairs: 1,
+      disparities: 64,
+      pointStride: 2,
+    });
     const stage = (name: string) => stages.find((s) => s.name === name);
     const full = predictStereoCost({ width: 640, height: 480, disparities: 64 }, profile).ms;
     const half = predictStereoCost({ width: 320, height: 240, disparities: 32 }, profile).ms;
@@ -26,7 +35,10 @@ describe('pipeline budgets from the profile costing', () => {
     assert.equal(learned.batch, 2);
     assert.equal(stage('learned_depth')?.budgetMs, learned.latencyMs);
     const budget = frameBudget(profile, undefined, { cameras: 4, rateHz: 30, learnedDepthCost: learned, pointStride: 2 });
-    assert.deepEqual(stages.map((s) => s.budgetMs), budget.stages.map((s) => s.ms));
+    assert.deepEqual(
+      stages.map((s) => s.budgetMs),
+      budget.stages.map((s) => s.ms),
+    );
     // Without a model, learned depth is the profile's stated assumption and says so.
     const assumed = frameBudget(profile, undefined, { cameras: 4, rateHz: 30 }).stages.find((s) => s.name === 'learned_depth');
     assert.equal(assumed?.ms, profile.stageBudgetsMs.learnedDepth.value);
@@ -41,7 +53,10 @@ describe('pipeline budgets from the profile costing', () => {
     const slow = schedulerOptionsFor(parseConfig({ scheduler: { time_mode: 'target', rate_hz: 10 } }), pipeline);
     assert.deepEqual(slow.ladder, parseConfig({}).scheduler.ladder);
     // Host time schedules on this machine's measured times, not the profile's.
-    assert.deepEqual(schedulerOptionsFor(parseConfig({ scheduler: { time_mode: 'host' } }), pipeline).ladder, parseConfig({}).scheduler.ladder);
+    assert.deepEqual(
+      schedulerOptionsFor(parseConfig({ scheduler: { time_mode: 'host' } }), pipeline).ladder,
+      parseConfig({}).scheduler.ladder,
+    );
   });
 
   it('says when full-resolution stereo cannot keep up and what the half-resolution rung saves', () => {
@@ -49,7 +64,10 @@ describe('pipeline budgets from the profile costing', () => {
     assert.deepEqual(halfResolutionWork({ width: 641, height: 481, disparities: 40 }), { width: 320, height: 240, disparities: 32 });
     const r = stereoRungs(loadHardwareProfile('dx-v3'), { width: 640, height: 480, disparities: 64 }, 1, 1000 / 30);
     assert.equal(r.fullExceedsPeriod, true);
-    assert.match(stereoRungNote(r, 1000 / 30), /640x480x64 \(68\.\d\d ms\) alone exceeds the 33\.3 ms period: admission runs the stereo_half_resolution rung \(320x240x32: \d+\.\d\d ms, saving \d+\.\d\d ms\)/);
+    assert.match(
+      stereoRungNote(r, 1000 / 30),
+      /640x480x64 \(68\.\d\d ms\) alone exceeds the 33\.3 ms period: admission runs the stereo_half_resolution rung \(320x240x32: \d+\.\d\d ms, saving \d+\.\d\d ms\)/,
+    );
     const slow = stereoRungs(loadHardwareProfile('dx-v3'), { width: 640, height: 480, disparities: 64 }, 1, 100);
     assert.equal(slow.fullExceedsPeriod, false);
     assert.match(stereoRungNote(slow, 100), /fits the period/);

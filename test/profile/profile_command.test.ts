@@ -10,7 +10,11 @@ import { loadHardwareProfile } from '../../src/profile/hardware_profile';
 import { dataPath, requireData } from '../support/data_dir';
 
 const MODELS_DIR = dataPath('models');
-const SHARED_MODELS = !existsSync(MODELS_DIR) ? [] : readdirSync(MODELS_DIR).filter((f) => f.endsWith('.onnx')).sort();
+const SHARED_MODELS = !existsSync(MODELS_DIR)
+  ? []
+  : readdirSync(MODELS_DIR)
+      .filter((f) => f.endsWith('.onnx'))
+      .sort();
 
 /** Runs the subcommand through commander and returns what it printed. */
 async function cli(args: string[]): Promise<string> {
@@ -46,7 +50,10 @@ describe('dx-perception profile', () => {
       for (const row of rows) assert.match(row, /^\s*\d+\s+\S+\s+\w+\s+\[[\dx]+\]\s+(npu|cpu)\s+[\d.]+/);
       // Slowest first.
       const latencies = rows.map((r) => Number(r.trim().split(/\s+/)[9]));
-      assert.deepEqual(latencies, [...latencies].sort((a, b) => b - a));
+      assert.deepEqual(
+        latencies,
+        [...latencies].sort((a, b) => b - a),
+      );
       assert.match(text, new RegExp(`^${cost.gmacs.toFixed(3)}\\s+${(2 * cost.gmacs).toFixed(3)}`, 'm'));
       assert.match(text, /Frame budget: 4 cameras at 30 Hz \(period 33\.3 ms\)/);
       for (const stage of ['sync', 'preprocess', 'detect', 'stereo_depth', 'learned_depth', 'fuse', 'publish', 'total']) {
@@ -82,7 +89,14 @@ describe('dx-perception profile', () => {
     const text = await cli(['profile', '--measure-host', out]);
     assert.match(text, /^wrote measured host profile /m);
     const p = loadHardwareProfile(out);
-    for (const v of [p.npu.peakTops, p.npu.relativeRate, p.dram.bandwidthGBs, p.stereo.achievedFraction, p.stereo.pixelFraction, p.stereo.perPairOverheadUs]) {
+    for (const v of [
+      p.npu.peakTops,
+      p.npu.relativeRate,
+      p.dram.bandwidthGBs,
+      p.stereo.achievedFraction,
+      p.stereo.pixelFraction,
+      p.stereo.perPairOverheadUs,
+    ]) {
       assert.match(v?.source ?? '', /^measured /);
     }
     assert.equal(p.npu.executesOn?.value, 'cpu');

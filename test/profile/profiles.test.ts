@@ -8,7 +8,13 @@ import { parse as parseYaml } from 'yaml';
 import { calibrate, fitCalibration } from '../../src/profile/calibrate';
 import { predictCost } from '../../src/profile/cost_model';
 import { frameBudget } from '../../src/profile/frame_budget';
-import { listHardwareProfiles, loadHardwareProfile, parseHardwareProfile, PROFILES_DIR, type HardwareProfile } from '../../src/profile/hardware_profile';
+import {
+  listHardwareProfiles,
+  loadHardwareProfile,
+  parseHardwareProfile,
+  PROFILES_DIR,
+  type HardwareProfile,
+} from '../../src/profile/hardware_profile';
 import { measureHostProfile, measureOnnxLatency } from '../../src/profile/host_profile';
 import { analyzeModel, type ModelAnalysis } from '../../src/profile/model_analysis';
 import { parseTimingReport, readTimingReport } from '../../src/profile/timing_report';
@@ -16,7 +22,9 @@ import { dataPath, requireData } from '../support/data_dir';
 import { EXACT_MODEL } from './small_models';
 
 const MODELS_DIR = dataPath('models');
-const MODEL_FILES = ['yolox_nano_416.onnx', 'nanodet_m_416.onnx', 'nanodet_m_320.onnx', 'fastestdet_352.onnx'].map((f) => join(MODELS_DIR, f));
+const MODEL_FILES = ['yolox_nano_416.onnx', 'nanodet_m_416.onnx', 'nanodet_m_320.onnx', 'fastestdet_352.onnx'].map((f) =>
+  join(MODELS_DIR, f),
+);
 
 describe('hardware profiles', () => {
   it('ships dx-v3 (default), dx-m1 and the host template, all valid', () => {
@@ -50,7 +58,10 @@ describe('timing reports', () => {
   });
 
   it('rejects malformed reports naming the entry', () => {
-    assert.throws(() => parseTimingReport('model,mean_ms\na.onnx,fast\n', 'r.csv'), /r\.csv: line 2 has mean_ms = "fast"; expected a number/);
+    assert.throws(
+      () => parseTimingReport('model,mean_ms\na.onnx,fast\n', 'r.csv'),
+      /r\.csv: line 2 has mean_ms = "fast"; expected a number/,
+    );
     assert.throws(() => parseTimingReport('name,ms\n'), /lacks "model" or "mean_ms"/);
     assert.throws(() => parseTimingReport('[{"model":"a.onnx"}]'), /entry 0: expected meanMs/);
   });
@@ -105,7 +116,10 @@ describe('calibration', () => {
     const calibrated = calibrate(host, [measured], { analyses });
     const predicted = predictCost(analysis, calibrated).latencyMs;
     if (calibrated.npu.utilization.value < 1) {
-      assert.ok(Math.abs(predicted - measured.meanMs) < 0.05 * measured.meanMs, `predicted ${predicted} ms, measured ${measured.meanMs} ms`);
+      assert.ok(
+        Math.abs(predicted - measured.meanMs) < 0.05 * measured.meanMs,
+        `predicted ${predicted} ms, measured ${measured.meanMs} ms`,
+      );
     } else {
       // Utilisation is capped at 1: only when the model outran the probe (load changed in between).
       assert.ok(predicted >= 0.95 * measured.meanMs, `clamped fit predicts ${predicted} ms for a measured ${measured.meanMs} ms`);
@@ -127,7 +141,7 @@ describe('frame budget', () => {
     // Fusion: 320x240 points (stride 2) x 60 ops + 80 objects x 4000 ops on one 8 GFLOP/s core.
     assert.ok(Math.abs(ms('fuse') - ((76800 * 60 + 80 * 4000) / 8e9) * 1e3) < 1e-9);
     // Publish: (76800 x 16 + 80 x 256) bytes x 3 copies at 25.6 GB/s x 0.6, + 8 messages x 50 us.
-    assert.ok(Math.abs(ms('publish') - (((76800 * 16 + 80 * 256) * 3) / (25.6e9 * 0.6) * 1e3 + 0.4)) < 1e-9);
+    assert.ok(Math.abs(ms('publish') - ((((76800 * 16 + 80 * 256) * 3) / (25.6e9 * 0.6)) * 1e3 + 0.4)) < 1e-9);
     const s = p.stageBudgetsMs;
     const expected = s.sync.value + (4 * 1024) / 400e3 + 4 * cost.latencyMs + stereo + s.learnedDepth.value + ms('fuse') + ms('publish');
     assert.ok(Math.abs(b.totalMs - expected) < 1e-9);
@@ -155,7 +169,10 @@ describe('frame budget', () => {
   it('costs learned depth from its model when one is given, and runs without a detector', () => {
     const depth = predictCost(analyzeModel(EXACT_MODEL.bytes()), p);
     const b = frameBudget(p, undefined, { learnedDepthCost: depth });
-    assert.deepEqual(b.stages.map((s) => s.name), ['sync', 'stereo_depth', 'learned_depth', 'fuse', 'publish']);
+    assert.deepEqual(
+      b.stages.map((s) => s.name),
+      ['sync', 'stereo_depth', 'learned_depth', 'fuse', 'publish'],
+    );
     const learned = b.stages.find((s) => s.name === 'learned_depth');
     assert.equal(learned?.ms, depth.latencyMs);
     assert.match(learned?.note ?? '', /ONNX cost model/);

@@ -24,8 +24,15 @@ export const EXACT_MODEL = {
   /** W1 216 + B1 8 + W2 72 + W3 128 + W4 256 + W5 2560 + C 10 + W6 50 (the Reshape shape is not a weight). */
   weightElements: 3300,
   shapes: {
-    c1: [1, 8, 16, 16], r1: [1, 8, 16, 16], d1: [1, 8, 16, 16], p1: [1, 16, 8, 8], u1: [1, 4, 16, 16],
-    m1: [1, 4, 8, 8], f1: [1, 256], g1: [1, 10], y: [1, 5],
+    c1: [1, 8, 16, 16],
+    r1: [1, 8, 16, 16],
+    d1: [1, 8, 16, 16],
+    p1: [1, 16, 8, 8],
+    u1: [1, 4, 16, 16],
+    m1: [1, 4, 8, 8],
+    f1: [1, 256],
+    g1: [1, 10],
+    y: [1, 5],
   } as Record<string, number[]>,
   bytes(): Uint8Array {
     const outputs = Object.entries(this.shapes).map(([name, s]) => ({ name, type: 'float32' as const, shape: sym(name, s.length) }));
@@ -69,10 +76,28 @@ export const EXACT_MODEL = {
 export const SHAPES_MODEL = {
   /** Hand-derived shapes (checked against onnxruntime in the tests). */
   shapes: {
-    r1: [1, 4, 20, 24], c1: [1, 8, 20, 24], sa: [1, 3, 20, 24], sb: [1, 5, 20, 24], sl: [1, 2, 20, 7],
-    tr: [1, 7, 2, 20], pd: [1, 8, 3, 25], gap: [1, 8, 1, 1], ap: [1, 8, 10, 12], add: [1, 8, 10, 12],
-    sm: [1, 8, 10, 12], sq: [1, 8], unsq: [1, 1, 8], fl: [8, 120], rs: [1, 8, 120], mm: [1, 8, 6], bmm: [1, 1, 6],
-    tl: [3, 16], ex: [1, 8, 4, 5], tk: [1, 8, 10, 3], am: [1, 10, 12], rg: [5],
+    r1: [1, 4, 20, 24],
+    c1: [1, 8, 20, 24],
+    sa: [1, 3, 20, 24],
+    sb: [1, 5, 20, 24],
+    sl: [1, 2, 20, 7],
+    tr: [1, 7, 2, 20],
+    pd: [1, 8, 3, 25],
+    gap: [1, 8, 1, 1],
+    ap: [1, 8, 10, 12],
+    add: [1, 8, 10, 12],
+    sm: [1, 8, 10, 12],
+    sq: [1, 8],
+    unsq: [1, 1, 8],
+    fl: [8, 120],
+    rs: [1, 8, 120],
+    mm: [1, 8, 6],
+    bmm: [1, 1, 6],
+    tl: [3, 16],
+    ex: [1, 8, 4, 5],
+    tk: [1, 8, 10, 3],
+    am: [1, 10, 12],
+    rg: [5],
   } as Record<string, number[]>,
   bytes(): Uint8Array {
     const outputs = Object.entries(this.shapes).map(([name, s]) => ({ name, type: 'float32' as const, shape: sym(name, s.length) }));

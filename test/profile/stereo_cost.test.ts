@@ -14,7 +14,7 @@ describe('stereo cost model', () => {
     const b = predictStereoCost({ width: 640, height: 480, disparities: 128 }, p);
     assert.equal(b.cellOps, 2 * a.cellOps);
     assert.equal(b.pixelOps, a.pixelOps);
-    const pixelMs = (640 * 480 * OPS_PER_PIXEL) / (p.cpu.cores.value * p.cpu.clockGHz.value * 1e9 * p.stereo.pixelFraction.value) * 1e3;
+    const pixelMs = ((640 * 480 * OPS_PER_PIXEL) / (p.cpu.cores.value * p.cpu.clockGHz.value * 1e9 * p.stereo.pixelFraction.value)) * 1e3;
     assert.ok(Math.abs(b.ms - fixedMs - pixelMs - 2 * (a.ms - fixedMs - pixelMs)) < 1e-9);
     assert.equal(a.cellOps, 640 * 480 * 64 * OPS_PER_CELL);
     assert.match(a.note, /SGM 640x480x64: .* of 8 lanes x 0\.5\/cycle/);
@@ -26,7 +26,9 @@ describe('stereo cost model', () => {
     const c = predictStereoCost(w, onNpu);
     const cpu = predictStereoCost(w, p);
     const npuOpsPerSec = p.npu.peakTops.value * 1e12 * p.npu.utilization.value;
-    const cellMsCpu = cpu.cellOps / (p.cpu.cores.value * p.cpu.clockGHz.value * 1e9 * 8 * p.cpu.simdOpsPerCycle.value * p.stereo.achievedFraction.value) * 1e3;
+    const cellMsCpu =
+      (cpu.cellOps / (p.cpu.cores.value * p.cpu.clockGHz.value * 1e9 * 8 * p.cpu.simdOpsPerCycle.value * p.stereo.achievedFraction.value)) *
+      1e3;
     assert.equal(c.device, 'npu');
     assert.ok(Math.abs(c.ms - (cpu.ms - cellMsCpu + (c.cellOps / npuOpsPerSec) * 1e3)) < 1e-9);
   });
@@ -36,13 +38,21 @@ describe('stereo cost model', () => {
   });
 
   it('fits the probe timings without a negative term: exact timings give their costs back, noisy ones drop a term', () => {
-    const sizes = [[256, 192, 32], [256, 192, 96], [384, 288, 32], [480, 360, 48]];
+    const sizes = [
+      [256, 192, 32],
+      [256, 192, 96],
+      [384, 288, 32],
+      [480, 360, 48],
+    ];
     const row = ([w, h, d]: number[], t: number): [number, number, number, number] => [w * h * d, w * h, 1, t];
     const exact = nonNegativeLeastSquares3(sizes.map((s) => row(s, 2e-6 * s[0] * s[1] * s[2] + 3e-5 * s[0] * s[1] + 1.5)));
     [2e-6, 3e-5, 1.5].forEach((v, i) => assert.ok(Math.abs(exact[i] - v) < 1e-6 * Math.max(1, v / 1e-6), `${exact}`));
     // Timings where a free fit's cost per pixel is negative (the larger images ran relatively fast).
     const noisy = nonNegativeLeastSquares3(sizes.map((s, i) => row(s, 2e-6 * s[0] * s[1] * s[2] + [6, 9, 4, 5][i])));
-    assert.ok(noisy.every((c) => c >= 0), `${noisy}`);
+    assert.ok(
+      noisy.every((c) => c >= 0),
+      `${noisy}`,
+    );
     assert.ok(noisy[0] > 1e-6, `${noisy}`);
   });
 });

@@ -6,7 +6,15 @@ import * as ort from 'onnxruntime-node';
 import { onnx } from 'onnx-proto';
 import { buildOnnxModel } from '../../src/inference/onnx_graph_builder';
 import { calibrateRanges, type Feed } from '../../src/quantize/activation_ranges';
-import { activationParams, dequantizeValue, quantizeBias, quantizeValue, quantizeWeightsPerChannel, roundHalfEven, sqnrDb } from '../../src/quantize/qdq_math';
+import {
+  activationParams,
+  dequantizeValue,
+  quantizeBias,
+  quantizeValue,
+  quantizeWeightsPerChannel,
+  roundHalfEven,
+  sqnrDb,
+} from '../../src/quantize/qdq_math';
 import { planQuantization, rewriteToQdq } from '../../src/quantize/qdq_rewrite';
 import { resolveFloatLayers } from '../../src/quantize/float_layers';
 import { analyzeModel } from '../../src/profile/model_analysis';
@@ -18,37 +26,53 @@ const B1 = Float32Array.of(0.1, -0.2, 0.05);
 const W2 = Float32Array.from({ length: 3 * 9 }, (_, i) => Math.cos(i * 0.9) * 0.5);
 
 function convModel(opset: number): onnx.ModelProto {
-  return onnx.ModelProto.decode(buildOnnxModel({
-    name: 'qdq_conv', opset,
-    inputs: [{ name: 'x', type: 'float32', shape: [1, 2, 6, 6] }],
-    outputs: [{ name: 'y', type: 'float32', shape: [1, 3, 6, 6] }],
-    initializers: [
-      { name: 'W1', dims: [3, 2, 3, 3], data: W1 }, { name: 'B1', dims: [3], data: B1 }, { name: 'W2', dims: [3, 1, 3, 3], data: W2 },
-    ],
-    nodes: [
-      { op: 'Conv', name: 'conv', inputs: ['x', 'W1', 'B1'], outputs: ['c'], attributes: { pads: [1, 1, 1, 1] } },
-      { op: 'Relu', name: 'relu', inputs: ['c'], outputs: ['r'] },
-      { op: 'Conv', name: 'dw', inputs: ['r', 'W2'], outputs: ['y'], attributes: { pads: [1, 1, 1, 1], group: 3 } },
-    ],
-  }));
+  return onnx.ModelProto.decode(
+    buildOnnxModel({
+      name: 'qdq_conv',
+      opset,
+      inputs: [{ name: 'x', type: 'float32', shape: [1, 2, 6, 6] }],
+      outputs: [{ name: 'y', type: 'float32', shape: [1, 3, 6, 6] }],
+      initializers: [
+        { name: 'W1', dims: [3, 2, 3, 3], data: W1 },
+        { name: 'B1', dims: [3], data: B1 },
+        { name: 'W2', dims: [3, 1, 3, 3], data: W2 },
+      ],
+      nodes: [
+        { op: 'Conv', name: 'conv', inputs: ['x', 'W1', 'B1'], outputs: ['c'], attributes: { pads: [1, 1, 1, 1] } },
+        { op: 'Relu', name: 'relu', inputs: ['c'], outputs: ['r'] },
+        { op: 'Conv', name: 'dw', inputs: ['r', 'W2'], outputs: ['y'], attributes: { pads: [1, 1, 1, 1], group: 3 } },
+      ],
+    }),
+  );
 }
 
 /** Direct NCHW 3x3 convolution, pad 1, batch 1, `group` groups. */
-function conv3x3(x: Float32Array, cin: number, w: Float32Array, cout: number, b: Float32Array | undefined, group: number, n = 6): Float64Array {
+function conv3x3(
+  x: Float32Array,
+  cin: number,
+  w: Float32Array,
+  cout: number,
+  b: Float32Array | undefined,
+  group: number,
+  n = 6,
+): Float64Array {
   const out = new Float64Array(cout * n * n);
   const perGroup = cin / group;
   for (let o = 0; o < cout; o++) {
     const g = Math.floor(o / (cout / group));
-    for (let yy = 0; yy < n; yy++) for (let xx = 0; xx < n; xx++) {
-      let s = b ? b[o] : 0;
-      for (let ci = 0; ci < perGroup; ci++) for (let ky = 0; ky < 3; ky++) for (let kx = 0; kx < 3; kx++) {
-        const iy = yy + ky - 1;
-        const ix = xx + kx - 1;
-        if (iy < 0 || ix < 0 || iy >= n || ix >= n) continue;
-        s += x[(g * perGroup + ci) * n * n + iy * n + ix] * w[((o * perGroup + ci) * 3 + ky) * 3 + kx];
+    for (let yy = 0; yy < n; yy++)
+      for (let xx = 0; xx < n; xx++) {
+        let s = b ? b[o] : 0;
+        for (let ci = 0; ci < perGroup; ci++)
+          for (let ky = 0; ky < 3; ky++)
+            for (let kx = 0; kx < 3; kx++) {
+              const iy = yy + ky - 1;
+              const ix = xx + kx - 1;
+              if (iy < 0 || ix < 0 || iy >= n || ix >= n) continue;
+              s += x[(g * perGroup + ci) * n * n + iy * n + ix] * w[((o * perGroup + ci) * 3 + ky) * 3 + kx];
+            }
+        out[o * n * n + yy * n + xx] = s;
       }
-      out[o * n * n + yy * n + xx] = s;
-    }
   }
   return out;
 }
@@ -74,7 +98,13 @@ const input = (seed: number) => Float32Array.from({ length: 72 }, (_, i) => Math
 const feeds: Feed[] = [0, 1, 2, 3].map((s) => ({ x: { dims: [1, 2, 6, 6], data: input(s) } }));
 
 async function run(model: onnx.IModelProto, x: Float32Array, outputs: string[]): Promise<Record<string, Float32Array>> {
-  const graph = { ...model.graph, output: [...(model.graph?.output ?? []), ...outputs.filter((o) => o !== 'y').map((name) => ({ name, type: { tensorType: { elemType: 1 } } }))] };
+  const graph = {
+    ...model.graph,
+    output: [
+      ...(model.graph?.output ?? []),
+      ...outputs.filter((o) => o !== 'y').map((name) => ({ name, type: { tensorType: { elemType: 1 } } })),
+    ],
+  };
   const s = await ort.InferenceSession.create(onnx.ModelProto.encode({ ...model, graph }).finish(), { graphOptimizationLevel: 'disabled' });
   try {
     const r = await s.run({ x: new ort.Tensor('float32', x, [1, 2, 6, 6]) }, outputs);
@@ -90,16 +120,23 @@ describe('quantize: QDQ graph vs onnxruntime', () => {
   it('QuantizeLinear rounds half to even and saturates as onnxruntime does', async () => {
     const values = Float32Array.of(0.5, 1.5, 2.5, -0.5, -1.5, 3.49, 300, -300, 127.5, 0);
     const model = buildOnnxModel({
-      name: 'q', opset: 13,
+      name: 'q',
+      opset: 13,
       inputs: [{ name: 'x', type: 'float32', shape: [values.length] }],
       outputs: [{ name: 'q', type: 'uint8', shape: [values.length] }],
-      initializers: [{ name: 's', dims: [], data: Float32Array.of(1) }, { name: 'z', dims: [], data: Uint8Array.of(128) }],
+      initializers: [
+        { name: 's', dims: [], data: Float32Array.of(1) },
+        { name: 'z', dims: [], data: Uint8Array.of(128) },
+      ],
       nodes: [{ op: 'QuantizeLinear', inputs: ['x', 's', 'z'], outputs: ['q'] }],
     });
     const s = await ort.InferenceSession.create(model);
     const got = (await s.run({ x: new ort.Tensor('float32', values, [values.length]) })).q.data as Uint8Array;
     await s.release();
-    assert.deepEqual([...got], [...values].map((v) => quantizeValue(v, { scale: 1, zeroPoint: 128 }, 0, 255)));
+    assert.deepEqual(
+      [...got],
+      [...values].map((v) => quantizeValue(v, { scale: 1, zeroPoint: 128 }, 0, 255)),
+    );
     assert.deepEqual([0.5, 1.5, 2.5, -2.5].map(roundHalfEven), [0, 2, 2, -2]);
   });
 
@@ -108,13 +145,23 @@ describe('quantize: QDQ graph vs onnxruntime', () => {
       const fp32 = convModel(opset);
       const plan = planQuantization(fp32);
       assert.deepEqual(plan.activations, ['x', 'r']);
-      assert.deepEqual([...plan.weights.values()], [['W1', 0], ['W2', 0]]);
+      assert.deepEqual(
+        [...plan.weights.values()],
+        [
+          ['W1', 0],
+          ['W2', 0],
+        ],
+      );
       const ranges = await calibrateRanges(fp32, plan.activations, feeds, { method: 'minmax', percentile: 100 });
       const int8 = rewriteToQdq(fp32, plan, ranges);
       const ops = (int8.graph?.node ?? []).map((n) => `${n.domain || ''}${n.domain ? ':' : ''}${n.opType}`);
       // x, r, W1, W2 and conv's bias B1 (int32); the depthwise conv has none.
       assert.equal(ops.filter((o) => o.endsWith('DequantizeLinear')).length, 5);
-      if (opset < 13) assert.ok(ops.every((o) => !o.endsWith('QuantizeLinear') || o.startsWith('com.microsoft:')), ops.join(' '));
+      if (opset < 13)
+        assert.ok(
+          ops.every((o) => !o.endsWith('QuantizeLinear') || o.startsWith('com.microsoft:')),
+          ops.join(' '),
+        );
 
       const x = input(7); // not a calibration input: values outside the range saturate
       const q = await run(int8, x, ['c', 'r', 'y']);
@@ -139,7 +186,10 @@ describe('quantize: QDQ graph vs onnxruntime', () => {
     const [a, b] = [fp32, int8].map((m) => analyzeModel(onnx.ModelProto.encode(m).finish()));
     assert.equal(a.quantized, false);
     assert.equal(b.quantized, true);
-    assert.deepEqual(b.layers.map((l) => [l.op, l.macs, l.macKind, l.inputBytes, l.outputBytes]), a.layers.map((l) => [l.op, l.macs, l.macKind, l.inputBytes, l.outputBytes]));
+    assert.deepEqual(
+      b.layers.map((l) => [l.op, l.macs, l.macKind, l.inputBytes, l.outputBytes]),
+      a.layers.map((l) => [l.op, l.macs, l.macKind, l.inputBytes, l.outputBytes]),
+    );
     assert.equal(b.totalWeightBytes, a.totalWeightBytes);
     const profile = loadHardwareProfile('dx-v3');
     assert.equal(predictCost(b, profile).latencyMs, predictCost(a, profile).latencyMs);

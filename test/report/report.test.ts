@@ -13,7 +13,7 @@ function grey(width: number, height: number) {
 }
 
 describe('HTML report', () => {
-  it('shows cameras with boxes, a bird\'s-eye view and the latency plot when rendered', function () {
+  it("shows cameras with boxes, a bird's-eye view and the latency plot when rendered", function () {
     this.timeout(90_000);
     const data: ReportData = {
       title: 'test report',
@@ -29,12 +29,45 @@ describe('HTML report', () => {
       birdsEye: {
         cloud: new Float32Array([2, 0, 0.5, 3, 1, 0.5, 4, -1, 0.5]),
         scan: { angleMin: -Math.PI, angleIncrement: Math.PI / 180, ranges: new Float32Array(360).fill(3), rangeMax: 12 },
-        tracks: [{ id: 3, cls: 'person', x: 4, y: 1, vx: 0, vy: -1, trail: [[4, 2], [4, 1]] }],
-        groundTruth: [{ id: 1, cls: 'person', x: 4, y: 1.1, sx: 0.5, sy: 0.5, yaw: 0, trail: [[4, 2.1], [4, 1.1]] }],
+        tracks: [
+          {
+            id: 3,
+            cls: 'person',
+            x: 4,
+            y: 1,
+            vx: 0,
+            vy: -1,
+            trail: [
+              [4, 2],
+              [4, 1],
+            ],
+          },
+        ],
+        groundTruth: [
+          {
+            id: 1,
+            cls: 'person',
+            x: 4,
+            y: 1.1,
+            sx: 0.5,
+            sy: 0.5,
+            yaw: 0,
+            trail: [
+              [4, 2.1],
+              [4, 1.1],
+            ],
+          },
+        ],
         fovs: [{ camera: 'front_left', x: 0.2, y: 0.06, yawLeft: 0.6, yawRight: -0.6 }],
         extent: 8,
       },
-      latency: { stages: ['detect', 'depth', 'fuse'], frames: Array.from({ length: 30 }, (_, i) => ({ stageMs: [10, 12, 2], latencyMs: 30 + i, shed: i === 7 })), deadlineMs: 50, periodMs: 33.3, clock: 'target time, dx-v3' },
+      latency: {
+        stages: ['detect', 'depth', 'fuse'],
+        frames: Array.from({ length: 30 }, (_, i) => ({ stageMs: [10, 12, 2], latencyMs: 30 + i, shed: i === 7 })),
+        deadlineMs: 50,
+        periodMs: 33.3,
+        clock: 'target time, dx-v3',
+      },
       metadata: [['scene', 'synthetic']],
       notes: ['MOTA note'],
       table: [{ metric: 'depth error', value: '1.2 %', target: '< 3 %', pass: true }],

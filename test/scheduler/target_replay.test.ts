@@ -54,7 +54,10 @@ describe('target-time replay on the DX-V3 resources', function () {
     // on DX-V3's cores (~68.5 ms) it alone exceeds the 33 ms period, so admission runs every set
     // at the stereo_half_resolution rung (~12.9 ms), which keeps up: nothing is shed. That rung
     // leads the ladder then, so the accelerator still runs the two side cameras' learned depth.
-    assert.ok(first.decisions.every((d) => d === 'completed:stereo_half_resolution'), first.decisions.join(' '));
+    assert.ok(
+      first.decisions.every((d) => d === 'completed:stereo_half_resolution'),
+      first.decisions.join(' '),
+    );
     assert.equal(last.shed_total, '0');
     const cpu = Number(last['resource.cpu.utilisation']);
     assert.ok(cpu > 0.3 && cpu < 0.6, JSON.stringify(last));

@@ -17,7 +17,11 @@ interface Case {
 const CASES: Case[] = [
   { label: 'corridor_crossing', scene: loadScene('corridor_crossing'), frames: [0, 75, 150] },
   { label: 'moving_robot', scene: loadScene('moving_robot'), frames: [60, 250] },
-  { label: 'corridor_crossing, distorted front_left and left', scene: variant('corridor_crossing', { rig: distortedRig(['front_left', 'left']) }), frames: [40] },
+  {
+    label: 'corridor_crossing, distorted front_left and left',
+    scene: variant('corridor_crossing', { rig: distortedRig(['front_left', 'left']) }),
+    frames: [40],
+  },
 ];
 
 /** What the camera saw, rebuilt from the scene's world at the camera's own stamp. */
@@ -34,17 +38,34 @@ function cameraView(sim: SceneSimulator, frame: SimFrame, camName: string) {
 }
 
 function boxCorners(b: RefBox): V3[] {
-  const c = Math.cos(b.yaw), s = Math.sin(b.yaw);
+  const c = Math.cos(b.yaw),
+    s = Math.sin(b.yaw);
   const out: V3[] = [];
-  for (const sx of [-1, 1]) for (const sy of [-1, 1]) for (const sz of [-1, 1]) {
-    const lx = (sx * b.size[0]) / 2, ly = (sy * b.size[1]) / 2;
-    out.push([b.center[0] + c * lx - s * ly, b.center[1] + s * lx + c * ly, b.center[2] + (sz * b.size[2]) / 2]);
-  }
+  for (const sx of [-1, 1])
+    for (const sy of [-1, 1])
+      for (const sz of [-1, 1]) {
+        const lx = (sx * b.size[0]) / 2,
+          ly = (sy * b.size[1]) / 2;
+        out.push([b.center[0] + c * lx - s * ly, b.center[1] + s * lx + c * ly, b.center[2] + (sz * b.size[2]) / 2]);
+      }
   return out;
 }
 
 /** The 12 edges of a box as corner index pairs (corners ordered x, y, z bits). */
-const EDGES: Array<[number, number]> = [[0, 1], [2, 3], [4, 5], [6, 7], [0, 2], [1, 3], [4, 6], [5, 7], [0, 4], [1, 5], [2, 6], [3, 7]];
+const EDGES: Array<[number, number]> = [
+  [0, 1],
+  [2, 3],
+  [4, 5],
+  [6, 7],
+  [0, 2],
+  [1, 3],
+  [4, 6],
+  [5, 7],
+  [0, 4],
+  [1, 5],
+  [2, 6],
+  [3, 7],
+];
 
 describe('sim ground truth', function () {
   this.timeout(60_000);
@@ -71,7 +92,10 @@ describe('sim ground truth', function () {
             // Only pixels whose centre lies within float rounding of a silhouette may differ; under
             // distortion a silhouette pixel takes the surface of the nearest raster-grid pixel.
             const needed = cam.distortion ? 0.97 : 0.99;
-            assert.ok(agree / n >= needed, `frame ${frame.index} ${camName}: depth agrees at ${agree}/${n} pixels; expected >= ${needed * 100}%`);
+            assert.ok(
+              agree / n >= needed,
+              `frame ${frame.index} ${camName}: depth agrees at ${agree}/${n} pixels; expected >= ${needed * 100}%`,
+            );
           }
         }
       });
@@ -100,17 +124,28 @@ describe('sim ground truth', function () {
               if (samples.every(inImage)) {
                 const tol = cam.distortion ? 0.3 : 1e-6;
                 const ref = [Math.min(...xs), Math.min(...ys), Math.max(...xs), Math.max(...ys)];
-                [gt.x0, gt.y0, gt.x1, gt.y1].forEach((g, k) => assert.ok(Math.abs(g - ref[k]) <= tol, `${where}: box ${[gt.x0, gt.y0, gt.x1, gt.y1]} vs projected corners ${ref}`));
+                [gt.x0, gt.y0, gt.x1, gt.y1].forEach((g, k) =>
+                  assert.ok(Math.abs(g - ref[k]) <= tol, `${where}: box ${[gt.x0, gt.y0, gt.x1, gt.y1]} vs projected corners ${ref}`),
+                );
                 exact++;
               } else if (xs.length > 0) {
                 // Cut by the image border or the near plane: the box holds every in-image edge point.
-                assert.ok(gt.x0 <= Math.min(...xs) + 1e-6 && gt.x1 >= Math.max(...xs) - 1e-6, `${where}: x range ${gt.x0}..${gt.x1} misses edge points ${Math.min(...xs)}..${Math.max(...xs)}`);
-                assert.ok(gt.y0 <= Math.min(...ys) + 1e-6 && gt.y1 >= Math.max(...ys) - 1e-6, `${where}: y range ${gt.y0}..${gt.y1} misses edge points ${Math.min(...ys)}..${Math.max(...ys)}`);
+                assert.ok(
+                  gt.x0 <= Math.min(...xs) + 1e-6 && gt.x1 >= Math.max(...xs) - 1e-6,
+                  `${where}: x range ${gt.x0}..${gt.x1} misses edge points ${Math.min(...xs)}..${Math.max(...xs)}`,
+                );
+                assert.ok(
+                  gt.y0 <= Math.min(...ys) + 1e-6 && gt.y1 >= Math.max(...ys) - 1e-6,
+                  `${where}: y range ${gt.y0}..${gt.y1} misses edge points ${Math.min(...ys)}..${Math.max(...ys)}`,
+                );
               }
               if (gt.visibleBox) {
                 const slack = cam.distortion ? 1.5 : 0.5;
                 const [a, b, cc, d] = gt.visibleBox;
-                assert.ok(a >= gt.x0 - slack && b >= gt.y0 - slack && cc <= gt.x1 + slack && d <= gt.y1 + slack, `${where}: visible pixels ${gt.visibleBox} outside box ${[gt.x0, gt.y0, gt.x1, gt.y1]}`);
+                assert.ok(
+                  a >= gt.x0 - slack && b >= gt.y0 - slack && cc <= gt.x1 + slack && d <= gt.y1 + slack,
+                  `${where}: visible pixels ${gt.visibleBox} outside box ${[gt.x0, gt.y0, gt.x1, gt.y1]}`,
+                );
               }
             }
           }
@@ -140,7 +175,10 @@ describe('sim ground truth', function () {
               if (alone[i] < 100) continue;
               const ref = visible[i] / alone[i];
               const tol = cam.distortion ? 0.1 : 0.05;
-              assert.ok(Math.abs(gt.visibility - ref) <= tol, `frame ${frame.index} ${camName} object ${gt.id}: visibility ${gt.visibility.toFixed(3)}, ray cast ${ref.toFixed(3)}`);
+              assert.ok(
+                Math.abs(gt.visibility - ref) <= tol,
+                `frame ${frame.index} ${camName} object ${gt.id}: visibility ${gt.visibility.toFixed(3)}, ray cast ${ref.toFixed(3)}`,
+              );
               checked++;
             }
           }
@@ -158,11 +196,17 @@ describe('sim ground truth', function () {
       const [a, b] = [sim.renderFrame(i), sim.renderFrame(i + 1)];
       for (const oa of a.objects) {
         const ob = b.objects.find((o) => o.id === oa.id)!;
-        for (const [pos, vel, frame] of [['centerOdom', 'velocityOdom', 'odom'], ['center', 'velocity', 'base_link']] as const) {
+        for (const [pos, vel, frame] of [
+          ['centerOdom', 'velocityOdom', 'odom'],
+          ['center', 'velocity', 'base_link'],
+        ] as const) {
           for (let k = 0; k < 3; k++) {
             const fd = (ob[pos][k] - oa[pos][k]) / dt;
             // Finite differences are exact on straight segments; base_link also rotates only at waypoints.
-            assert.ok(Math.abs(fd - oa[vel][k]) < 1e-6, `frame ${i} object ${oa.id} ${frame}: velocity[${k}] ${oa[vel][k]} vs finite difference ${fd}`);
+            assert.ok(
+              Math.abs(fd - oa[vel][k]) < 1e-6,
+              `frame ${i} object ${oa.id} ${frame}: velocity[${k}] ${oa[vel][k]} vs finite difference ${fd}`,
+            );
           }
         }
         if (Math.hypot(...oa.velocity) > 0.1) moving++;

@@ -21,7 +21,15 @@ const CROP: [number, number, number, number] = [180, 90, 110, 292];
 /** A scene file in a fresh temp folder with one static photo object; returns its path. */
 function sceneFile(photo: Record<string, unknown>): string {
   const file = join(mkdtempSync(join(tmpdir(), 'sim-photo-')), 'photo.yaml');
-  writeFileSync(file, stringify({ name: 'photo', seed: 1, duration: 1, static_objects: [{ class: 'person', size: [0.5, 0.5, 1.7], position: [3, 0], photo }] }));
+  writeFileSync(
+    file,
+    stringify({
+      name: 'photo',
+      seed: 1,
+      duration: 1,
+      static_objects: [{ class: 'person', size: [0.5, 0.5, 1.7], position: [3, 0], photo }],
+    }),
+  );
   return file;
 }
 
@@ -29,7 +37,9 @@ function sceneFile(photo: Record<string, unknown>): string {
 function correlation(a: readonly number[], b: readonly number[]): number {
   const mean = (v: readonly number[]) => v.reduce((s, x) => s + x, 0) / v.length;
   const [ma, mb] = [mean(a), mean(b)];
-  let ab = 0, aa = 0, bb = 0;
+  let ab = 0,
+    aa = 0,
+    bb = 0;
   a.forEach((x, k) => {
     ab += (x - ma) * (b[k] - mb);
     aa += (x - ma) ** 2;
@@ -44,10 +54,22 @@ describe('sim photo textures', function () {
   it('refuses a malformed photo key, naming it', function () {
     requireData(this, 'data/images/person.jpg');
     const file = sceneFile({ image: PERSON_JPG, crop: [10, 10, 0, 50] });
-    assert.match(refusal(() => loadScene(file)), /static_objects\.0\.photo\.crop\.2 = 0: /);
-    assert.match(refusal(() => loadScene(sceneFile({ image: PERSON_JPG, crop: [-1, 0, 5, 5] }))), /static_objects\.0\.photo\.crop\.0 = -1: /);
-    assert.match(refusal(() => loadScene(sceneFile({ image: PERSON_JPG, crop: [0, 0, 5] }))), /static_objects\.0\.photo\.crop/);
-    assert.match(refusal(() => loadScene(sceneFile({ image: PERSON_JPG, crop: CROP, scale: 2 }))), /static_objects\.0\.photo.*scale/);
+    assert.match(
+      refusal(() => loadScene(file)),
+      /static_objects\.0\.photo\.crop\.2 = 0: /,
+    );
+    assert.match(
+      refusal(() => loadScene(sceneFile({ image: PERSON_JPG, crop: [-1, 0, 5, 5] }))),
+      /static_objects\.0\.photo\.crop\.0 = -1: /,
+    );
+    assert.match(
+      refusal(() => loadScene(sceneFile({ image: PERSON_JPG, crop: [0, 0, 5] }))),
+      /static_objects\.0\.photo\.crop/,
+    );
+    assert.match(
+      refusal(() => loadScene(sceneFile({ image: PERSON_JPG, crop: CROP, scale: 2 }))),
+      /static_objects\.0\.photo.*scale/,
+    );
   });
 
   it('refuses a crop that reaches past its image, naming the key and the image size', function () {
@@ -58,9 +80,15 @@ describe('sim photo textures', function () {
 
   it('refuses to load a scene whose photo file is missing or not an image, naming the file', () => {
     const msg = refusal(() => loadScene(sceneFile({ image: 'no_such_photo.jpg', crop: CROP })));
-    assert.match(msg, /photo\.yaml: static_objects\.0\.photo\.image = "\/.*sim-photo-[^/]+\/no_such_photo\.jpg": no such file; the scene needs this image/);
+    assert.match(
+      msg,
+      /photo\.yaml: static_objects\.0\.photo\.image = "\/.*sim-photo-[^/]+\/no_such_photo\.jpg": no such file; the scene needs this image/,
+    );
     const notImage = sceneFile({ image: 'photo.yaml', crop: CROP });
-    assert.match(refusal(() => loadScene(notImage)), /static_objects\.0\.photo\.image = ".*photo\.yaml": cannot read it as a photo: .*neither JPEG nor PNG/);
+    assert.match(
+      refusal(() => loadScene(notImage)),
+      /static_objects\.0\.photo\.image = ".*photo\.yaml": cannot read it as a photo: .*neither JPEG nor PNG/,
+    );
   });
 
   it('resolves photo paths against the scene file, and people_crossing finds its photos in the data directory', function () {
@@ -79,15 +107,26 @@ describe('sim photo textures', function () {
     // A 1.0 m wide, 1.6 m tall face at x = 2.8 m, straight ahead of front_left (at x 0.25,
     // y 0.06, z 0.5 in base_link, looking along +x, fx = fy = 460, principal point (319.5, 239.5)).
     const [w, h, xFace, yCentre] = [1.0, 1.6, 2.8, 0.06];
-    const scene = parseScene({
-      name: 'photo_face', seed: 1, duration: 1,
-      static_objects: [{ class: 'person', size: [0.4, w, h], position: [xFace + 0.2, yCentre], photo: { image: PERSON_JPG, crop: CROP } }],
-    }, 'photo_face');
+    const scene = parseScene(
+      {
+        name: 'photo_face',
+        seed: 1,
+        duration: 1,
+        static_objects: [
+          { class: 'person', size: [0.4, w, h], position: [xFace + 0.2, yCentre], photo: { image: PERSON_JPG, crop: CROP } },
+        ],
+      },
+      'photo_face',
+    );
     const image = new SceneSimulator(scene).renderFrame(0).images.get('front_left')!;
     const photo = jpeg.decode(readFileSync(PERSON_JPG), { useTArray: true });
     // Reference: each pixel's ray hits the face plane at (y, z); the viewer's right is -y and
     // crop rows run down from the top edge. Nearest crop pixel, away from the crop's border.
-    const [rendered, upright, mirrored]: number[][][] = [[[], [], []], [[], [], []], [[], [], []]];
+    const [rendered, upright, mirrored]: number[][][] = [
+      [[], [], []],
+      [[], [], []],
+      [[], [], []],
+    ];
     const t = xFace - 0.25;
     for (let j = 0; j < image.height; j += 2) {
       for (let i = 0; i < image.width; i += 2) {

@@ -29,7 +29,12 @@ export interface RefCameraPose {
 export function refCameraPose(cam: CameraSpec, bx: number, by: number, byaw: number): RefCameraPose {
   const [roll, pitch, yaw] = cam.rpy_deg.map((d) => (d * Math.PI) / 180);
   // Body axes in base_link: R = Rz(yaw) * Ry(pitch) * Rx(roll); columns are body x, y, z.
-  const cy = Math.cos(yaw), sy = Math.sin(yaw), cp = Math.cos(pitch), sp = Math.sin(pitch), cr = Math.cos(roll), sr = Math.sin(roll);
+  const cy = Math.cos(yaw),
+    sy = Math.sin(yaw),
+    cp = Math.cos(pitch),
+    sp = Math.sin(pitch),
+    cr = Math.cos(roll),
+    sr = Math.sin(roll);
   const bodyX: V3 = [cy * cp, sy * cp, -sp];
   const bodyY: V3 = [cy * sp * sr - sy * cr, sy * sp * sr + cy * cr, cp * sr];
   const bodyZ: V3 = [cy * sp * cr + sy * sr, sy * sp * cr - cy * sr, cp * cr];
@@ -56,9 +61,13 @@ export function refPixelRay(cam: CameraSpec, u: number, v: number): [number, num
     const h = 1e-7;
     const [ax, ay] = refDistort(cam, x + h, y);
     const [bx, by] = refDistort(cam, x, y + h);
-    const j11 = (ax - fx) / h, j21 = (ay - fy) / h, j12 = (bx - fx) / h, j22 = (by - fy) / h;
+    const j11 = (ax - fx) / h,
+      j21 = (ay - fy) / h,
+      j12 = (bx - fx) / h,
+      j22 = (by - fy) / h;
     const det = j11 * j22 - j12 * j21;
-    const ex = fx - xd, ey = fy - yd;
+    const ex = fx - xd,
+      ey = fy - yd;
     x -= (j22 * ex - j12 * ey) / det;
     y -= (-j21 * ex + j11 * ey) / det;
   }
@@ -86,7 +95,13 @@ export function refProject(cam: CameraSpec, pose: RefCameraPose, p: V3): [number
  * Casts the ray of normalised coordinates (xn, yn): returns the depth along the optical axis of
  * the first hit and what was hit (box index, or -1 for the room).
  */
-export function refCast(pose: RefCameraPose, xn: number, yn: number, boxes: readonly RefBox[], room: RefRoom): { depth: number; hit: number } {
+export function refCast(
+  pose: RefCameraPose,
+  xn: number,
+  yn: number,
+  boxes: readonly RefBox[],
+  room: RefRoom,
+): { depth: number; hit: number } {
   const dir: V3 = [0, 1, 2].map((k) => pose.forward[k] + xn * pose.right[k] + yn * pose.down[k]) as V3;
   // Room (seen from inside): the nearest exit through any of its six planes.
   let best = Infinity;
@@ -98,18 +113,21 @@ export function refCast(pose: RefCameraPose, xn: number, yn: number, boxes: read
   }
   let hit = -1;
   boxes.forEach((b, i) => {
-    const c = Math.cos(-b.yaw), s = Math.sin(-b.yaw);
+    const c = Math.cos(-b.yaw),
+      s = Math.sin(-b.yaw);
     const o = [pose.origin[0] - b.center[0], pose.origin[1] - b.center[1], pose.origin[2] - b.center[2]];
     const lo3 = [c * o[0] - s * o[1], s * o[0] + c * o[1], o[2]];
     const ld = [c * dir[0] - s * dir[1], s * dir[0] + c * dir[1], dir[2]];
-    let tn = -Infinity, tf = Infinity;
+    let tn = -Infinity,
+      tf = Infinity;
     for (let k = 0; k < 3; k++) {
       const h = b.size[k] / 2;
       if (ld[k] === 0) {
         if (Math.abs(lo3[k]) > h) return;
         continue;
       }
-      const t1 = (-h - lo3[k]) / ld[k], t2 = (h - lo3[k]) / ld[k];
+      const t1 = (-h - lo3[k]) / ld[k],
+        t2 = (h - lo3[k]) / ld[k];
       tn = Math.max(tn, Math.min(t1, t2));
       tf = Math.min(tf, Math.max(t1, t2));
     }

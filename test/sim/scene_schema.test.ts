@@ -12,7 +12,10 @@ describe('sim scene files', () => {
   const loadsWithDefaults = (name: string) => {
     const scene = loadScene(name);
     assert.equal(scene.name, name);
-    assert.deepEqual(scene.rig.cameras.map((c) => c.name), ['front_left', 'front_right', 'left', 'right']);
+    assert.deepEqual(
+      scene.rig.cameras.map((c) => c.name),
+      ['front_left', 'front_right', 'left', 'right'],
+    );
     assert.equal(scene.rig.cameras[0].cx, 319.5);
   };
 
@@ -40,32 +43,70 @@ describe('sim scene files', () => {
   it('names the key, the value and the expectation of an invalid field', () => {
     const raw = builtinRaw('corridor_crossing');
     const moving = raw.moving_objects as Array<Record<string, unknown>>;
-    const bad = [{ ...moving[0], trajectory: { waypoints: [[0, 0], [1, 1]], speed: -1 } }];
+    const bad = [
+      {
+        ...moving[0],
+        trajectory: {
+          waypoints: [
+            [0, 0],
+            [1, 1],
+          ],
+          speed: -1,
+        },
+      },
+    ];
     const msg = refusal(() => variant('corridor_crossing', { moving_objects: bad }));
     assert.match(msg, /moving_objects\.0\.trajectory\.speed = -1: /);
     assert.match(msg, /corridor_crossing/);
   });
 
   it('refuses unknown keys, unknown cameras and a robot outside the room', () => {
-    assert.match(refusal(() => variant('corridor_crossing', { colour: 'red' })), /colour/);
+    assert.match(
+      refusal(() => variant('corridor_crossing', { colour: 'red' })),
+      /colour/,
+    );
     assert.match(
       refusal(() => variant('corridor_crossing', { stamps: { drops: [{ camera: 'rear', frame: 3 }] } })),
       /stamps\.drops\.0\.camera = "rear": unknown camera "rear"; expected one of front_left, front_right, left, right/,
     );
-    assert.match(refusal(() => variant('corridor_crossing', { robot: { position: [50, 0] } })), /robot\.position = \[50,0\]: .*outside the room/);
-    assert.match(refusal(() => variant('corridor_crossing', { seed: undefined })), /seed = missing/);
+    assert.match(
+      refusal(() => variant('corridor_crossing', { robot: { position: [50, 0] } })),
+      /robot\.position = \[50,0\]: .*outside the room/,
+    );
+    assert.match(
+      refusal(() => variant('corridor_crossing', { seed: undefined })),
+      /seed = missing/,
+    );
   });
 
   it('names what is wrong with a missing or malformed file', () => {
-    assert.match(refusal(() => loadScene('no_such_scene')), /neither a file nor a built-in scene.*corridor_crossing/);
+    assert.match(
+      refusal(() => loadScene('no_such_scene')),
+      /neither a file nor a built-in scene.*corridor_crossing/,
+    );
     const dir = mkdtempSync(join(tmpdir(), 'sim-scene-'));
     const file = join(dir, 'broken.yaml');
     writeFileSync(file, 'name: [unclosed\n');
-    assert.match(refusal(() => loadScene(file)), /broken\.yaml is not valid YAML/);
+    assert.match(
+      refusal(() => loadScene(file)),
+      /broken\.yaml is not valid YAML/,
+    );
   });
 
   it('refuses a path that repeats a waypoint', () => {
-    const moving_objects = [{ class: 'person', trajectory: { waypoints: [[1, 1], [1, 1], [2, 2]], speed: 1 } }];
+    const moving_objects = [
+      {
+        class: 'person',
+        trajectory: {
+          waypoints: [
+            [1, 1],
+            [1, 1],
+            [2, 2],
+          ],
+          speed: 1,
+        },
+      },
+    ];
     assert.match(
       refusal(() => variant('corridor_crossing', { moving_objects })),
       /moving_objects\.0\.trajectory\.waypoints\.1 = \[1,1\]: repeats waypoint 0/,

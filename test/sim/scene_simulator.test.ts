@@ -51,7 +51,10 @@ describe('sim scene simulator', function () {
       assert.equal(f.stamp, sim.schedule.start + BigInt(Math.round((i * 1e9) / 30)));
       for (const s of f.stamps.values()) offsets.push(Number(s - f.stamp) / 1e6);
     }
-    assert.ok(offsets.every((o) => Math.abs(o) <= 2), `offsets ${offsets} exceed ±2 ms`);
+    assert.ok(
+      offsets.every((o) => Math.abs(o) <= 2),
+      `offsets ${offsets} exceed ±2 ms`,
+    );
     assert.ok(Math.max(...offsets) - Math.min(...offsets) > 2, 'jitter should spread stamps over most of ±2 ms');
     assert.ok(new Set(offsets).size > offsets.length * 0.9, 'each camera and frame should get its own jitter');
     const exact = new SceneSimulator(variant('warehouse_static', { stamps: { jitter_ms: 0 } })).renderFrame(7);
@@ -59,7 +62,9 @@ describe('sim scene simulator', function () {
   });
 
   it('drops the configured frame and stops the configured camera', () => {
-    const scene = variant('warehouse_static', { stamps: { drops: [{ camera: 'front_right', frame: 4 }], stops: [{ camera: 'left', at: 0.2 }] } });
+    const scene = variant('warehouse_static', {
+      stamps: { drops: [{ camera: 'front_right', frame: 4 }], stops: [{ camera: 'left', at: 0.2 }] },
+    });
     const sim = new SceneSimulator(scene);
     const present = (i: number) => [...sim.renderFrame(i).images.keys()].sort();
     assert.deepEqual(present(3), ['front_left', 'front_right', 'left', 'right']);
@@ -69,7 +74,10 @@ describe('sim scene simulator', function () {
     const f = sim.renderFrame(4);
     for (const map of [f.stamps, f.depth, f.infos, f.boxes]) assert.ok(!map.has('front_right'));
     const frames = sensorFrames(f);
-    assert.deepEqual(frames.map((fr) => fr.camera), ['front_left', 'left', 'right']);
+    assert.deepEqual(
+      frames.map((fr) => fr.camera),
+      ['front_left', 'left', 'right'],
+    );
     for (const fr of frames) {
       assert.equal(fr.stamp, f.stamps.get(fr.camera));
       assert.equal(fr.info?.header.frame_id, `${fr.camera}_optical_frame`);

@@ -35,7 +35,11 @@ describe('sim texture vs OpenCV stereo', function () {
     const dir = mkdtempSync(join(tmpdir(), 'sim-sgbm-'));
     writeFileSync(join(dir, 'l.raw'), left.data);
     writeFileSync(join(dir, 'r.raw'), right.data);
-    const run = spawnSync(python!, ['-c', SGBM, join(dir, 'l.raw'), join(dir, 'r.raw'), String(left.width), String(left.height), join(dir, 'd.raw')], { encoding: 'utf8' });
+    const run = spawnSync(
+      python!,
+      ['-c', SGBM, join(dir, 'l.raw'), join(dir, 'r.raw'), String(left.width), String(left.height), join(dir, 'd.raw')],
+      { encoding: 'utf8' },
+    );
     assert.equal(run.status, 0, run.stderr);
     const buf = readFileSync(join(dir, 'd.raw'));
     const disparity = new Float32Array(buf.buffer, buf.byteOffset, buf.byteLength / 4);

@@ -42,7 +42,10 @@ describe('sim scene bag', function () {
       assert.equal(types['/ground_truth/objects'], 'dx_perception/msg/TrackedObjectArray');
       assert.equal(types['/left/ground_truth/detections'], 'vision_msgs/msg/Detection2DArray');
       assert.equal(types['/tf'], 'tf2_msgs/msg/TFMessage');
-      assert.deepEqual(progress, Array.from({ length: frames }, (_, i) => i + 1));
+      assert.deepEqual(
+        progress,
+        Array.from({ length: frames }, (_, i) => i + 1),
+      );
     } finally {
       await bag.close();
     }
@@ -78,14 +81,23 @@ describe('sim scene bag', function () {
         if (m.topic === '/front_left/ground_truth/detections' && m.logTime === frame.stamps.get('front_left')) {
           const det = m.decode<Detection2DArray>();
           const visible = frame.boxes.get('front_left')!.filter((b) => b.visiblePixels > 0);
-          assert.deepEqual(det.detections.map((d) => d.id), visible.map((b) => String(b.id)));
-          assert.deepEqual(det.detections.map((d) => d.results[0].hypothesis.score), visible.map((b) => b.visibility));
+          assert.deepEqual(
+            det.detections.map((d) => d.id),
+            visible.map((b) => String(b.id)),
+          );
+          assert.deepEqual(
+            det.detections.map((d) => d.results[0].hypothesis.score),
+            visible.map((b) => b.visibility),
+          );
           checked++;
         }
         if (m.topic === '/ground_truth/objects' && m.logTime === frame.stamp) {
           const gt = m.decode<TrackedObjectArray>();
           assert.equal(gt.header.frame_id, 'base_link');
-          assert.deepEqual(gt.objects.map((o) => [o.id, o.class_id]), frame.objects.map((o) => [o.id, o.className]));
+          assert.deepEqual(
+            gt.objects.map((o) => [o.id, o.class_id]),
+            frame.objects.map((o) => [o.id, o.className]),
+          );
           const o = gt.objects[gt.objects.length - 1];
           assert.ok(Math.abs(o.pose.pose.position.x - frame.objects[gt.objects.length - 1].center[0]) < 1e-9);
           assert.ok(Math.abs(o.velocity.twist.linear.x - frame.objects[gt.objects.length - 1].velocity[0]) < 1e-9);

@@ -45,8 +45,14 @@ export function randomCamera(rand: Random, model: DistortionModel, width = 640, 
     D = [span(rand, -0.3, 0.1), span(rand, -0.08, 0.08), span(rand, -2e-3, 2e-3), span(rand, -2e-3, 2e-3), span(rand, -0.02, 0.02)];
   } else if (model === 'rational_polynomial') {
     D = [
-      span(rand, -0.3, 0.3), span(rand, -0.1, 0.1), span(rand, -2e-3, 2e-3), span(rand, -2e-3, 2e-3),
-      span(rand, -0.02, 0.02), span(rand, -0.3, 0.3), span(rand, -0.1, 0.1), span(rand, -0.02, 0.02),
+      span(rand, -0.3, 0.3),
+      span(rand, -0.1, 0.1),
+      span(rand, -2e-3, 2e-3),
+      span(rand, -2e-3, 2e-3),
+      span(rand, -0.02, 0.02),
+      span(rand, -0.3, 0.3),
+      span(rand, -0.1, 0.1),
+      span(rand, -0.02, 0.02),
     ];
   } else {
     D = [span(rand, -0.05, 0.05), span(rand, -0.02, 0.02), span(rand, -0.01, 0.01), span(rand, -0.005, 0.005)];

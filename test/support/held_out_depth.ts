@@ -6,7 +6,14 @@ import { metricDepthFromMap } from '../../src/depth/scale_recovery';
 import type { Pinhole } from '../../src/geometry/pinhole';
 import { photoPool, renderView, VIEW_CAMERA } from '../../training/depth_layouts';
 
-const K: Pinhole = { fx: VIEW_CAMERA.fx, fy: VIEW_CAMERA.fy, cx: VIEW_CAMERA.cx, cy: VIEW_CAMERA.cy, width: VIEW_CAMERA.width, height: VIEW_CAMERA.height };
+const K: Pinhole = {
+  fx: VIEW_CAMERA.fx,
+  fy: VIEW_CAMERA.fy,
+  cx: VIEW_CAMERA.cx,
+  cy: VIEW_CAMERA.cy,
+  width: VIEW_CAMERA.width,
+  height: VIEW_CAMERA.height,
+};
 const MAX_RANGE_M = 12;
 
 export interface DepthError {

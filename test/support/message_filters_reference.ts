@@ -60,5 +60,11 @@ export function runReference(exe: string, c: ReferenceCase): bigint[][] {
   return run.stdout
     .split('\n')
     .filter((l) => l.startsWith('S'))
-    .map((l) => l.trim().split(' ').slice(1).map((s) => BigInt(s)));
+    .map((l) =>
+      l
+        .trim()
+        .split(' ')
+        .slice(1)
+        .map((s) => BigInt(s)),
+    );
 }

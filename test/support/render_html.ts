@@ -15,22 +15,41 @@ export function chromiumPath(): string {
 export function renderHtmlToPng(htmlPath: string, width = 1400, height = 2000): PNG {
   const dir = mkdtempSync(join(tmpdir(), 'render-'));
   const out = join(dir, 'shot.png');
-  execFileSync(chromiumPath(), [
-    '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-    '--disable-background-networking', '--disable-component-update', '--disable-sync',
-    `--user-data-dir=${join(dir, 'profile')}`, '--hide-scrollbars', `--window-size=${width},${height}`,
-    `--screenshot=${out}`, `file://${htmlPath}`,
-  ], { stdio: 'pipe', timeout: 60_000 });
+  execFileSync(
+    chromiumPath(),
+    [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      `--user-data-dir=${join(dir, 'profile')}`,
+      '--hide-scrollbars',
+      `--window-size=${width},${height}`,
+      `--screenshot=${out}`,
+      `file://${htmlPath}`,
+    ],
+    { stdio: 'pipe', timeout: 60_000 },
+  );
   return PNG.sync.read(readFileSync(out));
 }
 
 /** Share of pixels within `tol` of an RGB colour, inside an optional region. */
-export function colourShare(png: PNG, rgb: [number, number, number], tol = 40, region = { x: 0, y: 0, w: png.width, h: png.height }): number {
+export function colourShare(
+  png: PNG,
+  rgb: [number, number, number],
+  tol = 40,
+  region = { x: 0, y: 0, w: png.width, h: png.height },
+): number {
   let hit = 0;
   for (let y = region.y; y < region.y + region.h; y++) {
     for (let x = region.x; x < region.x + region.w; x++) {
       const i = (y * png.width + x) * 4;
-      if (Math.abs(png.data[i] - rgb[0]) <= tol && Math.abs(png.data[i + 1] - rgb[1]) <= tol && Math.abs(png.data[i + 2] - rgb[2]) <= tol) hit++;
+      if (Math.abs(png.data[i] - rgb[0]) <= tol && Math.abs(png.data[i + 1] - rgb[1]) <= tol && Math.abs(png.data[i + 2] - rgb[2]) <= tol)
+        hit++;
     }
   }
   return hit / (region.w * region.h);

@@ -101,7 +101,15 @@ describe('sync/ApproximateTimePolicy vs ROS message_filters C++', function () {
     for (let seed = 1; seed <= 30; seed++) {
       const c = randomCase(seed);
       if (c.agePenalty === 3.7) continue;
-      if (runReference(exe, c).map((s) => s.join()).join('|') !== runPort(c, 3.7).sets.map((s) => s.join()).join('|')) differing++;
+      if (
+        runReference(exe, c)
+          .map((s) => s.join())
+          .join('|') !==
+        runPort(c, 3.7)
+          .sets.map((s) => s.join())
+          .join('|')
+      )
+        differing++;
     }
     assert.ok(differing > 0, 'changing the age penalty never changed the output: the comparison cannot fail');
   });

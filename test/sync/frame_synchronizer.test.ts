@@ -15,16 +15,28 @@ const T0 = 1_700_000_000n * 1_000_000_000n;
 function image(camera: string, stamp: Nanos): Image {
   return {
     header: { stamp: nanosToTime(stamp), frame_id: `${camera}_optical` },
-    height: 2, width: 2, encoding: 'mono8', is_bigendian: 0, step: 2, data: new Uint8Array(4),
+    height: 2,
+    width: 2,
+    encoding: 'mono8',
+    is_bigendian: 0,
+    step: 2,
+    data: new Uint8Array(4),
   };
 }
 
 function info(camera: string, stamp: Nanos): CameraInfo {
   return {
     header: { stamp: nanosToTime(stamp), frame_id: `${camera}_optical` },
-    height: 2, width: 2, distortion_model: 'plumb_bob', d: [0, 0, 0, 0, 0],
-    k: [1, 0, 1, 0, 1, 1, 0, 0, 1], r: [1, 0, 0, 0, 1, 0, 0, 0, 1], p: [1, 0, 1, 0, 0, 1, 1, 0, 0, 0, 1, 0],
-    binning_x: 0, binning_y: 0, roi: { x_offset: 0, y_offset: 0, height: 0, width: 0, do_rectify: false },
+    height: 2,
+    width: 2,
+    distortion_model: 'plumb_bob',
+    d: [0, 0, 0, 0, 0],
+    k: [1, 0, 1, 0, 1, 1, 0, 0, 1],
+    r: [1, 0, 0, 0, 1, 0, 0, 0, 1],
+    p: [1, 0, 1, 0, 0, 1, 1, 0, 0, 0, 1, 0],
+    binning_x: 0,
+    binning_y: 0,
+    roi: { x_offset: 0, y_offset: 0, height: 0, width: 0, do_rectify: false },
   };
 }
 
@@ -68,10 +80,16 @@ describe('sync/FrameSynchronizer', () => {
     assert.ok(h.sets.length >= 88, `only ${h.sets.length} sets from 90 frames`);
     for (const [i, s] of h.sets.entries()) {
       assert.equal(s.seq, i);
-      assert.deepEqual(s.views.map((v) => v.camera), CAMERAS);
+      assert.deepEqual(
+        s.views.map((v) => v.camera),
+        CAMERAS,
+      );
       assert.deepEqual(s.missing, []);
       assert.ok(spreadNs(s) <= 4n * MS, `set ${i} spans ${spreadNs(s)} ns`);
-      assert.equal(s.stamp, s.views.map((v) => v.stamp).reduce((a, b) => (a > b ? a : b)));
+      assert.equal(
+        s.stamp,
+        s.views.map((v) => v.stamp).reduce((a, b) => (a > b ? a : b)),
+      );
       for (const v of s.views) assert.equal(v.info?.header.frame_id, `${v.camera}_optical`);
     }
     assert.equal(h.sync.stats().sets, h.sets.length);
@@ -86,9 +104,15 @@ describe('sync/FrameSynchronizer', () => {
     assert.ok(degraded.length >= 50, `${degraded.length} degraded sets`);
     for (const s of degraded) {
       assert.deepEqual(s.missing, ['right']);
-      assert.deepEqual(s.views.map((v) => v.camera), ['front_left', 'front_right', 'left']);
+      assert.deepEqual(
+        s.views.map((v) => v.camera),
+        ['front_left', 'front_right', 'left'],
+      );
     }
-    assert.ok(h.warnings.some((w) => /camera "right" silent for .* degrading to \[front_left, front_right, left\]/.test(w)), h.warnings.join('\n'));
+    assert.ok(
+      h.warnings.some((w) => /camera "right" silent for .* degrading to \[front_left, front_right, left\]/.test(w)),
+      h.warnings.join('\n'),
+    );
     const before = h.sets.length;
     feed(h, 90, 120);
     assert.ok(h.warnings.some((w) => w.includes('camera "right" is back')));
@@ -106,7 +130,10 @@ describe('sync/FrameSynchronizer', () => {
     feed(h, 30, 60, ['front_left', 'front_right', 'left']);
     const windowStart = T0 + 29n * PERIOD;
     assert.ok(complete >= 9);
-    assert.ok(h.sets.every((s) => s.views.every((v) => v.stamp < windowStart)), 'no set may be emitted while waiting');
+    assert.ok(
+      h.sets.every((s) => s.views.every((v) => v.stamp < windowStart)),
+      'no set may be emitted while waiting',
+    );
     const dropped = h.sync.stats().perCamera.left.dropped;
     assert.ok((dropped.queue_overflow ?? 0) >= 20, 'held images are bounded by queueSize: overflow must drop');
     feed(h, 60, 90);
@@ -126,7 +153,10 @@ describe('sync/FrameSynchronizer', () => {
     assert.equal(before, 60, 'every set of the old timeline, the last one included');
     feed(h, 1, 60, CAMERAS, T0, 99);
     assert.equal(h.sync.stats().resets, 1);
-    assert.ok(h.warnings.some((w) => /time jumped backwards by 1\.9\d\d s on cameras "front_left", "front_right", "left"/.test(w)), h.warnings.join('\n'));
+    assert.ok(
+      h.warnings.some((w) => /time jumped backwards by 1\.9\d\d s on cameras "front_left", "front_right", "left"/.test(w)),
+      h.warnings.join('\n'),
+    );
     assert.ok(h.drops.some((d) => d.reason === 'stale_after_reset' && d.camera === 'right'));
     const after = h.sets.slice(before);
     assert.ok(after.length >= 55, `${after.length} sets after the loop`);
@@ -145,7 +175,10 @@ describe('sync/FrameSynchronizer', () => {
     assert.equal(h.sets.length, 60, h.warnings.join('\n'));
     assert.ok(h.sets.every((s) => s.missing.length === 0));
     assert.ok(!h.warnings.some((w) => /silent/.test(w)), h.warnings.join('\n'));
-    assert.ok(h.warnings.some((w) => /time jumped forwards by 3600\.0\d\d s on cameras "front_left", "front_right", "left"/.test(w)), h.warnings.join('\n'));
+    assert.ok(
+      h.warnings.some((w) => /time jumped forwards by 3600\.0\d\d s on cameras "front_left", "front_right", "left"/.test(w)),
+      h.warnings.join('\n'),
+    );
   });
 
   const brokenClocks: [string, (k: number) => Nanos][] = [
@@ -163,11 +196,21 @@ describe('sync/FrameSynchronizer', () => {
       assert.equal(h.sync.stats().resets, 0, h.warnings.join('\n'));
       assert.equal(h.sets.length, 90, h.warnings.join('\n'));
       for (const [k, s] of h.sets.entries()) {
-        assert.deepEqual(s.views.map((v) => v.camera), ['front_left', 'front_right', 'right']);
+        assert.deepEqual(
+          s.views.map((v) => v.camera),
+          ['front_left', 'front_right', 'right'],
+        );
         assert.equal(s.stamp, T0 + BigInt(k) * PERIOD);
         assert.deepEqual(s.missing, ['left']);
       }
-      assert.ok(h.warnings.some((w) => /camera "left": its stamps are \d+\.\d{3} s (behind|ahead of) the other cameras' time .* degrading to \[front_left, front_right, right\]/.test(w)), h.warnings.join('\n'));
+      assert.ok(
+        h.warnings.some((w) =>
+          /camera "left": its stamps are \d+\.\d{3} s (behind|ahead of) the other cameras' time .* degrading to \[front_left, front_right, right\]/.test(
+            w,
+          ),
+        ),
+        h.warnings.join('\n'),
+      );
       assert.equal(h.sync.stats().perCamera.left.dropped.clock_offset, 90);
     });
   }
@@ -180,36 +223,64 @@ describe('sync/FrameSynchronizer', () => {
     h.sync.finish();
     assert.equal(h.sets.length, 90, h.warnings.join('\n'));
     assert.ok(h.sets.slice(1).every((s) => s.views.length >= 3 && s.missing.every((c) => c === 'left')));
-    assert.ok(h.warnings.some((w) => /camera "left" silent for .*its last \d+ images were dropped \(out_of_order\); degrading to \[front_left, front_right, right\]/.test(w)), h.warnings.join('\n'));
+    assert.ok(
+      h.warnings.some((w) =>
+        /camera "left" silent for .*its last \d+ images were dropped \(out_of_order\); degrading to \[front_left, front_right, right\]/.test(
+          w,
+        ),
+      ),
+      h.warnings.join('\n'),
+    );
     assert.ok(!h.warnings.some((w) => /is back/.test(w)), 'a stuck camera does not flap');
   });
 
-  it('one image stamped 500 ms in the future costs only its own frame set: it is dropped when its camera\'s next image comes', () => {
+  it("one image stamped 500 ms in the future costs only its own frame set: it is dropped when its camera's next image comes", () => {
     const h = harness();
     for (let k = 0; k < 60; k++) {
       for (const c of CAMERAS) h.sync.addImage(c, image(c, T0 + BigInt(k) * PERIOD + (c === 'left' && k === 30 ? 500n * MS : 0n)));
     }
     h.sync.finish();
     // The instant of the bad image has no "left" view to pair with; every other instant is a complete set.
-    assert.deepEqual(h.sets.map((s) => s.stamp), Array.from({ length: 60 }, (_, k) => T0 + BigInt(k) * PERIOD).filter((_, k) => k !== 30), h.warnings.join('\n'));
+    assert.deepEqual(
+      h.sets.map((s) => s.stamp),
+      Array.from({ length: 60 }, (_, k) => T0 + BigInt(k) * PERIOD).filter((_, k) => k !== 30),
+      h.warnings.join('\n'),
+    );
     assert.ok(h.sets.every((s) => s.missing.length === 0 && s.views.length === 4));
-    assert.deepEqual(h.drops.filter((d) => d.camera === 'left').map((d) => d.reason), ['stamp_in_future']);
-    assert.ok(h.warnings.some((w) => /image of camera "left" at \d+ ns dropped: stamped 0\.467 s ahead of its next image/.test(w)), h.warnings.join('\n'));
+    assert.deepEqual(
+      h.drops.filter((d) => d.camera === 'left').map((d) => d.reason),
+      ['stamp_in_future'],
+    );
+    assert.ok(
+      h.warnings.some((w) => /image of camera "left" at \d+ ns dropped: stamped 0\.467 s ahead of its next image/.test(w)),
+      h.warnings.join('\n'),
+    );
   });
 
   it('images of another size than their camera_info: that camera is left out at once, named, and synced again when sizes agree', () => {
     const h = harness({ dropout: { mode: 'degrade', timeoutNs: 250n * MS, minCameras: 2 } });
     const small = (c: string, stamp: Nanos): Image => ({ ...image(c, stamp), width: 1, height: 1, step: 1, data: new Uint8Array(1) });
     for (let k = 0; k < 60; k++) {
-      for (const c of CAMERAS) h.sync.addImage(c, c === 'left' && k < 30 ? small(c, T0 + BigInt(k) * PERIOD) : image(c, T0 + BigInt(k) * PERIOD));
+      for (const c of CAMERAS)
+        h.sync.addImage(c, c === 'left' && k < 30 ? small(c, T0 + BigInt(k) * PERIOD) : image(c, T0 + BigInt(k) * PERIOD));
     }
     h.sync.finish();
     assert.equal(h.sets.length, 60, h.warnings.join('\n'));
     assert.ok(h.sets.slice(0, 30).every((s) => s.views.every((v) => v.camera !== 'left') && s.views.length === 3));
     assert.ok(h.sets.slice(30).every((s) => s.views.length === 4 && s.missing.length === 0));
     assert.equal(h.sync.stats().perCamera.left.dropped.size_mismatch, 30);
-    assert.ok(h.warnings.some((w) => /camera "left": its images are 1x1 but its camera_info says 2x2; leaving it out .*degrading to \[front_left, front_right, right\]/.test(w)), h.warnings.join('\n'));
-    assert.ok(h.warnings.some((w) => /camera "left": its images match its camera_info again; syncing it again/.test(w)), h.warnings.join('\n'));
+    assert.ok(
+      h.warnings.some((w) =>
+        /camera "left": its images are 1x1 but its camera_info says 2x2; leaving it out .*degrading to \[front_left, front_right, right\]/.test(
+          w,
+        ),
+      ),
+      h.warnings.join('\n'),
+    );
+    assert.ok(
+      h.warnings.some((w) => /camera "left": its images match its camera_info again; syncing it again/.test(w)),
+      h.warnings.join('\n'),
+    );
   });
 
   it('finish() at the end of the input emits the last set, which no later image can prove best', () => {
@@ -218,7 +289,10 @@ describe('sync/FrameSynchronizer', () => {
     assert.equal(h.sets.length, 9);
     h.sync.finish();
     assert.equal(h.sets.length, 10);
-    assert.ok(h.sets[9]!.views.every((v) => v.stamp > T0 + 8n * PERIOD + 10n * MS), 'the last set is of the last images');
+    assert.ok(
+      h.sets[9]!.views.every((v) => v.stamp > T0 + 8n * PERIOD + 10n * MS),
+      'the last set is of the last images',
+    );
     assert.deepEqual(h.drops, []);
   });
 
@@ -235,11 +309,21 @@ describe('sync/FrameSynchronizer', () => {
     assert.deepEqual(stats.perCamera.front_left.dropped, { no_camera_info: 2 });
     assert.equal(stats.perCamera.front_left.heldForInfo, 5);
     assert.equal(stats.unknownCameraMessages, 1);
-    assert.deepEqual(h.drops.map((d) => [d.reason, d.stamp]), [
-      ['invalid_stamp', 0n], ['unknown_camera', 0n], ['no_camera_info', T0], ['no_camera_info', T0 + PERIOD],
-    ]);
-    assert.ok(h.warnings.some((w) => w.includes('image of camera "left" dropped: header.stamp {sec: NaN') && w.includes('not a valid time')));
-    assert.ok(h.warnings.some((w) => w.includes('unknown camera "rear"') && w.includes('rig cameras: front_left, front_right, left, right')));
+    assert.deepEqual(
+      h.drops.map((d) => [d.reason, d.stamp]),
+      [
+        ['invalid_stamp', 0n],
+        ['unknown_camera', 0n],
+        ['no_camera_info', T0],
+        ['no_camera_info', T0 + PERIOD],
+      ],
+    );
+    assert.ok(
+      h.warnings.some((w) => w.includes('image of camera "left" dropped: header.stamp {sec: NaN') && w.includes('not a valid time')),
+    );
+    assert.ok(
+      h.warnings.some((w) => w.includes('unknown camera "rear"') && w.includes('rig cameras: front_left, front_right, left, right')),
+    );
     assert.equal(h.warnings.filter((w) => w.includes('no CameraInfo received yet')).length, 1, 'warned once per camera');
   });
 
@@ -253,10 +337,16 @@ describe('sync/FrameSynchronizer', () => {
       }
       feed(h, 1, 4);
       assert.equal(h.sets[0]?.stamp, T0, 'the first set is the first images');
-      assert.deepEqual(h.sets[0]!.views.map((v) => [v.camera, v.info?.header.frame_id]), CAMERAS.map((c) => [c, `${c}_optical`]));
+      assert.deepEqual(
+        h.sets[0]!.views.map((v) => [v.camera, v.info?.header.frame_id]),
+        CAMERAS.map((c) => [c, `${c}_optical`]),
+      );
       assert.deepEqual(h.drops, []);
       const held = CAMERAS.map((c) => h.sync.stats().perCamera[c].heldForInfo);
-      assert.deepEqual(held, CAMERAS.map(() => (order === 'image first' ? 1 : 0)));
+      assert.deepEqual(
+        held,
+        CAMERAS.map(() => (order === 'image first' ? 1 : 0)),
+      );
     });
   }
 

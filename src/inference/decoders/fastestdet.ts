@@ -14,8 +14,12 @@ function expected(ctx: DecoderContext): string {
 function fits(ctx: DecoderContext): boolean {
   if (ctx.outputs.length !== 1) return false;
   const t = ctx.outputs[0];
-  return t.shape.length === 4 && dim(t, 1) >= 6 &&
-    dim(t, 2) === Math.ceil(ctx.inputHeight / STRIDE) && dim(t, 3) === Math.ceil(ctx.inputWidth / STRIDE);
+  return (
+    t.shape.length === 4 &&
+    dim(t, 1) >= 6 &&
+    dim(t, 2) === Math.ceil(ctx.inputHeight / STRIDE) &&
+    dim(t, 3) === Math.ceil(ctx.inputWidth / STRIDE)
+  );
 }
 
 export const fastestdetDecoder: DecoderFactory = {
@@ -26,7 +30,8 @@ export const fastestdetDecoder: DecoderFactory = {
     const out = singleOutput(ctx, 'fastestdet', expected(ctx));
     if (!fits(ctx)) throw shapeError(ctx, 'fastestdet', out, expected(ctx));
     const channels = dim(out, 1);
-    const gh = dim(out, 2), gw = dim(out, 3);
+    const gh = dim(out, 2),
+      gw = dim(out, 3);
     const plane = gh * gw;
     return {
       name: 'fastestdet',
@@ -42,7 +47,8 @@ export const fastestdetDecoder: DecoderFactory = {
           const bestP = d[base + (5 + best) * plane + i];
           const score = Math.pow(obj, 0.6) * Math.pow(Math.max(bestP, 0), 0.4);
           if (score < threshold) continue;
-          const gx = i % gw, gy = Math.floor(i / gw);
+          const gx = i % gw,
+            gy = Math.floor(i / gw);
           const cx = ((gx + Math.tanh(d[base + plane + i])) / gw) * ctx.inputWidth;
           const cy = ((gy + Math.tanh(d[base + 2 * plane + i])) / gh) * ctx.inputHeight;
           const w = sigmoid(d[base + 3 * plane + i]) * ctx.inputWidth;

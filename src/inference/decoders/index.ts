@@ -26,7 +26,9 @@ export function detectDecoder(ctx: DecoderContext): DecoderName {
   if (fitting.length === 1) return fitting[0].name;
   const outputs = ctx.outputs.map((o) => `"${o.name}" ${formatShape(o.shape)}`).join(', ');
   if (fitting.length === 0) {
-    const layouts = Object.values(DECODERS).map((f) => `  ${f.name}: ${f.layout}`).join('\n');
+    const layouts = Object.values(DECODERS)
+      .map((f) => `  ${f.name}: ${f.layout}`)
+      .join('\n');
     throw new Error(
       `model "${ctx.model}": cannot detect the decoder for input ${ctx.inputWidth}x${ctx.inputHeight} and outputs ${outputs}; ` +
         `known layouts:\n${layouts}`,

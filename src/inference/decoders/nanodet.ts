@@ -8,7 +8,13 @@ import { argmax, dim, type DecoderContext, type DecoderFactory, type DetectionDe
 
 const STRIDES = [8, 16, 32];
 
-interface Level { stride: number; cls: TensorInfo; dis: TensorInfo; cols: number; rows: number }
+interface Level {
+  stride: number;
+  cls: TensorInfo;
+  dis: TensorInfo;
+  cols: number;
+  rows: number;
+}
 
 function cells(ctx: DecoderContext, s: number): number {
   return Math.ceil(ctx.inputWidth / s) * Math.ceil(ctx.inputHeight / s);

@@ -2,7 +2,16 @@
 // already decoded by the export's Detect layer; N = 3 anchors x grid cells of strides 8/16/32.
 import type { TensorMap } from '../backend';
 import type { CandidateBuffer } from '../candidates';
-import { argmax, dim, gridCells, shapeError, singleOutput, type DecoderContext, type DecoderFactory, type DetectionDecoder } from './decoder';
+import {
+  argmax,
+  dim,
+  gridCells,
+  shapeError,
+  singleOutput,
+  type DecoderContext,
+  type DecoderFactory,
+  type DetectionDecoder,
+} from './decoder';
 
 function expected(ctx: DecoderContext): string {
   return `[batch, ${3 * gridCells(ctx.inputWidth, ctx.inputHeight)}, 5 + classes]`;

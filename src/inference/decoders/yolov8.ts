@@ -2,7 +2,16 @@
 // pixels then one score row per class; N = grid cells of strides 8/16/32. No objectness.
 import type { TensorMap } from '../backend';
 import type { CandidateBuffer } from '../candidates';
-import { argmax, dim, gridCells, shapeError, singleOutput, type DecoderContext, type DecoderFactory, type DetectionDecoder } from './decoder';
+import {
+  argmax,
+  dim,
+  gridCells,
+  shapeError,
+  singleOutput,
+  type DecoderContext,
+  type DecoderFactory,
+  type DetectionDecoder,
+} from './decoder';
 
 function expected(ctx: DecoderContext): string {
   return `[batch, 4 + classes, ${gridCells(ctx.inputWidth, ctx.inputHeight)}]`;

@@ -2,7 +2,16 @@
 // row-major, holding [x, y, log w, log h, obj, class scores] with obj/class already sigmoid.
 import type { TensorMap } from '../backend';
 import type { CandidateBuffer } from '../candidates';
-import { argmax, dim, gridCells, shapeError, singleOutput, type DecoderContext, type DecoderFactory, type DetectionDecoder } from './decoder';
+import {
+  argmax,
+  dim,
+  gridCells,
+  shapeError,
+  singleOutput,
+  type DecoderContext,
+  type DecoderFactory,
+  type DetectionDecoder,
+} from './decoder';
 
 const STRIDES = [8, 16, 32];
 
@@ -19,10 +28,13 @@ function fits(ctx: DecoderContext): boolean {
 /** Per row: grid x, grid y and stride, in the export's row order. */
 function gridTables(width: number, height: number): { gx: Float32Array; gy: Float32Array; stride: Float32Array } {
   const n = gridCells(width, height, STRIDES);
-  const gx = new Float32Array(n), gy = new Float32Array(n), stride = new Float32Array(n);
+  const gx = new Float32Array(n),
+    gy = new Float32Array(n),
+    stride = new Float32Array(n);
   let i = 0;
   for (const s of STRIDES) {
-    const gw = Math.ceil(width / s), gh = Math.ceil(height / s);
+    const gw = Math.ceil(width / s),
+      gh = Math.ceil(height / s);
     for (let y = 0; y < gh; y++) {
       for (let x = 0; x < gw; x++, i++) {
         gx[i] = x;

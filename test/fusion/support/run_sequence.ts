@@ -8,8 +8,16 @@ import type { FusionOutput } from '../../../src/fusion/types';
 import { secondsToNanos } from '../../../src/msgs/time';
 import { TrackState } from '../../../src/msgs/types';
 import {
-  DISPARITY_STD, Rng, crossingScene, makeRig, obstaclePointsFromViews, renderCamera, stateAt,
-  type ObjectState, type RenderedView, type SceneObject,
+  DISPARITY_STD,
+  Rng,
+  crossingScene,
+  makeRig,
+  obstaclePointsFromViews,
+  renderCamera,
+  stateAt,
+  type ObjectState,
+  type RenderedView,
+  type SceneObject,
 } from './synthetic_scene';
 
 export interface SequenceFrame {
@@ -73,7 +81,10 @@ export function runCrossingSequence(opts: SequenceOptions): SequenceResult {
     const output = stage.update(secondsToNanos(100 + t), views, obstaclePoints, undefined, opts.odomFromBase?.(t));
 
     for (const obj of output.objects) {
-      const gt = nearest(states.filter((s) => s.object.className === obj.className), obj.position);
+      const gt = nearest(
+        states.filter((s) => s.object.className === obj.className),
+        obj.position,
+      );
       if (!gt) continue;
       const range = Math.hypot(gt.centre[0], gt.centre[1]);
       const err = Math.hypot(obj.position[0] - gt.centre[0], obj.position[1] - gt.centre[1], obj.position[2] - gt.centre[2]);
@@ -103,8 +114,12 @@ function dist(a: readonly number[], b: readonly number[]): number {
   return Math.hypot(a[0] - b[0], a[1] - b[1], a[2] - b[2]);
 }
 
-function nearest<T extends { position?: readonly number[]; centre?: readonly number[] }>(items: readonly T[], p: readonly number[]): T | undefined {
-  let best: T | undefined, bestD = Infinity;
+function nearest<T extends { position?: readonly number[]; centre?: readonly number[] }>(
+  items: readonly T[],
+  p: readonly number[],
+): T | undefined {
+  let best: T | undefined,
+    bestD = Infinity;
   for (const it of items) {
     const q = (it.position ?? it.centre) as readonly number[];
     const d = dist(q, p);

@@ -28,7 +28,8 @@ export class Rng {
       this.#spare = undefined;
       return s;
     }
-    const u = Math.max(this.uniform(), 1e-12), v = this.uniform();
+    const u = Math.max(this.uniform(), 1e-12),
+      v = this.uniform();
     const r = Math.sqrt(-2 * Math.log(u));
     this.#spare = r * Math.sin(2 * Math.PI * v);
     return r * Math.cos(2 * Math.PI * v);
@@ -46,7 +47,8 @@ export interface RigCamera {
 
 /** Camera optical frame at (x, y, z) in base_link looking along heading `yaw` (level). */
 export function cameraPose(x: number, y: number, z: number, yaw: number): mat4 {
-  const c = Math.cos(yaw), s = Math.sin(yaw);
+  const c = Math.cos(yaw),
+    s = Math.sin(yaw);
   // Columns: optical x (right), y (down), z (forward), translation.
   return mat4.fromValues(s, -c, 0, 0, 0, 0, -1, 0, c, s, 0, 0, x, y, z, 1);
 }
@@ -56,7 +58,8 @@ function makeCamera(name: string, pose: mat4, hasDepth: boolean): RigCamera {
   const rays = new Float32Array(width * height * 3);
   for (let v = 0; v < height; v++) {
     for (let u = 0; u < width; u++) {
-      const a = (u - cx) / fx, b = (v - cy) / fy;
+      const a = (u - cx) / fx,
+        b = (v - cy) / fy;
       const k = 3 * (v * width + u);
       for (let r = 0; r < 3; r++) rays[k + r] = pose[r] * a + pose[4 + r] * b + pose[8 + r];
     }
@@ -106,7 +109,14 @@ export function stateAt(o: SceneObject, t: number): ObjectState {
 /** Objects of the test sequence: two crossings (front->left, front->right), occlusions, statics, an undetectable crate. */
 export function crossingScene(): SceneObject[] {
   const person = (gtId: number, start: [number, number], velocity: [number, number]): SceneObject => ({
-    gtId, className: 'person', classId: 0, detectable: true, size: [0.45, 0.5, 1.75], start, velocity, yaw: 0,
+    gtId,
+    className: 'person',
+    classId: 0,
+    detectable: true,
+    size: [0.45, 0.5, 1.75],
+    start,
+    velocity,
+    yaw: 0,
   });
   return [
     person(1, [3.5, -0.5], [-0.55, 0.8]),
@@ -145,7 +155,9 @@ export interface RenderOptions {
 export function renderCamera(cam: RigCamera, states: readonly ObjectState[], opts: RenderOptions): RenderedView {
   const { fx, fy, cx, cy, width, height } = cam.intrinsics;
   const m = cam.baseFromCamera;
-  const ox = m[12], oy = m[13], oz = m[14];
+  const ox = m[12],
+    oy = m[13],
+    oz = m[14];
   const rays = cam.rays;
   const n = width * height;
   const depth = new Float32Array(n);
@@ -160,17 +172,29 @@ export function renderCamera(cam: RigCamera, states: readonly ObjectState[], opt
   const boxes: Array<[number, number, number, number, number] | null> = [];
   states.forEach((s, k) => {
     const [L, W, H] = s.object.size;
-    const c = Math.cos(s.yaw), sn = Math.sin(s.yaw);
-    let u0 = Infinity, u1 = -Infinity, v0 = Infinity, v1 = -Infinity;
+    const c = Math.cos(s.yaw),
+      sn = Math.sin(s.yaw);
+    let u0 = Infinity,
+      u1 = -Infinity,
+      v0 = Infinity,
+      v1 = -Infinity;
     let behind = false;
     for (const ex of [-L / 2, L / 2]) {
       for (const ey of [-W / 2, W / 2]) {
         for (const ez of [0, H]) {
-          const px = s.centre[0] + c * ex - sn * ey - ox, py = s.centre[1] + sn * ex + c * ey - oy, pz = ez - oz;
-          const xc = m[0] * px + m[1] * py + m[2] * pz, yc = m[4] * px + m[5] * py + m[6] * pz, zc = m[8] * px + m[9] * py + m[10] * pz;
+          const px = s.centre[0] + c * ex - sn * ey - ox,
+            py = s.centre[1] + sn * ex + c * ey - oy,
+            pz = ez - oz;
+          const xc = m[0] * px + m[1] * py + m[2] * pz,
+            yc = m[4] * px + m[5] * py + m[6] * pz,
+            zc = m[8] * px + m[9] * py + m[10] * pz;
           if (zc < 0.05) behind = true;
-          const u = (fx * xc) / zc + cx, v = (fy * yc) / zc + cy;
-          u0 = Math.min(u0, u); u1 = Math.max(u1, u); v0 = Math.min(v0, v); v1 = Math.max(v1, v);
+          const u = (fx * xc) / zc + cx,
+            v = (fy * yc) / zc + cy;
+          u0 = Math.min(u0, u);
+          u1 = Math.max(u1, u);
+          v0 = Math.min(v0, v);
+          v1 = Math.max(v1, v);
         }
       }
     }
@@ -179,15 +203,22 @@ export function renderCamera(cam: RigCamera, states: readonly ObjectState[], opt
       return;
     }
     const area = (u1 - u0) * (v1 - v0);
-    const cu0 = Math.max(0, u0), cu1 = Math.min(width - 1, u1), cv0 = Math.max(0, v0), cv1 = Math.min(height - 1, v1);
+    const cu0 = Math.max(0, u0),
+      cu1 = Math.min(width - 1, u1),
+      cv0 = Math.max(0, v0),
+      cv1 = Math.min(height - 1, v1);
     boxes.push([cu0, cv0, cu1, cv1, ((cu1 - cu0) * (cv1 - cv0)) / area]);
     // Ray-box slabs in the box frame (x along heading, z up from the ground).
-    const lx = c * (ox - s.centre[0]) + sn * (oy - s.centre[1]), ly = -sn * (ox - s.centre[0]) + c * (oy - s.centre[1]);
+    const lx = c * (ox - s.centre[0]) + sn * (oy - s.centre[1]),
+      ly = -sn * (ox - s.centre[0]) + c * (oy - s.centre[1]);
     for (let v = Math.floor(cv0); v <= Math.ceil(cv1); v++) {
       for (let u = Math.floor(cu0); u <= Math.ceil(cu1); u++) {
         const p = v * width + u;
-        const rx = rays[3 * p], ry = rays[3 * p + 1], rz = rays[3 * p + 2];
-        const dx = c * rx + sn * ry, dy = -sn * rx + c * ry;
+        const rx = rays[3 * p],
+          ry = rays[3 * p + 1],
+          rz = rays[3 * p + 2];
+        const dx = c * rx + sn * ry,
+          dy = -sn * rx + c * ry;
         const hit = slabs(lx, ly, oz, dx, dy, rz, L / 2, W / 2, H);
         if (!(hit < Infinity)) continue;
         silhouette[k]++;
@@ -218,8 +249,13 @@ export function renderCamera(cam: RigCamera, states: readonly ObjectState[], opt
     if (opts.rng.uniform() < opts.missRate) return;
     const jitter = () => opts.boxNoisePx * opts.rng.normal();
     detections.push({
-      x1: b[0] + jitter(), y1: b[1] + jitter(), x2: b[2] + jitter(), y2: b[3] + jitter(),
-      score: 0.6 + 0.35 * opts.rng.uniform(), classId: s.object.classId, className: s.object.className,
+      x1: b[0] + jitter(),
+      y1: b[1] + jitter(),
+      x2: b[2] + jitter(),
+      y2: b[3] + jitter(),
+      score: 0.6 + 0.35 * opts.rng.uniform(),
+      classId: s.object.classId,
+      className: s.object.className,
     });
   });
   const view: CameraView = {
@@ -234,18 +270,26 @@ export function renderCamera(cam: RigCamera, states: readonly ObjectState[], opt
 
 /** Entry distance of a ray (origin o, direction d, box frame) into the box |x|<=hl, |y|<=hw, 0<=z<=h; Infinity on a miss. */
 function slabs(ox: number, oy: number, oz: number, dx: number, dy: number, dz: number, hl: number, hw: number, h: number): number {
-  let tmin = 0, tmax = Infinity;
+  let tmin = 0,
+    tmax = Infinity;
   const bounds = SLAB_SCRATCH;
-  bounds[0] = -hl; bounds[1] = hl; bounds[2] = -hw; bounds[3] = hw; bounds[4] = 0; bounds[5] = h;
+  bounds[0] = -hl;
+  bounds[1] = hl;
+  bounds[2] = -hw;
+  bounds[3] = hw;
+  bounds[4] = 0;
+  bounds[5] = h;
   for (let axis = 0; axis < 3; axis++) {
     const o = axis === 0 ? ox : axis === 1 ? oy : oz;
     const d = axis === 0 ? dx : axis === 1 ? dy : dz;
-    const lo = bounds[2 * axis], hi = bounds[2 * axis + 1];
+    const lo = bounds[2 * axis],
+      hi = bounds[2 * axis + 1];
     if (Math.abs(d) < 1e-12) {
       if (o < lo || o > hi) return Infinity;
       continue;
     }
-    const a = (lo - o) / d, b = (hi - o) / d;
+    const a = (lo - o) / d,
+      b = (hi - o) / d;
     tmin = Math.max(tmin, Math.min(a, b));
     tmax = Math.min(tmax, Math.max(a, b));
     if (tmin > tmax) return Infinity;
@@ -258,7 +302,13 @@ const SLAB_SCRATCH = new Float64Array(6);
  * What the depth module hands fusion: depth pixels (every `stride`-th) back-projected to base_link,
  * above `minHeight`, within `maxRange`, voxel-downsampled to voxel centroids.
  */
-export function obstaclePointsFromViews(views: readonly CameraView[], stride = 2, voxel = 0.1, minHeight = 0.1, maxRange = 15): Float32Array {
+export function obstaclePointsFromViews(
+  views: readonly CameraView[],
+  stride = 2,
+  voxel = 0.1,
+  minHeight = 0.1,
+  maxRange = 15,
+): Float32Array {
   const sums = new Map<number, [number, number, number, number]>();
   for (const view of views) {
     if (!view.depth) continue;
@@ -268,7 +318,8 @@ export function obstaclePointsFromViews(views: readonly CameraView[], stride = 2
       for (let u = 0; u < width; u += stride) {
         const z = view.depth[v * width + u];
         if (!(z > 0)) continue;
-        const a = ((u - cx) / fx) * z, b = ((v - cy) / fy) * z;
+        const a = ((u - cx) / fx) * z,
+          b = ((v - cy) / fy) * z;
         const x = m[0] * a + m[4] * b + m[8] * z + m[12];
         const y = m[1] * a + m[5] * b + m[9] * z + m[13];
         const h = m[2] * a + m[6] * b + m[10] * z + m[14];
@@ -276,7 +327,10 @@ export function obstaclePointsFromViews(views: readonly CameraView[], stride = 2
         const key = (Math.floor(x / voxel) + 512) * 1048576 + (Math.floor(y / voxel) + 512) * 1024 + (Math.floor(h / voxel) + 512);
         const acc = sums.get(key);
         if (acc) {
-          acc[0] += x; acc[1] += y; acc[2] += h; acc[3]++;
+          acc[0] += x;
+          acc[1] += y;
+          acc[2] += h;
+          acc[3]++;
         } else {
           sums.set(key, [x, y, h, 1]);
         }
@@ -286,27 +340,38 @@ export function obstaclePointsFromViews(views: readonly CameraView[], stride = 2
   const out = new Float32Array(sums.size * 3);
   let k = 0;
   for (const [x, y, z, c] of sums.values()) {
-    out[k++] = x / c; out[k++] = y / c; out[k++] = z / c;
+    out[k++] = x / c;
+    out[k++] = y / c;
+    out[k++] = z / c;
   }
   return out;
 }
 
 /** Exact horizontal range from base_link's origin to the nearest box side along `bearing` (Infinity if none). */
 export function groundTruthRange(states: readonly ObjectState[], bearing: number): number {
-  const rx = Math.cos(bearing), ry = Math.sin(bearing);
+  const rx = Math.cos(bearing),
+    ry = Math.sin(bearing);
   let best = Infinity;
   for (const s of states) {
     const [L, W] = s.object.size;
-    const c = Math.cos(s.yaw), sn = Math.sin(s.yaw);
-    const lx = c * -s.centre[0] + sn * -s.centre[1], ly = -sn * -s.centre[0] + c * -s.centre[1];
-    const dx = c * rx + sn * ry, dy = -sn * rx + c * ry;
-    let tmin = 0, tmax = Infinity;
-    for (const [o, d, h] of [[lx, dx, L / 2], [ly, dy, W / 2]] as const) {
+    const c = Math.cos(s.yaw),
+      sn = Math.sin(s.yaw);
+    const lx = c * -s.centre[0] + sn * -s.centre[1],
+      ly = -sn * -s.centre[0] + c * -s.centre[1];
+    const dx = c * rx + sn * ry,
+      dy = -sn * rx + c * ry;
+    let tmin = 0,
+      tmax = Infinity;
+    for (const [o, d, h] of [
+      [lx, dx, L / 2],
+      [ly, dy, W / 2],
+    ] as const) {
       if (Math.abs(d) < 1e-12) {
         if (Math.abs(o) > h) tmin = Infinity;
         continue;
       }
-      let a = (-h - o) / d, b = (h - o) / d;
+      let a = (-h - o) / d,
+        b = (h - o) / d;
       if (a > b) [a, b] = [b, a];
       tmin = Math.max(tmin, a);
       tmax = Math.min(tmax, b);
