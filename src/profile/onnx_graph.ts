@@ -6,39 +6,8 @@ import { readFileSync } from 'node:fs';
 import { onnx } from 'onnx-proto';
 import { foldQdq } from './qdq_fold';
 
-export type AttributeValue = number | string | number[] | string[];
-
-export interface GraphNode {
-  op: string;
-  name: string;
-  inputs: string[];
-  outputs: string[];
-  attributes: ReadonlyMap<string, AttributeValue>;
-}
-
-export interface GraphTensor {
-  name: string;
-  dims: number[];
-  /** Element values, only for tensors of at most MAX_CONSTANT_VALUES elements (shape arguments). */
-  values: number[] | undefined;
-}
-
-export interface GraphInput {
-  name: string;
-  /** undefined dimension = symbolic or unknown. */
-  shape: Array<number | undefined>;
-}
-
-export interface OnnxGraph {
-  name: string;
-  opset: number;
-  inputs: GraphInput[];
-  outputs: string[];
-  initializers: ReadonlyMap<string, GraphTensor>;
-  nodes: GraphNode[];
-  /** An INT8 QDQ model, its Q/DQ nodes folded away (qdq_fold.ts). */
-  quantized: boolean;
-}
+export type { AttributeValue, GraphInput, GraphNode, GraphTensor, OnnxGraph } from './onnx_graph_types';
+import type { AttributeValue, GraphNode, GraphTensor, OnnxGraph } from './onnx_graph_types';
 
 /** Constants larger than this are weights, not shape arguments; their values are not decoded. */
 const MAX_CONSTANT_VALUES = 64;
@@ -87,13 +56,20 @@ function toTensor(t: onnx.ITensorProto): GraphTensor {
 function attributeValue(a: onnx.IAttributeProto): AttributeValue | undefined {
   const A = onnx.AttributeProto.AttributeType;
   switch (a.type) {
-    case A.INT: return num(a.i as LongLike);
-    case A.FLOAT: return a.f ?? 0;
-    case A.STRING: return new TextDecoder().decode(a.s ?? new Uint8Array());
-    case A.INTS: return (a.ints ?? []).map((v) => num(v as LongLike));
-    case A.FLOATS: return [...(a.floats ?? [])];
-    case A.STRINGS: return (a.strings ?? []).map((s) => new TextDecoder().decode(s));
-    default: return undefined; // TENSOR / GRAPH attributes are handled by the ops that take them
+    case A.INT:
+      return num(a.i as LongLike);
+    case A.FLOAT:
+      return a.f ?? 0;
+    case A.STRING:
+      return new TextDecoder().decode(a.s ?? new Uint8Array());
+    case A.INTS:
+      return (a.ints ?? []).map((v) => num(v as LongLike));
+    case A.FLOATS:
+      return [...(a.floats ?? [])];
+    case A.STRINGS:
+      return (a.strings ?? []).map((s) => new TextDecoder().decode(s));
+    default:
+      return undefined; // TENSOR / GRAPH attributes are handled by the ops that take them
   }
 }
 
@@ -104,7 +80,8 @@ function constantNodeTensor(name: string, n: onnx.INodeProto, attributes: Readon
   for (const key of ['value_int', 'value_float', 'value_ints', 'value_floats']) {
     const v = attributes.get(key);
     if (typeof v === 'number') return { name, dims: [], values: [v] };
-    if (Array.isArray(v)) return { name, dims: [v.length], values: (v as number[]).length <= MAX_CONSTANT_VALUES ? (v as number[]) : undefined };
+    if (Array.isArray(v))
+      return { name, dims: [v.length], values: (v as number[]).length <= MAX_CONSTANT_VALUES ? (v as number[]) : undefined };
   }
   throw new Error(`ONNX model ${label}: Constant node "${n.name ?? name}" has no value attribute this reader understands`);
 }
@@ -161,6 +138,18 @@ export function readOnnxGraph(model: string | Uint8Array): OnnxGraph {
         return d.dimParam || v <= 0 ? undefined : v;
       }),
     }));
-  const qdq = foldQdq(nodes, initializers, (g.output ?? []).map((o) => o.name ?? ''));
-  return { name: g.name ?? '', opset, inputs, outputs: qdq.outputs, initializers: qdq.initializers, nodes: qdq.nodes, quantized: qdq.quantized };
+  const qdq = foldQdq(
+    nodes,
+    initializers,
+    (g.output ?? []).map((o) => o.name ?? ''),
+  );
+  return {
+    name: g.name ?? '',
+    opset,
+    inputs,
+    outputs: qdq.outputs,
+    initializers: qdq.initializers,
+    nodes: qdq.nodes,
+    quantized: qdq.quantized,
+  };
 }

@@ -3,7 +3,7 @@
 // pair into the integer tensor between two layers. Folded here the same way, a QDQ graph costs
 // the same MAC layers and tensors as its FP32 original, at the profile's INT8 width, instead of
 // paying a vector pass per Q/DQ node and reading weights as activations.
-import type { GraphNode, GraphTensor } from './onnx_graph';
+import type { GraphNode, GraphTensor } from './onnx_graph_types';
 
 const isQ = (op: string) => op === 'QuantizeLinear';
 const isDq = (op: string) => op === 'DequantizeLinear';
