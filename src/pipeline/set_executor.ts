@@ -19,6 +19,8 @@ export class SetExecutor {
   readonly #warn: (message: string) => void;
   #odomSeen = false;
   #lastOdom: mat4 | undefined;
+  /** Sets run before odometry was first seen: tracked in base_link, to be restarted in odom. */
+  #setsWithoutOdom = 0;
 
   constructor(
     config: PerceptionConfig,
@@ -58,9 +60,17 @@ export class SetExecutor {
    */
   async warmUp(job: FrameJob, plan: DegradationPlan): Promise<StageTimings> {
     const trial: FrameJob = { set: job.set };
-    await this.execute(trial, plan);
-    const warm = await this.execute(trial, plan);
-    this.#pipeline.reset();
+    let warm: StageTimings;
+    try {
+      await this.execute(trial, plan);
+      warm = await this.execute(trial, plan);
+    } catch (err) {
+      // The set itself is still dispatched, and fails or completes there with its own warning.
+      this.#warn(`host time: warming up on the first frame set failed (${(err as Error).message}); budgets start from the first sets run`);
+      return {};
+    } finally {
+      this.#pipeline.reset();
+    }
     this.#warn(
       `host time: stages warmed up on the first frame set (${Object.entries(warm)
         .map(([k, v]) => `${k} ${v.toFixed(1)} ms`)
@@ -75,10 +85,18 @@ export class SetExecutor {
     if (odom === '') return undefined;
     try {
       this.#lastOdom = this.#rig.tf.lookup(odom, this.#config.frames.base_frame, stamp);
+      if (!this.#odomSeen && this.#setsWithoutOdom > 0) {
+        // Tracks so far are in base_link; positions and velocities do not carry over to odom.
+        this.#warn(
+          `odometry (${odom} -> ${this.#config.frames.base_frame} on /tf) arrived after ${this.#setsWithoutOdom} frame set(s): tracks restart in ${odom}`,
+        );
+        this.#pipeline.reset();
+      }
       this.#odomSeen = true;
     } catch (err) {
       if (this.#odomSeen) this.#warn(`odometry lookup at ${stamp} ns failed, using the last one: ${(err as Error).message}`);
     }
+    if (!this.#odomSeen) this.#setsWithoutOdom++;
     return this.#odomSeen ? this.#lastOdom : undefined;
   }
 }
