@@ -38,7 +38,7 @@ describe('scripts/live_check.sh', () => {
 
   it('launches with use_sim_time:=true and a camera subset, plays with --clock and records the outputs', () => {
     const text = readFileSync(SCRIPT, 'utf8');
-    for (const piece of ['ros2 launch dx_perception perception.launch.py use_sim_time:=true "cameras:=$CAMERAS"', 'ros2 bag play --clock', 'ros2 bag record', 'ros2 param get "$NODE" use_sim_time', 'kill -INT']) {
+    for (const piece of ['ros2 launch dx_perception perception.launch.py use_sim_time:=true "cameras:=$CAMERAS"', 'ros2 bag play "$BAG" --clock', 'ros2 bag record', 'ros2 param get "$NODE" use_sim_time', 'kill -INT']) {
       assert.ok(text.includes(piece), `the script lacks: ${piece}`);
     }
   });
