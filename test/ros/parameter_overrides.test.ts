@@ -10,6 +10,7 @@ import {
   overrideSections,
   resolveOverrides,
   sectionSpecificity,
+  sectionsOfFile,
   type OverrideSection,
 } from '../../src/ros/parameter_overrides';
 import { configFromParameters } from '../../src/ros/parameters';
@@ -39,8 +40,12 @@ function sections(argv: string[], files: Record<string, string>): OverrideSectio
 }
 
 const DEFAULTS = `/**:\n  ros__parameters:\n    cameras: [front_left, front_right, left, right]\n    sync:\n      queue_size: 10\n`;
-/** What launch_ros writes for `parameters=[..., {dict}]` of a node with a name (launch_ros Node._create_params_file_from_dict). */
-const launchDict = (fqn: string): string => `${fqn}:\n  ros__parameters:\n    cameras:\n    - front_left\n    - front_right\n    use_sim_time: true\n`;
+/**
+ * What launch_ros writes for `parameters=[..., {dict}]` of a node with a name (launch_ros
+ * Node._create_params_file_from_dict; copied from a live /tmp/launch_params_* file): a list is a
+ * tuple there, so yaml.dump tags it `!!python/tuple`.
+ */
+const launchDict = (fqn: string): string => `${fqn}:\n  ros__parameters:\n    cameras: !!python/tuple\n    - front_left\n    - front_right\n    use_sim_time: true\n`;
 /** The command line launch_ros gives perception.launch.py's node. */
 const launchArgv = (ns?: string): string[] => [
   'node', 'main.js', '--ros-args', '-r', `__node:=${NODE}`, ...(ns ? ['-r', `__ns:=${ns}`] : []),
@@ -53,6 +58,19 @@ describe('ros/parameter_overrides: the --ros-args that apply to the node', () =>
     const start = src.indexOf('_getNativeParameterOverrides() {');
     const body = src.slice(start, src.indexOf('return overrides;', start));
     assert.deepEqual(body.match(/cliParamOverrides\.get\((?:'[^']*'|this\.name\(\))\)/g), ["cliParamOverrides.get('/**')", 'cliParamOverrides.get(this.name())']);
+  });
+
+  it("reads launch_ros's !!python/tuple lists as lists, without the yaml package's unresolved-tag warning", () => {
+    const warnings: string[] = [];
+    const emit = process.emitWarning;
+    process.emitWarning = ((w: string | Error) => void warnings.push(String(w))) as typeof process.emitWarning;
+    try {
+      const [section] = sectionsOfFile(launchDict(FQN), 'file /tmp/launch_params_x');
+      assert.deepEqual(section?.parameters, [{ name: 'cameras', value: ['front_left', 'front_right'] }, { name: 'use_sim_time', value: true }]);
+    } finally {
+      process.emitWarning = emit;
+    }
+    assert.deepEqual(warnings, []);
   });
 
   for (const ns of [undefined, '/robot1']) {
