@@ -22,19 +22,21 @@ DEFAULT_PARAMS = os.path.join('params', 'default.yaml')
 DEFAULT_DDS_CONFIG = os.path.join('config', 'cyclonedds.xml')
 
 
-def _as_bool(text):
+def _as_bool(context, name):
+    # launch prints only the exception's text, so it names the argument.
+    text = LaunchConfiguration(name).perform(context)
     value = text.strip().lower()
     if value not in ('true', 'false', '1', '0'):
-        raise ValueError(f'expected true or false, got "{text}"')
+        raise ValueError(f'launch argument {name}:={text}: expected true or false')
     return value in ('true', '1')
 
 
 def _node(context):
     cameras = LaunchConfiguration('cameras').perform(context)
-    overrides = {'use_sim_time': _as_bool(LaunchConfiguration('use_sim_time').perform(context))}
+    overrides = {'use_sim_time': _as_bool(context, 'use_sim_time')}
     if cameras.strip():
         overrides['cameras'] = [c.strip() for c in cameras.split(',') if c.strip()]
-    lifecycle = _as_bool(LaunchConfiguration('lifecycle').perform(context))
+    lifecycle = _as_bool(context, 'lifecycle')
     return [
         Node(
             package=PACKAGE,

@@ -10,7 +10,7 @@
 #
 # With the workspace sourced, it launches the node with use_sim_time:=true and the camera
 # subset, checks that the launch arguments took effect and that every output topic is
-# advertised before playback, plays the bag with `ros2 bag play --clock`, records the outputs
+# advertised before playback, plays the bag with `ros2 bag play <bag> --clock`, records the outputs
 # with `ros2 bag record`, stops the node with SIGINT, and prints PASS/FAIL per check against
 # the expected rate. Exit status 0 only when every check passes.
 set -u
@@ -67,9 +67,18 @@ fi
 EXPECTED_HZ=${3:-$(awk -v n="$IMAGES" -v s="$BAG_S" 'BEGIN { printf "%.2f", n / s }')}
 echo "bag: $BAG ($BAG_S s, /$FIRST_CAMERA/image_raw $IMAGES messages); cameras: $CAMERAS; expected $EXPECTED_HZ Hz, tolerance $TOLERANCE"
 
+# The node must use the DDS configuration of the ros2 commands below, or they may not see each
+# other; the launch file would otherwise replace CYCLONEDDS_URI by the package's config.
+DDS_ARG=()
+case "${CYCLONEDDS_URI:-}" in
+  file://*) DDS_ARG=("dds_config:=${CYCLONEDDS_URI#file://}") ;;
+  '') ;;
+  *) echo "live_check: CYCLONEDDS_URI is not a single file:// URI; the node uses the package's config/cyclonedds.xml" >&2 ;;
+esac
+
 # Each long-running ros2 command runs in its own process group, so it and its children stop together.
 set -m
-ros2 launch dx_perception perception.launch.py use_sim_time:=true "cameras:=$CAMERAS" >"$WORK/node.log" 2>&1 &
+ros2 launch dx_perception perception.launch.py use_sim_time:=true "cameras:=$CAMERAS" "${DDS_ARG[@]}" >"$WORK/node.log" 2>&1 &
 NODE_PID=$!
 cleanup() {
   for pid in ${RECORD_PID:-} ${PLAY_PID:-} ${NODE_PID:-}; do kill -INT -- "-$pid" 2>/dev/null; done
@@ -95,10 +104,15 @@ done
 ros2 bag record -s mcap -o "$WORK/out" --topics $RATE_TOPICS >"$WORK/record.log" 2>&1 &
 RECORD_PID=$!
 sleep 2 # let the recorder discover the topics
-ros2 bag play --clock "$BAG" >"$WORK/play.log" 2>&1 &
+# The bag path goes before --clock: `--clock` takes an optional rate, so `--clock <bag>` reads the
+# path as the rate and ros2 bag play stops. 100 Hz: the node's 30 Hz timer follows /clock, and
+# the default 40 Hz would move sim time in 25 ms steps.
+ros2 bag play "$BAG" --clock 100 >"$WORK/play.log" 2>&1 &
 PLAY_PID=$!
 wait "$PLAY_PID"
+PLAY_RC=$?
 PLAY_PID=
+if [ "$PLAY_RC" = 0 ]; then report PASS "ros2 bag play finished"; else report FAIL "ros2 bag play exited $PLAY_RC: $(tail -n 3 "$WORK/play.log" | tr '\n' ' ')"; fi
 sleep 2 # the last frame sets leave the pipeline
 kill -INT -- "-$RECORD_PID" 2>/dev/null; wait "$RECORD_PID" 2>/dev/null; RECORD_PID=
 kill -INT -- "-$NODE_PID" 2>/dev/null; wait "$NODE_PID" 2>/dev/null; NODE_PID=

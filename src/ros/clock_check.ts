@@ -46,7 +46,7 @@ export class ClockCheck {
     const how = `${seconds.toFixed(1)} s${days} ${ahead < 0n ? 'behind' : 'ahead of'}`;
     const fix = useSimTime
       ? 'use_sim_time is true: is /clock published by the same source as the images? For live cameras set use_sim_time:=false'
-      : 'use_sim_time is false: for a bag (ros2 bag play --clock) or a simulator, start the node with use_sim_time:=true';
+      : 'use_sim_time is false: for a bag (ros2 bag play <bag> --clock) or a simulator, start the node with use_sim_time:=true';
     return `clock mismatch: stamps on ${topic} are ${how} the node clock; ${fix}; until they agree, dropout timing and deadlines follow the stamps' timeline (warned once)`;
   }
 }

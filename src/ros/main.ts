@@ -5,6 +5,7 @@
 // the node is destroyed, then the ROS context.
 import { createPerceptionRunner } from '../pipeline/perception_runner';
 import { PerceptionNode, type RunnerFactory } from './perception_node';
+import { onShutdownSignals } from './shutdown_signals';
 import type { RclModule } from './rclnodejs_gaps';
 
 /** How often the ROS context is checked for a shutdown initiated outside this process's signals. */
@@ -56,7 +57,10 @@ export async function main(createRunner?: RunnerFactory): Promise<void> {
   node.logger.info(lifecycle ? 'started as a lifecycle node; waiting for configure' : 'running');
 
   await new Promise<void>((resolve) => {
+    let stopped = false;
     const stop = (reason: string): void => {
+      if (stopped) return; // a signal after a ROS shutdown, or the reverse
+      stopped = true;
       clearInterval(watchdog);
       setTimeout(() => process.exit(1), EXIT_GRACE_MS).unref();
       void node.shutdown(reason).finally(() => {
@@ -67,8 +71,7 @@ export async function main(createRunner?: RunnerFactory): Promise<void> {
     const watchdog = setInterval(() => {
       if (rcl.isShutdown()) stop('ROS shutdown');
     }, ROS_SHUTDOWN_POLL_MS);
-    process.once('SIGINT', () => stop('SIGINT'));
-    process.once('SIGTERM', () => stop('SIGTERM'));
+    onShutdownSignals(stop);
   });
 }
 

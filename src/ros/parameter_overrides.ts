@@ -16,7 +16,7 @@
 // - nested maps under `ros__parameters` become dotted names; dotted keys are kept as they are;
 // - `-p name:=value` is global, `-p node:name:=value` belongs to `node`; values are YAML.
 // Pure: the caller passes the arguments and a file reader, so every form is tested without ROS.
-import { parse as parseYaml } from 'yaml';
+import { parse as parseYaml, type CollectionTag } from 'yaml';
 import type { NamedParameter } from './parameters';
 
 /** Parameters of one node section of one source (a params file or one -p), in source order. */
@@ -85,11 +85,19 @@ function paramRule(rule: string): OverrideSection {
   return { node: colon >= 0 ? lhs.slice(0, colon) : '/**', parameters: [{ name, value }], source: `-p ${rule}` };
 }
 
+/**
+ * launch_ros writes a list of a launch file's parameter dict as a Python tuple
+ * (`cameras: !!python/tuple` then the items: it yaml.dumps its normalised parameters, which are
+ * tuples). rcl's parser ignores the tag; so does the node, instead of the `yaml` package's
+ * "Unresolved tag" warning on every launch with `cameras:=` (seen live).
+ */
+const LAUNCH_ROS_TAGS: CollectionTag[] = [{ tag: 'tag:yaml.org,2002:python/tuple', collection: 'seq', resolve: (seq) => seq }];
+
 /** The node sections of a ROS 2 parameters file (`<ns>: <node>: ros__parameters: ...`). */
 export function sectionsOfFile(text: string, source: string): OverrideSection[] {
   let doc: unknown;
   try {
-    doc = parseYaml(text);
+    doc = parseYaml(text, { customTags: LAUNCH_ROS_TAGS });
   } catch (err) {
     throw new RosArgsError(`${source}: not valid YAML (${(err as Error).message.split('\n')[0]})`);
   }

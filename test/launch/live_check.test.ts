@@ -40,7 +40,7 @@ describe('scripts/live_check.sh', () => {
     const text = readFileSync(SCRIPT, 'utf8');
     for (const piece of [
       'ros2 launch dx_perception perception.launch.py use_sim_time:=true "cameras:=$CAMERAS"',
-      'ros2 bag play --clock',
+      'ros2 bag play "$BAG" --clock',
       'ros2 bag record',
       'ros2 param get "$NODE" use_sim_time',
       'kill -INT',

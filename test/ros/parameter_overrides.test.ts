@@ -10,6 +10,7 @@ import {
   overrideSections,
   resolveOverrides,
   sectionSpecificity,
+  sectionsOfFile,
   type OverrideSection,
 } from '../../src/ros/parameter_overrides';
 import { configFromParameters } from '../../src/ros/parameters';
@@ -39,9 +40,13 @@ function sections(argv: string[], files: Record<string, string>): OverrideSectio
 }
 
 const DEFAULTS = `/**:\n  ros__parameters:\n    cameras: [front_left, front_right, left, right]\n    sync:\n      queue_size: 10\n`;
-/** What launch_ros writes for `parameters=[..., {dict}]` of a node with a name (launch_ros Node._create_params_file_from_dict). */
+/**
+ * What launch_ros writes for `parameters=[..., {dict}]` of a node with a name (launch_ros
+ * Node._create_params_file_from_dict; copied from a live /tmp/launch_params_* file): a list is a
+ * tuple there, so yaml.dump tags it `!!python/tuple`.
+ */
 const launchDict = (fqn: string): string =>
-  `${fqn}:\n  ros__parameters:\n    cameras:\n    - front_left\n    - front_right\n    use_sim_time: true\n`;
+  `${fqn}:\n  ros__parameters:\n    cameras: !!python/tuple\n    - front_left\n    - front_right\n    use_sim_time: true\n`;
 /** The command line launch_ros gives perception.launch.py's node. */
 const launchArgv = (ns?: string): string[] => [
   'node',
@@ -65,6 +70,22 @@ describe('ros/parameter_overrides: the --ros-args that apply to the node', () =>
       "cliParamOverrides.get('/**')",
       'cliParamOverrides.get(this.name())',
     ]);
+  });
+
+  it("reads launch_ros's !!python/tuple lists as lists, without the yaml package's unresolved-tag warning", () => {
+    const warnings: string[] = [];
+    const emit = process.emitWarning;
+    process.emitWarning = ((w: string | Error) => void warnings.push(String(w))) as typeof process.emitWarning;
+    try {
+      const [section] = sectionsOfFile(launchDict(FQN), 'file /tmp/launch_params_x');
+      assert.deepEqual(section?.parameters, [
+        { name: 'cameras', value: ['front_left', 'front_right'] },
+        { name: 'use_sim_time', value: true },
+      ]);
+    } finally {
+      process.emitWarning = emit;
+    }
+    assert.deepEqual(warnings, []);
   });
 
   for (const ns of [undefined, '/robot1']) {
