@@ -4,30 +4,22 @@
 // its own by @mcap/core's McapStreamReader, so one damaged chunk (bad CRC, unknown or corrupt
 // compression, a bad record) is skipped with a warning naming its offset, time range and
 // topics, and reading goes on with the next. Memory holds one record at a time.
-import { McapRecordBuilder, McapStreamReader, type DecompressHandlers, type TypedMcapRecord } from '@mcap/core';
+import { McapRecordBuilder, type DecompressHandlers, type TypedMcapRecord } from '@mcap/core';
 import type { FileHandle } from 'fs/promises';
 import type { Nanos } from '../msgs/time';
-import { duplicateChannelFromStreamError } from './mcap_channels';
+import {
+  isStray,
+  messageRecord,
+  OP,
+  parseRecords,
+  RECORD_HEADER,
+  type McapChannel,
+  type McapMessage,
+  type McapMetadata,
+  type McapSchema,
+} from './mcap_records';
 
-/** MCAP opcodes of the top-level records this reader acts on. */
-const OP = {
-  header: 0x01,
-  footer: 0x02,
-  schema: 0x03,
-  channel: 0x04,
-  message: 0x05,
-  chunk: 0x06,
-  messageIndex: 0x07,
-  metadata: 0x0c,
-  dataEnd: 0x0f,
-} as const;
 const MAGIC_LENGTH = 8;
-const RECORD_HEADER = 9;
-
-export type McapSchema = Extract<TypedMcapRecord, { type: 'Schema' }>;
-export type McapChannel = Extract<TypedMcapRecord, { type: 'Channel' }>;
-export type McapMessage = Extract<TypedMcapRecord, { type: 'Message' }>;
-export type McapMetadata = Extract<TypedMcapRecord, { type: 'Metadata' }>;
 
 /** What a linear read reports besides messages. */
 export interface LinearScanEvents {
@@ -101,8 +93,10 @@ export async function* scanMcapLinearly(
     }
     return prefix;
   };
+  // A message on an undefined channel may belong to any topic: it passes the topic filter, so
+  // that the storage names it whatever was asked for.
   const wanted = (m: McapMessage): boolean =>
-    (!filter.channelIds || filter.channelIds.has(m.channelId)) &&
+    (!filter.channelIds || filter.channelIds.has(m.channelId) || !channels.has(m.channelId)) &&
     (filter.start === undefined || m.logTime >= filter.start) &&
     (filter.end === undefined || m.logTime <= filter.end);
 
@@ -154,6 +148,11 @@ export async function* scanMcapLinearly(
       continue;
     }
     if (op !== OP.schema && op !== OP.channel && op !== OP.message && op !== OP.metadata) continue;
+    if (op === OP.message && isStray(body, channels)) {
+      const m = messageRecord(body);
+      if (wanted(m)) yield m;
+      continue;
+    }
     const parsed = parseRecords(knownRecords(), head, body, decompressHandlers, channels);
     for (const r of parsed.records) {
       track(r);
@@ -162,36 +161,4 @@ export async function* scanMcapLinearly(
     }
     if (parsed.error) events.onDamage({ offset: recordOffset, bytes: RECORD_HEADER + body.length, topics: [], reason: parsed.error });
   }
-}
-
-// One top-level record parsed by a fresh stream reader that first sees the known schemas and
-// channels (which it yields again; track() ignores known ids). Records yielded before an error
-// are kept; the error is returned, except a channel id defined twice, which is thrown: that is
-// not damage to skip but a file whose messages cannot be told apart.
-function parseRecords(
-  known: Uint8Array,
-  head: Buffer,
-  body: Buffer,
-  decompressHandlers: DecompressHandlers,
-  channels: ReadonlyMap<number, McapChannel>,
-): { records: TypedMcapRecord[]; error?: string } {
-  const reader = new McapStreamReader({ noMagicPrefix: true, validateCrcs: true, decompressHandlers });
-  const records: TypedMcapRecord[] = [];
-  try {
-    reader.append(known);
-    reader.append(head);
-    reader.append(body);
-    for (let r; (r = reader.nextRecord());) records.push(r);
-    return { records };
-  } catch (err) {
-    const error = withoutLibrary((err as Error).message);
-    const duplicate = duplicateChannelFromStreamError(error, channels);
-    if (duplicate) throw duplicate;
-    return { records, error };
-  }
-}
-
-/** @mcap/core's message without the "[library=…]" tag it appends, which names nothing for a user. */
-export function withoutLibrary(message: string): string {
-  return message.replace(/ \[(no header|library=[^\]]*)\]$/, '');
 }

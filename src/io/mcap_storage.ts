@@ -10,15 +10,8 @@ import { parse as parseYaml } from 'yaml';
 import type { Nanos } from '../msgs/time';
 import type { BagStorage, SkipTally, StorageQuery, StorageTopic, StoredMessage } from './bag_storage';
 import { checkSummaryChannels } from './mcap_channels';
-import {
-  scanMcapLinearly,
-  type McapChannel,
-  type McapDamage,
-  type McapMessage,
-  type McapMetadata,
-  type McapSchema,
-  withoutLibrary,
-} from './mcap_linear';
+import { scanMcapLinearly, type McapDamage } from './mcap_linear';
+import { withoutLibrary, type McapChannel, type McapMessage, type McapMetadata, type McapSchema } from './mcap_records';
 
 let decompressHandlers: Promise<DecompressHandlers> | undefined;
 
@@ -214,6 +207,7 @@ class McapStorage implements BagStorage {
     this.#context.onWarning(
       `MCAP file ${this.file}: skipped a message at log time ${m.logTime} ns on channel ${m.channelId}, which the file does not define`,
     );
+    this.skipped.parts++;
     this.skipped.messages++;
     return undefined;
   }

@@ -25,7 +25,10 @@ export interface Salvage {
 
 /** Reads every messages row by id. Throws when not even the table's id range can be read. */
 export function salvageMessages(db: Database.Database): Salvage {
-  const range = db.prepare('SELECT MIN(id) AS first, MAX(id) AS last FROM messages').get() as { first: bigint | null; last: bigint | null };
+  // One query each: SQLite reads only the first or last leaf for a lone MIN or MAX of the key,
+  // but scans the whole table (and meets the damaged page) for both in one query.
+  const end = (fn: 'MIN' | 'MAX') => (db.prepare(`SELECT ${fn}(id) AS id FROM messages`).get() as { id: bigint | null }).id;
+  const range = { first: end('MIN'), last: end('MAX') };
   const one = db.prepare('SELECT id, topic_id AS topicId, timestamp FROM messages WHERE id = ?');
   const rows: SalvagedRow[] = [];
   const lost: Salvage['lost'] = [];

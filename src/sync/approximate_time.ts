@@ -7,11 +7,13 @@
 // from 1 to 9 works (1 is what a rig degraded to one camera needs), and drain() hands back the
 // queued messages when the caller rebuilds the policy, and finish() publishes the candidate that
 // only a later message would prove best, when no later message will come (the end of a bag). The C++ sim-time "reset" option is not
-// ported: FrameSynchronizer detects time jumps on sensor stamps itself.
+// ported: FrameSynchronizer detects time jumps on sensor stamps itself. The per-topic queues
+// and their bookkeeping are in approximate_time_queues.ts; this file is the candidate search.
 import type { Nanos } from '../msgs/time';
 import { checkApproximateTimeOptions, type ApproximateTimeOptions } from './approximate_time_options';
+import { TopicQueues } from './approximate_time_queues';
 import { scaleDurationLikeRos } from './ros_duration';
-import type { PolicyCallbacks, PolicyDropReason, Stamped, SyncPolicy } from './sync_policy';
+import type { PolicyCallbacks, Stamped, SyncPolicy } from './sync_policy';
 
 export type { ApproximateTimeOptions } from './approximate_time_options';
 
@@ -22,15 +24,9 @@ export class ApproximateTimePolicy<T> implements SyncPolicy<T> {
   readonly #queueSize: number;
   readonly #maxInterval: Nanos | undefined;
   readonly #ageFactor: number;
-  readonly #lowerBounds: Nanos[];
   readonly #cb: PolicyCallbacks<T>;
-
-  readonly #deques: Stamped<T>[][] = [];
-  readonly #past: Stamped<T>[][] = [];
-  readonly #hasDroppedMessages: boolean[] = [];
-  readonly #warnedAboutIncorrectBound: boolean[] = [];
-  readonly #virtualTimes: Nanos[] = [];
-  #numNonEmptyDeques = 0;
+  readonly #q: TopicQueues<T>;
+  readonly #virtualTimes: Nanos[];
   #candidate: Stamped<T>[] | null = null;
   #candidateStart: Nanos = 0n;
   #candidateEnd: Nanos = 0n;
@@ -47,36 +43,28 @@ export class ApproximateTimePolicy<T> implements SyncPolicy<T> {
     this.#maxInterval = maxIntervalNs;
     this.#ageFactor = 1 + agePenalty;
     this.#cb = callbacks;
-    for (let i = 0; i < topics; i++) {
-      this.#deques.push([]);
-      this.#past.push([]);
-      this.#hasDroppedMessages.push(false);
-      this.#warnedAboutIncorrectBound.push(false);
-      this.#virtualTimes.push(0n);
-    }
-    this.#lowerBounds = Array.from({ length: topics }, (_, i) => interMessageLowerBoundsNs[i] ?? 0n);
+    this.#q = new TopicQueues(topics, interMessageLowerBoundsNs, callbacks);
+    this.#virtualTimes = new Array<Nanos>(topics).fill(0n);
   }
 
   add(topic: number, stamp: Nanos, payload: T): void {
     if (!Number.isInteger(topic) || topic < 0 || topic >= this.topics) {
       throw new RangeError(`ApproximateTimePolicy.add: topic = ${topic}; expected an integer in [0, ${this.topics})`);
     }
-    const deque = this.#deques[topic];
+    const q = this.#q;
+    const deque = q.deques[topic]!;
     deque.push({ stamp, payload });
     if (deque.length === 1) {
-      ++this.#numNonEmptyDeques;
-      if (this.#numNonEmptyDeques === this.topics) this.#process();
+      ++q.numNonEmptyDeques;
+      if (q.numNonEmptyDeques === this.topics) this.#process();
     } else {
-      this.#checkInterMessageBound(topic);
+      q.checkInterMessageBound(topic);
     }
     // During the process() above, the deque may hold queue_size + 1 messages.
-    if (deque.length + this.#past[topic].length > this.#queueSize) {
+    if (deque.length + q.past[topic]!.length > this.#queueSize) {
       // Cancel the ongoing candidate search, if any.
-      this.#numNonEmptyDeques = 0;
-      for (let k = 0; k < this.topics; k++) this.#recover(k, this.#past[k].length);
-      const dropped = deque.shift() as Stamped<T>;
-      this.#hasDroppedMessages[topic] = true;
-      this.#cb.onDrop?.(topic, dropped, 'queue_overflow');
+      q.recover();
+      q.dropOldest(topic);
       if (this.#pivot !== NO_PIVOT) {
         this.#candidate = null;
         this.#pivot = NO_PIVOT;
@@ -96,111 +84,39 @@ export class ApproximateTimePolicy<T> implements SyncPolicy<T> {
   }
 
   drain(): { topic: number; msg: Stamped<T> }[] {
-    const out: { topic: number; msg: Stamped<T> }[] = [];
-    for (let k = 0; k < this.topics; k++) {
-      for (const msg of this.#past[k]) out.push({ topic: k, msg });
-      for (const msg of this.#deques[k]) out.push({ topic: k, msg });
-      this.#past[k].length = 0;
-      this.#deques[k].length = 0;
-      this.#hasDroppedMessages[k] = false;
-    }
-    this.#numNonEmptyDeques = 0;
     this.#candidate = null;
     this.#pivot = NO_PIVOT;
-    return out.sort((a, b) => (a.msg.stamp < b.msg.stamp ? -1 : a.msg.stamp > b.msg.stamp ? 1 : 0));
-  }
-
-  #checkInterMessageBound(i: number): void {
-    const deque = this.#deques[i];
-    const msgTime = deque[deque.length - 1].stamp;
-    let previous: Nanos;
-    if (deque.length === 1) {
-      const past = this.#past[i];
-      if (past.length === 0) return;
-      previous = past[past.length - 1].stamp;
-    } else {
-      previous = deque[deque.length - 2].stamp;
-    }
-    if (this.#warnedAboutIncorrectBound[i]) return;
-    if (msgTime < previous) {
-      this.#warnedAboutIncorrectBound[i] = true;
-      this.#cb.onWarning?.(`ApproximateTimePolicy: messages of topic ${i} arrived out of order (warned once)`);
-    } else if (msgTime - previous < this.#lowerBounds[i]) {
-      this.#warnedAboutIncorrectBound[i] = true;
-      this.#cb.onWarning?.(
-        `ApproximateTimePolicy: messages of topic ${i} arrived ${msgTime - previous} ns apart, closer than ` +
-          `the lower bound ${this.#lowerBounds[i]} ns (warned once)`,
-      );
-    }
-  }
-
-  #dequeDeleteFront(i: number, reason: PolicyDropReason): void {
-    const deque = this.#deques[i];
-    const dropped = deque.shift() as Stamped<T>;
-    if (deque.length === 0) --this.#numNonEmptyDeques;
-    this.#cb.onDrop?.(i, dropped, reason);
-  }
-
-  #dequeMoveFrontToPast(i: number): void {
-    const deque = this.#deques[i];
-    this.#past[i].push(deque.shift() as Stamped<T>);
-    if (deque.length === 0) --this.#numNonEmptyDeques;
+    return this.#q.drain();
   }
 
   #makeCandidate(): void {
-    this.#candidate = this.#deques.map((d) => d[0]);
-    // Messages looked at for the previous candidate are older than this better one: gone for good.
-    for (let k = 0; k < this.topics; k++) {
-      const past = this.#past[k];
-      if (past.length === 0) continue;
-      this.#past[k] = [];
-      for (const msg of past) this.#cb.onDrop?.(k, msg, 'older_than_last_set');
-    }
-  }
-
-  /** Moves the last `count` looked-at messages of topic i back to the front of its deque. */
-  #recover(i: number, count: number): void {
-    const past = this.#past[i];
-    const deque = this.#deques[i];
-    if (count > 0) deque.unshift(...past.splice(past.length - count, count));
-    if (deque.length > 0) ++this.#numNonEmptyDeques;
-  }
-
-  #recoverAndDelete(i: number): void {
-    const past = this.#past[i];
-    const deque = this.#deques[i];
-    if (past.length > 0) {
-      deque.unshift(...past);
-      past.length = 0;
-    }
-    deque.shift(); // the message that went into the published set
-    if (deque.length > 0) ++this.#numNonEmptyDeques;
+    this.#candidate = this.#q.deques.map((d) => d[0]!);
+    this.#q.dropPast();
   }
 
   #publishCandidate(): void {
     const set = this.#candidate as Stamped<T>[];
     this.#candidate = null;
     this.#pivot = NO_PIVOT;
-    this.#numNonEmptyDeques = 0;
-    for (let k = 0; k < this.topics; k++) this.#recoverAndDelete(k);
+    this.#q.recoverAndDelete();
     this.#cb.onSet(set);
   }
 
   /** Index of the latest (end) or earliest (!end) deque head; ties resolve as in C++. */
   #candidateBoundary(end: boolean): number {
     return boundary(
-      this.#deques.map((d) => d[0].stamp),
+      this.#q.deques.map((d) => d[0]!.stamp),
       end,
     );
   }
 
   #virtualTime(i: number): Nanos {
-    const deque = this.#deques[i];
-    if (deque.length > 0) return deque[0].stamp;
+    const deque = this.#q.deques[i]!;
+    if (deque.length > 0) return deque[0]!.stamp;
     // Once the input has ended, an empty topic's next message is never: beyond any candidate.
     if (this.#ended) return this.#pivotTime + (1n << 62n);
-    const past = this.#past[i];
-    const lowerBound = past[past.length - 1].stamp + this.#lowerBounds[i];
+    const past = this.#q.past[i]!;
+    const lowerBound = past[past.length - 1]!.stamp + this.#q.lowerBound(i);
     return lowerBound > this.#pivotTime ? lowerBound : this.#pivotTime;
   }
 
@@ -216,22 +132,23 @@ export class ApproximateTimePolicy<T> implements SyncPolicy<T> {
 
   #process(): void {
     const n = this.topics;
-    while (this.#numNonEmptyDeques === n) {
+    const q = this.#q;
+    while (q.numNonEmptyDeques === n) {
       const endIndex = this.#candidateBoundary(true);
       const startIndex = this.#candidateBoundary(false);
-      const endTime = this.#deques[endIndex][0].stamp;
-      const startTime = this.#deques[startIndex][0].stamp;
+      const endTime = q.deques[endIndex]![0]!.stamp;
+      const startTime = q.deques[startIndex]![0]!.stamp;
       for (let i = 0; i < n; i++) {
         // No dropped message could have been better than the ones held, so topic i may pivot again.
-        if (i !== endIndex) this.#hasDroppedMessages[i] = false;
+        if (i !== endIndex) q.hasDroppedMessages[i] = false;
       }
       if (this.#pivot === NO_PIVOT) {
         if (this.#maxInterval !== undefined && endTime - startTime > this.#maxInterval) {
-          this.#dequeDeleteFront(startIndex, 'max_interval');
+          q.dequeDeleteFront(startIndex, 'max_interval');
           continue;
         }
-        if (this.#hasDroppedMessages[endIndex]) {
-          this.#dequeDeleteFront(startIndex, 'no_match_pivot');
+        if (q.hasDroppedMessages[endIndex]) {
+          q.dequeDeleteFront(startIndex, 'no_match_pivot');
           continue;
         }
         this.#makeCandidate();
@@ -239,14 +156,14 @@ export class ApproximateTimePolicy<T> implements SyncPolicy<T> {
         this.#candidateEnd = endTime;
         this.#pivot = endIndex;
         this.#pivotTime = endTime;
-        this.#dequeMoveFrontToPast(startIndex);
+        q.dequeMoveFrontToPast(startIndex);
       } else if (this.#penalised(endTime) >= startTime - this.#candidateStart) {
-        this.#dequeMoveFrontToPast(startIndex);
+        q.dequeMoveFrontToPast(startIndex);
       } else {
         this.#makeCandidate();
         this.#candidateStart = startTime;
         this.#candidateEnd = endTime;
-        this.#dequeMoveFrontToPast(startIndex);
+        q.dequeMoveFrontToPast(startIndex);
       }
       if (startIndex === this.#pivot) {
         // Every candidate for this pivot has been tried.
@@ -254,7 +171,7 @@ export class ApproximateTimePolicy<T> implements SyncPolicy<T> {
       } else if (this.#penalised(endTime) >= this.#pivotTime - this.#candidateStart) {
         // Any later candidate contains [pivot_time, end_time], already too wide: provably optimal.
         this.#publishCandidate();
-      } else if (this.#numNonEmptyDeques < n) {
+      } else if (q.numNonEmptyDeques < n) {
         this.#virtualSearch();
       }
     }
@@ -274,11 +191,10 @@ export class ApproximateTimePolicy<T> implements SyncPolicy<T> {
       }
       if (this.#penalised(endTime) < startTime - this.#candidateStart) {
         // An optimistic future candidate beats the current one: wait for more messages.
-        this.#numNonEmptyDeques = 0;
-        for (let k = 0; k < this.topics; k++) this.#recover(k, moves[k]);
+        this.#q.recover(moves);
         return;
       }
-      this.#dequeMoveFrontToPast(startIndex);
+      this.#q.dequeMoveFrontToPast(startIndex);
       moves[startIndex]++;
     }
   }

@@ -73,6 +73,11 @@ export class CameraInfoPairing {
     this.#cb.paired(stamp, image, info);
   }
 
+  /** latched, before the first CameraInfo: the stamp of the oldest image waiting for it. */
+  get waitingSince(): Nanos | undefined {
+    return this.#mode === 'latched' && this.#latched === undefined ? this.#images.keys().next().value : undefined;
+  }
+
   /** Forgets what waits (time jumped); returns the stamps of the images that were waiting. */
   clear(): Nanos[] {
     const stamps = [...this.#images.keys()];

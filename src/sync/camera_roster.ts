@@ -120,6 +120,28 @@ export class CameraRoster {
     this.#unusable(camera, s, stamp, 'size_mismatch');
   }
 
+  /** Whether `camera` is left out until its first CameraInfo comes. */
+  withoutInfo(camera: string): boolean {
+    return this.#state.get(camera)!.noInfo;
+  }
+
+  /** A camera whose images waited `waitedNs` for its first CameraInfo: left out until one comes. */
+  leaveOutWithoutInfo(camera: string, waitedNs: Nanos): void {
+    const s = this.#state.get(camera)!;
+    s.noInfo = true;
+    this.#cb.warn(say.noInfo(camera, waitedNs, this.#degradeClause(camera)));
+    this.#applyActive();
+  }
+
+  /** A CameraInfo came: a camera left out for the lack of one is synced again. */
+  infoCame(camera: string): void {
+    const s = this.#state.get(camera)!;
+    if (!s.noInfo) return;
+    s.noInfo = false;
+    this.#cb.warn(say.infoCame(camera));
+    this.#applyActive();
+  }
+
   /** An image of the size its CameraInfo says: a camera left out for its size is synced again. */
   fits(camera: string): void {
     const s = this.#state.get(camera)!;
@@ -226,7 +248,7 @@ export class CameraRoster {
   #usable(): string[] {
     return this.#o.cameras.filter((c) => {
       const s = this.#state.get(c)!;
-      return !s.silent && !s.isolated && s.misfit === undefined;
+      return !s.silent && !s.isolated && !s.noInfo && s.misfit === undefined;
     });
   }
 

@@ -28,6 +28,8 @@ export interface Standing {
   early: HeldImage | undefined;
   /** Why its images cannot be used with its CameraInfo (their size): left out until they can. */
   misfit: string | undefined;
+  /** Its images waited the dropout timeout for its first CameraInfo: left out until one comes. */
+  noInfo: boolean;
   /** Images dropped since its last usable one, and why the last one was. */
   unusable: number;
   unusableWhy: string;
@@ -41,6 +43,7 @@ export function newStanding(): Standing {
     silent: false,
     isolated: false,
     misfit: undefined,
+    noInfo: false,
     offHeld: [],
     early: undefined,
     unusable: 0,
@@ -60,6 +63,9 @@ export const say = {
     `${SYNC} image of camera "${camera}" at ${stamp} ns dropped: ${why} (${AGAIN(periodNs)})`,
   misfit: (camera: string, why: string, periodNs: Nanos, clause: string) =>
     `${SYNC} camera "${camera}": ${why}; leaving it out until they agree, its images dropped as size_mismatch (${AGAIN(periodNs)}); ${clause}`,
+  noInfo: (camera: string, waitedNs: Nanos, clause: string) =>
+    `${SYNC} camera "${camera}": no camera_info received yet; its images waited ${SECONDS(waitedNs)} s for one; leaving it out until it comes, its images dropped as no_camera_info; ${clause}`,
+  infoCame: (camera: string) => `${SYNC} camera "${camera}": its camera_info came; syncing it again`,
   fitsAgain: (camera: string) => `${SYNC} camera "${camera}": its images match its camera_info again; syncing it again`,
   agreesAgain: (camera: string) => `${SYNC} camera "${camera}": its stamps agree with the other cameras' again; syncing it again`,
   back: (camera: string) => `${SYNC} camera "${camera}" is back`,

@@ -47,7 +47,7 @@ export class FrameSynchronizer {
       drop: (camera, stamp, reason) => this.#drop(camera, stamp, reason),
       warn: (msg) => this.#warn(msg),
       rebuild: () => this.#rebuild(),
-      accept: (camera, stamp, image) => this.#pairing.get(camera)!.image(stamp, image),
+      accept: (camera, stamp, image) => this.#accept(camera, stamp, image),
     });
     for (const c of cameras) {
       this.#stats.perCamera[c] = { received: 0, heldForInfo: 0, dropped: {} };
@@ -107,6 +107,7 @@ export class FrameSynchronizer {
       return;
     }
     const stamp = this.#o.cameraInfo === 'per_frame' ? this.#stampOf(camera, 'CameraInfo', info.header.stamp) : undefined;
+    this.#roster.infoCame(camera);
     pairing.info(info, stamp);
   }
 
@@ -129,6 +130,22 @@ export class FrameSynchronizer {
     const stats = structuredClone(this.#stats);
     for (const [c, p] of this.#pairing) stats.perCamera[c].heldForInfo = p.held;
     return stats;
+  }
+
+  /**
+   * A usable image, on to CameraInfo pairing. Images wait there for their camera's first
+   * CameraInfo (a driver may send it just after the image); once they waited the dropout timeout,
+   * the camera is left out until its CameraInfo comes and its images are dropped meanwhile, so
+   * the other cameras neither wait for it nor overflow their queues.
+   */
+  #accept(camera: string, stamp: Nanos, image: AnyImage): void {
+    const pairing = this.#pairing.get(camera)!;
+    if (this.#roster.withoutInfo(camera)) return this.#roster.dropForMissingInfo(camera, stamp, 'no CameraInfo received yet');
+    pairing.image(stamp, image);
+    const since = pairing.waitingSince;
+    if (since === undefined || stamp - since <= this.#o.dropout.timeoutNs) return;
+    this.#roster.leaveOutWithoutInfo(camera, stamp - since);
+    for (const s of pairing.clear()) this.#roster.dropForMissingInfo(camera, s, 'no CameraInfo received yet');
   }
 
   #feed(camera: string, stamp: Nanos, image: AnyImage, info: CameraInfo): void {
@@ -154,6 +171,9 @@ export class FrameSynchronizer {
 
   /** Rebuilds the policy for the current active cameras and re-feeds what the old one held. */
   #rebuild(): void {
+    // No more images come to the old policy: the sets it holds are emitted first, or a set
+    // waiting for its proof (the next images) would be lost when a camera joins.
+    this.#policy.finish();
     const held = this.#policy.drain();
     this.#policy = this.#makePolicy();
     const active = this.#roster.active;
@@ -221,8 +241,8 @@ export class FrameSynchronizer {
   #emitSet(set: Stamped<Frame>[]): void {
     let stamp = set[0].stamp;
     for (const m of set) if (m.stamp > stamp) stamp = m.stamp;
-    const active = this.#roster.active;
-    const missing = this.#o.cameras.filter((c) => !active.includes(c));
+    // From the set itself: a set the old policy emits while it is rebuilt has the old cameras.
+    const missing = this.#o.cameras.filter((c) => !set.some((m) => m.payload.camera === c));
     const frameSet: FrameSet = { seq: this.#seq++, stamp, views: set.map((m) => m.payload), missing };
     this.#stats.sets++;
     if (missing.length > 0) this.#stats.degradedSets++;

@@ -1,7 +1,9 @@
 // Whether a camera's images have the size its CameraInfo describes. A 320x240 image read with a
 // 640x480 calibration projects every pixel to the wrong ray: depth, detections in 3D and the
 // cloud would be garbage without a word. Such images are dropped and the camera is left out of
-// the frame sets (the others run degraded) until an image of the right size comes again.
+// the frame sets (the others run degraded) until an image of the right size comes again. A
+// compressed image's size is read from its JPEG or PNG header, so it is checked the same way.
+import { compressedImageSize } from '../io/compressed_size';
 import type { CameraInfo, CompressedImage, Image } from '../msgs/types';
 
 /**
@@ -17,12 +19,12 @@ export function deliveredSize(info: CameraInfo): { width: number; height: number
 
 /**
  * Why `image` cannot be used with `info` (naming both sizes), or undefined when it can. A
- * compressed image carries no size until decoded; the pipeline's decode checks it then.
+ * compressed image whose header gives no size is left to the decode, which names the damage.
  */
 export function sizeMismatch(image: Image | CompressedImage, info: CameraInfo): string | undefined {
-  if (!('width' in image)) return undefined;
+  const size = 'width' in image ? image : compressedImageSize(image.data);
   const want = deliveredSize(info);
-  if (!want || (image.width === want.width && image.height === want.height)) return undefined;
+  if (!size || !want || (size.width === want.width && size.height === want.height)) return undefined;
   const binned = info.binning_x > 1 || info.binning_y > 1 || info.roi.width > 0 ? ` (after its roi and binning)` : '';
-  return `its images are ${image.width}x${image.height} but its camera_info says ${want.width}x${want.height}${binned}`;
+  return `its images are ${size.width}x${size.height} but its camera_info says ${want.width}x${want.height}${binned}`;
 }

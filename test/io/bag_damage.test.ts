@@ -8,7 +8,7 @@ import { loadDecompressHandlers } from '@mcap/support';
 import Database from 'better-sqlite3';
 import * as fs from 'fs';
 import * as path from 'path';
-import { openBag } from '../../src/io/bag_reader';
+import { openBag, type MessageQuery } from '../../src/io/bag_reader';
 import { McapBagWriter } from '../../src/io/bag_writer';
 import { encodeMessage } from '../../src/msgs/codec';
 import { ros2msgSchema } from '../../src/msgs/definitions';
@@ -20,11 +20,12 @@ const text = (i: number): string => `message ${i} `.repeat(5);
 /** Reads a file with the warnings it gives; each message decoded as std_msgs/String. */
 async function readWithWarnings(
   file: string,
+  query?: MessageQuery,
 ): Promise<{ data: string[]; warnings: string[]; skipped: { parts: number; messages: number } }> {
   const warnings: string[] = [];
   const reader = await openBag(file, { onWarning: (m) => warnings.push(m) });
   try {
-    const data = (await readAll(reader)).map((m) => m.decode<{ data: string }>().data);
+    const data = (await readAll(reader, query)).map((m) => m.decode<{ data: string }>().data);
     return { data, warnings, skipped: reader.skipped() };
   } finally {
     await reader.close();
@@ -267,15 +268,10 @@ describe('io/bag damage: read what is readable, say what was skipped', () => {
     });
   }
 
-  it('a message on a channel the file never defines is skipped, naming the file, its offset and the channel id', async () => {
-    let [offset, end] = [0, 0];
+  it('a message on a channel the file never defines is skipped, naming the file, its log time and the channel id', async () => {
     const bytes = rawMcap((b, message) => {
       b.writeChannel(channel(1, '/chatter'));
-      for (let i = 0; i < COUNT; i++) {
-        if (i === 50) offset = b.length;
-        message(i === 50 ? 7 : 1, i);
-        if (i === 50) end = b.length;
-      }
+      for (let i = 0; i < COUNT; i++) message(i === 50 ? 7 : 1, i);
     });
     const file = save('unknown-channel.mcap', bytes);
     const { data, warnings, skipped } = await readWithWarnings(file);
@@ -284,10 +280,76 @@ describe('io/bag damage: read what is readable, say what was skipped', () => {
       expected.filter((_, i) => i !== 50),
     );
     assert.deepStrictEqual(warnings, [
-      `MCAP file ${file}: skipped the damaged part at offset ${offset} (${end - offset} bytes): Encountered message on channel 7 without prior channel record; reading on`,
+      `MCAP file ${file}: skipped a message at log time 50000 ns on channel 7, which the file does not define`,
     ]);
-    assert.equal(skipped.parts, 1);
+    assert.deepStrictEqual(skipped, { parts: 1, messages: 1 });
   });
+
+  it('a message on an undefined channel inside a chunk costs only that message, read through the index or record by record', async () => {
+    const chunks = await chunksOf(plain);
+    const bytes = Buffer.from(plain);
+    // Message 50's channel id (22 bytes before its payload in the uncompressed chunk) made 77.
+    const payload = Buffer.from(encodeMessage('std_msgs/msg/String', { data: text(50) }));
+    const at = bytes.indexOf(payload);
+    assert.ok(at > 0 && bytes.indexOf(payload, at + 1) < 0);
+    bytes.writeUInt16LE(77, at - 22);
+    // The chunk's CRC set to 0 ("not computed"), as a writer that skips CRCs leaves it.
+    const chunk = chunks.find((c) => c.chunkStartOffset < at && at < c.chunkStartOffset + c.chunkLength)!;
+    bytes.writeUInt32LE(0, Number(chunk.chunkStartOffset) + 9 + 24);
+    const last = chunks[chunks.length - 1]!;
+    const whole = save('stray-in-chunk.mcap', bytes);
+    const cut = save('stray-in-chunk-no-summary.mcap', bytes.subarray(0, Number(last.chunkStartOffset + last.chunkLength)));
+    const queries: (MessageQuery | undefined)[] = [undefined, { topics: ['/chatter'] }];
+    for (const [file, query] of [whole, cut].flatMap((f) => queries.map((q) => [f, q] as const))) {
+      const { data, warnings, skipped } = await readWithWarnings(file, query);
+      assert.deepStrictEqual(
+        data,
+        expected.filter((_, i) => i !== 50),
+      );
+      // The cut file also says once that its summary is unusable.
+      assert.deepStrictEqual(
+        warnings.filter((w) => file === whole || !w.includes('its summary is unusable')),
+        [`MCAP file ${file}: skipped a message at log time 50000 ns on channel 77, which the file does not define`],
+      );
+      assert.deepStrictEqual(skipped, { parts: 1, messages: 1 });
+    }
+  });
+
+  /** The file with the summary's ChunkIndex of `chunk` pointing at `offset`; `keepCrc` leaves the summary CRC as written. */
+  function withChunkIndexAt(bytes: Buffer, chunkStart: bigint, offset: bigint, keepCrc: boolean): Buffer {
+    const out = Buffer.from(bytes);
+    // Footer: opcode, length, summary start, summary offset start, summary CRC, then the magic.
+    const summaryStart = Number(out.readBigUInt64LE(out.length - 8 - 4 - 8 - 8));
+    let patched = 0;
+    for (let at = summaryStart; at + 9 <= out.length - 8; at += 9 + Number(out.readBigUInt64LE(at + 1))) {
+      // ChunkIndex (0x08): message start time, message end time, chunk start offset, ...
+      if (out[at] === 0x08 && out.readBigUInt64LE(at + 9 + 16) === chunkStart) {
+        out.writeBigUInt64LE(offset, at + 9 + 16);
+        patched++;
+      }
+    }
+    assert.equal(patched, 1);
+    if (!keepCrc) out.writeUInt32LE(0, out.length - 8 - 4);
+    return out;
+  }
+
+  for (const [what, target, keepCrc, warning] of [
+    ['points into the middle of its chunk (summary CRC intact)', 'middle', true, 'its summary is unusable (Incorrect summary CRC'],
+    ['points into the middle of its chunk', 'middle', false, 'the indexed read failed (Chunk start offset'],
+    ['points at the next chunk', 'next', false, 'the indexed read failed ('],
+  ] as const) {
+    it(`a summary ChunkIndex that ${what}: every message read once, in order, with one warning`, async () => {
+      const chunks = await chunksOf(plain);
+      const bad = chunks[2]!;
+      const offset = target === 'middle' ? bad.chunkStartOffset + 13n : chunks[3]!.chunkStartOffset;
+      const file = save(`chunk-index-${target}-${keepCrc}.mcap`, withChunkIndexAt(plain, bad.chunkStartOffset, offset, keepCrc));
+      const { data, warnings, skipped } = await readWithWarnings(file);
+      assert.deepStrictEqual(data, expected);
+      assert.equal(warnings.length, 1, warnings.join('\n'));
+      assert.ok(warnings[0]!.startsWith(`MCAP file ${file}: ${warning}`), warnings[0]);
+      assert.deepStrictEqual(skipped, { parts: 0, messages: 0 });
+    });
+  }
 
   it('one channel id defined for two topics is refused naming both, read linearly or through the index', async () => {
     const linear = save(

@@ -1,5 +1,6 @@
 import { strict as assert } from 'assert';
 import { spawnSync } from 'child_process';
+import { compressedImageSize } from '../../src/io/compressed_size';
 import { decodeImage, encodeCompressed, encodeImage, ImageFormatError } from '../../src/io/image_codec';
 import { toBgr8, toMono8, toRgb8 } from '../../src/io/image_convert';
 import { createRaster, type Raster, type RasterFormat } from '../../src/io/raster';
@@ -196,5 +197,26 @@ describe('io/image_codec', () => {
       assert.deepStrictEqual([...toRgb8(mono).data], [0x12, 0x12, 0x12, 0xff, 0xff, 0xff]);
       assert.throws(() => toMono8(pattern(2, 2, 'float32')), /cannot convert a float32 raster \(2x2\)/);
     });
+  });
+});
+
+describe('io/compressed_size: the size in a JPEG or PNG header, without decoding', () => {
+  const [width, height] = [37, 23];
+  const rgb = pattern(width, height, 'rgb8');
+
+  it('reads the size of JPEG and PNG files written by encodeCompressed and by OpenCV (baseline and progressive JPEG)', () => {
+    const files = [encodeCompressed(rgb, header, 'jpeg').data, encodeCompressed(rgb, header, 'png').data];
+    for (const flags of ['[]', '[cv2.IMWRITE_JPEG_PROGRESSIVE, 1]']) {
+      files.push(opencv(rgb.data as Uint8Array, [height, width, 3], `ok, out = cv2.imencode('.jpg', img, ${flags})`));
+    }
+    files.push(opencv(rgb.data as Uint8Array, [height, width, 3], "ok, out = cv2.imencode('.png', img)"));
+    for (const data of files) assert.deepEqual(compressedImageSize(data), { width, height });
+  });
+
+  it('says nothing for data that is neither, or is cut before its frame header', () => {
+    const jpeg = encodeCompressed(rgb, header, 'jpeg').data;
+    assert.equal(compressedImageSize(jpeg.subarray(0, 30)), undefined);
+    assert.equal(compressedImageSize(encodeCompressed(rgb, header, 'png').data.subarray(0, 20)), undefined);
+    assert.equal(compressedImageSize(new TextEncoder().encode('not an image at all')), undefined);
   });
 });

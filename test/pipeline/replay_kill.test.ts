@@ -1,4 +1,4 @@
-// What a replay leaves behind when it is stopped: Ctrl-C closes a valid, indexed bag; SIGKILL
+// What a replay leaves behind when it is stopped: Ctrl-C or SIGTERM closes a valid, indexed bag; SIGKILL
 // and a full disk leave a bag that a stream reader recovers up to about a second of bag time
 // before the end (the writer closes a chunk every second), and a full disk is named with --out.
 import { strict as assert } from 'node:assert';
@@ -71,21 +71,26 @@ describe('replay stopped by a signal or a full disk', function () {
   });
   after(() => rmSync(work, { recursive: true, force: true }));
 
-  it('Ctrl-C during a replay leaves a valid, indexed output bag with metadata.yaml, and exits 130', async () => {
-    const out = join(work, 'interrupted');
-    // Interrupt once the replay is under way (its first progress line), whatever this host's speed.
-    const run = await replayChild([bag, '--target-time', '--out', out], (child, stderr) => {
-      if (/replay: \d+\//.test(stderr) && !child.killed) child.kill('SIGINT');
+  for (const [signal, code] of [
+    ['SIGINT', 130],
+    ['SIGTERM', 143],
+  ] as const) {
+    it(`${signal} during a replay leaves a valid, indexed output bag with metadata.yaml, and exits ${code}`, async () => {
+      const out = join(work, `interrupted-${signal}`);
+      // Interrupt once the replay is under way (its first progress line), whatever this host's speed.
+      const run = await replayChild([bag, '--target-time', '--out', out], (child, stderr) => {
+        if (/replay: \d+\//.test(stderr) && !child.killed) child.kill(signal);
+      });
+      assert.equal(run.code, code, run.stderr);
+      assert.match(run.stderr, new RegExp(`replay stopped by ${signal}`));
+      const sets = Number(/frame sets:\s+(\d+)/.exec(run.stdout)?.[1]);
+      assert.ok(sets > 0 && sets < 30, `stopped part way: ${sets} frame sets\n${run.stdout}`);
+      assert.ok(existsSync(join(out, 'metadata.yaml')));
+      const { status, warnings } = await recovered(out);
+      assert.deepEqual(warnings, [], 'the output bag has its summary and index');
+      assert.equal(status.length, sets);
     });
-    assert.equal(run.code, 130, run.stderr);
-    assert.match(run.stderr, /replay stopped by SIGINT/);
-    const sets = Number(/frame sets:\s+(\d+)/.exec(run.stdout)?.[1]);
-    assert.ok(sets > 0 && sets < 30, `stopped part way: ${sets} frame sets\n${run.stdout}`);
-    assert.ok(existsSync(join(out, 'metadata.yaml')));
-    const { status, warnings } = await recovered(out);
-    assert.deepEqual(warnings, [], 'the output bag has its summary and index');
-    assert.equal(status.length, sets);
-  });
+  }
 
   it('SIGKILL during a replay leaves a bag readable up to its last closed chunk, frame sets in order', async () => {
     const out = join(work, 'killed');

@@ -9,8 +9,9 @@ import { McapStreamReader } from '@mcap/core';
 import { loadDecompressHandlers } from '@mcap/support';
 import Database from 'better-sqlite3';
 import { openBag, type BagMessage } from '../../src/io/bag_reader';
+import { decodeImage, encodeCompressed } from '../../src/io/image_codec';
 import { encodeMessage } from '../../src/msgs/codec';
-import type { CameraInfo, Image, TFMessage } from '../../src/msgs/types';
+import type { CameraInfo, Image, TFMessage, TransformStamped } from '../../src/msgs/types';
 import { McapBagWriter } from '../../src/io/bag_writer';
 import { parseConfig } from '../../src/pipeline/config';
 import { summarizeResult, type FrameSummary } from '../../src/pipeline/frame_summary';
@@ -107,6 +108,36 @@ describe('replay of damaged bags and interrupted replays', function () {
       got.warnings.some((w) => w.includes(`offset ${cut.offset}`) && /truncated/.test(w)),
       got.warnings.join('\n'),
     );
+  });
+
+  it('a .db3 with a damaged page gives every frame set of the bag without the rows that page held, and names them', async () => {
+    const file = await db3Copy(bag, join(work, 'damaged-page.db3'), (t) => t.type);
+    const topics: string[] = []; // by row id - 1: db3Copy inserts in the bag's order
+    const source = await openBag(bag);
+    for await (const m of source.messages()) topics.push(m.topic);
+    await source.close();
+    // What a bad disk sector does: the table leaf page nearest the middle of the file that holds an image row, overwritten.
+    const bytes = readFileSync(file);
+    const pages = leafPages(bytes).filter((p) => p.rowIds.some((id) => topics[id - 1]!.endsWith('/image_raw')));
+    const page = pages.reduce((best, p) => (Math.abs(p.offset - bytes.length / 2) < Math.abs(best.offset - bytes.length / 2) ? p : best));
+    bytes.fill(0x55, page.offset, page.offset + page.size);
+    writeFileSync(file, bytes);
+    const lost = new Set(page.rowIds);
+    let id = 0;
+    const reference = await editBag(bag, () => (lost.has(++id) ? 'drop' : 'keep'));
+
+    const got = await replayFrames(file);
+    const want = await replayFrames(reference);
+    assert.ok(want.frames.length > 20, `${want.frames.length} frame sets`);
+    assert.deepEqual(got.frames, want.frames);
+    const [first, last] = [Math.min(...lost), Math.max(...lost)];
+    assert.ok(
+      got.warnings.includes(
+        `sqlite3 bag file ${file}: skipped messages rows id ${first}..${last}: unreadable (database disk image is malformed)`,
+      ),
+      got.warnings.join('\n'),
+    );
+    assert.deepEqual(got.summary.skipped, { parts: 1, messages: lost.size });
   });
 });
 
@@ -271,22 +302,60 @@ describe('replay with one broken camera: the others run, the broken one is named
     );
   });
 
+  const leftOut = (why: string) => new RegExp(`camera "left" left out .*${why}`);
+  const k = (i: number, v: number) => editLeftInfo((info) => ({ ...info, k: info.k.map((x, j) => (j === i ? v : x)) }));
   const cases: [string, Edit, RegExp][] = [
+    ['K all zero', editLeftInfo((i) => ({ ...i, k: i.k.map(() => 0) })), leftOut('fx = 0; expected a positive focal length')],
+    ['K with NaN', k(2, Number.NaN), leftOut('k\\[2\\] = NaN')],
+    ['K with Inf', k(0, Infinity), leftOut('k\\[0\\] = Infinity')],
+    ['fx < 0', k(0, -500), leftOut('fx = -500')],
+    ['D of the wrong length', editLeftInfo((i) => ({ ...i, d: [0.1, 0.2] })), leftOut('has d of length 2')],
+    ['D with NaN', editLeftInfo((i) => ({ ...i, d: i.d.map((x, j) => (j === 1 ? Number.NaN : x)) })), leftOut('d\\[1\\] = NaN')],
     [
-      'K all zero',
-      editLeftInfo((i) => ({ ...i, k: i.k.map(() => 0) })),
-      /camera "left" left out .*fx = 0; expected a positive focal length/,
+      'an unknown distortion model',
+      editLeftInfo((i) => ({ ...i, distortion_model: 'fisheye62' })),
+      leftOut('distortion_model = "fisheye62"'),
     ],
-    ['D of the wrong length', editLeftInfo((i) => ({ ...i, d: [0.1, 0.2] })), /camera "left" left out .*has d of length 2/],
-    ['an empty frame_id', editLeftInfo((i) => ({ ...i, header: { ...i.header, frame_id: '' } })), /camera "left" left out .*frame_id ""/],
+    ['an empty distortion model', editLeftInfo((i) => ({ ...i, distortion_model: '' })), leftOut('distortion_model = ""')],
+    ['width 0', editLeftInfo((i) => ({ ...i, width: 0 })), leftOut('width = 0')],
+    [
+      'a ROI outside the image',
+      editLeftInfo((i) => ({ ...i, roi: { x_offset: 600, y_offset: 0, width: 100, height: 100, do_rectify: false } })),
+      /camera "left".* (roi .* outside the 640x480 image|its images are 640x480 but its camera_info says 100x100)/,
+    ],
+    ['P with Tx NaN', editLeftInfo((i) => ({ ...i, p: i.p.map((x, j) => (j === 3 ? Number.NaN : x)) })), leftOut('p\\[3\\] = NaN')],
+    ['an empty frame_id', editLeftInfo((i) => ({ ...i, header: { ...i.header, frame_id: '' } })), leftOut('frame_id ""')],
+    ['an unknown frame_id', editLeftInfo((i) => ({ ...i, header: { ...i.header, frame_id: 'nowhere' } })), leftOut('frame_id "nowhere"')],
+    ['no base_link -> camera transform', leftTransforms((ts) => ts.filter((t) => !t.child_frame_id.startsWith('left'))), leftOut('')],
     [
       'a NaN base_link -> camera transform',
-      (m) => (m.topic === '/tf_static' ? nanTransformOf(m, 'left') : 'keep'),
-      /camera "left" left out/,
+      leftTransforms((ts) => ts.map((t) => (t.child_frame_id.startsWith('left') ? translatedX(t, Number.NaN) : t))),
+      leftOut('was dropped: it has translation.x = NaN'),
+    ],
+    [
+      'an Inf base_link -> camera transform',
+      leftTransforms((ts) => ts.map((t) => (t.child_frame_id.startsWith('left') ? translatedX(t, Infinity) : t))),
+      leftOut('was dropped: it has translation.x = Infinity'),
+    ],
+    [
+      'a zero rotation quaternion',
+      leftTransforms((ts) =>
+        ts.map((t) =>
+          t.child_frame_id === 'left_link' ? { ...t, transform: { ...t.transform, rotation: { x: 0, y: 0, z: 0, w: 0 } } } : t,
+        ),
+      ),
+      leftOut('zero rotation quaternion'),
+    ],
+    [
+      'a TF cycle',
+      leftTransforms((ts) =>
+        ts.map((t) => (t.child_frame_id === 'left_link' ? { ...t, header: { ...t.header, frame_id: 'left_optical_frame' } } : t)),
+      ),
+      leftOut('frame_id "left_optical_frame"'),
     ],
     [
       'images at half the size its camera_info says',
-      (m) => (m.topic === '/left/image_raw' ? halfSize(m) : 'keep'),
+      (m) => (m.topic === '/left/image_raw' ? encodeMessage(m.type, halfSize(m.decode<Image>())) : 'keep'),
       /camera "left": its images are 320x240 but its camera_info says 640x480; leaving it out .*degrading to \[front_left, front_right, right\]/,
     ],
   ];
@@ -302,7 +371,65 @@ describe('replay with one broken camera: the others run, the broken one is named
       );
     });
   }
+
+  it('JPEG images at half the size its camera_info says: every frame set of the other three cameras, and a warning naming the camera', async () => {
+    const { broken, reference } = await compressedCopies(bag, (m) => m.topic === '/left/image_raw');
+    const got = await replayFrames(broken);
+    const want = await replayFrames(reference);
+    assert.ok(want.frames.length > 20, `${want.frames.length} frame sets`);
+    assert.deepEqual(got.frames, want.frames);
+    assert.ok(
+      got.warnings.some((w) => /camera "left": its images are 320x240 but its camera_info says 640x480; leaving it out/.test(w)),
+      got.warnings.join('\n'),
+    );
+  });
+
+  it('a camera whose camera_info starts late: the others lose no frame set, and it joins when its camera_info comes', async () => {
+    const LATE = 10;
+    let dropped = 0;
+    const late = await editBag(bag, (m) => (m.topic === '/left/camera_info' && dropped++ < LATE ? 'drop' : 'keep'));
+    const { frames, warnings } = await replayFrames(late);
+    assert.equal(frames.length, without.length, warnings.join('\n'));
+    assert.deepEqual(frames.slice(0, LATE), without.slice(0, LATE));
+    // The side camera's learned depth says whether it was in the set.
+    assert.deepEqual(
+      frames.map((f) => 'left' in f.depth),
+      without.map((_, k) => k >= LATE),
+    );
+    assert.ok(
+      warnings.some((w) => /camera "left": no camera_info received yet; its images waited 0\.\d+ s for one; leaving it out/.test(w)),
+      warnings.join('\n'),
+    );
+  });
 });
+
+/**
+ * Two copies of `src` with every image as a JPEG CompressedImage on <camera>/image_raw/compressed
+ * (what compressed_image_transport records): `broken`, with the images `halve` picks at half size,
+ * and `reference`, the same without the left camera.
+ */
+async function compressedCopies(src: string, halve: (m: BagMessage) => boolean): Promise<{ broken: string; reference: string }> {
+  const work = mkdtempSync(join(tmpdir(), 'replay-compressed-'));
+  const [broken, reference] = [join(work, 'broken'), join(work, 'reference')];
+  const writers = [
+    await McapBagWriter.create(broken, { compression: 'none' }),
+    await McapBagWriter.create(reference, { compression: 'none' }),
+  ];
+  const reader = await openBag(src);
+  for await (const m of reader.messages()) {
+    let [topic, type, data] = [m.topic, m.type, m.data];
+    if (topic.endsWith('/image_raw')) {
+      const image = m.decode<Image>();
+      [topic, type] = [`${topic}/compressed`, 'sensor_msgs/msg/CompressedImage'];
+      data = encodeMessage(type, encodeCompressed(decodeImage(halve(m) ? halfSize(image) : image), image.header, 'jpeg'));
+    }
+    await writers[0]!.writeSerialized(topic, type, m.logTime, data);
+    if (!topic.startsWith('/left/')) await writers[1]!.writeSerialized(topic, type, m.logTime, data);
+  }
+  await reader.close();
+  for (const w of writers) await w.close();
+  return { broken, reference };
+}
 
 function editLeftInfo(change: (info: CameraInfo) => CameraInfo): Edit {
   return (m) => (m.topic === '/left/camera_info' ? encodeMessage(m.type, change(m.decode<CameraInfo>())) : 'keep');
@@ -332,9 +459,8 @@ async function db3Copy(
   return file;
 }
 
-/** The image of `m` with every other row and column: what a driver set to a lower resolution sends. */
-function halfSize(m: BagMessage): Uint8Array {
-  const image = m.decode<Image>();
+/** The image with every other row and column: what a driver set to a lower resolution sends. */
+function halfSize(image: Image): Image {
   const bpp = image.step / image.width;
   const [width, height] = [image.width >> 1, image.height >> 1];
   const data = new Uint8Array(width * height * bpp);
@@ -342,12 +468,41 @@ function halfSize(m: BagMessage): Uint8Array {
     for (let x = 0; x < width; x++)
       data.set(image.data.subarray(2 * y * image.step + 2 * x * bpp, 2 * y * image.step + (2 * x + 1) * bpp), (y * width + x) * bpp);
   }
-  return encodeMessage(m.type, { ...image, width, height, step: width * bpp, data });
+  return { ...image, width, height, step: width * bpp, data };
 }
 
-/** /tf_static with the transform to `camera`'s optical frame (or its mount) made NaN. */
-function nanTransformOf(m: BagMessage, camera: string): Uint8Array {
-  const tf = m.decode<TFMessage>();
-  for (const t of tf.transforms) if (t.child_frame_id.startsWith(camera)) t.transform.translation.x = Number.NaN;
-  return encodeMessage(m.type, tf);
+/** /tf_static with its transforms changed by `change` (the scene's: base_link -> <cam>_link -> <cam>_optical_frame). */
+function leftTransforms(change: (ts: TransformStamped[]) => TransformStamped[]): Edit {
+  return (m) => (m.topic === '/tf_static' ? encodeMessage(m.type, { transforms: change(m.decode<TFMessage>().transforms) }) : 'keep');
+}
+
+function translatedX(t: TransformStamped, x: number): TransformStamped {
+  return { ...t, transform: { ...t.transform, translation: { ...t.transform.translation, x } } };
+}
+
+/** The table b-tree leaf pages of an SQLite file (page type 0x0d), with the row ids of their cells. */
+function leafPages(bytes: Buffer): { offset: number; size: number; rowIds: number[] }[] {
+  const size = bytes.readUInt16BE(16) === 1 ? 65536 : bytes.readUInt16BE(16);
+  const varint = (at: number): [number, number] => {
+    let v = 0;
+    for (let i = 0; i < 9; i++) {
+      const b = bytes[at + i]!;
+      if (i === 8) return [v * 256 + b, at + 9];
+      v = v * 128 + (b & 0x7f);
+      if (b < 0x80) return [v, at + i + 1];
+    }
+    return [v, at + 9];
+  };
+  const out: { offset: number; size: number; rowIds: number[] }[] = [];
+  for (let offset = size; offset + size <= bytes.length; offset += size) {
+    if (bytes[offset] !== 0x0d) continue;
+    const cells = bytes.readUInt16BE(offset + 3);
+    const rowIds: number[] = [];
+    for (let c = 0; c < cells; c++) {
+      const [, afterLength] = varint(offset + bytes.readUInt16BE(offset + 8 + 2 * c));
+      rowIds.push(varint(afterLength)[0]);
+    }
+    out.push({ offset, size, rowIds });
+  }
+  return out;
 }

@@ -283,6 +283,31 @@ describe('sync/FrameSynchronizer', () => {
     );
   });
 
+  it('a camera whose first CameraInfo comes late: left out once its images waited the timeout, the others lose no set, it joins then', () => {
+    const h = harness({ dropout: { mode: 'degrade', timeoutNs: 250n * MS, minCameras: 2 } }, false);
+    for (const c of CAMERAS) if (c !== 'left') h.sync.addCameraInfo(c, info(c, T0));
+    feed(h, 0, 30);
+    h.sync.addCameraInfo('left', info('left', T0 + 30n * PERIOD));
+    feed(h, 30, 60);
+    h.sync.finish();
+    assert.equal(h.sets.length, 60, h.warnings.join('\n'));
+    assert.ok(h.sets.slice(0, 30).every((s) => s.views.length === 3 && s.missing.includes('left')));
+    assert.ok(h.sets.slice(30).every((s) => s.views.length === 4 && s.missing.length === 0));
+    assert.ok(
+      h.warnings.some((w) =>
+        /camera "left": no camera_info received yet; its images waited 0\.2\d\d s for one; leaving it out .*degrading to \[front_left, front_right, right\]/.test(
+          w,
+        ),
+      ),
+      h.warnings.join('\n'),
+    );
+    assert.ok(
+      h.warnings.some((w) => /camera "left": its camera_info came; syncing it again/.test(w)),
+      h.warnings.join('\n'),
+    );
+    assert.equal(h.sync.stats().perCamera.left.dropped.no_camera_info, 30);
+  });
+
   it('finish() at the end of the input emits the last set, which no later image can prove best', () => {
     const h = harness();
     feed(h, 0, 10);
