@@ -5,7 +5,7 @@
 // sub-pixel offset (kernels in sgm_simd_refine_wat.ts). The coarse match has already passed
 // the uniqueness and left-right checks, the texture mask and the speckle filter; a pixel
 // whose coarse pixel is invalid stays invalid, and one whose best cost lies on the band's edge
-// is rejected rather than guessed. Full-resolution detail (sub-pixel precision, edges to within
+// or whose window cost is high is rejected rather than guessed. Full-resolution detail (sub-pixel precision, edges to within
 // a pixel) comes back at a fraction of a full-resolution match's cost.
 // Strips of full-resolution rows are independent units: each computes the Census and band costs
 // of its rows plus two rows either side for the window, so two workers refine at once.

@@ -33,7 +33,7 @@
 // 3 xor, 3 popcount, 2 adds, the widening and its store: 16), the 5-wide row sum with its
 // same-base test (14) and the 5-row sum, minimum and lanes around it (23): 66 - and scalar
 // instructions at the pixel rate: the coarse lookup, band bounds, addresses and loop control
-// of the cost row (~39), the row sum (~19) and the selection with its parabola (~45): ~103.
+// of the cost row (~39), the row sum (~19) and the selection with its parabola and cost test (~48): ~106.
 // Neighbours at another band base (depth edges, slanted surfaces) take a slower path that
 // is not counted.
 import { parseStereoOptions } from '../depth/stereo_options';
@@ -48,7 +48,7 @@ export const OPS_PER_PIXEL = 225;
 export const LANE_BITS = 8;
 /** Coarse-to-fine refinement, per full-resolution pixel: vector and scalar instructions. */
 export const REFINE_VECTOR_OPS_PER_PIXEL = 13 + 16 + 14 + 23;
-export const REFINE_SCALAR_OPS_PER_PIXEL = 103;
+export const REFINE_SCALAR_OPS_PER_PIXEL = 106;
 
 export interface StereoWork {
   width: number;
