@@ -82,6 +82,15 @@ describe('depth/StereoMatcher rungs: region of interest and half resolution', fu
     }
   });
 
+  it('coarse-to-fine refines the same map inline and in strips on workers', async () => {
+    const inline = await run(scene, { coarseToFine: true, workers: 0 });
+    const strips = await run(scene, { coarseToFine: true, workers: 3 });
+    assert.deepEqual(strips.valid, inline.valid);
+    for (let i = 0; i < inline.valid.length; i++) {
+      if (inline.valid[i] === 1) assert.equal(strips.disparity[i], inline.disparity[i], `pixel ${i}`);
+    }
+  });
+
   it('refuses coarseToFine with halfResolution or a roi, naming coarseToFine', () => {
     assert.throws(
       () => new StereoMatcher({ coarseToFine: true, halfResolution: true }),
