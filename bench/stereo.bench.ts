@@ -6,7 +6,7 @@
 // process: our workers, OpenCV's pool), which other processes' load disturbs far less than
 // wall time; wall time is reported too. OpenCV is timed inside Python (start and I/O excluded).
 // The robot frame also measures the matcher's cheaper rungs (3 paths in one sweep, half
-// resolution, fewer disparities, a region of interest) against the same 3WAY run.
+// resolution, coarse-to-fine, fewer disparities, a region of interest) against the same 3WAY run.
 import { loadavg } from 'node:os';
 import type { Raster } from '../src/io/raster';
 import { toMono8 } from '../src/depth/mono8';
@@ -182,6 +182,7 @@ export default async function stereoBench(): Promise<BenchRow[]> {
   const full = [
     { label: 'SGM (ours, 2 workers)', opts: {} },
     { label: 'SGM 1 worker', opts: { workers: 1 } },
+    { label: 'SGM coarse-to-fine', opts: { coarseToFine: true } },
   ];
   if (aloeAvailable()) {
     const pair = loadAloeHalf();

@@ -182,7 +182,8 @@ export async function runProfileCommand(model: string, opts: ProfileCommandOptio
       inputPixels: inputPixels(analysis, model),
       learnedDepth,
       learnedDepthCost: learned,
-      stereo: rungs.half,
+      stereo: rungs.full,
+      stereoCoarseToFine: true,
     });
     out.push(verdict(half, ' with stereo at the half-resolution rung'));
   }

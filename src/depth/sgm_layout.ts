@@ -15,6 +15,17 @@ export interface SgmGeometry {
   disparities: number;
   /** Horizontal strips the frame is matched in (one per worker thread). */
   strips: number;
+  /** Coarse-to-fine: the full-resolution frame the half-resolution match is refined on. */
+  refine?: RefineGeometry | undefined;
+}
+
+/** The full-resolution side of a coarse-to-fine frame. */
+export interface RefineGeometry {
+  width: number;
+  height: number;
+  /** The requested disparity range, inclusive, in full-resolution pixels. */
+  minDisparity: number;
+  maxDisparity: number;
 }
 
 /** Bytes of sentinel room before a slot's first path cost (keeps loads 16-byte aligned). */
@@ -77,7 +88,36 @@ export interface SgmLayout extends SgmGeometry {
   /** Bytes per path-cost slot. */
   slot: number;
   stripLayouts: StripLayout[];
+  /** Coarse-to-fine: the full-resolution arrays (see sgm_refine.ts). */
+  refineLayout?: RefineLayout | undefined;
   byteLength: number;
+}
+
+/** One strip of the refinement: output rows [y0, y1) and its row scratch (byte offsets). */
+export interface RefineStrip {
+  y0: number;
+  y1: number;
+  /** Census planes of the row being costed: left (width apart), right mirrored (rowStride apart). */
+  censusL: number;
+  censusR: number;
+  /** Band costs of that row (u16x8 per pixel) and each band's first disparity (i32). */
+  cost: number;
+  bases: number;
+  /** The 5-wide row sums of the last five rows (u16x8 per pixel), and the bases they are at (i32). */
+  box: Array<{ sums: number; bases: number }>;
+}
+
+/** Full-resolution arrays of a coarse-to-fine frame. */
+export interface RefineLayout extends RefineGeometry {
+  left: number;
+  right: number;
+  /** Refined disparity (f32, NaN where rejected) and validity (u8). */
+  disparity: number;
+  valid: number;
+  /** Right Census row stride and the padding before element 0 (room for any band's 16 loads). */
+  censusRowStride: number;
+  censusPad: number;
+  strips: RefineStrip[];
 }
 
 /** Lays out a frame of geometry `g`. */
@@ -130,6 +170,7 @@ export function sgmLayout(g: SgmGeometry): SgmLayout {
       winners: take(4 * w),
     });
   }
+  const refineLayout = g.refine === undefined ? undefined : layRefine(g.refine, count, take);
   return {
     ...g,
     strips: count,
@@ -144,8 +185,34 @@ export function sgmLayout(g: SgmGeometry): SgmLayout {
     censusPad,
     slot,
     stripLayouts,
+    refineLayout,
     byteLength: total,
   };
+}
+
+function layRefine(g: RefineGeometry, strips: number, take: (bytes: number) => number): RefineLayout {
+  const { width: w, height: h } = g;
+  const n = w * h;
+  const censusPad = Math.max(Math.abs(g.minDisparity), Math.abs(g.maxDisparity)) + 32;
+  const censusRowStride = w + 2 * censusPad;
+  const left = take(n);
+  const right = take(n);
+  const disparity = take(4 * n);
+  const valid = take(n);
+  const count = Math.max(1, Math.min(strips, h));
+  const rows: RefineStrip[] = [];
+  for (let i = 0; i < count; i++) {
+    rows.push({
+      y0: Math.floor((i * h) / count),
+      y1: Math.floor(((i + 1) * h) / count),
+      censusL: take(3 * w),
+      censusR: take(3 * censusRowStride),
+      cost: take(16 * w),
+      bases: take(4 * w),
+      box: Array.from({ length: 5 }, () => ({ sums: take(16 * w), bases: take(4 * w) })),
+    });
+  }
+  return { ...g, left, right, disparity, valid, censusRowStride, censusPad, strips: rows };
 }
 
 /** Typed views of the arrays the JavaScript side of the kernels reads and writes. */

@@ -1,8 +1,10 @@
-// Assembles the SGM SIMD kernels (sgm_simd_wat.ts) once per process and binds them to a frame's
-// shared memory. The compiled module is posted to worker threads, which instantiate it over the
-// same memory, so the text is assembled only on the main thread.
-import wabtInit from 'wabt';
-import { SGM_SIMD_WAT } from './sgm_simd_wat';
+// Compiles the SGM SIMD kernels once per process and binds them to a frame's shared memory. The
+// kernels are written as WebAssembly text (sgm_simd_wat.ts) and assembled at build time into
+// sgm_simd.wasm (`npm run build-wasm`, scripts/build_wasm.ts), which is committed; a test fails
+// when it is not what the current text assembles to. The compiled module is posted to worker
+// threads, which instantiate it over the same memory, so only the main thread compiles it.
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { wasm } from './wasm_api';
 import type { WasmMemory, WasmModule } from './wasm_api';
 
@@ -47,21 +49,54 @@ export interface SgmSimd {
   textureRow(img: number, w: number, h: number, y: number, out: number, thr: number): number;
   censusRow(img: number, w: number, y: number, out: number, reverse: number, ps: number): void;
   filterSpeckles(disp: number, valid: number, seen: number, queue: number, w: number, h: number, windowSize: number, range: number): void;
+  refineCostRow(
+    cl: number,
+    ls: number,
+    crr: number,
+    rs: number,
+    cdisp: number,
+    cvalid: number,
+    cw: number,
+    out: number,
+    bases: number,
+    w: number,
+    minD: number,
+    maxD: number,
+  ): void;
+  refineBoxRow(input: number, bases: number, out: number, w: number): void;
+  refineSelectRow(
+    r0: number,
+    b0: number,
+    r1: number,
+    b1: number,
+    r2: number,
+    b2: number,
+    r3: number,
+    b3: number,
+    r4: number,
+    b4: number,
+    w: number,
+    minD: number,
+    maxD: number,
+    subpixel: number,
+    disp: number,
+    valid: number,
+  ): void;
 }
+
+/** The committed binary, in the source tree (the compiled dist/depth/ has none of its own and reads this one). */
+export const SGM_SIMD_WASM_PATH = join(__dirname, '..', '..', 'src', 'depth', 'sgm_simd.wasm');
 
 let compiled: Promise<WasmModule> | undefined;
 
-/** The compiled SIMD module (assembled on first call; later calls share the promise). */
+/** The compiled SIMD module (compiled on first call; later calls share the promise). */
 export function sgmSimdModule(): Promise<WasmModule> {
   compiled ??= (async () => {
-    const wabt = await wabtInit();
-    const parsed = wabt.parseWat('sgm_simd.wat', SGM_SIMD_WAT, { simd: true, threads: true, bulk_memory: true });
-    try {
-      // wasm.compile validates the binary, with the engine's own feature set.
-      return await wasm.compile(parsed.toBinary({}).buffer);
-    } finally {
-      parsed.destroy();
+    if (!existsSync(SGM_SIMD_WASM_PATH)) {
+      throw new Error(`StereoMatcher: the SGM kernels ${SGM_SIMD_WASM_PATH} are missing; run \`npm run build-wasm\``);
     }
+    // wasm.compile validates the binary, with the engine's own feature set.
+    return wasm.compile(readFileSync(SGM_SIMD_WASM_PATH));
   })();
   return compiled;
 }

@@ -5,8 +5,8 @@
 // instruction: a path cost is C + min(...) - minL, so it stays in [0, MAX_COST + P2], and the
 // options bound P2 so that four of them sum to at most 255 (stereo_options.ts); the sums are
 // then exact, and half the bytes of u16 ones move through the cache.
-// The text is assembled at run time by wabt (sgm_simd.ts), so the source below is the only form
-// of this code in the repository.
+// `npm run build-wasm` assembles this text into the committed sgm_simd.wasm that the matcher
+// loads (sgm_simd.ts); a test fails while the two disagree.
 //
 // Memory is imported (shared, so worker threads see one frame). Pointers are byte offsets.
 // Contracts, for D = disparities (a multiple of 16):
@@ -34,8 +34,9 @@
 //   u8 out[x .. x+15] to 1 where the 5x5 window (rows clamped to the image) of img row y has
 //   max - min >= thr, else 0; returns the first x it did not handle (the caller does the rest).
 // - censusRow: see sgm_simd_census_wat.ts; selectRow: see sgm_simd_select_wat.ts;
-//   filterSpeckles: see sgm_simd_speckle_wat.ts.
+//   filterSpeckles: see sgm_simd_speckle_wat.ts; refine*: see sgm_simd_refine_wat.ts.
 import { CENSUS_ROW_WAT } from './sgm_simd_census_wat';
+import { REFINE_WAT } from './sgm_simd_refine_wat';
 import { SELECT_ROW_WAT } from './sgm_simd_select_wat';
 import { SPECKLE_WAT } from './sgm_simd_speckle_wat';
 import { ARGMIN_LOCALS, ARGMIN_START, argminResult, argminStep, hmin } from './sgm_wat_macros';
@@ -244,5 +245,6 @@ export const SGM_SIMD_WAT = `
 ${CENSUS_ROW_WAT}
 ${SELECT_ROW_WAT}
 ${SPECKLE_WAT}
+${REFINE_WAT}
 )
 `;

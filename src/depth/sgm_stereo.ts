@@ -4,12 +4,13 @@
 // threads over one shared WebAssembly memory per frame size, with SIMD inner loops. Each worker
 // matches one horizontal strip from cost to disparity (strips overlap by STRIP_OVERLAP rows so
 // vertical paths enter a strip with history); then one unit removes speckles over the whole
-// image. A region of interest or half resolution (sgm_rungs.ts) shrinks what is matched.
+// image. A region of interest or half resolution (sgm_rungs.ts) shrinks what is matched;
+// coarse-to-fine (sgm_refine.ts) refines a half-resolution match at full resolution.
 import type { Raster } from '../io/raster';
 import { toMono8 } from './mono8';
 import { parseStereoOptions } from './stereo_options';
 import type { StereoOptions, StereoOptionsInput } from './stereo_options';
-import type { SgmFrame } from './sgm_kernels';
+import type { SgmFrame } from './sgm_census';
 import { sgmLayout, sgmViews } from './sgm_layout';
 import { cutOut, mapBack, planRungs } from './sgm_rungs';
 import type { SgmGeometry } from './sgm_layout';
@@ -78,13 +79,14 @@ export class StereoMatcher {
           'expected minDisparity + numDisparities <= width',
       );
     }
-    const plan = planRungs(width, height, o);
+    const plan = planRungs(width, height, { ...o, halfResolution: o.halfResolution || o.coarseToFine });
     const geometry: SgmGeometry = {
       width: plan.width,
       height: plan.height,
       minDisparity: plan.minDisparity,
       disparities: plan.disparities,
       strips: Math.max(1, o.workers),
+      refine: o.coarseToFine ? { width, height, minDisparity: o.minDisparity, maxDisparity: maxD - 1 } : undefined,
     };
     const params: SgmParams = {
       p1: o.p1,
@@ -101,6 +103,11 @@ export class StereoMatcher {
     try {
       const frame = await this.#frameFor(geometry);
       const v = frame.v;
+      const refine = frame.l.refineLayout;
+      if (refine !== undefined) {
+        v.u8.set(l, refine.left);
+        v.u8.set(r, refine.right);
+      }
       if (plan.identity) {
         v.left.set(l);
         v.right.set(r);
@@ -110,8 +117,17 @@ export class StereoMatcher {
       }
       const phases: SgmTask[][] = [frame.l.stripLayouts.map((_, index) => ({ kind: 'strip', index }))];
       if (params.speckleWindowSize > 0) phases.push([{ kind: 'speckle' }]);
+      if (refine !== undefined) phases.push(refine.strips.map((_, index) => ({ kind: 'refine', index })));
       for (const tasks of phases) await this.#runPhase(params, tasks);
       const out = { width, height, minDisparity: o.minDisparity, numDisparities: o.numDisparities };
+      if (refine !== undefined) {
+        const n = width * height;
+        return {
+          disparity: new Float32Array(v.u8.buffer, refine.disparity, n).slice(),
+          valid: v.u8.slice(refine.valid, refine.valid + n),
+          ...out,
+        };
+      }
       if (plan.identity) return { disparity: v.disparity.slice(), valid: v.valid.slice(), ...out };
       const disparity = new Float32Array(width * height);
       const valid = new Uint8Array(width * height);
@@ -149,7 +165,8 @@ export class StereoMatcher {
       cur.height !== g.height ||
       cur.disparities !== g.disparities ||
       cur.minDisparity !== g.minDisparity ||
-      cur.strips !== g.strips
+      cur.strips !== g.strips ||
+      JSON.stringify(cur.refine) !== JSON.stringify(g.refine)
     ) {
       const layout = sgmLayout(g);
       const pages = Math.ceil(layout.byteLength / PAGE);

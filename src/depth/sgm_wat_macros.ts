@@ -3,16 +3,15 @@
 // Path costs and their sums are u8 lanes (see sgm_simd_wat.ts for why they fit), so one
 // instruction covers 16 disparities.
 
-/** Horizontal minimum of the u8 lanes of local `v` (clobbers it), as an i32. */
-export function hmin(v: string): string {
+/** Horizontal minimum of the unsigned lanes (u8, or u16 with `i16x8`) of local `v` (clobbers it), as an i32. */
+export function hmin(v: string, shape: 'i8x16' | 'i16x8' = 'i8x16'): string {
   const step = (lanes: string) =>
-    `(local.set ${v} (i8x16.min_u (local.get ${v}) (i8x16.shuffle ${lanes} (local.get ${v}) (local.get ${v}))))`;
+    `(local.set ${v} (${shape}.min_u (local.get ${v}) (i8x16.shuffle ${lanes} (local.get ${v}) (local.get ${v}))))`;
+  const steps = ['8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7', '4 5 6 7 0 1 2 3 4 5 6 7 0 1 2 3', '2 3 0 1 2 3 0 1 2 3 0 1 2 3 0 1'];
+  if (shape === 'i8x16') steps.push('1 0 1 0 1 0 1 0 1 0 1 0 1 0 1 0');
   return `(block (result i32)
-    ${step('8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7')}
-    ${step('4 5 6 7 0 1 2 3 4 5 6 7 0 1 2 3')}
-    ${step('2 3 0 1 2 3 0 1 2 3 0 1 2 3 0 1')}
-    ${step('1 0 1 0 1 0 1 0 1 0 1 0 1 0 1 0')}
-    (i8x16.extract_lane_u 0 (local.get ${v})))`;
+    ${steps.map(step).join('\n    ')}
+    (${shape}.extract_lane_u 0 (local.get ${v})))`;
 }
 
 /**

@@ -1,7 +1,7 @@
 // Worker-thread entry of the SGM pool: runs the units the matcher posts on the frame memory the
 // message shares, and replies with the unit's id (and the error text if the unit threw).
 import { parentPort } from 'node:worker_threads';
-import type { SgmFrame } from './sgm_kernels';
+import type { SgmFrame } from './sgm_census';
 import { sgmViews } from './sgm_layout';
 import { bindSgmSimd } from './sgm_simd';
 import { SgmTaskRunner } from './sgm_tasks';

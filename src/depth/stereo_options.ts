@@ -57,6 +57,14 @@ export const stereoOptionsSchema = z
      */
     halfResolution: z.boolean().default(false),
     /**
+     * Coarse-to-fine: match at half resolution, then refine every full-resolution pixel in a band
+     * of 7 disparities around twice its coarse one (Census cost over a 5x5 window, winner-take-all,
+     * uniqueness, sub-pixel; sgm_refine.ts). About the half-resolution rung's cost plus a few
+     * vector operations per pixel, with a full-resolution map: a rung for cores too slow for a
+     * full-resolution match (DX-V3). Pixels whose coarse match is invalid stay invalid.
+     */
+    coarseToFine: z.boolean().default(false),
+    /**
      * Match only this region of the left image (full-frame pixels); the result is still full size,
      * invalid outside it. The right image is cut wider by the search range.
      */
@@ -77,7 +85,15 @@ export const stereoOptionsSchema = z
      */
     workers: z.number().int().min(0).max(16).default(2),
   })
-  .refine((o) => o.p2 > o.p1, { message: 'p2 must be greater than p1', path: ['p2'] });
+  .refine((o) => o.p2 > o.p1, { message: 'p2 must be greater than p1', path: ['p2'] })
+  .refine((o) => !(o.coarseToFine && o.halfResolution), {
+    message: 'coarseToFine already matches at half resolution; set halfResolution or coarseToFine, not both',
+    path: ['coarseToFine'],
+  })
+  .refine((o) => !(o.coarseToFine && o.roi !== undefined), {
+    message: 'coarseToFine refines the whole frame; it cannot be combined with roi',
+    path: ['coarseToFine'],
+  });
 
 /** Options as callers pass them: every field optional. */
 export type StereoOptionsInput = z.input<typeof stereoOptionsSchema>;

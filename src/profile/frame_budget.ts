@@ -8,7 +8,7 @@
 // resource's load.
 import type { HardwareProfile } from './hardware_profile';
 import type { ModelCost } from './cost_model';
-import { predictStereoCost, type StereoWork } from './stereo_cost';
+import { predictCoarseToFineCost, predictStereoCost, type StereoWork } from './stereo_cost';
 
 export type StageKind = 'sync' | 'preprocess' | 'detect' | 'stereo_depth' | 'learned_depth' | 'fuse' | 'publish';
 /** accelerator: the profile's `npu` section (an NPU, or onnxruntime's worker on a host). */
@@ -59,6 +59,8 @@ export interface FrameBudgetOptions {
   learnedDepthCost?: ModelCost;
   /** Size of each stereo pair's cost volume (default 640x480, 64 disparities). */
   stereo?: StereoWork;
+  /** Match the pairs coarse-to-fine (the stereo_half_resolution rung) instead of at full resolution. */
+  stereoCoarseToFine?: boolean;
   /** Rectified pairs matched per frame set (default 1, the pipeline's default stereo_pairs). */
   stereoPairs?: number;
   /** Pixel stride from depth to points (default 2, the pipeline's depth.point_stride). */
@@ -145,6 +147,7 @@ export function frameBudget(profile: HardwareProfile, detector: ModelCost | unde
     learnedDepth = true,
     learnedDepthCost,
     stereo = DEFAULT_STEREO,
+    stereoCoarseToFine = false,
     stereoPairs = 1,
     pointStride = 2,
     objectsPerCamera = 20,
@@ -152,7 +155,7 @@ export function frameBudget(profile: HardwareProfile, detector: ModelCost | unde
   positive({ cameras, rateHz, inputPixels, stereoPairs, pointStride, objectsPerCamera });
   const w = profile.stageWork;
   const cpu = profile.cpu;
-  const st = predictStereoCost(stereo, profile);
+  const st = (stereoCoarseToFine ? predictCoarseToFineCost : predictStereoCost)(stereo, profile);
   const points = stereoPairs * Math.ceil(stereo.width / pointStride) * Math.ceil(stereo.height / pointStride);
   const objects = cameras * objectsPerCamera;
   const fuseOps = points * w.fuseOpsPerPoint.value + objects * w.fuseOpsPerObject.value;

@@ -8,6 +8,9 @@ import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { describeIssues } from '../inference/validation_errors';
 
+/** The stereo pixel fraction's ceiling: scalar instructions per cycle of a wide superscalar core. */
+export const MAX_PIXEL_FRACTION = 4;
+
 /** A value with its provenance. At least one of source / assumption is required. */
 function sourced<T extends z.ZodType>(inner: T) {
   return z
@@ -97,8 +100,8 @@ export const hardwareProfileSchema = z
         device: sourced(z.enum(['cpu', 'npu'])),
         /** Achieved fraction of cores x lanes x SIMD issue x clock on the cost-volume passes (0, 1]. */
         achievedFraction: sourced(z.number().gt(0).lte(1)),
-        /** Achieved fraction of cores x clock on the scalar per-pixel passes (0, 1]. */
-        pixelFraction: sourced(z.number().gt(0).lte(1)),
+        /** Scalar instructions per cycle per core on the per-pixel passes, (0, MAX_PIXEL_FRACTION]. */
+        pixelFraction: sourced(z.number().gt(0).lte(MAX_PIXEL_FRACTION)),
         /** Fixed cost per pair (dispatch to worker threads, joins), microseconds. */
         perPairOverheadUs: sourced(nonNegative),
       })

@@ -6,7 +6,7 @@ import type { Raster } from '../io/raster';
 import { seededRandom } from '../depth/seeded_random';
 import { invert3Into, mulVec3 } from '../geometry/rotation';
 import { StereoMatcher } from '../depth/sgm_stereo';
-import type { HardwareProfile } from './hardware_profile';
+import { MAX_PIXEL_FRACTION, type HardwareProfile } from './hardware_profile';
 import { LANE_BITS, OPS_PER_CELL, OPS_PER_PIXEL, type StereoWork } from './stereo_cost';
 
 /** A rectified pair whose true disparity is `shift` px everywhere (texture seeded by size). */
@@ -98,8 +98,10 @@ export function nonNegativeLeastSquares3(rows: Array<[number, number, number, nu
 
 /**
  * Times the matcher at STEREO_PROBES and fits the stereo section of `profile`'s cost model
- * (cell fraction, pixel fraction, fixed cost per pair) to the timings, none negative. Fractions are
- * clamped to (0, 1] (a dropped term costs its fraction 1); a clamp shows as prediction error in the bench.
+ * (cell fraction, pixel fraction, fixed cost per pair) to the timings, none negative. The cell
+ * fraction is clamped to (0, 1] of the vector issue rate; the pixel fraction, an instructions-per-cycle
+ * figure for scalar code, to (0, MAX_PIXEL_FRACTION] (a dropped term costs its largest value); a clamp
+ * shows as prediction error in the bench.
  */
 export async function fitStereo(profile: HardwareProfile, workers: number): Promise<StereoFit> {
   const probes: StereoFit['probes'] = [];
@@ -110,10 +112,10 @@ export async function fitStereo(profile: HardwareProfile, workers: number): Prom
   const c = profile.cpu;
   const cycles = c.cores.value * c.clockGHz.value * 1e9;
   const lanes = c.simdBits.value / LANE_BITS;
-  const clamp = (f: number) => Math.min(1, Math.max(1e-4, f));
+  const clamp = (f: number, max: number) => Math.min(max, Math.max(1e-4, f));
   return {
-    achievedFraction: clamp(OPS_PER_CELL / (msPerCell / 1e3) / (cycles * lanes * c.simdOpsPerCycle.value)),
-    pixelFraction: clamp(OPS_PER_PIXEL / (msPerPixel / 1e3) / cycles),
+    achievedFraction: clamp(OPS_PER_CELL / (msPerCell / 1e3) / (cycles * lanes * c.simdOpsPerCycle.value), 1),
+    pixelFraction: clamp(OPS_PER_PIXEL / (msPerPixel / 1e3) / cycles, MAX_PIXEL_FRACTION),
     perPairOverheadUs: Math.max(0, fixedMs * 1e3),
     probes,
   };

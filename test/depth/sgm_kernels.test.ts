@@ -1,8 +1,9 @@
 // The SIMD kernels against plain, obviously-correct reference loops written here from the
 // textbook definitions (Census by comparison, Hamming by bit loop, SGM recurrence per path).
 import { strict as assert } from 'node:assert';
-import { backwardPass, censusStrip, costRow, filterSpeckles, forwardPass, MAX_COST, textureRows } from '../../src/depth/sgm_kernels';
-import type { SgmFrame } from '../../src/depth/sgm_kernels';
+import { censusStrip, textureRows } from '../../src/depth/sgm_census';
+import type { SgmFrame } from '../../src/depth/sgm_census';
+import { backwardPass, costRow, filterSpeckles, forwardPass, MAX_COST } from '../../src/depth/sgm_kernels';
 import { SLOT_LEAD, sgmLayout, sgmViews } from '../../src/depth/sgm_layout';
 import { bindSgmSimd, sgmSimdModule } from '../../src/depth/sgm_simd';
 import { wasm } from '../../src/depth/wasm_api';

@@ -134,9 +134,10 @@ describe('frame budget', () => {
   it('costs every stage from its work and compares the sum with the period', () => {
     const b = frameBudget(p, cost, { cameras: 4, rateHz: 30, inputPixels: 32 * 32 });
     const ms = (name: string) => b.stages.find((s) => s.name === name)?.ms ?? NaN;
-    // Stereo by hand: 640x480 px x 64 disparities x 38 ops (the matcher's 4 paths x 8 + 6) on 4 cores x 1.5 GHz x 8 lanes x 0.5
-    // ops/cycle x 0.6 achieved, + 80 ops per pixel at 0.3 of 4 cores x 1.5 GHz, + 3 ms per pair.
-    const stereo = ((640 * 480 * 64 * 38) / (4 * 1.5e9 * 8 * 0.5 * 0.6) + (640 * 480 * 80) / (4 * 1.5e9 * 0.3)) * 1e3 + 3;
+    // Stereo by hand: 640x480 px x 64 disparities x 73 vector instructions per 16 cells (cost 12, the 4 paths'
+    // two sweeps 54, selection 7) on 4 cores x 1.5 GHz x 16 u8 lanes x 0.5 ops/cycle x 0.58 achieved, + 225
+    // instructions per pixel at 0.8 per cycle of 4 cores x 1.5 GHz, + 3 ms per pair.
+    const stereo = ((640 * 480 * 64 * 73) / (4 * 1.5e9 * 16 * 0.5 * 0.58) + (640 * 480 * 225) / (4 * 1.5e9 * 0.8)) * 1e3 + 3;
     assert.ok(Math.abs(ms('stereo_depth') - stereo) < 1e-9, `stereo ${ms('stereo_depth')} vs ${stereo}`);
     // Fusion: 320x240 points (stride 2) x 60 ops + 80 objects x 4000 ops on one 8 GFLOP/s core.
     assert.ok(Math.abs(ms('fuse') - ((76800 * 60 + 80 * 4000) / 8e9) * 1e3) < 1e-9);

@@ -2,7 +2,14 @@
 // profile's cores, lanes and clock, or with the cell passes on the NPU when the profile says so.
 import { strict as assert } from 'node:assert';
 import { loadHardwareProfile, type HardwareProfile } from '../../src/profile/hardware_profile';
-import { OPS_PER_CELL, OPS_PER_PIXEL, predictStereoCost } from '../../src/profile/stereo_cost';
+import {
+  OPS_PER_CELL,
+  OPS_PER_PIXEL,
+  predictCoarseToFineCost,
+  predictStereoCost,
+  REFINE_SCALAR_OPS_PER_PIXEL,
+  REFINE_VECTOR_OPS_PER_PIXEL,
+} from '../../src/profile/stereo_cost';
 import { nonNegativeLeastSquares3 } from '../../src/profile/stereo_probe';
 
 describe('stereo cost model', () => {
@@ -17,7 +24,8 @@ describe('stereo cost model', () => {
     const pixelMs = ((640 * 480 * OPS_PER_PIXEL) / (p.cpu.cores.value * p.cpu.clockGHz.value * 1e9 * p.stereo.pixelFraction.value)) * 1e3;
     assert.ok(Math.abs(b.ms - fixedMs - pixelMs - 2 * (a.ms - fixedMs - pixelMs)) < 1e-9);
     assert.equal(a.cellOps, 640 * 480 * 64 * OPS_PER_CELL);
-    assert.match(a.note, /SGM 640x480x64: .* of 8 lanes x 0\.5\/cycle/);
+    // The kernels' costs and path sums are u8: 16 lanes per 128-bit NEON instruction.
+    assert.match(a.note, /SGM 640x480x64: .* of 16 lanes x 0\.5\/cycle/);
   });
 
   it('runs the cost-volume passes at the NPU rate when the profile places stereo there', () => {
@@ -27,10 +35,24 @@ describe('stereo cost model', () => {
     const cpu = predictStereoCost(w, p);
     const npuOpsPerSec = p.npu.peakTops.value * 1e12 * p.npu.utilization.value;
     const cellMsCpu =
-      (cpu.cellOps / (p.cpu.cores.value * p.cpu.clockGHz.value * 1e9 * 8 * p.cpu.simdOpsPerCycle.value * p.stereo.achievedFraction.value)) *
+      (cpu.cellOps /
+        (p.cpu.cores.value * p.cpu.clockGHz.value * 1e9 * 16 * p.cpu.simdOpsPerCycle.value * p.stereo.achievedFraction.value)) *
       1e3;
     assert.equal(c.device, 'npu');
     assert.ok(Math.abs(c.ms - (cpu.ms - cellMsCpu + (c.cellOps / npuOpsPerSec) * 1e3)) < 1e-9);
+  });
+
+  it('costs coarse-to-fine as the half-resolution match plus its own work per full-resolution pixel', () => {
+    const w = { width: 640, height: 480, disparities: 64 };
+    const half = predictStereoCost({ width: 320, height: 240, disparities: 32 }, p);
+    const c2f = predictCoarseToFineCost(w, p);
+    const pixels = 640 * 480;
+    assert.equal(c2f.cellOps, half.cellOps + pixels * REFINE_VECTOR_OPS_PER_PIXEL * 16);
+    assert.equal(c2f.pixelOps, half.pixelOps + pixels * REFINE_SCALAR_OPS_PER_PIXEL);
+    const full = predictStereoCost(w, p);
+    assert.ok(c2f.ms > half.ms && c2f.ms < full.ms, `half ${half.ms}, coarse-to-fine ${c2f.ms}, full ${full.ms} ms`);
+    assert.match(c2f.note, /^SGM 320x240x32 refined at 640x480: /);
+    assert.throws(() => predictCoarseToFineCost({ ...w, disparities: -1 }, p), /stereo disparities = -1; expected a positive integer/);
   });
 
   it('names a bad size', () => {

@@ -51,8 +51,8 @@ describe('target-time replay on the DX-V3 resources', function () {
     ]);
     for (const [k, v] of utilisation) assert.ok(Number(v) >= 0 && Number(v) <= 1, `${k} = ${v}`);
     // The default config has no detector. Stereo is costed from its cost volume: at 640x480x64
-    // on DX-V3's cores (~68.5 ms) it alone exceeds the 33 ms period, so admission runs every set
-    // at the stereo_half_resolution rung (~12.9 ms), which keeps up: nothing is shed. That rung
+    // on DX-V3's cores (~69 ms) it alone exceeds the 33 ms period, so admission runs every set
+    // at the stereo_half_resolution rung (coarse-to-fine, ~31.3 ms), which keeps up: nothing is shed. That rung
     // leads the ladder then, so the accelerator still runs the two side cameras' learned depth.
     assert.ok(
       first.decisions.every((d) => d === 'completed:stereo_half_resolution'),
@@ -60,7 +60,7 @@ describe('target-time replay on the DX-V3 resources', function () {
     );
     assert.equal(last.shed_total, '0');
     const cpu = Number(last['resource.cpu.utilisation']);
-    assert.ok(cpu > 0.3 && cpu < 0.6, JSON.stringify(last));
+    assert.ok(cpu > 0.8 && cpu < 1, JSON.stringify(last));
     const accelerator = Number(last['resource.accelerator.utilisation']);
     assert.ok(accelerator > 0 && accelerator < cpu, JSON.stringify(last));
   });
