@@ -15,7 +15,8 @@ import {
   PROFILES_DIR,
   type HardwareProfile,
 } from '../../src/profile/hardware_profile';
-import { measureHostProfile, measureOnnxLatency } from '../../src/profile/host_profile';
+import { measureHostProfile } from '../../src/profile/host_profile';
+import { measureOnnxLatency } from '../../src/profile/onnx_timing';
 import { analyzeModel, type ModelAnalysis } from '../../src/profile/model_analysis';
 import { parseTimingReport, readTimingReport } from '../../src/profile/timing_report';
 import { dataPath, requireData } from '../support/data_dir';
