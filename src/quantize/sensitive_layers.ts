@@ -2,16 +2,14 @@
 // higher precision: the layers where INT8 itself loses the most. A layer's output SQNR also
 // carries the error of everything upstream, so a layer is ranked by its SQNR drop: the worst
 // SQNR among the MAC layers feeding it (through non-MAC nodes) minus its own. A layer reading
-// the graph input inherits no error.
+// the graph input is held against the network's most faithful layer: its input quantiser loses
+// something too, and against a clean input every first layer would rank first.
 import type { onnx } from 'onnx-proto';
 import { MAC_OPS, macsUpstream, nodeName, producers } from './float_layers';
 import type { LayerSensitivity } from './layer_sensitivity';
 
 /** `keepFloat` entries of this form ask for the N most sensitive layers. */
 export const SENSITIVE_PREFIX = 'sensitive:';
-
-/** SQNR (dB) taken for an error-free input: the first layer's drop is measured from here. */
-const CLEAN_INPUT_DB = 120;
 
 /** MAC node name -> the MAC nodes whose outputs reach its first input through non-MAC nodes only. */
 function feedingMacs(graph: onnx.IGraphProto): Map<string, string[]> {
@@ -27,10 +25,11 @@ function feedingMacs(graph: onnx.IGraphProto): Map<string, string[]> {
 export function sensitivityDrops(model: onnx.IModelProto, layers: readonly LayerSensitivity[]): Array<{ node: string; dropDb: number }> {
   const feeding = feedingMacs(model.graph ?? {});
   const sqnr = new Map(layers.map((l) => [l.node, l.sqnrDb]));
+  const best = Math.max(...layers.map((l) => l.sqnrDb));
   return layers
     .map((l) => {
-      const inputs = (feeding.get(l.node) ?? []).map((f) => sqnr.get(f) ?? CLEAN_INPUT_DB);
-      return { node: l.node, dropDb: Math.min(CLEAN_INPUT_DB, ...inputs) - l.sqnrDb };
+      const inputs = (feeding.get(l.node) ?? []).map((f) => sqnr.get(f) ?? best);
+      return { node: l.node, dropDb: (inputs.length > 0 ? Math.min(...inputs) : best) - l.sqnrDb };
     })
     .sort((a, b) => b.dropDb - a.dropDb);
 }

@@ -44,11 +44,12 @@ describe('quantize: sensitivity-driven mixed precision', () => {
       { node: 'b', op: 'Conv', output: 'yb', sqnrDb: 38 },
       { node: 'c', op: 'Conv', output: 'y', sqnrDb: 20 },
     ]);
-    // c is fed by b (38) and, through the concat, by a (40): its drop counts from the worse one.
+    // c is fed by b (38) and, through the concat, by a (40): its drop counts from the worse one;
+    // a reads the graph input and is held against the most faithful layer (itself).
     assert.deepEqual(drops, [
-      { node: 'a', dropDb: 80 },
       { node: 'c', dropDb: 18 },
       { node: 'b', dropDb: 2 },
+      { node: 'a', dropDb: 0 },
     ]);
   });
 
