@@ -85,13 +85,13 @@ export const CHAIN_SHAPE = [1, 64, 32, 32];
 
 const elements = (shape: number[]): number => shape.reduce((a, b) => a * b, 1);
 
-function chainModel(length: number): Uint8Array {
+function chainModel(length: number, shape: number[]): Uint8Array {
   const nodes: OnnxNode[] = Array.from({ length }, (_, i) => ({
     op: 'Add',
     inputs: [i === 0 ? 'x' : `t${i}`, 'x'],
     outputs: [i === length - 1 ? 'full' : `t${i + 1}`],
   }));
-  return opModel('host_dispatch_probe', CHAIN_SHAPE, nodes);
+  return opModel('host_dispatch_probe', shape, nodes);
 }
 
 /** Channels and size of the network probe: YOLOX-nano's stage 2 (32 channels at 52x52). */
@@ -146,7 +146,7 @@ export interface ProbeTimes {
   silu: number;
   concat: number;
   chain: number;
-  /** One Add of the dispatch probe: the cost of a session run itself (feeds, fetches, one node). */
+  /** One Add on 16 elements: the cost of a session run itself (feeds, fetches, one trivial node). */
   single: number;
   network: number;
 }
@@ -175,8 +175,8 @@ export async function timeProbes(threads: number, repeats: number): Promise<Prob
       { op: 'Mul', inputs: ['x', 's'], outputs: ['full'] },
     ]),
     concat: opModel('host_concat_probe', CONCAT_SHAPE, [{ op: 'Concat', inputs: ['x', 'x'], outputs: ['full'], attributes: { axis: 1 } }]),
-    chain: chainModel(CHAIN_NODES),
-    single: chainModel(1),
+    chain: chainModel(CHAIN_NODES, CHAIN_SHAPE),
+    single: chainModel(1, [1, 16]),
     network: networkProbeModel(),
   };
   const names = Object.keys(models) as Array<keyof ProbeTimes>;

@@ -72,7 +72,7 @@ function runtimeFromProbes(t: ProbeTimes, measured: (what: string) => string) {
   // Sigmoid (4 ops per element) + Mul (1), as VECTOR_OPS_PER_ELEMENT counts them.
   const vectorOpsPerSec = (5 * PROBE_ELEMENTS.silu) / (workMs(t, 'silu') / 1e3);
   const addMs = (PROBE_ELEMENTS.chain / vectorOpsPerSec) * 1e3;
-  const dispatchMs = Math.max(0, (t.chain - t.single) / (CHAIN_NODES - 1) - addMs);
+  const dispatchMs = Math.max(0, (t.chain - t.single) / CHAIN_NODES - addMs);
   const copyElementsPerSec = PROBE_ELEMENTS.concat / (workMs(t, 'concat') / 1e3);
   // A block-aligned convolution alone in a graph is wrapped in reorders to and from the blocked
   // layout, copies a layer inside a network does not pay: take them off at the copy rate.
@@ -105,7 +105,7 @@ function runtimeFromProbes(t: ProbeTimes, measured: (what: string) => string) {
       },
       source: measured(
         `channel block: ${block.source}; off-block 1x1 Conv 116ch 40x40 ${f(t.pointwiseUnaligned)} and 3x3 depthwise Conv 116ch 20x20 ` +
-          `${f(t.depthwiseUnaligned)}; ${CHAIN_NODES} chained Adds on [${CHAIN_SHAPE.join(',')}] ${f(t.chain)} vs 1 Add ${f(t.single)}, less the Adds' arithmetic; SiLU [${SILU_SHAPE.join(',')}] ${f(t.silu)}; ` +
+          `${f(t.depthwiseUnaligned)}; ${CHAIN_NODES} chained Adds on [${CHAIN_SHAPE.join(',')}] ${f(t.chain)} vs 1 Add on 16 elements ${f(t.single)}, less the Adds' arithmetic; SiLU [${SILU_SHAPE.join(',')}] ${f(t.silu)}; ` +
           `Concat of 2 x [${CONCAT_SHAPE.join(',')}] ${f(t.concat)}; rates net of the 1-Add run and, for blocked convolutions, of their reorders`,
       ),
     },
