@@ -1,18 +1,19 @@
-// `dx-perception quantize <model.onnx> --out <int8.onnx> --calibration <dir>`: post-training
+// `dx-perception quantize <model.onnx> --out <int8.onnx> --calibration <dir|bag>`: post-training
 // static INT8 quantisation to a QDQ graph, then (unless --no-compare) what it did to the
 // detector: FP32-vs-INT8 box agreement and the least faithful layers. A thin shell over src/quantize.
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { writeFileSync } from 'node:fs';
-import { loadImageFolder } from '../quantize/calibration_images';
+import { loadCalibrationFrames } from '../quantize/calibration_source';
 import { compareQuantized, type QuantizationReport } from '../quantize/quantization_report';
 import { quantizeDetector } from '../quantize/quantize_model';
-import type { RangeMethod } from '../quantize/activation_ranges';
+import { RANGE_METHODS, type RangeMethod } from '../quantize/activation_ranges';
 import { formatTable } from './cli_options';
 import { integerAtLeast, positiveNumber } from './profile_command';
 
 interface QuantizeCliOptions {
   out: string;
   calibration: string;
+  check?: string;
   method: RangeMethod;
   percentile: number;
   maxImages: number;
@@ -47,13 +48,21 @@ export function registerQuantizeCommand(program: Command): void {
     )
     .argument('<model>', 'FP32 ONNX detector')
     .requiredOption('--out <int8.onnx>', 'where to write the INT8 QDQ model')
-    .requiredOption('--calibration <dir>', 'folder of .jpg/.png calibration images (DX-COM recommends ~100)')
-    .addOption(new Option('--method <m>', 'activation range').choices(['minmax', 'percentile']).default('percentile'))
+    .requiredOption(
+      '--calibration <dir|bag>',
+      'calibration frames: a folder of .jpg/.png images, or a rosbag2 bag whose camera topics are sampled evenly (DX-COM recommends ~100)',
+    )
+    .addOption(
+      new Option('--method <m>', 'activation range: min-max, percentile, or least round-trip squared error')
+        .choices(RANGE_METHODS)
+        .default('percentile'),
+    )
     .option('--percentile <p>', 'upper percentile for --method percentile', positiveNumber('--percentile'), 99.99)
-    .option('--max-images <n>', 'use at most N calibration images', integerAtLeast('--max-images', 1), 200)
+    .option('--max-images <n>', 'use at most N calibration (and check) images', integerAtLeast('--max-images', 1), 200)
+    .option('--check <dir|bag>', 'images or bag to compare FP32 and INT8 on (default: the calibration frames)')
     .option(
       '--keep-float <layers>',
-      'comma-separated MAC layers to leave FP32: node names, "first" (reads the image), "heads" (feed the outputs)',
+      'comma-separated MAC layers to leave FP32: node names, "first" (reads the image), "heads" (feed the outputs), "sensitive:N" (the N with the largest SQNR drop)',
       (v: string) =>
         v
           .split(',')
@@ -67,14 +76,16 @@ export function registerQuantizeCommand(program: Command): void {
     .action(async (model: string, o: QuantizeCliOptions) => {
       if (o.percentile <= 50 || o.percentile > 100)
         throw new InvalidArgumentError(`--percentile = ${o.percentile}; expected a value in (50, 100]`);
-      const images = loadImageFolder(o.calibration, o.maxImages).map((i) => i.image);
+      const images = (await loadCalibrationFrames(o.calibration, o.maxImages)).map((i) => i.image);
       const s = await quantizeDetector(model, o.out, images, { method: o.method, percentile: o.percentile }, o.keepFloat);
       const kept = s.keptFloat.length > 0 ? `; kept FP32: ${s.keptFloat.join(', ')}` : '';
+      for (const d of s.sensitive) console.log(`sensitive layer kept FP32: ${d.node} (SQNR drop ${d.dropDb.toFixed(1)} dB in all-INT8)`);
       console.log(
         `wrote ${o.out}: ${s.quantizedWeights} weights int8 per channel, ${s.quantizedActivations} activations uint8 (${o.method}), calibrated on ${s.calibrationInputs} images${kept}`,
       );
       if (!o.compare) return;
-      const report = await compareQuantized(model, o.out, images);
+      const checked = o.check ? (await loadCalibrationFrames(o.check, o.maxImages, '--check')).map((i) => i.image) : images;
+      const report = await compareQuantized(model, o.out, checked);
       console.log(formatQuantizationReport(report, o.layers));
       if (o.json) writeFileSync(o.json, `${JSON.stringify(report, null, 2)}\n`);
     });

@@ -20,8 +20,12 @@
 // rate (a CPU runtime, whose channel shuffles are strided copies), a Transpose adds its output
 // elements at that rate. Memory time = DRAM bytes / (peak bandwidth x efficiency).
 // Energy = device power x layer latency + DRAM bytes x energy per byte.
+// A profile whose NPU section is a CPU runtime (`npu.runtime`, the measured host) replaces the
+// compute and launch terms with the runtime's (runtime_cost.ts): channel-block paths, fused
+// activations, copy rates of layout operators and a dispatch per executed node.
 import { npuBytesPerElement, npuPeakMacsPerSec, type HardwareProfile } from './hardware_profile';
 import type { LayerAnalysis, ModelAnalysis } from './model_analysis';
+import { runtimeComputeMs, runtimeOverheadMs } from './runtime_cost';
 
 export type Device = 'npu' | 'cpu' | 'none';
 
@@ -74,15 +78,22 @@ function npuLayer(l: LayerAnalysis, p: HardwareProfile): LayerCost {
   const spillBytes = Math.min(activations, Math.max(0, weights + activations - p.npu.sramBytes.value));
   const ioBytes = (l.readsGraphInput ? l.inputBytes * bpe : 0) + (l.writesGraphOutput ? l.outputBytes * bpe : 0);
   const dramBytes = weights + spillBytes + ioBytes;
+  const runtime = p.npu.runtime?.value;
+  const computeMs = runtime ? runtimeComputeMs(l, p, runtime) : npuComputeMs(l, p);
+  // A CPU runtime's rates were measured on tensors of the detectors' sizes, memory traffic
+  // included (runtime_cost.ts): no separate memory term.
+  const memoryMs = runtime ? 0 : dramMs(dramBytes, p);
+  const overheadMs = runtime ? runtimeOverheadMs(l, runtime) : l.macs > 0 ? p.npu.perLayerOverheadUs.value / 1e3 : 0;
+  return finish(l, 'npu', { computeMs, memoryMs, overheadMs, dramBytes, spillBytes }, p.npu.activeW.value, p);
+}
+
+function npuComputeMs(l: LayerAnalysis, p: HardwareProfile): number {
   const rates = p.npu.relativeRate?.value;
   const relative = rates && (l.macKind === 'pointwise' || l.macKind === 'depthwise') ? rates[l.macKind] : 1;
   // A Transpose the runtime executes as a strided copy costs its elements at the measured rate.
   const transposeRate = l.op === 'Transpose' ? p.npu.transposeElementsPerSec?.value : undefined;
   const copyMs = transposeRate ? (l.outputBytes / transposeRate) * 1e3 : 0;
-  const computeMs = ((l.macs / relative + l.vectorOps / 2) / (npuPeakMacsPerSec(p) * p.npu.utilization.value)) * 1e3 + copyMs;
-  const memoryMs = dramMs(dramBytes, p);
-  const overheadMs = l.macs > 0 ? p.npu.perLayerOverheadUs.value / 1e3 : 0;
-  return finish(l, 'npu', { computeMs, memoryMs, overheadMs, dramBytes, spillBytes }, p.npu.activeW.value, p);
+  return ((l.macs / relative + l.vectorOps / 2) / (npuPeakMacsPerSec(p) * p.npu.utilization.value)) * 1e3 + copyMs;
 }
 
 function cpuLayer(l: LayerAnalysis, p: HardwareProfile): LayerCost {
@@ -117,9 +128,12 @@ function finish(l: LayerAnalysis, device: Device, t: LayerTerms, powerW: number,
   };
 }
 
-/** Cost of one layer on the profile. Layout-only layers cost nothing on any device. */
+/**
+ * Cost of one layer on the profile. Layout-only layers cost nothing on an NPU (a CPU runtime
+ * still dispatches them).
+ */
 export function predictLayerCost(l: LayerAnalysis, profile: HardwareProfile): LayerCost {
-  if (l.layoutOnly) {
+  if (l.layoutOnly && !profile.npu.runtime) {
     return {
       name: l.name,
       op: l.op,

@@ -55,6 +55,28 @@ export const hardwareProfileSchema = z
          * cost only their DRAM traffic, as an NPU's does.
          */
         transposeElementsPerSec: sourced(positive).optional(),
+        /**
+         * Terms of a CPU runtime standing in for the NPU (onnxruntime on a host), measured by its
+         * micro-benchmarks. A CPU runtime dispatches every node, runs convolutions whose channels
+         * miss its SIMD channel block on a slower path, and moves data in layout operators that an
+         * NPU compiler folds away. Omitted (an NPU): none of these apply.
+         */
+        runtime: sourced(
+          z
+            .object({
+              /** Channels of a convolution must be multiples of this for the blocked (fast) kernels. */
+              channelBlock: z.number().int().positive(),
+              /** Rates of pointwise / depthwise layers off the block, relative to the dense probe. */
+              unalignedRate: z.object({ pointwise: positive, depthwise: positive }).strict(),
+              /** Dispatch cost of every node the runtime executes (Reshape included), microseconds. */
+              perNodeUs: nonNegative,
+              /** Element-wise arithmetic rate of activations and pooling not fused into a convolution. */
+              vectorOpsPerSec: positive,
+              /** Elements per second a contiguous copy moves (Concat, Slice, Split, Gather, Pad). */
+              copyElementsPerSec: positive,
+            })
+            .strict(),
+        ).optional(),
         /** What this section describes: an NPU (default), or a CPU runtime standing in for one (host). */
         executesOn: sourced(z.enum(['npu', 'cpu'])).optional(),
       })

@@ -3,11 +3,30 @@
 // count and bandwidth with timings taken now, each tagged `source: measured ...`.
 import { readFileSync } from 'node:fs';
 import { cpus } from 'node:os';
-import * as ort from 'onnxruntime-node';
-import { buildOnnxModel } from '../inference/onnx_graph_builder';
+import { predictCost } from './cost_model';
 import { loadHardwareProfile, type HardwareProfile } from './hardware_profile';
+import { analyzeModel } from './model_analysis';
+import {
+  CHAIN_NODES,
+  CHAIN_SHAPE,
+  CONV_PROBES,
+  cpuChannelBlock,
+  PROBE_ELEMENTS,
+  PROBE_MACS,
+  probeElements,
+  probeMacs,
+  SHUFFLE_SHAPE,
+  SILU_SHAPE,
+  CONCAT_SHAPE,
+  networkProbeModel,
+  NETWORK_SHAPE,
+  timeProbes,
+  type ProbeTimes,
+} from './host_probes';
+import { medianMs } from './onnx_timing';
 import { fitStereo } from './stereo_probe';
-import type { LatencyMeasurement } from './timing_report';
+
+export { PROBE_MACS };
 
 export interface HostMeasureOptions {
   /** onnxruntime intra-op threads (default: all cores). */
@@ -18,57 +37,6 @@ export interface HostMeasureOptions {
   stereoWorkers?: number;
 }
 
-interface ConvProbe {
-  channels: number;
-  size: number;
-  kernel: number;
-  group: number;
-}
-
-/** A 3x3 convolution, 64 -> 64 channels on 56x56, stride 1, pad 1: 115,605,504 MACs. */
-const PROBE: ConvProbe = { channels: 64, size: 56, kernel: 3, group: 1 };
-/** The detectors' other MAC layers: a 1x1 convolution and a 3x3 depthwise one, at a detector's sizes. */
-const POINTWISE_PROBE: ConvProbe = { channels: 96, size: 52, kernel: 1, group: 1 };
-const DEPTHWISE_PROBE: ConvProbe = { channels: 96, size: 52, kernel: 3, group: 96 };
-
-const probeMacs = (p: ConvProbe) => (p.channels * p.channels * p.kernel * p.kernel * p.size * p.size) / p.group;
-export const PROBE_MACS = probeMacs(PROBE);
-
-function probeModel(p: ConvProbe): Uint8Array {
-  const { channels: c, size: s, kernel: k, group } = p;
-  const pad = (k - 1) / 2;
-  const weights = new Float32Array((c * c * k * k) / group).map((_, i) => ((i % 7) - 3) / 100);
-  return buildOnnxModel({
-    name: 'host_probe',
-    inputs: [{ name: 'x', type: 'float32', shape: [1, c, s, s] }],
-    outputs: [{ name: 'y', type: 'float32', shape: [1, c, s, s] }],
-    initializers: [{ name: 'w', dims: [c, c / group, k, k], data: weights }],
-    nodes: [{ op: 'Conv', inputs: ['x', 'w'], outputs: ['y'], attributes: { kernel_shape: [k, k], pads: [pad, pad, pad, pad], group } }],
-  });
-}
-
-/** ShuffleNet's channel shuffle at a NanoDet-m stage: [1, 2, 58, 40, 40] -> [1, 58, 2, 40, 40]. */
-const SHUFFLE_SHAPE = [1, 2, 58, 40, 40];
-
-function shuffleModel(): Uint8Array {
-  const [n, g, c, h, w] = SHUFFLE_SHAPE;
-  return buildOnnxModel({
-    name: 'host_transpose_probe',
-    inputs: [{ name: 'x', type: 'float32', shape: SHUFFLE_SHAPE }],
-    outputs: [{ name: 'y', type: 'float32', shape: [n, c, g, h, w] }],
-    nodes: [{ op: 'Transpose', inputs: ['x'], outputs: ['y'], attributes: { perm: [0, 2, 1, 3, 4] } }],
-  });
-}
-
-/** MAC/s of each probe convolution on this host (fastest of `repeats` interleaved rounds: the least disturbed). */
-async function probeMacsPerSec(probes: ConvProbe[], threads: number, repeats: number): Promise<Array<{ macsPerSec: number; ms: number }>> {
-  const times = await timeRunsInterleaved(probes.map(probeModel), threads, repeats);
-  return probes.map((p, i) => {
-    const ms = Math.min(...times[i]);
-    return { macsPerSec: probeMacs(p) / (ms / 1e3), ms };
-  });
-}
-
 /** The clock /proc/cpuinfo reports (Linux), GHz, or undefined elsewhere. */
 function cpuinfoClockGHz(): number | undefined {
   try {
@@ -77,67 +45,6 @@ function cpuinfoClockGHz(): number | undefined {
   } catch {
     return undefined;
   }
-}
-
-function medianMs(times: number[]): number {
-  const sorted = [...times].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)];
-}
-
-async function openSession(
-  model: string | Uint8Array,
-  threads: number,
-): Promise<{ session: ort.InferenceSession; feeds: Record<string, ort.Tensor> }> {
-  // logSeverityLevel 3: old exporters' "initializer in graph inputs" warnings are noise here.
-  const options: ort.InferenceSession.SessionOptions = { intraOpNumThreads: threads, interOpNumThreads: 1, logSeverityLevel: 3 };
-  const session =
-    typeof model === 'string' ? await ort.InferenceSession.create(model, options) : await ort.InferenceSession.create(model, options);
-  const feeds: Record<string, ort.Tensor> = {};
-  for (const name of session.inputNames) {
-    const meta = session.inputMetadata.find((m) => m.name === name);
-    const dims = meta && meta.isTensor ? meta.shape.map((d) => (typeof d === 'number' && d > 0 ? d : 1)) : [];
-    feeds[name] = new ort.Tensor('float32', new Float32Array(dims.reduce((a, b) => a * b, 1)), dims);
-  }
-  return { session, feeds };
-}
-
-/**
- * Wall times (ms) of `repeats` rounds over float32-input models on zero-filled inputs, after 3
- * warm-up rounds; one list per model. Models take turns within each round, so a burst of load
- * from other processes on a shared machine hits them all alike rather than one model's runs.
- */
-export async function timeRunsInterleaved(models: Array<string | Uint8Array>, threads: number, repeats: number): Promise<number[][]> {
-  const sessions = [];
-  for (const m of models) sessions.push(await openSession(m, threads));
-  try {
-    const times: number[][] = models.map(() => []);
-    for (let i = 0; i < repeats + 3; i++) {
-      for (const [k, { session, feeds }] of sessions.entries()) {
-        const t0 = process.hrtime.bigint();
-        await session.run(feeds);
-        if (i >= 3) times[k].push(Number(process.hrtime.bigint() - t0) / 1e6);
-      }
-    }
-    return times;
-  } finally {
-    for (const { session } of sessions) await session.release();
-  }
-}
-
-async function timeRuns(model: string | Uint8Array, threads: number, repeats: number): Promise<number[]> {
-  return (await timeRunsInterleaved([model], threads, repeats))[0];
-}
-
-/**
- * Measures a float32-input model's latency on this host with onnxruntime (mean and standard
- * deviation of `repeats` runs), in the form `calibrate` takes.
- */
-export async function measureOnnxLatency(modelPath: string, opts: HostMeasureOptions = {}): Promise<LatencyMeasurement> {
-  const { threads = cpus().length, repeats = 10 } = opts;
-  const times = await timeRuns(modelPath, threads, repeats);
-  const meanMs = times.reduce((a, b) => a + b, 0) / times.length;
-  const stdMs = Math.sqrt(times.reduce((s, t) => s + (t - meanMs) ** 2, 0) / Math.max(1, times.length - 1));
-  return { model: modelPath, meanMs, stdMs };
 }
 
 /** Copy bandwidth of a 64 MiB buffer (read + write counted), GB/s, median of 5. */
@@ -154,53 +61,96 @@ function measureCopyBandwidthGBs(): number {
 }
 
 /**
- * Measures this host and returns the `host` profile: dense, pointwise and depthwise convolution
- * rates and the channel-shuffle Transpose rate through onnxruntime, copy bandwidth, the clock, and the SGM matcher at four sizes. Takes
+ * Probe time less the cost of a run with one trivial node (feeds, fetches, one dispatch), so
+ * rates measure the work alone (never below 10 % of the time).
+ */
+const workMs = (t: ProbeTimes, probe: keyof ProbeTimes): number => Math.max(t[probe] - t.single, 0.1 * t[probe]);
+
+/** The runtime section and convolution rates from probe times; `measured` tags the sources. */
+function runtimeFromProbes(t: ProbeTimes, measured: (what: string) => string) {
+  const block = cpuChannelBlock();
+  // Sigmoid (4 ops per element) + Mul (1), as VECTOR_OPS_PER_ELEMENT counts them.
+  const vectorOpsPerSec = (5 * PROBE_ELEMENTS.silu) / (workMs(t, 'silu') / 1e3);
+  const addMs = (PROBE_ELEMENTS.chain / vectorOpsPerSec) * 1e3;
+  const dispatchMs = Math.max(0, (t.chain - t.single) / CHAIN_NODES - addMs);
+  const copyElementsPerSec = PROBE_ELEMENTS.concat / (workMs(t, 'concat') / 1e3);
+  // A block-aligned convolution alone in a graph is wrapped in reorders to and from the blocked
+  // layout, copies a layer inside a network does not pay: take them off at the copy rate.
+  const rate = (k: keyof typeof CONV_PROBES) => {
+    const p = CONV_PROBES[k];
+    const reorderMs = p.channels % block.value === 0 ? (probeElements(p) / copyElementsPerSec) * 1e3 : 0;
+    return probeMacs(p) / (Math.max(workMs(t, k) - reorderMs, 0.1 * t[k]) / 1e3);
+  };
+  const dense = rate('dense');
+  const f = (ms: number) => `${ms.toFixed(3)} ms`;
+  return {
+    denseMacsPerSec: dense,
+    relativeRate: {
+      value: { pointwise: rate('pointwise') / dense, depthwise: rate('depthwise') / dense },
+      source: measured(
+        `1x1 Conv 96ch 52x52 ${f(t.pointwise)} and 3x3 depthwise Conv 96ch 52x52 ${f(t.depthwise)}, MAC/s relative to the dense probe`,
+      ),
+    },
+    transposeElementsPerSec: {
+      value: PROBE_ELEMENTS.transpose / (workMs(t, 'transpose') / 1e3),
+      source: measured(`onnxruntime Transpose [${SHUFFLE_SHAPE.join(',')}] perm 0,2,1,3,4 (channel shuffle) fastest ${f(t.transpose)}`),
+    },
+    runtime: {
+      value: {
+        channelBlock: block.value,
+        unalignedRate: { pointwise: rate('pointwiseUnaligned') / dense, depthwise: rate('depthwiseUnaligned') / dense },
+        perNodeUs: dispatchMs * 1e3,
+        vectorOpsPerSec,
+        copyElementsPerSec,
+      },
+      source: measured(
+        `channel block: ${block.source}; off-block 1x1 Conv 116ch 40x40 ${f(t.pointwiseUnaligned)} and 3x3 depthwise Conv 116ch 20x20 ` +
+          `${f(t.depthwiseUnaligned)}; ${CHAIN_NODES} chained Adds on [${CHAIN_SHAPE.join(',')}] ${f(t.chain)} vs 1 Add on 16 elements ${f(t.single)}, less the Adds' arithmetic; SiLU [${SILU_SHAPE.join(',')}] ${f(t.silu)}; ` +
+          `Concat of 2 x [${CONCAT_SHAPE.join(',')}] ${f(t.concat)}; rates net of the 1-Add run and, for blocked convolutions, of their reorders`,
+      ),
+    },
+  };
+}
+
+/**
+ * Measures this host and returns the `host` profile: convolution rates by kind on and off the
+ * SIMD channel block, the runtime's dispatch, vector, copy and channel-shuffle rates through
+ * onnxruntime (host_probes.ts), copy bandwidth, the clock, and the SGM matcher at four sizes. Takes
  * a few seconds. The NPU section describes onnxruntime on the CPU (every operator supported), so
  * the cost model predicts host-time latencies with the same formulas it uses for the target.
  */
 export async function measureHostProfile(opts: HostMeasureOptions = {}): Promise<HardwareProfile> {
   const cores = cpus().length;
   const { threads = cores, repeats = 60, stereoWorkers = 2 } = opts;
-  const [dense, pointwise, depthwise] = await probeMacsPerSec([PROBE, POINTWISE_PROBE, DEPTHWISE_PROBE], threads, repeats);
-  const transposeMs = Math.min(...(await timeRunsInterleaved([shuffleModel()], threads, repeats))[0]);
-  const shuffleElements = SHUFFLE_SHAPE.reduce((a, b) => a * b, 1);
-  const bandwidth = measureCopyBandwidthGBs();
   const when = new Date().toISOString();
-  const template = loadHardwareProfile('host');
+  const probes = await timeProbes(threads, repeats);
   const measured = (what: string) => `measured ${when}: ${what}`;
+  const rt = runtimeFromProbes(probes, measured);
+  const bandwidth = measureCopyBandwidthGBs();
+  const template = loadHardwareProfile('host');
   const clock = cpuinfoClockGHz();
   const cpu: HardwareProfile['cpu'] = {
     ...template.cpu,
     cores: { value: cores, source: measured('os.cpus().length') },
-    gflopsPerCore: { value: (2 * dense.macsPerSec) / 1e9 / threads, source: measured('dense probe convolution rate / threads') },
+    gflopsPerCore: { value: (2 * rt.denseMacsPerSec) / 1e9 / threads, source: measured('dense probe convolution rate / threads') },
     ...(clock ? { clockGHz: { value: clock, source: measured('"cpu MHz" in /proc/cpuinfo') } } : {}),
   };
   const withCpu = { ...template, cpu };
   const st = await fitStereo(withCpu, stereoWorkers);
-  const probes = st.probes.map((p) => `${p.width}x${p.height}x${p.disparities} ${p.ms.toFixed(2)} ms`).join(', ');
-  const stereoSource = measured(`least-squares fit to the SGM matcher (${stereoWorkers} workers) at ${probes}`);
-  return {
+  const stereoProbes = st.probes.map((p) => `${p.width}x${p.height}x${p.disparities} ${p.ms.toFixed(2)} ms`).join(', ');
+  const stereoSource = measured(`least-squares fit to the SGM matcher (${stereoWorkers} workers) at ${stereoProbes}`);
+  const profile: HardwareProfile = {
     ...withCpu,
     description: `This host (${cpus()[0]?.model ?? 'unknown CPU'}, ${cores} cores), onnxruntime FP32, measured ${when}`,
     npu: {
       ...template.npu,
       peakTops: {
-        value: (2 * dense.macsPerSec) / 1e12,
-        source: measured(`onnxruntime ${threads}-thread 3x3 Conv 64ch 56x56 (${PROBE_MACS} MACs) fastest ${dense.ms.toFixed(2)} ms`),
+        value: (2 * rt.denseMacsPerSec) / 1e12,
+        source: measured(`onnxruntime ${threads}-thread 3x3 Conv 64ch 56x56 (${PROBE_MACS} MACs) fastest ${probes.dense.toFixed(2)} ms`),
       },
-      relativeRate: {
-        value: { pointwise: pointwise.macsPerSec / dense.macsPerSec, depthwise: depthwise.macsPerSec / dense.macsPerSec },
-        source: measured(
-          `1x1 Conv 96ch 52x52 ${pointwise.ms.toFixed(3)} ms and 3x3 depthwise Conv 96ch 52x52 ${depthwise.ms.toFixed(3)} ms, MAC/s relative to the dense probe`,
-        ),
-      },
-      transposeElementsPerSec: {
-        value: shuffleElements / (transposeMs / 1e3),
-        source: measured(
-          `onnxruntime Transpose [${SHUFFLE_SHAPE.join(',')}] perm 0,2,1,3,4 (channel shuffle) fastest ${transposeMs.toFixed(3)} ms`,
-        ),
-      },
+      relativeRate: rt.relativeRate,
+      transposeElementsPerSec: rt.transposeElementsPerSec,
+      runtime: rt.runtime,
     },
     dram: { ...template.dram, bandwidthGBs: { value: bandwidth, source: measured('64 MiB typed-array copy, read+write bytes / time') } },
     stereo: {
@@ -210,4 +160,24 @@ export async function measureHostProfile(opts: HostMeasureOptions = {}): Promise
       perPairOverheadUs: { value: st.perPairOverheadUs, source: stereoSource },
     },
   };
+  return withNetworkDispatch(profile, probes);
+}
+
+/**
+ * The dispatch term from the network probe: its time beyond the sum of its layers at the probe
+ * rates, over its nodes (never below what the chain of Adds measured).
+ */
+function withNetworkDispatch(profile: HardwareProfile, t: ProbeTimes): HardwareProfile {
+  const runtime = profile.npu.runtime;
+  if (!runtime) return profile;
+  const analysis = analyzeModel(networkProbeModel());
+  const noDispatch = { ...profile, npu: { ...profile.npu, runtime: { ...runtime, value: { ...runtime.value, perNodeUs: 0 } } } };
+  const layersMs = predictCost(analysis, noDispatch).latencyMs;
+  const nodes = analysis.layers.filter((l) => !l.fusedActivation).length;
+  const networkUs = (1e3 * (t.network - t.single - layersMs)) / nodes;
+  const perNodeUs = Math.max(runtime.value.perNodeUs, networkUs);
+  const source =
+    `${runtime.source}; per node: network probe (${nodes} nodes on [${NETWORK_SHAPE.join(',')}]) ${t.network.toFixed(3)} ms, ` +
+    `${layersMs.toFixed(3)} ms of it its layers at the probe rates`;
+  return { ...profile, npu: { ...profile.npu, runtime: { value: { ...runtime.value, perNodeUs }, source } } };
 }

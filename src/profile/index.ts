@@ -12,8 +12,9 @@ export {
   parseHardwareProfile,
   type HardwareProfile,
 } from './hardware_profile';
-export { measureHostProfile, measureOnnxLatency, PROBE_MACS, type HostMeasureOptions } from './host_profile';
+export { measureHostProfile, PROBE_MACS, type HostMeasureOptions } from './host_profile';
 export { analyzeModel, type AnalyzeOptions, type LayerAnalysis, type ModelAnalysis } from './model_analysis';
+export { measureOnnxLatency, timeRunsInterleaved } from './onnx_timing';
 export { readOnnxGraph, type GraphNode, type OnnxGraph } from './onnx_graph';
 export { inferShapes, SUPPORTED_SHAPE_OPS, type ShapeMap, type TensorInfo } from './shape_inference';
 export { parseTimingReport, readTimingReport, type LatencyMeasurement } from './timing_report';

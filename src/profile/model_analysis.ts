@@ -39,6 +39,16 @@ export interface LayerAnalysis {
    * channel per group: few MACs per byte). Undefined for layers without MACs.
    */
   macKind?: MacKind;
+  /**
+   * Input and output channels of a convolution (input = weight channels x group). A CPU runtime's
+   * fast convolution path needs them in multiples of its SIMD channel block (see cost_model.ts).
+   */
+  channels?: { in: number; out: number };
+  /**
+   * An activation applied to a convolution's output as it is written: the convolution's only
+   * consumer, of a kind onnxruntime's Conv+activation fusion (and an NPU compiler) folds into it.
+   */
+  fusedActivation: boolean;
 }
 
 export type MacKind = 'dense' | 'pointwise' | 'depthwise';
@@ -60,6 +70,9 @@ export interface AnalyzeOptions {
   /** Shapes for graph inputs with symbolic dimensions, or to analyse another resolution. */
   inputShapes?: Record<string, number[]>;
 }
+
+/** Activations onnxruntime's ConvActivationFusion folds into the convolution before them. */
+const FUSABLE_ACTIVATIONS = new Set(['Relu', 'LeakyRelu', 'Clip', 'Sigmoid', 'Tanh', 'HardSigmoid']);
 
 const LAYOUT_ONLY = new Set(['Reshape', 'Flatten', 'Squeeze', 'Unsqueeze', 'Identity', 'Dropout']);
 
@@ -162,6 +175,12 @@ function macKindOf(node: GraphNode, shapeOf: (name: string) => TensorInfo): MacK
   return elements(w.slice(2)) === 1 ? 'pointwise' : 'dense';
 }
 
+function channelsOf(node: GraphNode, shapeOf: (name: string) => TensorInfo): { in: number; out: number } | undefined {
+  if (node.op !== 'Conv') return undefined;
+  const w = shapeOf(node.inputs[1]).shape;
+  return { in: w[1] * Number(node.attributes.get('group') ?? 1), out: w[0] };
+}
+
 function countVectorOps(node: GraphNode, shapeOf: (name: string) => TensorInfo): number {
   const out = elements(shapeOf(node.outputs[0]).shape);
   switch (node.op) {
@@ -181,12 +200,24 @@ function countVectorOps(node: GraphNode, shapeOf: (name: string) => TensorInfo):
   }
 }
 
+/** Nodes that are activations fused into the convolution producing their input. */
+function fusedActivations(graph: OnnxGraph): Set<GraphNode> {
+  const consumers = new Map<string, number>();
+  for (const n of graph.nodes) for (const i of n.inputs) consumers.set(i, (consumers.get(i) ?? 0) + 1);
+  for (const o of graph.outputs) consumers.set(o, (consumers.get(o) ?? 0) + 1);
+  const convOutputs = new Set(graph.nodes.filter((n) => n.op === 'Conv').map((n) => n.outputs[0]));
+  return new Set(
+    graph.nodes.filter((n) => FUSABLE_ACTIVATIONS.has(n.op) && convOutputs.has(n.inputs[0]) && consumers.get(n.inputs[0]) === 1),
+  );
+}
+
 function analyzeNode(
   graph: OnnxGraph,
   node: GraphNode,
   shapes: ShapeMap,
   graphInputs: Set<string>,
   graphOutputs: Set<string>,
+  fused: boolean,
 ): LayerAnalysis {
   const shapeOf = (name: string): TensorInfo => {
     const info = shapes.get(name);
@@ -218,6 +249,8 @@ function analyzeNode(
     writesGraphOutput: node.outputs.some((o) => graphOutputs.has(o)),
     layoutOnly,
     macKind: macKindOf(node, shapeOf),
+    channels: channelsOf(node, shapeOf),
+    fusedActivation: fused,
   };
 }
 
@@ -230,6 +263,7 @@ export function analyzeModel(model: string | Uint8Array, opts: AnalyzeOptions = 
   const shapes = inferShapes(graph, opts.inputShapes ?? {});
   const graphInputs = new Set(graph.inputs.map((i) => i.name));
   const graphOutputs = new Set(graph.outputs);
+  const fused = fusedActivations(graph);
   const layers: LayerAnalysis[] = [];
   let foldedNodes = 0;
   for (const node of graph.nodes) {
@@ -238,7 +272,7 @@ export function analyzeModel(model: string | Uint8Array, opts: AnalyzeOptions = 
       foldedNodes++;
       continue;
     }
-    layers.push(analyzeNode(graph, node, shapes, graphInputs, graphOutputs));
+    layers.push(analyzeNode(graph, node, shapes, graphInputs, graphOutputs, fused.has(node)));
   }
   const shapeOf = (name: string) => shapes.get(name)?.shape ?? [];
   return {

@@ -1,12 +1,17 @@
 // Calibration: runs the FP32 model in onnxruntime-node with the tensors to be quantised exposed
 // as graph outputs, over a set of input tensors, and reduces each tensor to the range its uint8
 // quantiser should cover: min/max, or the low/high percentile of a strided sample of its values
-// (which ignores the few outliers that would otherwise stretch the scale).
+// (which ignores the few outliers that would otherwise stretch the scale), or the range whose
+// quantise-dequantise round trip has the least squared error on that sample (mse_range.ts).
 import { InferenceSession, Tensor } from 'onnxruntime-node';
 import type { onnx } from 'onnx-proto';
+import { mseRange } from './mse_range';
 import { withExtraOutputs } from './onnx_model_edit';
 
-export type RangeMethod = 'minmax' | 'percentile';
+export type RangeMethod = 'minmax' | 'percentile' | 'mse';
+
+/** The methods, as `--method` lists them. */
+export const RANGE_METHODS: readonly RangeMethod[] = ['minmax', 'percentile', 'mse'];
 
 export interface TensorRange {
   min: number;
@@ -22,7 +27,7 @@ export interface CalibrationOptions {
 /** A model input feed: one float32 tensor per input name. */
 export type Feed = Record<string, { dims: number[]; data: Float32Array }>;
 
-/** Values kept per tensor per calibration input for the percentile method (a strided sample). */
+/** Values kept per tensor per calibration input for the percentile and MSE methods (a strided sample). */
 const SAMPLE_PER_RUN = 4096;
 
 class RangeAccumulator {
@@ -56,6 +61,7 @@ class RangeAccumulator {
       o += s.length;
     }
     all.sort();
+    if (opts.method === 'mse') return mseRange(all);
     const at = (p: number) => all[Math.min(all.length - 1, Math.max(0, Math.round((p / 100) * (all.length - 1))))];
     return { min: at(100 - opts.percentile), max: at(opts.percentile) };
   }
@@ -84,7 +90,7 @@ export async function calibrateRanges(
       const out = fetches.length > 0 ? await session.run(ortFeeds, fetches) : {};
       for (const [name, a] of acc) {
         const data = name in feed ? feed[name].data : (out[name].data as Float32Array);
-        a.add(data, opts.method === 'percentile');
+        a.add(data, opts.method !== 'minmax');
       }
       runs++;
     }

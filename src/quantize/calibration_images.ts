@@ -10,10 +10,16 @@ import { createPreprocessor } from '../inference/preprocess';
 import type { PreprocessOptions } from '../inference/preprocess_options';
 import type { Feed } from './activation_ranges';
 
-const IMAGE_EXTENSIONS = new Set(['.jpg', '.jpeg', '.png']);
+export const IMAGE_EXTENSIONS = new Set(['.jpg', '.jpeg', '.png']);
+
+/** A calibration frame: where it came from (file name, or bag topic and log time) and its pixels. */
+export interface CalibrationImage {
+  name: string;
+  image: Raster;
+}
 
 /** Decoded images of `dir` (sorted by name, at most `limit`); throws naming the folder if none. */
-export function loadImageFolder(dir: string, limit = Number.POSITIVE_INFINITY): Array<{ name: string; image: Raster }> {
+export function loadImageFolder(dir: string, limit = Number.POSITIVE_INFINITY): CalibrationImage[] {
   let names: string[];
   try {
     if (!statSync(dir).isDirectory()) throw new Error('it is not a folder');

@@ -9,21 +9,29 @@ export const MAC_OPS = new Set(['Conv', 'MatMul', 'Gemm']);
 
 export const nodeName = (n: onnx.INodeProto, i: number): string => n.name || `${n.opType}_${i}`;
 
-/** Names of the MAC nodes whose output reaches a graph output through non-MAC nodes only. */
-function headNodes(graph: onnx.IGraphProto): Set<string> {
-  const nodes = graph.node ?? [];
+/** Index of the node producing each tensor of `graph`. */
+export function producers(graph: onnx.IGraphProto): Map<string, number> {
   const producer = new Map<string, number>();
-  nodes.forEach((n, i) => (n.output ?? []).forEach((o) => producer.set(o, i)));
-  const heads = new Set<string>();
+  (graph.node ?? []).forEach((n, i) => (n.output ?? []).forEach((o) => producer.set(o, i)));
+  return producer;
+}
+
+/**
+ * Names of the MAC nodes reached walking up from the producers of `tensors` through non-MAC
+ * nodes only (a MAC node ends the walk).
+ */
+export function macsUpstream(graph: onnx.IGraphProto, producer: ReadonlyMap<string, number>, tensors: readonly string[]): Set<string> {
+  const nodes = graph.node ?? [];
+  const found = new Set<string>();
   const seen = new Set<number>();
-  const stack = (graph.output ?? []).map((o) => producer.get(o.name ?? '')).filter((i): i is number => i !== undefined);
+  const stack = tensors.map((t) => producer.get(t)).filter((i): i is number => i !== undefined);
   while (stack.length > 0) {
     const i = stack.pop() as number;
     if (seen.has(i)) continue;
     seen.add(i);
     const n = nodes[i];
     if (MAC_OPS.has(n.opType ?? '')) {
-      heads.add(nodeName(n, i));
+      found.add(nodeName(n, i));
       continue;
     }
     for (const input of n.input ?? []) {
@@ -31,7 +39,16 @@ function headNodes(graph: onnx.IGraphProto): Set<string> {
       if (p !== undefined) stack.push(p);
     }
   }
-  return heads;
+  return found;
+}
+
+/** Names of the MAC nodes whose output reaches a graph output through non-MAC nodes only. */
+function headNodes(graph: onnx.IGraphProto): Set<string> {
+  return macsUpstream(
+    graph,
+    producers(graph),
+    (graph.output ?? []).map((o) => o.name ?? ''),
+  );
 }
 
 /**

@@ -15,7 +15,8 @@ import {
   PROFILES_DIR,
   type HardwareProfile,
 } from '../../src/profile/hardware_profile';
-import { measureHostProfile, measureOnnxLatency } from '../../src/profile/host_profile';
+import { measureHostProfile } from '../../src/profile/host_profile';
+import { measureOnnxLatency } from '../../src/profile/onnx_timing';
 import { analyzeModel, type ModelAnalysis } from '../../src/profile/model_analysis';
 import { parseTimingReport, readTimingReport } from '../../src/profile/timing_report';
 import { dataPath, requireData } from '../support/data_dir';
@@ -110,6 +111,9 @@ describe('calibration', () => {
     const host = await measureHostProfile();
     assert.match(host.npu.peakTops.source ?? '', /^measured .*onnxruntime/);
     assert.ok(host.npu.peakTops.value > 0 && host.dram.bandwidthGBs.value > 0);
+    const runtime = host.npu.runtime;
+    assert.match(runtime?.source ?? '', /^measured .*channel block.*network probe/);
+    assert.ok(runtime && [8, 16].includes(runtime.value.channelBlock) && runtime.value.perNodeUs > 0, JSON.stringify(runtime?.value));
     // One real measurement determines utilisation; the calibrated host then predicts it.
     const measured = await measureOnnxLatency(MODEL_FILES[0], { repeats: 4 });
     const analysis = analyses.get(MODEL_FILES[0]) as ModelAnalysis;
