@@ -3,7 +3,9 @@
 // nor by the training of models/mono_depth_side.onnx) is rendered for a short while, replayed
 // through the whole pipeline in target time without a detector, and its virtual scan, obstacle
 // cloud and tracks are scored against the scene's exact geometry (src/fusion/obstacle_metrics.ts).
-// OBSTACLES_BENCH_SECONDS (default 1.5) and OBSTACLES_BENCH_SCENES (comma-separated) narrow it.
+// OBSTACLES_BENCH_SECONDS (default 1.5) and OBSTACLES_BENCH_SCENES (comma-separated) narrow it;
+// OBSTACLES_BENCH_SET (key=value;...) changes the configuration as --set does, e.g.
+// "depth.learned_model_path=" for stereo only.
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,7 +13,7 @@ import { ObstacleScorer, type ObstacleMetrics, type ScoredObject, type ScoredTra
 import { openBag } from '../src/io/bag_reader';
 import { timeToNanos, type Nanos } from '../src/msgs/time';
 import type { TrackedObjectArray } from '../src/msgs/types';
-import { parseConfig } from '../src/pipeline/config';
+import { loadCliConfig } from '../src/pipeline/config';
 import { replayBag } from '../src/pipeline/replay';
 import { outputOf } from '../src/pipeline/result';
 import { builtinScenes, BUILTIN_SCENE_DIR, loadScene, writeSceneBag } from '../src/sim';
@@ -77,7 +79,8 @@ async function scoreScene(scene: Scene, dir: string): Promise<{ metrics: Obstacl
     const t = schedule.nominalTime(index);
     return { t, ...obstacleTruthAt(scene, world, t), visible: visible.get(schedule.nominalStamp(index)) ?? new Set<number>() };
   };
-  const config = parseConfig({ scheduler: { time_mode: 'target' } });
+  const set = (process.env.OBSTACLES_BENCH_SET ?? '').split(';').filter(Boolean);
+  const config = loadCliConfig({ set }, { scheduler: { time_mode: 'target' } });
   const scorer = new ObstacleScorer(config.depth.stereo_pairs.flat());
   const band = { minHeight: config.scan.min_height_m, maxHeight: config.scan.max_height_m };
   const cpu0 = process.cpuUsage();

@@ -27,8 +27,9 @@ export class ObstacleClusterer {
 
   /**
    * Clusters `points` (x, y, z triples in base_link) within the height band and range, skipping
-   * the cells that `detected` objects (base_link) explain. Returns one "obstacle" object per cluster with
-   * at least minPoints points and a horizontal extent up to maxTrackedExtent.
+   * the cells that `detected` objects (base_link) explain. Returns one "obstacle" object per
+   * object-sized cluster: at least minPoints points, a horizontal extent up to maxTrackedExtent,
+   * a top at least minTrackedTop high, and apart from static structure (see #attachedToStructure).
    */
   cluster(points: Float32Array, detected: readonly FusedObject[]): FusedObject[] {
     if (points.length % 3 !== 0) {
@@ -61,11 +62,12 @@ export class ObstacleClusterer {
       cellOf[i] = c;
       count[c]++;
     }
-    // Connected components of occupied cells (8-neighbourhood), iterative flood fill.
+    // Connected components of occupied cells (8-neighbourhood), iterative flood fill. Sparse
+    // cells (stereo smear along the rays, stray points) neither join clusters nor bridge them.
     const stack = this.#stack;
     let labels = 0;
     for (let c = 0; c < count.length; c++) {
-      if (count[c] === 0 || label[c] >= 0) continue;
+      if (count[c] < o.minCellPoints || label[c] >= 0) continue;
       let top = 0;
       stack[top++] = c;
       label[c] = labels;
@@ -80,7 +82,7 @@ export class ObstacleClusterer {
             const nx = cx + dx;
             if (nx < 0 || nx >= side) continue;
             const nc = ny * side + nx;
-            if (count[nc] > 0 && label[nc] < 0) {
+            if (count[nc] >= o.minCellPoints && label[nc] < 0) {
               label[nc] = labels;
               stack[top++] = nc;
             }
@@ -93,7 +95,7 @@ export class ObstacleClusterer {
     const stats = new Float64Array(labels * 7);
     for (let l = 0; l < labels; l++) stats.set([Infinity, Infinity, Infinity, -Infinity, -Infinity, -Infinity, 0], l * 7);
     for (let i = 0; i < n; i++) {
-      if (cellOf[i] < 0) continue;
+      if (cellOf[i] < 0 || label[cellOf[i]] < 0) continue;
       const s = label[cellOf[i]] * 7;
       for (let k = 0; k < 3; k++) {
         const v = points[3 * i + k];
@@ -102,14 +104,15 @@ export class ObstacleClusterer {
       }
       stats[s + 6]++;
     }
+    const attached = this.#attachedToStructure(stats, labels);
     const out: FusedObject[] = [];
     for (let l = 0; l < labels; l++) {
       const s = l * 7;
-      if (stats[s + 6] < o.minPoints) continue;
+      if (stats[s + 6] < o.minPoints || attached[l]) continue;
       const ex = stats[s + 3] - stats[s],
         ey = stats[s + 4] - stats[s + 1],
         ez = stats[s + 5] - stats[s + 2];
-      if (Math.max(ex, ey) > o.maxTrackedExtent) continue;
+      if (Math.max(ex, ey) > o.maxTrackedExtent || stats[s + 5] < o.minTrackedTop) continue;
       // Only the near side is seen, so the box centre wanders with viewpoint: a quarter of the
       // extent (plus a cell) is its uncertainty.
       const cov = new Float64Array(9);
@@ -127,6 +130,35 @@ export class ObstacleClusterer {
         cameras: [],
         rangeSource: 'cluster',
       });
+    }
+    return out;
+  }
+
+  /**
+   * Per label, whether it is static structure: wider than maxTrackedExtent (walls, racks), or
+   * within structureMargin of such a cluster (a wall's fragments, where stereo noise breaks it up).
+   */
+  #attachedToStructure(stats: Float64Array, labels: number): Uint8Array {
+    const o = this.#o,
+      side = this.#side,
+      label = this.#label;
+    const out = new Uint8Array(labels);
+    for (let l = 0; l < labels; l++) {
+      const s = l * 7;
+      if (Math.max(stats[s + 3] - stats[s], stats[s + 4] - stats[s + 1]) > o.maxTrackedExtent) out[l] = 1;
+    }
+    const r = Math.ceil(o.structureMargin / o.cellSize);
+    if (r === 0) return out;
+    for (let c = 0; c < label.length; c++) {
+      if (label[c] < 0 || !out[label[c]]) continue;
+      const cx = c % side,
+        cy = (c - cx) / side;
+      for (let ny = Math.max(0, cy - r); ny <= Math.min(side - 1, cy + r); ny++) {
+        for (let nx = Math.max(0, cx - r); nx <= Math.min(side - 1, cx + r); nx++) {
+          const l = label[ny * side + nx];
+          if (l >= 0) out[l] = 1;
+        }
+      }
     }
     return out;
   }
