@@ -26,6 +26,9 @@ const SURFACE_GAP = 3;
 const MIN_EDGE = 6;
 /** Columns either side whose colour steps are summed (texture averages out along the edge). */
 const EDGE_HALF_WIDTH = 2;
+/** Columns either side whose contacts a column's must agree with, and how closely (share of range). */
+const NEIGHBOURS = 4;
+const NEIGHBOUR_AGREEMENT = 0.05;
 /** Rows above and below a candidate contact whose mean colours are compared. */
 const EDGE_ROWS = 4;
 
@@ -59,6 +62,10 @@ export function groundContactDepth(
   if (!(h0 > 0)) return out;
   const colour = Math.min(3, image.channels);
   const px = image.data;
+  const contactRow = new Int32Array(W).fill(-1);
+  const contactDepth = new Float64Array(W).fill(NaN);
+  const surfaceTop = new Int32Array(W);
+  const surfaceDepth = new Float64Array(W);
   for (let u = 0; u < W; u++) {
     const a = (u - k.cx) / k.fx;
     // Optical depth of the floor seen at row v: the ray (a, b, 1) meets the ground at h0 / -(n·R (a, b, 1)).
@@ -113,7 +120,28 @@ export function groundContactDepth(
     if (bestRow < 0 || best < MIN_EDGE * colour * (2 * EDGE_HALF_WIDTH + 1)) continue;
     const zc = floorDepth(bestRow);
     if (!(zc <= maxRange)) continue;
-    // 3. The surface above the contact, on the vertical plane through the contact point that
+    contactRow[u] = bestRow;
+    contactDepth[u] = zc;
+    surfaceTop[u] = top;
+    surfaceDepth[u] = zf;
+  }
+  // 3. A contact must agree with its neighbours' (walls and objects are smooth along the floor);
+  // a column whose strongest step was texture, not the contact, stands alone.
+  for (let u = 0; u < W; u++) {
+    const zc = contactDepth[u];
+    if (!(zc > 0)) continue;
+    const near: number[] = [];
+    for (let du = -NEIGHBOURS; du <= NEIGHBOURS; du++) {
+      const z = contactDepth[u + du];
+      if (du !== 0 && z > 0) near.push(z);
+    }
+    near.sort((p, q) => p - q);
+    if (near.length < NEIGHBOURS || Math.abs(near[near.length >> 1] - zc) > NEIGHBOUR_AGREEMENT * zc) continue;
+    const a = (u - k.cx) / k.fx;
+    const zf = surfaceDepth[u],
+      top = surfaceTop[u],
+      bestRow = contactRow[u];
+    // 4. The surface above the contact, on the vertical plane through the contact point that
     // faces the camera: its horizontal normal is the contact ray's horizontal direction.
     const b = (bestRow - k.cy) / k.fy;
     const ray = (bb: number): [number, number, number] => [0, 1, 2].map((r) => m[r] * a + m[4 + r] * bb + m[8 + r]) as [number, number, number];

@@ -79,6 +79,8 @@ export const obstacleOptionsSchema = z.object({
   minCellPoints: z.number().int().min(1).default(3),
   /** Clusters wider than this (walls, shelves) stay in the cloud and scan but are not tracked (m). */
   maxTrackedExtent: positive().default(3.0),
+  /** Narrower clusters (one cell: a pillar of stray points) are not objects (m). */
+  minTrackedExtent: nonNegative().default(0.3),
   /** Clusters this close to such static structure are fragments of it, not objects (m; 0 = off). */
   structureMargin: nonNegative().default(0.5),
   /** Clusters whose top is lower than this (in base_link) are floor clutter, not objects (m). */
