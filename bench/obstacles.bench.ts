@@ -27,11 +27,32 @@ import type { BenchRow } from './harness';
 const OBJECT_MAX_EXTENT_M = 3;
 
 /** The goal column, per metric. */
-const GOALS: Array<{ key: Exclude<keyof ObstacleMetrics, 'frames' | 'falseCloudCauses'>; name: string; unit: string; scale: number; target: (s: Scene) => number; lowerIsBetter: boolean }> = [
+const GOALS: Array<{
+  key: Exclude<keyof ObstacleMetrics, 'frames' | 'falseCloudCauses'>;
+  name: string;
+  unit: string;
+  scale: number;
+  target: (s: Scene) => number;
+  lowerIsBetter: boolean;
+}> = [
   { key: 'scanMedianErrorPct', name: 'scan median range error', unit: '%', scale: 1, target: () => 1.0, lowerIsBetter: true },
   { key: 'scanP90ErrorPct', name: 'scan p90 range error', unit: '%', scale: 1, target: () => 2.5, lowerIsBetter: true },
-  { key: 'scanCoverage', name: 'scan coverage of beams hitting within 10 m', unit: '%', scale: 100, target: () => 80, lowerIsBetter: false },
-  { key: 'scanFalseHits', name: 'scan false hits (> 0.3 m from any obstacle)', unit: '%', scale: 100, target: () => 3, lowerIsBetter: true },
+  {
+    key: 'scanCoverage',
+    name: 'scan coverage of beams hitting within 10 m',
+    unit: '%',
+    scale: 100,
+    target: () => 80,
+    lowerIsBetter: false,
+  },
+  {
+    key: 'scanFalseHits',
+    name: 'scan false hits (> 0.3 m from any obstacle)',
+    unit: '%',
+    scale: 100,
+    target: () => 3,
+    lowerIsBetter: true,
+  },
   { key: 'cloudPrecision', name: 'cloud precision (points within 0.25 m)', unit: '%', scale: 100, target: () => 95, lowerIsBetter: false },
   { key: 'cloudRecall', name: 'cloud recall (objects with >= 20 points)', unit: '%', scale: 100, target: () => 90, lowerIsBetter: false },
   { key: 'trackPositionErrorPct', name: 'track position error (% of range)', unit: '%', scale: 1, target: () => 3, lowerIsBetter: true },
@@ -109,7 +130,12 @@ async function scoreScene(scene: Scene, dir: string): Promise<{ metrics: Obstacl
         .map((t) => {
           const p = t.pose.pose.position;
           const v = t.velocity.twist.linear;
-          return { id: t.id, range: odom ? Math.hypot(p.x - base.x, p.y - base.y) : Math.hypot(p.x, p.y), position: [p.x, p.y], velocity: [v.x, v.y] };
+          return {
+            id: t.id,
+            range: odom ? Math.hypot(p.x - base.x, p.y - base.y) : Math.hypot(p.x, p.y),
+            position: [p.x, p.y],
+            velocity: [v.x, v.y],
+          };
         });
       const points = cloud ? new Float32Array(cloud.data.slice().buffer) : undefined;
       const scanIn = laser && {

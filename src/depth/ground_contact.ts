@@ -38,6 +38,7 @@ type Plane = Pick<GroundPlane, 'normal' | 'd'>;
  * Depth (metres along the optical axis, NaN = no point) for the obstacle surfaces of a learned
  * depth map `depth` (the camera's pixel grid, intrinsics `k`) whose ground contact is visible in
  * `image`; floor and unranged pixels are NaN. `ground` in base_link (z = 0 when undefined).
+ * With `stride`, only every stride-th column is ranged (the others NaN), for a strided point cloud.
  */
 export function groundContactDepth(
   depth: Float32Array,
@@ -46,11 +47,14 @@ export function groundContactDepth(
   baseFromCamera: mat4,
   ground: Plane | undefined,
   maxRange: number,
+  stride = 1,
 ): Float32Array {
   const W = k.width,
     H = k.height;
   if (image.width !== W || image.height !== H || depth.length !== W * H) {
-    throw new RangeError(`groundContactDepth: image ${image.width}x${image.height} and depth of ${depth.length} values; the camera is ${W}x${H}`);
+    throw new RangeError(
+      `groundContactDepth: image ${image.width}x${image.height} and depth of ${depth.length} values; the camera is ${W}x${H}`,
+    );
   }
   const m = baseFromCamera;
   const n = ground?.normal ?? [0, 0, 1];
@@ -66,7 +70,9 @@ export function groundContactDepth(
   const contactDepth = new Float64Array(W).fill(NaN);
   const surfaceTop = new Int32Array(W);
   const surfaceDepth = new Float64Array(W);
-  for (let u = 0; u < W; u++) {
+  /** Running sums (per channel) of the column band's rows, from the first row searched. */
+  const cum = new Float64Array(3 * (H + 1));
+  for (let u = 0; u < W; u += stride) {
     const a = (u - k.cx) / k.fx;
     // Optical depth of the floor seen at row v: the ray (a, b, 1) meets the ground at h0 / -(n·R (a, b, 1)).
     const floorDepth = (v: number) => {
@@ -96,20 +102,26 @@ export function groundContactDepth(
     const vFar = Math.max(1, Math.ceil(rowOfDepth(zf * (1 + CONTACT_WINDOW))));
     let best = -1,
       bestRow = -1;
-    for (let v = Math.max(EDGE_ROWS, vFar); v <= Math.min(H - EDGE_ROWS, vNear); v++) {
-      // Mean colour of EDGE_ROWS rows above v against the EDGE_ROWS rows from v down: a step,
-      // not the fine texture of either side.
+    // Mean colour of EDGE_ROWS rows above v against the EDGE_ROWS rows from v down: a step, not
+    // the fine texture of either side. Running sums of the column band's rows make it O(rows).
+    const v0 = Math.max(EDGE_ROWS, vFar),
+      v1 = Math.min(H - EDGE_ROWS, vNear);
+    const r0 = v0 - EDGE_ROWS;
+    for (let r = r0; r < v1 + EDGE_ROWS && v0 <= v1; r++) {
+      const at = (r - r0) * 3;
+      for (let c = 0; c < colour; c++) {
+        let sum = 0;
+        for (let du = -EDGE_HALF_WIDTH; du <= EDGE_HALF_WIDTH; du++)
+          sum += px[(r * W + Math.min(W - 1, Math.max(0, u + du))) * image.channels + c];
+        cum[at + 3 + c] = cum[at + c] + sum;
+      }
+    }
+    for (let v = v0; v <= v1; v++) {
+      const i = (v - r0) * 3;
       let e = 0;
       for (let c = 0; c < colour; c++) {
-        let above = 0,
-          below = 0;
-        for (let du = -EDGE_HALF_WIDTH; du <= EDGE_HALF_WIDTH; du++) {
-          const uu = Math.min(W - 1, Math.max(0, u + du));
-          for (let r = 1; r <= EDGE_ROWS; r++) {
-            above += px[((v - r) * W + uu) * image.channels + c];
-            below += px[((v + r - 1) * W + uu) * image.channels + c];
-          }
-        }
+        const above = cum[i + c] - cum[i - 3 * EDGE_ROWS + c];
+        const below = cum[i + 3 * EDGE_ROWS + c] - cum[i + c];
         e += Math.abs(above - below) / EDGE_ROWS;
       }
       if (e > best) {
@@ -127,12 +139,12 @@ export function groundContactDepth(
   }
   // 3. A contact must agree with its neighbours' (walls and objects are smooth along the floor);
   // a column whose strongest step was texture, not the contact, stands alone.
-  for (let u = 0; u < W; u++) {
+  for (let u = 0; u < W; u += stride) {
     const zc = contactDepth[u];
     if (!(zc > 0)) continue;
     const near: number[] = [];
     for (let du = -NEIGHBOURS; du <= NEIGHBOURS; du++) {
-      const z = contactDepth[u + du];
+      const z = contactDepth[u + du * stride];
       if (du !== 0 && z > 0) near.push(z);
     }
     near.sort((p, q) => p - q);
@@ -144,13 +156,16 @@ export function groundContactDepth(
     // 4. The surface above the contact, on the vertical plane through the contact point that
     // faces the camera: its horizontal normal is the contact ray's horizontal direction.
     const b = (bestRow - k.cy) / k.fy;
-    const ray = (bb: number): [number, number, number] => [0, 1, 2].map((r) => m[r] * a + m[4 + r] * bb + m[8 + r]) as [number, number, number];
+    const ray = (bb: number): [number, number, number] =>
+      [0, 1, 2].map((r) => m[r] * a + m[4 + r] * bb + m[8 + r]) as [number, number, number];
     const rc = ray(b);
     const up = n[0] * rc[0] + n[1] * rc[1] + n[2] * rc[2];
     const hx = rc[0] - up * n[0],
       hy = rc[1] - up * n[1],
       hz = rc[2] - up * n[2];
     const facing = hx * rc[0] + hy * rc[1] + hz * rc[2]; // n_h · (contact - camera) / zc
+    const denA = hx * (m[0] * a + m[8]) + hy * (m[1] * a + m[9]) + hz * (m[2] * a + m[10]);
+    const denB = hx * m[4] + hy * m[5] + hz * m[6];
     let gap = 0;
     for (let v = bestRow; v >= 0; v--) {
       const z = depth[v * W + u];
@@ -158,8 +173,8 @@ export function groundContactDepth(
       gap = same ? 0 : gap + 1;
       if (gap > SURFACE_GAP) break;
       if (!same) continue;
-      const r = ray((v - k.cy) / k.fy);
-      const den = hx * r[0] + hy * r[1] + hz * r[2];
+      // h · ray(b) is linear in b: h · (a R0 + R2) + b h · R1.
+      const den = denA + ((v - k.cy) / k.fy) * denB;
       if (den > 0) out[v * W + u] = (zc * facing) / den;
     }
   }

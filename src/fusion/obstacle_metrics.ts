@@ -78,7 +78,8 @@ export type FalseCloudCause = 'learned' | 'ground' | 'edge' | 'isolated';
 const EDGE_M = 1.0;
 const GROUND_M = 0.25;
 
-const quantile = (v: number[], q: number) => (v.length ? [...v].sort((a, b) => a - b)[Math.min(v.length - 1, Math.floor(q * v.length))] : NaN);
+const quantile = (v: number[], q: number) =>
+  v.length ? [...v].sort((a, b) => a - b)[Math.min(v.length - 1, Math.floor(q * v.length))] : NaN;
 const ratio = (a: number, b: number) => (b > 0 ? a / b : NaN);
 
 /** Accumulates frames; summary() gives the metrics over all of them. */
@@ -106,7 +107,13 @@ export class ObstacleScorer {
   }
 
   /** Scores one frame's scan (beams in base_link), cloud (x, y, z triples in base_link) and tracks. */
-  add(truth: ObstacleTruth, objects: readonly ScoredObject[], scan: ScanInput | undefined, cloud: Float32Array | undefined, tracks: readonly ScoredTrack[]): void {
+  add(
+    truth: ObstacleTruth,
+    objects: readonly ScoredObject[],
+    scan: ScanInput | undefined,
+    cloud: Float32Array | undefined,
+    tracks: readonly ScoredTrack[],
+  ): void {
     this.#frames++;
     if (scan) this.#addScan(truth, scan);
     if (cloud) this.#addCloud(truth, objects, cloud);
@@ -193,9 +200,10 @@ export class ObstacleScorer {
       trackPrecision: ratio(m.matches, m.numHyp),
       trackVelocityErrorMps: quantile(this.#velErr, 0.5),
       idSwitches: m.idSwitches,
-      falseCloudCauses: Object.fromEntries(
-        Object.entries(this.#causes).map(([k, v]) => [k, ratio(v, this.#cloudPoints)]),
-      ) as Record<FalseCloudCause, number>,
+      falseCloudCauses: Object.fromEntries(Object.entries(this.#causes).map(([k, v]) => [k, ratio(v, this.#cloudPoints)])) as Record<
+        FalseCloudCause,
+        number
+      >,
     };
   }
 }

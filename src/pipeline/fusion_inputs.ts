@@ -46,7 +46,9 @@ export function fusionInputs(
       });
       // Learned depth is coarse in range: its obstacles are ranged from their ground contact instead.
       const pointDepth =
-        d.noise?.kind === 'relative' ? groundContactDepth(d.depth, images.get(name)!, d.intrinsics, d.baseFromCamera, undefined, c.max_range_m) : d.depth;
+        d.noise?.kind === 'relative'
+          ? groundContactDepth(d.depth, images.get(name)!, d.intrinsics, d.baseFromCamera, undefined, c.max_range_m, c.point_stride)
+          : d.depth;
       clouds.push(depthToPoints(pointDepth, d.intrinsics, d.baseFromCamera, { stride: c.point_stride, maxDepth: c.max_range_m }).points);
     } else if (boxes.length > 0) {
       views.push({ camera: name, intrinsics: rawPinhole(cam), baseFromCamera: cam.baseFromCamera, detections: boxes });

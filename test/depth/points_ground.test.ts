@@ -125,13 +125,27 @@ describe('depth/ground_plane and obstacles', () => {
 describe('depth/ground_contact', () => {
   // One side camera's view of a box and a person in a room, rendered exactly; the "learned" depth
   // is the true depth 20 % too far with 5 % pixel noise, as a coarse monocular model gives it.
-  const scene = parseScene({
-    name: 'contact',
-    seed: 5,
-    duration: 1,
-    static_objects: [{ class: 'box', size: [0.8, 0.8, 1.0], position: [0.3, 3.5], yaw_deg: 20 }],
-    moving_objects: [{ class: 'person', trajectory: { waypoints: [[-1.2, 5.0], [-1.3, 5.0]], speed: 0.1 } }],
-  }, 'test scene');
+  const scene = parseScene(
+    {
+      name: 'contact',
+      seed: 5,
+      duration: 1,
+      static_objects: [{ class: 'box', size: [0.8, 0.8, 1.0], position: [0.3, 3.5], yaw_deg: 20 }],
+      moving_objects: [
+        {
+          class: 'person',
+          trajectory: {
+            waypoints: [
+              [-1.2, 5.0],
+              [-1.3, 5.0],
+            ],
+            speed: 0.1,
+          },
+        },
+      ],
+    },
+    'test scene',
+  );
   const frame = new SceneSimulator(scene).renderFrame(0);
   const cam = scene.rig.cameras.find((c) => c.name === 'left')!;
   const k: Pinhole = { fx: cam.fx, fy: cam.fy, cx: cam.cx, cy: cam.cy, width: cam.width, height: cam.height };
@@ -148,12 +162,26 @@ describe('depth/ground_contact', () => {
     // Every learned pixel is 15-25 % off; most ranged ones are within a few per cent.
     assert.ok(rel[rel.length >> 1] < 0.035, `median error ${rel[rel.length >> 1]}`);
     assert.ok(rel.filter((r) => r < 0.05).length > 0.5 * rel.length, 'half the points within 5 %');
+    // Strided (as the point cloud samples it): only every 2nd column is ranged, about as densely.
+    const strided = groundContactDepth(learned, frame.images.get('left')!, k, opticalInBase(cam), undefined, 10, 2);
+    let even = 0,
+      odd = 0;
+    strided.forEach((z, i) => {
+      if (!Number.isFinite(z)) return;
+      if (i % 2 === 0) even++;
+      else odd++;
+    });
+    assert.equal(odd, 0);
+    assert.ok(even > 0.4 * rel.length, `${even} of ${rel.length}`);
   });
 
   it('gives no point where the floor is all there is, and refuses a mismatched image', () => {
     const floorOnly = new Float32Array(truth.length).fill(NaN);
     const out = groundContactDepth(floorOnly, frame.images.get('left')!, k, opticalInBase(cam), undefined, 10);
     assert.ok(out.every((z) => Number.isNaN(z)));
-    assert.throws(() => groundContactDepth(learned, { ...frame.images.get('left')!, width: 10 }, k, opticalInBase(cam), undefined, 10), /groundContactDepth: image 10x480/);
+    assert.throws(
+      () => groundContactDepth(learned, { ...frame.images.get('left')!, width: 10 }, k, opticalInBase(cam), undefined, 10),
+      /groundContactDepth: image 10x480/,
+    );
   });
 });
