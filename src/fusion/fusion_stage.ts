@@ -12,8 +12,10 @@ import { toDetection3DArray, toLaserScan, toMarkerArray, toPointCloud2, toTracke
 import { cropObstaclePoints } from './obstacle_cloud';
 import { ObstacleClusterer } from './obstacle_clusters';
 import { resolveFusionOptions, type FusionOptions, type FusionOptionsInput } from './options';
+import { PersistenceFilter } from './persistence';
 import { virtualScanRanges } from './scan';
 import { MultiObjectTracker } from './tracker';
+import { beamsInView, depthCamerasSeeing } from './view_coverage';
 import type { CameraView, FusedObject, FusionOutput, GroundPlane } from './types';
 import type { Nanos } from '../msgs/time';
 
@@ -23,6 +25,7 @@ export class FusionStage {
   readonly #lifter: DetectionLifter;
   readonly #clusterer: ObstacleClusterer;
   readonly #tracker: MultiObjectTracker;
+  readonly #persistence: PersistenceFilter;
   #trackingFrame: string | undefined;
 
   /** Throws, naming the key, when `options` does not validate against fusionOptionsSchema. */
@@ -31,6 +34,7 @@ export class FusionStage {
     this.#lifter = new DetectionLifter(this.options.lifting);
     this.#clusterer = new ObstacleClusterer(this.options.obstacles);
     this.#tracker = new MultiObjectTracker(this.options.tracker);
+    this.#persistence = new PersistenceFilter(this.options.persistence);
   }
 
   /**
@@ -65,9 +69,12 @@ export class FusionStage {
     this.#trackingFrame = trackingFrame;
     if (odomFromBase) assertRigid(odomFromBase, 'FusionStage.update: odomFromBase');
 
+    // Points that flicker (stereo outliers, learned-depth noise) go before anything uses them.
+    const points = this.#persistence.filter(obstaclePoints, odomFromBase);
     const lifted = views.flatMap((v) => this.#lifter.liftView(v, ground));
     const objects = mergeAcrossCameras(lifted, o.merge);
-    const obstacles = o.obstacles.enabled ? this.#clusterer.cluster(obstaclePoints, objects) : [];
+    const obstacles = o.obstacles.enabled ? this.#clusterer.cluster(points, objects) : [];
+    for (const ob of obstacles) ob.cameras = depthCamerasSeeing(views, ...ob.position);
     const inBase = [...objects, ...obstacles];
     const measurements = odomFromBase ? inBase.map((m) => toFrame(m, odomFromBase)) : inBase;
     const ids = this.#tracker.update(stamp, measurements);
@@ -76,8 +83,11 @@ export class FusionStage {
     });
     const tracks = this.#tracker.snapshots(o.publishTentative);
 
-    const cloudPoints = cropObstaclePoints(obstaclePoints, o.cloud);
-    const scanRanges = virtualScanRanges(obstaclePoints, o.scan);
+    const cloudPoints = cropObstaclePoints(points, o.cloud);
+    const scanRanges = virtualScanRanges(points, o.scan);
+    // REP-117: +inf is "nothing within range_max" (it clears); a beam no depth camera looks along is unknown (NaN).
+    const inView = beamsInView(views, o.scan, scanRanges.length);
+    for (let b = 0; b < scanRanges.length; b++) if (!inView[b] && scanRanges[b] === Infinity) scanRanges[b] = NaN;
     const scan = toLaserScan(stamp, o.baseFrame, scanRanges, o.scan);
     const cloud = toPointCloud2(stamp, o.baseFrame, cloudPoints);
     return {
@@ -97,6 +107,7 @@ export class FusionStage {
   /** Forgets all tracks and the tracking frame (ids keep counting up, never reused). */
   reset(): void {
     this.#tracker.reset();
+    this.#persistence.reset();
     this.#trackingFrame = undefined;
   }
 }

@@ -46,8 +46,11 @@ export class MotAccumulator {
     this.#threshold = threshold;
   }
 
-  /** Adds one frame: CLEAR MOT matching keeps last frame's pairs that still hold, then matches the rest optimally. */
-  addFrame(gt: readonly MotObject[], hyp: readonly MotObject[]): void {
+  /**
+   * Adds one frame: CLEAR MOT matching keeps last frame's pairs that still hold, then matches the
+   * rest optimally. Returns the frame's matched pairs as [gt index, hypothesis index].
+   */
+  addFrame(gt: readonly MotObject[], hyp: readonly MotObject[]): Array<[number, number]> {
     this.#frames++;
     this.#numGt += gt.length;
     this.#numHyp += hyp.length;
@@ -86,6 +89,7 @@ export class MotAccumulator {
       }
     }
     const fresh = solveAssignment(cost, gt.length, hyp.length);
+    const pairs: Array<[number, number]> = [];
     for (let i = 0; i < gt.length; i++) {
       if (gtToHyp[i] < 0 && fresh[i] >= 0) {
         const prev = this.#lastMatch.get(gt[i].id);
@@ -100,7 +104,9 @@ export class MotAccumulator {
       this.#matches++;
       this.#distSum += dist[i * hyp.length + j];
       this.#lastMatch.set(gt[i].id, hyp[j].id);
+      pairs.push([i, j]);
     }
+    return pairs;
   }
 
   /** ID switches of one ground-truth object so far. */

@@ -11,6 +11,8 @@ export class ObstacleClusterer {
   readonly #side: number;
   readonly #count: Int32Array;
   readonly #label: Int32Array;
+  /** Labels of the coarser grouping that finds static structure. */
+  readonly #coarse: Int32Array;
   readonly #excluded: Uint8Array;
   readonly #stack: Int32Array;
   #cellOf = new Int32Array(0);
@@ -21,14 +23,16 @@ export class ObstacleClusterer {
     const cells = this.#side * this.#side;
     this.#count = new Int32Array(cells);
     this.#label = new Int32Array(cells);
+    this.#coarse = new Int32Array(cells);
     this.#excluded = new Uint8Array(cells);
     this.#stack = new Int32Array(cells);
   }
 
   /**
    * Clusters `points` (x, y, z triples in base_link) within the height band and range, skipping
-   * the cells that `detected` objects (base_link) explain. Returns one "obstacle" object per cluster with
-   * at least minPoints points and a horizontal extent up to maxTrackedExtent.
+   * the cells that `detected` objects (base_link) explain. Returns one "obstacle" object per
+   * object-sized cluster: at least minPoints points, a horizontal extent from minTrackedExtent to maxTrackedExtent,
+   * a top at least minTrackedTop high, and apart from static structure (see #attachedToStructure).
    */
   cluster(points: Float32Array, detected: readonly FusedObject[]): FusedObject[] {
     if (points.length % 3 !== 0) {
@@ -42,7 +46,6 @@ export class ObstacleClusterer {
       label = this.#label,
       excluded = this.#excluded;
     count.fill(0);
-    label.fill(-1);
     this.#markExcluded(detected);
     const n = points.length / 3;
     if (this.#cellOf.length < n) this.#cellOf = new Int32Array(n);
@@ -61,39 +64,14 @@ export class ObstacleClusterer {
       cellOf[i] = c;
       count[c]++;
     }
-    // Connected components of occupied cells (8-neighbourhood), iterative flood fill.
-    const stack = this.#stack;
-    let labels = 0;
-    for (let c = 0; c < count.length; c++) {
-      if (count[c] === 0 || label[c] >= 0) continue;
-      let top = 0;
-      stack[top++] = c;
-      label[c] = labels;
-      while (top > 0) {
-        const cur = stack[--top];
-        const cx = cur % side,
-          cy = (cur - cx) / side;
-        for (let dy = -1; dy <= 1; dy++) {
-          const ny = cy + dy;
-          if (ny < 0 || ny >= side) continue;
-          for (let dx = -1; dx <= 1; dx++) {
-            const nx = cx + dx;
-            if (nx < 0 || nx >= side) continue;
-            const nc = ny * side + nx;
-            if (count[nc] > 0 && label[nc] < 0) {
-              label[nc] = labels;
-              stack[top++] = nc;
-            }
-          }
-        }
-      }
-      labels++;
-    }
+    // Connected components of occupied cells (8-neighbourhood), iterative flood fill. Sparse
+    // cells (stereo smear along the rays, stray points) neither join clusters nor bridge them.
+    const labels = this.#components(label, 1);
     // Per-cluster bounds: min x, y, z, max x, y, z, point count.
     const stats = new Float64Array(labels * 7);
     for (let l = 0; l < labels; l++) stats.set([Infinity, Infinity, Infinity, -Infinity, -Infinity, -Infinity, 0], l * 7);
     for (let i = 0; i < n; i++) {
-      if (cellOf[i] < 0) continue;
+      if (cellOf[i] < 0 || label[cellOf[i]] < 0) continue;
       const s = label[cellOf[i]] * 7;
       for (let k = 0; k < 3; k++) {
         const v = points[3 * i + k];
@@ -102,14 +80,16 @@ export class ObstacleClusterer {
       }
       stats[s + 6]++;
     }
+    const attached = this.#attachedToStructure(labels);
     const out: FusedObject[] = [];
     for (let l = 0; l < labels; l++) {
       const s = l * 7;
-      if (stats[s + 6] < o.minPoints) continue;
+      if (stats[s + 6] < o.minPoints || attached[l]) continue;
       const ex = stats[s + 3] - stats[s],
         ey = stats[s + 4] - stats[s + 1],
         ez = stats[s + 5] - stats[s + 2];
-      if (Math.max(ex, ey) > o.maxTrackedExtent) continue;
+      const width = Math.max(ex, ey);
+      if (width > o.maxTrackedExtent || width < o.minTrackedExtent || stats[s + 5] < o.minTrackedTop) continue;
       // Only the near side is seen, so the box centre wanders with viewpoint: a quarter of the
       // extent (plus a cell) is its uncertainty.
       const cov = new Float64Array(9);
@@ -127,6 +107,75 @@ export class ObstacleClusterer {
         cameras: [],
         rangeSource: 'cluster',
       });
+    }
+    return out;
+  }
+
+  /**
+   * Labels the cells holding at least minCellPoints points by connected components whose cells
+   * lie within `reach` cells of each other (iterative flood fill); returns the label count.
+   */
+  #components(target: Int32Array, reach: number): number {
+    const o = this.#o,
+      side = this.#side,
+      count = this.#count,
+      stack = this.#stack;
+    target.fill(-1);
+    let labels = 0;
+    for (let c = 0; c < count.length; c++) {
+      if (count[c] < o.minCellPoints || target[c] >= 0) continue;
+      let top = 0;
+      stack[top++] = c;
+      target[c] = labels;
+      while (top > 0) {
+        const cur = stack[--top];
+        const cx = cur % side,
+          cy = (cur - cx) / side;
+        for (let ny = Math.max(0, cy - reach); ny <= Math.min(side - 1, cy + reach); ny++) {
+          for (let nx = Math.max(0, cx - reach); nx <= Math.min(side - 1, cx + reach); nx++) {
+            const nc = ny * side + nx;
+            if (count[nc] >= o.minCellPoints && target[nc] < 0) {
+              target[nc] = labels;
+              stack[top++] = nc;
+            }
+          }
+        }
+      }
+      labels++;
+    }
+    return labels;
+  }
+
+  /**
+   * Per cluster label, whether it is part of static structure: with gaps up to structureMargin
+   * bridged (where noise breaks a wall into pieces), what it belongs to is wider than
+   * maxTrackedExtent.
+   */
+  #attachedToStructure(labels: number): Uint8Array {
+    const o = this.#o,
+      side = this.#side,
+      label = this.#label,
+      coarse = this.#coarse;
+    const groups = this.#components(coarse, 1 + Math.ceil(o.structureMargin / o.cellSize));
+    // Cell bounds per group: min cx, min cy, max cx, max cy.
+    const b = new Int32Array(4 * groups);
+    for (let g = 0; g < groups; g++) b.set([side, side, -1, -1], 4 * g);
+    for (let c = 0; c < coarse.length; c++) {
+      const g = coarse[c];
+      if (g < 0) continue;
+      const cx = c % side,
+        cy = (c - cx) / side;
+      b[4 * g] = Math.min(b[4 * g], cx);
+      b[4 * g + 1] = Math.min(b[4 * g + 1], cy);
+      b[4 * g + 2] = Math.max(b[4 * g + 2], cx);
+      b[4 * g + 3] = Math.max(b[4 * g + 3], cy);
+    }
+    const out = new Uint8Array(labels);
+    for (let c = 0; c < label.length; c++) {
+      const g = coarse[c];
+      if (label[c] < 0 || g < 0) continue;
+      const wide = Math.max(b[4 * g + 2] - b[4 * g], b[4 * g + 3] - b[4 * g + 1]) * o.cellSize;
+      if (wide > o.maxTrackedExtent) out[label[c]] = 1;
     }
     return out;
   }

@@ -75,14 +75,35 @@ export const obstacleOptionsSchema = z.object({
   minHeight: z.number().default(0.12),
   maxHeight: z.number().default(1.8),
   minPoints: z.number().int().min(1).default(8),
+  /** Cells with fewer points are left out of clusters, so sparse smear does not bridge objects and walls. */
+  minCellPoints: z.number().int().min(1).default(3),
   /** Clusters wider than this (walls, shelves) stay in the cloud and scan but are not tracked (m). */
   maxTrackedExtent: positive().default(3.0),
+  /** Narrower clusters (one cell: a pillar of stray points) are not objects (m). */
+  minTrackedExtent: nonNegative().default(0.3),
+  /** Clusters this close to such static structure are fragments of it, not objects (m; 0 = off). */
+  structureMargin: nonNegative().default(0.5),
+  /** Clusters whose top is lower than this (in base_link) are floor clutter, not objects (m). */
+  minTrackedTop: nonNegative().default(0.3),
   /** Cells within a detected object's bearing wedge (grown by margin) and range interval (grown by margin + perMetre * range) are that object's. */
   exclusionMargin: nonNegative().default(0.25),
   exclusionMarginPerMetre: nonNegative().default(0.05),
   /** Detector-like score given to clusters. */
   score: fraction().default(0.3),
 });
+
+export const persistenceOptionsSchema = z
+  .object({
+    /** Keep only obstacle points whose place also held points in recent frame sets. */
+    enabled: z.boolean().default(true),
+    /** Horizontal grid cell of the check; a point's cell or an 8-neighbour counts (m). */
+    cellSize: positive().max(2).default(0.2),
+    /** Frame sets looked back on. */
+    frames: z.number().int().min(1).max(10).default(3),
+    /** Of those, how many must have held the place. */
+    minFrames: z.number().int().min(1).max(10).default(2),
+  })
+  .refine((o) => o.minFrames <= o.frames, { message: 'minFrames must not exceed frames', path: ['minFrames'] });
 
 export const scanOptionsSchema = z.object({
   /** Beam angles (rad), as in sensor_msgs/LaserScan. */
@@ -136,6 +157,7 @@ export const fusionOptionsSchema = z
     merge: mergeOptionsSchema.prefault({}),
     tracker: trackerOptionsSchema.prefault({}),
     obstacles: obstacleOptionsSchema.prefault({}),
+    persistence: persistenceOptionsSchema.prefault({}),
     scan: scanOptionsSchema.prefault({}),
     cloud: cloudOptionsSchema.prefault({}),
   })
@@ -160,6 +182,7 @@ export type MergeOptions = FusionOptions['merge'];
 export type TrackerOptions = FusionOptions['tracker'];
 export type ObstacleOptions = FusionOptions['obstacles'];
 export type ScanOptions = FusionOptions['scan'];
+export type PersistenceOptions = FusionOptions['persistence'];
 export type CloudOptions = FusionOptions['cloud'];
 
 /**

@@ -1,6 +1,7 @@
 // What fusion is given for a frame set: one view per camera (its depth, when it has some, and its
 // detections mapped into the depth image's pixels), and the obstacle points of all depth
 // together above the ground plane fitted to them.
+import { groundContactDepth } from '../depth/ground_contact';
 import { estimateGroundPlane } from '../depth/ground_plane';
 import { obstaclePoints } from '../depth/obstacles';
 import { depthToPoints } from '../depth/points';
@@ -43,7 +44,12 @@ export function fusionInputs(
         depthNoise: d.noise,
         detections: boxes,
       });
-      clouds.push(depthToPoints(d.depth, d.intrinsics, d.baseFromCamera, { stride: c.point_stride, maxDepth: c.max_range_m }).points);
+      // Learned depth is coarse in range: its obstacles are ranged from their ground contact instead.
+      const pointDepth =
+        d.noise?.kind === 'relative'
+          ? groundContactDepth(d.depth, images.get(name)!, d.intrinsics, d.baseFromCamera, undefined, c.max_range_m, c.point_stride)
+          : d.depth;
+      clouds.push(depthToPoints(pointDepth, d.intrinsics, d.baseFromCamera, { stride: c.point_stride, maxDepth: c.max_range_m }).points);
     } else if (boxes.length > 0) {
       views.push({ camera: name, intrinsics: rawPinhole(cam), baseFromCamera: cam.baseFromCamera, detections: boxes });
     }

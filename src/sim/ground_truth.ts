@@ -1,8 +1,10 @@
 // Ground-truth records of a frame: objects in base_link and odom, and per-camera 2D boxes.
+import type { ObstacleTruth } from '../fusion/obstacle_truth';
 import { wrapAngle } from '../geometry/rotation';
 import type { PlanarState } from './trajectory';
 import type { CameraRender } from './renderer';
-import type { Vec3, WorldObject } from './world';
+import type { Scene } from './scene_schema';
+import type { SceneWorld, Vec3, WorldObject } from './world';
 
 /** One scene object at a frame's nominal time. */
 export interface GroundTruthObject {
@@ -91,4 +93,31 @@ export function boxesFromRender(objects: readonly WorldObject[], render: CameraR
     });
   });
   return out;
+}
+
+/**
+ * The scene's obstacles at scene time `t` in base_link, for scoring the obstacle cloud and the
+ * virtual scan: every object's box, the room's walls and the rig's horizontal fields of view.
+ */
+export function obstacleTruthAt(scene: Scene, world: SceneWorld, t: number): { truth: ObstacleTruth; objects: GroundTruthObject[] } {
+  const base = world.baseAt(t);
+  const objects = objectsInBase(world.objectsAt(t), base);
+  const c = Math.cos(base.yaw),
+    s = Math.sin(base.yaw);
+  const toBase = (x: number, y: number): [number, number] => [c * (x - base.x) + s * (y - base.y), -s * (x - base.x) + c * (y - base.y)];
+  const { room_min: lo, room_max: hi, room_height } = scene.world;
+  return {
+    objects,
+    truth: {
+      boxes: objects.map((o) => ({ id: o.id, center: o.center, yaw: o.yaw, size: o.size })),
+      room: [toBase(lo[0], lo[1]), toBase(hi[0], lo[1]), toBase(hi[0], hi[1]), toBase(lo[0], hi[1])],
+      roomHeight: room_height,
+      cameras: scene.rig.cameras.map((cam) => ({
+        name: cam.name,
+        position: [cam.position[0], cam.position[1]],
+        yaw: (cam.rpy_deg[2] * Math.PI) / 180,
+        halfFov: Math.atan(Math.max(cam.cx + 0.5, cam.width - cam.cx - 0.5) / cam.fx),
+      })),
+    },
+  };
 }

@@ -2,12 +2,16 @@
 // whose answers follow from their construction.
 import { strict as assert } from 'node:assert';
 import { mat4 } from 'gl-matrix';
+import { groundContactDepth } from '../../src/depth/ground_contact';
 import { estimateGroundPlane } from '../../src/depth/ground_plane';
 import { obstaclePoints } from '../../src/depth/obstacles';
 import { depthToPoints } from '../../src/depth/points';
 import { seededRandom } from '../../src/depth/seeded_random';
 import { voxelDownsample } from '../../src/depth/voxel';
 import type { Pinhole } from '../../src/geometry/pinhole';
+import { opticalInBase } from '../../src/sim/rig';
+import { SceneSimulator } from '../../src/sim/scene_simulator';
+import { parseScene } from '../../src/sim/scene_schema';
 
 const K: Pinhole = { fx: 100, fy: 100, cx: 10, cy: 5, width: 21, height: 11 };
 /** Optical frame (z forward, x right, y down) -> base_link (x forward, y left, z up), 1.2 m up. */
@@ -115,5 +119,69 @@ describe('depth/ground_plane and obstacles', () => {
     }
     assert.equal(box, 1500);
     assert.throws(() => obstaclePoints(pts, g, { minHeight: 1, maxHeight: 0.5 }), /maxHeight must exceed minHeight/);
+  });
+});
+
+describe('depth/ground_contact', () => {
+  // One side camera's view of a box and a person in a room, rendered exactly; the "learned" depth
+  // is the true depth 20 % too far with 5 % pixel noise, as a coarse monocular model gives it.
+  const scene = parseScene(
+    {
+      name: 'contact',
+      seed: 5,
+      duration: 1,
+      static_objects: [{ class: 'box', size: [0.8, 0.8, 1.0], position: [0.3, 3.5], yaw_deg: 20 }],
+      moving_objects: [
+        {
+          class: 'person',
+          trajectory: {
+            waypoints: [
+              [-1.2, 5.0],
+              [-1.3, 5.0],
+            ],
+            speed: 0.1,
+          },
+        },
+      ],
+    },
+    'test scene',
+  );
+  const frame = new SceneSimulator(scene).renderFrame(0);
+  const cam = scene.rig.cameras.find((c) => c.name === 'left')!;
+  const k: Pinhole = { fx: cam.fx, fy: cam.fy, cx: cam.cx, cy: cam.cy, width: cam.width, height: cam.height };
+  const truth = frame.depth.get('left')!;
+  const rnd = seededRandom(3);
+  const learned = truth.map((z) => z * 1.2 * (1 + 0.1 * (rnd() - 0.5)));
+
+  it('ranges obstacle surfaces from their ground contact, far better than the learned depth', () => {
+    const out = groundContactDepth(learned, frame.images.get('left')!, k, opticalInBase(cam), undefined, 10);
+    const rel: number[] = [];
+    for (let i = 0; i < out.length; i++) if (Number.isFinite(out[i])) rel.push(Math.abs(out[i] - truth[i]) / truth[i]);
+    rel.sort((a, b) => a - b);
+    assert.ok(rel.length > 20000, `${rel.length} pixels ranged`);
+    // Every learned pixel is 15-25 % off; most ranged ones are within a few per cent.
+    assert.ok(rel[rel.length >> 1] < 0.035, `median error ${rel[rel.length >> 1]}`);
+    assert.ok(rel.filter((r) => r < 0.05).length > 0.5 * rel.length, 'half the points within 5 %');
+    // Strided (as the point cloud samples it): only every 2nd column is ranged, about as densely.
+    const strided = groundContactDepth(learned, frame.images.get('left')!, k, opticalInBase(cam), undefined, 10, 2);
+    let even = 0,
+      odd = 0;
+    strided.forEach((z, i) => {
+      if (!Number.isFinite(z)) return;
+      if (i % 2 === 0) even++;
+      else odd++;
+    });
+    assert.equal(odd, 0);
+    assert.ok(even > 0.4 * rel.length, `${even} of ${rel.length}`);
+  });
+
+  it('gives no point where the floor is all there is, and refuses a mismatched image', () => {
+    const floorOnly = new Float32Array(truth.length).fill(NaN);
+    const out = groundContactDepth(floorOnly, frame.images.get('left')!, k, opticalInBase(cam), undefined, 10);
+    assert.ok(out.every((z) => Number.isNaN(z)));
+    assert.throws(
+      () => groundContactDepth(learned, { ...frame.images.get('left')!, width: 10 }, k, opticalInBase(cam), undefined, 10),
+      /groundContactDepth: image 10x480/,
+    );
   });
 });
