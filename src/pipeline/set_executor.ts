@@ -54,28 +54,30 @@ export class SetExecutor {
   }
 
   /**
-   * Host time, before the first set is admitted: runs the full pipeline twice on it at camera
-   * size (stereo workers, JIT, model sessions), discards the cold run and returns the warm run's
-   * stage times. Its outputs and tracks are forgotten; the set is then scheduled as any other.
+   * Host time, before the first set is admitted: runs each of `plans` twice on it at camera size
+   * (stereo workers of each matcher, JIT, model sessions), discards the cold runs and returns the
+   * warm runs' stage times. Its outputs and tracks are forgotten; the set is then scheduled as any other.
    */
-  async warmUp(job: FrameJob, plan: DegradationPlan): Promise<StageTimings> {
+  async warmUp(job: FrameJob, plans: readonly DegradationPlan[]): Promise<StageTimings[]> {
     const trial: FrameJob = { set: job.set };
-    let warm: StageTimings;
+    const warm: StageTimings[] = [];
     try {
-      await this.execute(trial, plan);
-      warm = await this.execute(trial, plan);
+      for (const plan of plans) {
+        await this.execute(trial, plan);
+        warm.push(await this.execute(trial, plan));
+      }
     } catch (err) {
       // The set itself is still dispatched, and fails or completes there with its own warning.
       this.#warn(`host time: warming up on the first frame set failed (${(err as Error).message}); budgets start from the first sets run`);
-      return {};
     } finally {
       this.#pipeline.reset();
     }
-    this.#warn(
-      `host time: stages warmed up on the first frame set (${Object.entries(warm)
+    const times = (t: StageTimings) =>
+      Object.entries(t)
         .map(([k, v]) => `${k} ${v.toFixed(1)} ms`)
-        .join(', ')})`,
-    );
+        .join(', ');
+    if (warm.length > 0)
+      this.#warn(`host time: stages warmed up on the first frame set (${warm.map((t, i) => `${plans[i].rung}: ${times(t)}`).join('; ')})`);
     return warm;
   }
 

@@ -8,18 +8,14 @@
 //   once. Otherwise it waits in a bounded latest-only mailbox; a newer set evicts the oldest
 //   ('superseded').
 // - runNext(): takes the waiting set with the earliest deadline and picks the least-degraded rung
-//   whose predicted finish fits its deadline (minus the admission margin); if none fits it is shed.
-// - Target time: the stages run on the profile's resources (NPU, CPU cores, scaler), simulated by
-//   a ResourceTimeline: a set is dispatched when its first stage's resource is free, so successive
-//   sets overlap across resources, and its finish is where its last stage ends on the timeline.
-//   The clock is a VirtualClock, so a replay makes the robot's decisions on the profiled hardware,
-//   identically on every run and host.
-//   Host time: the wall clock; the runner executes one set at a time, so admission treats the
-//   pipeline as one resource, with stage budgets from measured quantiles once enough samples exist.
+//   whose predicted finish fits its deadline (admission.ts); if none fits it is shed.
+// - Target time: the clock is a VirtualClock moved by the profile's stage times, so a replay makes
+//   the robot's decisions on the profiled hardware, identically on every run and host.
+//   Host time: the wall clock, and a dispatch loop (run()) that runs sets as they arrive.
 import type { Nanos } from '../msgs/time';
+import { Admission, HOST, msToNs, nsToMs } from './admission';
 import { VirtualClock, type Clock } from './clock';
-import { ladderEffects, makePlan, RoundRobinSubset, rungFor, type DegradationPlan } from './degradation';
-import { HostBudgets } from './host_budgets';
+import type { DegradationPlan } from './degradation';
 import { LatencyWindow } from './latency_window';
 import { LatestMailbox } from './latest_mailbox';
 import {
@@ -33,7 +29,6 @@ import {
   type StageTimings,
   type StatusContext,
 } from './outcomes';
-import { ResourceTimeline, type TimedStage } from './resource_timeline';
 import {
   parseSchedulerOptions,
   type RungName,
@@ -49,13 +44,13 @@ interface Waiting<T> {
   item: T;
   stamp: Nanos;
   deadline: Nanos;
+  offeredAt: Nanos;
   seq: number;
 }
 
-/** Host time's single executor, on the timeline that reports its utilisation. */
-const HOST = 'host';
-const msToNs = (ms: number): Nanos => BigInt(Math.round(ms * 1e6));
-const nsToMs = (ns: Nanos): number => Number(ns) / 1e6;
+/** Runs `plans` on `item` warm (cold runs discarded) and resolves with each plan's stage times (fewer if warming failed). */
+export type WarmUp<T> = (item: T, plans: DegradationPlan[]) => Promise<StageTimings[]>;
+
 const earlierDeadline = <T>(a: Waiting<T>, b: Waiting<T>) => a.deadline < b.deadline || (a.deadline === b.deadline && a.seq < b.seq);
 
 export class DeadlineScheduler<T> {
@@ -63,17 +58,10 @@ export class DeadlineScheduler<T> {
   readonly #clock: Clock;
   readonly #onOutcome: ((o: Outcome<T>) => void) | undefined;
   readonly #mailbox: LatestMailbox<Waiting<T>>;
-  readonly #effects: ReturnType<typeof ladderEffects>;
-  readonly #subset: RoundRobinSubset;
-  readonly #host: HostBudgets;
+  readonly #admit: Admission;
   readonly #latency: LatencyWindow;
   readonly #deadlineNs: Nanos;
-  readonly #marginMs: number;
-  /** Target time: reservations of the profile's resources. Host time: the executor's measured runs. */
-  readonly #timeline: ResourceTimeline;
   #running = false;
-  /** Host time: when the set in progress is predicted to finish. */
-  #busyUntil: Nanos = 0n;
   #seq = 0;
   readonly #count = new SchedulerCounters();
   #wake: (() => void) | undefined;
@@ -84,28 +72,18 @@ export class DeadlineScheduler<T> {
    */
   constructor(options: SchedulerOptionsInput, clock: Clock, hooks: SchedulerHooks<T> = {}) {
     this.options = parseSchedulerOptions(options);
-    if (clock.mode !== this.options.timeMode || (this.options.timeMode === 'target' && !(clock instanceof VirtualClock))) {
+    const o = this.options;
+    if (clock.mode !== o.timeMode || (o.timeMode === 'target' && !(clock instanceof VirtualClock))) {
       throw new Error(
-        `DeadlineScheduler: timeMode "${this.options.timeMode}" needs ${this.options.timeMode === 'target' ? 'a VirtualClock' : 'a HostClock'}; got a ${clock.mode}-time clock`,
+        `DeadlineScheduler: timeMode "${o.timeMode}" needs ${o.timeMode === 'target' ? 'a VirtualClock' : 'a HostClock'}; got a ${clock.mode}-time clock`,
       );
     }
-    const o = this.options;
     this.#clock = clock;
     this.#onOutcome = hooks.onOutcome;
     this.#mailbox = new LatestMailbox(o.mailboxDepth);
-    this.#effects = ladderEffects(o.ladder);
-    this.#subset = new RoundRobinSubset(o.cameras, o.detectSubsetSize ?? Math.ceil(o.cameras.length / 2));
-    this.#host = new HostBudgets(o);
+    this.#admit = new Admission(o);
     this.#latency = new LatencyWindow(o.windowSize);
     this.#deadlineNs = msToNs(o.deadlineMs ?? 1e3 / o.rateHz);
-    this.#marginMs = o.admissionMarginMs;
-    this.#timeline =
-      o.timeMode === 'target'
-        ? new ResourceTimeline(
-            o.resources,
-            o.stages.map((s) => s.resource),
-          )
-        : new ResourceTimeline({ [HOST]: 1 }, []);
   }
 
   /** The frame period, ms. */
@@ -130,22 +108,12 @@ export class DeadlineScheduler<T> {
    * stage's old samples.
    */
   stageBudgetMs(stage: StageOptions, rung?: RungName): number {
-    if (this.options.timeMode === 'host') return this.#host.budgetMs(stage, rung);
-    return rung === undefined ? stage.budgetMs : (stage.rungBudgetsMs[rung] ?? stage.budgetMs);
+    return this.#admit.stageBudgetMs(stage, rung);
   }
 
   /** The plan for ladder level `level` (0 = full) with the current budgets and round-robin subset. */
   planFor(level: number): DegradationPlan {
-    const o = this.options;
-    return makePlan(
-      level,
-      o.ladder,
-      this.#effects[level],
-      o.stages,
-      (s, rung) => this.stageBudgetMs(s, rung),
-      o.cameras,
-      this.#subset.peek(),
-    );
+    return this.#admit.planFor(level);
   }
 
   /**
@@ -155,26 +123,15 @@ export class DeadlineScheduler<T> {
   offer(item: T, stamp: Nanos): ShedOutcome<T>[] {
     this.#count.received++;
     const now = this.#clock.now();
-    const waiting: Waiting<T> = { item, stamp, deadline: stamp + this.#deadlineNs, seq: this.#seq++ };
+    const waiting: Waiting<T> = { item, stamp, deadline: stamp + this.#deadlineNs, offeredAt: now, seq: this.#seq++ };
     if (now >= waiting.deadline) return [this.#shedNow(waiting, 'deadline_passed', now)];
-    if (this.#cheapestFinish(waiting, now) > waiting.deadline) return [this.#shedNow(waiting, 'insufficient_slack', now)];
+    const ahead = this.#mailbox.peekAll().filter((w) => !earlierDeadline(waiting, w)).length;
+    const finish = this.#admit.cheapestFinish(ahead, now);
+    if (finish > waiting.deadline) return [this.#shedNow(waiting, 'insufficient_slack', now, finish)];
     const evicted = this.#mailbox.put(waiting);
     this.#count.maxPending = Math.max(this.#count.maxPending, this.#mailbox.size);
     this.#wake?.();
     return evicted ? [this.#shedNow(evicted, 'superseded', now)] : [];
-  }
-
-  /** When `waiting` would finish at the cheapest rung, behind the work in progress and the waiting sets due before it. */
-  #cheapestFinish(waiting: Waiting<T>, now: Nanos): Nanos {
-    const cheapest = this.planFor(this.#effects.length - 1);
-    const ahead = this.#mailbox.peekAll().filter((w) => !earlierDeadline(waiting, w)).length;
-    if (this.options.timeMode === 'host') {
-      const each = msToNs(cheapest.predictedMs + this.#marginMs);
-      return (this.#busyUntil > now ? this.#busyUntil : now) + BigInt(ahead + 1) * each;
-    }
-    const trial = this.#timeline.clone();
-    for (let i = 0; i < ahead; i++) trial.reserve(cheapest.timed, now);
-    return trial.predictFinish(cheapest.timed, now) + msToNs(this.#marginMs);
   }
 
   /**
@@ -194,46 +151,24 @@ export class DeadlineScheduler<T> {
   /** Target time: when the pipeline's first stage can next start. */
   #entryFreeAt(): Nanos {
     const entry = this.options.stages[0];
-    return this.#timeline.freeAt(entry.resource, entry.units, this.#clock.now());
-  }
-
-  /** When `plan` started at `start` would finish: on the resource timeline, or serially in host time. */
-  #predictFinish(plan: DegradationPlan, start: Nanos): Nanos {
-    return this.options.timeMode === 'host' ? start + msToNs(plan.predictedMs) : this.#timeline.predictFinish(plan.timed, start);
-  }
-
-  #choosePlan(waiting: Waiting<T>, startedAt: Nanos): DegradationPlan | undefined {
-    const latest = waiting.deadline - msToNs(this.#marginMs);
-    const fits = (p: DegradationPlan) => this.#predictFinish(p, startedAt) <= latest;
-    const plans = this.#effects.map((_, level) => this.planFor(level));
-    return plans.find((p) => fits(p) && this.#keepsUp(p)) ?? plans.find(fits);
-  }
-
-  /**
-   * Target time: whether every set could run `plan` (no resource busier than the period). A rung
-   * that makes its own deadline but not the period would supersede the next set, so admission
-   * prefers the first rung that keeps up (stereo at half resolution on DX-V3's cores).
-   */
-  #keepsUp(plan: DegradationPlan): boolean {
-    if (this.options.timeMode !== 'target') return true;
-    const busy = new Map<string, number>();
-    for (const s of plan.timed) busy.set(s.resource, (busy.get(s.resource) ?? 0) + s.ms * s.units);
-    return [...busy].every(([r, ms]) => ms / (this.options.resources[r] ?? 1) <= this.periodMs);
+    return this.#admit.timeline.freeAt(entry.resource, entry.units, this.#clock.now());
   }
 
   async #dispatch(waiting: Waiting<T>, exec: StageExecutor<T>): Promise<Outcome<T>> {
+    const admit = this.#admit;
     const startedAt = this.#clock.now();
-    if (nsToMs(waiting.deadline - startedAt) - this.#marginMs <= 0) return this.#shedNow(waiting, 'deadline_passed', startedAt);
-    let plan = this.#choosePlan(waiting, startedAt);
-    if (!plan) return this.#shedNow(waiting, 'insufficient_slack', startedAt);
-    const probe = this.options.timeMode === 'host' && this.#host.probeDue(plan);
+    if (nsToMs(waiting.deadline - startedAt) - this.options.admissionMarginMs <= 0)
+      return this.#shedNow(waiting, 'deadline_passed', startedAt);
+    let plan = admit.choose(waiting.deadline, startedAt);
+    if (!plan) return this.#shedNow(waiting, 'insufficient_slack', startedAt, admit.predictFinish(admit.cheapest(), startedAt));
+    const probe = this.options.timeMode === 'host' && admit.host.probeDue(plan);
     if (probe) plan = this.planFor(0);
-    if (plan.detectCameras !== 'all') this.#subset.advance();
+    if (plan.detectCameras !== 'all') admit.subset.advance();
 
     this.#running = true;
     const target = this.options.timeMode === 'target';
-    const simulatedEnd = target ? this.#timeline.reserve(plan.timed, startedAt) : 0n;
-    this.#busyUntil = startedAt + msToNs(plan.predictedMs);
+    const simulatedEnd = target ? admit.timeline.reserve(plan.timed, startedAt) : 0n;
+    admit.busyUntil = startedAt + msToNs(plan.predictedMs);
     let timings: StageTimings;
     try {
       timings = await exec(waiting.item, plan, waiting.deadline);
@@ -244,15 +179,18 @@ export class DeadlineScheduler<T> {
     this.#record(plan, timings, startedAt, finishedAt, waiting.stamp);
     const met = finishedAt <= waiting.deadline;
     this.#count.completedWith(plan, met, probe);
+    const { item, stamp, deadline, offeredAt } = waiting;
+    const latencyMs = nsToMs(finishedAt - stamp);
     const outcome: CompletedOutcome<T> = {
       kind: 'completed',
-      item: waiting.item,
-      stamp: waiting.stamp,
-      deadline: waiting.deadline,
+      item,
+      stamp,
+      deadline,
+      offeredAt,
       plan,
       startedAt,
       finishedAt,
-      latencyMs: nsToMs(finishedAt - waiting.stamp),
+      latencyMs,
       met,
       timings,
       probe,
@@ -279,11 +217,12 @@ export class DeadlineScheduler<T> {
 
   /**
    * Host time: dispatches sets as they arrive until `signal` aborts, then returns (the set in
-   * progress finishes first). With `warmUp`, the first set is first handed to it: it runs the
-   * stages on that set (at camera size, cold runs discarded) and resolves with warm stage times,
-   * which seed the budgets; only then is the set itself dispatched (or shed, if warming took its slack).
+   * progress finishes first). With `warmUp`, the first set is first handed to it with the plans to
+   * warm (the full pipeline and each rung that runs a stage at its own cost): it runs each on that
+   * set (at camera size, cold runs discarded) and resolves with their warm stage times, which seed
+   * the budgets; only then is the set itself dispatched (or shed, if warming took its slack).
    */
-  async run(exec: StageExecutor<T>, signal: AbortSignal, warmUp?: (item: T) => Promise<StageTimings>): Promise<void> {
+  async run(exec: StageExecutor<T>, signal: AbortSignal, warmUp?: WarmUp<T>): Promise<void> {
     const onAbort = () => this.#wake?.();
     signal.addEventListener('abort', onAbort, { once: true });
     try {
@@ -297,7 +236,9 @@ export class DeadlineScheduler<T> {
         if (warmUp && !this.#count.warmedUp) {
           this.#running = true;
           try {
-            this.#host.add(this.planFor(0), await warmUp(waiting.item), () => undefined);
+            const plans = this.#admit.warmUpPlans();
+            const warm = await warmUp(waiting.item, plans);
+            warm.forEach((timings, i) => this.#admit.measured(plans[i], timings));
           } finally {
             this.#running = false;
           }
@@ -310,20 +251,22 @@ export class DeadlineScheduler<T> {
     }
   }
 
-  #shedNow(w: Waiting<T>, reason: ShedReason, at: Nanos): ShedOutcome<T> {
+  #shedNow(w: Waiting<T>, reason: ShedReason, at: Nanos, predictedFinish?: Nanos): ShedOutcome<T> {
     this.#count.shed[reason]++;
-    const outcome: ShedOutcome<T> = { kind: 'shed', item: w.item, stamp: w.stamp, deadline: w.deadline, reason, at };
+    const { item, stamp, deadline, offeredAt } = w;
+    const outcome: ShedOutcome<T> = { kind: 'shed', item, stamp, deadline, reason, offeredAt, at, predictedFinish };
     this.#onOutcome?.(outcome);
     return outcome;
   }
 
   #record(plan: DegradationPlan, timings: StageTimings, startedAt: Nanos, finishedAt: Nanos, stamp: Nanos): void {
-    const effect = this.#effects[plan.level];
-    this.#host.completed(plan);
-    this.#count.lastMeasuredTotalMs = this.#host.add(plan, timings, (s) => rungFor(s, effect));
+    const admit = this.#admit;
+    admit.host.completed(plan);
+    this.#count.lastMeasuredTotalMs = admit.measured(plan, timings);
     if (this.options.timeMode === 'host') {
-      const ran: TimedStage = { resource: HOST, units: 1, ms: nsToMs(finishedAt - startedAt) };
-      this.#timeline.reserve([ran], startedAt);
+      admit.timeline.reserve([{ resource: HOST, units: 1, ms: nsToMs(finishedAt - startedAt) }], startedAt);
+      // The executor is free now, whatever was predicted: later arrivals queue behind nothing.
+      admit.busyUntil = finishedAt;
     }
     this.#latency.add(Math.max(0, nsToMs(finishedAt - stamp)));
   }
@@ -332,9 +275,9 @@ export class DeadlineScheduler<T> {
   stats(): SchedulerStats {
     return this.#count.snapshot({
       pending: this.#mailbox.size,
-      stages: this.options.stages.map((s) => ({ stage: s, window: this.#host.window(s.name), budgetMs: this.stageBudgetMs(s) })),
+      stages: this.options.stages.map((s) => ({ stage: s, window: this.#admit.host.window(s.name), budgetMs: this.stageBudgetMs(s) })),
       cameras: this.options.cameras.length,
-      resources: this.#timeline.usage(),
+      resources: this.#admit.timeline.usage(),
       latency: this.#latency,
     });
   }

@@ -50,9 +50,14 @@ describe('DeadlineScheduler host-time budgets', () => {
     const outcomes: Outcome<number>[] = [];
     const s = new DeadlineScheduler<number>(OPTIONS, clock, { onOutcome: (o) => outcomes.push(o) });
     const exec = fakeStages(clock, (st) => (st === 'stereo_depth' ? 40 : 5));
-    const warmUp = async (item: number) => {
-      await fakeStages(clock, (st) => (st === 'stereo_depth' ? 600 : 50))(item, s.planFor(0)); // cold, discarded
-      return exec(item, s.planFor(0));
+    const warmUp = async (item: number, plans: DegradationPlan[]) => {
+      assert.deepEqual(
+        plans.map((p) => p.rung),
+        ['full'],
+        'no rung runs a stage at a cost of its own here',
+      );
+      await fakeStages(clock, (st) => (st === 'stereo_depth' ? 600 : 50))(item, plans[0]); // cold, discarded
+      return [await exec(item, plans[0])];
     };
     const stop = new AbortController();
     const loop = s.run(exec, stop.signal, warmUp);
@@ -73,6 +78,50 @@ describe('DeadlineScheduler host-time budgets', () => {
     );
     assert.equal(st.deadlineMisses, 0);
     assert.equal(st.stages.find((x) => x.name === 'stereo_depth')?.budgetMs, 40);
+  });
+
+  it('warms each rung that runs a stage at its own cost, so admission can pick it from the first set', async () => {
+    const clock = new FakeHostClock();
+    const outcomes: Outcome<number>[] = [];
+    const options: SchedulerOptionsInput = {
+      ...OPTIONS,
+      ladder: ['skip_learned_depth', 'stereo_half_resolution', 'reuse_last_depth'],
+      stages: [
+        { name: 'stereo_depth', budgetMs: 10, rungBudgetsMs: { stereo_half_resolution: 3 } },
+        { name: 'learned_depth', budgetMs: 10 },
+        { name: 'fuse', budgetMs: 5 },
+      ],
+    };
+    const s = new DeadlineScheduler<number>(options, clock, { onOutcome: (o) => outcomes.push(o) });
+    // On this host full-resolution stereo (120 ms) cannot make the 100 ms deadline; half resolution (30 ms) can.
+    const exec = async (item: number, plan: DegradationPlan) =>
+      fakeStages(clock, (st) => (st === 'stereo_depth' ? (plan.stereoHalfResolution ? 30 : 120) : 5))(item, plan);
+    const warmed: string[] = [];
+    const warmUp = async (item: number, plans: DegradationPlan[]) => {
+      const warm = [];
+      for (const p of plans) {
+        warmed.push(p.rung);
+        warm.push(await exec(item, p));
+      }
+      return warm;
+    };
+    const stop = new AbortController();
+    const loop = s.run(exec, stop.signal, warmUp);
+    for (let i = 1; i <= 6; i++) {
+      s.offer(i, clock.t);
+      while (outcomes.length < i) await new Promise((r) => setImmediate(r));
+    }
+    stop.abort();
+    await loop;
+    assert.deepEqual(warmed, ['full', 'stereo_half_resolution']);
+    const stereo = s.options.stages.find((x) => x.name === 'stereo_depth')!;
+    assert.equal(s.stageBudgetMs(stereo, 'stereo_half_resolution'), 30, 'the half-resolution budget is its warm time');
+    assert.deepEqual(
+      outcomes.slice(1).map((o) => o.kind === 'completed' && o.plan.rung),
+      Array(5).fill('stereo_half_resolution'),
+      'admitted at the rung that fits, not at reuse_last_depth',
+    );
+    assert.equal(s.stats().deadlineMisses, 0);
   });
 
   it('probes a stage that one slow run kept out, and brings it back when it fits again', async () => {
