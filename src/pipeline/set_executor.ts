@@ -48,9 +48,14 @@ export class SetExecutor {
     });
     for (const w of frame.warnings) this.#warn(w);
     job.frame = frame;
-    // Time outside the named stages (views, rig lookups, bookkeeping) is booked to 'sync', the
-    // profile's stage for per-set coordination, so the stage times add up to the set's time.
-    return { ...frame.timings, sync: Number(stopwatch() - t0) / 1e6 - Object.values(frame.timings).reduce((a, b) => a + b, 0) };
+    // Time outside the plan's stages (views, rig lookups, bookkeeping, and decoding when the
+    // profile has no preprocess stage: it has one only with a detector) is booked to 'sync', the
+    // profile's stage for per-set coordination, so the stage times add up to the set's time and
+    // host budgets leave none of it out.
+    const timings: Record<string, number> = {};
+    for (const stage of plan.stages) if (frame.timings[stage] !== undefined) timings[stage] = frame.timings[stage];
+    const booked = Object.values(timings).reduce((a, b) => a + b, 0);
+    return { ...timings, sync: Number(stopwatch() - t0) / 1e6 - booked };
   }
 
   /**

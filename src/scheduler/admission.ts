@@ -85,6 +85,13 @@ export class Admission {
     return this.host.add(plan, timings, (s) => rungFor(s, this.effects[plan.level]));
   }
 
+  /** A shed-only probe (see HostBudgets.shedOnly): the cheapest plan, its stages' old samples forgotten. */
+  shedOnlyProbe(): DegradationPlan {
+    const plan = this.cheapest();
+    this.host.forget(plan, (s) => rungFor(s, this.effects[plan.level]));
+    return plan;
+  }
+
   /** The most degraded plan of the ladder. */
   cheapest(): DegradationPlan {
     return this.planFor(this.effects.length - 1);

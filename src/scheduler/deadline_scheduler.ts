@@ -46,6 +46,8 @@ interface Waiting<T> {
   deadline: Nanos;
   offeredAt: Nanos;
   seq: number;
+  /** Host time: let in although the budgets said no (HostBudgets.shedOnly); runs the cheapest rung. */
+  probe?: boolean;
 }
 
 /** Runs `plans` on `item` warm (cold runs discarded) and resolves with each plan's stage times (fewer if warming failed). */
@@ -65,6 +67,9 @@ export class DeadlineScheduler<T> {
   #seq = 0;
   readonly #count = new SchedulerCounters();
   #wake: (() => void) | undefined;
+  /** Host time: the first set offered, to warm the stages up on (even one that is shed at once). */
+  #warmOn: { item: T } | undefined;
+  #warmUpWanted = false;
 
   /**
    * `options` are validated (see schedulerOptionsSchema); throws naming the bad key. The clock's
@@ -124,13 +129,18 @@ export class DeadlineScheduler<T> {
     this.#count.received++;
     const now = this.#clock.now();
     const waiting: Waiting<T> = { item, stamp, deadline: stamp + this.#deadlineNs, offeredAt: now, seq: this.#seq++ };
+    if (this.#warmUpWanted && !this.#count.warmedUp) this.#warmOn ??= { item };
+    this.#wake?.();
     if (now >= waiting.deadline) return [this.#shedNow(waiting, 'deadline_passed', now)];
     const ahead = this.#mailbox.peekAll().filter((w) => !earlierDeadline(waiting, w)).length;
     const finish = this.#admit.cheapestFinish(ahead, now);
-    if (finish > waiting.deadline) return [this.#shedNow(waiting, 'insufficient_slack', now, finish)];
+    if (finish > waiting.deadline) {
+      const idle = !this.#running && this.#mailbox.size === 0;
+      if (!(this.options.timeMode === 'host' && idle && this.#admit.host.shedOnly)) return [this.#slackShed(waiting, now, finish)];
+      waiting.probe = true;
+    }
     const evicted = this.#mailbox.put(waiting);
     this.#count.maxPending = Math.max(this.#count.maxPending, this.#mailbox.size);
-    this.#wake?.();
     return evicted ? [this.#shedNow(evicted, 'superseded', now)] : [];
   }
 
@@ -159,10 +169,13 @@ export class DeadlineScheduler<T> {
     const startedAt = this.#clock.now();
     if (nsToMs(waiting.deadline - startedAt) - this.options.admissionMarginMs <= 0)
       return this.#shedNow(waiting, 'deadline_passed', startedAt);
-    let plan = admit.choose(waiting.deadline, startedAt);
-    if (!plan) return this.#shedNow(waiting, 'insufficient_slack', startedAt, admit.predictFinish(admit.cheapest(), startedAt));
-    const probe = this.options.timeMode === 'host' && admit.host.probeDue(plan);
-    if (probe) plan = this.planFor(0);
+    let plan = waiting.probe ? admit.shedOnlyProbe() : admit.choose(waiting.deadline, startedAt);
+    if (!plan) return this.#slackShed(waiting, startedAt, admit.predictFinish(admit.cheapest(), startedAt));
+    let probe = waiting.probe === true;
+    if (!probe && this.options.timeMode === 'host' && admit.host.probeDue(plan)) {
+      probe = true;
+      plan = this.planFor(0);
+    }
     if (plan.detectCameras !== 'all') admit.subset.advance();
 
     this.#running = true;
@@ -217,38 +230,44 @@ export class DeadlineScheduler<T> {
 
   /**
    * Host time: dispatches sets as they arrive until `signal` aborts, then returns (the set in
-   * progress finishes first). With `warmUp`, the first set is first handed to it with the plans to
-   * warm (the full pipeline and each rung that runs a stage at its own cost): it runs each on that
-   * set (at camera size, cold runs discarded) and resolves with their warm stage times, which seed
-   * the budgets; only then is the set itself dispatched (or shed, if warming took its slack).
+   * progress finishes first). With `warmUp`, the first set offered (even one shed at once: a
+   * machine that cannot keep up must still measure its stages) is first handed to it with the
+   * plans to warm (the full pipeline and each rung that runs a stage at its own cost): it runs each
+   * on that set at camera size, cold runs discarded, and resolves with their warm stage times,
+   * which seed the budgets before any set is dispatched.
    */
   async run(exec: StageExecutor<T>, signal: AbortSignal, warmUp?: WarmUp<T>): Promise<void> {
     const onAbort = () => this.#wake?.();
     signal.addEventListener('abort', onAbort, { once: true });
+    this.#warmUpWanted = warmUp !== undefined;
     try {
       while (!signal.aborted) {
-        if (this.#mailbox.size === 0) {
-          await new Promise<void>((resolve) => (this.#wake = resolve));
-          this.#wake = undefined;
-          continue;
-        }
-        const waiting = this.#mailbox.takeBest(earlierDeadline) as Waiting<T>;
-        if (warmUp && !this.#count.warmedUp) {
-          this.#running = true;
-          try {
-            const plans = this.#admit.warmUpPlans();
-            const warm = await warmUp(waiting.item, plans);
-            warm.forEach((timings, i) => this.#admit.measured(plans[i], timings));
-          } finally {
-            this.#running = false;
-          }
-          this.#count.warmedUp = true;
-        }
-        await this.#dispatch(waiting, exec);
+        if (warmUp && this.#warmOn) await this.#warmUp(this.#warmOn.item, warmUp);
+        else if (this.#mailbox.size > 0) await this.runNext(exec);
+        else await new Promise<void>((resolve) => (this.#wake = resolve));
       }
     } finally {
+      this.#wake = undefined;
       signal.removeEventListener('abort', onAbort);
     }
+  }
+
+  async #warmUp(item: T, warmUp: WarmUp<T>): Promise<void> {
+    this.#running = true;
+    try {
+      const plans = this.#admit.warmUpPlans();
+      const warm = await warmUp(item, plans);
+      warm.forEach((timings, i) => this.#admit.measured(plans[i], timings));
+    } finally {
+      this.#running = false;
+      this.#warmOn = undefined;
+      this.#count.warmedUp = true;
+    }
+  }
+
+  #slackShed(w: Waiting<T>, at: Nanos, predictedFinish: Nanos): ShedOutcome<T> {
+    if (this.options.timeMode === 'host') this.#admit.host.slackShed();
+    return this.#shedNow(w, 'insufficient_slack', at, predictedFinish);
   }
 
   #shedNow(w: Waiting<T>, reason: ShedReason, at: Nanos, predictedFinish?: Nanos): ShedOutcome<T> {

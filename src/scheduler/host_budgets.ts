@@ -13,6 +13,8 @@ export class HostBudgets {
   readonly #windows = new Map<string, LatencyWindow>();
   /** Completed sets since each stage last ran, for probes. */
   readonly #setsWithout: Map<string, number>;
+  /** Sets shed for insufficient slack since one last completed. */
+  #slackShedStreak = 0;
 
   constructor(options: SchedulerOptions) {
     this.#o = options;
@@ -60,8 +62,28 @@ export class HostBudgets {
     return total;
   }
 
+  /** A set was shed because its budgets said it could not finish in time. */
+  slackShed(): void {
+    this.#slackShedStreak++;
+  }
+
+  /**
+   * Whether the budgets have shed probeIntervalSets sets in a row for insufficient slack with none
+   * completed. Nothing runs then, so nothing would ever be measured again: budgets set by a slow
+   * moment (another process, a GC) would keep every set out for ever. The next set is a probe.
+   */
+  get shedOnly(): boolean {
+    return this.#slackShedStreak >= this.#o.probeIntervalSets;
+  }
+
+  /** Forgets the samples of `plan`'s stages (at the rungs they run at): a probe's times become their budgets. */
+  forget(plan: DegradationPlan, rungOf: (s: StageOptions) => RungName | undefined): void {
+    for (const s of this.#o.stages) if (plan.stages.includes(s.name)) this.window(s.name, rungOf(s)).clear();
+  }
+
   /** Counts, per stage, the completed sets it was left out of. */
   completed(plan: DegradationPlan): void {
+    this.#slackShedStreak = 0;
     for (const s of this.#o.stages)
       this.#setsWithout.set(s.name, plan.stages.includes(s.name) ? 0 : (this.#setsWithout.get(s.name) ?? 0) + 1);
   }

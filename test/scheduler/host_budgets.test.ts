@@ -124,6 +124,52 @@ describe('DeadlineScheduler host-time budgets', () => {
     assert.equal(s.stats().deadlineMisses, 0);
   });
 
+  it('warms up on the first set offered even when it arrives too late to run (a machine that fell behind)', async () => {
+    const clock = new FakeHostClock();
+    const outcomes: Outcome<number>[] = [];
+    const s = new DeadlineScheduler<number>(OPTIONS, clock, { onOutcome: (o) => outcomes.push(o) });
+    const exec = fakeStages(clock, (st) => (st === 'stereo_depth' ? 40 : 5));
+    let warmedOn: number | undefined;
+    const warmUp = async (item: number, plans: DegradationPlan[]) => {
+      warmedOn = item;
+      return [await exec(item, plans[0])];
+    };
+    const stop = new AbortController();
+    const loop = s.run(exec, stop.signal, warmUp);
+    s.offer(1, clock.t - 500n * MS); // stamped 500 ms ago: past its 100 ms deadline on arrival
+    assert.equal(outcomes[0]?.kind === 'shed' && outcomes[0].reason, 'deadline_passed');
+    while (!s.stats().warmedUp) await new Promise((r) => setImmediate(r));
+    s.offer(2, clock.t);
+    while (outcomes.length < 2) await new Promise((r) => setImmediate(r));
+    stop.abort();
+    await loop;
+    assert.equal(warmedOn, 1);
+    assert.equal(outcomes[1].kind === 'completed' && outcomes[1].plan.rung, 'full');
+    assert.equal(s.stats().stages.find((x) => x.name === 'stereo_depth')?.budgetMs, 40, 'budget from the warm run, not the profile');
+  });
+
+  it('lets a probe in after probeIntervalSets sets shed for slack with none completed, and recovers', async () => {
+    const clock = new FakeHostClock();
+    const outcomes: Outcome<number>[] = [];
+    const s = new DeadlineScheduler<number>(OPTIONS, clock, { onOutcome: (o) => outcomes.push(o) });
+    let fuseMs = 150; // one slow moment: even the cheapest rung (fuse alone) then exceeds the deadline
+    const exec = fakeStages(clock, (st) => (st === 'stereo_depth' ? 30 : fuseMs));
+    s.offer(0, clock.t);
+    await s.runNext(exec);
+    fuseMs = 5;
+    const decisions: string[] = [];
+    for (let i = 1; i <= 9; i++) {
+      clock.t += 33n * MS;
+      const shed = s.offer(i, clock.t);
+      const o = shed.length > 0 ? shed[0] : await s.runNext(exec);
+      decisions.push(o?.kind === 'shed' ? o.reason : o?.kind === 'completed' ? (o.probe ? `probe:${o.plan.rung}` : o.plan.rung) : '?');
+    }
+    // Sets 1-5 are kept out by the 150 ms budget; set 6 probes the cheapest rung (fuse 5 ms), and
+    // with that budget the full pipeline fits again.
+    assert.deepEqual(decisions, [...Array(5).fill('insufficient_slack'), 'probe:reuse_last_depth', 'full', 'full', 'full']);
+    assert.equal(s.stats().deadlineMisses, 1, 'only the slow set missed');
+  });
+
   it('probes a stage that one slow run kept out, and brings it back when it fits again', async () => {
     const clock = new FakeHostClock();
     const s = new DeadlineScheduler<number>(OPTIONS, clock);
