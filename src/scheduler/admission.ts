@@ -85,13 +85,6 @@ export class Admission {
     return this.host.add(plan, timings, (s) => rungFor(s, this.effects[plan.level]));
   }
 
-  /** A shed-only probe (see HostBudgets.shedOnly): the cheapest plan, its stages' old samples forgotten. */
-  shedOnlyProbe(): DegradationPlan {
-    const plan = this.cheapest();
-    this.host.forget(plan, (s) => rungFor(s, this.effects[plan.level]));
-    return plan;
-  }
-
   /** The most degraded plan of the ladder. */
   cheapest(): DegradationPlan {
     return this.planFor(this.effects.length - 1);
@@ -113,6 +106,36 @@ export class Admission {
   /** When `plan` started at `start` would finish: on the resource timeline, or serially in host time. */
   predictFinish(plan: DegradationPlan, start: Nanos): Nanos {
     return this.#hostTime ? start + msToNs(plan.predictedMs) : this.timeline.predictFinish(plan.timed, start);
+  }
+
+  /**
+   * The plan a set dispatched at `startedAt` runs, or undefined when none fits its deadline: a
+   * shed-only probe's (see HostBudgets.shedOnly), else the least-degraded that fits, replaced by
+   * the full rung when a stage it leaves out is due for a probe (host time).
+   */
+  dispatchPlan(deadline: Nanos, startedAt: Nanos, shedOnlyProbe: boolean): { plan: DegradationPlan; probe: boolean } | undefined {
+    if (shedOnlyProbe) {
+      const plan = this.cheapest();
+      this.host.forget(plan, (s) => rungFor(s, this.effects[plan.level]));
+      return { plan, probe: true };
+    }
+    const plan = this.choose(deadline, startedAt);
+    if (!plan) return undefined;
+    return this.#hostTime && this.host.probeDue(plan) ? { plan: this.planFor(0), probe: true } : { plan, probe: false };
+  }
+
+  /**
+   * A set ran `plan` from `startedAt` to `finishedAt` with the stage times `timings`: they join the
+   * budgets; in host time the executor is free from `finishedAt`, whatever was predicted. Returns
+   * the stage times' sum.
+   */
+  ran(plan: DegradationPlan, timings: Readonly<Record<string, number>>, startedAt: Nanos, finishedAt: Nanos): number {
+    this.host.completed(plan);
+    if (this.#hostTime) {
+      this.timeline.reserve([{ resource: HOST, units: 1, ms: nsToMs(finishedAt - startedAt) }], startedAt);
+      this.busyUntil = finishedAt;
+    }
+    return this.measured(plan, timings);
   }
 
   /** The least-degraded plan predicted to finish by `deadline` (minus the margin), preferring one that keeps up. */

@@ -13,11 +13,10 @@
 //   the robot's decisions on the profiled hardware, identically on every run and host.
 //   Host time: the wall clock, and a dispatch loop (run()) that runs sets as they arrive.
 import type { Nanos } from '../msgs/time';
-import { Admission, HOST, msToNs, nsToMs } from './admission';
+import { Admission, msToNs, nsToMs } from './admission';
 import { VirtualClock, type Clock } from './clock';
 import type { DegradationPlan } from './degradation';
 import { LatencyWindow } from './latency_window';
-import { LatestMailbox } from './latest_mailbox';
 import {
   type CompletedOutcome,
   type Outcome,
@@ -37,39 +36,23 @@ import {
   type StageOptions,
 } from './scheduler_options';
 import { SchedulerCounters } from './scheduler_counters';
+import { HostWarmUp, type WarmUp } from './host_warm_up';
+import { setOf, WaitingSets, type Waiting } from './waiting_sets';
 
 export * from './outcomes';
-
-interface Waiting<T> {
-  item: T;
-  stamp: Nanos;
-  deadline: Nanos;
-  offeredAt: Nanos;
-  seq: number;
-  /** Host time: let in although the budgets said no (HostBudgets.shedOnly); runs the cheapest rung. */
-  probe?: boolean;
-}
-
-/** Runs `plans` on `item` warm (cold runs discarded) and resolves with each plan's stage times (fewer if warming failed). */
-export type WarmUp<T> = (item: T, plans: DegradationPlan[]) => Promise<StageTimings[]>;
-
-const earlierDeadline = <T>(a: Waiting<T>, b: Waiting<T>) => a.deadline < b.deadline || (a.deadline === b.deadline && a.seq < b.seq);
+export type { WarmUp } from './host_warm_up';
 
 export class DeadlineScheduler<T> {
   readonly options: SchedulerOptions;
   readonly #clock: Clock;
   readonly #onOutcome: ((o: Outcome<T>) => void) | undefined;
-  readonly #mailbox: LatestMailbox<Waiting<T>>;
+  readonly #waiting: WaitingSets<T>;
   readonly #admit: Admission;
   readonly #latency: LatencyWindow;
   readonly #deadlineNs: Nanos;
   #running = false;
-  #seq = 0;
   readonly #count = new SchedulerCounters();
-  #wake: (() => void) | undefined;
-  /** Host time: the first set offered, to warm the stages up on (even one that is shed at once). */
-  #warmOn: { item: T } | undefined;
-  #warmUpWanted = false;
+  readonly #warm = new HostWarmUp<T>();
 
   /**
    * `options` are validated (see schedulerOptionsSchema); throws naming the bad key. The clock's
@@ -85,7 +68,7 @@ export class DeadlineScheduler<T> {
     }
     this.#clock = clock;
     this.#onOutcome = hooks.onOutcome;
-    this.#mailbox = new LatestMailbox(o.mailboxDepth);
+    this.#waiting = new WaitingSets(o.mailboxDepth);
     this.#admit = new Admission(o);
     this.#latency = new LatencyWindow(o.windowSize);
     this.#deadlineNs = msToNs(o.deadlineMs ?? 1e3 / o.rateHz);
@@ -103,7 +86,7 @@ export class DeadlineScheduler<T> {
 
   /** Sets waiting to start. */
   get pending(): number {
-    return this.#mailbox.size;
+    return this.#waiting.size;
   }
 
   /**
@@ -128,19 +111,18 @@ export class DeadlineScheduler<T> {
   offer(item: T, stamp: Nanos): ShedOutcome<T>[] {
     this.#count.received++;
     const now = this.#clock.now();
-    const waiting: Waiting<T> = { item, stamp, deadline: stamp + this.#deadlineNs, offeredAt: now, seq: this.#seq++ };
-    if (this.#warmUpWanted && !this.#count.warmedUp) this.#warmOn ??= { item };
-    this.#wake?.();
+    const waiting = this.#waiting.entry(item, stamp, stamp + this.#deadlineNs, now);
+    this.#warm.offered(item);
+    this.#waiting.notify();
     if (now >= waiting.deadline) return [this.#shedNow(waiting, 'deadline_passed', now)];
-    const ahead = this.#mailbox.peekAll().filter((w) => !earlierDeadline(waiting, w)).length;
-    const finish = this.#admit.cheapestFinish(ahead, now);
+    const finish = this.#admit.cheapestFinish(this.#waiting.ahead(waiting), now);
     if (finish > waiting.deadline) {
-      const idle = !this.#running && this.#mailbox.size === 0;
+      const idle = !this.#running && this.#waiting.size === 0;
       if (!(this.options.timeMode === 'host' && idle && this.#admit.host.shedOnly)) return [this.#slackShed(waiting, now, finish)];
       waiting.probe = true;
     }
-    const evicted = this.#mailbox.put(waiting);
-    this.#count.maxPending = Math.max(this.#count.maxPending, this.#mailbox.size);
+    const evicted = this.#waiting.put(waiting);
+    this.#count.maxPending = Math.max(this.#count.maxPending, this.#waiting.size);
     return evicted ? [this.#shedNow(evicted, 'superseded', now)] : [];
   }
 
@@ -152,8 +134,8 @@ export class DeadlineScheduler<T> {
    */
   async runNext(exec: StageExecutor<T>): Promise<Outcome<T> | undefined> {
     if (this.#running) throw new Error('DeadlineScheduler#runNext: a frame set is already running; await the previous runNext first');
-    if (this.#clock instanceof VirtualClock && this.#mailbox.size > 0) this.#clock.advanceTo(this.#entryFreeAt());
-    const waiting = this.#mailbox.takeBest(earlierDeadline);
+    if (this.#clock instanceof VirtualClock && this.#waiting.size > 0) this.#clock.advanceTo(this.#entryFreeAt());
+    const waiting = this.#waiting.takeBest();
     if (!waiting) return undefined;
     return this.#dispatch(waiting, exec);
   }
@@ -169,13 +151,9 @@ export class DeadlineScheduler<T> {
     const startedAt = this.#clock.now();
     if (nsToMs(waiting.deadline - startedAt) - this.options.admissionMarginMs <= 0)
       return this.#shedNow(waiting, 'deadline_passed', startedAt);
-    let plan = waiting.probe ? admit.shedOnlyProbe() : admit.choose(waiting.deadline, startedAt);
-    if (!plan) return this.#slackShed(waiting, startedAt, admit.predictFinish(admit.cheapest(), startedAt));
-    let probe = waiting.probe === true;
-    if (!probe && this.options.timeMode === 'host' && admit.host.probeDue(plan)) {
-      probe = true;
-      plan = this.planFor(0);
-    }
+    const chosen = admit.dispatchPlan(waiting.deadline, startedAt, waiting.probe === true);
+    if (!chosen) return this.#slackShed(waiting, startedAt, admit.predictFinish(admit.cheapest(), startedAt));
+    const { plan, probe } = chosen;
     if (plan.detectCameras !== 'all') admit.subset.advance();
 
     this.#running = true;
@@ -189,17 +167,14 @@ export class DeadlineScheduler<T> {
       this.#running = false;
     }
     const finishedAt = target ? simulatedEnd : this.#clock.now();
-    this.#record(plan, timings, startedAt, finishedAt, waiting.stamp);
+    this.#count.lastMeasuredTotalMs = admit.ran(plan, timings, startedAt, finishedAt);
+    this.#latency.add(Math.max(0, nsToMs(finishedAt - waiting.stamp)));
     const met = finishedAt <= waiting.deadline;
     this.#count.completedWith(plan, met, probe);
-    const { item, stamp, deadline, offeredAt } = waiting;
-    const latencyMs = nsToMs(finishedAt - stamp);
+    const latencyMs = nsToMs(finishedAt - waiting.stamp);
     const outcome: CompletedOutcome<T> = {
       kind: 'completed',
-      item,
-      stamp,
-      deadline,
-      offeredAt,
+      ...setOf(waiting),
       plan,
       startedAt,
       finishedAt,
@@ -219,13 +194,13 @@ export class DeadlineScheduler<T> {
   async runUntil(time: Nanos, exec: StageExecutor<T>): Promise<void> {
     const clock = this.#clock;
     if (!(clock instanceof VirtualClock)) throw new Error('DeadlineScheduler#runUntil: only in target time (VirtualClock)');
-    while (this.#mailbox.size > 0 && this.#entryFreeAt() < time) await this.runNext(exec);
+    while (this.#waiting.size > 0 && this.#entryFreeAt() < time) await this.runNext(exec);
     clock.advanceTo(time);
   }
 
   /** Runs (or sheds) every waiting set. */
   async drain(exec: StageExecutor<T>): Promise<void> {
-    while (this.#mailbox.size > 0) await this.runNext(exec);
+    while (this.#waiting.size > 0) await this.runNext(exec);
   }
 
   /**
@@ -237,30 +212,26 @@ export class DeadlineScheduler<T> {
    * which seed the budgets before any set is dispatched.
    */
   async run(exec: StageExecutor<T>, signal: AbortSignal, warmUp?: WarmUp<T>): Promise<void> {
-    const onAbort = () => this.#wake?.();
+    const onAbort = () => this.#waiting.notify();
     signal.addEventListener('abort', onAbort, { once: true });
-    this.#warmUpWanted = warmUp !== undefined;
+    this.#warm.use(warmUp);
     try {
       while (!signal.aborted) {
-        if (warmUp && this.#warmOn) await this.#warmUp(this.#warmOn.item, warmUp);
-        else if (this.#mailbox.size > 0) await this.runNext(exec);
-        else await new Promise<void>((resolve) => (this.#wake = resolve));
+        if (this.#warm.due) await this.#warmUp();
+        else if (this.#waiting.size > 0) await this.runNext(exec);
+        else await this.#waiting.arrival();
       }
     } finally {
-      this.#wake = undefined;
       signal.removeEventListener('abort', onAbort);
     }
   }
 
-  async #warmUp(item: T, warmUp: WarmUp<T>): Promise<void> {
+  async #warmUp(): Promise<void> {
     this.#running = true;
     try {
-      const plans = this.#admit.warmUpPlans();
-      const warm = await warmUp(item, plans);
-      warm.forEach((timings, i) => this.#admit.measured(plans[i], timings));
+      await this.#warm.run(this.#admit);
     } finally {
       this.#running = false;
-      this.#warmOn = undefined;
       this.#count.warmedUp = true;
     }
   }
@@ -272,28 +243,15 @@ export class DeadlineScheduler<T> {
 
   #shedNow(w: Waiting<T>, reason: ShedReason, at: Nanos, predictedFinish?: Nanos): ShedOutcome<T> {
     this.#count.shed[reason]++;
-    const { item, stamp, deadline, offeredAt } = w;
-    const outcome: ShedOutcome<T> = { kind: 'shed', item, stamp, deadline, reason, offeredAt, at, predictedFinish };
+    const outcome: ShedOutcome<T> = { kind: 'shed', ...setOf(w), reason, at, predictedFinish };
     this.#onOutcome?.(outcome);
     return outcome;
-  }
-
-  #record(plan: DegradationPlan, timings: StageTimings, startedAt: Nanos, finishedAt: Nanos, stamp: Nanos): void {
-    const admit = this.#admit;
-    admit.host.completed(plan);
-    this.#count.lastMeasuredTotalMs = admit.measured(plan, timings);
-    if (this.options.timeMode === 'host') {
-      admit.timeline.reserve([{ resource: HOST, units: 1, ms: nsToMs(finishedAt - startedAt) }], startedAt);
-      // The executor is free now, whatever was predicted: later arrivals queue behind nothing.
-      admit.busyUntil = finishedAt;
-    }
-    this.#latency.add(Math.max(0, nsToMs(finishedAt - stamp)));
   }
 
   /** A snapshot of the counters and percentiles. */
   stats(): SchedulerStats {
     return this.#count.snapshot({
-      pending: this.#mailbox.size,
+      pending: this.#waiting.size,
       stages: this.options.stages.map((s) => ({ stage: s, window: this.#admit.host.window(s.name), budgetMs: this.stageBudgetMs(s) })),
       cameras: this.options.cameras.length,
       resources: this.#admit.timeline.usage(),
@@ -303,15 +261,6 @@ export class DeadlineScheduler<T> {
 
   /** What a status report needs besides stats(): the mode, period, deadline and the last plan's totals. */
   statusContext(): StatusContext {
-    const detect = this.#count.lastPlan?.detectCameras ?? 'all';
-    return {
-      timeMode: this.options.timeMode,
-      profile: this.options.profile,
-      periodMs: this.periodMs,
-      deadlineMs: this.deadlineMs,
-      predictedTotalMs: this.planFor(0).predictedMs,
-      measuredTotalMs: this.#count.lastMeasuredTotalMs,
-      detectCameras: detect === 'all' ? [...this.options.cameras] : detect,
-    };
+    return this.#count.statusContext(this.options, this.deadlineMs, this.planFor(0).predictedMs);
   }
 }
