@@ -6,7 +6,7 @@
 // - Host time: the runner executes one set at a time, so the pipeline is one resource, busy until
 //   the set in progress is predicted to finish; stage budgets are measured (HostBudgets).
 import type { Nanos } from '../msgs/time';
-import { ladderEffects, makePlan, RoundRobinSubset, rungFor, type DegradationPlan } from './degradation';
+import { ladderEffects, makePlan, planShape, RoundRobinSubset, rungFor, type DegradationPlan } from './degradation';
 import { HostBudgets } from './host_budgets';
 import { ResourceTimeline } from './resource_timeline';
 import type { RungName, SchedulerOptions, StageOptions } from './scheduler_options';
@@ -45,9 +45,9 @@ export class Admission {
     return this.#o.timeMode === 'host';
   }
 
-  /** The budget of a stage now, all cameras, ms (at `rung` when it makes the stage cheaper). */
-  stageBudgetMs(stage: StageOptions, rung?: RungName): number {
-    if (this.#hostTime) return this.host.budgetMs(stage, rung);
+  /** The budget of a stage now, all cameras, ms (at `rung` when it makes the stage cheaper; host time: in a plan of `shape`). */
+  stageBudgetMs(stage: StageOptions, rung?: RungName, shape?: string): number {
+    if (this.#hostTime) return this.host.budgetMs(stage, rung, shape);
     return rung === undefined ? stage.budgetMs : (stage.rungBudgetsMs[rung] ?? stage.budgetMs);
   }
 
@@ -59,30 +59,37 @@ export class Admission {
       o.ladder,
       this.effects[level],
       o.stages,
-      (s, rung) => this.stageBudgetMs(s, rung),
+      (s, rung, shape) => this.stageBudgetMs(s, rung, shape),
       o.cameras,
       this.subset.peek(),
     );
   }
 
   /**
-   * Host time's warm-up plans: the full pipeline, and each rung that runs a stage at a cost of its
-   * own (stereo at half resolution: another matcher, other workers). Each is measured warm at
-   * camera size before the first admission, so no rung's budget is ever a cold run or a guess.
+   * Host time's warm-up plans: one per plan shape of the ladder (the full pipeline, learned depth
+   * skipped, stereo at half resolution with its own matcher and workers, ...). Each is measured
+   * warm at camera size before the first admission, so no rung's budget is a cold run or a guess.
    */
   warmUpPlans(): DegradationPlan[] {
-    const levels = this.effects.map((_, level) => level);
-    const runsAtOwnRung = (level: number) =>
-      this.#o.stages.some((s) => {
-        const rung = rungFor(s, this.effects[level]);
-        return rung !== undefined && rung !== rungFor(s, this.effects[level - 1]) && this.planFor(level).stages.includes(s.name);
-      });
-    return levels.filter((level) => level === 0 || runsAtOwnRung(level)).map((level) => this.planFor(level));
+    const byShape = new Map<string, DegradationPlan>();
+    this.effects.forEach((_, level) => {
+      const plan = this.planFor(level);
+      const shape = this.#shapeOf(plan);
+      if (!byShape.has(shape)) byShape.set(shape, plan);
+    });
+    return [...byShape.values()];
+  }
+
+  #shapeOf(plan: DegradationPlan): string {
+    return planShape(
+      this.#o.stages.filter((s) => plan.stages.includes(s.name)),
+      this.effects[plan.level],
+    );
   }
 
   /** Adds measured stage times of `plan` to the host budgets (at the rung each stage ran at); returns their sum. */
   measured(plan: DegradationPlan, timings: Readonly<Record<string, number>>): number {
-    return this.host.add(plan, timings, (s) => rungFor(s, this.effects[plan.level]));
+    return this.host.add(plan, this.#shapeOf(plan), timings, (s) => rungFor(s, this.effects[plan.level]));
   }
 
   /** The most degraded plan of the ladder. */

@@ -44,6 +44,43 @@ function fakeStages(clock: FakeHostClock, ms: (stage: string) => number) {
   };
 }
 
+/** Stereo with a half-resolution rung, learned depth and fusion, on a ladder that can skip or halve them. */
+const LADDER_OPTIONS: SchedulerOptionsInput = {
+  ...OPTIONS,
+  ladder: ['skip_learned_depth', 'stereo_half_resolution', 'reuse_last_depth'],
+  stages: [
+    { name: 'stereo_depth', budgetMs: 10, rungBudgetsMs: { stereo_half_resolution: 3 } },
+    { name: 'learned_depth', budgetMs: 10 },
+    { name: 'fuse', budgetMs: 5 },
+  ],
+};
+
+type FakeExec = (item: number, plan: DegradationPlan) => Promise<StageTimings>;
+
+/** Host time's loop on `sets` sets offered one after the other, warmed up by running each warm-up plan once with `run`. */
+async function runWarmed(clock: FakeHostClock, options: SchedulerOptionsInput, run: FakeExec, sets: number) {
+  const outcomes: Outcome<number>[] = [];
+  const s = new DeadlineScheduler<number>(options, clock, { onOutcome: (o) => outcomes.push(o) });
+  const warmed: string[] = [];
+  const warmUp = async (item: number, plans: DegradationPlan[]) => {
+    const warm = [];
+    for (const p of plans) {
+      warmed.push(p.rung);
+      warm.push(await run(item, p));
+    }
+    return warm;
+  };
+  const stop = new AbortController();
+  const loop = s.run(run, stop.signal, warmUp);
+  for (let i = 1; i <= sets; i++) {
+    s.offer(i, clock.t);
+    while (outcomes.length < i) await new Promise((r) => setImmediate(r));
+  }
+  stop.abort();
+  await loop;
+  return { s, outcomes, warmed };
+}
+
 describe('DeadlineScheduler host-time budgets', () => {
   it('warms up before the first admission: the warm times are the budgets, the cold run counts nowhere', async () => {
     const clock = new FakeHostClock();
@@ -53,8 +90,8 @@ describe('DeadlineScheduler host-time budgets', () => {
     const warmUp = async (item: number, plans: DegradationPlan[]) => {
       assert.deepEqual(
         plans.map((p) => p.rung),
-        ['full'],
-        'no rung runs a stage at a cost of its own here',
+        ['full', 'reuse_last_depth'],
+        'one plan per shape',
       );
       await fakeStages(clock, (st) => (st === 'stereo_depth' ? 600 : 50))(item, plans[0]); // cold, discarded
       return [await exec(item, plans[0])];
@@ -80,40 +117,13 @@ describe('DeadlineScheduler host-time budgets', () => {
     assert.equal(st.stages.find((x) => x.name === 'stereo_depth')?.budgetMs, 40);
   });
 
-  it('warms each rung that runs a stage at its own cost, so admission can pick it from the first set', async () => {
+  it('warms each plan shape (half-resolution stereo has its own cost), so admission can pick it from the first set', async () => {
     const clock = new FakeHostClock();
-    const outcomes: Outcome<number>[] = [];
-    const options: SchedulerOptionsInput = {
-      ...OPTIONS,
-      ladder: ['skip_learned_depth', 'stereo_half_resolution', 'reuse_last_depth'],
-      stages: [
-        { name: 'stereo_depth', budgetMs: 10, rungBudgetsMs: { stereo_half_resolution: 3 } },
-        { name: 'learned_depth', budgetMs: 10 },
-        { name: 'fuse', budgetMs: 5 },
-      ],
-    };
-    const s = new DeadlineScheduler<number>(options, clock, { onOutcome: (o) => outcomes.push(o) });
     // On this host full-resolution stereo (120 ms) cannot make the 100 ms deadline; half resolution (30 ms) can.
     const exec = async (item: number, plan: DegradationPlan) =>
       fakeStages(clock, (st) => (st === 'stereo_depth' ? (plan.stereoHalfResolution ? 30 : 120) : 5))(item, plan);
-    const warmed: string[] = [];
-    const warmUp = async (item: number, plans: DegradationPlan[]) => {
-      const warm = [];
-      for (const p of plans) {
-        warmed.push(p.rung);
-        warm.push(await exec(item, p));
-      }
-      return warm;
-    };
-    const stop = new AbortController();
-    const loop = s.run(exec, stop.signal, warmUp);
-    for (let i = 1; i <= 6; i++) {
-      s.offer(i, clock.t);
-      while (outcomes.length < i) await new Promise((r) => setImmediate(r));
-    }
-    stop.abort();
-    await loop;
-    assert.deepEqual(warmed, ['full', 'stereo_half_resolution']);
+    const { s, outcomes, warmed } = await runWarmed(clock, LADDER_OPTIONS, exec, 6);
+    assert.deepEqual(warmed, ['full', 'skip_learned_depth', 'stereo_half_resolution', 'reuse_last_depth']);
     const stereo = s.options.stages.find((x) => x.name === 'stereo_depth')!;
     assert.equal(s.stageBudgetMs(stereo, 'stereo_half_resolution'), 30, 'the half-resolution budget is its warm time');
     assert.deepEqual(
@@ -121,6 +131,24 @@ describe('DeadlineScheduler host-time budgets', () => {
       Array(5).fill('stereo_half_resolution'),
       'admitted at the rung that fits, not at reuse_last_depth',
     );
+    assert.equal(s.stats().deadlineMisses, 0);
+  });
+
+  it("budgets a stage per plan shape: fusion without learned depth's points is not charged their cost", async () => {
+    const clock = new FakeHostClock();
+    // Fusing learned depth's points costs 70 ms; without them fusion takes 10 ms.
+    const exec = async (item: number, plan: DegradationPlan) =>
+      fakeStages(clock, (st) =>
+        st === 'stereo_depth' ? (plan.stereoHalfResolution ? 10 : 40) : st === 'learned_depth' ? 20 : plan.skipLearnedDepth ? 10 : 70,
+      )(item, plan);
+    const { s, outcomes } = await runWarmed(clock, LADDER_OPTIONS, exec, 4);
+    // Full: 40 + 20 + 70 = 130 ms, over the deadline. Without learned depth, 40 + 10 = 50 ms fits;
+    // charged fusion's 70 ms from the full plan it would be 110 ms, and stereo would be halved.
+    assert.deepEqual(
+      outcomes.slice(1).map((o) => o.kind === 'completed' && o.plan.rung),
+      Array(3).fill('skip_learned_depth'),
+    );
+    assert.equal(s.planFor(1).predictedMs, 50);
     assert.equal(s.stats().deadlineMisses, 0);
   });
 
