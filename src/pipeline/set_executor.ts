@@ -59,16 +59,21 @@ export class SetExecutor {
   }
 
   /**
-   * Host time, before the first set is admitted: runs each of `plans` twice on it at camera size
-   * (stereo workers of each matcher, JIT, model sessions), discards the cold runs and returns the
-   * warm runs' stage times. Its outputs and tracks are forgotten; the set is then scheduled as any other.
+   * Host time, before the first set is admitted: runs each of `plans` on it at camera size, after
+   * a discarded cold run where the plan starts something new (stereo workers of each matcher, JIT,
+   * model sessions), and returns the warm runs' stage times. Its outputs and tracks are
+   * forgotten; the set is then scheduled as any other.
    */
   async warmUp(job: FrameJob, plans: readonly DegradationPlan[]): Promise<StageTimings[]> {
     const trial: FrameJob = { set: job.set };
     const warm: StageTimings[] = [];
+    let halfSeen = false;
     try {
-      for (const plan of plans) {
-        await this.execute(trial, plan);
+      // A cold run (discarded) only where a plan starts something new: the first plan, and the
+      // half-resolution matcher with its own workers; the other shapes reuse warm code and workers.
+      for (const [i, plan] of plans.entries()) {
+        if (i === 0 || (plan.stereoHalfResolution && !halfSeen)) await this.execute(trial, plan);
+        halfSeen ||= plan.stereoHalfResolution;
         warm.push(await this.execute(trial, plan));
       }
     } catch (err) {
