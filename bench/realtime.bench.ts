@@ -5,18 +5,40 @@
 //   thread's event-loop delay (perf_hooks) during the replay;
 // - target time (DX-V3): wall time as a ratio to reading and decoding the same bag, in this run.
 // The machine's load average is printed with every row: these are shared, noisy cores.
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { openBag } from '../src/io/bag_reader';
 import type { PipelineStatus } from '../src/msgs/types';
+import type { FrameJob } from '../src/pipeline/frame_job';
+import type { Outcome } from '../src/scheduler/outcomes';
 import { parseConfig } from '../src/pipeline/config';
 import { replayBag } from '../src/pipeline/replay';
 import { loadScene, writeSceneBag } from '../src/sim';
 import type { BenchRow } from './harness';
 
 const SECONDS = Number(process.env.REALTIME_BENCH_SECONDS ?? 4);
+/** REALTIME_BENCH_TRACE=<file>: writes the host-time replay's per-set timeline there. */
+const TRACE = process.env.REALTIME_BENCH_TRACE;
+const ms = (ns: bigint) => (Number(ns) / 1e6).toFixed(1);
+
+/**
+ * One line per frame set, times in ms from its sensor stamp: offered (the set is complete and
+ * handed to the scheduler), started, finished, stage times and rung; or why and when it was shed.
+ */
+function traceLine(o: Outcome<FrameJob>, status: PipelineStatus): string {
+  const head = `set ${o.item.set.seq} offered +${ms(o.offeredAt - o.stamp)}`;
+  const budgets = status.stages.map((s) => `${s.name} ${s.predicted_ms.toFixed(1)}`).join(' ');
+  if (o.kind === 'shed') {
+    const predicted = o.predictedFinish === undefined ? '' : ` predicted finish +${ms(o.predictedFinish - o.stamp)}`;
+    return `${head} SHED ${o.reason} at +${ms(o.at - o.stamp)}${predicted} | budgets ${budgets}`;
+  }
+  const stages = Object.entries(o.timings)
+    .map(([k, v]) => `${k} ${v.toFixed(1)}`)
+    .join(' ');
+  return `${head} started +${ms(o.startedAt - o.stamp)} finished +${ms(o.finishedAt - o.stamp)} ${o.plan.rung}${o.probe ? ' (probe)' : ''} | ${stages} | budgets ${budgets}`;
+}
 const load = () =>
   `load ${loadavg()
     .map((l) => l.toFixed(1))
@@ -36,19 +58,25 @@ export default async function realtimeBench(): Promise<BenchRow[]> {
 
   const statuses: PipelineStatus[] = [];
   const latencies: number[] = [];
+  const outcomes: Outcome<FrameJob>[] = [];
+  const trace: string[] = [];
   const delay = monitorEventLoopDelay({ resolution: 5 });
   const hostLoad = load();
   delay.enable();
   const host = await replayBag(bag, {
     config: parseConfig({ scheduler: { time_mode: 'host' } }),
     rate: 1,
+    onOutcome: (o) => outcomes.push(o),
+    onWarning: (m) => trace.push(`warning: ${m}`),
     onResult: (r) => {
       const s = r.outputs.find((o) => o.type === 'dx_perception/msg/PipelineStatus')!.msg as PipelineStatus;
       statuses.push(s);
+      trace.push(traceLine(outcomes[outcomes.length - 1], s));
       if (r.decision === 'completed') latencies.push(s.latency_ms);
     },
   });
   delay.disable();
+  if (TRACE) writeFileSync(TRACE, `${trace.join('\n')}\n`);
   const last = statuses[statuses.length - 1];
   const misses = Number(last?.deadline_misses ?? 0n);
   latencies.sort((a, b) => a - b);

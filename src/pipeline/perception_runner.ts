@@ -42,6 +42,8 @@ export interface RunnerOptions {
   hostClock?: Clock;
   /** Measures stage times (default: process.hrtime.bigint). */
   stopwatch?: Stopwatch;
+  /** Every scheduler decision with its times (offered, started, finished, stage times): a per-set timeline. */
+  onOutcome?: (o: Outcome<FrameJob>) => void;
 }
 
 /** Builds the runner for `config`: loads models, starts stereo workers. */
@@ -97,7 +99,7 @@ class CoreRunner implements ReplayableRunner {
   /** A scheduler on the time mode's clock; in host time its dispatch loop runs until stopped. */
   #startScheduler(): DeadlineScheduler<FrameJob> {
     const scheduler = new DeadlineScheduler<FrameJob>(this.#schedulerOptions, this.#time.clock, { onOutcome: (o) => this.#onOutcome(o) });
-    this.#time.start(scheduler, this.#exec, (job) => this.#executor.warmUp(job, scheduler.planFor(0)));
+    this.#time.start(scheduler, this.#exec, (job, plans) => this.#executor.warmUp(job, plans));
     return scheduler;
   }
 
@@ -238,6 +240,7 @@ class CoreRunner implements ReplayableRunner {
 
   #onOutcome(o: Outcome<FrameJob>): void {
     this.#time.finished();
+    this.#options.onOutcome?.(o);
     if (o.kind === 'completed' && o.item.frame) this.#options.onProcessed?.(o.item.set, o.item.frame);
     const result = resultFor(o, {
       config: this.#config,

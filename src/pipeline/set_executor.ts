@@ -48,34 +48,46 @@ export class SetExecutor {
     });
     for (const w of frame.warnings) this.#warn(w);
     job.frame = frame;
-    // Time outside the named stages (views, rig lookups, bookkeeping) is booked to 'sync', the
-    // profile's stage for per-set coordination, so the stage times add up to the set's time.
-    return { ...frame.timings, sync: Number(stopwatch() - t0) / 1e6 - Object.values(frame.timings).reduce((a, b) => a + b, 0) };
+    // Time outside the plan's stages (views, rig lookups, bookkeeping, and decoding when the
+    // profile has no preprocess stage: it has one only with a detector) is booked to 'sync', the
+    // profile's stage for per-set coordination, so the stage times add up to the set's time and
+    // host budgets leave none of it out.
+    const timings: Record<string, number> = {};
+    for (const stage of plan.stages) if (frame.timings[stage] !== undefined) timings[stage] = frame.timings[stage];
+    const booked = Object.values(timings).reduce((a, b) => a + b, 0);
+    return { ...timings, sync: Number(stopwatch() - t0) / 1e6 - booked };
   }
 
   /**
-   * Host time, before the first set is admitted: runs the full pipeline twice on it at camera
-   * size (stereo workers, JIT, model sessions), discards the cold run and returns the warm run's
-   * stage times. Its outputs and tracks are forgotten; the set is then scheduled as any other.
+   * Host time, before the first set is admitted: runs each of `plans` on it at camera size, after
+   * a discarded cold run where the plan starts something new (stereo workers of each matcher, JIT,
+   * model sessions), and returns the warm runs' stage times. Its outputs and tracks are
+   * forgotten; the set is then scheduled as any other.
    */
-  async warmUp(job: FrameJob, plan: DegradationPlan): Promise<StageTimings> {
+  async warmUp(job: FrameJob, plans: readonly DegradationPlan[]): Promise<StageTimings[]> {
     const trial: FrameJob = { set: job.set };
-    let warm: StageTimings;
+    const warm: StageTimings[] = [];
+    let halfSeen = false;
     try {
-      await this.execute(trial, plan);
-      warm = await this.execute(trial, plan);
+      // A cold run (discarded) only where a plan starts something new: the first plan, and the
+      // half-resolution matcher with its own workers; the other shapes reuse warm code and workers.
+      for (const [i, plan] of plans.entries()) {
+        if (i === 0 || (plan.stereoHalfResolution && !halfSeen)) await this.execute(trial, plan);
+        halfSeen ||= plan.stereoHalfResolution;
+        warm.push(await this.execute(trial, plan));
+      }
     } catch (err) {
       // The set itself is still dispatched, and fails or completes there with its own warning.
       this.#warn(`host time: warming up on the first frame set failed (${(err as Error).message}); budgets start from the first sets run`);
-      return {};
     } finally {
       this.#pipeline.reset();
     }
-    this.#warn(
-      `host time: stages warmed up on the first frame set (${Object.entries(warm)
+    const times = (t: StageTimings) =>
+      Object.entries(t)
         .map(([k, v]) => `${k} ${v.toFixed(1)} ms`)
-        .join(', ')})`,
-    );
+        .join(', ');
+    if (warm.length > 0)
+      this.#warn(`host time: stages warmed up on the first frame set (${warm.map((t, i) => `${plans[i].rung}: ${times(t)}`).join('; ')})`);
     return warm;
   }
 

@@ -4,7 +4,7 @@
 // clock in the stamps' domain, with the scheduler's own dispatch loop running sets as they come.
 import type { Nanos } from '../msgs/time';
 import { VirtualClock, type Clock } from '../scheduler/clock';
-import type { DeadlineScheduler } from '../scheduler/deadline_scheduler';
+import type { DeadlineScheduler, WarmUp } from '../scheduler/deadline_scheduler';
 import type { DegradationPlan } from '../scheduler/degradation';
 import type { StageTimings } from '../scheduler/outcomes';
 import type { FrameSet } from '../sync/frame';
@@ -27,7 +27,7 @@ export interface TimeMode {
   /** A tick of the source's clock (ROS time, sim time, bag time). */
   observe(now: Nanos): void;
   /** Starts whatever runs `scheduler`'s sets on its own (host time's dispatch loop). */
-  start(scheduler: DeadlineScheduler<FrameJob>, exec: Exec, warmUp: (job: FrameJob) => Promise<StageTimings>): void;
+  start(scheduler: DeadlineScheduler<FrameJob>, exec: Exec, warmUp: WarmUp<FrameJob>): void;
   /** Stops what start() started; resolves when the set in progress is done. */
   stop(): Promise<void>;
   /** The old timeline is over (a time jump): the next scheduler starts on a fresh clock. */
@@ -111,7 +111,7 @@ export class HostTime implements TimeMode {
     if (this.clock instanceof SourceAlignedClock) this.clock.observe(now);
   }
 
-  start(scheduler: DeadlineScheduler<FrameJob>, exec: Exec, warmUp: (job: FrameJob) => Promise<StageTimings>): void {
+  start(scheduler: DeadlineScheduler<FrameJob>, exec: Exec, warmUp: WarmUp<FrameJob>): void {
     this.#abort = new AbortController();
     this.#loop = scheduler.run(exec, this.#abort.signal, warmUp);
   }

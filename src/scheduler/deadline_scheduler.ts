@@ -8,20 +8,15 @@
 //   once. Otherwise it waits in a bounded latest-only mailbox; a newer set evicts the oldest
 //   ('superseded').
 // - runNext(): takes the waiting set with the earliest deadline and picks the least-degraded rung
-//   whose predicted finish fits its deadline (minus the admission margin); if none fits it is shed.
-// - Target time: the stages run on the profile's resources (NPU, CPU cores, scaler), simulated by
-//   a ResourceTimeline: a set is dispatched when its first stage's resource is free, so successive
-//   sets overlap across resources, and its finish is where its last stage ends on the timeline.
-//   The clock is a VirtualClock, so a replay makes the robot's decisions on the profiled hardware,
-//   identically on every run and host.
-//   Host time: the wall clock; the runner executes one set at a time, so admission treats the
-//   pipeline as one resource, with stage budgets from measured quantiles once enough samples exist.
+//   whose predicted finish fits its deadline (admission.ts); if none fits it is shed.
+// - Target time: the clock is a VirtualClock moved by the profile's stage times, so a replay makes
+//   the robot's decisions on the profiled hardware, identically on every run and host.
+//   Host time: the wall clock, and a dispatch loop (run()) that runs sets as they arrive.
 import type { Nanos } from '../msgs/time';
+import { Admission, msToNs, nsToMs } from './admission';
 import { VirtualClock, type Clock } from './clock';
-import { ladderEffects, makePlan, RoundRobinSubset, rungFor, type DegradationPlan } from './degradation';
-import { HostBudgets } from './host_budgets';
+import type { DegradationPlan } from './degradation';
 import { LatencyWindow } from './latency_window';
-import { LatestMailbox } from './latest_mailbox';
 import {
   type CompletedOutcome,
   type Outcome,
@@ -33,7 +28,6 @@ import {
   type StageTimings,
   type StatusContext,
 } from './outcomes';
-import { ResourceTimeline, type TimedStage } from './resource_timeline';
 import {
   parseSchedulerOptions,
   type RungName,
@@ -42,41 +36,23 @@ import {
   type StageOptions,
 } from './scheduler_options';
 import { SchedulerCounters } from './scheduler_counters';
+import { HostWarmUp, type WarmUp } from './host_warm_up';
+import { setOf, WaitingSets, type Waiting } from './waiting_sets';
 
 export * from './outcomes';
-
-interface Waiting<T> {
-  item: T;
-  stamp: Nanos;
-  deadline: Nanos;
-  seq: number;
-}
-
-/** Host time's single executor, on the timeline that reports its utilisation. */
-const HOST = 'host';
-const msToNs = (ms: number): Nanos => BigInt(Math.round(ms * 1e6));
-const nsToMs = (ns: Nanos): number => Number(ns) / 1e6;
-const earlierDeadline = <T>(a: Waiting<T>, b: Waiting<T>) => a.deadline < b.deadline || (a.deadline === b.deadline && a.seq < b.seq);
+export type { WarmUp } from './host_warm_up';
 
 export class DeadlineScheduler<T> {
   readonly options: SchedulerOptions;
   readonly #clock: Clock;
   readonly #onOutcome: ((o: Outcome<T>) => void) | undefined;
-  readonly #mailbox: LatestMailbox<Waiting<T>>;
-  readonly #effects: ReturnType<typeof ladderEffects>;
-  readonly #subset: RoundRobinSubset;
-  readonly #host: HostBudgets;
+  readonly #waiting: WaitingSets<T>;
+  readonly #admit: Admission;
   readonly #latency: LatencyWindow;
   readonly #deadlineNs: Nanos;
-  readonly #marginMs: number;
-  /** Target time: reservations of the profile's resources. Host time: the executor's measured runs. */
-  readonly #timeline: ResourceTimeline;
   #running = false;
-  /** Host time: when the set in progress is predicted to finish. */
-  #busyUntil: Nanos = 0n;
-  #seq = 0;
   readonly #count = new SchedulerCounters();
-  #wake: (() => void) | undefined;
+  readonly #warm = new HostWarmUp<T>();
 
   /**
    * `options` are validated (see schedulerOptionsSchema); throws naming the bad key. The clock's
@@ -84,28 +60,18 @@ export class DeadlineScheduler<T> {
    */
   constructor(options: SchedulerOptionsInput, clock: Clock, hooks: SchedulerHooks<T> = {}) {
     this.options = parseSchedulerOptions(options);
-    if (clock.mode !== this.options.timeMode || (this.options.timeMode === 'target' && !(clock instanceof VirtualClock))) {
+    const o = this.options;
+    if (clock.mode !== o.timeMode || (o.timeMode === 'target' && !(clock instanceof VirtualClock))) {
       throw new Error(
-        `DeadlineScheduler: timeMode "${this.options.timeMode}" needs ${this.options.timeMode === 'target' ? 'a VirtualClock' : 'a HostClock'}; got a ${clock.mode}-time clock`,
+        `DeadlineScheduler: timeMode "${o.timeMode}" needs ${o.timeMode === 'target' ? 'a VirtualClock' : 'a HostClock'}; got a ${clock.mode}-time clock`,
       );
     }
-    const o = this.options;
     this.#clock = clock;
     this.#onOutcome = hooks.onOutcome;
-    this.#mailbox = new LatestMailbox(o.mailboxDepth);
-    this.#effects = ladderEffects(o.ladder);
-    this.#subset = new RoundRobinSubset(o.cameras, o.detectSubsetSize ?? Math.ceil(o.cameras.length / 2));
-    this.#host = new HostBudgets(o);
+    this.#waiting = new WaitingSets(o.mailboxDepth);
+    this.#admit = new Admission(o);
     this.#latency = new LatencyWindow(o.windowSize);
     this.#deadlineNs = msToNs(o.deadlineMs ?? 1e3 / o.rateHz);
-    this.#marginMs = o.admissionMarginMs;
-    this.#timeline =
-      o.timeMode === 'target'
-        ? new ResourceTimeline(
-            o.resources,
-            o.stages.map((s) => s.resource),
-          )
-        : new ResourceTimeline({ [HOST]: 1 }, []);
   }
 
   /** The frame period, ms. */
@@ -120,7 +86,7 @@ export class DeadlineScheduler<T> {
 
   /** Sets waiting to start. */
   get pending(): number {
-    return this.#mailbox.size;
+    return this.#waiting.size;
   }
 
   /**
@@ -130,22 +96,12 @@ export class DeadlineScheduler<T> {
    * stage's old samples.
    */
   stageBudgetMs(stage: StageOptions, rung?: RungName): number {
-    if (this.options.timeMode === 'host') return this.#host.budgetMs(stage, rung);
-    return rung === undefined ? stage.budgetMs : (stage.rungBudgetsMs[rung] ?? stage.budgetMs);
+    return this.#admit.stageBudgetMs(stage, rung);
   }
 
   /** The plan for ladder level `level` (0 = full) with the current budgets and round-robin subset. */
   planFor(level: number): DegradationPlan {
-    const o = this.options;
-    return makePlan(
-      level,
-      o.ladder,
-      this.#effects[level],
-      o.stages,
-      (s, rung) => this.stageBudgetMs(s, rung),
-      o.cameras,
-      this.#subset.peek(),
-    );
+    return this.#admit.planFor(level);
   }
 
   /**
@@ -155,26 +111,19 @@ export class DeadlineScheduler<T> {
   offer(item: T, stamp: Nanos): ShedOutcome<T>[] {
     this.#count.received++;
     const now = this.#clock.now();
-    const waiting: Waiting<T> = { item, stamp, deadline: stamp + this.#deadlineNs, seq: this.#seq++ };
+    const waiting = this.#waiting.entry(item, stamp, stamp + this.#deadlineNs, now);
+    this.#warm.offered(item);
+    this.#waiting.notify();
     if (now >= waiting.deadline) return [this.#shedNow(waiting, 'deadline_passed', now)];
-    if (this.#cheapestFinish(waiting, now) > waiting.deadline) return [this.#shedNow(waiting, 'insufficient_slack', now)];
-    const evicted = this.#mailbox.put(waiting);
-    this.#count.maxPending = Math.max(this.#count.maxPending, this.#mailbox.size);
-    this.#wake?.();
-    return evicted ? [this.#shedNow(evicted, 'superseded', now)] : [];
-  }
-
-  /** When `waiting` would finish at the cheapest rung, behind the work in progress and the waiting sets due before it. */
-  #cheapestFinish(waiting: Waiting<T>, now: Nanos): Nanos {
-    const cheapest = this.planFor(this.#effects.length - 1);
-    const ahead = this.#mailbox.peekAll().filter((w) => !earlierDeadline(waiting, w)).length;
-    if (this.options.timeMode === 'host') {
-      const each = msToNs(cheapest.predictedMs + this.#marginMs);
-      return (this.#busyUntil > now ? this.#busyUntil : now) + BigInt(ahead + 1) * each;
+    const finish = this.#admit.cheapestFinish(this.#waiting.ahead(waiting), now);
+    if (finish > waiting.deadline) {
+      const idle = !this.#running && this.#waiting.size === 0;
+      if (!(this.options.timeMode === 'host' && idle && this.#admit.host.shedOnly)) return [this.#slackShed(waiting, now, finish)];
+      waiting.probe = true;
     }
-    const trial = this.#timeline.clone();
-    for (let i = 0; i < ahead; i++) trial.reserve(cheapest.timed, now);
-    return trial.predictFinish(cheapest.timed, now) + msToNs(this.#marginMs);
+    const evicted = this.#waiting.put(waiting);
+    this.#count.maxPending = Math.max(this.#count.maxPending, this.#waiting.size);
+    return evicted ? [this.#shedNow(evicted, 'superseded', now)] : [];
   }
 
   /**
@@ -185,8 +134,8 @@ export class DeadlineScheduler<T> {
    */
   async runNext(exec: StageExecutor<T>): Promise<Outcome<T> | undefined> {
     if (this.#running) throw new Error('DeadlineScheduler#runNext: a frame set is already running; await the previous runNext first');
-    if (this.#clock instanceof VirtualClock && this.#mailbox.size > 0) this.#clock.advanceTo(this.#entryFreeAt());
-    const waiting = this.#mailbox.takeBest(earlierDeadline);
+    if (this.#clock instanceof VirtualClock && this.#waiting.size > 0) this.#clock.advanceTo(this.#entryFreeAt());
+    const waiting = this.#waiting.takeBest();
     if (!waiting) return undefined;
     return this.#dispatch(waiting, exec);
   }
@@ -194,46 +143,23 @@ export class DeadlineScheduler<T> {
   /** Target time: when the pipeline's first stage can next start. */
   #entryFreeAt(): Nanos {
     const entry = this.options.stages[0];
-    return this.#timeline.freeAt(entry.resource, entry.units, this.#clock.now());
-  }
-
-  /** When `plan` started at `start` would finish: on the resource timeline, or serially in host time. */
-  #predictFinish(plan: DegradationPlan, start: Nanos): Nanos {
-    return this.options.timeMode === 'host' ? start + msToNs(plan.predictedMs) : this.#timeline.predictFinish(plan.timed, start);
-  }
-
-  #choosePlan(waiting: Waiting<T>, startedAt: Nanos): DegradationPlan | undefined {
-    const latest = waiting.deadline - msToNs(this.#marginMs);
-    const fits = (p: DegradationPlan) => this.#predictFinish(p, startedAt) <= latest;
-    const plans = this.#effects.map((_, level) => this.planFor(level));
-    return plans.find((p) => fits(p) && this.#keepsUp(p)) ?? plans.find(fits);
-  }
-
-  /**
-   * Target time: whether every set could run `plan` (no resource busier than the period). A rung
-   * that makes its own deadline but not the period would supersede the next set, so admission
-   * prefers the first rung that keeps up (stereo at half resolution on DX-V3's cores).
-   */
-  #keepsUp(plan: DegradationPlan): boolean {
-    if (this.options.timeMode !== 'target') return true;
-    const busy = new Map<string, number>();
-    for (const s of plan.timed) busy.set(s.resource, (busy.get(s.resource) ?? 0) + s.ms * s.units);
-    return [...busy].every(([r, ms]) => ms / (this.options.resources[r] ?? 1) <= this.periodMs);
+    return this.#admit.timeline.freeAt(entry.resource, entry.units, this.#clock.now());
   }
 
   async #dispatch(waiting: Waiting<T>, exec: StageExecutor<T>): Promise<Outcome<T>> {
+    const admit = this.#admit;
     const startedAt = this.#clock.now();
-    if (nsToMs(waiting.deadline - startedAt) - this.#marginMs <= 0) return this.#shedNow(waiting, 'deadline_passed', startedAt);
-    let plan = this.#choosePlan(waiting, startedAt);
-    if (!plan) return this.#shedNow(waiting, 'insufficient_slack', startedAt);
-    const probe = this.options.timeMode === 'host' && this.#host.probeDue(plan);
-    if (probe) plan = this.planFor(0);
-    if (plan.detectCameras !== 'all') this.#subset.advance();
+    if (nsToMs(waiting.deadline - startedAt) - this.options.admissionMarginMs <= 0)
+      return this.#shedNow(waiting, 'deadline_passed', startedAt);
+    const chosen = admit.dispatchPlan(waiting.deadline, startedAt, waiting.probe === true);
+    if (!chosen) return this.#slackShed(waiting, startedAt, admit.predictFinish(admit.cheapest(), startedAt));
+    const { plan, probe } = chosen;
+    if (plan.detectCameras !== 'all') admit.subset.advance();
 
     this.#running = true;
     const target = this.options.timeMode === 'target';
-    const simulatedEnd = target ? this.#timeline.reserve(plan.timed, startedAt) : 0n;
-    this.#busyUntil = startedAt + msToNs(plan.predictedMs);
+    const simulatedEnd = target ? admit.timeline.reserve(plan.timed, startedAt) : 0n;
+    admit.busyUntil = startedAt + msToNs(plan.predictedMs);
     let timings: StageTimings;
     try {
       timings = await exec(waiting.item, plan, waiting.deadline);
@@ -241,18 +167,18 @@ export class DeadlineScheduler<T> {
       this.#running = false;
     }
     const finishedAt = target ? simulatedEnd : this.#clock.now();
-    this.#record(plan, timings, startedAt, finishedAt, waiting.stamp);
+    this.#count.lastMeasuredTotalMs = admit.ran(plan, timings, startedAt, finishedAt);
+    this.#latency.add(Math.max(0, nsToMs(finishedAt - waiting.stamp)));
     const met = finishedAt <= waiting.deadline;
     this.#count.completedWith(plan, met, probe);
+    const latencyMs = nsToMs(finishedAt - waiting.stamp);
     const outcome: CompletedOutcome<T> = {
       kind: 'completed',
-      item: waiting.item,
-      stamp: waiting.stamp,
-      deadline: waiting.deadline,
+      ...setOf(waiting),
       plan,
       startedAt,
       finishedAt,
-      latencyMs: nsToMs(finishedAt - waiting.stamp),
+      latencyMs,
       met,
       timings,
       probe,
@@ -268,88 +194,73 @@ export class DeadlineScheduler<T> {
   async runUntil(time: Nanos, exec: StageExecutor<T>): Promise<void> {
     const clock = this.#clock;
     if (!(clock instanceof VirtualClock)) throw new Error('DeadlineScheduler#runUntil: only in target time (VirtualClock)');
-    while (this.#mailbox.size > 0 && this.#entryFreeAt() < time) await this.runNext(exec);
+    while (this.#waiting.size > 0 && this.#entryFreeAt() < time) await this.runNext(exec);
     clock.advanceTo(time);
   }
 
   /** Runs (or sheds) every waiting set. */
   async drain(exec: StageExecutor<T>): Promise<void> {
-    while (this.#mailbox.size > 0) await this.runNext(exec);
+    while (this.#waiting.size > 0) await this.runNext(exec);
   }
 
   /**
    * Host time: dispatches sets as they arrive until `signal` aborts, then returns (the set in
-   * progress finishes first). With `warmUp`, the first set is first handed to it: it runs the
-   * stages on that set (at camera size, cold runs discarded) and resolves with warm stage times,
-   * which seed the budgets; only then is the set itself dispatched (or shed, if warming took its slack).
+   * progress finishes first). With `warmUp`, the first set offered (even one shed at once: a
+   * machine that cannot keep up must still measure its stages) is first handed to it with the
+   * plans to warm (the full pipeline and each rung that runs a stage at its own cost): it runs each
+   * on that set at camera size, cold runs discarded, and resolves with their warm stage times,
+   * which seed the budgets before any set is dispatched.
    */
-  async run(exec: StageExecutor<T>, signal: AbortSignal, warmUp?: (item: T) => Promise<StageTimings>): Promise<void> {
-    const onAbort = () => this.#wake?.();
+  async run(exec: StageExecutor<T>, signal: AbortSignal, warmUp?: WarmUp<T>): Promise<void> {
+    const onAbort = () => this.#waiting.notify();
     signal.addEventListener('abort', onAbort, { once: true });
+    this.#warm.use(warmUp);
     try {
       while (!signal.aborted) {
-        if (this.#mailbox.size === 0) {
-          await new Promise<void>((resolve) => (this.#wake = resolve));
-          this.#wake = undefined;
-          continue;
-        }
-        const waiting = this.#mailbox.takeBest(earlierDeadline) as Waiting<T>;
-        if (warmUp && !this.#count.warmedUp) {
-          this.#running = true;
-          try {
-            this.#host.add(this.planFor(0), await warmUp(waiting.item), () => undefined);
-          } finally {
-            this.#running = false;
-          }
-          this.#count.warmedUp = true;
-        }
-        await this.#dispatch(waiting, exec);
+        if (this.#warm.due) await this.#warmUp();
+        else if (this.#waiting.size > 0) await this.runNext(exec);
+        else await this.#waiting.arrival();
       }
     } finally {
       signal.removeEventListener('abort', onAbort);
     }
   }
 
-  #shedNow(w: Waiting<T>, reason: ShedReason, at: Nanos): ShedOutcome<T> {
-    this.#count.shed[reason]++;
-    const outcome: ShedOutcome<T> = { kind: 'shed', item: w.item, stamp: w.stamp, deadline: w.deadline, reason, at };
-    this.#onOutcome?.(outcome);
-    return outcome;
+  async #warmUp(): Promise<void> {
+    this.#running = true;
+    try {
+      await this.#warm.run(this.#admit);
+    } finally {
+      this.#running = false;
+      this.#count.warmedUp = true;
+    }
   }
 
-  #record(plan: DegradationPlan, timings: StageTimings, startedAt: Nanos, finishedAt: Nanos, stamp: Nanos): void {
-    const effect = this.#effects[plan.level];
-    this.#host.completed(plan);
-    this.#count.lastMeasuredTotalMs = this.#host.add(plan, timings, (s) => rungFor(s, effect));
-    if (this.options.timeMode === 'host') {
-      const ran: TimedStage = { resource: HOST, units: 1, ms: nsToMs(finishedAt - startedAt) };
-      this.#timeline.reserve([ran], startedAt);
-    }
-    this.#latency.add(Math.max(0, nsToMs(finishedAt - stamp)));
+  #slackShed(w: Waiting<T>, at: Nanos, predictedFinish: Nanos): ShedOutcome<T> {
+    if (this.options.timeMode === 'host') this.#admit.host.slackShed();
+    return this.#shedNow(w, 'insufficient_slack', at, predictedFinish);
+  }
+
+  #shedNow(w: Waiting<T>, reason: ShedReason, at: Nanos, predictedFinish?: Nanos): ShedOutcome<T> {
+    this.#count.shed[reason]++;
+    const outcome: ShedOutcome<T> = { kind: 'shed', ...setOf(w), reason, at, predictedFinish };
+    this.#onOutcome?.(outcome);
+    return outcome;
   }
 
   /** A snapshot of the counters and percentiles. */
   stats(): SchedulerStats {
     return this.#count.snapshot({
-      pending: this.#mailbox.size,
-      stages: this.options.stages.map((s) => ({ stage: s, window: this.#host.window(s.name), budgetMs: this.stageBudgetMs(s) })),
+      pending: this.#waiting.size,
+      stages: this.options.stages.map((s) => ({ stage: s, window: this.#admit.host.window(s.name), budgetMs: this.stageBudgetMs(s) })),
       cameras: this.options.cameras.length,
-      resources: this.#timeline.usage(),
+      resources: this.#admit.timeline.usage(),
       latency: this.#latency,
     });
   }
 
   /** What a status report needs besides stats(): the mode, period, deadline and the last plan's totals. */
   statusContext(): StatusContext {
-    const detect = this.#count.lastPlan?.detectCameras ?? 'all';
-    return {
-      timeMode: this.options.timeMode,
-      profile: this.options.profile,
-      periodMs: this.periodMs,
-      deadlineMs: this.deadlineMs,
-      predictedTotalMs: this.planFor(0).predictedMs,
-      measuredTotalMs: this.#count.lastMeasuredTotalMs,
-      detectCameras: detect === 'all' ? [...this.options.cameras] : detect,
-    };
+    return this.#count.statusContext(this.options, this.deadlineMs, this.planFor(0).predictedMs);
   }
 }

@@ -65,16 +65,30 @@ export function rungFor(stage: StageOptions, effect: RungEffect): RungName | und
 }
 
 /**
- * Builds the plan for a ladder level. `stageMs(stage, rung)` is the stage's current budget for
- * all cameras (at `rung` when one makes it cheaper); `subset` the cameras chosen when the level
- * runs detection on a subset.
+ * The stages a plan runs and the rung each runs at ("sync+stereo_depth@stereo_half_resolution+fuse"):
+ * plans of one shape cost the same. A stage's cost can depend on what ran before it (fusion of
+ * learned depth's points), so host time measures each stage per shape too.
+ */
+export function planShape(run: readonly StageOptions[], effect: RungEffect): string {
+  return run
+    .map((s) => {
+      const rung = rungFor(s, effect);
+      return rung === undefined ? s.name : `${s.name}@${rung}`;
+    })
+    .join('+');
+}
+
+/**
+ * Builds the plan for a ladder level. `stageMs(stage, rung, shape)` is the stage's current budget
+ * for all cameras (at `rung` when one makes it cheaper, in a plan of `shape`); `subset` the
+ * cameras chosen when the level runs detection on a subset.
  */
 export function makePlan(
   level: number,
   ladder: readonly RungName[],
   effect: RungEffect,
   stages: readonly StageOptions[],
-  stageMs: (s: StageOptions, rung: RungName | undefined) => number,
+  stageMs: (s: StageOptions, rung: RungName | undefined, shape: string) => number,
   cameras: readonly string[],
   subset: string[],
 ): DegradationPlan {
@@ -83,10 +97,11 @@ export function makePlan(
     (effect.reuseLastDepth && (name === 'stereo_depth' || name === 'learned_depth'));
   const run = stages.filter((s) => !dropped(s.name));
   const fraction = effect.subset ? subset.length / cameras.length : 1;
+  const shape = planShape(run, effect);
   const timed = run.map((s) => ({
     resource: s.resource,
     units: s.units,
-    ms: stageMs(s, rungFor(s, effect)) * (s.perCamera ? fraction : 1),
+    ms: stageMs(s, rungFor(s, effect), shape) * (s.perCamera ? fraction : 1),
   }));
   return {
     rung: level === 0 ? 'full' : ladder[level - 1],

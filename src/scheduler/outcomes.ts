@@ -17,6 +17,8 @@ export interface CompletedOutcome<T> {
   item: T;
   stamp: Nanos;
   deadline: Nanos;
+  /** When the set was offered (its wait in the mailbox is startedAt - offeredAt). */
+  offeredAt: Nanos;
   plan: DegradationPlan;
   startedAt: Nanos;
   finishedAt: Nanos;
@@ -34,7 +36,10 @@ export interface ShedOutcome<T> {
   stamp: Nanos;
   deadline: Nanos;
   reason: ShedReason;
+  offeredAt: Nanos;
   at: Nanos;
+  /** What admission predicted for the set's finish at the rung it last tried (insufficient_slack), ns. */
+  predictedFinish?: Nanos;
 }
 
 export type Outcome<T> = CompletedOutcome<T> | ShedOutcome<T>;

@@ -3,9 +3,9 @@
 // a reader that wants "since last time" keeps its own previous snapshot.
 import type { DegradationPlan } from './degradation';
 import type { LatencyWindow } from './latency_window';
-import { SHED_REASONS, type SchedulerStats, type ShedReason } from './outcomes';
+import { SHED_REASONS, type SchedulerStats, type ShedReason, type StatusContext } from './outcomes';
 import type { ResourceUse } from './resource_timeline';
-import type { StageOptions } from './scheduler_options';
+import type { SchedulerOptions, StageOptions } from './scheduler_options';
 
 /** What a stats snapshot needs from the rest of the scheduler. */
 export interface SnapshotParts {
@@ -85,6 +85,20 @@ export class SchedulerCounters {
         p90Ms: p.latency.quantile(0.9),
         p99Ms: p.latency.quantile(0.99),
       },
+    };
+  }
+
+  /** The status context of a scheduler with options `o`, deadline `deadlineMs` and full plan `fullPlanMs`. */
+  statusContext(o: SchedulerOptions, deadlineMs: number, fullPlanMs: number): StatusContext {
+    const detect = this.lastPlan?.detectCameras ?? 'all';
+    return {
+      timeMode: o.timeMode,
+      profile: o.profile,
+      periodMs: 1e3 / o.rateHz,
+      deadlineMs,
+      predictedTotalMs: fullPlanMs,
+      measuredTotalMs: this.lastMeasuredTotalMs,
+      detectCameras: detect === 'all' ? [...o.cameras] : detect,
     };
   }
 }

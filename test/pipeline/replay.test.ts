@@ -222,7 +222,7 @@ describe('runner time modes', function () {
     assert.ok(decisions.length >= 25, `frame sets: ${decisions.length}`);
     assert.equal(Number(last.frame_sets_completed) + Number(last.shed_total), decisions.length);
     assert.ok(
-      warnings.some((w) => /host time: stages warmed up on the first frame set \(preprocess \d/.test(w)),
+      warnings.some((w) => /host time: stages warmed up on the first frame set \(full: .*sync \d/.test(w)),
       warnings.join('\n'),
     );
     const completed = decisions.filter((d) => !d.startsWith('shed:')).length;

@@ -31,7 +31,7 @@ describe('time modes of the runner', () => {
       await gate;
       return { detect: 1 };
     };
-    time.start(scheduler, exec, async () => ({ detect: 1 }));
+    time.start(scheduler, exec, async () => [{ detect: 1 }]);
     await time.deliver(scheduler, set(clock.now()));
     let settled = false;
     const done = time.settled().then(() => (settled = true));
