@@ -67,7 +67,7 @@ export class DeadlineScheduler<T> {
   readonly #subset: RoundRobinSubset;
   readonly #host: HostBudgets;
   readonly #latency: LatencyWindow;
-  readonly #deadlineNs: Nanos;
+  #deadlineNs: Nanos;
   readonly #marginMs: number;
   /** Target time: reservations of the profile's resources. Host time: the executor's measured runs. */
   readonly #timeline: ResourceTimeline;
@@ -116,6 +116,11 @@ export class DeadlineScheduler<T> {
   /** Deadline after the sensor stamp, ms. */
   get deadlineMs(): number {
     return nsToMs(this.#deadlineNs);
+  }
+
+  /** The deadline of the sets offered from now on (a live configuration change); waiting sets keep theirs. */
+  set deadlineMs(ms: number) {
+    this.#deadlineNs = msToNs(ms);
   }
 
   /** Sets waiting to start. */
