@@ -11,8 +11,8 @@
 // stage_options.ts maps the keys back onto each stage's options.
 //
 // A running node takes some keys without a restart: those read afresh for every frame set
-// (thresholds of the tracker, the obstacle cloud, the scan, the sync policy's slop, the
-// deadline). They are marked live(...) here, the one place that decides; config_changes.ts
+// (thresholds of the detector, the tracker, the obstacle cloud, the scan, the sync policy's
+// slop, the deadline). They are marked live(...) here, the one place that decides; config_changes.ts
 // reads the marks. Every other key (models, cameras, the matcher's size) restarts the pipeline.
 import { IMAGE_TOPIC_NAMES } from './image_topics';
 import { z } from 'zod';
@@ -111,9 +111,9 @@ export const configSchema = z.object({
       model_path: z.string().default('').describe('ONNX detector; "" runs without detection (depth obstacles only)'),
       decoder: stage(detector.decoder, 'output layout of the detector'),
       labels_path: z.string().default('').describe('class names, one per line; "" uses the 80 COCO names'),
-      score_threshold: pick(detector.scoreThreshold.unwrap(), 0.35, 'minimum detection score'),
-      nms_iou_threshold: stage(detector.nmsIouThreshold, 'class-aware NMS IoU threshold'),
-      max_detections: stage(detector.maxDetections, 'per image, after NMS'),
+      score_threshold: live(pick(detector.scoreThreshold.unwrap(), 0.35, 'minimum detection score')),
+      nms_iou_threshold: live(stage(detector.nmsIouThreshold, 'class-aware NMS IoU threshold')),
+      max_detections: live(stage(detector.maxDetections, 'per image, after NMS')),
       intra_op_threads: stage(detector.intraOpThreads, 'onnxruntime intra-op threads (detector and learned depth); 0 = every core'),
       execution_providers: stage(
         detector.executionProviders,

@@ -153,6 +153,8 @@ export class PerceptionPipeline {
    * from the next frame set on; models, stereo workers and tracks carry over.
    */
   retune(config: PerceptionConfig): void {
+    const { scoreThreshold, nmsIouThreshold, maxDetections } = detectorOptions(config);
+    this.#detector?.retune({ scoreThreshold, nmsIouThreshold, maxDetections });
     this.#fusion.retune(fusionOptions(config));
     this.#config = config;
   }

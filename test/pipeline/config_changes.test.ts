@@ -9,6 +9,7 @@ describe('pipeline/config changes: live keys and restarts', () => {
 
   it('reads the live keys from the schema: thresholds, sync slop, deadline; no model, camera or matcher key', () => {
     for (const key of [
+      'detection.score_threshold',
       'tracking.max_misses',
       'scan.range_max',
       'depth.obstacle_min_height_m',
