@@ -5,21 +5,19 @@
 // The logic it uses lives in pure modules tested without ROS: parameters.ts (schema <-> ROS
 // parameters), parameter_overrides.ts (which --ros-args apply), input_topics.ts, qos.ts,
 // message_conversion.ts, output_publisher.ts, advertised_outputs.ts, clock_check.ts and
-// drop_summary.ts. The subscriptions are made in input_subscriptions.ts, the lifecycle
+// drop_summary.ts; input_gate.ts drops what cannot reach the pipeline. The subscriptions are made in input_subscriptions.ts, the lifecycle
 // callbacks in lifecycle_callbacks.ts; running_pipeline.ts holds the runner (live parameter
 // changes, restarts) and publisher_qos_check.ts watches the input publishers' QoS; rclnodejs
 // itself is passed in by main.ts.
 import { readFileSync } from 'node:fs';
 import type * as Rcl from 'rclnodejs';
-import { timeToNanos, type Nanos } from '../msgs/time';
 import type { PerceptionConfig } from '../pipeline/config_schema';
-import type { PerceptionRunner } from '../pipeline/runner_api';
-import type { CompressedImage, Image } from '../msgs/types';
 import { cameraTopics } from './input_topics';
 import { subscribeInputs } from './input_subscriptions';
 import { advertisedOutputs } from './advertised_outputs';
 import { ClockCheck } from './clock_check';
-import { DropCounts, type NodeDropReason } from './drop_summary';
+import { DropCounts } from './drop_summary';
+import { InputGate } from './input_gate';
 import { registerLifecycle } from './lifecycle_callbacks';
 import { RunningPipeline, type RunnerFactory } from './running_pipeline';
 import { applyUseSimTime, declareConfigParameters, guardParameterChanges } from './node_parameters';
@@ -62,6 +60,7 @@ export class PerceptionNode {
   /** Inputs dropped (before the pipeline is ready, unconvertible, or by the synchroniser). */
   readonly #drops = new DropCounts();
   readonly #clockCheck = new ClockCheck();
+  readonly #inputs: InputGate;
   /** Between activate and deactivate: inputs are subscribed and results published. */
   #active = false;
   #closed = false;
@@ -70,6 +69,7 @@ export class PerceptionNode {
     this.#rcl = rcl;
     this.#node = node;
     this.#qosCheck = new PublisherQosCheck(node, qosCheckPeriodMs);
+    this.#inputs = new InputGate(node, () => this.#pipeline.runner, this.#drops, this.#clockCheck);
     // An inactive lifecycle node publishes nothing, not even the results of sets still in flight.
     this.#pipeline = new RunningPipeline(
       createRunner,
@@ -174,8 +174,20 @@ export class PerceptionNode {
 
   /** An accepted parameter change; activate reads the new values too (the tick period). */
   async #reconfigure(config: PerceptionConfig): Promise<void> {
+    const rate = this.#config?.scheduler.rate_hz;
     if (this.#config) this.#config = config;
     await this.#pipeline.change(config);
+    if (this.#tickTimer && rate !== config.scheduler.rate_hz) this.#startTicks(config.scheduler.rate_hz);
+  }
+
+  /** Ticks at the frame-set rate on the node's clock: with use_sim_time they follow /clock (and stop with it). */
+  #startTicks(rateHz: number): void {
+    const node = this.#node;
+    if (this.#tickTimer) node.destroyTimer(this.#tickTimer);
+    this.#tickTimer = node.createTimer(BigInt(Math.round(1e9 / rateHz)), () => {
+      const now = node.now().nanoseconds;
+      if (now > 0n) this.#pipeline.runner?.tick(this.#clockCheck.sourceTime(now)); // 0 = sim time before the first /clock message
+    });
   }
 
   #releaseOutputs(): void {
@@ -193,18 +205,10 @@ export class PerceptionNode {
     if (!config) throw new Error('PerceptionNode: activated before it was configured');
     this.#active = true;
     const node = this.#node;
-    const inputs = subscribeInputs(this.#rcl, node, config, {
-      deliver: (topic, convert, handle) => this.#deliver(topic, convert, handle),
-      image: (runner, topic, camera, msg) => this.#handleImage(runner, topic, camera, msg),
-    });
+    const inputs = subscribeInputs(this.#rcl, node, config, this.#inputs);
     this.#subscriptions = inputs.map((input) => input.subscription);
     this.#qosCheck.start(inputs.map(({ topic, qos }) => ({ topic, qos })));
-    // Ticks follow the node's clock, so with use_sim_time they follow /clock (and stop with it).
-    const periodNs = BigInt(Math.round(1e9 / config.scheduler.rate_hz));
-    this.#tickTimer = node.createTimer(periodNs, () => {
-      const now = node.now().nanoseconds;
-      if (now > 0n) this.#pipeline.runner?.tick(this.#clockCheck.sourceTime(now)); // 0 = sim time before the first /clock message
-    });
+    this.#startTicks(config.scheduler.rate_hz);
     this.logger.info(
       `subscribed to ${config.cameras.length} camera(s): ${cameraTopics(config)
         .map((c) => c.image.topic)
@@ -224,46 +228,5 @@ export class PerceptionNode {
     }
     this.#tickTimer = undefined;
     this.#subscriptions = [];
-  }
-
-  /** Converts and hands one input to the runner; drops (counted, warned once) what cannot go. */
-  #deliver<T>(topic: string, convert: () => T, handle: (runner: PerceptionRunner, msg: T) => void): void {
-    const runner = this.#pipeline.runner;
-    if (!runner) {
-      this.#drop(topic, 'pipeline_not_ready', 'the pipeline is not ready yet');
-      return;
-    }
-    let msg: T;
-    try {
-      msg = convert();
-    } catch (err) {
-      this.#drop(topic, 'unconvertible', (err as Error).message);
-      return;
-    }
-    handle(runner, msg);
-  }
-
-  /** An image, after its stamp is compared with the node clock (one warning if they disagree). */
-  #handleImage(runner: PerceptionRunner, topic: string, camera: string, msg: Image | CompressedImage): void {
-    const stamp = validStamp(msg.header.stamp);
-    if (stamp !== undefined) {
-      const useSimTime = this.#node.getParameter('use_sim_time').value === true;
-      const warning = this.#clockCheck.observe(topic, stamp, this.#node.now().nanoseconds, useSimTime);
-      if (warning) this.logger.warn(warning);
-    }
-    runner.handleImage(camera, msg); // an invalid stamp is the synchroniser's to report
-  }
-
-  /** Counts a drop by topic and reason; the first of each is warned with what went wrong. */
-  #drop(topic: string, reason: NodeDropReason, detail: string): void {
-    if (this.#drops.countNodeDrop(topic, reason)) this.logger.warn(`dropping input on ${topic}: ${detail} (${reason}; totals at shutdown)`);
-  }
-}
-
-function validStamp(t: { sec: number; nanosec: number }): Nanos | undefined {
-  try {
-    return timeToNanos(t);
-  } catch {
-    return undefined;
   }
 }

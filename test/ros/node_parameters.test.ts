@@ -92,6 +92,22 @@ describe('ros/node parameters (on a stand-in of rclnodejs)', () => {
     await node.shutdown('test');
   });
 
+  it('restarts the pipeline for scheduler.rate_hz and ticks it at the new rate', async () => {
+    const { node, fake, configs } = await startNode();
+    assert.deepEqual(
+      fake.timers.map((t) => t.periodNs),
+      [33_333_333n],
+    );
+    assert.deepEqual(paramSet(fake, 'scheduler.rate_hz', DOUBLE, 10), { successful: true, reason: '' });
+    await new Promise((r) => setImmediate(r));
+    assert.equal(configs.length, 2);
+    assert.deepEqual(
+      fake.timers.map((t) => t.periodNs),
+      [100_000_000n],
+    );
+    await node.shutdown('test');
+  });
+
   it("refuses a tracker value outside the stage's range, naming the key", async () => {
     const { node, fake } = await startNode();
     const result = paramSet(fake, 'tracking.gate_mahalanobis', DOUBLE, 0.5);
