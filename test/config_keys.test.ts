@@ -15,11 +15,24 @@ import { parseConfig } from '../src/pipeline/config';
 import { configSchema, type PerceptionConfig } from '../src/pipeline/config_schema';
 import { PerceptionPipeline } from '../src/pipeline/perception_pipeline';
 import { RigState } from '../src/pipeline/rig_state';
-import { detectorOptions, fusionOptions, schedulerOptions, stereoOptions, synchronizerOptions } from '../src/pipeline/stage_options';
+import {
+  detectorOptions,
+  fusionOptions,
+  groundObstacleOptions,
+  pointsOptions,
+  schedulerOptions,
+  stereoOptions,
+  synchronizerOptions,
+  voxelOptions,
+} from '../src/pipeline/stage_options';
+import { obstacleOptionsSchema } from '../src/depth/obstacles';
+import { pointsOptionsSchema } from '../src/depth/points';
+import { voxelOptionsSchema } from '../src/depth/voxel';
 import { parseStereoOptions } from '../src/depth/stereo_options';
 import { resolveFusionOptions } from '../src/fusion/options';
 import { parseDetectorOptions } from '../src/inference/detector_options';
 import { parseSchedulerOptions } from '../src/scheduler/scheduler_options';
+import { resolveSyncOptions } from '../src/sync/sync_options';
 import { advertisedOutputs } from '../src/ros/advertised_outputs';
 import { cameraTopics } from '../src/ros/input_topics';
 import { OutputPublisher } from '../src/ros/output_publisher';
@@ -258,6 +271,19 @@ describe("configuration: defaults are the stages' own", () => {
   it('stereo matcher and fusion: the mapped defaults are the stage defaults', () => {
     assert.deepEqual(parseStereoOptions(stereoOptions(d)), parseStereoOptions({}));
     assert.deepEqual(resolveFusionOptions(fusionOptions(d)), resolveFusionOptions({}));
+  });
+
+  it("obstacle cloud (points, voxels, height band): the mapped defaults are the depth stages' own", () => {
+    assert.deepEqual(pointsOptionsSchema.parse(pointsOptions(d)), pointsOptionsSchema.parse({}));
+    assert.deepEqual(voxelOptionsSchema.parse(voxelOptions(d)), voxelOptionsSchema.parse({}));
+    assert.deepEqual(obstacleOptionsSchema.parse(groundObstacleOptions(d)), obstacleOptionsSchema.parse({}));
+  });
+
+  it("synchroniser: the mapped defaults are the synchroniser's own (dropout, slop, time jump)", () => {
+    assert.deepEqual(resolveSyncOptions(synchronizerOptions(d)), resolveSyncOptions({ cameras: d.cameras }));
+    // A rig smaller than the default min_cameras uses all its cameras, both ways.
+    const one = parseConfig({ cameras: ['front_left'], depth: { stereo_pairs: [] } });
+    assert.deepEqual(resolveSyncOptions(synchronizerOptions(one)), resolveSyncOptions({ cameras: ['front_left'] }));
   });
 
   it("detector: only the score threshold (a per-model preset in the stage) is the configuration's pick", () => {

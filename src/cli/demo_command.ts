@@ -13,7 +13,9 @@ import { renderHtmlReport } from '../report/html';
 import { outputOf, outputsOf } from '../pipeline/result';
 import { loadScene, writeSceneBag } from '../sim';
 import { SceneEvaluator } from '../sim/scene_evaluation';
-import { DemoRecorder, negativeMotaLine, reportData, scoreTable } from './demo_report';
+import { DemoRecorder } from './demo_recorder';
+import { reportData } from './demo_report';
+import { negativeMotaLine, scoreTable } from './demo_table';
 import {
   addModelOption,
   addPipelineOptions,

@@ -1,173 +1,13 @@
-// What the demo keeps of a replay and how it becomes the report: per-frame stage times on the
-// scheduler's own clock, tracks for trails, the one frame set shown (images, detections, depth),
-// the metrics table with pass/fail against each target, and the overlays read from the bag.
+// How a recorded demo run becomes the HTML report's data: the shown frame set's camera panels
+// (ground truth, projected tracks and labelled detections over each image), the bird's-eye view,
+// the latency plot on the scheduler's clock, the metrics table and the run's metadata.
 import type { Detection } from '../inference/detection';
-import type { Raster } from '../io/raster';
-import type { LaserScan, TrackedObject } from '../msgs/types';
 import type { PerceptionConfig } from '../pipeline/config_schema';
-import { cloudXyz } from '../pipeline/frame_summary';
-import type { ReportBox, ReportData, ReportDepth, ReportRow, ReportTrack } from '../report/html';
+import type { ReportBox, ReportData, ReportRow, ReportTrack } from '../report/html';
 import { boxIou, reportOverlays } from '../report/overlays';
-import { outputOf, outputsOf, type PipelineResult } from '../pipeline/result';
 import type { SceneEvaluator, SceneScores } from '../sim/scene_evaluation';
-
-const pct = (values: number[], q: number) =>
-  values.length ? [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor(q * values.length))] : NaN;
-const f = (v: number, digits = 1) => (Number.isFinite(v) ? v.toFixed(digits) : 'n/a');
-
-interface ShownFrame {
-  seq: number;
-  stamp: bigint;
-  images: Map<string, Raster>;
-  detections: Map<string, Detection[]>;
-  tracks: TrackedObject[];
-  trackingFrame: string;
-  cloud: Float32Array;
-  scan: LaserScan | undefined;
-  depth: Map<string, ReportDepth>;
-  score: number;
-}
-
-export class DemoRecorder {
-  /** Host-measured ms per stage (the table's host percentiles). */
-  readonly hostMs = new Map<string, number[]>();
-  /**
-   * Per frame set, the stage times on the scheduler's own clock (target time: the profile's
-   * predicted times, which its virtual clock advances by; host time: this machine's measured
-   * times) and the set's latency from its stamp to its end on that clock.
-   */
-  readonly frames: Array<{ stageMs: Record<string, number>; latencyMs: number; shed: boolean }> = [];
-  readonly trails = new Map<number, Array<[number, number]>>();
-  readonly profiled = new Map<string, number>();
-  shown: ShownFrame | undefined;
-  shed = 0;
-  misses = 0n;
-
-  add(
-    r: PipelineResult,
-    images: Map<string, Raster> | undefined,
-    detections: Map<string, Detection[]> | undefined,
-    timings: Record<string, number> | undefined,
-  ): void {
-    const status = outputOf(r, 'dx_perception/msg/PipelineStatus');
-    if (status) {
-      this.misses = status.deadline_misses;
-      for (const s of status.stages) this.profiled.set(s.name, s.budget_ms);
-    }
-    if (r.decision === 'shed') {
-      this.shed++;
-      this.frames.push({ stageMs: {}, latencyMs: NaN, shed: true });
-      return;
-    }
-    const onClock = (s: { predicted_ms: number; measured_ms: number }) => (status?.time_mode === 'target' ? s.predicted_ms : s.measured_ms);
-    this.frames.push({
-      stageMs: Object.fromEntries((status?.stages ?? []).filter((s) => Number.isFinite(onClock(s))).map((s) => [s.name, onClock(s)])),
-      latencyMs: status?.latency_ms ?? NaN,
-      shed: false,
-    });
-    for (const [k, v] of Object.entries(timings ?? {})) this.hostMs.set(k, [...(this.hostMs.get(k) ?? []), v]);
-    const tracksMsg = outputOf(r, 'dx_perception/msg/TrackedObjectArray');
-    const tracks = tracksMsg?.objects ?? [];
-    for (const t of tracks) this.trails.set(t.id, [...(this.trails.get(t.id) ?? []), [t.pose.pose.position.x, t.pose.pose.position.y]]);
-    // Show the frame with the most tracks and detections, preferring later frames (tracks confirmed).
-    const score = tracks.length * 10 + [...(detections?.values() ?? [])].reduce((n, d) => n + d.length, 0);
-    if (!images || (this.shown && score < this.shown.score)) return;
-    const cloud = outputOf(r, 'sensor_msgs/msg/PointCloud2');
-    const depth = new Map(
-      outputsOf(r, 'sensor_msgs/msg/Image')
-        .filter((x) => x.topic.endsWith('/depth'))
-        .map((x) => [
-          x.topic.slice(0, -'/depth'.length),
-          { width: x.msg.width, height: x.msg.height, metres: new Float32Array(x.msg.data.slice().buffer), maxM: 10 },
-        ]),
-    );
-    this.shown = {
-      seq: this.frames.length,
-      stamp: r.stamp,
-      images,
-      detections: detections ?? new Map(),
-      tracks,
-      trackingFrame: tracksMsg?.header.frame_id ?? '',
-      cloud: cloud ? cloudXyz(cloud) : new Float32Array(),
-      scan: outputOf(r, 'sensor_msgs/msg/LaserScan'),
-      depth,
-      score,
-    };
-  }
-}
-
-const row = (metric: string, value: string, target = '', pass?: boolean): ReportRow => ({ metric, value, target, pass });
-
-export function scoreTable(scores: SceneScores, rec: DemoRecorder, config: PerceptionConfig, sets: number): ReportRow[] {
-  const rows: ReportRow[] = [];
-  const { stereo, learned } = scores.depth;
-  if (stereo) {
-    rows.push(
-      row('stereo depth error (median, valid px, GT < 10 m)', `${f(stereo.medianRelErrorPct, 2)} %`, '< 3 %', stereo.medianRelErrorPct < 3),
-    );
-    rows.push(row('stereo depth density (GT < 10 m)', `${f(100 * stereo.density)} %`));
-  }
-  if (learned) {
-    // No target: the bundled side-camera model's held-out error is documented in training/README.md.
-    rows.push(row('learned depth error, side cameras (median, GT < 10 m)', `${f(learned.medianRelErrorPct, 1)} %`));
-    rows.push(row('learned depth density, side cameras (GT < 10 m)', `${f(100 * learned.density)} %`));
-  }
-  const o = scores.objects;
-  rows.push(
-    row(
-      '3D object position error (median)',
-      `${f(o.medianErrorM, 2)} m = ${f(o.medianErrorPctOfRange, 1)} % of range`,
-      '< 5 % of range',
-      o.medianErrorPctOfRange < 5,
-    ),
-  );
-  rows.push(row('visible objects within 10 m with a track', `${o.matched}/${o.total} (${f((100 * o.matched) / Math.max(1, o.total))} %)`));
-  rows.push(
-    row(
-      'detection recall (IoU >= 0.5, >= 50 % visible)',
-      scores.detection
-        ? `${f(100 * scores.detection.recall)} % (${scores.detection.matched}/${scores.detection.total})`
-        : 'no detector configured (--model)',
-    ),
-  );
-  const t = scores.tracking;
-  rows.push(row('tracking MOTA / IDF1', `${f(t.mota, 3)} / ${f(t.idf1, 3)}`));
-  rows.push(row('tracking misses / false positives (object-frames)', `${t.misses} / ${t.falsePositives} of ${t.numGt}`));
-  // No target: "at most one per crossing" needs the crossings counted, which the scene does not list.
-  rows.push(row('tracking ID switches (expected: at most one per crossing)', String(t.idSwitches)));
-  rows.push(
-    row(
-      'frame sets: completed / shed / deadline misses',
-      `${sets - rec.shed} / ${rec.shed} / ${rec.misses}`,
-      'misses 0',
-      rec.misses === 0n,
-    ),
-  );
-  for (const [stage, ms] of rec.hostMs) {
-    const profiled = rec.profiled.get(stage);
-    // This machine's times beside the profile's budget, for information: they are not the target chip's.
-    const budget = profiled === undefined ? '' : ` (${config.scheduler.profile} budget ${f(profiled, 2)} ms)`;
-    rows.push(row(`latency ${stage}: host p50 / p90 / p99${budget}`, `${f(pct(ms, 0.5))} / ${f(pct(ms, 0.9))} / ${f(pct(ms, 0.99))} ms`));
-  }
-  return rows;
-}
-
-/** The one line under the terminal table when MOTA is negative, which surprises newcomers. */
-export function negativeMotaLine(scores: SceneScores): string | undefined {
-  const t = scores.tracking;
-  if (!(t.mota < 0)) return undefined;
-  return `MOTA < 0 means misses + false positives + ID switches (${t.misses} + ${t.falsePositives} + ${t.idSwitches}) outnumber the ${t.numGt} ground-truth object-frames; the false positives are mostly tracks of walls and furniture, real obstacles the scene does not list as objects (report.html explains).`;
-}
-
-/** How to read the table; MOTA's sign surprises newcomers. */
-function notes(scores: SceneScores): string[] {
-  const t = scores.tracking;
-  return [
-    `MOTA = 1 − (misses + false positives + ID switches) / ground-truth object-frames = 1 − (${t.misses} + ${t.falsePositives} + ${t.idSwitches}) / ${t.numGt}. ` +
-      'It goes negative when the errors outnumber the ground-truth object-frames: here mostly false positives, i.e. tracks of obstacle clusters (walls, furniture) that the scene does not list as objects. IDF1 and the position error are the better guide on such scenes.',
-    'Rows without a target are reported for information; "pass"/"fail" compares each value with its target.',
-  ];
-}
+import type { DemoRecorder } from './demo_recorder';
+import { tableNotes } from './demo_table';
 
 /** Labels each detection with the track whose projected box overlaps it most. */
 function labelDetections(dets: Detection[], tracks: ReportBox[]): ReportBox[] {
@@ -283,6 +123,6 @@ export async function reportData(
           : 'host time: wall-clock stage times on this machine',
     },
     table,
-    notes: notes(scores),
+    notes: tableNotes(scores),
   };
 }

@@ -6,8 +6,8 @@ import type { GroundPlane } from './ground_plane';
 
 export const obstacleOptionsSchema = z
   .object({
-    /** Points less than this far above the ground are ground, metres. */
-    minHeight: z.number().min(0).default(0.08),
+    /** Points less than this far above the ground are ground, metres (fusion's cloud.minHeight, depth.obstacle_min_height_m). */
+    minHeight: z.number().min(0).default(0.12),
     /** Points higher than this above the ground are overhead (the robot passes under), metres. */
     maxHeight: z.number().positive().default(1.8),
   })

@@ -5,11 +5,12 @@ import { z } from 'zod';
 import type { Pinhole } from '../geometry/pinhole';
 
 export const pointsOptionsSchema = z.object({
-  /** Keep every stride-th pixel in x and y (1 = all). */
-  stride: z.number().int().min(1).max(64).default(1),
+  /** Keep every stride-th pixel in x and y (1 = all; the configuration's depth.point_stride). */
+  stride: z.number().int().min(1).max(16).default(2),
   /** Depths (metres along the optical axis) outside [minDepth, maxDepth] are dropped. */
   minDepth: z.number().min(0).default(0.1),
-  maxDepth: z.number().positive().default(30),
+  /** The obstacle cloud's range (depth.max_range_m, fusion's cloud.maxRange). */
+  maxDepth: z.number().positive().default(12),
 });
 export type PointsOptionsInput = z.input<typeof pointsOptionsSchema>;
 

@@ -4,8 +4,8 @@
 import { z } from 'zod';
 
 export const voxelOptionsSchema = z.object({
-  /** Voxel edge length, metres. */
-  leafSize: z.number().positive().default(0.05),
+  /** Voxel edge length, metres (the configuration's depth.voxel_size_m). */
+  leafSize: z.number().min(0.01).max(1).default(0.08),
   /** Voxels with fewer points are dropped (isolated noise). */
   minPointsPerVoxel: z.number().int().min(1).default(1),
 });

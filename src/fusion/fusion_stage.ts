@@ -20,21 +20,35 @@ import type { CameraView, FusedObject, FusionOutput, GroundPlane } from './types
 import type { Nanos } from '../msgs/time';
 
 export class FusionStage {
-  /** Resolved options (defaults filled in). */
-  readonly options: FusionOptions;
-  readonly #lifter: DetectionLifter;
-  readonly #clusterer: ObstacleClusterer;
+  #options: FusionOptions;
+  #lifter: DetectionLifter;
+  #clusterer: ObstacleClusterer;
   readonly #tracker: MultiObjectTracker;
-  readonly #persistence: PersistenceFilter;
+  #persistence: PersistenceFilter;
   #trackingFrame: string | undefined;
 
   /** Throws, naming the key, when `options` does not validate against fusionOptionsSchema. */
   constructor(options: FusionOptionsInput = {}) {
-    this.options = resolveFusionOptions(options);
-    this.#lifter = new DetectionLifter(this.options.lifting);
-    this.#clusterer = new ObstacleClusterer(this.options.obstacles);
-    this.#tracker = new MultiObjectTracker(this.options.tracker);
-    this.#persistence = new PersistenceFilter(this.options.persistence);
+    this.#options = resolveFusionOptions(options);
+    this.#lifter = new DetectionLifter(this.#options.lifting);
+    this.#clusterer = new ObstacleClusterer(this.#options.obstacles);
+    this.#tracker = new MultiObjectTracker(this.#options.tracker);
+    this.#persistence = new PersistenceFilter(this.#options.persistence);
+  }
+
+  /** Resolved options (defaults filled in). */
+  get options(): FusionOptions {
+    return this.#options;
+  }
+
+  /** Options for the frame sets to come (a live configuration change): tracks and their ids carry over. Throws as the constructor. */
+  retune(options: FusionOptionsInput): void {
+    this.#options = resolveFusionOptions(options);
+    this.#lifter = new DetectionLifter(this.#options.lifting);
+    this.#clusterer = new ObstacleClusterer(this.#options.obstacles);
+    this.#tracker.retune(this.#options.tracker);
+    // The persistence history is a few frame sets of points: starting it afresh costs only that.
+    this.#persistence = new PersistenceFilter(this.#options.persistence);
   }
 
   /**

@@ -44,12 +44,17 @@ class Track {
 }
 
 export class MultiObjectTracker {
-  readonly #o: TrackerOptions;
+  #o: TrackerOptions;
   #tracks: Track[] = [];
   #nextId = 1;
   #lastStamp: Nanos | undefined;
 
   constructor(options: TrackerOptions) {
+    this.#o = options;
+  }
+
+  /** Options for the updates to come (a live configuration change); the tracks and their ids carry over. */
+  retune(options: TrackerOptions): void {
     this.#o = options;
   }
 

@@ -70,8 +70,8 @@ export class Detector {
   readonly #preprocessor: Preprocessor;
   readonly #decoder: DetectionDecoder;
   readonly #labels: readonly string[];
-  readonly #opts: DetectorOptions;
-  readonly #info: DetectorInfo;
+  #opts: DetectorOptions;
+  #info: DetectorInfo;
   readonly #candidates = new CandidateBuffer();
   readonly #corner = new Float64Array(4);
 
@@ -162,6 +162,16 @@ export class Detector {
   }
 
   /** The decoder, input geometry, thresholds and batching this detector resolved. */
+  /**
+   * New thresholds for the images to come (a live configuration change): the model session
+   * carries over. Throws, naming the key, on a value outside its range.
+   */
+  retune(thresholds: Pick<DetectorOptionsInput, 'scoreThreshold' | 'nmsIouThreshold' | 'maxDetections'>): void {
+    const opts = parseDetectorOptions({ ...this.#opts, ...thresholds });
+    this.#opts = opts;
+    this.#info = { ...this.#info, scoreThreshold: opts.scoreThreshold ?? this.#info.scoreThreshold };
+  }
+
   get info(): Readonly<DetectorInfo> {
     return this.#info;
   }

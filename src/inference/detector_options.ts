@@ -4,7 +4,7 @@
 // preset of the chosen decoder, so `{ modelPath }` alone is a working configuration.
 import { z } from 'zod';
 import { DECODER_NAMES } from './decoders';
-import { valueAt } from './validation_errors';
+import { describeIssues } from './validation_errors';
 
 const triple = z.tuple([z.number(), z.number(), z.number()]);
 
@@ -59,10 +59,5 @@ export type DetectorOptions = z.output<typeof detectorOptionsSchema>;
 export function parseDetectorOptions(input: unknown): DetectorOptions {
   const result = detectorOptionsSchema.safeParse(input);
   if (result.success) return result.data;
-  // One line with quoted keys rather than describeIssues' list: the form detector callers match on.
-  const problems = result.error.issues.map((issue) => {
-    const key = issue.path.map(String).join('.');
-    return key === '' ? issue.message : `"${key}" = ${JSON.stringify(valueAt(input, issue.path))}: ${issue.message}`;
-  });
-  throw new Error(`Detector options invalid: ${problems.join('; ')}`);
+  throw new Error(`detector options are invalid:\n${describeIssues(result.error, input)}`);
 }

@@ -20,7 +20,7 @@ export function describeIssues(error: z.ZodError, input: unknown, prefix = ''): 
 }
 
 /** The value found at an issue's `path` inside `root`, or undefined where the path leads nowhere. */
-export function valueAt(root: unknown, path: ReadonlyArray<PropertyKey>): unknown {
+function valueAt(root: unknown, path: ReadonlyArray<PropertyKey>): unknown {
   let v: unknown = root;
   for (const k of path) {
     if (v === null || typeof v !== 'object') return undefined;

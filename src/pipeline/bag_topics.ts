@@ -1,11 +1,7 @@
 // Which topics of a bag are cameras, and ROS-style topic remapping. Replay reads the rig from the
 // bag itself: every Image/CompressedImage topic named <prefix>/<camera>/<image topic> becomes a
 // camera, with its CameraInfo from the sibling camera_info topic.
-
-export const IMAGE_TYPES = ['sensor_msgs/msg/Image', 'sensor_msgs/msg/CompressedImage'] as const;
-const IMAGE_LEAVES = ['image_raw', 'image_rect', 'image_color', 'image_rect_color', 'image_mono', 'image'] as const;
-/** The image topic names a camera namespace may hold, raw or compressed: replay discovers these, and `topics.image` accepts them. */
-export const IMAGE_TOPIC_NAMES = [...IMAGE_LEAVES, ...IMAGE_LEAVES.map((l) => `${l}/compressed` as const)] as const;
+import { IMAGE_LEAVES, IMAGE_TYPES } from './image_topics';
 
 export interface CameraTopics {
   camera: string;

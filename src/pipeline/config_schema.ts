@@ -9,10 +9,17 @@
 // threshold comes from the model's preset, the scheduler's deadline is one period), a ROS
 // parameter still needs a value, so the configuration picks one: those are the pick(...) keys.
 // stage_options.ts maps the keys back onto each stage's options.
-import { IMAGE_TOPIC_NAMES } from './bag_topics';
+//
+// A running node takes some keys without a restart: those read afresh for every frame set
+// (thresholds of the detector, the tracker, the obstacle cloud, the scan, the sync policy's
+// slop, the deadline). They are marked live(...) here, the one place that decides; config_changes.ts
+// reads the marks. Every other key (models, cameras, the matcher's size) restarts the pipeline.
+import { IMAGE_TOPIC_NAMES } from './image_topics';
 import { z } from 'zod';
 import { stereoOptionsSchema } from '../depth/stereo_options';
 import { BUNDLED_MONO_DEPTH_MODEL, monoDepthOptionsSchema } from '../depth/mono_depth';
+import { pointsOptionsSchema } from '../depth/points';
+import { voxelOptionsSchema } from '../depth/voxel';
 import {
   cloudOptionsSchema,
   fusionOptionsSchema,
@@ -23,12 +30,17 @@ import {
 } from '../fusion/options';
 import { detectorOptionsSchema } from '../inference/detector_options';
 import { schedulerOptionsSchema } from '../scheduler/scheduler_options';
+import { syncSettingsSchema } from '../sync/sync_options';
 
 /** A stage's own option field, with the description users see. */
 const stage = <T extends z.ZodType>(field: T, description: string): T => field.describe(description);
 /** A stage field that has no fixed default in the stage, with the value the configuration ships. */
 const pick = <T extends z.ZodType>(field: T, value: z.output<T>, description: string) =>
   field.default(value as never).describe(description);
+/** The JSON-schema mark of a key the running pipeline takes without a restart. */
+export const LIVE_MARK = 'x-live';
+/** A key the running stages read afresh for every frame set: a change needs no restart. */
+const live = <T extends z.ZodType>(field: T): T => field.meta({ [LIVE_MARK]: true });
 
 const stereo = stereoOptionsSchema.shape;
 const detector = detectorOptionsSchema.shape;
@@ -37,6 +49,7 @@ const scan = scanOptionsSchema.shape;
 const cloud = cloudOptionsSchema.shape;
 const topics = fusionTopicsSchema.shape;
 const scheduler = schedulerOptionsSchema.shape;
+const sync = syncSettingsSchema.shape;
 
 const cameraName = z.string().regex(/^[A-Za-z][A-Za-z0-9_]*$/, 'expected a ROS name segment: a letter, then letters, digits or _');
 
@@ -82,20 +95,15 @@ export const configSchema = z.object({
     .prefault({}),
   sync: z
     .object({
-      policy: z.enum(['approximate', 'exact']).default('approximate').describe('message_filters policy'),
-      queue_size: z.number().int().min(1).max(100).default(10).describe('per-camera queue of the policy'),
-      max_interval_ms: z.number().min(0).max(1000).default(25).describe('largest stamp spread inside one set; 0 = unlimited'),
-      age_penalty: z.number().min(0).max(100).default(1).describe('ApproximateTime age penalty'),
-      camera_info: z.enum(['latched', 'per_frame']).default('latched').describe('how CameraInfo pairs with images'),
-      dropout_mode: z.enum(['wait', 'degrade']).default('degrade').describe('when a camera stops: wait, or continue without it'),
-      dropout_timeout_ms: z.number().min(1).max(60000).default(250).describe('silence after which a camera counts as stopped'),
-      min_cameras: z.number().int().min(1).max(8).default(2).describe('fewest cameras a degraded set may have'),
-      time_jump_ms: z
-        .number()
-        .min(10)
-        .max(60000)
-        .default(1000)
-        .describe('a stamp this far behind the newest one is a time jump (bag loop, sim reset): sync restarts'),
+      policy: stage(sync.policy, 'message_filters policy'),
+      queue_size: stage(sync.queueSize, 'per-camera queue of the policy'),
+      max_interval_ms: live(stage(sync.maxIntervalMs, 'largest stamp spread inside one set; 0 = unlimited')),
+      age_penalty: live(stage(sync.agePenalty, 'ApproximateTime age penalty')),
+      camera_info: stage(sync.cameraInfo, 'how CameraInfo pairs with images'),
+      dropout_mode: stage(sync.dropoutMode, 'when a camera stops: wait, or continue without it'),
+      dropout_timeout_ms: stage(sync.dropoutTimeoutMs, 'silence after which a camera counts as stopped'),
+      min_cameras: stage(sync.minCameras, 'fewest cameras a degraded set may have'),
+      time_jump_ms: stage(sync.timeJumpMs, 'a stamp this far behind the newest one is a time jump (bag loop, sim reset): sync restarts'),
     })
     .prefault({}),
   detection: z
@@ -103,9 +111,9 @@ export const configSchema = z.object({
       model_path: z.string().default('').describe('ONNX detector; "" runs without detection (depth obstacles only)'),
       decoder: stage(detector.decoder, 'output layout of the detector'),
       labels_path: z.string().default('').describe('class names, one per line; "" uses the 80 COCO names'),
-      score_threshold: pick(detector.scoreThreshold.unwrap(), 0.35, 'minimum detection score'),
-      nms_iou_threshold: stage(detector.nmsIouThreshold, 'class-aware NMS IoU threshold'),
-      max_detections: stage(detector.maxDetections, 'per image, after NMS'),
+      score_threshold: live(pick(detector.scoreThreshold.unwrap(), 0.35, 'minimum detection score')),
+      nms_iou_threshold: live(stage(detector.nmsIouThreshold, 'class-aware NMS IoU threshold')),
+      max_detections: live(stage(detector.maxDetections, 'per image, after NMS')),
       intra_op_threads: stage(detector.intraOpThreads, 'onnxruntime intra-op threads (detector and learned depth); 0 = every core'),
       execution_providers: stage(
         detector.executionProviders,
@@ -135,37 +143,37 @@ export const configSchema = z.object({
         'metric_inverse',
         'learned model output: relative_inverse (MiDaS, Depth-Anything), metric_inverse (1/m up to a scale: the bundled model) or metric (m)',
       ),
-      max_range_m: stage(cloud.maxRange, 'depth beyond this is ignored'),
-      point_stride: z.number().int().min(1).max(16).default(2).describe('pixel stride when turning depth into points'),
-      voxel_size_m: z.number().min(0.01).max(1).default(0.08).describe('obstacle cloud voxel size'),
-      obstacle_min_height_m: stage(cloud.minHeight, 'points lower than this above ground are ground'),
-      obstacle_max_height_m: stage(cloud.maxHeight, 'points higher than this are ignored (overhangs)'),
+      max_range_m: live(stage(cloud.maxRange, 'depth beyond this is ignored')),
+      point_stride: live(stage(pointsOptionsSchema.shape.stride, 'pixel stride when turning depth into points')),
+      voxel_size_m: live(stage(voxelOptionsSchema.shape.leafSize, 'obstacle cloud voxel size')),
+      obstacle_min_height_m: live(stage(cloud.minHeight, 'points lower than this above ground are ground')),
+      obstacle_max_height_m: live(stage(cloud.maxHeight, 'points higher than this are ignored (overhangs)')),
     })
     .prefault({}),
   tracking: z
     .object({
-      confirm_hits: stage(tracker.confirmHits, 'hits before a track is confirmed'),
-      max_misses: stage(tracker.maxMisses, 'frame sets without a hit before a confirmed track is deleted'),
-      gate_mahalanobis: stage(tracker.gateChi2, 'association gate (chi-square, 3 dof)'),
-      process_accel_std: stage(tracker.accelerationStd, 'constant-velocity model acceleration noise, m/s^2'),
-      track_obstacles: stage(obstacleOptionsSchema.shape.enabled, 'cluster and track class-agnostic obstacles'),
+      confirm_hits: live(stage(tracker.confirmHits, 'hits before a track is confirmed')),
+      max_misses: live(stage(tracker.maxMisses, 'frame sets without a hit before a confirmed track is deleted')),
+      gate_mahalanobis: live(stage(tracker.gateChi2, 'association gate (chi-square, 3 dof)')),
+      process_accel_std: live(stage(tracker.accelerationStd, 'constant-velocity model acceleration noise, m/s^2')),
+      track_obstacles: live(stage(obstacleOptionsSchema.shape.enabled, 'cluster and track class-agnostic obstacles')),
     })
     .prefault({}),
   scan: z
     .object({
-      angle_min: stage(scan.angleMin, 'radians'),
-      angle_max: stage(scan.angleMax, 'radians'),
-      angle_increment: stage(scan.angleIncrement, 'radians'),
-      range_min: stage(scan.rangeMin, 'metres'),
-      range_max: stage(scan.rangeMax, 'metres'),
-      min_height_m: stage(scan.minHeight, 'lowest point counted, above base_link'),
-      max_height_m: stage(scan.maxHeight, 'highest point counted, above base_link'),
+      angle_min: live(stage(scan.angleMin, 'radians')),
+      angle_max: live(stage(scan.angleMax, 'radians')),
+      angle_increment: live(stage(scan.angleIncrement, 'radians')),
+      range_min: live(stage(scan.rangeMin, 'metres')),
+      range_max: live(stage(scan.rangeMax, 'metres')),
+      min_height_m: live(stage(scan.minHeight, 'lowest point counted, above base_link')),
+      max_height_m: live(stage(scan.maxHeight, 'highest point counted, above base_link')),
     })
     .prefault({}),
   scheduler: z
     .object({
       rate_hz: stage(scheduler.rateHz, 'fixed frame-set rate; the period is 1/rate'),
-      deadline_ms: pick(scheduler.deadlineMs.unwrap(), 100, 'deadline measured from the sensor stamp'),
+      deadline_ms: live(pick(scheduler.deadlineMs.unwrap(), 100, 'deadline measured from the sensor stamp')),
       time_mode: stage(
         scheduler.timeMode,
         "host: wall clock, budgets measured on this machine (live node); target: virtual clock advanced by the profile's budgets (deterministic replays; replay, regress and demo default to it)",
@@ -173,14 +181,16 @@ export const configSchema = z.object({
       profile: stage(scheduler.profile, 'hardware profile name or YAML path'),
       ladder: stage(scheduler.ladder, 'degradation rungs tried, in order, before a set is shed'),
       mailbox_depth: stage(scheduler.mailboxDepth, 'frame sets waiting to start, at most; a newer one supersedes the oldest'),
-      max_depth_age_ms: z
-        .number()
-        .min(0)
-        .max(10000)
-        .default(250)
-        .describe(
-          "reuse_last_depth reuses depth at most this old; obstacles and scan carry the depth's stamp, and are not published when it is older",
-        ),
+      max_depth_age_ms: live(
+        z
+          .number()
+          .min(0)
+          .max(10000)
+          .default(250)
+          .describe(
+            "reuse_last_depth reuses depth at most this old; obstacles and scan carry the depth's stamp, and are not published when it is older",
+          ),
+      ),
     })
     .prefault({}),
   outputs: z

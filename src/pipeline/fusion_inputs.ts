@@ -13,6 +13,7 @@ import type { Raster } from '../io/raster';
 import type { CameraView, Detection2DBox, GroundPlane } from '../fusion/types';
 import type { PerceptionConfig } from './config_schema';
 import type { CameraDepth } from './depth_stages';
+import { groundObstacleOptions, pointsOptions, voxelOptions } from './stage_options';
 
 export interface FusionInputs {
   views: CameraView[];
@@ -27,7 +28,6 @@ export function fusionInputs(
   detections: Map<string, Detection[]>,
   depth: Map<string, CameraDepth>,
 ): FusionInputs {
-  const c = config.depth;
   const views: CameraView[] = [];
   const clouds: Float32Array[] = [];
   for (const name of images.keys()) {
@@ -47,16 +47,16 @@ export function fusionInputs(
       // Learned depth is coarse in range: its obstacles are ranged from their ground contact instead.
       const pointDepth =
         d.noise?.kind === 'relative'
-          ? groundContactDepth(d.depth, images.get(name)!, d.intrinsics, d.baseFromCamera, undefined, c.max_range_m, c.point_stride)
+          ? groundContactDepth(d.depth, images.get(name)!, d.intrinsics, d.baseFromCamera, undefined, config.depth.max_range_m, config.depth.point_stride)
           : d.depth;
-      clouds.push(depthToPoints(pointDepth, d.intrinsics, d.baseFromCamera, { stride: c.point_stride, maxDepth: c.max_range_m }).points);
+      clouds.push(depthToPoints(pointDepth, d.intrinsics, d.baseFromCamera, pointsOptions(config)).points);
     } else if (boxes.length > 0) {
       views.push({ camera: name, intrinsics: rawPinhole(cam), baseFromCamera: cam.baseFromCamera, detections: boxes });
     }
   }
-  const all = voxelDownsample(concat(clouds), { leafSize: c.voxel_size_m });
+  const all = voxelDownsample(concat(clouds), voxelOptions(config));
   const ground = estimateGroundPlane(all);
-  const obstacles = obstaclePoints(all, ground, { minHeight: c.obstacle_min_height_m, maxHeight: c.obstacle_max_height_m });
+  const obstacles = obstaclePoints(all, ground, groundObstacleOptions(config));
   return { views, obstacles, ground: ground ? { normal: ground.normal, d: ground.d } : undefined };
 }
 

@@ -52,7 +52,7 @@ export interface ProcessedFrame {
 }
 
 export class PerceptionPipeline {
-  readonly #config: PerceptionConfig;
+  #config: PerceptionConfig;
   readonly #detector: Detector | undefined;
   readonly #mono: MonoDepthAdapter | undefined;
   readonly #stereo: StereoMatcher;
@@ -146,6 +146,17 @@ export class PerceptionPipeline {
   #reusableDepth(set: FrameSet, images: Map<string, Raster>): Map<string, CameraDepth> {
     const maxAgeNs = BigInt(Math.round(this.#config.scheduler.max_depth_age_ms * 1e6));
     return new Map([...this.#lastDepth].filter(([cam, d]) => images.has(cam) && set.stamp - d.stamp <= maxAgeNs));
+  }
+
+  /**
+   * Takes a configuration that differs in live keys only (config_changes.ts): the stages read it
+   * from the next frame set on; models, stereo workers and tracks carry over.
+   */
+  retune(config: PerceptionConfig): void {
+    const { scoreThreshold, nmsIouThreshold, maxDetections } = detectorOptions(config);
+    this.#detector?.retune({ scoreThreshold, nmsIouThreshold, maxDetections });
+    this.#fusion.retune(fusionOptions(config));
+    this.#config = config;
   }
 
   /**

@@ -12,6 +12,7 @@ import type { Outcome } from '../scheduler/outcomes';
 import type { SchedulerOptionsInput } from '../scheduler/scheduler_options';
 import type { FrameSet } from '../sync/frame';
 import { FrameSynchronizer } from '../sync/frame_synchronizer';
+import { configChange } from './config_changes';
 import type { PerceptionConfig } from './config_schema';
 import { DiagnosticsReport } from './diagnostics_report';
 import type { FrameJob } from './frame_job';
@@ -54,8 +55,8 @@ export async function createPerceptionRunner(config: PerceptionConfig, options: 
 
 class CoreRunner implements ReplayableRunner {
   #scheduler: DeadlineScheduler<FrameJob>;
-  readonly #schedulerOptions: SchedulerOptionsInput;
-  readonly #config: PerceptionConfig;
+  #schedulerOptions: SchedulerOptionsInput;
+  #config: PerceptionConfig;
   readonly #pipeline: PerceptionPipeline;
   readonly #sync: FrameSynchronizer;
   readonly #rig: RigState;
@@ -145,6 +146,16 @@ class CoreRunner implements ReplayableRunner {
     if (this.#closed) return;
     this.#time.observe(now);
     this.#sync.tick(now);
+  }
+
+  retune(config: PerceptionConfig): void {
+    const { restart } = configChange(this.#config, config);
+    if (restart.length > 0) throw new Error(`the running pipeline cannot take ${restart.join(', ')} without a restart`);
+    this.#pipeline.retune(config);
+    this.#sync.retune(synchronizerOptions(config));
+    this.#schedulerOptions = { ...this.#schedulerOptions, deadlineMs: config.scheduler.deadline_ms };
+    this.#scheduler.deadlineMs = config.scheduler.deadline_ms;
+    this.#config = config;
   }
 
   onResult(cb: (result: PipelineResult) => void): void {

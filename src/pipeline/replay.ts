@@ -4,11 +4,11 @@
 import { openBag, MessageDecodeError, type BagMessage, type SkipTally } from '../io/bag_reader';
 import { timeToNanos } from '../msgs/time';
 import type { CameraInfo, Clock, CompressedImage, Image, TFMessage } from '../msgs/types';
-import { checkRemaps, discoverCameras, IMAGE_TYPES, parseRemaps, type CameraTopics } from './bag_topics';
+import type { CameraTopics } from './bag_topics';
 import type { PerceptionConfig } from './config_schema';
 import { createPerceptionRunner, type ReplayableRunner, type RunnerOptions } from './perception_runner';
 import { resolveOutputTopic, type PipelineResult } from './result';
-import { remapCollision, rigTopicsOfOtherType, selectCameras, whyNoCamera } from './replay_refusals';
+import { bagCameras, configForBag, type BagCameras } from './replay_cameras';
 import { ReplayOutput } from './replay_output';
 import { PlaybackClock } from './source_clock';
 
@@ -51,16 +51,6 @@ export interface ReplaySummary {
   maxBehindMs: number;
 }
 
-/** The config the bag's own cameras need: its camera list, and stereo pairs it has. */
-function configForBag(config: PerceptionConfig, cameras: CameraTopics[]): PerceptionConfig {
-  const names = cameras.map((c) => c.camera);
-  return {
-    ...config,
-    cameras: names,
-    depth: { ...config.depth, stereo_pairs: config.depth.stereo_pairs.filter((p) => p.every((c) => names.includes(c))) },
-  };
-}
-
 /** Replays `bagPath` through the full pipeline. Bad messages are skipped with a warning. */
 export async function replayBag(bagPath: string, o: ReplayOptions): Promise<ReplaySummary> {
   let warnings = 0;
@@ -73,44 +63,17 @@ export async function replayBag(bagPath: string, o: ReplayOptions): Promise<Repl
     await reader.close();
     throw new Error(`bag ${bagPath} holds no messages; nothing to replay`);
   }
-  const remap = parseRemaps(o.remaps ?? []);
+  let bag: BagCameras;
   try {
-    checkRemaps(
-      remap,
-      reader.info.topics.map((t) => t.name),
-      bagPath,
-    );
+    bag = bagCameras(bagPath, reader.info.topics, o.config, o.remaps ?? [], warn);
   } catch (err) {
     await reader.close();
     throw err;
   }
-  const topicOf = (t: string) => remap.get(t) ?? t;
-  const bagTopics = reader.info.topics.map((t) => ({ name: topicOf(t.name), type: t.type }));
-  const collision = remapCollision(
-    reader.info.topics.map((t) => t.name),
-    topicOf,
-  );
-  const cameras = discoverCameras(bagTopics);
-  // An image-named topic of another type (a typo such as sensor_msgs/msg/Imagee) would drop its camera silently.
-  const mistyped = bagTopics.filter(
-    (t) => /\/image[^/]*(\/compressed)?$/.test(t.name) && !(IMAGE_TYPES as readonly string[]).includes(t.type),
-  );
-  if (collision || cameras.length === 0) {
-    await reader.close();
-    throw new Error(
-      collision
-        ? `${collision} in bag ${bagPath}`
-        : `bag ${bagPath}: no camera image topics (sensor_msgs/msg/Image or CompressedImage named <camera>/image_raw, ...); ${whyNoCamera(bagTopics, mistyped)}`,
-    );
-  }
-  for (const t of mistyped) warn(`topic ${t.name} has type ${t.type}, not ${IMAGE_TYPES.join(' or ')}; replaying without it`);
-  // A rig topic of another type (a bad or garbled type name) is left out once, not warned about per message.
-  const offType = rigTopicsOfOtherType(bagTopics, cameras);
-  for (const [t, want] of offType)
-    warn(`topic ${t} has type ${bagTopics.find((b) => b.name === t)!.type}, not ${want}; replaying without it`);
+  const { topicOf, offType, usable } = bag;
   const summary: ReplaySummary = {
     bag: bagPath,
-    cameras,
+    cameras: bag.cameras,
     messagesRead: 0,
     badMessages: 0,
     skipped: { parts: 0, messages: 0 },
@@ -124,34 +87,6 @@ export async function replayBag(bagPath: string, o: ReplayOptions): Promise<Repl
     peakRssMb: 0,
     maxBehindMs: 0,
   };
-  for (const c of cameras) {
-    const info = c.info ?? c.image.replace(/[^/]+(\/compressed)?$/, 'camera_info');
-    if (offType.has(info)) c.info = undefined;
-    if (!c.info)
-      warn(`camera "${c.camera}": the bag has no ${offType.has(info) ? 'usable ' : ''}${info} topic; replaying without this camera`);
-  }
-  const found = cameras.filter((c) => c.info);
-  let usable: CameraTopics[];
-  try {
-    const selected = selectCameras(found, o.config.cameras, bagPath);
-    if (selected) summary.cameras = selected;
-    usable = selected ?? found;
-  } catch (err) {
-    await reader.close();
-    throw err;
-  }
-  if (usable.length === 0) {
-    await reader.close();
-    throw new Error(`bag ${bagPath}: no camera has a camera_info topic; expected <camera>/camera_info beside each image topic`);
-  }
-  // A min_cameras above the rig's size would be clamped and make degrade mode wait instead (the
-  // default, 2, is only clamped for a one-camera bag, where degrading means nothing).
-  if (usable.length >= 2 && o.config.sync.min_cameras > usable.length) {
-    await reader.close();
-    throw new Error(
-      `sync.min_cameras = ${o.config.sync.min_cameras} but bag ${bagPath} has ${usable.length} usable cameras (${usable.map((c) => c.camera).join(', ')}); expected at most ${usable.length}`,
-    );
-  }
   const config = configForBag(o.config, usable);
   const pacer = config.scheduler.time_mode === 'host' ? new PlaybackClock(o.rate ?? 1) : undefined;
   const runner = await createPerceptionRunner(config, { ...o, hostClock: pacer });

@@ -2,7 +2,8 @@
 // topic, the flag or the key: a `cameras` entry the bag lacks, a --remap that gives two topics one
 // name, a bag without a camera (saying why, without listing image topics as if there were none),
 // a rig topic of another type.
-import { IMAGE_TYPES, type CameraTopics } from './bag_topics';
+import type { CameraTopics } from './bag_topics';
+import { IMAGE_TYPES } from './image_topics';
 import { configSchema } from './config_schema';
 
 /** The configuration's `cameras` when none is set by the user: the default rig. */

@@ -3,6 +3,7 @@
 // the scheduler behind it.
 import type { CameraInfo, CompressedImage, Image, TFMessage } from '../msgs/types';
 import type { Nanos } from '../msgs/time';
+import type { PerceptionConfig } from './config_schema';
 import type { PipelineResult } from './result';
 
 /** Inputs dropped so far for one camera and one reason (a FrameDropReason: a fixed set). */
@@ -22,6 +23,12 @@ export interface PerceptionRunner {
   tick(now: Nanos): void;
   onResult(cb: (result: PipelineResult) => void): void;
   onWarning(cb: (message: string) => void): void;
+  /**
+   * Takes a configuration that differs from the running one in live keys only (config_changes.ts:
+   * thresholds, sync slop, the deadline): models, workers and tracks carry over. Throws, naming
+   * the keys, when one of them needs a restart (a new runner).
+   */
+  retune(config: PerceptionConfig): void;
   /** Images the synchroniser dropped so far, by camera and reason (for the shutdown summary). */
   inputDrops(): InputDropCount[];
   /** Finishes frame sets in flight, then releases models and workers. */

@@ -2,7 +2,10 @@
 // This is the only place that knows both vocabularies, so a config key has exactly one meaning;
 // test/config_keys.test.ts checks that every key reaches a stage and that the defaults agree.
 import type { DetectorOptionsInput } from '../inference/detector_options';
+import type { ObstacleOptionsInput } from '../depth/obstacles';
+import type { PointsOptionsInput } from '../depth/points';
 import type { StereoOptionsInput } from '../depth/stereo_options';
+import type { VoxelOptionsInput } from '../depth/voxel';
 import type { FusionOptionsInput } from '../fusion/options';
 import type { Nanos } from '../msgs/time';
 import type { SchedulerOptionsInput, StageOptionsInput } from '../scheduler/scheduler_options';
@@ -17,7 +20,7 @@ export function synchronizerOptions(c: PerceptionConfig): FrameSynchronizerOptio
     cameras: c.cameras,
     policy: s.policy,
     queueSize: s.queue_size,
-    maxIntervalNs: s.max_interval_ms > 0 ? msToNs(s.max_interval_ms) : undefined,
+    maxIntervalNs: msToNs(s.max_interval_ms), // 0n: unlimited
     agePenalty: s.age_penalty,
     cameraInfo: s.camera_info,
     dropout: { mode: s.dropout_mode, timeoutNs: msToNs(s.dropout_timeout_ms), minCameras: Math.min(s.min_cameras, c.cameras.length) },
@@ -74,6 +77,20 @@ export function stereoOptions(c: PerceptionConfig): StereoOptionsInput {
     speckleWindowSize: d.speckle_window_size,
     speckleRange: d.speckle_range,
   };
+}
+
+/** Depth -> points, for the obstacle cloud. */
+export function pointsOptions(c: PerceptionConfig): PointsOptionsInput {
+  return { stride: c.depth.point_stride, maxDepth: c.depth.max_range_m };
+}
+
+export function voxelOptions(c: PerceptionConfig): VoxelOptionsInput {
+  return { leafSize: c.depth.voxel_size_m };
+}
+
+/** The height band above the ground plane whose points are obstacles (fusion's cloud takes the same). */
+export function groundObstacleOptions(c: PerceptionConfig): ObstacleOptionsInput {
+  return { minHeight: c.depth.obstacle_min_height_m, maxHeight: c.depth.obstacle_max_height_m };
 }
 
 export function fusionOptions(c: PerceptionConfig): FusionOptionsInput {

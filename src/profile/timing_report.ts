@@ -11,6 +11,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { z } from 'zod';
+import { describeIssues } from '../inference/validation_errors';
 
 export interface LatencyMeasurement {
   model: string;
@@ -32,10 +33,12 @@ const measurementSchema = z
     return { model: m.model, meanMs: (m.meanMs ?? m.mean_ms) as number, ...(stdMs !== undefined ? { stdMs } : {}) };
   });
 
-const reportSchema = z.union([
-  z.array(measurementSchema),
-  z.object({ measurements: z.array(measurementSchema) }).transform((r) => r.measurements),
-]);
+const reportSchema = z.array(measurementSchema);
+
+/** The measurements of a JSON report: the array itself, or the `measurements` of an object. */
+function measurementsOf(raw: unknown): unknown {
+  return raw !== null && typeof raw === 'object' && !Array.isArray(raw) && 'measurements' in raw ? raw.measurements : raw;
+}
 
 function parseCsv(text: string, origin: string): unknown[] {
   const lines = text
@@ -74,11 +77,9 @@ export function parseTimingReport(text: string, origin = '(text)'): LatencyMeasu
     if (!(err instanceof SyntaxError)) throw err;
     throw new Error(`timing report ${origin} is not valid JSON: ${err.message}`);
   }
-  const parsed = reportSchema.safeParse(raw);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new Error(`timing report ${origin}: entry ${issue.path.join('.')}: ${issue.message}`);
-  }
+  const entries = measurementsOf(raw);
+  const parsed = reportSchema.safeParse(entries);
+  if (!parsed.success) throw new Error(`timing report ${origin} is invalid (entries by index):\n${describeIssues(parsed.error, entries)}`);
   return parsed.data;
 }
 

@@ -5,28 +5,29 @@
 // The logic it uses lives in pure modules tested without ROS: parameters.ts (schema <-> ROS
 // parameters), parameter_overrides.ts (which --ros-args apply), input_topics.ts, qos.ts,
 // message_conversion.ts, output_publisher.ts, advertised_outputs.ts, clock_check.ts and
-// drop_summary.ts. The subscriptions are made in input_subscriptions.ts and the lifecycle
-// callbacks in lifecycle_callbacks.ts; rclnodejs itself is passed in by main.ts.
+// drop_summary.ts; input_gate.ts drops what cannot reach the pipeline. The subscriptions are made in input_subscriptions.ts, the lifecycle
+// callbacks in lifecycle_callbacks.ts; running_pipeline.ts holds the runner (live parameter
+// changes, restarts) and publisher_qos_check.ts watches the input publishers' QoS; rclnodejs
+// itself is passed in by main.ts.
 import { readFileSync } from 'node:fs';
 import type * as Rcl from 'rclnodejs';
-import { timeToNanos, type Nanos } from '../msgs/time';
 import type { PerceptionConfig } from '../pipeline/config_schema';
-import type { PerceptionRunner } from '../pipeline/runner_api';
-import type { CompressedImage, Image } from '../msgs/types';
 import { cameraTopics } from './input_topics';
 import { subscribeInputs } from './input_subscriptions';
 import { advertisedOutputs } from './advertised_outputs';
 import { ClockCheck } from './clock_check';
-import { DropCounts, type NodeDropReason } from './drop_summary';
+import { DropCounts } from './drop_summary';
+import { InputGate } from './input_gate';
 import { registerLifecycle } from './lifecycle_callbacks';
+import { RunningPipeline, type RunnerFactory } from './running_pipeline';
 import { applyUseSimTime, declareConfigParameters, guardParameterChanges } from './node_parameters';
 import { overrideSections, resolveOverrides } from './parameter_overrides';
 import { OutputPublisher } from './output_publisher';
-import { incompatiblePublisherWarnings, outputQos, type QosProfile } from './qos';
-import { messageTypeClass, publishersInfo, publishTo, toRclQos, type RclModule } from './rclnodejs_gaps';
+import { outputQos } from './qos';
+import { PublisherQosCheck } from './publisher_qos_check';
+import { messageTypeClass, publishTo, toRclQos, type RclModule } from './rclnodejs_gaps';
 
-/** Builds the core pipeline for a configuration (the lead's createPerceptionRunner, or a test's). */
-export type RunnerFactory = (config: PerceptionConfig) => PerceptionRunner | Promise<PerceptionRunner>;
+export type { RunnerFactory } from './running_pipeline';
 
 export interface PerceptionNodeOptions {
   /** The loaded rclnodejs module, already initialised (rcl.init()). */
@@ -48,21 +49,18 @@ type AnyPublisher = Rcl.Publisher<{ package: string; type: string; name: string 
 export class PerceptionNode {
   readonly #rcl: RclModule;
   readonly #node: Rcl.Node;
-  readonly #createRunner: RunnerFactory;
-  readonly #qosCheckPeriodMs: number;
+  readonly #qosCheck: PublisherQosCheck;
   #config: PerceptionConfig | undefined;
-  #runner: PerceptionRunner | undefined;
+  readonly #pipeline: RunningPipeline;
   #outputs: OutputPublisher | undefined;
   readonly #publishers: AnyPublisher[] = [];
   #subscriptions: Rcl.Subscription[] = [];
   /** Input topics with the QoS we request, for the incompatible-QoS check. */
-  #requested: { topic: string; qos: QosProfile }[] = [];
   #tickTimer: Rcl.Timer | undefined;
-  #qosTimer: NodeJS.Timeout | undefined;
   /** Inputs dropped (before the pipeline is ready, unconvertible, or by the synchroniser). */
   readonly #drops = new DropCounts();
   readonly #clockCheck = new ClockCheck();
-  readonly #warned = new Set<string>();
+  readonly #inputs: InputGate;
   /** Between activate and deactivate: inputs are subscribed and results published. */
   #active = false;
   #closed = false;
@@ -70,8 +68,17 @@ export class PerceptionNode {
   private constructor(rcl: RclModule, node: Rcl.Node, createRunner: RunnerFactory, qosCheckPeriodMs: number) {
     this.#rcl = rcl;
     this.#node = node;
-    this.#createRunner = createRunner;
-    this.#qosCheckPeriodMs = qosCheckPeriodMs;
+    this.#qosCheck = new PublisherQosCheck(node, qosCheckPeriodMs);
+    this.#inputs = new InputGate(node, () => this.#pipeline.runner, this.#drops, this.#clockCheck);
+    // An inactive lifecycle node publishes nothing, not even the results of sets still in flight.
+    this.#pipeline = new RunningPipeline(
+      createRunner,
+      () => this.logger,
+      (result) => {
+        if (this.#active) this.#outputs?.publish(result);
+      },
+      this.#drops,
+    );
   }
 
   /**
@@ -107,7 +114,7 @@ export class PerceptionNode {
           release: () => {
             self.#deactivate();
             self.#releaseOutputs();
-            void self.#closeRunner();
+            void self.#pipeline.close();
           },
         });
       } else {
@@ -139,7 +146,7 @@ export class PerceptionNode {
     this.#closed = true;
     this.logger.info(`shutting down (${reason})`);
     this.#deactivate();
-    await this.#closeRunner();
+    await this.#pipeline.close();
     for (const line of this.#drops.summary()) this.logger.info(line);
     try {
       this.#node.destroy();
@@ -162,50 +169,25 @@ export class PerceptionNode {
       onWarning: (message) => this.logger.warn(message),
     });
     this.#outputs.advertise(advertisedOutputs(config));
-    await this.#replaceRunner(config);
+    await this.#pipeline.start(config);
   }
 
-  /**
-   * An accepted parameter change: a new runner takes over (structure keys are read-only). An
-   * unconfigured lifecycle node has no runner; its next configure reads the new values.
-   */
+  /** An accepted parameter change; activate reads the new values too (the tick period). */
   async #reconfigure(config: PerceptionConfig): Promise<void> {
-    if (!this.#runner) return;
-    this.logger.info('parameters changed: restarting the pipeline with the new configuration');
-    this.#config = config;
-    try {
-      await this.#replaceRunner(config);
-    } catch (err) {
-      this.logger.error(`pipeline restart failed, the previous configuration keeps running: ${(err as Error).message}`);
-    }
+    const rate = this.#config?.scheduler.rate_hz;
+    if (this.#config) this.#config = config;
+    await this.#pipeline.change(config);
+    if (this.#tickTimer && rate !== config.scheduler.rate_hz) this.#startTicks(config.scheduler.rate_hz);
   }
 
-  async #replaceRunner(config: PerceptionConfig): Promise<void> {
-    const runner = await this.#createRunner(config);
-    // An inactive lifecycle node publishes nothing, not even the results of sets still in flight.
-    runner.onResult((result) => {
-      if (this.#active) this.#outputs?.publish(result);
+  /** Ticks at the frame-set rate on the node's clock: with use_sim_time they follow /clock (and stop with it). */
+  #startTicks(rateHz: number): void {
+    const node = this.#node;
+    if (this.#tickTimer) node.destroyTimer(this.#tickTimer);
+    this.#tickTimer = node.createTimer(BigInt(Math.round(1e9 / rateHz)), () => {
+      const now = node.now().nanoseconds;
+      if (now > 0n) this.#pipeline.runner?.tick(this.#clockCheck.sourceTime(now)); // 0 = sim time before the first /clock message
     });
-    runner.onWarning((message) => this.logger.warn(message));
-    const previous = this.#runner;
-    this.#runner = runner;
-    if (previous) await this.#close(previous);
-  }
-
-  async #closeRunner(): Promise<void> {
-    const runner = this.#runner;
-    this.#runner = undefined;
-    if (runner) await this.#close(runner);
-  }
-
-  /** Closes `runner` (never throws) and keeps its synchroniser's drop counts for the summary. */
-  async #close(runner: PerceptionRunner): Promise<void> {
-    try {
-      await runner.close();
-    } catch (err) {
-      this.logger.error(`closing the pipeline failed: ${(err as Error).message}`);
-    }
-    this.#drops.addSyncDrops(runner.inputDrops());
   }
 
   #releaseOutputs(): void {
@@ -223,20 +205,10 @@ export class PerceptionNode {
     if (!config) throw new Error('PerceptionNode: activated before it was configured');
     this.#active = true;
     const node = this.#node;
-    for (const input of subscribeInputs(this.#rcl, node, config, {
-      deliver: (topic, convert, handle) => this.#deliver(topic, convert, handle),
-      image: (runner, topic, camera, msg) => this.#handleImage(runner, topic, camera, msg),
-    })) {
-      this.#subscriptions.push(input.subscription);
-      this.#requested.push({ topic: input.topic, qos: input.qos });
-    }
-    // Ticks follow the node's clock, so with use_sim_time they follow /clock (and stop with it).
-    const periodNs = BigInt(Math.round(1e9 / config.scheduler.rate_hz));
-    this.#tickTimer = node.createTimer(periodNs, () => {
-      const now = node.now().nanoseconds;
-      if (now > 0n) this.#runner?.tick(this.#clockCheck.sourceTime(now)); // 0 = sim time before the first /clock message
-    });
-    this.#qosTimer = setInterval(() => this.#checkPublisherQos(), this.#qosCheckPeriodMs);
+    const inputs = subscribeInputs(this.#rcl, node, config, this.#inputs);
+    this.#subscriptions = inputs.map((input) => input.subscription);
+    this.#qosCheck.start(inputs.map(({ topic, qos }) => ({ topic, qos })));
+    this.#startTicks(config.scheduler.rate_hz);
     this.logger.info(
       `subscribed to ${config.cameras.length} camera(s): ${cameraTopics(config)
         .map((c) => c.image.topic)
@@ -246,8 +218,7 @@ export class PerceptionNode {
 
   #deactivate(): void {
     this.#active = false;
-    if (this.#qosTimer) clearInterval(this.#qosTimer);
-    this.#qosTimer = undefined;
+    this.#qosCheck.stop();
     const node = this.#node;
     try {
       if (this.#tickTimer) node.destroyTimer(this.#tickTimer);
@@ -257,66 +228,5 @@ export class PerceptionNode {
     }
     this.#tickTimer = undefined;
     this.#subscriptions = [];
-    this.#requested = [];
-  }
-
-  /** Converts and hands one input to the runner; drops (counted, warned once) what cannot go. */
-  #deliver<T>(topic: string, convert: () => T, handle: (runner: PerceptionRunner, msg: T) => void): void {
-    const runner = this.#runner;
-    if (!runner) {
-      this.#drop(topic, 'pipeline_not_ready', 'the pipeline is not ready yet');
-      return;
-    }
-    let msg: T;
-    try {
-      msg = convert();
-    } catch (err) {
-      this.#drop(topic, 'unconvertible', (err as Error).message);
-      return;
-    }
-    handle(runner, msg);
-  }
-
-  /** An image, after its stamp is compared with the node clock (one warning if they disagree). */
-  #handleImage(runner: PerceptionRunner, topic: string, camera: string, msg: Image | CompressedImage): void {
-    const stamp = validStamp(msg.header.stamp);
-    if (stamp !== undefined) {
-      const useSimTime = this.#node.getParameter('use_sim_time').value === true;
-      const warning = this.#clockCheck.observe(topic, stamp, this.#node.now().nanoseconds, useSimTime);
-      if (warning) this.logger.warn(warning);
-    }
-    runner.handleImage(camera, msg); // an invalid stamp is the synchroniser's to report
-  }
-
-  /** Counts a drop by topic and reason; the first of each is warned with what went wrong. */
-  #drop(topic: string, reason: NodeDropReason, detail: string): void {
-    if (this.#drops.countNodeDrop(topic, reason)) this.logger.warn(`dropping input on ${topic}: ${detail} (${reason}; totals at shutdown)`);
-  }
-
-  #checkPublisherQos(): void {
-    for (const { topic, qos } of this.#requested) {
-      let warnings: string[];
-      try {
-        warnings = incompatiblePublisherWarnings(topic, qos, publishersInfo(this.#node, topic));
-      } catch (err) {
-        this.logger.debug(`QoS check of ${topic}: ${(err as Error).message}`);
-        continue;
-      }
-      for (const w of warnings) this.#warnOnce(w, w);
-    }
-  }
-
-  #warnOnce(key: string, message: string): void {
-    if (this.#warned.has(key)) return;
-    this.#warned.add(key);
-    this.logger.warn(message);
-  }
-}
-
-function validStamp(t: { sec: number; nanosec: number }): Nanos | undefined {
-  try {
-    return timeToNanos(t);
-  } catch {
-    return undefined;
   }
 }

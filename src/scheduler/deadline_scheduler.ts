@@ -49,7 +49,7 @@ export class DeadlineScheduler<T> {
   readonly #waiting: WaitingSets<T>;
   readonly #admit: Admission;
   readonly #latency: LatencyWindow;
-  readonly #deadlineNs: Nanos;
+  #deadlineNs: Nanos;
   #running = false;
   readonly #count = new SchedulerCounters();
   readonly #warm = new HostWarmUp<T>();
@@ -82,6 +82,11 @@ export class DeadlineScheduler<T> {
   /** Deadline after the sensor stamp, ms. */
   get deadlineMs(): number {
     return nsToMs(this.#deadlineNs);
+  }
+
+  /** The deadline of the sets offered from now on (a live configuration change); waiting sets keep theirs. */
+  set deadlineMs(ms: number) {
+    this.#deadlineNs = msToNs(ms);
   }
 
   /** Sets waiting to start. */

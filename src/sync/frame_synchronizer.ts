@@ -62,6 +62,17 @@ export class FrameSynchronizer {
     this.#policy = this.#makePolicy();
   }
 
+  /**
+   * Takes the stamp-matching options of `options` (maxIntervalNs, agePenalty: a live
+   * configuration change); the images the policy holds carry over into the rebuilt policy.
+   */
+  retune(options: FrameSynchronizerOptions): void {
+    const next = resolveSyncOptions(options);
+    this.#o.maxIntervalNs = next.maxIntervalNs;
+    this.#o.agePenalty = next.agePenalty;
+    this.#rebuild();
+  }
+
   /** Called with every emitted set, synchronously from addImage/tick/finish. */
   onSet(cb: (set: FrameSet) => void): void {
     this.#setCbs.push(cb);

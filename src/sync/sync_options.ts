@@ -1,7 +1,29 @@
 // The frame synchroniser's options, checked once, and the vocabulary of what it reports: why an
 // image never made it into a set, and the counters a caller (diagnostics, replay summary) reads.
+//
+// syncSettingsSchema owns the tunable options' ranges and defaults, in milliseconds as users
+// write them; the configuration's sync.* keys are its fields, and resolveSyncOptions fills what
+// a caller leaves unset from the same defaults, so the node and this module's tests agree.
+import { z } from 'zod';
 import type { Nanos } from '../msgs/time';
 import type { PolicyDropReason } from './sync_policy';
+
+export const syncSettingsSchema = z.object({
+  policy: z.enum(['approximate', 'exact']).default('approximate'),
+  queueSize: z.number().int().min(1).max(100).default(10),
+  /** Largest stamp spread inside one set; 0 = unlimited. */
+  maxIntervalMs: z.number().min(0).max(1000).default(25),
+  agePenalty: z.number().min(0).max(100).default(1),
+  cameraInfo: z.enum(['latched', 'per_frame']).default('latched'),
+  dropoutMode: z.enum(['wait', 'degrade']).default('degrade'),
+  dropoutTimeoutMs: z.number().min(1).max(60000).default(250),
+  /** At most the rig's camera count (a smaller rig uses all its cameras). */
+  minCameras: z.number().int().min(1).max(8).default(2),
+  timeJumpMs: z.number().min(10).max(60000).default(1000),
+});
+
+const DEFAULTS = syncSettingsSchema.parse({});
+const msToNs = (ms: number): Nanos => BigInt(Math.round(ms * 1e6));
 
 export interface DropoutOptions {
   /** wait: emit nothing while a camera is silent; degrade: sync the cameras that remain. */
@@ -18,6 +40,7 @@ export interface FrameSynchronizerOptions {
   policy?: 'approximate' | 'exact';
   /** Per camera: images held by the policy (and CameraInfos awaiting their image, per_frame). */
   queueSize?: number;
+  /** Largest stamp spread inside one set; 0n = unlimited. */
   maxIntervalNs?: Nanos;
   /** ApproximateTime age penalty (message_filters' own default is 0.1). */
   agePenalty?: number;
@@ -66,26 +89,31 @@ export interface FrameSyncStats {
   unknownCameraMessages: number;
 }
 
+/** maxIntervalNs undefined: unlimited. */
 export type ResolvedSyncOptions = Required<Omit<FrameSynchronizerOptions, 'maxIntervalNs' | 'dropout'>> & {
   maxIntervalNs: Nanos | undefined;
   dropout: DropoutOptions;
 };
 
-const DEFAULT_DROPOUT: DropoutOptions = { mode: 'degrade', timeoutNs: 500_000_000n, minCameras: 1 };
-
-/** Defaults filled in; throws RangeError naming the option when the options are inconsistent. */
+/** Defaults filled in (syncSettingsSchema's); throws RangeError naming the option when the options are inconsistent. */
 export function resolveSyncOptions(options: FrameSynchronizerOptions): ResolvedSyncOptions {
+  const maxIntervalNs = options.maxIntervalNs ?? msToNs(DEFAULTS.maxIntervalMs);
   const o: ResolvedSyncOptions = {
-    policy: 'approximate',
-    queueSize: 10,
-    agePenalty: 1.0,
+    policy: DEFAULTS.policy,
+    queueSize: DEFAULTS.queueSize,
+    agePenalty: DEFAULTS.agePenalty,
     interMessageLowerBoundNs: {},
-    cameraInfo: 'latched',
-    timeJumpThresholdNs: 1_000_000_000n,
+    cameraInfo: DEFAULTS.cameraInfo,
+    timeJumpThresholdNs: msToNs(DEFAULTS.timeJumpMs),
     // An option given as undefined keeps its default.
     ...(Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) as FrameSynchronizerOptions),
-    maxIntervalNs: options.maxIntervalNs,
-    dropout: { ...DEFAULT_DROPOUT, ...options.dropout },
+    maxIntervalNs: maxIntervalNs === 0n ? undefined : maxIntervalNs,
+    dropout: {
+      mode: DEFAULTS.dropoutMode,
+      timeoutNs: msToNs(DEFAULTS.dropoutTimeoutMs),
+      minCameras: Math.min(DEFAULTS.minCameras, options.cameras.length),
+      ...options.dropout,
+    },
   };
   const { cameras, dropout } = o;
   if (cameras.length < 1 || cameras.length > 8 || new Set(cameras).size !== cameras.length) {

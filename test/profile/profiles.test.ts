@@ -64,7 +64,8 @@ describe('timing reports', () => {
       /r\.csv: line 2 has mean_ms = "fast"; expected a number/,
     );
     assert.throws(() => parseTimingReport('name,ms\n'), /lacks "model" or "mean_ms"/);
-    assert.throws(() => parseTimingReport('[{"model":"a.onnx"}]'), /entry 0: expected meanMs/);
+    assert.throws(() => parseTimingReport('[{"model":"a.onnx"}]'), /\n {2}0 = \{"model":"a\.onnx"\}: expected meanMs/);
+    assert.throws(() => parseTimingReport('{"measurements":[{"model":"a","meanMs":-1}]}'), /\n {2}0\.meanMs = -1: Too small/);
   });
 });
 

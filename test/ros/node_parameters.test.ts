@@ -11,10 +11,11 @@ import { FakeParameter, FakeRange, fakeRclnodejs, type FakeNode } from './fake_r
 const INTEGER = 2;
 const DOUBLE = 3;
 
-/** Starts a node whose runners only record the configuration they were built for. */
-async function startNode(): Promise<{ node: PerceptionNode; fake: FakeNode; configs: PerceptionConfig[] }> {
+/** Starts a node whose runners only record the configurations they were built for and retuned to. */
+async function startNode(): Promise<{ node: PerceptionNode; fake: FakeNode; configs: PerceptionConfig[]; retuned: PerceptionConfig[] }> {
   const { rcl, nodes } = fakeRclnodejs();
   const configs: PerceptionConfig[] = [];
+  const retuned: PerceptionConfig[] = [];
   const node = await PerceptionNode.start({
     rcl,
     qosCheckPeriodMs: 60_000,
@@ -27,12 +28,13 @@ async function startNode(): Promise<{ node: PerceptionNode; fake: FakeNode; conf
         tick: () => {},
         onResult: () => {},
         onWarning: () => {},
+        retune: (c) => void retuned.push(c),
         inputDrops: () => [],
         close: async () => {},
       };
     },
   });
-  return { node, fake: nodes[0]!, configs };
+  return { node, fake: nodes[0]!, configs, retuned };
 }
 
 /** What `ros2 param set <node> <name> <value>` does: one setParameters call. */
@@ -70,6 +72,39 @@ describe('ros/node parameters (on a stand-in of rclnodejs)', () => {
     await new Promise((r) => setImmediate(r));
     assert.equal(configs.length, 2);
     assert.equal(configs[1]!.depth.num_disparities, 96);
+    await node.shutdown('test');
+  });
+
+  it('hands a live key (tracking.max_misses) to the running pipeline without a restart', async () => {
+    const { node, fake, configs, retuned } = await startNode();
+    assert.deepEqual(paramSet(fake, 'tracking.max_misses', INTEGER, 20n), { successful: true, reason: '' });
+    await new Promise((r) => setImmediate(r));
+    assert.equal(configs.length, 1, 'no new pipeline');
+    assert.equal(retuned.length, 1);
+    assert.equal(retuned[0]!.tracking.max_misses, 20);
+    assert.ok(fake.log.some((l) => l.message === 'parameters changed (tracking.max_misses): applied to the running pipeline'));
+    // A heavy key next: a new pipeline, which also carries the live value set before.
+    assert.deepEqual(paramSet(fake, 'depth.num_disparities', INTEGER, 96n), { successful: true, reason: '' });
+    await new Promise((r) => setImmediate(r));
+    assert.equal(configs.length, 2);
+    assert.equal(retuned.length, 1);
+    assert.equal(configs[1]!.tracking.max_misses, 20);
+    await node.shutdown('test');
+  });
+
+  it('restarts the pipeline for scheduler.rate_hz and ticks it at the new rate', async () => {
+    const { node, fake, configs } = await startNode();
+    assert.deepEqual(
+      fake.timers.map((t) => t.periodNs),
+      [33_333_333n],
+    );
+    assert.deepEqual(paramSet(fake, 'scheduler.rate_hz', DOUBLE, 10), { successful: true, reason: '' });
+    await new Promise((r) => setImmediate(r));
+    assert.equal(configs.length, 2);
+    assert.deepEqual(
+      fake.timers.map((t) => t.periodNs),
+      [100_000_000n],
+    );
     await node.shutdown('test');
   });
 

@@ -31,6 +31,7 @@ class RecordingRunner implements PerceptionRunner {
     this.results.push(cb);
   }
   onWarning(): void {}
+  retune(): void {}
   inputDrops(): InputDropCount[] {
     return this.drops;
   }

@@ -427,3 +427,24 @@ describe('sync/FrameSynchronizer', () => {
     assert.throws(() => new FrameSynchronizer({ cameras: ['a', 'b'], queueSize: 0 }), /queueSize = 0/);
   });
 });
+
+describe('sync/FrameSynchronizer.retune (a live sync.max_interval_ms change)', () => {
+  it('takes a new max interval for the images to come, keeping the latched CameraInfo', () => {
+    const h = harness({ maxIntervalNs: 25n * MS });
+    // The last camera's frames are 10 ms after the others': inside 25 ms, outside 5 ms.
+    const feedOffset = (k0: number, k1: number) => {
+      for (let k = k0; k < k1; k++) {
+        for (const c of CAMERAS) h.sync.addImage(c, image(c, T0 + BigInt(k) * 100n * MS + (c === 'right' ? 10n * MS : 0n)));
+      }
+    };
+    feedOffset(0, 10);
+    const before = h.sets.length;
+    assert.ok(before >= 9, `${before} sets at 25 ms`);
+    h.sync.retune({ cameras: CAMERAS, maxIntervalNs: 5n * MS });
+    feedOffset(10, 20);
+    assert.ok(h.sets.length <= before + 1, `${h.sets.length - before} sets after tightening to 5 ms`);
+    h.sync.retune({ cameras: CAMERAS, maxIntervalNs: 25n * MS });
+    feedOffset(20, 30);
+    assert.ok(h.sets.length >= before + 9, 'sets again once the interval allows them');
+  });
+});
