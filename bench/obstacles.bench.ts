@@ -13,9 +13,9 @@ import { ObstacleScorer, type ObstacleMetrics, type ScoredObject, type ScoredTra
 import { openBag } from '../src/io/bag_reader';
 import { timeToNanos, type Nanos } from '../src/msgs/time';
 import type { TrackedObjectArray } from '../src/msgs/types';
-import { loadCliConfig } from '../src/pipeline/config';
-import { replayBag } from '../src/pipeline/replay';
-import { outputOf } from '../src/pipeline/result';
+import { loadCliConfig } from '../src/config/config';
+import { replayBag } from '../src/replay/replay';
+import { outputOf } from '../src/core/result';
 import { builtinScenes, BUILTIN_SCENE_DIR, loadScene, writeSceneBag } from '../src/sim';
 import { obstacleTruthAt } from '../src/sim/ground_truth';
 import type { Scene } from '../src/sim/scene_schema';

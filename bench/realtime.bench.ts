@@ -11,10 +11,10 @@ import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { openBag } from '../src/io/bag_reader';
 import type { PipelineStatus } from '../src/msgs/types';
-import type { FrameJob } from '../src/pipeline/frame_job';
+import type { FrameJob } from '../src/core/frame_job';
 import type { Outcome } from '../src/scheduler/outcomes';
-import { parseConfig } from '../src/pipeline/config';
-import { replayBag } from '../src/pipeline/replay';
+import { parseConfig } from '../src/config/config';
+import { replayBag } from '../src/replay/replay';
 import { loadScene, writeSceneBag } from '../src/sim';
 import type { BenchRow } from './harness';
 

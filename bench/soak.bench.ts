@@ -5,8 +5,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseConfig } from '../src/pipeline/config';
-import { replayBag } from '../src/pipeline/replay';
+import { parseConfig } from '../src/config/config';
+import { replayBag } from '../src/replay/replay';
 import { loadScene, writeSceneBag } from '../src/sim';
 import type { BenchRow } from './harness';
 

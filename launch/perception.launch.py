@@ -56,7 +56,7 @@ def generate_launch_description():
     return LaunchDescription([
         DeclareLaunchArgument(
             'params_file', default_value=os.path.join(share, DEFAULT_PARAMS),
-            description='ROS 2 parameters file (keys of src/pipeline/config_schema.ts)'),
+            description='ROS 2 parameters file (keys of src/config/config_schema.ts)'),
         DeclareLaunchArgument(
             'cameras', default_value='',
             description='comma-separated camera namespaces; empty keeps the parameters file\'s list'),

@@ -11,10 +11,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildOnnxModel } from '../src/inference/onnx_graph_builder';
 import type { CameraInfo } from '../src/msgs/types';
-import { parseConfig } from '../src/pipeline/config';
-import { configSchema, type PerceptionConfig } from '../src/pipeline/config_schema';
-import { PerceptionPipeline } from '../src/pipeline/perception_pipeline';
-import { RigState } from '../src/pipeline/rig_state';
+import { parseConfig } from '../src/config/config';
+import { configSchema, type PerceptionConfig } from '../src/config/config_schema';
+import { PerceptionPipeline } from '../src/core/perception_pipeline';
+import { RigState } from '../src/core/rig_state';
 import {
   detectorOptions,
   fusionOptions,
@@ -24,7 +24,7 @@ import {
   stereoOptions,
   synchronizerOptions,
   voxelOptions,
-} from '../src/pipeline/stage_options';
+} from '../src/config/stage_options';
 import { obstacleOptionsSchema } from '../src/depth/obstacles';
 import { pointsOptionsSchema } from '../src/depth/points';
 import { voxelOptionsSchema } from '../src/depth/voxel';

@@ -42,7 +42,7 @@ describe('lint (ESLint and prettier)', function () {
   this.timeout(600_000);
 
   it("reads the project's sources", () => {
-    assert.ok(sources.some((f) => f.endsWith('src/pipeline/config_schema.ts')));
+    assert.ok(sources.some((f) => f.endsWith('src/config/config_schema.ts')));
     assert.ok(sources.length > 200, `only ${sources.length} files`);
   });
 
@@ -64,14 +64,14 @@ describe('lint (ESLint and prettier)', function () {
 
   it('catches each rule on a sample', async () => {
     const sample = `export const a: any = 1;\n// @ts-${'ignore'}\ndebugger;\nconsole.log(a);\nit.only('x', () => {});\n`;
-    const rules = findings(await eslint.lintText(sample, { filePath: join(root, 'src/pipeline/sample.ts') })).map((f) => f.text);
+    const rules = findings(await eslint.lintText(sample, { filePath: join(root, 'src/core/sample.ts') })).map((f) => f.text);
     for (const rule of ['no-explicit-any', 'ban-ts-comment', 'no-debugger', 'it.only', 'console.log']) {
       assert.ok(
         rules.some((v) => v.includes(rule)),
         `${rule} not caught in ${rules.join('; ')}`,
       );
     }
-    const path = join(root, 'src/pipeline/sample.ts');
+    const path = join(root, 'src/core/sample.ts');
     assert.equal(await formatted(path, 'export const a = 1;\n'), true);
     for (const bad of ['export const a = "1";\n', '\texport const a = 1;\n', 'export const a = 1;\r\n', 'export const a = 1;']) {
       assert.equal(await formatted(path, bad), false, JSON.stringify(bad));

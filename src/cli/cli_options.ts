@@ -3,8 +3,8 @@
 import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
 import { openBag } from '../io/bag_reader';
-import { discoverCameras, parseRemaps } from '../pipeline/bag_topics';
-import { flatten, loadCliConfig, mergeConfig, parseConfig, readConfigFile, type PerceptionConfig } from '../pipeline/config';
+import { discoverCameras, parseRemaps } from '../replay/bag_topics';
+import { flatten, loadCliConfig, mergeConfig, parseConfig, readConfigFile, type PerceptionConfig } from '../config/config';
 
 export interface PipelineCliOptions {
   config?: string;

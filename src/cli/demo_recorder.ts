@@ -4,8 +4,8 @@
 import type { Detection } from '../inference/detection';
 import type { Raster } from '../io/raster';
 import type { LaserScan, TrackedObject } from '../msgs/types';
-import { cloudXyz } from '../pipeline/frame_summary';
-import { outputOf, outputsOf, type PipelineResult } from '../pipeline/result';
+import { cloudXyz } from '../replay/frame_summary';
+import { outputOf, outputsOf, type PipelineResult } from '../core/result';
 import type { ReportDepth } from '../report/html';
 
 interface ShownFrame {

@@ -2,7 +2,7 @@
 // (ground truth, projected tracks and labelled detections over each image), the bird's-eye view,
 // the latency plot on the scheduler's clock, the metrics table and the run's metadata.
 import type { Detection } from '../inference/detection';
-import type { PerceptionConfig } from '../pipeline/config_schema';
+import type { PerceptionConfig } from '../config/config_schema';
 import type { ReportBox, ReportData, ReportRow, ReportTrack } from '../report/html';
 import { boxIou, reportOverlays } from '../report/overlays';
 import type { SceneEvaluator, SceneScores } from '../sim/scene_evaluation';

@@ -1,6 +1,6 @@
 // The demo's metrics table: each metric of the scene's scores and the recorded run, with its
 // target and pass/fail where the project sets one, and the notes on how to read it.
-import type { PerceptionConfig } from '../pipeline/config_schema';
+import type { PerceptionConfig } from '../config/config_schema';
 import type { ReportRow } from '../report/html';
 import type { SceneScores } from '../sim/scene_evaluation';
 import type { DemoRecorder } from './demo_recorder';

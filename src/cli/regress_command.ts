@@ -1,9 +1,9 @@
 // `dx-perception regress <bag> --golden <file>`: a deterministic target-time replay compared
 // with a reviewed golden digest; a regression exits non-zero with a diff naming quantity and frame.
 import type { Command } from 'commander';
-import { summarizeResult, type FrameSummary } from '../pipeline/frame_summary';
-import { compareToGolden, formatDiffs, readGolden, toleranceSchema, writeGolden } from '../pipeline/golden';
-import { replayBag } from '../pipeline/replay';
+import { summarizeResult, type FrameSummary } from '../replay/frame_summary';
+import { compareToGolden, formatDiffs, readGolden, toleranceSchema, writeGolden } from '../replay/golden';
+import { replayBag } from '../replay/replay';
 import { addPipelineOptions, configFromOptions, frameSetProgress, type PipelineCliOptions } from './cli_options';
 
 interface RegressCliOptions extends PipelineCliOptions {

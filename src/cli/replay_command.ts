@@ -1,7 +1,7 @@
 // `dx-perception replay <bag>`: the full pipeline over a bag (from the sim, a robot or the
 // Gazebo bridge), every output topic written to an MCAP, and a summary.
 import type { Command } from 'commander';
-import { replayBag, type ReplaySummary } from '../pipeline/replay';
+import { replayBag, type ReplaySummary } from '../replay/replay';
 import {
   addModelOption,
   addPipelineOptions,

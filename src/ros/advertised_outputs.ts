@@ -4,8 +4,8 @@
 // perception_pipeline.ts publishes with the full rig present: disparity and depth for the left
 // camera of each stereo pair, learned depth for cameras outside the pairs, detections for every
 // camera but the right one of a pair (its left partner sees the same view).
-import type { PerceptionConfig } from '../pipeline/config_schema';
-import { standingOutputs } from '../pipeline/output_topics';
+import type { PerceptionConfig } from '../config/config_schema';
+import { standingOutputs } from '../core/output_topics';
 
 const DISPARITY_TYPE = 'stereo_msgs/msg/DisparityImage';
 const DEPTH_TYPE = 'sensor_msgs/msg/Image';

@@ -1,7 +1,7 @@
 // Counts of inputs the node dropped, for the summary it logs at shutdown. Counters are keyed by
 // topic or camera (fixed by the configuration) and a reason from a fixed set, never by error
 // text, so they stay bounded however long the node runs and however varied the faults are.
-import type { InputDropCount } from '../pipeline/runner_api';
+import type { InputDropCount } from '../core/runner_api';
 
 /** Why the node itself (before the synchroniser) dropped an input. */
 export type NodeDropReason = 'pipeline_not_ready' | 'unconvertible';

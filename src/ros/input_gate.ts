@@ -4,7 +4,7 @@
 import type * as Rcl from 'rclnodejs';
 import { timeToNanos, type Nanos } from '../msgs/time';
 import type { CompressedImage, Image } from '../msgs/types';
-import type { PerceptionRunner } from '../pipeline/runner_api';
+import type { PerceptionRunner } from '../core/runner_api';
 import type { ClockCheck } from './clock_check';
 import type { DropCounts, NodeDropReason } from './drop_summary';
 import type { InputHandlers } from './input_subscriptions';

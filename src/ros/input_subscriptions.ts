@@ -3,8 +3,8 @@
 // rclnodejs form and handed on through `h`, which drops what cannot go (counted).
 import type * as Rcl from 'rclnodejs';
 import type { CompressedImage, Image } from '../msgs/types';
-import type { PerceptionConfig } from '../pipeline/config_schema';
-import type { PerceptionRunner } from '../pipeline/runner_api';
+import type { PerceptionConfig } from '../config/config_schema';
+import type { PerceptionRunner } from '../core/runner_api';
 import { CAMERA_INFO_TYPE, COMPRESSED_IMAGE_TYPE, IMAGE_TYPE, TF_STATIC_TOPIC, TF_TOPIC, TF_TYPE, cameraTopics } from './input_topics';
 import { cameraInfoFromRos, compressedImageFromRos, imageFromRos, tfMessageFromRos } from './message_conversion';
 import { subscriptionQos, type QosProfile } from './qos';

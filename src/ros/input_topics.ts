@@ -1,7 +1,7 @@
 // The topics the node subscribes to, derived from the configuration alone (pure, tested without
 // ROS). Camera topics are relative when no prefix is configured, so they resolve under the
 // node's namespace and stay remappable, as ROS camera topics usually are.
-import type { PerceptionConfig } from '../pipeline/config_schema';
+import type { PerceptionConfig } from '../config/config_schema';
 
 export const IMAGE_TYPE = 'sensor_msgs/msg/Image';
 export const COMPRESSED_IMAGE_TYPE = 'sensor_msgs/msg/CompressedImage';

@@ -3,8 +3,8 @@
 // models to load, so configure checks the model files at once (a missing one fails the
 // transition) and a model that is there but does not load sends the node back to unconfigured.
 import type * as Rcl from 'rclnodejs';
-import type { PerceptionConfig } from '../pipeline/config_schema';
-import { unreadableModelFiles } from '../pipeline/model_files';
+import type { PerceptionConfig } from '../config/config_schema';
+import { unreadableModelFiles } from '../config/model_files';
 import { readConfigParameters } from './node_parameters';
 import type { RclModule } from './rclnodejs_gaps';
 

@@ -3,7 +3,7 @@
 // Loads rclnodejs (the only place that does), starts the node, and shuts it down cleanly on
 // SIGINT, SIGTERM and ROS shutdown: inputs stop, the runner finishes the frame sets in flight,
 // the node is destroyed, then the ROS context.
-import { createPerceptionRunner } from '../pipeline/perception_runner';
+import { createPerceptionRunner } from '../core/perception_runner';
 import { PerceptionNode, type RunnerFactory } from './perception_node';
 import { onShutdownSignals } from './shutdown_signals';
 import type { RclModule } from './rclnodejs_gaps';

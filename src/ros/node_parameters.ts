@@ -1,7 +1,7 @@
 // Moves the configuration in and out of a node's ROS parameters. The logic lives in
 // parameters.ts; this file only makes the rclnodejs calls.
 import type * as Rcl from 'rclnodejs';
-import type { PerceptionConfig } from '../pipeline/config_schema';
+import type { PerceptionConfig } from '../config/config_schema';
 import {
   checkParameterChange,
   configFromParameters,
@@ -10,7 +10,7 @@ import {
   type NamedParameter,
 } from './parameters';
 import { ParamType, isConfigParameterName, parameterSpecs, specForName, type ParameterSpec } from './parameter_specs';
-import { ConfigError } from '../pipeline/config';
+import { ConfigError } from '../config/config';
 import { rclParameterType, rclRange, type RclModule } from './rclnodejs_gaps';
 
 /** The ROS time parameter every node has (rclnodejs declares it when the node is made). */

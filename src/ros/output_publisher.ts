@@ -5,7 +5,7 @@
 // Knows nothing of rclnodejs: the node hands in a PublisherFactory, so this is tested with a
 // recording factory.
 import { timeToNanos } from '../msgs/time';
-import { resolveOutputTopic, type PipelineResult } from '../pipeline/result';
+import { resolveOutputTopic, type PipelineResult } from '../core/result';
 import { conformerFor, type MessageConformer } from './message_conversion';
 
 /** One publisher of one topic. */

@@ -12,7 +12,7 @@
 // - a value ROS cannot hold (an array of arrays, `depth.stereo_pairs`) is a string parameter
 //   holding YAML flow text, e.g. "[[front_left, front_right]]".
 import { z } from 'zod';
-import { configSchema } from '../pipeline/config_schema';
+import { configSchema } from '../config/config_schema';
 
 /** rcl_interfaces/msg/ParameterType values (the wire constants every ROS client library uses). */
 export const ParamType = {

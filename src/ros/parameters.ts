@@ -5,8 +5,8 @@
 // against the whole schema. The specs (names, types, ranges) come from parameter_specs.ts; the
 // node (node_parameters.ts) only moves these values in and out of rclnodejs.
 import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
-import { ConfigError, parseConfig, unflatten } from '../pipeline/config';
-import type { PerceptionConfig } from '../pipeline/config_schema';
+import { ConfigError, parseConfig, unflatten } from '../config/config';
+import type { PerceptionConfig } from '../config/config_schema';
 import { ParamType, isConfigParameterName, parameterSpecs, specForName, RECORD_KEY, type ParameterSpec } from './parameter_specs';
 
 /** A value as a ROS parameter holds it (rclnodejs's representation: integers as bigint). */

@@ -11,7 +11,7 @@
 // itself is passed in by main.ts.
 import { readFileSync } from 'node:fs';
 import type * as Rcl from 'rclnodejs';
-import type { PerceptionConfig } from '../pipeline/config_schema';
+import type { PerceptionConfig } from '../config/config_schema';
 import { cameraTopics } from './input_topics';
 import { subscribeInputs } from './input_subscriptions';
 import { advertisedOutputs } from './advertised_outputs';

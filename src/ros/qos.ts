@@ -4,8 +4,8 @@
 //
 // Pure data and logic, no rclnodejs import: profiles are plain objects with the rmw enum values,
 // which is also what rclnodejs's graph queries report for remote endpoints.
-import type { PerceptionConfig } from '../pipeline/config_schema';
-import { OUTPUT_HISTORY_DEPTH } from '../pipeline/output_topics';
+import type { PerceptionConfig } from '../config/config_schema';
+import { OUTPUT_HISTORY_DEPTH } from '../core/output_topics';
 
 /** rmw_qos_history_policy_e values. */
 export const History = { SYSTEM_DEFAULT: 0, KEEP_LAST: 1, KEEP_ALL: 2 } as const;

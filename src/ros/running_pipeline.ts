@@ -2,10 +2,10 @@
 // can take at once, replaced by a new one on a change it cannot take (config_changes.ts decides),
 // and closed with its synchroniser's drop counts kept for the shutdown summary.
 import type * as Rcl from 'rclnodejs';
-import { configChange } from '../pipeline/config_changes';
-import type { PerceptionConfig } from '../pipeline/config_schema';
-import type { PipelineResult } from '../pipeline/result';
-import type { PerceptionRunner } from '../pipeline/runner_api';
+import { configChange } from '../config/config_changes';
+import type { PerceptionConfig } from '../config/config_schema';
+import type { PipelineResult } from '../core/result';
+import type { PerceptionRunner } from '../core/runner_api';
 import type { DropCounts } from './drop_summary';
 
 /** Builds the core pipeline for a configuration (the lead's createPerceptionRunner, or a test's). */

@@ -1,4 +1,4 @@
-// One schema for the scheduler's options. The configuration schema (pipeline/config_schema.ts)
+// One schema for the scheduler's options. The configuration schema (config/config_schema.ts)
 // takes its scheduler.* keys from these fields, so ranges and defaults are written here once.
 import { z } from 'zod';
 import { describeIssues } from '../inference/validation_errors';

@@ -2,8 +2,8 @@
 // feature or an error naming the flag or key.
 import { strict as assert } from 'node:assert';
 import { configFromOptions } from '../../src/cli/cli_options';
-import { checkRemaps, discoverCameras, parseRemaps } from '../../src/pipeline/bag_topics';
-import { parseConfig } from '../../src/pipeline/config';
+import { checkRemaps, discoverCameras, parseRemaps } from '../../src/replay/bag_topics';
+import { parseConfig } from '../../src/config/config';
 
 const IMAGE = 'sensor_msgs/msg/Image';
 const INFO = 'sensor_msgs/msg/CameraInfo';

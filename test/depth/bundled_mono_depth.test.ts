@@ -5,7 +5,7 @@ import { strict as assert } from 'node:assert';
 import { statSync } from 'node:fs';
 import { runProfileCommand } from '../../src/cli/profile_command';
 import { BUNDLED_MONO_DEPTH_MODEL, resolveModelPath } from '../../src/depth/mono_depth';
-import { parseConfig } from '../../src/pipeline/config';
+import { parseConfig } from '../../src/config/config';
 import { analyzeModel } from '../../src/profile/model_analysis';
 import { readOnnxGraph } from '../../src/profile/onnx_graph';
 import { heldOutDepthError } from '../support/held_out_depth';

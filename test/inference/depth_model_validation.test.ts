@@ -7,8 +7,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MonoDepthAdapter } from '../../src/depth/mono_depth';
 import { validateDepthModel } from '../../src/inference/depth_model_validation';
-import { parseConfig } from '../../src/pipeline/config';
-import { PerceptionPipeline } from '../../src/pipeline/perception_pipeline';
+import { parseConfig } from '../../src/config/config';
+import { PerceptionPipeline } from '../../src/core/perception_pipeline';
 import { dataPath, requireData } from '../support/data_dir';
 import { constantDetectorModel } from './synthetic_models';
 

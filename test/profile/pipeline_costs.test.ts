@@ -3,8 +3,8 @@
 // ONNX graph, with no flat constant left in between.
 import { strict as assert } from 'node:assert';
 import { BUNDLED_MONO_DEPTH_MODEL, resolveModelPath } from '../../src/depth/mono_depth';
-import { parseConfig } from '../../src/pipeline/config';
-import { pipelineStages, schedulerOptionsFor } from '../../src/pipeline/pipeline_budgets';
+import { parseConfig } from '../../src/config/config';
+import { pipelineStages, schedulerOptionsFor } from '../../src/core/pipeline_budgets';
 import { frameBudget } from '../../src/profile/frame_budget';
 import { loadHardwareProfile } from '../../src/profile/hardware_profile';
 import { halfResolutionWork, learnedDepthCost, stereoRungNote, stereoRungs } from '../../src/profile/pipeline_costs';

@@ -1,6 +1,6 @@
 // advertisedOutputs: the per-camera and per-pair topics follow the configuration.
 import { strict as assert } from 'node:assert';
-import { parseConfig } from '../../src/pipeline/config';
+import { parseConfig } from '../../src/config/config';
 import { advertisedOutputs } from '../../src/ros/advertised_outputs';
 
 const topics = (raw: object): string[] => advertisedOutputs(parseConfig(raw)).map((o) => o.topic);

@@ -3,7 +3,7 @@
 // their ids; a key the stages cannot take (the matcher's disparity range) starts a new pipeline.
 import { strict as assert } from 'node:assert';
 import { openBag, type BagMessage } from '../../src/io/bag_reader';
-import { createPerceptionRunner, type ReplayableRunner } from '../../src/pipeline/perception_runner';
+import { createPerceptionRunner, type ReplayableRunner } from '../../src/core/perception_runner';
 import { PerceptionNode } from '../../src/ros/perception_node';
 import { sceneBag } from '../support/scene_bags';
 import { FakeParameter, fakeRclnodejs, type FakeNode } from './fake_rclnodejs';

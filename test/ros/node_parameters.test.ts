@@ -3,8 +3,8 @@
 // same pre-set / on-set / post-set callbacks rclnodejs calls, so a refusal reaches the caller
 // with its reason and the running pipeline is left alone.
 import { strict as assert } from 'node:assert';
-import type { PerceptionConfig } from '../../src/pipeline/config_schema';
-import type { PerceptionRunner } from '../../src/pipeline/runner_api';
+import type { PerceptionConfig } from '../../src/config/config_schema';
+import type { PerceptionRunner } from '../../src/core/runner_api';
 import { PerceptionNode } from '../../src/ros/perception_node';
 import { FakeParameter, FakeRange, fakeRclnodejs, type FakeNode } from './fake_rclnodejs';
 

@@ -3,9 +3,9 @@
 import { strict as assert } from 'node:assert';
 import { nanosToTime } from '../../src/msgs/time';
 import type { DiagnosticArray, Detection2DArray, Detection3DArray, Header, PointCloud2 } from '../../src/msgs/types';
-import { parseConfig } from '../../src/pipeline/config';
-import { standingOutputs } from '../../src/pipeline/output_topics';
-import type { PipelineResult } from '../../src/pipeline/result';
+import { parseConfig } from '../../src/config/config';
+import { standingOutputs } from '../../src/core/output_topics';
+import type { PipelineResult } from '../../src/core/result';
 import { OutputPublisher, type PublisherFactory } from '../../src/ros/output_publisher';
 
 const STAMP = 1_700_000_000_250_000_000n;

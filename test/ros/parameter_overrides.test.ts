@@ -4,7 +4,7 @@
 import { strict as assert } from 'node:assert';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseConfig } from '../../src/pipeline/config';
+import { parseConfig } from '../../src/config/config';
 import {
   RosArgsError,
   overrideSections,

@@ -3,7 +3,7 @@
 import { strict as assert } from 'node:assert';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ConfigError, flatten, parseConfig } from '../../src/pipeline/config';
+import { ConfigError, flatten, parseConfig } from '../../src/config/config';
 import {
   checkParameterChange,
   configFromParameters,
@@ -24,7 +24,7 @@ const asNamed = (config = defaults): NamedParameter[] => parametersFromConfig(co
 
 describe('ros/parameters: schema -> parameter descriptors', () => {
   it('declares one parameter per schema leaf, named by its dotted path', () => {
-    // flatten() (src/pipeline/config.ts) walks the parsed defaults independently of the JSON schema.
+    // flatten() (src/config/config.ts) walks the parsed defaults independently of the JSON schema.
     const leaves = Object.keys(flatten(defaults as unknown as Record<string, unknown>)).filter((k) => k !== 'rig');
     const names = specs.map((s) => s.name);
     for (const leaf of leaves) assert.ok(names.includes(leaf), `schema leaf ${leaf} has no parameter`);

@@ -4,9 +4,9 @@
 // node, configure fails on a missing model or a model that does not load, and only an active node publishes.
 import { strict as assert } from 'node:assert';
 import type { Nanos } from '../../src/msgs/time';
-import type { PerceptionConfig } from '../../src/pipeline/config_schema';
-import type { InputDropCount, PerceptionRunner } from '../../src/pipeline/runner_api';
-import type { PipelineResult } from '../../src/pipeline/result';
+import type { PerceptionConfig } from '../../src/config/config_schema';
+import type { InputDropCount, PerceptionRunner } from '../../src/core/runner_api';
+import type { PipelineResult } from '../../src/core/result';
 import { PerceptionNode } from '../../src/ros/perception_node';
 import { fakeRclnodejs, type FakeLifecycleNode, type FakeNode } from './fake_rclnodejs';
 

@@ -2,7 +2,7 @@
 import { strict as assert } from 'node:assert';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseConfig } from '../../src/pipeline/config';
+import { parseConfig } from '../../src/config/config';
 import { cameraTopics } from '../../src/ros/input_topics';
 import { Durability, History, Reliability, incompatiblePublisherWarnings, subscriptionQos, type EndpointInfo } from '../../src/ros/qos';
 

@@ -8,8 +8,8 @@ import type { DegradationPlan } from '../../src/scheduler/degradation';
 import { LatencyWindow } from '../../src/scheduler/latency_window';
 import { LatestMailbox } from '../../src/scheduler/latest_mailbox';
 import { parseSchedulerOptions, type SchedulerOptionsInput } from '../../src/scheduler/scheduler_options';
-import { DIAGNOSTICS_PERIOD_NS, DiagnosticsReport } from '../../src/pipeline/diagnostics_report';
-import { pipelineStatus, schedulerDiagnostic } from '../../src/pipeline/status_messages';
+import { DIAGNOSTICS_PERIOD_NS, DiagnosticsReport } from '../../src/core/diagnostics_report';
+import { pipelineStatus, schedulerDiagnostic } from '../../src/core/status_messages';
 
 const MS = 1_000_000n;
 const CAMERAS = ['a', 'b', 'c', 'd'];

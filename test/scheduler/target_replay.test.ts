@@ -4,9 +4,9 @@
 // profile, not on this machine.
 import { strict as assert } from 'node:assert';
 import type { DiagnosticArray } from '../../src/msgs/types';
-import { parseConfig } from '../../src/pipeline/config';
-import { DIAGNOSTICS_TOPIC } from '../../src/pipeline/output_topics';
-import { replayBag } from '../../src/pipeline/replay';
+import { parseConfig } from '../../src/config/config';
+import { DIAGNOSTICS_TOPIC } from '../../src/core/output_topics';
+import { replayBag } from '../../src/replay/replay';
 import { sceneBag } from '../support/scene_bags';
 
 /** Keys of the scheduler's diagnostic measured on this host (stage percentiles, event-loop delay). */

@@ -2,8 +2,8 @@
 // for tests that run PerceptionPipeline.process directly, without the scheduler.
 import { openBag } from '../../src/io/bag_reader';
 import type { CameraInfo, Image, TFMessage } from '../../src/msgs/types';
-import type { PerceptionConfig } from '../../src/pipeline/config_schema';
-import { RigState } from '../../src/pipeline/rig_state';
+import type { PerceptionConfig } from '../../src/config/config_schema';
+import { RigState } from '../../src/core/rig_state';
 import type { FrameSet } from '../../src/sync/frame';
 import { FrameSynchronizer } from '../../src/sync/frame_synchronizer';
 
