@@ -219,6 +219,33 @@ describe('io/bag damage: read what is readable, say what was skipped', () => {
     assert.deepStrictEqual(skipped, { parts: 1, messages: lost.length });
   });
 
+  it('a chunk with a bad record inside and no CRC to catch it is skipped, naming its offset; every other chunk is read', async () => {
+    const chunks = await chunksOf(plain);
+    const bad = chunks[1]!;
+    const bytes = Buffer.from(plain);
+    const start = Number(bad.chunkStartOffset);
+    // Chunk record: opcode, record length, start and end time, uncompressed size, then the CRC
+    // (0 = not checked, as the spec allows), the compression string ("" here), the records' length.
+    bytes.writeUInt32LE(0, start + 33);
+    assert.equal(bytes.readUInt32LE(start + 37), 0, 'the test bag is uncompressed');
+    // The first inner record's length, made to run past the end of the chunk.
+    bytes.writeBigUInt64LE(0xffff_ffffn, start + 49 + 1);
+    const file = save('bad-record.mcap', bytes);
+    const { data, warnings, skipped } = await readWithWarnings(file);
+    const inChunk = (i: number) => BigInt(i) * 1000n >= bad.messageStartTime && BigInt(i) * 1000n <= bad.messageEndTime;
+    const lost = expected.filter((_, i) => inChunk(i));
+    assert.ok(lost.length > 0);
+    assert.deepStrictEqual(
+      data,
+      expected.filter((_, i) => !inChunk(i)),
+    );
+    assert.ok(
+      warnings.some((w) => w.includes(`offset ${bad.chunkStartOffset}`)),
+      warnings.join('\n'),
+    );
+    assert.deepStrictEqual(skipped, { parts: 1, messages: lost.length });
+  });
+
   it('a chunk with an unknown compression, and one with corrupt compressed data, are skipped and the rest read', async () => {
     const chunks = await chunksOf(zstd);
     const bytes = Buffer.from(zstd);
