@@ -6,7 +6,7 @@
 import { strict as assert } from 'node:assert';
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { isMap, isScalar, isSeq, parse as parseYaml, parseDocument, type Node as YamlNode } from 'yaml';
 import { flatten, loadConfigFile } from '../../src/config/config';
 import { resolveOutputTopic } from '../../src/core/result';
@@ -14,6 +14,7 @@ import { cameraTopics } from '../../src/ros/input_topics';
 import { configFromParameters, type NamedParameter } from '../../src/ros/parameters';
 import { parameterSpecs } from '../../src/ros/parameter_specs';
 import { defaultRig, cameraFrames } from '../../src/sim/rig';
+import { SGM_SIMD_WASM_PATH } from '../../src/depth/sgm_simd';
 
 const ROOT = join(__dirname, '../..');
 const PARAMS = join(ROOT, 'params/default.yaml');
@@ -149,6 +150,12 @@ describe('launch/: ROS package files', () => {
     // (seen on Jazzy; models/ holds the default side-camera depth model).
     assert.match(cmake, /install\(DIRECTORY models profiles scenes DESTINATION \$\{DX_JS_DIR\}\)/);
     assert.match(cmake, /install\(DIRECTORY \$\{CMAKE_CURRENT_SOURCE_DIR\}\/dist\/ DESTINATION \$\{DX_JS_DIR\}\/dist\)/);
+    // The SGM kernels' binary sits where the compiled matcher looks for it, relative to the package.
+    const wasm = relative(ROOT, SGM_SIMD_WASM_PATH);
+    assert.ok(
+      cmake.includes(`install(FILES ${wasm} DESTINATION \${DX_JS_DIR}/${dirname(wasm)})`),
+      `CMakeLists.txt does not install ${wasm} to \${DX_JS_DIR}/${dirname(wasm)}`,
+    );
   });
 
   it('the robot carries the default rig: same cameras, poses, 640x480 and fx = 460', () => {
