@@ -5,6 +5,7 @@
 //   obstacle points -> cluster (outside detected boxes) ------+
 //   obstacle points -> crop -> PointCloud2;  -> bin by bearing -> LaserScan
 import type { mat4 } from 'gl-matrix';
+import { isDeepStrictEqual } from 'node:util';
 import { DetectionLifter, assertCameraView } from './lifting';
 import { assertRigid, rotateCovariance, transformPoint, transformYaw } from './linalg3';
 import { mergeAcrossCameras } from './merge';
@@ -43,12 +44,14 @@ export class FusionStage {
 
   /** Options for the frame sets to come (a live configuration change): tracks and their ids carry over. Throws as the constructor. */
   retune(options: FusionOptionsInput): void {
-    this.#options = resolveFusionOptions(options);
-    this.#lifter = new DetectionLifter(this.#options.lifting);
-    this.#clusterer = new ObstacleClusterer(this.#options.obstacles);
-    this.#tracker.retune(this.#options.tracker);
-    // The persistence history is a few frame sets of points: starting it afresh costs only that.
-    this.#persistence = new PersistenceFilter(this.#options.persistence);
+    const next = resolveFusionOptions(options);
+    // The persistence history carries over like the tracks: afresh, it would pass every point
+    // (flicker included) for its first frame sets. Only new persistence options restart it.
+    if (!isDeepStrictEqual(next.persistence, this.#options.persistence)) this.#persistence = new PersistenceFilter(next.persistence);
+    this.#options = next;
+    this.#lifter = new DetectionLifter(next.lifting);
+    this.#clusterer = new ObstacleClusterer(next.obstacles);
+    this.#tracker.retune(next.tracker);
   }
 
   /**

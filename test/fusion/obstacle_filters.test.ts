@@ -1,5 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { mat4 } from 'gl-matrix';
+import { FusionStage } from '../../src/fusion/fusion_stage';
 import { ObstacleClusterer } from '../../src/fusion/obstacle_clusters';
 import { resolveFusionOptions } from '../../src/fusion/options';
 import { PersistenceFilter } from '../../src/fusion/persistence';
@@ -27,6 +28,21 @@ describe('fusion/persistence', () => {
     assert.equal(kept[0], wallPoints + 1, 'start-up: no history, nothing dropped');
     assert.equal(kept[1], wallPoints + 1, 'one frame of history is not enough to judge');
     assert.deepEqual(kept.slice(2), [wallPoints, wallPoints], 'then the stray point goes, the wall stays');
+  });
+
+  it('keeps its history across a live retune of the fusion stage, so flicker stays filtered', () => {
+    const stage = new FusionStage();
+    const wall = block(5, 5, -2, 2);
+    const cloudPoints = (k: number) => {
+      const stray = [1 + k, -3 - k, 0.5]; // somewhere new every time
+      return stage.update(BigInt(k) * 33_000_000n, [], Float32Array.from([...wall, ...stray])).cloud.width;
+    };
+    for (let k = 0; k < 3; k++) cloudPoints(k);
+    const filtered = cloudPoints(3);
+    stage.retune({ tracker: { maxMisses: 5 } });
+    assert.equal(cloudPoints(4), filtered, 'a tracker change restarted the persistence history: the stray point came back');
+    stage.retune({ tracker: { maxMisses: 5 }, persistence: { minFrames: 3 } });
+    assert.equal(cloudPoints(5), filtered + 1, 'new persistence options start a new history (start-up: nothing dropped)');
   });
 
   it('judges persistence in the fixed frame, so a driving robot keeps a static wall', () => {
