@@ -10,7 +10,6 @@ import { existsSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildOnnxModel } from '../src/inference/onnx_graph_builder';
-import type { CameraInfo } from '../src/msgs/types';
 import { parseConfig } from '../src/config/config';
 import { configSchema, type PerceptionConfig } from '../src/config/config_schema';
 import { PerceptionPipeline } from '../src/core/perception_pipeline';
@@ -38,6 +37,7 @@ import { cameraTopics } from '../src/ros/input_topics';
 import { OutputPublisher } from '../src/ros/output_publisher';
 import { subscriptionQos } from '../src/ros/qos';
 import type { DegradationPlan } from '../src/scheduler/degradation';
+import { cameraInfo } from './support/camera_info_fixture';
 import { sceneBag } from './support/scene_bags';
 import { firstFrameSets } from './support/scene_frame_sets';
 
@@ -77,19 +77,14 @@ const PROBES: Record<string, (c: PerceptionConfig) => unknown> = {
   },
 };
 
-const CAMERA_INFO: CameraInfo = {
-  header: { stamp: { sec: 0, nanosec: 0 }, frame_id: 'front_left_optical' },
+const CAMERA_INFO = cameraInfo({
+  model: 'plumb_bob',
+  K: [460, 0, 320, 0, 460, 240, 0, 0, 1],
+  D: [0, 0, 0, 0, 0],
   width: 640,
   height: 480,
-  distortion_model: 'plumb_bob',
-  d: [0, 0, 0, 0, 0],
-  k: [460, 0, 320, 0, 460, 240, 0, 0, 1],
-  r: [1, 0, 0, 0, 1, 0, 0, 0, 1],
-  p: [460, 0, 320, 0, 0, 460, 240, 0, 0, 0, 1, 0],
-  binning_x: 0,
-  binning_y: 0,
-  roi: { x_offset: 0, y_offset: 0, height: 0, width: 0, do_rectify: false },
-};
+  frameId: 'front_left_optical',
+});
 
 const show = (v: unknown): string => JSON.stringify(v, (_k, x: unknown) => (typeof x === 'bigint' ? `${x}n` : x)) ?? 'undefined';
 

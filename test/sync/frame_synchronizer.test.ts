@@ -5,6 +5,7 @@ import { nanosToTime, type Nanos } from '../../src/msgs/time';
 import type { CameraInfo, Image } from '../../src/msgs/types';
 import type { FrameSet } from '../../src/sync/frame';
 import { FrameSynchronizer, type FrameDrop, type FrameSynchronizerOptions } from '../../src/sync/frame_synchronizer';
+import { cameraInfo } from '../support/camera_info_fixture';
 import { seededRandom } from '../support/seeded_random';
 
 const MS = 1_000_000n;
@@ -25,19 +26,8 @@ function image(camera: string, stamp: Nanos): Image {
 }
 
 function info(camera: string, stamp: Nanos): CameraInfo {
-  return {
-    header: { stamp: nanosToTime(stamp), frame_id: `${camera}_optical` },
-    height: 2,
-    width: 2,
-    distortion_model: 'plumb_bob',
-    d: [0, 0, 0, 0, 0],
-    k: [1, 0, 1, 0, 1, 1, 0, 0, 1],
-    r: [1, 0, 0, 0, 1, 0, 0, 0, 1],
-    p: [1, 0, 1, 0, 0, 1, 1, 0, 0, 0, 1, 0],
-    binning_x: 0,
-    binning_y: 0,
-    roi: { x_offset: 0, y_offset: 0, height: 0, width: 0, do_rectify: false },
-  };
+  const base = cameraInfo({ model: 'plumb_bob', K: [1, 0, 1, 0, 1, 1, 0, 0, 1], D: [0, 0, 0, 0, 0], width: 2, height: 2 });
+  return { ...base, header: { stamp: nanosToTime(stamp), frame_id: `${camera}_optical` } };
 }
 
 interface Harness {
