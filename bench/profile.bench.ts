@@ -13,8 +13,8 @@ import { loadHardwareProfile } from '../src/profile/hardware_profile';
 import { measureHostProfile } from '../src/profile/host_profile';
 import { timeRunsInterleaved } from '../src/profile/onnx_timing';
 import { analyzeModel } from '../src/profile/model_analysis';
-import { predictStereoCost, type StereoWork } from '../src/profile/stereo_cost';
-import { timeStereoMs } from '../src/profile/stereo_probe';
+import { predictMatcherCost, type StereoWork } from '../src/profile/stereo_cost';
+import { timeStereoCases, type StereoCase } from '../src/profile/stereo_probe';
 import { timeMedianMs, type BenchRow } from './harness';
 
 const MODELS_DIR = resolve(__dirname, '..', '..', 'shared', 'models');
@@ -24,6 +24,8 @@ const STEREO_SIZES: StereoWork[] = [
   { width: 640, height: 480, disparities: 64 },
   { width: 640, height: 480, disparities: 128 },
 ];
+/** Both matchers at each size: the product's default is whichever the configuration selects. */
+const STEREO_CASES: StereoCase[] = STEREO_SIZES.flatMap((w) => [w, { ...w, coarseToFine: true }]);
 /** onnxruntime threads and SGM workers: the pipeline's defaults. */
 const THREADS = 2;
 const STEREO_WORKERS = 2;
@@ -70,22 +72,18 @@ export default async function (): Promise<BenchRow[]> {
   const host = await measureHostProfile({ threads: THREADS, stereoWorkers: STEREO_WORKERS });
   const paths = DETECTORS.map((f) => join(MODELS_DIR, f));
   const times = await timeRunsInterleaved(paths, THREADS, 30);
-  const stereoMs: number[] = [];
-  for (const w of STEREO_SIZES) stereoMs.push(await timeStereoMs(w, STEREO_WORKERS, 9));
+  const stereoMs = await timeStereoCases(STEREO_CASES, STEREO_WORKERS, 9);
   const loadNote = `${before} -> ${load()}`;
   DETECTORS.forEach((file, i) => {
     rows.push(
       errorRow(`host prediction error ${file}`, predictCost(analyzeModel(paths[i]), host).latencyMs, Math.min(...times[i]), loadNote),
     );
   });
-  STEREO_SIZES.forEach((w, i) => {
+  STEREO_CASES.forEach((c, i) => {
+    const matcher = c.coarseToFine ? 'coarse-to-fine' : 'full resolution';
+    const predicted = predictMatcherCost(c, host, c.coarseToFine ?? false).ms;
     rows.push(
-      errorRow(
-        `host prediction error stereo ${w.width}x${w.height}x${w.disparities}`,
-        predictStereoCost(w, host).ms,
-        stereoMs[i],
-        loadNote,
-      ),
+      errorRow(`host prediction error stereo ${matcher} ${c.width}x${c.height}x${c.disparities}`, predicted, stereoMs[i], loadNote),
     );
   });
   return rows;

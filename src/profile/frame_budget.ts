@@ -8,7 +8,7 @@
 // resource's load.
 import type { HardwareProfile } from './hardware_profile';
 import type { ModelCost } from './cost_model';
-import { predictCoarseToFineCost, predictStereoCost, type StereoWork } from './stereo_cost';
+import { predictMatcherCost, type StereoWork } from './stereo_cost';
 
 export type StageKind = 'sync' | 'preprocess' | 'detect' | 'stereo_depth' | 'learned_depth' | 'fuse' | 'publish';
 /** accelerator: the profile's `npu` section (an NPU, or onnxruntime's worker on a host). */
@@ -155,7 +155,7 @@ export function frameBudget(profile: HardwareProfile, detector: ModelCost | unde
   positive({ cameras, rateHz, inputPixels, stereoPairs, pointStride, objectsPerCamera });
   const w = profile.stageWork;
   const cpu = profile.cpu;
-  const st = (stereoCoarseToFine ? predictCoarseToFineCost : predictStereoCost)(stereo, profile);
+  const st = predictMatcherCost(stereo, profile, stereoCoarseToFine);
   const points = stereoPairs * Math.ceil(stereo.width / pointStride) * Math.ceil(stereo.height / pointStride);
   const objects = cameras * objectsPerCamera;
   const fuseOps = points * w.fuseOpsPerPoint.value + objects * w.fuseOpsPerObject.value;

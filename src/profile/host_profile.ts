@@ -115,7 +115,7 @@ function runtimeFromProbes(t: ProbeTimes, measured: (what: string) => string) {
 /**
  * Measures this host and returns the `host` profile: convolution rates by kind on and off the
  * SIMD channel block, the runtime's dispatch, vector, copy and channel-shuffle rates through
- * onnxruntime (host_probes.ts), copy bandwidth, the clock, and the SGM matcher at four sizes. Takes
+ * onnxruntime (host_probes.ts), copy bandwidth, the clock, and the SGM matcher at six probe cases (both matchers). Takes
  * a few seconds. The NPU section describes onnxruntime on the CPU (every operator supported), so
  * the cost model predicts host-time latencies with the same formulas it uses for the target.
  */
@@ -137,7 +137,9 @@ export async function measureHostProfile(opts: HostMeasureOptions = {}): Promise
   };
   const withCpu = { ...template, cpu };
   const st = await fitStereo(withCpu, stereoWorkers);
-  const stereoProbes = st.probes.map((p) => `${p.width}x${p.height}x${p.disparities} ${p.ms.toFixed(2)} ms`).join(', ');
+  const stereoProbes = st.probes
+    .map((p) => `${p.width}x${p.height}x${p.disparities}${p.coarseToFine ? ' coarse-to-fine' : ''} ${p.ms.toFixed(2)} ms`)
+    .join(', ');
   const stereoSource = measured(`least-squares fit to the SGM matcher (${stereoWorkers} workers) at ${stereoProbes}`);
   const profile: HardwareProfile = {
     ...withCpu,

@@ -36,11 +36,13 @@
 // of the cost row (~39), the row sum (~19) and the selection with its parabola and cost test (~48): ~106.
 // Neighbours at another band base (depth edges, slanted surfaces) take a slower path that
 // is not counted.
+import { planRungs } from '../depth/sgm_rungs';
 import { parseStereoOptions } from '../depth/stereo_options';
 import { npuPeakMacsPerSec, type HardwareProfile } from './hardware_profile';
 
+const DEFAULT_OPTIONS = parseStereoOptions({ numDisparities: 64 });
 /** The matcher's default aggregation paths (4: two passRow sweeps). */
-export const SGM_PATHS = parseStereoOptions({ numDisparities: 64 }).paths;
+export const SGM_PATHS = DEFAULT_OPTIONS.paths;
 /** Vector instructions per 16 cells (one u8x16 vector), for the default paths; see above. */
 export const OPS_PER_CELL = 12 + (SGM_PATHS / 2) * (2 * 11 + 5) + 7;
 export const OPS_PER_PIXEL = 225;
@@ -69,7 +71,8 @@ export interface StereoCost {
 const size = (w: StereoWork) => `${w.width}x${w.height}x${w.disparities}`;
 
 function checkWork(w: StereoWork): void {
-  for (const [key, v] of Object.entries(w)) {
+  for (const key of ['width', 'height', 'disparities'] as const) {
+    const v = w[key];
     if (!(Number.isInteger(v) && v > 0)) throw new RangeError(`stereo ${key} = ${v}; expected a positive integer`);
   }
 }
@@ -105,11 +108,13 @@ export function predictStereoCost(w: StereoWork, profile: HardwareProfile): Ster
 }
 
 /**
- * The half-resolution match's work: a quarter of the pixels over half the disparities, rounded
- * up to the matcher's multiple of 16 (as the matcher's half-resolution plan does).
+ * The half-resolution match's work, as the matcher plans it (planRungs, the matcher's own plan):
+ * a quarter of the pixels over half the disparities, rounded up to its multiple of 16.
  */
 export function halfResolutionWork(w: StereoWork): StereoWork {
-  return { width: Math.floor(w.width / 2), height: Math.floor(w.height / 2), disparities: Math.ceil(w.disparities / 2 / 16) * 16 };
+  const { minDisparity, speckleWindowSize } = DEFAULT_OPTIONS;
+  const plan = planRungs(w.width, w.height, { minDisparity, numDisparities: w.disparities, speckleWindowSize, halfResolution: true });
+  return { width: plan.width, height: plan.height, disparities: plan.disparities };
 }
 
 /**
@@ -128,4 +133,9 @@ export function predictCoarseToFineCost(w: StereoWork, profile: HardwareProfile)
     coarse * OPS_PER_PIXEL + pixels * REFINE_SCALAR_OPS_PER_PIXEL,
     profile,
   );
+}
+
+/** Cost of one pair with the matcher the configuration selects: full resolution or coarse-to-fine. */
+export function predictMatcherCost(w: StereoWork, profile: HardwareProfile, coarseToFine: boolean): StereoCost {
+  return (coarseToFine ? predictCoarseToFineCost : predictStereoCost)(w, profile);
 }

@@ -7,7 +7,7 @@ import { seededRandom } from '../depth/seeded_random';
 import { invert3Into, mulVec3 } from '../geometry/rotation';
 import { StereoMatcher } from '../depth/sgm_stereo';
 import { MAX_PIXEL_FRACTION, type HardwareProfile } from './hardware_profile';
-import { LANE_BITS, OPS_PER_CELL, OPS_PER_PIXEL, type StereoWork } from './stereo_cost';
+import { LANE_BITS, predictMatcherCost, type StereoWork } from './stereo_cost';
 
 /** A rectified pair whose true disparity is `shift` px everywhere (texture seeded by size). */
 function texturedPair(width: number, height: number, shift: number): { left: Raster; right: Raster } {
@@ -21,39 +21,55 @@ function texturedPair(width: number, height: number, shift: number): { left: Ras
   return { left: raster(left), right: raster(right) };
 }
 
+/** A size and the matcher timed at it: full resolution, or coarse-to-fine (`coarseToFine`). */
+export interface StereoCase extends StereoWork {
+  coarseToFine?: boolean;
+}
+
 /**
- * Fastest wall time (ms) of `repeats` SGM pairs at size `w` with `workers` worker threads (the
- * pipeline's default is 2), after 2 warm-up runs.
+ * Fastest wall time (ms) of each case over `repeats` interleaved rounds with `workers` worker
+ * threads each (the pipeline's default is 2), after 2 warm-up rounds. The cases take turns
+ * within a round, so a burst of load on a shared machine hits them all alike.
  */
-export async function timeStereoMs(w: StereoWork, workers: number, repeats = 7): Promise<number> {
-  const matcher = new StereoMatcher({ numDisparities: w.disparities, workers });
+export async function timeStereoCases(cases: readonly StereoCase[], workers: number, repeats = 7): Promise<number[]> {
+  const runs = cases.map((c) => ({
+    matcher: new StereoMatcher({ numDisparities: c.disparities, workers, coarseToFine: c.coarseToFine ?? false }),
+    ...texturedPair(c.width, c.height, Math.floor(c.disparities / 3)),
+    best: Infinity,
+  }));
   try {
-    const { left, right } = texturedPair(w.width, w.height, Math.floor(w.disparities / 3));
-    const times: number[] = [];
     for (let i = 0; i < repeats + 2; i++) {
-      const t0 = process.hrtime.bigint();
-      await matcher.compute(left, right);
-      if (i >= 2) times.push(Number(process.hrtime.bigint() - t0) / 1e6);
+      for (const r of runs) {
+        const t0 = process.hrtime.bigint();
+        await r.matcher.compute(r.left, r.right);
+        if (i >= 2) r.best = Math.min(r.best, Number(process.hrtime.bigint() - t0) / 1e6);
+      }
     }
-    return Math.min(...times);
+    return runs.map((r) => r.best);
   } finally {
-    await matcher.dispose();
+    for (const r of runs) await r.matcher.dispose();
   }
 }
 
-/** Probe sizes: none is a size the bench checks, so the check is a prediction, not a fit. */
-export const STEREO_PROBES: StereoWork[] = [
+/**
+ * Probe cases: none is a size the bench checks, so the check is a prediction, not a fit. They
+ * span the checked sizes (up to 704x528 and 112 disparities) so the checks interpolate, and
+ * include the coarse-to-fine matcher, whose refinement weighs the per-pixel term more.
+ */
+export const STEREO_PROBES: StereoCase[] = [
   { width: 256, height: 192, disparities: 32 },
-  { width: 256, height: 192, disparities: 96 },
-  { width: 384, height: 288, disparities: 32 },
-  { width: 480, height: 360, disparities: 48 },
+  { width: 384, height: 288, disparities: 96 },
+  { width: 512, height: 384, disparities: 48 },
+  { width: 704, height: 528, disparities: 112 },
+  { width: 384, height: 288, disparities: 48, coarseToFine: true },
+  { width: 704, height: 528, disparities: 96, coarseToFine: true },
 ];
 
 export interface StereoFit {
   achievedFraction: number;
   pixelFraction: number;
   perPairOverheadUs: number;
-  probes: Array<StereoWork & { ms: number }>;
+  probes: Array<StereoCase & { ms: number }>;
 }
 
 /**
@@ -97,25 +113,29 @@ export function nonNegativeLeastSquares3(rows: Array<[number, number, number, nu
 }
 
 /**
- * Times the matcher at STEREO_PROBES and fits the stereo section of `profile`'s cost model
- * (cell fraction, pixel fraction, fixed cost per pair) to the timings, none negative. The cell
- * fraction is clamped to (0, 1] of the vector issue rate; the pixel fraction, an instructions-per-cycle
- * figure for scalar code, to (0, MAX_PIXEL_FRACTION] (a dropped term costs its largest value); a clamp
- * shows as prediction error in the bench.
+ * Times the matcher at STEREO_PROBES and fits the stereo section of `profile`'s cost model to the
+ * timings, none negative: t = cell ops / cell rate + pixel ops / pixel rate + a fixed cost per
+ * pair, with the ops as the cost model counts them for each matcher. The cell fraction is
+ * clamped to (0, 1] of the vector issue rate; the pixel fraction, an instructions-per-cycle
+ * figure for scalar code, to (0, MAX_PIXEL_FRACTION] (a dropped term costs its largest value); a
+ * clamp shows as prediction error in the bench.
  */
 export async function fitStereo(profile: HardwareProfile, workers: number): Promise<StereoFit> {
-  const probes: StereoFit['probes'] = [];
-  for (const w of STEREO_PROBES) probes.push({ ...w, ms: await timeStereoMs(w, workers) });
-  const [msPerCell, msPerPixel, fixedMs] = nonNegativeLeastSquares3(
-    probes.map((p) => [p.width * p.height * p.disparities, p.width * p.height, 1, p.ms]),
+  const times = await timeStereoCases(STEREO_PROBES, workers);
+  const probes = STEREO_PROBES.map((c, i) => ({ ...c, ms: times[i] }));
+  const [msPerCellOp, msPerPixelOp, fixedMs] = nonNegativeLeastSquares3(
+    probes.map((p) => {
+      const { cellOps, pixelOps } = predictMatcherCost(p, profile, p.coarseToFine ?? false);
+      return [cellOps, pixelOps, 1, p.ms];
+    }),
   );
   const c = profile.cpu;
   const cycles = c.cores.value * c.clockGHz.value * 1e9;
   const lanes = c.simdBits.value / LANE_BITS;
   const clamp = (f: number, max: number) => Math.min(max, Math.max(1e-4, f));
   return {
-    achievedFraction: clamp(OPS_PER_CELL / (msPerCell / 1e3) / (cycles * lanes * c.simdOpsPerCycle.value), 1),
-    pixelFraction: clamp(OPS_PER_PIXEL / (msPerPixel / 1e3) / cycles, MAX_PIXEL_FRACTION),
+    achievedFraction: clamp(1 / (msPerCellOp / 1e3) / (cycles * lanes * c.simdOpsPerCycle.value), 1),
+    pixelFraction: clamp(1 / (msPerPixelOp / 1e3) / cycles, MAX_PIXEL_FRACTION),
     perPairOverheadUs: Math.max(0, fixedMs * 1e3),
     probes,
   };
