@@ -10,8 +10,7 @@ import { join, resolve } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { predictCost } from '../src/profile/cost_model';
 import { loadHardwareProfile } from '../src/profile/hardware_profile';
-import { measureHostProfile } from '../src/profile/host_profile';
-import { timeRunsInterleaved } from '../src/profile/onnx_timing';
+import { measureHost } from '../src/profile/host_profile';
 import { analyzeModel } from '../src/profile/model_analysis';
 import { predictMatcherCost, type StereoWork } from '../src/profile/stereo_cost';
 import { timeStereoCases, type StereoCase } from '../src/profile/stereo_probe';
@@ -69,9 +68,9 @@ export default async function (): Promise<BenchRow[]> {
       .sort(),
   );
   const before = load();
-  const host = await measureHostProfile({ threads: THREADS, stereoWorkers: STEREO_WORKERS });
   const paths = DETECTORS.map((f) => join(MODELS_DIR, f));
-  const times = await timeRunsInterleaved(paths, THREADS, 30);
+  // The detectors take turns with the probes in the same rounds: same load for both.
+  const { profile: host, alongside: times } = await measureHost({ threads: THREADS, stereoWorkers: STEREO_WORKERS, alongside: paths });
   const stereoMs = await timeStereoCases(STEREO_CASES, STEREO_WORKERS, 9);
   const loadNote = `${before} -> ${load()}`;
   DETECTORS.forEach((file, i) => {

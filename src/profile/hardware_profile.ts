@@ -70,6 +70,11 @@ export const hardwareProfileSchema = z
               unalignedRate: z.object({ pointwise: positive, depthwise: positive }).strict(),
               /** Dispatch cost of every node the runtime executes (Reshape included), microseconds. */
               perNodeUs: nonNegative,
+              /**
+               * Further cost of a node the runtime runs on the calling thread alone while its pool
+               * spins (runtime_cost.ts), microseconds; grows with the load on shared cores.
+               */
+              serialNodeUs: nonNegative,
               /** Element-wise arithmetic rate of activations and pooling not fused into a convolution. */
               vectorOpsPerSec: positive,
               /** Elements per second a contiguous copy moves (Concat, Slice, Split, Gather, Pad). */

@@ -78,10 +78,11 @@ export const CONCAT_SHAPE = [1, 58, 40, 40];
 /**
  * The dispatch probe: a chain of Adds on a tensor large enough that onnxruntime splits each node
  * over its thread pool, as it does a detector's layers (waking and joining the threads is most of
- * a node's fixed cost); the Adds' arithmetic is taken off at the vector rate.
+ * a node's fixed cost): 147,456 elements, above the ~100,000 from which it splits an element-wise
+ * node (runtime_cost.ts); the Adds' arithmetic is taken off at the vector rate.
  */
 export const CHAIN_NODES = 32;
-export const CHAIN_SHAPE = [1, 64, 32, 32];
+export const CHAIN_SHAPE = [1, 64, 48, 48];
 
 const elements = (shape: number[]): number => shape.reduce((a, b) => a * b, 1);
 
@@ -135,6 +136,47 @@ export function networkProbeModel(): Uint8Array {
   ]);
 }
 
+/** Channels and size of the serial-node probe: off the channel block, so no layout reorders. */
+const SERIAL_CHANNELS = 24;
+export const SERIAL_SHAPE = [1, SERIAL_CHANNELS, 40, 40];
+const SERIAL_BLOCKS = 6;
+
+/**
+ * A network in the pattern of NanoDet's heads, timed whole: per block a 1x1 Conv (which the
+ * runtime splits over its threads) and four nodes it runs on the calling thread alone (Reshape,
+ * a Slice of half the channels, Reshape back, a Concat of the half with itself). Its time beyond
+ * its layers and their dispatch is what a serial node costs while the pool spins.
+ */
+export function serialProbeModel(): Uint8Array {
+  const c = SERIAL_CHANNELS;
+  const [, , h, w] = SERIAL_SHAPE;
+  const nodes: OnnxNode[] = [];
+  let prev = 'x';
+  for (let b = 0; b < SERIAL_BLOCKS; b++) {
+    nodes.push(
+      { op: 'Conv', inputs: [prev, 'w'], outputs: [`s${b}_c`], attributes: { kernel_shape: [1, 1] } },
+      { op: 'Reshape', inputs: [`s${b}_c`, 'rows'], outputs: [`s${b}_r`] },
+      { op: 'Slice', inputs: [`s${b}_r`, 'from', 'half', 'axis'], outputs: [`s${b}_s`] },
+      { op: 'Reshape', inputs: [`s${b}_s`, 'image'], outputs: [`s${b}_q`] },
+      {
+        op: 'Concat',
+        inputs: [`s${b}_q`, `s${b}_q`],
+        outputs: [b === SERIAL_BLOCKS - 1 ? 'full' : `s${b}`],
+        attributes: { axis: 1 },
+      },
+    );
+    prev = b === SERIAL_BLOCKS - 1 ? 'full' : `s${b}`;
+  }
+  return opModel('host_serial_probe', SERIAL_SHAPE, nodes, [
+    { name: 'w', dims: [c, c, 1, 1], data: Float32Array.from({ length: c * c }, (_, i) => ((i % 5) - 2) / 40) },
+    { name: 'rows', dims: [3], data: BigInt64Array.of(1n, BigInt(c), BigInt(h * w)) },
+    { name: 'from', dims: [1], data: BigInt64Array.of(0n) },
+    { name: 'half', dims: [1], data: BigInt64Array.of(BigInt(c / 2)) },
+    { name: 'axis', dims: [1], data: BigInt64Array.of(1n) },
+    { name: 'image', dims: [4], data: BigInt64Array.of(1n, BigInt(c / 2), BigInt(h), BigInt(w)) },
+  ]);
+}
+
 export interface ProbeTimes {
   /** Fastest run of each probe, ms. */
   dense: number;
@@ -149,6 +191,7 @@ export interface ProbeTimes {
   /** One Add on 16 elements: the cost of a session run itself (feeds, fetches, one trivial node). */
   single: number;
   network: number;
+  serial: number;
 }
 
 export const CONV_PROBES = {
@@ -159,8 +202,16 @@ export const CONV_PROBES = {
   depthwiseUnaligned: DEPTHWISE_UNALIGNED_PROBE,
 } as const;
 
-/** Times every probe (fastest of `repeats` interleaved rounds: the least disturbed run). */
-export async function timeProbes(threads: number, repeats: number): Promise<ProbeTimes> {
+/**
+ * Times every probe (fastest of `repeats` interleaved rounds: the least disturbed run), and the
+ * `alongside` models in the same rounds (all their times), so that a bench comparing predictions
+ * from the probes with those models' timings compares runs under the same load.
+ */
+export async function timeProbes(
+  threads: number,
+  repeats: number,
+  alongside: ReadonlyArray<string | Uint8Array> = [],
+): Promise<{ probes: ProbeTimes; alongside: number[][] }> {
   const models: Record<keyof ProbeTimes, Uint8Array> = {
     dense: convModel(DENSE_PROBE),
     pointwise: convModel(POINTWISE_PROBE),
@@ -178,14 +229,12 @@ export async function timeProbes(threads: number, repeats: number): Promise<Prob
     chain: chainModel(CHAIN_NODES, CHAIN_SHAPE),
     single: chainModel(1, [1, 16]),
     network: networkProbeModel(),
+    serial: serialProbeModel(),
   };
   const names = Object.keys(models) as Array<keyof ProbeTimes>;
-  const times = await timeRunsInterleaved(
-    names.map((k) => models[k]),
-    threads,
-    repeats,
-  );
-  return Object.fromEntries(names.map((k, i) => [k, Math.min(...times[i])])) as unknown as ProbeTimes;
+  const times = await timeRunsInterleaved([...names.map((k) => models[k]), ...alongside], threads, repeats);
+  const probes = Object.fromEntries(names.map((k, i) => [k, Math.min(...times[i])])) as unknown as ProbeTimes;
+  return { probes, alongside: times.slice(names.length) };
 }
 
 /** Elements of the probes' outputs, for turning times into rates. */

@@ -20,10 +20,13 @@ import {
   CONCAT_SHAPE,
   networkProbeModel,
   NETWORK_SHAPE,
+  serialProbeModel,
+  SERIAL_SHAPE,
   timeProbes,
   type ProbeTimes,
 } from './host_probes';
 import { medianMs } from './onnx_timing';
+import { runsSerially } from './runtime_cost';
 import { fitStereo } from './stereo_probe';
 
 export { PROBE_MACS };
@@ -35,6 +38,17 @@ export interface HostMeasureOptions {
   repeats?: number;
   /** Stereo worker threads to time the SGM matcher with (default 2, the pipeline's default). */
   stereoWorkers?: number;
+  /**
+   * Models (ONNX paths) to time in the same interleaved rounds as the probes: a check of the
+   * predictions against them then compares runs made under the same load.
+   */
+  alongside?: readonly string[];
+}
+
+export interface MeasuredHost {
+  profile: HardwareProfile;
+  /** Wall times (ms) of each `alongside` model, one list per model, from the probes' rounds. */
+  alongside: number[][];
 }
 
 /** The clock /proc/cpuinfo reports (Linux), GHz, or undefined elsewhere. */
@@ -100,6 +114,8 @@ function runtimeFromProbes(t: ProbeTimes, measured: (what: string) => string) {
         channelBlock: block.value,
         unalignedRate: { pointwise: rate('pointwiseUnaligned') / dense, depthwise: rate('depthwiseUnaligned') / dense },
         perNodeUs: dispatchMs * 1e3,
+        // From the network and serial probes together (withNetworkDispatch).
+        serialNodeUs: 0,
         vectorOpsPerSec,
         copyElementsPerSec,
       },
@@ -120,10 +136,16 @@ function runtimeFromProbes(t: ProbeTimes, measured: (what: string) => string) {
  * the cost model predicts host-time latencies with the same formulas it uses for the target.
  */
 export async function measureHostProfile(opts: HostMeasureOptions = {}): Promise<HardwareProfile> {
+  return (await measureHost(opts)).profile;
+}
+
+/** measureHostProfile, with the `alongside` models' times from the probes' own rounds. */
+export async function measureHost(opts: HostMeasureOptions = {}): Promise<MeasuredHost> {
   const cores = cpus().length;
-  const { threads = cores, repeats = 60, stereoWorkers = 2 } = opts;
+  const { threads = cores, repeats = 60, stereoWorkers = 2, alongside = [] } = opts;
   const when = new Date().toISOString();
-  const probes = await timeProbes(threads, repeats);
+  const timed = await timeProbes(threads, repeats, alongside);
+  const probes = timed.probes;
   const measured = (what: string) => `measured ${when}: ${what}`;
   const rt = runtimeFromProbes(probes, measured);
   const bandwidth = measureCopyBandwidthGBs();
@@ -162,24 +184,50 @@ export async function measureHostProfile(opts: HostMeasureOptions = {}): Promise
       perPairOverheadUs: { value: st.perPairOverheadUs, source: stereoSource },
     },
   };
-  return withNetworkDispatch(profile, probes);
+  return { profile: withNetworkDispatch(profile, probes), alongside: timed.alongside };
+}
+
+interface DispatchProbe {
+  /** Probe time less the session-run cost, ms. */
+  ms: number;
+  /** Its layers at the probe rates, with no dispatch, ms. */
+  layersMs: number;
+  nodes: number;
+  serialNodes: number;
+}
+
+function dispatchProbe(model: Uint8Array, ms: number, noDispatch: HardwareProfile): DispatchProbe {
+  const analysis = analyzeModel(model);
+  const executed = analysis.layers.filter((l) => !l.fusedActivation);
+  return {
+    ms,
+    layersMs: predictCost(analysis, noDispatch).latencyMs,
+    nodes: executed.length,
+    serialNodes: executed.filter(runsSerially).length,
+  };
 }
 
 /**
- * The dispatch term from the network probe: its time beyond the sum of its layers at the probe
- * rates, over its nodes (never below what the chain of Adds measured).
+ * The dispatch terms from the network and serial probes, each time beyond its layers at the probe
+ * rates = nodes x perNodeUs + serial nodes x serialNodeUs, solved for both (perNodeUs never
+ * below what the chain of Adds measured, neither negative).
  */
 function withNetworkDispatch(profile: HardwareProfile, t: ProbeTimes): HardwareProfile {
   const runtime = profile.npu.runtime;
   if (!runtime) return profile;
-  const analysis = analyzeModel(networkProbeModel());
-  const noDispatch = { ...profile, npu: { ...profile.npu, runtime: { ...runtime, value: { ...runtime.value, perNodeUs: 0 } } } };
-  const layersMs = predictCost(analysis, noDispatch).latencyMs;
-  const nodes = analysis.layers.filter((l) => !l.fusedActivation).length;
-  const networkUs = (1e3 * (t.network - t.single - layersMs)) / nodes;
-  const perNodeUs = Math.max(runtime.value.perNodeUs, networkUs);
+  const zero = { ...runtime.value, perNodeUs: 0, serialNodeUs: 0 };
+  const noDispatch = { ...profile, npu: { ...profile.npu, runtime: { ...runtime, value: zero } } };
+  const n = dispatchProbe(networkProbeModel(), t.network - t.single, noDispatch);
+  const s = dispatchProbe(serialProbeModel(), t.serial - t.single, noDispatch);
+  const [nx, ny] = [n.ms - n.layersMs, s.ms - s.layersMs].map((v) => v * 1e3);
+  const det = n.nodes * s.serialNodes - s.nodes * n.serialNodes;
+  const solvedNode = det !== 0 ? (nx * s.serialNodes - ny * n.serialNodes) / det : nx / n.nodes;
+  const perNodeUs = Math.max(runtime.value.perNodeUs, solvedNode);
+  const serialNodeUs = Math.max(0, (ny - s.nodes * perNodeUs) / s.serialNodes);
+  const probe = (name: string, p: DispatchProbe, shape: number[], ms: number) =>
+    `${name} probe (${p.nodes} nodes, ${p.serialNodes} serial, on [${shape.join(',')}]) ${ms.toFixed(3)} ms, ${p.layersMs.toFixed(3)} ms of it its layers at the probe rates`;
   const source =
-    `${runtime.source}; per node: network probe (${nodes} nodes on [${NETWORK_SHAPE.join(',')}]) ${t.network.toFixed(3)} ms, ` +
-    `${layersMs.toFixed(3)} ms of it its layers at the probe rates`;
-  return { ...profile, npu: { ...profile.npu, runtime: { value: { ...runtime.value, perNodeUs }, source } } };
+    `${runtime.source}; per node and per serial node: ${probe('network', n, NETWORK_SHAPE, t.network)}; ` +
+    probe('serial', s, SERIAL_SHAPE, t.serial);
+  return { ...profile, npu: { ...profile.npu, runtime: { value: { ...runtime.value, perNodeUs, serialNodeUs }, source } } };
 }

@@ -11,6 +11,7 @@
 // - Nodes whose outputs are all static constants (Shape -> Gather -> Concat chains) are folded
 //   at compile time and are not layers.
 import { readOnnxGraph, type GraphNode, type OnnxGraph } from './onnx_graph';
+import { fusedActivations, siluParts } from './node_fusion';
 import { inferShapes, type ShapeMap, type TensorInfo } from './shape_inference';
 
 export interface LayerAnalysis {
@@ -49,6 +50,11 @@ export interface LayerAnalysis {
    * consumer, of a kind onnxruntime's Conv+activation fusion (and an NPU compiler) folds into it.
    */
   fusedActivation: boolean;
+  /**
+   * A Sigmoid and the Mul of its input by it (SiLU): onnxruntime fuses the pair into one
+   * element-wise kernel (QuickGelu) that it splits over its threads at any size.
+   */
+  siluPart?: boolean;
 }
 
 export type MacKind = 'dense' | 'pointwise' | 'depthwise';
@@ -70,9 +76,6 @@ export interface AnalyzeOptions {
   /** Shapes for graph inputs with symbolic dimensions, or to analyse another resolution. */
   inputShapes?: Record<string, number[]>;
 }
-
-/** Activations onnxruntime's ConvActivationFusion folds into the convolution before them. */
-const FUSABLE_ACTIVATIONS = new Set(['Relu', 'LeakyRelu', 'Clip', 'Sigmoid', 'Tanh', 'HardSigmoid']);
 
 const LAYOUT_ONLY = new Set(['Reshape', 'Flatten', 'Squeeze', 'Unsqueeze', 'Identity', 'Dropout']);
 
@@ -200,17 +203,6 @@ function countVectorOps(node: GraphNode, shapeOf: (name: string) => TensorInfo):
   }
 }
 
-/** Nodes that are activations fused into the convolution producing their input. */
-function fusedActivations(graph: OnnxGraph): Set<GraphNode> {
-  const consumers = new Map<string, number>();
-  for (const n of graph.nodes) for (const i of n.inputs) consumers.set(i, (consumers.get(i) ?? 0) + 1);
-  for (const o of graph.outputs) consumers.set(o, (consumers.get(o) ?? 0) + 1);
-  const convOutputs = new Set(graph.nodes.filter((n) => n.op === 'Conv').map((n) => n.outputs[0]));
-  return new Set(
-    graph.nodes.filter((n) => FUSABLE_ACTIVATIONS.has(n.op) && convOutputs.has(n.inputs[0]) && consumers.get(n.inputs[0]) === 1),
-  );
-}
-
 function analyzeNode(
   graph: OnnxGraph,
   node: GraphNode,
@@ -264,6 +256,7 @@ export function analyzeModel(model: string | Uint8Array, opts: AnalyzeOptions = 
   const graphInputs = new Set(graph.inputs.map((i) => i.name));
   const graphOutputs = new Set(graph.outputs);
   const fused = fusedActivations(graph);
+  const silu = siluParts(graph);
   const layers: LayerAnalysis[] = [];
   let foldedNodes = 0;
   for (const node of graph.nodes) {
@@ -272,7 +265,8 @@ export function analyzeModel(model: string | Uint8Array, opts: AnalyzeOptions = 
       foldedNodes++;
       continue;
     }
-    layers.push(analyzeNode(graph, node, shapes, graphInputs, graphOutputs, fused.has(node)));
+    const layer = analyzeNode(graph, node, shapes, graphInputs, graphOutputs, fused.has(node));
+    layers.push(silu.has(node) ? { ...layer, siluPart: true } : layer);
   }
   const shapeOf = (name: string) => shapes.get(name)?.shape ?? [];
   return {

@@ -8,12 +8,36 @@
 //   any other element-wise work (YOLOX's SiLU, pooling) runs at the measured vector rate.
 // - Layout operators move data: a Transpose at the strided-copy rate, Concat/Slice/Split/Gather/
 //   Pad at the contiguous-copy rate; and every executed node, Reshape included, pays a dispatch.
+// - A node onnxruntime runs on the calling thread alone (views, slices, small copies and
+//   element-wise ops: its per-node profile lists no thread-pool blocks for them) pays a further
+//   `serialNodeUs`: meanwhile the pool's workers spin for the next parallel node, and on a
+//   machine whose cores are shared that spinning takes the core the serial node needs. NanoDet's
+//   heads are 86 such nodes of 188 (Reshape, Slice, small Concat), YOLOX 36 of 266, which is why a
+//   contended host ran NanoDet-m at twice its summed kernel times and YOLOX at about its own.
 import { npuPeakMacsPerSec, type HardwareProfile } from './hardware_profile';
 import type { LayerAnalysis } from './model_analysis';
 
 export type RuntimeTerms = NonNullable<HardwareProfile['npu']['runtime']>['value'];
 
 const COPY_OPS = new Set(['Concat', 'Slice', 'Split', 'Gather', 'Pad', 'Tile', 'Expand']);
+/** Operators onnxruntime never splits over its thread pool. */
+const SERIAL_OPS = new Set(['Reshape', 'Flatten', 'Squeeze', 'Unsqueeze', 'Slice', 'Gather', 'Upsample', 'Shape', 'Identity']);
+/** Operators it always splits (convolutions aside): pooling, resizing, transposes. */
+const PARALLEL_OPS = new Set(['MaxPool', 'AveragePool', 'GlobalAveragePool', 'Resize', 'Transpose']);
+/**
+ * Output elements from which it splits a Concat/Split, and any other element-wise operator,
+ * over its threads: read off its per-node profile of the shared detectors (serial Concats up to
+ * 173,056 elements, parallel from 185,600; serial Adds up to 86,528, parallel Sigmoid from 128,000).
+ */
+const PARALLEL_COPY_ELEMENTS = 180_000;
+const PARALLEL_ELEMENTWISE_ELEMENTS = 100_000;
+
+/** Whether the runtime runs `l` on the calling thread alone (no thread-pool blocks). */
+export function runsSerially(l: LayerAnalysis): boolean {
+  if (l.macs > 0 || l.siluPart || PARALLEL_OPS.has(l.op)) return false;
+  if (l.layoutOnly || SERIAL_OPS.has(l.op)) return true;
+  return l.outputBytes < (l.op === 'Concat' || l.op === 'Split' ? PARALLEL_COPY_ELEMENTS : PARALLEL_ELEMENTWISE_ELEMENTS);
+}
 
 /**
  * Whether a convolution suits the blocked kernels of a runtime with channel block `block`: a
@@ -46,7 +70,11 @@ export function runtimeComputeMs(l: LayerAnalysis, p: HardwareProfile, r: Runtim
   return vectorMs;
 }
 
-/** Dispatch overhead of `l` on the runtime, ms: every executed node; a fused activation is none. */
+/**
+ * Dispatch overhead of `l` on the runtime, ms: every executed node, plus the serial-node term for
+ * one the runtime runs on the calling thread alone; a fused activation is none.
+ */
 export function runtimeOverheadMs(l: LayerAnalysis, r: RuntimeTerms): number {
-  return l.fusedActivation ? 0 : r.perNodeUs / 1e3;
+  if (l.fusedActivation) return 0;
+  return (r.perNodeUs + (runsSerially(l) ? r.serialNodeUs : 0)) / 1e3;
 }

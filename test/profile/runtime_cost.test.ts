@@ -7,7 +7,7 @@ import { buildOnnxModel } from '../../src/inference/onnx_graph_builder';
 import { predictCost } from '../../src/profile/cost_model';
 import { loadHardwareProfile, type HardwareProfile } from '../../src/profile/hardware_profile';
 import { analyzeModel } from '../../src/profile/model_analysis';
-import { blockAligned } from '../../src/profile/runtime_cost';
+import { blockAligned, runsSerially } from '../../src/profile/runtime_cost';
 
 // x [1,24,16,16] -> dw 3x3 (24 ch, off a 16 block) -> Relu (fused) -> 1x1 24->32 -> dw 3x3 (32 ch, on the block)
 // -> Sigmoid (not fused: the dw output also feeds Mul) -> Mul -> Reshape
@@ -39,6 +39,7 @@ const RUNTIME = {
   channelBlock: 16,
   unalignedRate: { pointwise: 0.5, depthwise: 0.05 },
   perNodeUs: 4,
+  serialNodeUs: 3,
   vectorOpsPerSec: 2e10,
   copyElementsPerSec: 4e9,
 };
@@ -67,13 +68,46 @@ describe('cost model on a CPU runtime (npu.runtime)', () => {
     near(by.dw32.computeMs, ((32 * 9 * 256) / (0.25 * macRate)) * 1e3, 'dw32 on the block');
     near(by.pw.computeMs, ((32 * 24 * 256) / (0.5 * macRate)) * 1e3, 'pw: 24 input channels miss the block');
     assert.equal(by.relu.latencyMs, 0, 'Relu is fused into dw24');
-    near(by.sig.latencyMs, ((4 * 8192) / 2e10) * 1e3 + 0.004, 'Sigmoid at the vector rate + dispatch');
-    near(by.flat.latencyMs, 0.004, 'Reshape: its dispatch only');
+    near(
+      by.sig.latencyMs,
+      ((4 * 8192) / 2e10) * 1e3 + 0.004,
+      'Sigmoid at the vector rate + dispatch (half of a SiLU: split over the pool)',
+    );
+    near(by.flat.latencyMs, 0.004 + 0.003, 'Reshape: its dispatch only, run serially');
+    near(by.dw32.overheadMs, 0.004, 'a convolution is split over the pool: no serial-node term');
     for (const l of cost.layers) assert.equal(l.memoryMs, 0);
     assert.deepEqual(
       a.layers.map((l) => l.fusedActivation),
       [false, true, false, false, false, false, false],
     );
+  });
+
+  it('tells the nodes onnxruntime runs on the calling thread alone from those it splits over its pool', () => {
+    assert.deepEqual(
+      analyzeModel(model())
+        .layers.filter((l) => !l.fusedActivation)
+        .map((l) => [l.name, runsSerially(l)]),
+      [
+        ['dw24', false],
+        ['pw', false],
+        ['dw32', false],
+        ['sig', false],
+        ['mul', false],
+        ['flat', true],
+      ],
+    );
+    // x * sigmoid(x) runs as one QuickGelu kernel, split at any size; Concats either side of the size from which its per-node profile shows it split (180,000 elements).
+    const concat = (channels: number) =>
+      analyzeModel(
+        buildOnnxModel({
+          name: 'concat',
+          inputs: [{ name: 'x', type: 'float32', shape: [1, channels, 40, 40] }],
+          outputs: [{ name: 'y', type: 'float32', shape: [1, 2 * channels, 40, 40] }],
+          nodes: [{ op: 'Concat', inputs: ['x', 'x'], outputs: ['y'], attributes: { axis: 1 } }],
+        }),
+      ).layers[0];
+    assert.equal(runsSerially(concat(54)), true, '172,800 elements');
+    assert.equal(runsSerially(concat(58)), false, '185,600 elements');
   });
 
   it('tells block-aligned convolutions from the others', () => {
