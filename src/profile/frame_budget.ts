@@ -8,7 +8,7 @@
 // resource's load.
 import type { HardwareProfile } from './hardware_profile';
 import type { ModelCost } from './cost_model';
-import { predictMatcherCost, type StereoWork } from './stereo_cost';
+import { DEFAULT_MATCHER_COARSE_TO_FINE, predictMatcherCost, type StereoWork } from './stereo_cost';
 
 export type StageKind = 'sync' | 'preprocess' | 'detect' | 'stereo_depth' | 'learned_depth' | 'fuse' | 'publish';
 /** accelerator: the profile's `npu` section (an NPU, or onnxruntime's worker on a host). */
@@ -59,7 +59,10 @@ export interface FrameBudgetOptions {
   learnedDepthCost?: ModelCost;
   /** Size of each stereo pair's cost volume (default 640x480, 64 disparities). */
   stereo?: StereoWork;
-  /** Match the pairs coarse-to-fine (the stereo_half_resolution rung) instead of at full resolution. */
+  /**
+   * Match the pairs coarse-to-fine instead of at full resolution (default: the matcher's own
+   * default, the stereo options' coarseToFine, so the budget costs the matcher the pipeline runs).
+   */
   stereoCoarseToFine?: boolean;
   /** Rectified pairs matched per frame set (default 1, the pipeline's default stereo_pairs). */
   stereoPairs?: number;
@@ -147,7 +150,7 @@ export function frameBudget(profile: HardwareProfile, detector: ModelCost | unde
     learnedDepth = true,
     learnedDepthCost,
     stereo = DEFAULT_STEREO,
-    stereoCoarseToFine = false,
+    stereoCoarseToFine = DEFAULT_MATCHER_COARSE_TO_FINE,
     stereoPairs = 1,
     pointStride = 2,
     objectsPerCamera = 20,

@@ -41,6 +41,8 @@ import { parseStereoOptions } from '../depth/stereo_options';
 import { npuPeakMacsPerSec, type HardwareProfile } from './hardware_profile';
 
 const DEFAULT_OPTIONS = parseStereoOptions({ numDisparities: 64 });
+/** Whether the matcher matches coarse-to-fine unless configured otherwise. */
+export const DEFAULT_MATCHER_COARSE_TO_FINE = DEFAULT_OPTIONS.coarseToFine;
 /** The matcher's default aggregation paths (4: two passRow sweeps). */
 export const SGM_PATHS = DEFAULT_OPTIONS.paths;
 /** Vector instructions per 16 cells (one u8x16 vector), for the default paths; see above. */
