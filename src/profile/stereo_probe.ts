@@ -122,7 +122,14 @@ export function nonNegativeLeastSquares3(rows: Array<[number, number, number, nu
  */
 export async function fitStereo(profile: HardwareProfile, workers: number): Promise<StereoFit> {
   const times = await timeStereoCases(STEREO_PROBES, workers);
-  const probes = STEREO_PROBES.map((c, i) => ({ ...c, ms: times[i] }));
+  return fitStereoTimes(
+    profile,
+    STEREO_PROBES.map((c, i) => ({ ...c, ms: times[i] })),
+  );
+}
+
+/** The fit of fitStereo from probe timings already taken. */
+export function fitStereoTimes(profile: HardwareProfile, probes: StereoFit['probes']): StereoFit {
   const [msPerCellOp, msPerPixelOp, fixedMs] = nonNegativeLeastSquares3(
     probes.map((p) => {
       const { cellOps, pixelOps } = predictMatcherCost(p, profile, p.coarseToFine ?? false);

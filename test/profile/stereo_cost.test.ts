@@ -10,7 +10,7 @@ import {
   REFINE_SCALAR_OPS_PER_PIXEL,
   REFINE_VECTOR_OPS_PER_PIXEL,
 } from '../../src/profile/stereo_cost';
-import { nonNegativeLeastSquares3 } from '../../src/profile/stereo_probe';
+import { fitStereoTimes, nonNegativeLeastSquares3, STEREO_PROBES } from '../../src/profile/stereo_probe';
 
 describe('stereo cost model', () => {
   const p = loadHardwareProfile('dx-v3');
@@ -57,6 +57,29 @@ describe('stereo cost model', () => {
 
   it('names a bad size', () => {
     assert.throws(() => predictStereoCost({ width: 0, height: 240, disparities: 64 }, p), /stereo width = 0; expected a positive integer/);
+  });
+
+  it("fits both matchers' probe timings with the cost model's own op counts; no probe is a size the bench checks", () => {
+    const truth: HardwareProfile = {
+      ...p,
+      stereo: {
+        ...p.stereo,
+        achievedFraction: { value: 0.3, assumption: 'test' },
+        pixelFraction: { value: 1.7, assumption: 'test' },
+        perPairOverheadUs: { value: 2500, assumption: 'test' },
+      },
+    };
+    assert.ok(STEREO_PROBES.some((c) => c.coarseToFine) && STEREO_PROBES.some((c) => !c.coarseToFine));
+    const fit = fitStereoTimes(
+      p,
+      STEREO_PROBES.map((c) => ({ ...c, ms: (c.coarseToFine ? predictCoarseToFineCost : predictStereoCost)(c, truth).ms })),
+    );
+    assert.ok(Math.abs(fit.achievedFraction - 0.3) < 1e-9, `${fit.achievedFraction}`);
+    assert.ok(Math.abs(fit.pixelFraction - 1.7) < 1e-9, `${fit.pixelFraction}`);
+    assert.ok(Math.abs(fit.perPairOverheadUs - 2500) < 1e-6, `${fit.perPairOverheadUs}`);
+    // No probe is a size the bench checks.
+    const checked = ['320x240x64', '640x480x64', '640x480x128'];
+    assert.ok(STEREO_PROBES.every((c) => !checked.includes(`${c.width}x${c.height}x${c.disparities}`)));
   });
 
   it('fits the probe timings without a negative term: exact timings give their costs back, noisy ones drop a term', () => {
