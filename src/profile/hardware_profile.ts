@@ -72,9 +72,10 @@ export const hardwareProfileSchema = z
               perNodeUs: nonNegative,
               /**
                * Further cost of a node the runtime runs on the calling thread alone while its pool
-               * spins (runtime_cost.ts), microseconds; grows with the load on shared cores.
+               * spins (runtime_cost.ts), microseconds; grows with the load on shared cores. 0 in a
+               * host profile measured before the term existed.
                */
-              serialNodeUs: nonNegative,
+              serialNodeUs: nonNegative.default(0),
               /** Element-wise arithmetic rate of activations and pooling not fused into a convolution. */
               vectorOpsPerSec: positive,
               /** Elements per second a contiguous copy moves (Concat, Slice, Split, Gather, Pad). */

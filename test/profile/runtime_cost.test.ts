@@ -5,7 +5,7 @@
 import { strict as assert } from 'node:assert';
 import { buildOnnxModel } from '../../src/inference/onnx_graph_builder';
 import { predictCost } from '../../src/profile/cost_model';
-import { loadHardwareProfile, type HardwareProfile } from '../../src/profile/hardware_profile';
+import { loadHardwareProfile, parseHardwareProfile, type HardwareProfile } from '../../src/profile/hardware_profile';
 import { analyzeModel } from '../../src/profile/model_analysis';
 import { blockAligned, runsSerially } from '../../src/profile/runtime_cost';
 
@@ -108,6 +108,14 @@ describe('cost model on a CPU runtime (npu.runtime)', () => {
       ).layers[0];
     assert.equal(runsSerially(concat(54)), true, '172,800 elements');
     assert.equal(runsSerially(concat(58)), false, '185,600 elements');
+  });
+
+  it('reads a host profile measured before the serial-node term with the term at 0', () => {
+    const { serialNodeUs, ...before } = RUNTIME;
+    assert.equal(serialNodeUs, 3);
+    const p = runtimeProfile();
+    const parsed = parseHardwareProfile({ ...p, npu: { ...p.npu, runtime: { value: before, source: 'measured earlier' } } }, 'host.yaml');
+    assert.equal(parsed.npu.runtime?.value.serialNodeUs, 0);
   });
 
   it('tells block-aligned convolutions from the others', () => {
