@@ -18,13 +18,10 @@ import {
   SHUFFLE_SHAPE,
   SILU_SHAPE,
   CONCAT_SHAPE,
-  networkProbeModel,
-  NETWORK_SHAPE,
-  serialProbeModel,
-  SERIAL_SHAPE,
   timeProbes,
   type ProbeTimes,
 } from './host_probes';
+import { networkProbeModel, NETWORK_SHAPE, serialProbeModel, SERIAL_SHAPE } from './probe_graphs';
 import { medianMs } from './onnx_timing';
 import { runsSerially } from './runtime_cost';
 import { fitStereo } from './stereo_probe';
