@@ -51,13 +51,14 @@ export const SILU_SHAPE = [1, 64, 52, 52];
 /** Concatenating two ShuffleNet branches: 2 x [1, 58, 40, 40] -> [1, 116, 40, 40]. */
 export const CONCAT_SHAPE = [1, 58, 40, 40];
 /**
- * The dispatch probe: a chain of Adds on a tensor large enough that onnxruntime splits each node
- * over its thread pool, as it does a detector's layers (waking and joining the threads is most of
- * a node's fixed cost): 147,456 elements, above the ~100,000 from which it splits an element-wise
- * node (runtime_cost.ts); the Adds' arithmetic is taken off at the vector rate.
+ * The dispatch probe: a chain of Adds, each a node with its fixed cost (65,536 elements: below
+ * the ~100,000 from which onnxruntime splits an element-wise node, runtime_cost.ts, so each runs
+ * on the calling thread; a chain of split Adds measured a larger per-node cost that, charged to
+ * every node, over-predicted yolox-nano and fastestdet); the Adds' arithmetic is taken off at the
+ * vector rate.
  */
 export const CHAIN_NODES = 32;
-export const CHAIN_SHAPE = [1, 64, 48, 48];
+export const CHAIN_SHAPE = [1, 64, 32, 32];
 
 const elements = (shape: number[]): number => shape.reduce((a, b) => a * b, 1);
 
@@ -95,16 +96,8 @@ export const CONV_PROBES = {
   depthwiseUnaligned: DEPTHWISE_UNALIGNED_PROBE,
 } as const;
 
-/**
- * Times every probe (fastest of `repeats` interleaved rounds: the least disturbed run), and the
- * `alongside` models in the same rounds (all their times), so that a bench comparing predictions
- * from the probes with those models' timings compares runs under the same load.
- */
-export async function timeProbes(
-  threads: number,
-  repeats: number,
-  alongside: ReadonlyArray<string | Uint8Array> = [],
-): Promise<{ probes: ProbeTimes; alongside: number[][] }> {
+/** Times every probe (fastest of `repeats` interleaved rounds: the least disturbed run). */
+export async function timeProbes(threads: number, repeats: number): Promise<ProbeTimes> {
   const models: Record<keyof ProbeTimes, Uint8Array> = {
     dense: convModel(DENSE_PROBE),
     pointwise: convModel(POINTWISE_PROBE),
@@ -125,9 +118,12 @@ export async function timeProbes(
     serial: serialProbeModel(),
   };
   const names = Object.keys(models) as Array<keyof ProbeTimes>;
-  const times = await timeRunsInterleaved([...names.map((k) => models[k]), ...alongside], threads, repeats);
-  const probes = Object.fromEntries(names.map((k, i) => [k, Math.min(...times[i])])) as unknown as ProbeTimes;
-  return { probes, alongside: times.slice(names.length) };
+  const times = await timeRunsInterleaved(
+    names.map((k) => models[k]),
+    threads,
+    repeats,
+  );
+  return Object.fromEntries(names.map((k, i) => [k, Math.min(...times[i])])) as unknown as ProbeTimes;
 }
 
 /** Elements of the probes' outputs, for turning times into rates. */

@@ -35,17 +35,6 @@ export interface HostMeasureOptions {
   repeats?: number;
   /** Stereo worker threads to time the SGM matcher with (default 2, the pipeline's default). */
   stereoWorkers?: number;
-  /**
-   * Models (ONNX paths) to time in the same interleaved rounds as the probes: a check of the
-   * predictions against them then compares runs made under the same load.
-   */
-  alongside?: readonly string[];
-}
-
-export interface MeasuredHost {
-  profile: HardwareProfile;
-  /** Wall times (ms) of each `alongside` model, one list per model, from the probes' rounds. */
-  alongside: number[][];
 }
 
 /** The clock /proc/cpuinfo reports (Linux), GHz, or undefined elsewhere. */
@@ -133,16 +122,10 @@ function runtimeFromProbes(t: ProbeTimes, measured: (what: string) => string) {
  * the cost model predicts host-time latencies with the same formulas it uses for the target.
  */
 export async function measureHostProfile(opts: HostMeasureOptions = {}): Promise<HardwareProfile> {
-  return (await measureHost(opts)).profile;
-}
-
-/** measureHostProfile, with the `alongside` models' times from the probes' own rounds. */
-export async function measureHost(opts: HostMeasureOptions = {}): Promise<MeasuredHost> {
   const cores = cpus().length;
-  const { threads = cores, repeats = 60, stereoWorkers = 2, alongside = [] } = opts;
+  const { threads = cores, repeats = 60, stereoWorkers = 2 } = opts;
   const when = new Date().toISOString();
-  const timed = await timeProbes(threads, repeats, alongside);
-  const probes = timed.probes;
+  const probes = await timeProbes(threads, repeats);
   const measured = (what: string) => `measured ${when}: ${what}`;
   const rt = runtimeFromProbes(probes, measured);
   const bandwidth = measureCopyBandwidthGBs();
@@ -181,7 +164,7 @@ export async function measureHost(opts: HostMeasureOptions = {}): Promise<Measur
       perPairOverheadUs: { value: st.perPairOverheadUs, source: stereoSource },
     },
   };
-  return { profile: withNetworkDispatch(profile, probes), alongside: timed.alongside };
+  return withNetworkDispatch(profile, probes);
 }
 
 interface DispatchProbe {
