@@ -9,9 +9,12 @@
 //
 // Contracts (pointers are byte offsets, 16-byte aligned; rows are w full-resolution pixels; a
 // u16x8 row is 16 bytes per x, an i32 row 4; NONE is the base of a pixel without one):
-// - refineCostRow(cl, ls, crr, rs, cdisp, cvalid, cw, out, bases, w, minD, maxD): for each x,
-//   the coarse pixel is cx = min(cw - 1, x >> 1) of the f32 row cdisp (u8 validity cvalid).
-//   Where it is valid, bases[x] = round(2 * cdisp[cx]) - REFINE_RADIUS and lane j of out[x]
+// - refineCostRow(cl, ls, crr, rs, cdisp, cvalid, cw, up, dn, out, bases, w, minD, maxD): for
+//   each x, the coarse pixel is cx = min(cw - 1, x >> 1) of the f32 row cdisp (u8 validity
+//   cvalid); up and dn are the element offsets of the coarse rows above and below (0 where there
+//   is none). Its disparity c is cdisp[cx] where that is valid; in a coarse hole, the mean of its
+//   row neighbours cx -/+ 1, else of its column neighbours, where both are valid and agree
+//   within FILL_AGREEMENT. Where there is a c, bases[x] = round(2 * c) - REFINE_RADIUS and lane j of out[x]
 //   is the Census Hamming distance between left x and right x - (bases[x] + j), or MAX_COST
 //   where that right pixel is outside the row or bases[x] + j is outside [minD, maxD];
 //   elsewhere bases[x] = NONE and every lane is NEUTRAL. Census planes as costRow reads them:
@@ -41,6 +44,14 @@ export const REFINE_BAND = 7;
 export const REFINE_MAX_MEAN_COST = 10;
 /** How far below twice the coarse disparity the band starts. */
 export const REFINE_RADIUS = 3;
+/**
+ * Largest disagreement, in coarse pixels, between the two sides of a coarse hole whose mean
+ * seeds the band. On the stereo bench, filling holes from agreeing row or column neighbours
+ * took the corridor frame's density from 94.6 % to 95.1 % (bad-2 0.79 % -> 0.86 %) and Aloe's
+ * from 84.5 % to 85.4 % (bad-2 3.76 % -> 4.06 %, still under 3WAY's 4.42 %); diagonal or
+ * 2-pixel-wide pairs added under 0.1 point more, each at more outliers at depth edges.
+ */
+const FILL_AGREEMENT = 1;
 /** Cost of a lane without a match (no coarse disparity, or outside a neighbour's band): mid-range, favouring none. */
 const NEUTRAL = 12;
 /** Base of a pixel without a coarse disparity. */
@@ -52,12 +63,39 @@ function bandBase(d2: string): string {
   return `(i32.sub (i32.trunc_sat_f32_s (f32.nearest ${d2})) (i32.const ${REFINE_RADIUS}))`;
 }
 
-/** Sets $ok to 1 when coarse pixel x >> 1 is valid, and then $base; uses $cx. */
+const coarseAt = (cx: string) => `(f32.load (i32.add (local.get $cdisp) (i32.shl ${cx} (i32.const 2))))`;
+const validAt = (cx: string) => `(i32.load8_u (i32.add (local.get $cvalid) ${cx}))`;
+
+/**
+ * Where $ok is 0, a coarse hole between the valid coarse pixels `a` and `b` (i32 expressions, in
+ * the row when `inBounds`) that agree within FILL_AGREEMENT gets the band of their mean; the
+ * full-resolution cost then confirms or rejects it like any other pixel. Holes inside a surface
+ * (uniqueness or speckle losses) are filled; occlusions and depth edges, whose two sides
+ * disagree, stay invalid.
+ */
+function pairFill(a: string, b: string, inBounds: string): string {
+  return `(if (i32.and (i32.eqz (local.get $ok)) ${inBounds}) (then
+        (if (i32.and (i32.and ${validAt(a)} ${validAt(b)})
+              (f32.le (f32.abs (f32.sub ${coarseAt(a)} ${coarseAt(b)})) (f32.const ${FILL_AGREEMENT})))
+          (then (local.set $ok (i32.const 1)) (local.set $base ${bandBase(`(f32.add ${coarseAt(a)} ${coarseAt(b)})`)})))))`;
+}
+
+/** Sets $ok to 1 when coarse pixel x >> 1 is valid or a fillable hole, and then $base; uses $cx. */
 const COARSE = `(local.set $cx (i32.shr_u (local.get $x) (i32.const 1)))
       (if (i32.ge_s (local.get $cx) (local.get $cw)) (then (local.set $cx (i32.sub (local.get $cw) (i32.const 1)))))
-      (local.set $ok (i32.load8_u (i32.add (local.get $cvalid) (local.get $cx))))
+      (local.set $ok ${validAt('(local.get $cx)')})
       (if (local.get $ok) (then
-        (local.set $base ${bandBase('(f32.mul (f32.const 2) (f32.load (i32.add (local.get $cdisp) (i32.shl (local.get $cx) (i32.const 2)))))')})))`;
+        (local.set $base ${bandBase(`(f32.mul (f32.const 2) ${coarseAt('(local.get $cx)')})`)})))
+      ${pairFill(
+        '(i32.sub (local.get $cx) (i32.const 1))',
+        '(i32.add (local.get $cx) (i32.const 1))',
+        '(i32.and (i32.ge_s (local.get $cx) (i32.const 1)) (i32.lt_s (i32.add (local.get $cx) (i32.const 1)) (local.get $cw)))',
+      )}
+      ${pairFill(
+        '(i32.add (local.get $cx) (local.get $up))',
+        '(i32.add (local.get $cx) (local.get $dn))',
+        '(i32.and (i32.ne (local.get $up) (i32.const 0)) (i32.ne (local.get $dn) (i32.const 0)))',
+      )}`;
 
 const clampLane = (v: string) =>
   `(select (i32.const -1) (select (i32.const 16) ${v} (i32.gt_s ${v} (i32.const 16))) (i32.lt_s ${v} (i32.const -1)))`;
@@ -93,7 +131,7 @@ function addRow(r: string, b: string): string {
 
 export const REFINE_WAT = `
   (func (export "refineCostRow") (param $cl i32) (param $ls i32) (param $crr i32) (param $rs i32) (param $cdisp i32)
-      (param $cvalid i32) (param $cw i32) (param $out i32) (param $bases i32) (param $w i32) (param $minD i32) (param $maxD i32)
+      (param $cvalid i32) (param $cw i32) (param $up i32) (param $dn i32) (param $out i32) (param $bases i32) (param $w i32) (param $minD i32) (param $maxD i32)
     (local $x i32) (local $cx i32) (local $ok i32) (local $base i32) (local $src i32) (local $lo i32) (local $hi i32)
     (local $c v128) (local $in v128)
     (block $done (loop $l
