@@ -27,6 +27,7 @@
 //   each moved to the centre row's base b2[x]; the first minimum over lanes 0..REFINE_BAND-1.
 //   The pixel is rejected (disp NaN, valid 0) where b2[x] is NONE, where the minimum is on the
 //   band's edge (the true one may lie outside it), where it exceeds 25 * REFINE_MAX_MEAN_COST,
+//   where a base of b0..b4 at x or of b2 at x -/+ 2 differs from b2[x] by more than REFINE_MAX_JUMP,
 //   or where the disparity leaves [minD, maxD];
 //   else disp[x] = b2[x] + lane, plus the parabola offset when subpixel is 1. (The coarse match
 //   already passed the uniqueness and left-right checks.)
@@ -129,6 +130,46 @@ function addRow(r: string, b: string): string {
         (local.set $s (i16x8.add (local.get $s) ${moved('$v', `(i32.load ${at4(b, '(local.get $x)')})`, '(local.get $base)', '$nv')}))`;
 }
 
+/**
+ * Largest difference, in full-resolution disparities, between a pixel's band base and the bases
+ * its 5x5 window spans (rows above and below, 2 px left and right). A larger step is a depth edge
+ * in the coarse map, where the band often locks onto the other surface: the pixel is rejected.
+ * On the stereo bench, 8 cut the outliers (> 4 px off) at true depth edges by about a quarter on
+ * the corridor frame and Aloe, with density and bad-2 still better than without the hole fill
+ * (5 cut more but lost density on Aloe; 3 lost a point of density).
+ */
+const REFINE_MAX_JUMP = 8;
+
+/** |`a` - $base| (i32 expression), 0 where `a` is NONE; uses $dl. */
+function baseDiff(a: string): string {
+  return `(block (result i32)
+    (local.set $dl ${a})
+    (if (result i32) (i32.eq (local.get $dl) (i32.const ${NONE}))
+      (then (i32.const 0))
+      (else
+        (local.set $dl (i32.sub (local.get $dl) (local.get $base)))
+        (select (local.get $dl) (i32.sub (i32.const 0) (local.get $dl)) (i32.ge_s (local.get $dl) (i32.const 0))))))`;
+}
+
+/**
+ * Sets $jump to the largest difference between the centre's base and the bases the window spans:
+ * the other four rows at x, and the centre row at x - 2 and x + 2 (clamped). Uses $q and $dl.
+ */
+const COARSE_JUMP = `(local.set $jump (i32.const 0))
+        ${[
+          `(i32.load ${at4('$b0', '(local.get $x)')})`,
+          `(i32.load ${at4('$b1', '(local.get $x)')})`,
+          `(i32.load ${at4('$b3', '(local.get $x)')})`,
+          `(i32.load ${at4('$b4', '(local.get $x)')})`,
+          `(i32.load ${at4('$b2', '(select (i32.const 0) (i32.sub (local.get $x) (i32.const 2)) (i32.lt_s (local.get $x) (i32.const 2)))')})`,
+          `(i32.load ${at4('$b2', '(select (i32.sub (local.get $w) (i32.const 1)) (i32.add (local.get $x) (i32.const 2)) (i32.ge_s (i32.add (local.get $x) (i32.const 2)) (local.get $w)))')})`,
+        ]
+          .map(
+            (e) => `(local.set $q ${baseDiff(e)})
+        (if (i32.gt_u (local.get $q) (local.get $jump)) (then (local.set $jump (local.get $q))))`,
+          )
+          .join('\n        ')}`;
+
 export const REFINE_WAT = `
   (func (export "refineCostRow") (param $cl i32) (param $ls i32) (param $crr i32) (param $rs i32) (param $cdisp i32)
       (param $cvalid i32) (param $cw i32) (param $up i32) (param $dn i32) (param $out i32) (param $bases i32) (param $w i32) (param $minD i32) (param $maxD i32)
@@ -201,7 +242,7 @@ export const REFINE_WAT = `
   (func (export "refineSelectRow") (param $r0 i32) (param $b0 i32) (param $r1 i32) (param $b1 i32) (param $r2 i32) (param $b2 i32)
       (param $r3 i32) (param $b3 i32) (param $r4 i32) (param $b4 i32) (param $w i32) (param $minD i32) (param $maxD i32)
       (param $subpixel i32) (param $disp i32) (param $valid i32)
-    (local $x i32) (local $ok i32) (local $base i32) (local $k i32) (local $best i32) (local $dl i32)
+    (local $x i32) (local $ok i32) (local $base i32) (local $k i32) (local $best i32) (local $dl i32) (local $jump i32) (local $q i32)
     (local $a i32) (local $c i32) (local $den i32) (local $d f32) (local $s v128) (local $t v128) (local $v v128) (local $ix v128)
     (local $nv v128)
     (local.set $nv (i16x8.splat (i32.const ${5 * NEUTRAL})))
@@ -229,6 +270,8 @@ export const REFINE_WAT = `
         (local.set $k (i32.ctz (i16x8.bitmask (i16x8.eq (local.get $s) (i16x8.splat (local.get $best))))))
         (local.set $ok (i32.and (i32.gt_s (local.get $k) (i32.const 0)) (i32.lt_s (local.get $k) (i32.const ${REFINE_BAND - 1}))))
         (local.set $ok (i32.and (local.get $ok) (i32.le_u (local.get $best) (i32.const ${25 * REFINE_MAX_MEAN_COST}))))
+        ${COARSE_JUMP}
+        (local.set $ok (i32.and (local.get $ok) (i32.le_u (local.get $jump) (i32.const ${REFINE_MAX_JUMP}))))
         ;; lanes k-1 and k+1 into lanes 0 and 2 (bytes 2(k-1) ..)
         (local.set $t (i8x16.swizzle (local.get $s) (i8x16.add (v128.const i8x16 0 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15)
           (i8x16.splat (i32.shl (i32.sub (local.get $k) (i32.const 1)) (i32.const 1))))))
