@@ -5,8 +5,10 @@
 // measured in alternating rounds and compared by CPU time per frame (every thread of the
 // process: our workers, OpenCV's pool), which other processes' load disturbs far less than
 // wall time; wall time is reported too. OpenCV is timed inside Python (start and I/O excluded).
-// The robot frame also measures the matcher's cheaper rungs (3 paths in one sweep, half
-// resolution, coarse-to-fine, fewer disparities, a region of interest) against the same 3WAY run.
+// Both cases measure the default coarse-to-fine matcher and the full-resolution one (2 workers and
+// 1); the robot frame also measures the cheaper rungs (3 paths in one sweep, half resolution, fewer
+// disparities, a region of interest) against the same 3WAY run. Besides bad-2, density and MAE,
+// each row set has bad-4 and the outliers at depth edges: the obstacle cloud's phantoms.
 import { loadavg } from 'node:os';
 import type { Raster } from '../src/io/raster';
 import { toMono8 } from '../src/depth/mono8';
@@ -18,7 +20,7 @@ import { SceneSimulator } from '../src/sim/scene_simulator';
 import { ALOE_RANGE, ALOE_SGBM_PARAMS, aloeAvailable, loadAloeHalf } from '../test/depth/fixtures/aloe';
 import { findOpenCvPython, runOpenCvSgbm } from '../test/depth/fixtures/opencv_sgbm';
 import type { SgbmParams, SgbmRun } from '../test/depth/fixtures/opencv_sgbm';
-import { scoreDisparity } from '../test/depth/fixtures/stereo_metrics';
+import { scoreDepthEdges, scoreDisparity } from '../test/depth/fixtures/stereo_metrics';
 import type { DisparityScores } from '../test/depth/fixtures/stereo_metrics';
 import type { BenchRow } from './harness';
 
@@ -88,8 +90,13 @@ interface Measured {
   label: string;
   cpu: number;
   wall: number;
-  scores: DisparityScores;
+  scores: DisparityScores & ReturnType<typeof scoreDepthEdges>;
 }
+
+const scores = (disp: Float32Array, c: StereoCase) => ({
+  ...scoreDisparity(disp, c.truth),
+  ...scoreDepthEdges(disp, c.truth, c.left.width),
+});
 
 async function compareCase(
   python: string,
@@ -126,13 +133,13 @@ async function compareCase(
       label: v.label,
       cpu: median(ours[i].cpu),
       wall: median(ours[i].wall),
-      scores: scoreDisparity((ours[i].out as DisparityResult).disparity, c.truth),
+      scores: scores((ours[i].out as DisparityResult).disparity, c),
     })),
     ...(['SGBM', 'SGBM_3WAY'] as const).map((mode) => ({
       label: `OpenCV ${mode} (${last[mode]?.threads} threads)`,
       cpu: median(ref[mode].cpu),
       wall: median(ref[mode].wall),
-      scores: scoreDisparity((last[mode] as SgbmRun).disparity, c.truth),
+      scores: scores((last[mode] as SgbmRun).disparity, c),
     })),
   ];
   const threeWay = measured[measured.length - 1];
@@ -160,6 +167,13 @@ async function compareCase(
         note: `3WAY ${threeWay.scores.density.toFixed(1)}%`,
       },
       { name: `${c.name} ${m.label} MAE`, value: m.scores.mae, unit: 'px', note: `3WAY ${threeWay.scores.mae.toFixed(3)} px` },
+      { name: `${c.name} ${m.label} bad-4`, value: m.scores.bad4, unit: '%', note: `3WAY ${threeWay.scores.bad4.toFixed(2)}%` },
+      {
+        name: `${c.name} ${m.label} depth-edge bad-4`,
+        value: m.scores.edgeBad4,
+        unit: '%',
+        note: `edge density ${m.scores.edgeDensity.toFixed(1)}%; 3WAY ${threeWay.scores.edgeBad4.toFixed(2)}% at ${threeWay.scores.edgeDensity.toFixed(1)}%`,
+      },
     );
     if (isOurs) {
       rows.push({
@@ -178,11 +192,13 @@ export default async function stereoBench(): Promise<BenchRow[]> {
   const python = findOpenCvPython();
   if (python === undefined) return [{ name: 'stereo comparison skipped', value: 0, unit: '', note: 'needs python3-opencv' }];
   const rows: BenchRow[] = [];
-  // 1 worker: no strip overlap and no second thread contending for cache, the cheapest in CPU.
-  const full = [
-    { label: 'SGM (ours, 2 workers)', opts: {} },
-    { label: 'SGM 1 worker', opts: { workers: 1 } },
-    { label: 'SGM coarse-to-fine', opts: { coarseToFine: true } },
+  // The first row is the default matcher (coarse-to-fine, 2 workers), the one the targets apply
+  // to. 1 worker: no strip overlap and no second thread contending for cache, the cheapest in CPU.
+  const full: Array<{ label: string; opts: StereoOptionsInput }> = [
+    { label: 'SGM coarse-to-fine (default, 2 workers)', opts: {} },
+    { label: 'SGM coarse-to-fine 1 worker', opts: { workers: 1 } },
+    { label: 'SGM full resolution (2 workers)', opts: { resolution: 'full' } },
+    { label: 'SGM full resolution 1 worker', opts: { resolution: 'full', workers: 1 } },
   ];
   if (aloeAvailable()) {
     const pair = loadAloeHalf();
@@ -195,10 +211,10 @@ export default async function stereoBench(): Promise<BenchRow[]> {
   rows.push(
     ...(await compareCase(python, sceneCase(128), [
       ...full,
-      { label: 'SGM 3 paths (one sweep)', opts: { paths: 3 } },
-      { label: 'SGM half resolution', opts: { halfResolution: true } },
-      { label: 'SGM 64 disparities', opts: { numDisparities: 64 } },
-      { label: 'SGM roi lower half', opts: { roi: { x: 0, y: 240, width: 640, height: 240 } } },
+      { label: 'SGM full resolution 3 paths (one sweep)', opts: { resolution: 'full', paths: 3 } },
+      { label: 'SGM half resolution (stereo_half_resolution rung)', opts: { resolution: 'half' } },
+      { label: 'SGM coarse-to-fine 64 disparities', opts: { numDisparities: 64 } },
+      { label: 'SGM half resolution roi lower half', opts: { resolution: 'half', roi: { x: 0, y: 240, width: 640, height: 240 } } },
     ])),
   );
   return rows;

@@ -132,6 +132,10 @@ export const configSchema = z.object({
       uniqueness_ratio: stage(stereo.uniquenessRatio, 'percent margin of the best cost over the second'),
       speckle_window_size: stage(stereo.speckleWindowSize, 'largest speckle removed, px; 0 = off'),
       speckle_range: stage(stereo.speckleRange, 'disparity step inside one speckle region, px'),
+      stereo_resolution: stage(
+        stereo.resolution,
+        'coarse_to_fine (half-resolution SGM refined at full resolution), full (SGM at full resolution, about 1.5x the CPU) or half',
+      ),
       learned_model_path: z
         .string()
         .default(BUNDLED_MONO_DEPTH_MODEL)

@@ -76,6 +76,7 @@ export function stereoOptions(c: PerceptionConfig): StereoOptionsInput {
     uniquenessRatio: d.uniqueness_ratio,
     speckleWindowSize: d.speckle_window_size,
     speckleRange: d.speckle_range,
+    resolution: d.stereo_resolution,
   };
 }
 

@@ -56,7 +56,7 @@ export class PerceptionPipeline {
   readonly #detector: Detector | undefined;
   readonly #mono: MonoDepthAdapter | undefined;
   readonly #stereo: StereoMatcher;
-  /** The stereo_half_resolution rung's (coarse-to-fine) matcher, started the first time a plan asks for it. */
+  /** The stereo_half_resolution rung's matcher (the half-resolution match alone), started the first time a plan asks for it. */
   #halfStereo: StereoMatcher | undefined;
   readonly #fusion: FusionStage;
   /** Last depth per camera, for the reuse_last_depth rung. */
@@ -169,7 +169,7 @@ export class PerceptionPipeline {
   }
 
   #halfResolutionMatcher(): StereoMatcher {
-    this.#halfStereo ??= new StereoMatcher({ ...stereoOptions(this.#config), coarseToFine: true });
+    this.#halfStereo ??= new StereoMatcher({ ...stereoOptions(this.#config), resolution: 'half' });
     return this.#halfStereo;
   }
 

@@ -4,7 +4,8 @@
 // the 5x5 Census cost of the band, summed over a 5x5 window, winner-take-all and the parabola
 // sub-pixel offset (kernels in sgm_simd_refine_wat.ts). The coarse match has already passed
 // the uniqueness and left-right checks, the texture mask and the speckle filter; a pixel
-// whose coarse pixel is invalid stays invalid, and one whose best cost lies on the band's edge
+// whose coarse pixel is invalid stays invalid unless it lies in a hole between two agreeing
+// coarse neighbours (refineCostRow), and one whose best cost lies on the band's edge
 // or whose window cost is high is rejected rather than guessed. Full-resolution detail (sub-pixel precision, edges to within
 // a pixel) comes back at a fraction of a full-resolution match's cost.
 // Strips of full-resolution rows are independent units: each computes the Census and band costs
@@ -49,6 +50,8 @@ export function refineStrip(f: SgmFrame, index: number, prm: RefineParams): void
       l.disparity + 4 * cy * cw,
       l.valid + cy * cw,
       cw,
+      cy > 0 ? -cw : 0,
+      cy < l.height - 1 ? cw : 0,
       s.cost,
       s.bases,
       w,

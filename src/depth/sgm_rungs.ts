@@ -41,7 +41,7 @@ interface RungOptions {
   roi?: StereoRoi | undefined;
 }
 
-/** Plans the match of a width x height frame; throws naming `roi` or `halfResolution` when it cannot fit. */
+/** Plans the match of a width x height frame; throws naming `roi` or the resolution when it cannot fit. */
 export function planRungs(width: number, height: number, o: RungOptions): RungPlan {
   const roi = o.roi ?? { x: 0, y: 0, width, height };
   if (roi.x + roi.width > width || roi.y + roi.height > height) {
@@ -63,7 +63,7 @@ export function planRungs(width: number, height: number, o: RungOptions): RungPl
     const what = o.roi !== undefined ? `roi ${roi.width}x${roi.height}` : 'the image';
     throw new RangeError(
       `StereoMatcher: ${what}${scale === 2 ? ' at half resolution' : ''} leaves ${w}x${h} px to match, too narrow for ` +
-        `${disparities} disparities; expected a wider roi, fewer numDisparities or halfResolution false`,
+        `${disparities} disparities; expected a wider roi, fewer numDisparities or resolution 'full'`,
     );
   }
   return {

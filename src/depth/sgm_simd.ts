@@ -57,6 +57,8 @@ export interface SgmSimd {
     cdisp: number,
     cvalid: number,
     cw: number,
+    up: number,
+    dn: number,
     out: number,
     bases: number,
     w: number,

@@ -9,9 +9,12 @@
 //
 // Contracts (pointers are byte offsets, 16-byte aligned; rows are w full-resolution pixels; a
 // u16x8 row is 16 bytes per x, an i32 row 4; NONE is the base of a pixel without one):
-// - refineCostRow(cl, ls, crr, rs, cdisp, cvalid, cw, out, bases, w, minD, maxD): for each x,
-//   the coarse pixel is cx = min(cw - 1, x >> 1) of the f32 row cdisp (u8 validity cvalid).
-//   Where it is valid, bases[x] = round(2 * cdisp[cx]) - REFINE_RADIUS and lane j of out[x]
+// - refineCostRow(cl, ls, crr, rs, cdisp, cvalid, cw, up, dn, out, bases, w, minD, maxD): for
+//   each x, the coarse pixel is cx = min(cw - 1, x >> 1) of the f32 row cdisp (u8 validity
+//   cvalid); up and dn are the element offsets of the coarse rows above and below (0 where there
+//   is none). Its disparity c is cdisp[cx] where that is valid; in a coarse hole, the mean of its
+//   row neighbours cx -/+ 1, else of its column neighbours, where both are valid and agree
+//   within FILL_AGREEMENT. Where there is a c, bases[x] = round(2 * c) - REFINE_RADIUS and lane j of out[x]
 //   is the Census Hamming distance between left x and right x - (bases[x] + j), or MAX_COST
 //   where that right pixel is outside the row or bases[x] + j is outside [minD, maxD];
 //   elsewhere bases[x] = NONE and every lane is NEUTRAL. Census planes as costRow reads them:
@@ -24,10 +27,14 @@
 //   each moved to the centre row's base b2[x]; the first minimum over lanes 0..REFINE_BAND-1.
 //   The pixel is rejected (disp NaN, valid 0) where b2[x] is NONE, where the minimum is on the
 //   band's edge (the true one may lie outside it), where it exceeds 25 * REFINE_MAX_MEAN_COST,
+//   where a base of b0..b4 at x or of b2 at x -/+ 2 differs from b2[x] by more than REFINE_MAX_JUMP,
 //   or where the disparity leaves [minD, maxD];
 //   else disp[x] = b2[x] + lane, plus the parabola offset when subpixel is 1. (The coarse match
 //   already passed the uniqueness and left-right checks.)
+// REFINE_RADIUS, FILL_AGREEMENT, REFINE_MAX_JUMP and the coarse-map look-ups are in
+// sgm_simd_refine_coarse_wat.ts.
 
+import { COARSE, COARSE_JUMP, NONE, REFINE_MAX_JUMP, at4 } from './sgm_simd_refine_coarse_wat';
 import { hmin } from './sgm_wat_macros';
 
 /** Disparities searched per pixel around twice the coarse one: -3 .. +3. */
@@ -39,25 +46,9 @@ export const REFINE_BAND = 7;
  * 1.1 % to 0.8 % for about one point of density (8: 2.4 % and 0.3 %, for 3 and 5 points).
  */
 export const REFINE_MAX_MEAN_COST = 10;
-/** How far below twice the coarse disparity the band starts. */
-export const REFINE_RADIUS = 3;
 /** Cost of a lane without a match (no coarse disparity, or outside a neighbour's band): mid-range, favouring none. */
 const NEUTRAL = 12;
-/** Base of a pixel without a coarse disparity. */
-const NONE = -0x40000000;
 const MAX_COST = 24;
-
-/** The band's first disparity for a doubled coarse disparity `d2` (f32 local). */
-function bandBase(d2: string): string {
-  return `(i32.sub (i32.trunc_sat_f32_s (f32.nearest ${d2})) (i32.const ${REFINE_RADIUS}))`;
-}
-
-/** Sets $ok to 1 when coarse pixel x >> 1 is valid, and then $base; uses $cx. */
-const COARSE = `(local.set $cx (i32.shr_u (local.get $x) (i32.const 1)))
-      (if (i32.ge_s (local.get $cx) (local.get $cw)) (then (local.set $cx (i32.sub (local.get $cw) (i32.const 1)))))
-      (local.set $ok (i32.load8_u (i32.add (local.get $cvalid) (local.get $cx))))
-      (if (local.get $ok) (then
-        (local.set $base ${bandBase('(f32.mul (f32.const 2) (f32.load (i32.add (local.get $cdisp) (i32.shl (local.get $cx) (i32.const 2)))))')})))`;
 
 const clampLane = (v: string) =>
   `(select (i32.const -1) (select (i32.const 16) ${v} (i32.gt_s ${v} (i32.const 16))) (i32.lt_s ${v} (i32.const -1)))`;
@@ -80,7 +71,6 @@ function moved(v: string, from: string, to: string, neutral: string): string {
 }
 
 const at16 = (row: string, x: string) => `(i32.add (local.get ${row}) (i32.shl ${x} (i32.const 4)))`;
-const at4 = (row: string, x: string) => `(i32.add (local.get ${row}) (i32.shl ${x} (i32.const 2)))`;
 
 /** Operands comparing the base at x of i32 row `b` with $base. */
 const base4 = (b: string) => `(i32.load ${at4(b, '(local.get $x)')}) (local.get $base)`;
@@ -93,7 +83,7 @@ function addRow(r: string, b: string): string {
 
 export const REFINE_WAT = `
   (func (export "refineCostRow") (param $cl i32) (param $ls i32) (param $crr i32) (param $rs i32) (param $cdisp i32)
-      (param $cvalid i32) (param $cw i32) (param $out i32) (param $bases i32) (param $w i32) (param $minD i32) (param $maxD i32)
+      (param $cvalid i32) (param $cw i32) (param $up i32) (param $dn i32) (param $out i32) (param $bases i32) (param $w i32) (param $minD i32) (param $maxD i32)
     (local $x i32) (local $cx i32) (local $ok i32) (local $base i32) (local $src i32) (local $lo i32) (local $hi i32)
     (local $c v128) (local $in v128)
     (block $done (loop $l
@@ -163,7 +153,7 @@ export const REFINE_WAT = `
   (func (export "refineSelectRow") (param $r0 i32) (param $b0 i32) (param $r1 i32) (param $b1 i32) (param $r2 i32) (param $b2 i32)
       (param $r3 i32) (param $b3 i32) (param $r4 i32) (param $b4 i32) (param $w i32) (param $minD i32) (param $maxD i32)
       (param $subpixel i32) (param $disp i32) (param $valid i32)
-    (local $x i32) (local $ok i32) (local $base i32) (local $k i32) (local $best i32) (local $dl i32)
+    (local $x i32) (local $ok i32) (local $base i32) (local $k i32) (local $best i32) (local $dl i32) (local $jump i32) (local $q i32)
     (local $a i32) (local $c i32) (local $den i32) (local $d f32) (local $s v128) (local $t v128) (local $v v128) (local $ix v128)
     (local $nv v128)
     (local.set $nv (i16x8.splat (i32.const ${5 * NEUTRAL})))
@@ -191,6 +181,8 @@ export const REFINE_WAT = `
         (local.set $k (i32.ctz (i16x8.bitmask (i16x8.eq (local.get $s) (i16x8.splat (local.get $best))))))
         (local.set $ok (i32.and (i32.gt_s (local.get $k) (i32.const 0)) (i32.lt_s (local.get $k) (i32.const ${REFINE_BAND - 1}))))
         (local.set $ok (i32.and (local.get $ok) (i32.le_u (local.get $best) (i32.const ${25 * REFINE_MAX_MEAN_COST}))))
+        ${COARSE_JUMP}
+        (local.set $ok (i32.and (local.get $ok) (i32.le_u (local.get $jump) (i32.const ${REFINE_MAX_JUMP}))))
         ;; lanes k-1 and k+1 into lanes 0 and 2 (bytes 2(k-1) ..)
         (local.set $t (i8x16.swizzle (local.get $s) (i8x16.add (v128.const i8x16 0 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15)
           (i8x16.splat (i32.shl (i32.sub (local.get $k) (i32.const 1)) (i32.const 1))))))

@@ -5,7 +5,7 @@
 // matches one horizontal strip from cost to disparity (strips overlap by STRIP_OVERLAP rows so
 // vertical paths enter a strip with history); then one unit removes speckles over the whole
 // image. A region of interest or half resolution (sgm_rungs.ts) shrinks what is matched;
-// coarse-to-fine (sgm_refine.ts) refines a half-resolution match at full resolution.
+// coarse-to-fine, the default (sgm_refine.ts), refines a half-resolution match at full resolution.
 import type { Raster } from '../io/raster';
 import { toMono8 } from './mono8';
 import { parseStereoOptions } from './stereo_options';
@@ -79,14 +79,14 @@ export class StereoMatcher {
           'expected minDisparity + numDisparities <= width',
       );
     }
-    const plan = planRungs(width, height, { ...o, halfResolution: o.halfResolution || o.coarseToFine });
+    const plan = planRungs(width, height, { ...o, halfResolution: o.resolution !== 'full' });
     const geometry: SgmGeometry = {
       width: plan.width,
       height: plan.height,
       minDisparity: plan.minDisparity,
       disparities: plan.disparities,
       strips: Math.max(1, o.workers),
-      refine: o.coarseToFine ? { width, height, minDisparity: o.minDisparity, maxDisparity: maxD - 1 } : undefined,
+      refine: o.resolution === 'coarse_to_fine' ? { width, height, minDisparity: o.minDisparity, maxDisparity: maxD - 1 } : undefined,
     };
     const params: SgmParams = {
       p1: o.p1,

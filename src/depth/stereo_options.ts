@@ -51,19 +51,18 @@ export const stereoOptionsSchema = z
      */
     paths: z.union([z.literal(3), z.literal(4)]).default(4),
     /**
-     * Match a 2x2-averaged half-resolution pair and scale the disparities back up (the nearest
-     * matched pixel fills each full-resolution one): about a quarter of the pixels and half the
-     * disparities, for a coarser map. A cheaper rung for when the deadline is short.
+     * How the pair is matched. 'coarse_to_fine' (the default): SGM on the 2x2-averaged
+     * half-resolution pair (a quarter of the pixels over half the disparities), then every
+     * full-resolution pixel is refined in a band of 7 disparities around twice its coarse one
+     * (Census cost over a 5x5 window, winner-take-all, sub-pixel; sgm_refine.ts). On the stereo
+     * bench it costs about 0.75x OpenCV's SGBM_3WAY in CPU at lower bad-2 and higher density
+     * than 3WAY on Aloe and the corridor frame, where 'full' costs 1.1-1.2x. 'full': SGM at full
+     * resolution, sharper at thin structures the coarse pass can lose and the best bad-2 on Aloe.
+     * 'half': the half-resolution match alone, its disparities scaled up (the nearest matched
+     * pixel fills each full-resolution one): about two thirds of coarse_to_fine's cost for a
+     * coarser map, the scheduler's stereo_half_resolution rung.
      */
-    halfResolution: z.boolean().default(false),
-    /**
-     * Coarse-to-fine: match at half resolution, then refine every full-resolution pixel in a band
-     * of 7 disparities around twice its coarse one (Census cost over a 5x5 window, winner-take-all,
-     * uniqueness, sub-pixel; sgm_refine.ts). About the half-resolution rung's cost plus a few
-     * vector operations per pixel, with a full-resolution map: a rung for cores too slow for a
-     * full-resolution match (DX-V3). Pixels whose coarse match is invalid stay invalid.
-     */
-    coarseToFine: z.boolean().default(false),
+    resolution: z.enum(['coarse_to_fine', 'full', 'half']).default('coarse_to_fine'),
     /**
      * Match only this region of the left image (full-frame pixels); the result is still full size,
      * invalid outside it. The right image is cut wider by the search range.
@@ -86,13 +85,9 @@ export const stereoOptionsSchema = z
     workers: z.number().int().min(0).max(16).default(2),
   })
   .refine((o) => o.p2 > o.p1, { message: 'p2 must be greater than p1', path: ['p2'] })
-  .refine((o) => !(o.coarseToFine && o.halfResolution), {
-    message: 'coarseToFine already matches at half resolution; set halfResolution or coarseToFine, not both',
-    path: ['coarseToFine'],
-  })
-  .refine((o) => !(o.coarseToFine && o.roi !== undefined), {
-    message: 'coarseToFine refines the whole frame; it cannot be combined with roi',
-    path: ['coarseToFine'],
+  .refine((o) => !(o.resolution === 'coarse_to_fine' && o.roi !== undefined), {
+    message: "coarse_to_fine refines the whole frame; a roi needs resolution 'full' or 'half'",
+    path: ['resolution'],
   });
 
 /** Options as callers pass them: every field optional. */

@@ -5,10 +5,10 @@ import { describeIssues } from '../inference/validation_errors';
 
 /**
  * Degradations the ladder can apply, cheapest loss of quality first in the default ladder.
- * stereo_half_resolution matches the pairs coarse-to-fine (the matcher's coarseToFine option:
- * SGM at half resolution, refined at full resolution in a narrow disparity band): about half the
- * stereo cost (DX-V3: ~31.5 of ~69 ms), depth that may miss thin structures the coarse pass
- * lost, before depth is reused.
+ * stereo_half_resolution matches the pairs at half resolution only (the matcher's resolution
+ * 'half': the coarse SGM pass of the default coarse_to_fine matcher without its full-resolution
+ * refinement, about two thirds of its cost on the stereo bench), a coarser map with sub-pixel
+ * disparities doubled, before depth is reused.
  */
 export const RUNGS = ['skip_learned_depth', 'detect_subset_round_robin', 'stereo_half_resolution', 'reuse_last_depth'] as const;
 export type RungName = (typeof RUNGS)[number];
