@@ -49,6 +49,12 @@ export interface ReplaySummary {
   peakRssMb: number;
   /** Host time: the most the replay fell behind the bag's pace, ms (0 in target time). */
   maxBehindMs: number;
+  /**
+   * Host time: images handed in more than scheduler.deadline_ms behind the bag's pace, dropped
+   * unread, as a live node's keep-last subscription would have replaced them with newer ones; so
+   * a replay that fell behind catches up instead of shedding every later set.
+   */
+  lateImagesDropped: number;
 }
 
 /** Replays `bagPath` through the full pipeline. Bad messages are skipped with a warning. */
@@ -86,6 +92,7 @@ export async function replayBag(bagPath: string, o: ReplayOptions): Promise<Repl
     durationSec: Number(reader.info.duration) / 1e9,
     peakRssMb: 0,
     maxBehindMs: 0,
+    lateImagesDropped: 0,
   };
   const config = configForBag(o.config, usable);
   const pacer = config.scheduler.time_mode === 'host' ? new PlaybackClock(o.rate ?? 1) : undefined;
@@ -129,15 +136,22 @@ export async function replayBag(bagPath: string, o: ReplayOptions): Promise<Repl
       }
       // Pacing starts at the first image: reading the bag's first chunk and the rig's static
       // messages is replay start-up, not time a live node's images would have waited.
-      paced ||= pacer !== undefined && byImage.has(topicOf(m.topic));
+      const image = byImage.has(topicOf(m.topic));
+      paced ||= pacer !== undefined && image;
       if (pacer && paced) {
         const behindMs = await pacer.wait(m.logTime);
-        if (behindMs > config.scheduler.deadline_ms && summary.maxBehindMs <= config.scheduler.deadline_ms) {
+        // Deadlines are in the bag's time: at --rate r, a wall-clock ms behind is r ms of bag time.
+        const late = behindMs * (o.rate ?? 1) > config.scheduler.deadline_ms;
+        if (late && summary.maxBehindMs <= config.scheduler.deadline_ms) {
           warn(
-            `host time: the replay fell ${behindMs.toFixed(0)} ms behind the bag at rate ${o.rate ?? 1}: this machine cannot keep up, so late frame sets are shed as a live node would shed them`,
+            `host time: the replay fell ${behindMs.toFixed(0)} ms behind the bag at rate ${o.rate ?? 1}: this machine cannot keep up, so images later than scheduler.deadline_ms are dropped unread (as a live node's subscription would replace them) and late frame sets are shed`,
           );
         }
         summary.maxBehindMs = Math.max(summary.maxBehindMs, behindMs);
+        if (late && image) {
+          summary.lateImagesDropped++;
+          continue;
+        }
       }
       const isImage = dispatch(runner, writer, m, topicOf(m.topic), byImage, byInfo, (e) => {
         summary.badMessages++;
