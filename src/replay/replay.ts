@@ -11,6 +11,7 @@ import { resolveOutputTopic, type PipelineResult } from '../core/result';
 import { bagCameras, configForBag, type BagCameras } from './replay_cameras';
 import { ReplayOutput } from './replay_output';
 import { PlaybackClock } from '../core/source_clock';
+import { KeepLast } from './keep_last';
 
 export interface ReplayOptions extends RunnerOptions {
   config: PerceptionConfig;
@@ -50,9 +51,10 @@ export interface ReplaySummary {
   /** Host time: the most the replay fell behind the bag's pace, ms (0 in target time). */
   maxBehindMs: number;
   /**
-   * Host time: images handed in more than scheduler.deadline_ms behind the bag's pace, dropped
-   * unread, as a live node's keep-last subscription would have replaced them with newer ones; so
-   * a replay that fell behind catches up instead of shedding every later set.
+   * Host time: images dropped unread because the replay was behind the bag's pace by more than
+   * the camera's frame interval: a newer image of the camera was already due, and a live node's
+   * keep-last subscription would have replaced this one with it. So a replay that fell behind
+   * catches up instead of shedding every later set.
    */
   lateImagesDropped: number;
 }
@@ -122,6 +124,7 @@ export async function replayBag(bagPath: string, o: ReplayOptions): Promise<Repl
     });
   const total = reader.info.topics.filter((t) => wanted.includes(t.name)).reduce((n, t) => n + t.count, 0);
   let paced = false;
+  const superseded = new KeepLast();
   try {
     for await (const m of reader.messages({ topics: wanted })) {
       if (o.signal?.aborted) {
@@ -140,15 +143,13 @@ export async function replayBag(bagPath: string, o: ReplayOptions): Promise<Repl
       paced ||= pacer !== undefined && image;
       if (pacer && paced) {
         const behindMs = await pacer.wait(m.logTime);
-        // Deadlines are in the bag's time: at --rate r, a wall-clock ms behind is r ms of bag time.
-        const late = behindMs * (o.rate ?? 1) > config.scheduler.deadline_ms;
-        if (late && summary.maxBehindMs <= config.scheduler.deadline_ms) {
+        if (behindMs > config.scheduler.deadline_ms && summary.maxBehindMs <= config.scheduler.deadline_ms) {
           warn(
-            `host time: the replay fell ${behindMs.toFixed(0)} ms behind the bag at rate ${o.rate ?? 1}: this machine cannot keep up, so images later than scheduler.deadline_ms are dropped unread (as a live node's subscription would replace them) and late frame sets are shed`,
+            `host time: the replay fell ${behindMs.toFixed(0)} ms behind the bag at rate ${o.rate ?? 1}: this machine cannot keep up, so late frame sets are shed and images a newer one of their camera has replaced are dropped unread, as a live node's subscription would drop them`,
           );
         }
         summary.maxBehindMs = Math.max(summary.maxBehindMs, behindMs);
-        if (late && image) {
+        if (image && superseded.replaced(m.topic, m.logTime, behindMs * (o.rate ?? 1))) {
           summary.lateImagesDropped++;
           continue;
         }
