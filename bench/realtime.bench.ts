@@ -88,7 +88,7 @@ async function hostReplay(bag: string, config: PerceptionConfig, trace?: string[
     p50: latencies[Math.floor(latencies.length / 2)] ?? Number.NaN,
     latencies: latencies.length,
     delay,
-    note: `${summary.completed}/${summary.results} sets of a ${summary.durationSec.toFixed(1)} s bag; shed: ${shed}; fell behind ≤ ${summary.maxBehindMs.toFixed(0)} ms, ${summary.lateImagesDropped} late images dropped unread; ${startLoad}`,
+    note: `${summary.completed}/${summary.results} sets of a ${summary.durationSec.toFixed(1)} s bag; shed: ${shed}; fell behind ≤ ${summary.maxBehindMs.toFixed(0)} ms, ${summary.lateImagesDropped} late images dropped unread, ${(summary.skippedAheadMs / 1e3).toFixed(1)} s of bag skipped; ${startLoad}`,
   };
 }
 
