@@ -10,7 +10,7 @@ import type { Nanos } from '../msgs/time';
 import { ladderEffects, makePlan, planShape, RoundRobinSubset, rungFor, type DegradationPlan } from './degradation';
 import { HostBudgets } from './host_budgets';
 import { GapTimeline } from './gap_timeline';
-import { hostTimed } from './host_resources';
+import { hostTimed, hostUse } from './host_resources';
 import { ResourceTimeline, type TimedStage } from './resource_timeline';
 import type { RungName, SchedulerOptions, StageOptions } from './scheduler_options';
 
@@ -130,13 +130,16 @@ export class Admission {
   }
 
   /**
-   * A set ran `plan` with the stage times `timings`: they join the budgets. Host time: when no
-   * other set is in flight (`idle`), every resource is free from `finishedAt`, whatever was
-   * predicted. Returns the stage times' sum.
+   * A set ran `plan` with the stage times `timings`: they join the budgets. Host time: they count
+   * to the resources' utilisation, and when no other set is in flight (`idle`), every resource is
+   * free from `finishedAt`, whatever was predicted. Returns the stage times' sum.
    */
   ran(plan: DegradationPlan, timings: Readonly<Record<string, number>>, finishedAt: Nanos, idle: boolean): number {
     this.host.completed(plan);
-    if (this.timeline instanceof GapTimeline && idle) this.timeline.freeFrom(finishedAt);
+    if (this.timeline instanceof GapTimeline) {
+      this.timeline.used(hostUse(timings), finishedAt);
+      if (idle) this.timeline.freeFrom(finishedAt);
+    }
     return this.measured(plan, timings);
   }
 

@@ -1,8 +1,9 @@
 // Host time's timeline of this process's resources (host_resources.ts), one unit each. Unlike the
 // target-time ResourceTimeline, a stage may be placed in a gap a set left on a resource: set
 // N+1's decoding on the main thread runs while set N's stereo holds the workers, before set N's
-// fusion comes back to the main thread, as the event loop really interleaves them. Predictions
-// only: the scheduler starts it afresh from what happened whenever the pipeline is idle.
+// fusion comes back to the main thread, as the event loop really interleaves them. Reservations
+// are predictions, started afresh from what happened whenever the pipeline is idle; utilisation
+// is what the sets measured.
 import type { Nanos } from '../msgs/time';
 import type { ResourceUse, TimedStage } from './resource_timeline';
 
@@ -34,6 +35,12 @@ export class GapTimeline {
     return end;
   }
 
+  /** A set finished at `at` after holding its resources for the measured times of `stages`. */
+  used(stages: readonly TimedStage[], at: Nanos): void {
+    for (const s of stages) this.#busyMs.set(s.resource, (this.#busyMs.get(s.resource) ?? 0) + s.ms);
+    if (at > this.#last) this.#last = at;
+  }
+
   /** Every resource is free from `at` on, whatever was reserved; utilisation so far is kept. */
   freeFrom(at: Nanos): void {
     this.#busy = new Map();
@@ -47,7 +54,7 @@ export class GapTimeline {
     return c;
   }
 
-  /** Predicted utilisation of each resource over the span from the first reserved start to the last finish. */
+  /** Measured utilisation of each resource over the span from the first reserved start to the last finish. */
   usage(): ResourceUse[] {
     const spanMs = this.#first === undefined ? 0 : Number(this.#last - this.#first) / 1e6;
     return [...this.#busyMs].map(([resource, busyMs]) => ({ resource, units: 1, busyMs, utilisation: spanMs > 0 ? busyMs / spanMs : 0 }));
@@ -71,7 +78,6 @@ export class GapTimeline {
       if (commit) {
         if (d > 0n) list.splice(at, 0, [begin, end]);
         this.#busy.set(s.resource, list);
-        this.#busyMs.set(s.resource, (this.#busyMs.get(s.resource) ?? 0) + s.ms);
       }
       t = end;
     }

@@ -28,3 +28,8 @@ export function hostTimed(plan: DegradationPlan): TimedStage[] {
     .sort((a, b) => rank(a.stage) - rank(b.stage))
     .map(({ stage, ms }) => ({ resource: hostResourceOf(stage), units: 1, ms }));
 }
+
+/** The stage times a set measured (StageTimings) on this host's resources. */
+export function hostUse(timings: Readonly<Record<string, number>>): TimedStage[] {
+  return Object.entries(timings).map(([stage, ms]) => ({ resource: hostResourceOf(stage), units: 1, ms }));
+}

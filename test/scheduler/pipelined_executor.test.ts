@@ -98,6 +98,10 @@ describe('pipelined executor (host time)', function () {
     assert.ok(admitted >= offers * 0.95, `completed ${admitted} of ${offers} (${JSON.stringify(s.shed)})`);
     assert.ok(full >= offers * 0.9, `${full} of ${offers} at the full rung`);
     assert.ok(met / admitted >= 0.99, `${met} of ${admitted} met the deadline`);
+    // Measured use of this host's resources: 8 ms of the main thread and of the detector per 10 ms set.
+    const use = Object.fromEntries(s.resources.map((r) => [r.resource, r.utilisation]));
+    for (const r of ['main_thread', 'detector']) assert.ok(use[r] > 0.6 && use[r] <= 1, `${r}: ${JSON.stringify(s.resources)}`);
+    assert.ok(use.stereo_workers > 0.3 && use.stereo_workers < 0.5, JSON.stringify(s.resources));
     // Two sets were in flight at once: one started before the one before it finished.
     const done = outcomes.filter((o) => o.kind === 'completed');
     assert.ok(
