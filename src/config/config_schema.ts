@@ -185,6 +185,10 @@ export const configSchema = z.object({
       profile: stage(scheduler.profile, 'hardware profile name or YAML path'),
       ladder: stage(scheduler.ladder, 'degradation rungs tried, in order, before a set is shed'),
       mailbox_depth: stage(scheduler.mailboxDepth, 'frame sets waiting to start, at most; a newer one supersedes the oldest'),
+      pipeline_depth: stage(
+        scheduler.pipelineDepth,
+        'host time: frame sets in flight at once, overlapping across the main thread and the worker pools (1: one at a time)',
+      ),
       max_depth_age_ms: live(
         z
           .number()

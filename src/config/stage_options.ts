@@ -45,6 +45,7 @@ export function schedulerOptions(
     timeMode: sc.time_mode,
     profile,
     mailboxDepth: sc.mailbox_depth,
+    pipelineDepth: sc.pipeline_depth,
     ladder: sc.ladder,
     cameras: c.cameras,
     // Host time: a margin for this machine's jitter (GC, other processes) at admission.

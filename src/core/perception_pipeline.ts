@@ -21,6 +21,7 @@ import type { PerceptionOutput } from './result';
 import type { StereoPairGeometry } from './rig_state';
 import { detectorOptions, fusionOptions, stereoOptions } from '../config/stage_options';
 import type { StageName } from './stages';
+import { OrderedGate, type GateSlot } from './ordered_gate';
 
 export interface StageContext {
   rig: Rig;
@@ -33,6 +34,16 @@ export interface StageContext {
 
 /** Runs `fn` as stage `stage`, adding its time to the set's timings. */
 type StageTimer = <T>(stage: StageName, fn: () => T | Promise<T>) => Promise<T>;
+type GatedTimer = <T>(stage: StageName, slot: GateSlot, fn: () => T | Promise<T>) => Promise<T>;
+
+/** The stages that keep state or use a non-reentrant resource, each entered by one set at a time. */
+interface PipelineGates {
+  detect: OrderedGate;
+  stereo: OrderedGate;
+  learned: OrderedGate;
+  /** Fusion and tracking, the depth kept for reuse_last_depth, and the messages that carry them. */
+  fuse: OrderedGate;
+}
 
 /** What one frame set produced, for the runner and for evaluation. */
 export interface ProcessedFrame {
@@ -49,6 +60,8 @@ export interface ProcessedFrame {
    * scheduler.max_depth_age_ms: then obstacles and scan are not published for this set).
    */
   depthAgeMs: number;
+  /** Time spent waiting for earlier sets to leave a stage, ms (queueing, not the set's own cost). */
+  waitedMs: number;
 }
 
 export class PerceptionPipeline {
@@ -61,6 +74,12 @@ export class PerceptionPipeline {
   readonly #fusion: FusionStage;
   /** Last depth per camera, for the reuse_last_depth rung. */
   readonly #lastDepth = new Map<string, CameraDepth>();
+  readonly #gates: PipelineGates = {
+    detect: new OrderedGate(),
+    stereo: new OrderedGate(),
+    learned: new OrderedGate(),
+    fuse: new OrderedGate(),
+  };
 
   private constructor(config: PerceptionConfig, detector: Detector | undefined, mono: MonoDepthAdapter | undefined) {
     this.#config = config;
@@ -94,33 +113,87 @@ export class PerceptionPipeline {
     return this.#mono !== undefined;
   }
 
-  /** Runs the stages of `plan` on `set`. Cameras whose image cannot be decoded are left out, with a warning. */
+  /**
+   * Runs the stages of `plan` on `set`. Cameras whose image cannot be decoded are left out, with a
+   * warning. Sets may be processed concurrently (host time's pipelined executor): each stateful
+   * stage is entered by one set at a time, in the order process() was called, so the results are
+   * those of running the sets one after another.
+   */
   async process(set: FrameSet, plan: DegradationPlan, ctx: StageContext): Promise<ProcessedFrame> {
+    // Places in line are taken before the first await, so their order is the call order.
+    const slots = {
+      detect: this.#gates.detect.slot(),
+      stereo: this.#gates.stereo.slot(),
+      learned: this.#gates.learned.slot(),
+      fuse: this.#gates.fuse.slot(),
+    };
+    try {
+      return await this.#run(set, plan, ctx, slots);
+    } finally {
+      for (const slot of Object.values(slots)) slot.release();
+    }
+  }
+
+  async #run(
+    set: FrameSet,
+    plan: DegradationPlan,
+    ctx: StageContext,
+    slots: Record<keyof PipelineGates, GateSlot>,
+  ): Promise<ProcessedFrame> {
     const timings: Record<string, number> = {};
     const warnings: string[] = [];
     const now = ctx.stopwatch ?? (() => process.hrtime.bigint());
+    let waitedMs = 0;
+    // The wait for a gate runs from the end of the stage before (preprocess is never gated) to the
+    // start of the gated one: no extra clock reads.
+    let lastEnd: bigint | undefined;
+    let waiting = false;
+    const turn = async (slot: GateSlot) => {
+      if (slot.open) return;
+      await slot.ready;
+      waiting = true;
+    };
     const time: StageTimer = async (stage, fn) => {
       const t0 = now();
+      if (waiting && lastEnd !== undefined) waitedMs += Number(t0 - lastEnd) / 1e6;
+      waiting = false;
       const out = await fn();
-      timings[stage] = (timings[stage] ?? 0) + Number(now() - t0) / 1e6;
+      lastEnd = now();
+      timings[stage] = (timings[stage] ?? 0) + Number(lastEnd - t0) / 1e6;
       return out;
+    };
+    /** `stage` at its turn at `slot`, which it leaves when done. */
+    const gated: GatedTimer = async (stage, slot, fn) => {
+      await turn(slot);
+      try {
+        return await time(stage, fn);
+      } finally {
+        slot.release();
+      }
     };
     const cameras = new Map(ctx.rig.cameras.map((c) => [c.name, c]));
 
     const images = await time('preprocess', () => this.#decode(set, cameras, warnings));
-    const detections = this.#detector ? await time('detect', () => this.#detect(images, plan, ctx)) : new Map<string, Detection[]>();
-    // Depth computed for this set, or with reuse_last_depth, the last depth that is young enough.
+    const detections = this.#detector
+      ? await gated('detect', slots.detect, () => this.#detect(images, plan, ctx))
+      : new Map<string, Detection[]>();
+    // Depth computed for this set (kept for reuse_last_depth at the fusion gate, in set order).
     let fresh = new Map<string, CameraDepth>();
     if (!plan.reuseLastDepth) {
       const matcher = plan.stereoHalfResolution ? this.#halfResolutionMatcher() : this.#stereo;
-      const stereo = await time('stereo_depth', () => stereoDepth(matcher, ctx.pairs, images, set.stamp, warnings));
+      const stereo = await gated('stereo_depth', slots.stereo, () => stereoDepth(matcher, ctx.pairs, images, set.stamp, warnings));
       const mono = plan.skipLearnedDepth ? undefined : this.#mono;
       const learned = mono
-        ? await time('learned_depth', () => learnedDepth(this.#learnedInputs(mono, set, images, cameras, ctx, stereo), warnings))
+        ? await gated('learned_depth', slots.learned, () =>
+            learnedDepth(this.#learnedInputs(mono, set, images, cameras, ctx, stereo), warnings),
+          )
         : new Map<string, CameraDepth>();
       fresh = new Map([...stereo, ...learned]);
-      for (const [cam, d] of fresh) this.#lastDepth.set(cam, d);
     }
+    for (const skipped of [slots.detect, slots.stereo, slots.learned]) skipped.release();
+    // Fusion, the reused depth and the messages go in set order, so results leave in that order too.
+    await turn(slots.fuse);
+    for (const [cam, d] of fresh) this.#lastDepth.set(cam, d);
     const depth = plan.reuseLastDepth ? this.#reusableDepth(set, images) : fresh;
     const fusion = await time('fuse', () => this.#fuse(set, images, cameras, detections, depth, ctx));
     const depthStamp = oldestStamp(depth);
@@ -128,7 +201,7 @@ export class PerceptionPipeline {
       frameMessages(this.#config, { set, cameras, freshDepth: fresh, detections, fusion, depthStamp }),
     );
     const depthAgeMs = depthStamp === undefined ? Number.NaN : Number(set.stamp - depthStamp) / 1e6;
-    return { outputs, timings, fusion, images, detections, warnings, depthAgeMs };
+    return { outputs, timings, fusion, images, detections, warnings, depthAgeMs, waitedMs };
   }
 
   #learnedInputs(

@@ -51,11 +51,12 @@ export class SetExecutor {
     // Time outside the plan's stages (views, rig lookups, bookkeeping, and decoding when the
     // profile has no preprocess stage: it has one only with a detector) is booked to 'sync', the
     // profile's stage for per-set coordination, so the stage times add up to the set's time and
-    // host budgets leave none of it out.
+    // host budgets leave none of it out. Waiting behind earlier sets in flight is queueing, which
+    // the set's latency shows; it is no stage's cost.
     const timings: Record<string, number> = {};
     for (const stage of plan.stages) if (frame.timings[stage] !== undefined) timings[stage] = frame.timings[stage];
     const booked = Object.values(timings).reduce((a, b) => a + b, 0);
-    return { ...timings, sync: Number(stopwatch() - t0) / 1e6 - booked };
+    return { ...timings, sync: Math.max(0, Number(stopwatch() - t0) / 1e6 - booked - frame.waitedMs) };
   }
 
   /**

@@ -2,7 +2,7 @@
 // results are written to an output MCAP with the frame set's stamp as log time, so two replays
 // of the same bag in target time write the same bytes (timing fields aside).
 import { openBag, MessageDecodeError, type BagMessage, type SkipTally } from '../io/bag_reader';
-import { timeToNanos } from '../msgs/time';
+import { timeToNanos, type Nanos } from '../msgs/time';
 import type { CameraInfo, Clock, CompressedImage, Image, TFMessage } from '../msgs/types';
 import type { CameraTopics } from './bag_topics';
 import type { PerceptionConfig } from '../config/config_schema';
@@ -11,6 +11,7 @@ import { resolveOutputTopic, type PipelineResult } from '../core/result';
 import { bagCameras, configForBag, type BagCameras } from './replay_cameras';
 import { ReplayOutput } from './replay_output';
 import { PlaybackClock } from '../core/source_clock';
+import { KeepLast } from './keep_last';
 
 export interface ReplayOptions extends RunnerOptions {
   config: PerceptionConfig;
@@ -49,6 +50,15 @@ export interface ReplaySummary {
   peakRssMb: number;
   /** Host time: the most the replay fell behind the bag's pace, ms (0 in target time). */
   maxBehindMs: number;
+  /**
+   * Host time: images dropped unread because the replay was behind the bag's pace by more than
+   * the camera's frame interval: a newer image of the camera was already due, and a live node's
+   * keep-last subscription would have replaced this one with it. So a replay that fell behind
+   * catches up instead of shedding every later set.
+   */
+  lateImagesDropped: number;
+  /** Host time: bag time skipped unread, ms, where the replay fell more than scheduler.deadline_ms behind. */
+  skippedAheadMs: number;
 }
 
 /** Replays `bagPath` through the full pipeline. Bad messages are skipped with a warning. */
@@ -86,6 +96,8 @@ export async function replayBag(bagPath: string, o: ReplayOptions): Promise<Repl
     durationSec: Number(reader.info.duration) / 1e9,
     peakRssMb: 0,
     maxBehindMs: 0,
+    lateImagesDropped: 0,
+    skippedAheadMs: 0,
   };
   const config = configForBag(o.config, usable);
   const pacer = config.scheduler.time_mode === 'host' ? new PlaybackClock(o.rate ?? 1) : undefined;
@@ -115,37 +127,58 @@ export async function replayBag(bagPath: string, o: ReplayOptions): Promise<Repl
     });
   const total = reader.info.topics.filter((t) => wanted.includes(t.name)).reduce((n, t) => n + t.count, 0);
   let paced = false;
+  const superseded = new KeepLast();
   try {
-    for await (const m of reader.messages({ topics: wanted })) {
-      if (o.signal?.aborted) {
-        summary.interrupted = true;
-        break;
-      }
-      if (writer?.failure) break;
-      summary.messagesRead++;
-      if (summary.messagesRead % 100 === 0) {
-        o.onProgress?.(summary.messagesRead, total);
-        summary.peakRssMb = Math.max(summary.peakRssMb, process.memoryUsage().rss / 2 ** 20);
-      }
-      // Pacing starts at the first image: reading the bag's first chunk and the rig's static
-      // messages is replay start-up, not time a live node's images would have waited.
-      paced ||= pacer !== undefined && byImage.has(topicOf(m.topic));
-      if (pacer && paced) {
-        const behindMs = await pacer.wait(m.logTime);
-        if (behindMs > config.scheduler.deadline_ms && summary.maxBehindMs <= config.scheduler.deadline_ms) {
-          warn(
-            `host time: the replay fell ${behindMs.toFixed(0)} ms behind the bag at rate ${o.rate ?? 1}: this machine cannot keep up, so late frame sets are shed as a live node would shed them`,
-          );
+    // Host time: where the replay fell more than scheduler.deadline_ms behind, every image read
+    // from there on would be too late for its deadline; it reads on from the bag's present instead.
+    let from: Nanos | undefined;
+    reading: for (;;) {
+      let skipTo: Nanos | undefined;
+      for await (const m of reader.messages({ topics: wanted, start: from })) {
+        if (o.signal?.aborted) {
+          summary.interrupted = true;
+          break reading;
         }
-        summary.maxBehindMs = Math.max(summary.maxBehindMs, behindMs);
+        if (writer?.failure) break reading;
+        summary.messagesRead++;
+        if (summary.messagesRead % 100 === 0) {
+          o.onProgress?.(summary.messagesRead, total);
+          summary.peakRssMb = Math.max(summary.peakRssMb, process.memoryUsage().rss / 2 ** 20);
+        }
+        // Pacing starts at the first image: reading the bag's first chunk and the rig's static
+        // messages is replay start-up, not time a live node's images would have waited.
+        const image = byImage.has(topicOf(m.topic));
+        paced ||= pacer !== undefined && image;
+        if (pacer && paced) {
+          const behindMs = await pacer.wait(m.logTime);
+          if (behindMs > config.scheduler.deadline_ms && summary.maxBehindMs <= config.scheduler.deadline_ms) {
+            warn(
+              `host time: the replay fell ${behindMs.toFixed(0)} ms behind the bag at rate ${o.rate ?? 1}: this machine cannot keep up, so late frame sets are shed, and images that a live node's keep-last subscription would have replaced by newer ones are skipped`,
+            );
+          }
+          summary.maxBehindMs = Math.max(summary.maxBehindMs, behindMs);
+          // Deadlines are in the bag's time: at --rate r, a wall-clock ms behind is r ms of bag time.
+          const behindBagMs = behindMs * (o.rate ?? 1);
+          if (behindBagMs > config.scheduler.deadline_ms) {
+            skipTo = pacer.now();
+            summary.skippedAheadMs += behindBagMs;
+            break;
+          }
+          if (image && superseded.replaced(m.topic, m.logTime, behindBagMs)) {
+            summary.lateImagesDropped++;
+            continue;
+          }
+        }
+        const isImage = dispatch(runner, writer, m, topicOf(m.topic), byImage, byInfo, (e) => {
+          summary.badMessages++;
+          warn(e);
+        });
+        if (isImage && !pacer) await runner.flush();
+        // Results go to the bag as they come, not in bursts: what a kill leaves is recent.
+        if (isImage) await writer?.settle();
       }
-      const isImage = dispatch(runner, writer, m, topicOf(m.topic), byImage, byInfo, (e) => {
-        summary.badMessages++;
-        warn(e);
-      });
-      if (isImage && !pacer) await runner.flush();
-      // Results go to the bag as they come, not in bursts: what a kill leaves is recent.
-      if (isImage) await writer?.settle();
+      if (skipTo === undefined) break;
+      from = skipTo;
     }
     o.onProgress?.(summary.messagesRead, total);
     await runner.close();

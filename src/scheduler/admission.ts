@@ -3,29 +3,27 @@
 // - Target time: the stages run on the profile's resources (NPU, CPU cores, scaler), simulated by
 //   a ResourceTimeline; a set's finish is where its last stage ends on the timeline, so
 //   successive sets overlap across resources.
-// - Host time: the runner executes one set at a time, so the pipeline is one resource, busy until
-//   the set in progress is predicted to finish; stage budgets are measured (HostBudgets).
+// - Host time: the same, on this process's resources (host_resources.ts: the main thread, the
+//   stereo workers, the detector's worker), with measured stage budgets (HostBudgets); the
+//   timeline holds predictions, and starts again from what happened whenever the pipeline is idle.
 import type { Nanos } from '../msgs/time';
 import { ladderEffects, makePlan, planShape, RoundRobinSubset, rungFor, type DegradationPlan } from './degradation';
 import { HostBudgets } from './host_budgets';
-import { ResourceTimeline } from './resource_timeline';
+import { GapTimeline } from './gap_timeline';
+import { hostTimed, hostUse } from './host_resources';
+import { ResourceTimeline, type TimedStage } from './resource_timeline';
 import type { RungName, SchedulerOptions, StageOptions } from './scheduler_options';
 
 export const msToNs = (ms: number): Nanos => BigInt(Math.round(ms * 1e6));
 export const nsToMs = (ns: Nanos): number => Number(ns) / 1e6;
-
-/** Host time's single executor, on the timeline that reports its utilisation. */
-export const HOST = 'host';
 
 export class Admission {
   readonly #o: SchedulerOptions;
   readonly effects: ReturnType<typeof ladderEffects>;
   readonly subset: RoundRobinSubset;
   readonly host: HostBudgets;
-  /** Target time: reservations of the profile's resources. Host time: the executor's measured runs. */
-  readonly timeline: ResourceTimeline;
-  /** Host time: when the set in progress is predicted to finish. */
-  busyUntil: Nanos = 0n;
+  /** Target time: reservations of the profile's resources. Host time: predicted use of this host's. */
+  readonly timeline: ResourceTimeline | GapTimeline;
 
   constructor(o: SchedulerOptions) {
     this.#o = o;
@@ -38,7 +36,7 @@ export class Admission {
             o.resources,
             o.stages.map((s) => s.resource),
           )
-        : new ResourceTimeline({ [HOST]: 1 }, []);
+        : new GapTimeline();
   }
 
   get #hostTime(): boolean {
@@ -97,22 +95,22 @@ export class Admission {
     return this.planFor(this.effects.length - 1);
   }
 
-  /** When a set would finish at the cheapest rung behind the work in progress and `ahead` waiting sets due before it. */
-  cheapestFinish(ahead: number, now: Nanos): Nanos {
-    const cheapest = this.cheapest();
-    const margin = this.#o.admissionMarginMs;
-    if (this.#hostTime) {
-      const each = msToNs(cheapest.predictedMs + margin);
-      return (this.busyUntil > now ? this.busyUntil : now) + BigInt(ahead + 1) * each;
-    }
-    const trial = this.timeline.clone();
-    for (let i = 0; i < ahead; i++) trial.reserve(cheapest.timed, now);
-    return trial.predictFinish(cheapest.timed, now) + msToNs(margin);
+  /** `plan`'s stages on the resources of the time mode. */
+  timed(plan: DegradationPlan): TimedStage[] {
+    return this.#hostTime ? hostTimed(plan) : plan.timed;
   }
 
-  /** When `plan` started at `start` would finish: on the resource timeline, or serially in host time. */
+  /** When a set would finish at the cheapest rung behind the work in progress and `ahead` waiting sets due before it. */
+  cheapestFinish(ahead: number, now: Nanos): Nanos {
+    const cheapest = this.timed(this.cheapest());
+    const trial = this.timeline.clone();
+    for (let i = 0; i < ahead; i++) trial.reserve(cheapest, now);
+    return trial.predictFinish(cheapest, now) + msToNs(this.#o.admissionMarginMs);
+  }
+
+  /** When `plan` started at `start` would finish, behind the sets in flight, on the resource timeline. */
   predictFinish(plan: DegradationPlan, start: Nanos): Nanos {
-    return this.#hostTime ? start + msToNs(plan.predictedMs) : this.timeline.predictFinish(plan.timed, start);
+    return this.timeline.predictFinish(this.timed(plan), start);
   }
 
   /**
@@ -132,15 +130,15 @@ export class Admission {
   }
 
   /**
-   * A set ran `plan` from `startedAt` to `finishedAt` with the stage times `timings`: they join the
-   * budgets; in host time the executor is free from `finishedAt`, whatever was predicted. Returns
-   * the stage times' sum.
+   * A set ran `plan` with the stage times `timings`: they join the budgets. Host time: they count
+   * to the resources' utilisation, and when no other set is in flight (`idle`), every resource is
+   * free from `finishedAt`, whatever was predicted. Returns the stage times' sum.
    */
-  ran(plan: DegradationPlan, timings: Readonly<Record<string, number>>, startedAt: Nanos, finishedAt: Nanos): number {
+  ran(plan: DegradationPlan, timings: Readonly<Record<string, number>>, finishedAt: Nanos, idle: boolean): number {
     this.host.completed(plan);
-    if (this.#hostTime) {
-      this.timeline.reserve([{ resource: HOST, units: 1, ms: nsToMs(finishedAt - startedAt) }], startedAt);
-      this.busyUntil = finishedAt;
+    if (this.timeline instanceof GapTimeline) {
+      this.timeline.used(hostUse(timings), finishedAt);
+      if (idle) this.timeline.freeFrom(finishedAt);
     }
     return this.measured(plan, timings);
   }

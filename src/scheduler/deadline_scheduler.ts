@@ -11,12 +11,15 @@
 //   whose predicted finish fits its deadline (admission.ts); if none fits it is shed.
 // - Target time: the clock is a VirtualClock moved by the profile's stage times, so a replay makes
 //   the robot's decisions on the profiled hardware, identically on every run and host.
-//   Host time: the wall clock, and a dispatch loop (run()) that runs sets as they arrive.
+//   Host time: the wall clock, and a dispatch loop (run()) that runs sets as they arrive, up to
+//   pipelineDepth at once: successive sets overlap across the main thread and the worker pools
+//   (the pipeline enters each stateful stage one set at a time, in dispatch order).
 import type { Nanos } from '../msgs/time';
 import { Admission, msToNs, nsToMs } from './admission';
 import { VirtualClock, type Clock } from './clock';
 import type { DegradationPlan } from './degradation';
 import { LatencyWindow } from './latency_window';
+import { ResourceTimeline } from './resource_timeline';
 import {
   type CompletedOutcome,
   type Outcome,
@@ -50,7 +53,13 @@ export class DeadlineScheduler<T> {
   readonly #admit: Admission;
   readonly #latency: LatencyWindow;
   #deadlineNs: Nanos;
-  #running = false;
+  /** Sets dispatched and not yet finished. */
+  #inFlight = 0;
+  /** Host time: resolves the dispatch loop's wait when a set in flight finishes. */
+  #onFinish: (() => void) | undefined;
+  readonly #running = new Set<Promise<Outcome<T>>>();
+  /** Host time: a set's executor failed; the dispatch loop stops with it, as it always has. */
+  #failure: unknown;
   readonly #count = new SchedulerCounters();
   readonly #warm = new HostWarmUp<T>();
 
@@ -122,7 +131,7 @@ export class DeadlineScheduler<T> {
     if (now >= waiting.deadline) return [this.#shedNow(waiting, 'deadline_passed', now)];
     const finish = this.#admit.cheapestFinish(this.#waiting.ahead(waiting), now);
     if (finish > waiting.deadline) {
-      const idle = !this.#running && this.#waiting.size === 0;
+      const idle = this.#inFlight === 0 && this.#waiting.size === 0;
       if (!(this.options.timeMode === 'host' && idle && this.#admit.host.shedOnly)) return [this.#slackShed(waiting, now, finish)];
       waiting.probe = true;
     }
@@ -138,7 +147,7 @@ export class DeadlineScheduler<T> {
    * await one runNext before calling the next (throws otherwise).
    */
   async runNext(exec: StageExecutor<T>): Promise<Outcome<T> | undefined> {
-    if (this.#running) throw new Error('DeadlineScheduler#runNext: a frame set is already running; await the previous runNext first');
+    if (this.#inFlight > 0) throw new Error('DeadlineScheduler#runNext: a frame set is already running; await the previous runNext first');
     if (this.#clock instanceof VirtualClock && this.#waiting.size > 0) this.#clock.advanceTo(this.#entryFreeAt());
     const waiting = this.#waiting.takeBest();
     if (!waiting) return undefined;
@@ -148,7 +157,8 @@ export class DeadlineScheduler<T> {
   /** Target time: when the pipeline's first stage can next start. */
   #entryFreeAt(): Nanos {
     const entry = this.options.stages[0];
-    return this.#admit.timeline.freeAt(entry.resource, entry.units, this.#clock.now());
+    const timeline = this.#admit.timeline;
+    return timeline instanceof ResourceTimeline ? timeline.freeAt(entry.resource, entry.units, this.#clock.now()) : this.#clock.now();
   }
 
   async #dispatch(waiting: Waiting<T>, exec: StageExecutor<T>): Promise<Outcome<T>> {
@@ -161,18 +171,19 @@ export class DeadlineScheduler<T> {
     const { plan, probe } = chosen;
     if (plan.detectCameras !== 'all') admit.subset.advance();
 
-    this.#running = true;
+    this.#inFlight++;
     const target = this.options.timeMode === 'target';
-    const simulatedEnd = target ? admit.timeline.reserve(plan.timed, startedAt) : 0n;
-    admit.busyUntil = startedAt + msToNs(plan.predictedMs);
+    // Target time: the simulated finish. Host time: a prediction the sets after it are admitted behind.
+    const simulatedEnd = admit.timeline.reserve(admit.timed(plan), startedAt);
     let timings: StageTimings;
     try {
       timings = await exec(waiting.item, plan, waiting.deadline);
     } finally {
-      this.#running = false;
+      this.#inFlight--;
+      this.#onFinish?.();
     }
     const finishedAt = target ? simulatedEnd : this.#clock.now();
-    this.#count.lastMeasuredTotalMs = admit.ran(plan, timings, startedAt, finishedAt);
+    this.#count.lastMeasuredTotalMs = admit.ran(plan, timings, finishedAt, this.#inFlight === 0);
     this.#latency.add(Math.max(0, nsToMs(finishedAt - waiting.stamp)));
     const met = finishedAt <= waiting.deadline;
     this.#count.completedWith(plan, met, probe);
@@ -221,22 +232,45 @@ export class DeadlineScheduler<T> {
     signal.addEventListener('abort', onAbort, { once: true });
     this.#warm.use(warmUp);
     try {
-      while (!signal.aborted) {
+      while (!signal.aborted && this.#failure === undefined) {
         if (this.#warm.due) await this.#warmUp();
-        else if (this.#waiting.size > 0) await this.runNext(exec);
-        else await this.#waiting.arrival();
+        else if (this.#waiting.size > 0 && this.#inFlight < this.options.pipelineDepth) this.#start(exec);
+        else await this.#nextEvent();
       }
     } finally {
       signal.removeEventListener('abort', onAbort);
+      await Promise.allSettled(this.#running);
     }
+    if (this.#failure !== undefined) throw this.#failure;
+  }
+
+  /** Host time: dispatches the best waiting set without waiting for it to finish. */
+  #start(exec: StageExecutor<T>): void {
+    const waiting = this.#waiting.takeBest();
+    if (!waiting) return;
+    const run = this.#dispatch(waiting, exec);
+    this.#running.add(run);
+    run
+      .catch((err: unknown) => {
+        this.#failure ??= err;
+        this.#waiting.notify();
+      })
+      .finally(() => this.#running.delete(run));
+  }
+
+  /** Host time: resolves when a set arrives or one in flight finishes. */
+  async #nextEvent(): Promise<void> {
+    const finished = new Promise<void>((resolve) => (this.#onFinish = resolve));
+    await Promise.race([this.#waiting.arrival(), finished]);
+    this.#onFinish = undefined;
   }
 
   async #warmUp(): Promise<void> {
-    this.#running = true;
+    this.#inFlight++;
     try {
       await this.#warm.run(this.#admit);
     } finally {
-      this.#running = false;
+      this.#inFlight--;
       this.#count.warmedUp = true;
     }
   }

@@ -53,6 +53,12 @@ export const schedulerOptionsSchema = z
     profile: z.string().min(1).default('dx-v3'),
     /** Frame sets waiting to start, at most; a newer one supersedes the oldest. */
     mailboxDepth: z.number().int().min(1).max(64).default(1),
+    /**
+     * Host time: frame sets in flight at once. Above 1, successive sets overlap across the main
+     * thread and the worker pools (set N+1's stereo while set N fuses); the pipeline still enters
+     * each stateful stage one set at a time, in order. Target time simulates the overlap instead.
+     */
+    pipelineDepth: z.number().int().min(1).max(8).default(2),
     /** Degradations tried in order before a set is shed; each rung adds to those before it. */
     ladder: z.array(z.enum(RUNGS)).default([...RUNGS]),
     /** Cameras detect_subset_round_robin runs detection on per set; default half the rig, rounded up. */

@@ -8,6 +8,7 @@ import { loadHardwareProfile } from '../../src/profile/hardware_profile';
 import { frameBudget } from '../../src/profile/frame_budget';
 import { pipelineStages } from '../../src/core/pipeline_budgets';
 import { STAGE_ORDER, STAGES } from '../../src/core/stages';
+import { HOST_RUN_ORDER } from '../../src/scheduler/host_resources';
 import { dataPath, requireData } from '../support/data_dir';
 
 /** `names` keeps the relative order of STAGE_ORDER and names nothing else. */
@@ -30,7 +31,7 @@ describe('pipeline/stages: the one list of stages', () => {
 
   it('is the order perception_pipeline.ts times its stages in', () => {
     const source = readFileSync(join(__dirname, '../../src/core/perception_pipeline.ts'), 'utf8');
-    const timed = [...source.matchAll(/time\('([a-z_]+)'/g)].map((m) => m[1]!);
+    const timed = [...source.matchAll(/(?:time|gated)\('([a-z_]+)'/g)].map((m) => m[1]!);
     assert.ok(timed.length >= 5, `found only ${timed.join(', ')}`);
     assertInStageOrder(timed, 'perception_pipeline.ts');
     // Everything after sync (the runner's) is timed by the pipeline.
@@ -38,6 +39,10 @@ describe('pipeline/stages: the one list of stages', () => {
       timed,
       STAGE_ORDER.filter((n) => n !== 'sync'),
     );
+  });
+
+  it("is the order host time's pipelined executor predicts the stages in", () => {
+    assert.deepEqual(HOST_RUN_ORDER, STAGE_ORDER);
   });
 
   it('names the scheduler budgets of a pipeline without a detector', () => {

@@ -1,12 +1,15 @@
 // A host-time overload scenario shared by the test and the benchmark: stages are timers of known
-// duration (asynchronous work that leaves the event loop free for arrivals), frame sets are
-// offered at `loadFactor` times the full pipeline's capacity. The benchmark runs it on the wall
+// duration (asynchronous work that leaves the event loop free for arrivals), each holding its
+// resource of this host (host_resources.ts: the main thread, the detector's worker, the stereo
+// workers) one set at a time, as the pipeline's stages do; frame sets are offered at `loadFactor`
+// times the pipelined executor's capacity (one set per busiest resource's time). The benchmark runs it on the wall
 // clock; the unit test on a simulated timeline, so its verdict cannot depend on host speed.
 import { setTimeout as wallSleep } from 'node:timers/promises';
 import { HostClock, type Clock } from '../../src/scheduler/clock';
 import type { Nanos } from '../../src/msgs/time';
 import { DeadlineScheduler, type Outcome, type SchedulerStats, type StageTimings } from '../../src/scheduler/deadline_scheduler';
 import type { DegradationPlan } from '../../src/scheduler/degradation';
+import { hostResourceOf } from '../../src/scheduler/host_resources';
 import type { SchedulerOptionsInput } from '../../src/scheduler/scheduler_options';
 
 export const OVERLOAD_CAMERAS = ['front_left', 'front_right', 'left', 'right'];
@@ -17,8 +20,14 @@ export const OVERLOAD_STAGES = [
   { name: 'learned_depth', budgetMs: 4 },
   { name: 'fuse', budgetMs: 2 },
 ];
-/** Nominal time of the full pipeline: 20 ms, a capacity of 50 frame sets/s. */
+/** Nominal time of the full pipeline, one set alone: 20 ms. */
 export const OVERLOAD_FULL_MS = OVERLOAD_STAGES.reduce((s, st) => s + st.budgetMs, 0);
+/** The busiest resource's time per set (the main thread: preprocess, learned depth, fusion, 8 ms): a capacity of 125 sets/s. */
+export const OVERLOAD_BOTTLENECK_MS = Math.max(
+  ...[...new Set(OVERLOAD_STAGES.map((s) => hostResourceOf(s.name)))].map((r) =>
+    OVERLOAD_STAGES.filter((s) => hostResourceOf(s.name) === r).reduce((sum, s) => sum + s.budgetMs, 0),
+  ),
+);
 
 /** Where the scenario's time comes from: a clock the scheduler reads and a sleep that waits on it. */
 export interface Timeline {
@@ -66,16 +75,29 @@ export class SimulatedTimeline implements Timeline {
   }
 }
 
-/** Runs each planned stage as a timer of its nominal duration and reports the measured times. */
+/**
+ * Runs each planned stage as a timer of its nominal duration, once its resource is free (first
+ * come, first served), and reports the measured times (the wait for the resource left out).
+ */
 function timedStages(timeline: Timeline) {
+  const tails = new Map<string, Promise<void>>();
   return async (_item: number, plan: DegradationPlan): Promise<StageTimings> => {
     const fraction = plan.detectCameras === 'all' ? 1 : plan.detectCameras.length / OVERLOAD_CAMERAS.length;
     const timings: Record<string, number> = {};
     for (const stage of OVERLOAD_STAGES) {
       if (!plan.stages.includes(stage.name)) continue;
+      const resource = hostResourceOf(stage.name);
+      const before = tails.get(resource) ?? Promise.resolve();
+      let leave!: () => void;
+      tails.set(
+        resource,
+        before.then(() => new Promise<void>((r) => (leave = r))),
+      );
+      await before;
       const t0 = timeline.clock.now();
       await timeline.sleep(stage.budgetMs * (stage.perCamera ? fraction : 1));
       timings[stage.name] = Number(timeline.clock.now() - t0) / 1e6;
+      leave();
     }
     return timings;
   };
@@ -95,8 +117,9 @@ export async function runOverload(
   loadFactor = 2,
   deadlineMs = 50,
   timeline: Timeline = wallTimeline(),
+  extra: Partial<SchedulerOptionsInput> = {},
 ): Promise<OverloadResult> {
-  const intervalMs = OVERLOAD_FULL_MS / loadFactor;
+  const intervalMs = OVERLOAD_BOTTLENECK_MS / loadFactor;
   const options: SchedulerOptionsInput = {
     rateHz: 1000 / intervalMs,
     deadlineMs,
@@ -107,6 +130,7 @@ export async function runOverload(
     admissionMarginMs: 5,
     cameras: OVERLOAD_CAMERAS,
     stages: OVERLOAD_STAGES,
+    ...extra,
   };
   const { clock } = timeline;
   const outcomes: Outcome<number>[] = [];
