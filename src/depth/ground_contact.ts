@@ -37,6 +37,8 @@ const NEIGHBOUR_AGREEMENT = 0.05;
 const EDGE_ROWS = 4;
 /** A candidate contact this share as strong as the strongest one, farther away, is the contact. */
 const FARTHEST_SHARE = 0.5;
+/** A colour step above the contact this large (mean absolute step per channel, 0..255) ends the surface. */
+const TOP_STEP = 18;
 
 type Plane = Pick<GroundPlane, 'normal' | 'd'>;
 
@@ -76,6 +78,7 @@ export function groundContactDepth(
   const contactDepth = new Float64Array(W).fill(NaN);
   const surfaceTop = new Int32Array(W);
   const surfaceDepth = new Float64Array(W);
+  const surfaceEnd = new Int32Array(W);
   /** Running sums (per channel) of the column band's rows, from the first row searched. */
   const cum = new Float64Array(3 * (H + 1));
   const score = new Float64Array(H);
@@ -121,8 +124,10 @@ export function groundContactDepth(
     // bottom: the mean colours of EDGE_ROWS rows above and below a row, and of the floor below it.
     const v0 = Math.max(EDGE_ROWS, vFar),
       v1 = Math.min(H - EDGE_ROWS, vNear);
-    const r0 = v0 - EDGE_ROWS;
-    for (let r = r0; r < H && v0 <= v1; r++) {
+    if (v0 > v1) continue;
+    // From the top row: the object's top is looked for above its contact (below).
+    const r0 = 0;
+    for (let r = r0; r < H; r++) {
       const at = (r - r0) * 3;
       for (let c = 0; c < colour; c++) {
         let sum = 0;
@@ -158,8 +163,21 @@ export function groundContactDepth(
     if (bestRow < 0 || best < MIN_EDGE * colour * (2 * EDGE_HALF_WIDTH + 1)) continue;
     const zc = floorDepth(bestRow);
     if (!(zc <= maxRange)) continue;
+    // The surface ends where the colour steps hard above the contact (an object's top edge
+    // against what lies behind it), which the learned depth blurs across.
+    let colourTop = 0;
+    for (let v = bestRow - EDGE_ROWS; v >= EDGE_ROWS; v--) {
+      const i = (v - r0) * 3;
+      let e = 0;
+      for (let c = 0; c < colour; c++) e += Math.abs(cum[i + 3 * EDGE_ROWS + c] - 2 * cum[i + c] + cum[i - 3 * EDGE_ROWS + c]);
+      if (e > TOP_STEP * colour * EDGE_ROWS * (2 * EDGE_HALF_WIDTH + 1)) {
+        colourTop = v;
+        break;
+      }
+    }
     contactRow[u] = bestRow;
     contactDepth[u] = zc;
+    surfaceEnd[u] = colourTop;
     surfaceTop[u] = top;
     surfaceDepth[u] = zf;
   }
@@ -193,7 +211,7 @@ export function groundContactDepth(
     const denA = hx * (m[0] * a + m[8]) + hy * (m[1] * a + m[9]) + hz * (m[2] * a + m[10]);
     const denB = hx * m[4] + hy * m[5] + hz * m[6];
     let gap = 0;
-    for (let v = bestRow; v >= 0; v--) {
+    for (let v = bestRow; v >= surfaceEnd[u]; v--) {
       const z = depth[v * W + u];
       const same = v > top || (z > 0 && Math.abs(z - zf) <= SAME_SURFACE * zf);
       gap = same ? 0 : gap + 1;
