@@ -12,12 +12,13 @@ export const pointsOptionsSchema = z.object({
   /** The obstacle cloud's range (depth.max_range_m, fusion's cloud.maxRange). */
   maxDepth: z.number().positive().default(12),
   /**
-   * Pixels whose depth differs from another within edgeRadius pixels by more than this share
-   * are dropped (0 keeps all). Stereo matching smears depth across an object's outline: those
-   * pixels put streaks between the object and what lies behind it.
+   * Pixels whose inverse depth differs from another's within edgeRadius pixels by more than this
+   * (1/m) are dropped (0 keeps all); for stereo, a disparity step of focal length x baseline x
+   * this. Matching smears depth across an object's outline: those pixels put streaks between the
+   * object and what lies behind it.
    */
-  maxEdgeStep: z.number().min(0).default(0),
-  edgeRadius: z.number().int().min(1).max(8).default(2),
+  maxInverseDepthStep: z.number().min(0).default(0),
+  edgeRadius: z.number().int().min(1).max(8).default(1),
 });
 export type PointsOptionsInput = z.input<typeof pointsOptionsSchema>;
 
@@ -56,11 +57,11 @@ export function depthToPoints(depth: Float32Array, k: Pinhole, baseFromCamera: m
       const u = i * o.stride;
       const zc = depth[v * k.width + u];
       if (!(zc >= o.minDepth && zc <= o.maxDepth)) continue;
-      if (
-        o.maxEdgeStep > 0 &&
-        atDepthEdge(depth, k.width, k.height, u, v, o.edgeRadius, zc * (1 + o.maxEdgeStep), zc / (1 + o.maxEdgeStep))
-      )
-        continue;
+      if (o.maxInverseDepthStep > 0) {
+        const near = 1 / zc - o.maxInverseDepthStep;
+        const hi = near > 0 ? 1 / near : Infinity;
+        if (atDepthEdge(depth, k.width, k.height, u, v, o.edgeRadius, hi, 1 / (1 / zc + o.maxInverseDepthStep))) continue;
+      }
       const xc = ((u - k.cx) / k.fx) * zc;
       const yc = ry * zc;
       const x = m[0] * xc + m[4] * yc + m[8] * zc + m[12];
