@@ -10,7 +10,7 @@ export const pointsOptionsSchema = z.object({
   /** Depths (metres along the optical axis) outside [minDepth, maxDepth] are dropped. */
   minDepth: z.number().min(0).default(0.1),
   /** The obstacle cloud's range (depth.max_range_m, fusion's cloud.maxRange). */
-  maxDepth: z.number().positive().default(12),
+  maxDepth: z.number().positive().default(10),
   /**
    * Pixels whose inverse depth differs from another's within edgeRadius pixels by more than this
    * (1/m) are dropped (0 keeps all); for stereo, a disparity step of focal length x baseline x

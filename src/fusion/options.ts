@@ -71,7 +71,7 @@ export const obstacleOptionsSchema = z.object({
   /** Grid cell size for connected components (m). */
   cellSize: positive().default(0.25),
   /** Only points within this horizontal range are clustered (m). */
-  maxRange: positive().default(12),
+  maxRange: positive().default(10),
   minHeight: z.number().default(0.12),
   maxHeight: z.number().default(1.8),
   minPoints: z.number().int().min(1).default(8),
