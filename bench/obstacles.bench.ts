@@ -28,7 +28,7 @@ const OBJECT_MAX_EXTENT_M = 3;
 
 /** The issue's goal column, per metric. */
 const GOALS: Array<{
-  key: Exclude<keyof ObstacleMetrics, 'frames' | 'falseCloudCauses'>;
+  key: Exclude<keyof ObstacleMetrics, 'frames' | 'falseCloudCauses' | 'scanByCamera'>;
   name: string;
   unit: string;
   scale: number;
@@ -184,6 +184,15 @@ export default async function obstaclesBench(): Promise<BenchRow[]> {
       });
       for (const [cause, share] of Object.entries(metrics.falseCloudCauses)) {
         rows.push({ name: `${scene.name}: cloud points far from obstacles, cause ${cause}`, value: 100 * share, unit: '%' });
+      }
+      // Which cameras' sectors the scan misses or fills with false hits.
+      for (const [camera, c] of Object.entries(metrics.scanByCamera)) {
+        rows.push({
+          name: `${scene.name}: scan coverage / false hits in ${camera}'s view`,
+          value: 100 * c.coverage,
+          unit: '%',
+          note: `false hits ${(100 * c.falseHits).toFixed(1)} %`,
+        });
       }
     }
   } finally {

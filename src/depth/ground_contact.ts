@@ -3,10 +3,12 @@
 // which puts obstacle points half a metre off at 5 m. Where an obstacle stands on the floor, the
 // image row of its ground contact fixes its range exactly through the ground plane and the
 // camera's mount. Per image column: walk up from the bottom until the learned depth leaves the
-// floor, find the contact as the strongest colour edge in the rows the learned depth allows,
-// range it on the ground plane and give the surface above it (as far as the learned depth says
-// it is one surface) that range, assuming it stands vertical and faces the camera. Columns where
-// no contact can be found give no points: no return rather than a guess.
+// floor (giving up where it says something impossibly far: the model missed what is there),
+// find the contact as the farthest row, in the rows the learned depth allows, where the column
+// stops looking like the floor below it, range it on the ground plane and give the surface above
+// it (as far as the learned depth says it is one surface) that range, assuming it stands
+// vertical and faces the camera. Columns where no contact can be found give no points: no
+// return rather than a guess.
 import type { mat4 } from 'gl-matrix';
 import type { Pinhole } from '../geometry/pinhole';
 import type { Raster } from '../io/raster';
@@ -14,6 +16,8 @@ import type { GroundPlane } from './ground_plane';
 
 /** Learned depth below this share of the floor's depth at its pixel is an obstacle, not floor. */
 const FLOOR_RATIO = 0.8;
+/** Learned depth beyond this share of the floor's depth cannot be floor: the model missed what is there. */
+const FAR_RATIO = 1.5;
 /** Rows of obstacle in a row that start a surface (one row may be noise). */
 const MIN_RUN = 4;
 /** The contact is searched where the floor's depth is within this share of the surface's learned depth. */
@@ -31,6 +35,10 @@ const NEIGHBOURS = 4;
 const NEIGHBOUR_AGREEMENT = 0.05;
 /** Rows above and below a candidate contact whose mean colours are compared. */
 const EDGE_ROWS = 4;
+/** A candidate contact this share as strong as the strongest one, farther away, is the contact. */
+const FARTHEST_SHARE = 0.5;
+/** A colour step above the contact this large (mean absolute step per channel, 0..255) ends the surface. */
+const TOP_STEP = 18;
 
 type Plane = Pick<GroundPlane, 'normal' | 'd'>;
 
@@ -70,8 +78,10 @@ export function groundContactDepth(
   const contactDepth = new Float64Array(W).fill(NaN);
   const surfaceTop = new Int32Array(W);
   const surfaceDepth = new Float64Array(W);
+  const surfaceEnd = new Int32Array(W);
   /** Running sums (per channel) of the column band's rows, from the first row searched. */
   const cum = new Float64Array(3 * (H + 1));
+  const score = new Float64Array(H);
   for (let u = 0; u < W; u += stride) {
     const a = (u - k.cx) / k.fx;
     // Optical depth of the floor seen at row v: the ray (a, b, 1) meets the ground at h0 / -(n·R (a, b, 1)).
@@ -83,10 +93,15 @@ export function groundContactDepth(
     const rowOfDepth = (z: number) => k.cy + k.fy * ((h0 / z + nr[0] * a + nr[2]) / -nr[1]);
     // 1. The first run of obstacle rows from the bottom.
     let run = 0,
+      farRun = 0,
       top = -1;
     for (let v = H - 1; v >= 0; v--) {
       const z = depth[v * W + u];
-      run = z > 0 && z < FLOOR_RATIO * floorDepth(v) ? run + 1 : 0;
+      const fd = floorDepth(v);
+      run = z > 0 && z < FLOOR_RATIO * fd ? run + 1 : 0;
+      // Farther than the floor could be: the learned depth is wrong here (an object it missed).
+      farRun = !(z > 0) || z > FAR_RATIO * fd ? farRun + 1 : 0;
+      if (farRun === MIN_RUN && fd < maxRange) break;
       if (run === MIN_RUN) {
         top = v;
         break;
@@ -97,17 +112,22 @@ export function groundContactDepth(
     for (let v = top + MIN_RUN - 1; v >= Math.max(0, top - 12); v--) if (depth[v * W + u] > 0) samples.push(depth[v * W + u]);
     samples.sort((p, q) => p - q);
     const zf = samples[samples.length >> 1];
-    // 2. The contact: the strongest colour edge in the rows where the floor is zf * (1 ± window) away.
-    const vNear = Math.min(H - 2, Math.floor(rowOfDepth(zf * (1 - CONTACT_WINDOW))));
-    const vFar = Math.max(1, Math.ceil(rowOfDepth(zf * (1 + CONTACT_WINDOW))));
+    // 2. The contact: where the column stops looking like the floor below it. Its row is looked
+    // for where the floor is zf * (1 ± window) away, or as far from the row where the learned
+    // depth leaves the floor: either alone misses the contact by a fifth of its range too often.
+    const zb = floorDepth(top + MIN_RUN - 1);
+    const vNear = Math.min(H - 2, Math.floor(rowOfDepth(Math.min(zf, zb) * (1 - CONTACT_WINDOW))));
+    const vFar = Math.max(1, Math.ceil(rowOfDepth(Math.min(maxRange, Math.max(zf, zb) * (1 + CONTACT_WINDOW)))));
     let best = -1,
       bestRow = -1;
-    // Mean colour of EDGE_ROWS rows above v against the EDGE_ROWS rows from v down: a step, not
-    // the fine texture of either side. Running sums of the column band's rows make it O(rows).
+    // Running sums (per channel) of the column band's rows from the first row searched to the
+    // bottom: the mean colours of EDGE_ROWS rows above and below a row, and of the floor below it.
     const v0 = Math.max(EDGE_ROWS, vFar),
       v1 = Math.min(H - EDGE_ROWS, vNear);
-    const r0 = v0 - EDGE_ROWS;
-    for (let r = r0; r < v1 + EDGE_ROWS && v0 <= v1; r++) {
+    if (v0 > v1) continue;
+    // From the top row: the object's top is looked for above its contact (below).
+    const r0 = 0;
+    for (let r = r0; r < H; r++) {
       const at = (r - r0) * 3;
       for (let c = 0; c < colour; c++) {
         let sum = 0;
@@ -116,24 +136,48 @@ export function groundContactDepth(
         cum[at + 3 + c] = cum[at + c] + sum;
       }
     }
+    const end = (H - r0) * 3;
+    // A contact has the floor's colour below it and another above it; a step in the floor's own
+    // texture (tiles, checker) has floor both sides, the top edge of an object has none below.
     for (let v = v0; v <= v1; v++) {
       const i = (v - r0) * 3;
       let e = 0;
       for (let c = 0; c < colour; c++) {
-        const above = cum[i + c] - cum[i - 3 * EDGE_ROWS + c];
-        const below = cum[i + 3 * EDGE_ROWS + c] - cum[i + c];
-        e += Math.abs(above - below) / EDGE_ROWS;
+        const floor = (cum[end + c] - cum[i + c]) / (H - v);
+        const above = (cum[i + c] - cum[i - 3 * EDGE_ROWS + c]) / EDGE_ROWS;
+        const below = (cum[i + 3 * EDGE_ROWS + c] - cum[i + c]) / EDGE_ROWS;
+        e += Math.abs(above - floor) - Math.abs(below - floor);
       }
-      if (e > best) {
-        best = e;
+      score[v] = e;
+      if (e > best) best = e;
+    }
+    // Steps in the floor lie below the contact: the farthest row nearly as strong as the best.
+    for (let v = v0; v <= v1; v++) {
+      if (score[v] >= FARTHEST_SHARE * best) {
         bestRow = v;
+        break;
       }
     }
+    // From the first row past the share to the peak of its step.
+    while (bestRow >= 0 && bestRow < v1 && score[bestRow + 1] > score[bestRow]) bestRow++;
     if (bestRow < 0 || best < MIN_EDGE * colour * (2 * EDGE_HALF_WIDTH + 1)) continue;
     const zc = floorDepth(bestRow);
     if (!(zc <= maxRange)) continue;
+    // The surface ends where the colour steps hard above the contact (an object's top edge
+    // against what lies behind it), which the learned depth blurs across.
+    let colourTop = 0;
+    for (let v = bestRow - EDGE_ROWS; v >= EDGE_ROWS; v--) {
+      const i = (v - r0) * 3;
+      let e = 0;
+      for (let c = 0; c < colour; c++) e += Math.abs(cum[i + 3 * EDGE_ROWS + c] - 2 * cum[i + c] + cum[i - 3 * EDGE_ROWS + c]);
+      if (e > TOP_STEP * colour * EDGE_ROWS * (2 * EDGE_HALF_WIDTH + 1)) {
+        colourTop = v;
+        break;
+      }
+    }
     contactRow[u] = bestRow;
     contactDepth[u] = zc;
+    surfaceEnd[u] = colourTop;
     surfaceTop[u] = top;
     surfaceDepth[u] = zf;
   }
@@ -167,7 +211,7 @@ export function groundContactDepth(
     const denA = hx * (m[0] * a + m[8]) + hy * (m[1] * a + m[9]) + hz * (m[2] * a + m[10]);
     const denB = hx * m[4] + hy * m[5] + hz * m[6];
     let gap = 0;
-    for (let v = bestRow; v >= 0; v--) {
+    for (let v = bestRow; v >= surfaceEnd[u]; v--) {
       const z = depth[v * W + u];
       const same = v > top || (z > 0 && Math.abs(z - zf) <= SAME_SURFACE * zf);
       gap = same ? 0 : gap + 1;

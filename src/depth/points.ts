@@ -10,7 +10,15 @@ export const pointsOptionsSchema = z.object({
   /** Depths (metres along the optical axis) outside [minDepth, maxDepth] are dropped. */
   minDepth: z.number().min(0).default(0.1),
   /** The obstacle cloud's range (depth.max_range_m, fusion's cloud.maxRange). */
-  maxDepth: z.number().positive().default(12),
+  maxDepth: z.number().positive().default(10),
+  /**
+   * Pixels whose inverse depth differs from another's within edgeRadius pixels by more than this
+   * (1/m) are dropped (0 keeps all); for stereo, a disparity step of focal length x baseline x
+   * this. Matching smears depth across an object's outline: those pixels put streaks between the
+   * object and what lies behind it.
+   */
+  maxInverseDepthStep: z.number().min(0).default(0),
+  edgeRadius: z.number().int().min(1).max(8).default(1),
 });
 export type PointsOptionsInput = z.input<typeof pointsOptionsSchema>;
 
@@ -49,6 +57,11 @@ export function depthToPoints(depth: Float32Array, k: Pinhole, baseFromCamera: m
       const u = i * o.stride;
       const zc = depth[v * k.width + u];
       if (!(zc >= o.minDepth && zc <= o.maxDepth)) continue;
+      if (o.maxInverseDepthStep > 0) {
+        const near = 1 / zc - o.maxInverseDepthStep;
+        const hi = near > 0 ? 1 / near : Infinity;
+        if (atDepthEdge(depth, k.width, k.height, u, v, o.edgeRadius, hi, 1 / (1 / zc + o.maxInverseDepthStep))) continue;
+      }
       const xc = ((u - k.cx) / k.fx) * zc;
       const yc = ry * zc;
       const x = m[0] * xc + m[4] * yc + m[8] * zc + m[12];
@@ -65,4 +78,20 @@ export function depthToPoints(depth: Float32Array, k: Pinhole, baseFromCamera: m
     }
   }
   return { organized, width: ow, height: oh, points: packed.slice(0, 3 * count), count };
+}
+
+/** Whether a depth within `radius` pixels of (u, v) lies outside [lo, hi] (unknown depths do not count). */
+function atDepthEdge(depth: Float32Array, w: number, h: number, u: number, v: number, radius: number, hi: number, lo: number): boolean {
+  const v0 = Math.max(0, v - radius),
+    v1 = Math.min(h - 1, v + radius);
+  const u0 = Math.max(0, u - radius),
+    u1 = Math.min(w - 1, u + radius);
+  for (let y = v0; y <= v1; y++) {
+    const row = y * w;
+    for (let x = u0; x <= u1; x++) {
+      const q = depth[row + x];
+      if (q > hi || q < lo) return true;
+    }
+  }
+  return false;
 }

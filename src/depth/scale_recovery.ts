@@ -12,6 +12,9 @@ import type { MonoDepthMap } from './mono_depth';
 import { seededRandom } from './seeded_random';
 import type { DisparityResult } from './sgm_stereo';
 
+/** Samples each RANSAC hypothesis is scored on (the final fit uses all of them). */
+const HYPOTHESIS_SAMPLES = 1000;
+
 export const scaleFitOptionsSchema = z.object({
   /** RANSAC hypotheses (pairs of pixels). */
   iterations: z.number().int().min(1).default(200),
@@ -48,28 +51,38 @@ export function fitScaleShift(relative: Float32Array, reference: Float32Array, o
   if (relative.length !== reference.length) {
     throw new RangeError(`fitScaleShift: relative map has ${relative.length} pixels but the reference has ${reference.length}`);
   }
-  const idx: number[] = [];
+  const idx = new Int32Array(relative.length);
+  let valid = 0;
   for (let i = 0; i < relative.length; i++)
-    if (Number.isFinite(relative[i]) && reference[i] > 0 && Number.isFinite(reference[i])) idx.push(i);
-  if (idx.length < o.minSamples) {
-    throw new RangeError(
-      `fitScaleShift: ${idx.length} pixels have both a relative value and a reference; expected at least ${o.minSamples}`,
-    );
+    if (Number.isFinite(relative[i]) && reference[i] > 0 && Number.isFinite(reference[i])) idx[valid++] = i;
+  if (valid < o.minSamples) {
+    throw new RangeError(`fitScaleShift: ${valid} pixels have both a relative value and a reference; expected at least ${o.minSamples}`);
   }
   const rnd = seededRandom(o.seed);
-  const n = Math.min(idx.length, o.maxSamples);
+  const n = Math.min(valid, o.maxSamples);
   const x = new Float64Array(n);
   const y = new Float64Array(n);
   for (let k = 0; k < n; k++) {
-    const i = idx.length > n ? idx[Math.floor(rnd() * idx.length)] : idx[k];
+    const i = valid > n ? idx[Math.floor(rnd() * valid)] : idx[k];
     x[k] = relative[i];
     y[k] = reference[i];
   }
-  const count = (s: number, t: number) => {
+  const inliers = (s: number, t: number, xs: Float64Array, ys: Float64Array) => {
     let c = 0;
-    for (let k = 0; k < n; k++) if (Math.abs(s * x[k] + t - y[k]) <= o.relativeTolerance * y[k]) c++;
+    for (let k = 0; k < xs.length; k++) if (Math.abs(s * xs[k] + t - ys[k]) <= o.relativeTolerance * ys[k]) c++;
     return c;
   };
+  const count = (s: number, t: number) => inliers(s, t, x, y);
+  // Hypotheses are ranked on a random subset: the best of 200 stands out on a thousand samples
+  // as on twenty thousand, at a twentieth of the cost (the final fit uses them all).
+  const h = Math.min(n, HYPOTHESIS_SAMPLES);
+  const hx = new Float64Array(h);
+  const hy = new Float64Array(h);
+  for (let k = 0; k < h; k++) {
+    const j = h < n ? Math.floor(rnd() * n) : k;
+    hx[k] = x[j];
+    hy[k] = y[j];
+  }
   let best = { s: 0, t: 0, c: -1 };
   for (let it = 0; it < o.iterations; it++) {
     const a = Math.floor(rnd() * n);
@@ -78,7 +91,7 @@ export function fitScaleShift(relative: Float32Array, reference: Float32Array, o
     if (o.fitShift ? x[a] === x[b] : x[a] === 0) continue;
     const s = o.fitShift ? (y[a] - y[b]) / (x[a] - x[b]) : y[a] / x[a];
     const t = o.fitShift ? y[a] - s * x[a] : 0;
-    const c = count(s, t);
+    const c = inliers(s, t, hx, hy);
     if (c > best.c) best = { s, t, c };
   }
   if (best.c < 2) throw new RangeError('fitScaleShift: the relative map is constant over the reference pixels; nothing to fit');

@@ -66,6 +66,8 @@ export interface ObstacleMetrics {
   idSwitches: number;
   /** Cloud points far from every obstacle, by likely cause, as shares of all cloud points. */
   falseCloudCauses: Record<FalseCloudCause, number>;
+  /** Per camera: scan coverage of the beams whose hit it sees, and false hits among the returns it sees. */
+  scanByCamera: Record<string, { coverage: number; falseHits: number }>;
 }
 
 /**
@@ -100,6 +102,8 @@ export class ObstacleScorer {
   #frames = 0;
   readonly #causes: Record<FalseCloudCause, number> = { learned: 0, ground: 0, edge: 0, isolated: 0 };
   readonly #stereo: ReadonlySet<string>;
+  /** Per camera: beams to hit, beams hit, returns, false returns. */
+  readonly #byCamera = new Map<string, [number, number, number, number]>();
 
   /** `stereoCameras`: the cameras whose depth comes from stereo (to tell learned-depth phantoms apart). */
   constructor(stereoCameras: Iterable<string>) {
@@ -134,10 +138,19 @@ export class ObstacleScorer {
           this.#beamsHit++;
           this.#scanErr.push((100 * Math.abs(r - t)) / t);
         }
+        for (const cam of this.#camerasSeeing(truth, t * c, t * sn)) {
+          cam[0]++;
+          if (Number.isFinite(r)) cam[1]++;
+        }
       }
       if (!Number.isFinite(r)) continue;
       this.#returns++;
-      if (obstacleDistance(truth, r * c, r * sn, 0, true) > L.falseHit) this.#falseReturns++;
+      const falseHit = obstacleDistance(truth, r * c, r * sn, 0, true) > L.falseHit;
+      if (falseHit) this.#falseReturns++;
+      for (const cam of this.#camerasSeeing(truth, r * c, r * sn)) {
+        cam[2]++;
+        if (falseHit) cam[3]++;
+      }
     }
   }
 
@@ -179,6 +192,17 @@ export class ObstacleScorer {
     }
   }
 
+  /** The per-camera counters of the cameras that see (x, y). */
+  #camerasSeeing(truth: ObstacleTruth, x: number, y: number): Array<[number, number, number, number]> {
+    return truth.cameras
+      .filter((c) => seenByCamera(truth, x, y, new Set([c.name])))
+      .map((c) => {
+        let counts = this.#byCamera.get(c.name);
+        if (!counts) this.#byCamera.set(c.name, (counts = [0, 0, 0, 0]));
+        return counts;
+      });
+  }
+
   #cause(truth: ObstacleTruth, x: number, y: number, z: number): FalseCloudCause {
     if (!seenByCamera(truth, x, y, this.#stereo)) return 'learned';
     if (z < GROUND_M) return 'ground';
@@ -204,6 +228,12 @@ export class ObstacleScorer {
         FalseCloudCause,
         number
       >,
+      scanByCamera: Object.fromEntries(
+        [...this.#byCamera].map(([name, [toHit, hit, returns, falseReturns]]) => [
+          name,
+          { coverage: ratio(hit, toHit), falseHits: ratio(falseReturns, returns) },
+        ]),
+      ),
     };
   }
 }

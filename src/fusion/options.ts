@@ -71,7 +71,7 @@ export const obstacleOptionsSchema = z.object({
   /** Grid cell size for connected components (m). */
   cellSize: positive().default(0.25),
   /** Only points within this horizontal range are clustered (m). */
-  maxRange: positive().default(12),
+  maxRange: positive().default(10),
   minHeight: z.number().default(0.12),
   maxHeight: z.number().default(1.8),
   minPoints: z.number().int().min(1).default(8),
@@ -114,9 +114,12 @@ export const scanOptionsSchema = z.object({
     .min(0.0001)
     .max(0.5)
     .default(Math.PI / 360),
-  /** Ranges outside [rangeMin, rangeMax] are not reported (m). */
+  /**
+   * Ranges outside [rangeMin, rangeMax] are not reported (m). 10 m, as the cloud: farther, the
+   * default rig's stereo ranges walls 5 % short (0.5 m at 11 m), a false hit per beam.
+   */
   rangeMin: z.number().min(0).max(10).default(0.2),
-  rangeMax: z.number().min(0.5).max(100).default(12),
+  rangeMax: z.number().min(0.5).max(100).default(10),
   /** Height band in base_link whose points make the scan (m). */
   minHeight: z.number().min(-1).max(5).default(0.1),
   maxHeight: z.number().min(0).max(5).default(1.8),
@@ -130,8 +133,11 @@ export const scanOptionsSchema = z.object({
 });
 
 export const cloudOptionsSchema = z.object({
-  /** Points beyond this horizontal range are not published (m). */
-  maxRange: z.number().min(0.5).max(100).default(12),
+  /**
+   * Points beyond this horizontal range are not published (m; depth.max_range_m). Beyond 10 m the
+   * default rig's stereo depth is off by more than 0.25 m for most points (open_hall's walls).
+   */
+  maxRange: z.number().min(0.5).max(100).default(10),
   /** Points lower than this above ground are ground; higher than maxHeight, overhangs (m). */
   minHeight: z.number().min(0).max(2).default(0.12),
   maxHeight: z.number().min(0.1).max(5).default(1.8),

@@ -36,6 +36,25 @@ describe('depth/points', () => {
     assert.equal(r.points.length, 3 * r.count);
   });
 
+  it('drops the pixels near a depth step when asked (maxInverseDepthStep), and only those', () => {
+    // Columns 0-9 at 4 m, 10-20 at 4.2 m (0.012 /m apart: one surface) with a 6 m patch (0.07 /m
+    // behind) at columns 15-20 of rows 0-4.
+    const depth = new Float32Array(K.width * K.height);
+    for (let v = 0; v < K.height; v++) for (let u = 0; u < K.width; u++) depth[v * K.width + u] = u < 10 ? 4 : u >= 15 && v < 5 ? 6 : 4.2;
+    const all = depthToPoints(depth, K, BASE_FROM_CAM, { stride: 1 });
+    assert.equal(all.count, K.width * K.height);
+    const kept = depthToPoints(depth, K, BASE_FROM_CAM, { stride: 1, maxInverseDepthStep: 0.05, edgeRadius: 2 });
+    // Within 2 px of the patch's outline (columns 13-20 of rows 0-6, less the patch's own inside
+    // at columns 17-20 of rows 0-2) nothing is kept; the 5 % step stays.
+    const gone: number[] = [];
+    for (let v = 0; v < K.height; v++)
+      for (let u = 0; u < K.width; u++) if (Number.isNaN(kept.organized[3 * (v * K.width + u)])) gone.push(v * K.width + u);
+    const expected: number[] = [];
+    for (let v = 0; v <= 6; v++) for (let u = 13; u < K.width; u++) if (!(v <= 2 && u >= 17)) expected.push(v * K.width + u);
+    assert.deepEqual(gone, expected);
+    assert.equal(kept.count, K.width * K.height - expected.length);
+  });
+
   it('rejects a depth image of the wrong size', () => {
     assert.throws(() => depthToPoints(new Float32Array(5), K, BASE_FROM_CAM), /depth has 5 values; the camera is 21x11 \(231\)/);
   });

@@ -66,6 +66,12 @@ describe('fusion/obstacle_metrics', () => {
     assert.ok(m.scanFalseHits > 0 && m.scanFalseHits < 0.01, `false hits ${m.scanFalseHits}`);
     assert.ok(m.scanCoverage < 1);
     assert.ok(m.scanP90ErrorPct < 1e-4, 'a single bad beam is beyond the p90');
+    // By camera: the one camera sees every beam scored; its view holds the phantom among its
+    // own returns only (the 69-71 beams within ±35°, one without a return).
+    assert.deepEqual(Object.keys(m.scanByCamera), ['front']);
+    assert.equal(m.scanByCamera.front.coverage, m.scanCoverage);
+    const f = m.scanByCamera.front.falseHits;
+    assert.ok(f >= 1 / 70 - 1e-9 && f <= 1 / 68 + 1e-9, `false hits ${f}`);
   });
 
   it('scores cloud precision, recall by point count, and the causes of far points', () => {
