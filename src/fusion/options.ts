@@ -83,6 +83,10 @@ export const obstacleOptionsSchema = z.object({
   minTrackedExtent: nonNegative().default(0.3),
   /** Clusters this close to such static structure are fragments of it, not objects (m; 0 = off). */
   structureMargin: nonNegative().default(0.5),
+  /** Wall pieces cut apart by occluders: line-shaped clusters that continue each other across gaps up to this (m; 0 = off). */
+  structureLineGap: nonNegative().default(2.0),
+  /** How far across the line such pieces may lie from it (m). */
+  structureLineTolerance: positive().default(0.4),
   /** Clusters whose top is lower than this (in base_link) are floor clutter, not objects (m). */
   minTrackedTop: nonNegative().default(0.3),
   /** Cells within a detected object's bearing wedge (grown by margin) and range interval (grown by margin + perMetre * range) are that object's. */
