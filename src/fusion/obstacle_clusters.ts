@@ -3,6 +3,7 @@
 // are left out, so a detected person is not tracked a second time as an "obstacle".
 import type { ObstacleOptions } from './options';
 import { collinearStructure } from './structure_lines';
+import { centresBehindVisibleFace } from './visible_face';
 import { OBSTACLE_CLASS } from './tracker';
 import type { FusedObject } from './types';
 
@@ -84,6 +85,12 @@ export class ObstacleClusterer {
     }
     const attached = this.#attachedToStructure(labels, stats);
     const onWallLine = collinearStructure(label, labels, side, o);
+    const centres = new Float64Array(2 * labels);
+    for (let l = 0; l < labels; l++) {
+      centres[2 * l] = (stats[7 * l] + stats[7 * l + 3]) / 2;
+      centres[2 * l + 1] = (stats[7 * l + 1] + stats[7 * l + 4]) / 2;
+    }
+    centresBehindVisibleFace(points, (i) => (cellOf[i] < 0 ? -1 : label[cellOf[i]]), labels, centres, o.assumedDepthMax);
     const out: FusedObject[] = [];
     for (let l = 0; l < labels; l++) {
       const s = l * 7;
@@ -100,7 +107,7 @@ export class ObstacleClusterer {
       cov[4] = (ey / 4 + cs / 2) ** 2;
       cov[8] = (ez / 4 + cs / 2) ** 2;
       out.push({
-        position: [(stats[s] + stats[s + 3]) / 2, (stats[s + 1] + stats[s + 4]) / 2, (stats[s + 2] + stats[s + 5]) / 2],
+        position: [centres[2 * l], centres[2 * l + 1], (stats[s + 2] + stats[s + 5]) / 2],
         covariance: cov,
         size: [Math.max(ex, cs), Math.max(ey, cs), Math.max(ez, cs)],
         yaw: 0,

@@ -89,6 +89,8 @@ export const obstacleOptionsSchema = z.object({
   structureLineGap: nonNegative().default(2.0),
   /** How far across the line such pieces may lie from it (m). */
   structureLineTolerance: positive().default(0.4),
+  /** Only an object's near face is seen: it is assumed as deep as it is wide, up to this, to place its centre (m; 0 = at the face). */
+  assumedDepthMax: nonNegative().default(0.8),
   /** Clusters whose top is lower than this (in base_link) are floor clutter, not objects (m). */
   minTrackedTop: nonNegative().default(0.3),
   /** Cells within a detected object's bearing wedge (grown by margin) and range interval (grown by margin + perMetre * range) are that object's. */

@@ -6,7 +6,7 @@ import { block } from './support/point_blocks';
 const options = resolveFusionOptions();
 
 const centres = (objects: ReadonlyArray<{ position: readonly number[] }>) =>
-  objects.map((o) => [+o.position[0].toFixed(2), +o.position[1].toFixed(2)]).sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+  objects.map((o) => [+o.position[0].toFixed(1), +o.position[1].toFixed(1)]).sort((a, b) => a[0] - b[0] || a[1] - b[1]);
 
 describe('fusion/obstacle_clusters: static structure', () => {
   it('drops the pieces of a wall that occluders cut shorter than maxTrackedExtent, and keeps the people and a lone shelf', () => {
@@ -32,5 +32,13 @@ describe('fusion/obstacle_clusters: static structure', () => {
     const speck = (x: number) => [x, 0, 0.5, x + 0.02, 0.02, 0.6, x + 0.04, 0, 0.7, x, 0.04, 0.8];
     const out = c.cluster(Float32Array.from([...wall, ...chair, ...speck(6.95), ...speck(7.5)]), []);
     assert.deepEqual(centres(out), [[6.2, 0]]);
+  });
+
+  it("places a cluster's centre behind the face the camera sees, not on it", () => {
+    const c = new ObstacleClusterer(options.obstacles);
+    // The front face of a 0.5 m wide person 5 m ahead (only the near 5 cm have points).
+    const [person] = c.cluster(Float32Array.from(block(5, 5.05, -0.25, 0.25, 0.04)), []);
+    assert.ok(Math.abs(person.position[0] - 5.25) < 0.03, `centre at x = ${person.position[0]}; expected 5.25 (face + half its width)`);
+    assert.ok(Math.abs(person.position[1]) < 0.03);
   });
 });
