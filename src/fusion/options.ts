@@ -59,6 +59,8 @@ export const trackerOptionsSchema = z.object({
   maxMisses: z.number().int().min(1).max(100).default(10),
   /** A confirmed track outside every depth camera's view coasts this long without misses (s): the hand-off gap between two views. */
   maxUnseenSeconds: nonNegative().max(10).default(1.0),
+  /** Only tracks at least this fast coast unseen (m/s): a static object the robot drives past needs no hand-off. */
+  unseenMinSpeed: nonNegative().default(0.3),
   /** Extra cost for pairing a class-agnostic obstacle with a classed track or vice versa. */
   obstacleClassPenalty: nonNegative().default(4),
   /** No birth closer than this to an existing track (split detections of one object) (m). */

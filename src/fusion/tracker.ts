@@ -66,7 +66,7 @@ export class MultiObjectTracker {
    * Stamps must not decrease (call reset() to start over, e.g. when a replay loops). Returns,
    * for each measurement, the id of the track it updated or started, or -1 when it was neither
    * associated nor allowed to start a track. `observable` says whether a tracking-frame position
-   * lies in some depth camera's view: a confirmed track outside all of them is not missed there
+   * lies in some depth camera's view: a confirmed moving track outside all of them is not missed there
    * (nothing could see it) and coasts up to maxUnseenSeconds, so it keeps its id across the gap
    * between two cameras' fields of view. Without it every unmatched update is a miss.
    */
@@ -111,7 +111,9 @@ export class MultiObjectTracker {
         survivors.push(t);
         continue;
       }
-      const unseen = t.confirmed && observable !== undefined && !observable(t.kf.x);
+      // Only a moving track needs the hand-off; a static one that leaves every view (the robot drove past) is missed as before.
+      const moving = Math.hypot(t.kf.x[3], t.kf.x[4]) >= o.unseenMinSpeed;
+      const unseen = t.confirmed && moving && observable !== undefined && !observable(t.kf.x);
       if (!unseen) t.misses++;
       // A confirmed track coasts through maxMisses misses; a tentative one dies at tentativeMaxMisses.
       const keep = t.confirmed

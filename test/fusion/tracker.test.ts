@@ -91,11 +91,18 @@ describe('fusion/tracker', () => {
 
   it('still drops an unseen track after maxUnseenSeconds', () => {
     const tr = new MultiObjectTracker({ ...opts, maxUnseenSeconds: 0.5 });
-    for (let k = 0; k < 4; k++) tr.update(ns(k), [obj(5, 0)], () => true);
+    for (let k = 0; k < 4; k++) tr.update(ns(k), [obj(5, 0.1 * k)], () => true);
     for (let k = 4; k <= 8; k++) tr.update(ns(k), [], () => false);
     assert.equal(tr.snapshots(false).length, 1, '0.5 s unseen: kept');
     tr.update(ns(9), [], () => false);
     assert.equal(tr.snapshots(false).length, 0, '0.6 s unseen: dropped');
+  });
+
+  it('misses a static track that leaves every view as before: only moving tracks coast unseen', () => {
+    const tr = new MultiObjectTracker(opts);
+    for (let k = 0; k < 4; k++) tr.update(ns(k), [obj(5, 0)], () => true);
+    for (let k = 4; k <= 8; k++) tr.update(ns(k), [], () => false);
+    assert.equal(tr.snapshots(false).length, 0, 'deleted after maxMisses (4) misses');
   });
 
   it('refuses stamps that go backwards', () => {
