@@ -161,15 +161,17 @@ async function runDemo(
     model: o.model,
     durationSec: summary.durationSec,
   };
+  // The report adds the per-camera rows (it knows the cameras' fields of view); the terminal shows the same table.
+  const data = await reportData(recorder, rows, scores, config, run, evaluator);
   const verdict = (pass: boolean | undefined) => (pass === undefined ? '' : pass ? 'pass' : 'FAIL');
   process.stdout.write(
     `\n${formatTable(
       ['metric', 'value', 'target', 'result'],
-      rows.map((r) => [r.metric, r.value, r.target, verdict(r.pass)]),
+      data.table.map((r) => [r.metric, r.value, r.target, verdict(r.pass)]),
     ).join('\n')}\n`,
   );
   const mota = negativeMotaLine(scores);
   if (mota) process.stdout.write(`${mota}\n`);
-  writeFileSync(join(dir, REPORT), renderHtmlReport(await reportData(recorder, rows, scores, config, run, evaluator)));
+  writeFileSync(join(dir, REPORT), renderHtmlReport(data));
   return written;
 }

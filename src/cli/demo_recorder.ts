@@ -7,6 +7,7 @@ import type { LaserScan, TrackedObject } from '../msgs/types';
 import { cloudXyz } from '../replay/frame_summary';
 import { outputOf, outputsOf, type PipelineResult } from '../core/result';
 import type { ReportDepth } from '../report/html';
+import { CameraCoverage } from './demo_cameras';
 
 interface ShownFrame {
   seq: number;
@@ -32,6 +33,8 @@ export class DemoRecorder {
   readonly frames: Array<{ stageMs: Record<string, number>; latencyMs: number; shed: boolean }> = [];
   readonly trails = new Map<number, Array<[number, number]>>();
   readonly profiled = new Map<string, number>();
+  /** Per camera: obstacle points in its view and the tracks naming it, over the run. */
+  readonly coverage = new CameraCoverage();
   shown: ShownFrame | undefined;
   shed = 0;
   misses = 0n;
@@ -62,10 +65,12 @@ export class DemoRecorder {
     const tracksMsg = outputOf(r, 'dx_perception/msg/TrackedObjectArray');
     const tracks = tracksMsg?.objects ?? [];
     for (const t of tracks) this.trails.set(t.id, [...(this.trails.get(t.id) ?? []), [t.pose.pose.position.x, t.pose.pose.position.y]]);
+    const cloudMsg = outputOf(r, 'sensor_msgs/msg/PointCloud2');
+    const cloud = cloudMsg ? cloudXyz(cloudMsg) : new Float32Array();
+    if (r.decision === 'completed') this.coverage.add(cloud, tracks);
     // Show the frame with the most tracks and detections, preferring later frames (tracks confirmed).
     const score = tracks.length * 10 + [...(detections?.values() ?? [])].reduce((n, d) => n + d.length, 0);
     if (!images || (this.shown && score < this.shown.score)) return;
-    const cloud = outputOf(r, 'sensor_msgs/msg/PointCloud2');
     const depth = new Map(
       outputsOf(r, 'sensor_msgs/msg/Image')
         .filter((x) => x.topic.endsWith('/depth'))
@@ -81,7 +86,7 @@ export class DemoRecorder {
       detections: detections ?? new Map(),
       tracks,
       trackingFrame: tracksMsg?.header.frame_id ?? '',
-      cloud: cloud ? cloudXyz(cloud) : new Float32Array(),
+      cloud,
       scan: outputOf(r, 'sensor_msgs/msg/LaserScan'),
       depth,
       score,

@@ -6,6 +6,7 @@ import type { PerceptionConfig } from '../config/config_schema';
 import type { ReportBox, ReportData, ReportRow, ReportTrack } from '../report/html';
 import { boxIou, reportOverlays } from '../report/overlays';
 import type { SceneEvaluator, SceneScores } from '../sim/scene_evaluation';
+import { cameraRows, trackText } from './demo_cameras';
 import type { DemoRecorder } from './demo_recorder';
 import { tableNotes } from './demo_table';
 
@@ -44,8 +45,10 @@ export async function reportData(
     ? await reportOverlays(run.bag, names, shown.stamp, inBase, base)
     : { groundTruth: new Map(), tracks: new Map(), fovs: [] };
   const rightOfPair = new Set(config.depth.stereo_pairs.map((p) => p[1]));
+  const coverage = rec.coverage.summaries(overlays.fovs, new Map(config.depth.stereo_pairs.map(([l, r]) => [r, l])));
   const cameras = names.map((name) => {
     const projected: ReportBox[] = overlays.tracks.get(name) ?? [];
+    const c = coverage.find((s) => s.camera === name);
     return {
       name,
       image: shown!.images.get(name)!,
@@ -55,6 +58,7 @@ export async function reportData(
       note: rightOfPair.has(name)
         ? 'right camera of a stereo pair: no detector by design (its left partner sees the same scene)'
         : undefined,
+      coverage: c && `over the run: ${Math.round(c.pointsPerSet)} obstacle points in view per frame set; ${trackText(c)}`,
     };
   });
   const tracks: ReportTrack[] = (shown?.tracks ?? []).map((t) => ({
@@ -122,7 +126,7 @@ export async function reportData(
           ? `target time: ${config.scheduler.profile} predicted stage times`
           : 'host time: wall-clock stage times on this machine',
     },
-    table,
+    table: [...table, ...cameraRows(coverage)],
     notes: tableNotes(scores),
   };
 }

@@ -4,8 +4,9 @@
 //   views -> lift (per detection) -> merge (across cameras) --+--> tracker -> tracks
 //   obstacle points -> cluster (outside detected boxes) ------+
 //   obstacle points -> crop -> PointCloud2;  -> bin by bearing -> LaserScan
-import type { mat4 } from 'gl-matrix';
+import { mat4 } from 'gl-matrix';
 import { isDeepStrictEqual } from 'node:util';
+import { addLearnedRangeNoise } from './cluster_noise';
 import { DetectionLifter, assertCameraView } from './lifting';
 import { assertRigid, rotateCovariance, transformPoint, transformYaw } from './linalg3';
 import { mergeAcrossCameras } from './merge';
@@ -91,10 +92,18 @@ export class FusionStage {
     const lifted = views.flatMap((v) => this.#lifter.liftView(v, ground));
     const objects = mergeAcrossCameras(lifted, o.merge);
     const obstacles = o.obstacles.enabled ? this.#clusterer.cluster(points, objects) : [];
-    for (const ob of obstacles) ob.cameras = depthCamerasSeeing(views, ...ob.position);
+    for (const ob of obstacles) {
+      ob.cameras = depthCamerasSeeing(views, ...ob.position);
+      addLearnedRangeNoise(ob, views);
+    }
     const inBase = [...objects, ...obstacles];
     const measurements = odomFromBase ? inBase.map((m) => toFrame(m, odomFromBase)) : inBase;
-    const ids = this.#tracker.update(stamp, measurements);
+    const baseFromOdom = odomFromBase && mat4.invert(mat4.create(), odomFromBase);
+    const observable = (p: Float64Array) => {
+      const [x, y, z] = baseFromOdom ? transformPoint(baseFromOdom, [p[0], p[1], p[2]]) : p;
+      return depthCamerasSeeing(views, x, y, z).length > 0;
+    };
+    const ids = this.#tracker.update(stamp, measurements, observable);
     inBase.forEach((m, k) => {
       if (ids[k] >= 0) m.trackId = ids[k];
     });

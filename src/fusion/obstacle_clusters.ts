@@ -2,6 +2,8 @@
 // grouped by 8-connected components of occupied cells. Cells in a detected object's shadow
 // are left out, so a detected person is not tracked a second time as an "obstacle".
 import type { ObstacleOptions } from './options';
+import { collinearStructure } from './structure_lines';
+import { centresBehindVisibleFace } from './visible_face';
 import { OBSTACLE_CLASS } from './tracker';
 import type { FusedObject } from './types';
 
@@ -32,7 +34,8 @@ export class ObstacleClusterer {
    * Clusters `points` (x, y, z triples in base_link) within the height band and range, skipping
    * the cells that `detected` objects (base_link) explain. Returns one "obstacle" object per
    * object-sized cluster: at least minPoints points, a horizontal extent from minTrackedExtent to maxTrackedExtent,
-   * a top at least minTrackedTop high, and apart from static structure (see #attachedToStructure).
+   * a top at least minTrackedTop high, and apart from static structure (see #attachedToStructure
+   * and structure_lines.ts).
    */
   cluster(points: Float32Array, detected: readonly FusedObject[]): FusedObject[] {
     if (points.length % 3 !== 0) {
@@ -80,11 +83,18 @@ export class ObstacleClusterer {
       }
       stats[s + 6]++;
     }
-    const attached = this.#attachedToStructure(labels);
+    const attached = this.#attachedToStructure(labels, stats);
+    const onWallLine = collinearStructure(label, labels, side, o);
+    const centres = new Float64Array(2 * labels);
+    for (let l = 0; l < labels; l++) {
+      centres[2 * l] = (stats[7 * l] + stats[7 * l + 3]) / 2;
+      centres[2 * l + 1] = (stats[7 * l + 1] + stats[7 * l + 4]) / 2;
+    }
+    centresBehindVisibleFace(points, (i) => (cellOf[i] < 0 ? -1 : label[cellOf[i]]), labels, centres, o.assumedDepthMax);
     const out: FusedObject[] = [];
     for (let l = 0; l < labels; l++) {
       const s = l * 7;
-      if (stats[s + 6] < o.minPoints || attached[l]) continue;
+      if (stats[s + 6] < o.minPoints || attached[l] || onWallLine[l]) continue;
       const ex = stats[s + 3] - stats[s],
         ey = stats[s + 4] - stats[s + 1],
         ez = stats[s + 5] - stats[s + 2];
@@ -97,7 +107,7 @@ export class ObstacleClusterer {
       cov[4] = (ey / 4 + cs / 2) ** 2;
       cov[8] = (ez / 4 + cs / 2) ** 2;
       out.push({
-        position: [(stats[s] + stats[s + 3]) / 2, (stats[s + 1] + stats[s + 4]) / 2, (stats[s + 2] + stats[s + 5]) / 2],
+        position: [centres[2 * l], centres[2 * l + 1], (stats[s + 2] + stats[s + 5]) / 2],
         covariance: cov,
         size: [Math.max(ex, cs), Math.max(ey, cs), Math.max(ez, cs)],
         yaw: 0,
@@ -112,18 +122,21 @@ export class ObstacleClusterer {
   }
 
   /**
-   * Labels the cells holding at least minCellPoints points by connected components whose cells
-   * lie within `reach` cells of each other (iterative flood fill); returns the label count.
+   * Labels the cells holding at least minCellPoints points (and, with `keep`, in a kept cluster
+   * of the fine labelling) by connected components whose cells lie within `reach` cells of each
+   * other (iterative flood fill); returns the label count.
    */
-  #components(target: Int32Array, reach: number): number {
+  #components(target: Int32Array, reach: number, keep?: Uint8Array): number {
     const o = this.#o,
       side = this.#side,
       count = this.#count,
+      fine = this.#label,
       stack = this.#stack;
+    const occupied = (c: number) => count[c] >= o.minCellPoints && (keep === undefined || keep[fine[c]] === 1);
     target.fill(-1);
     let labels = 0;
     for (let c = 0; c < count.length; c++) {
-      if (count[c] < o.minCellPoints || target[c] >= 0) continue;
+      if (!occupied(c) || target[c] >= 0) continue;
       let top = 0;
       stack[top++] = c;
       target[c] = labels;
@@ -134,7 +147,7 @@ export class ObstacleClusterer {
         for (let ny = Math.max(0, cy - reach); ny <= Math.min(side - 1, cy + reach); ny++) {
           for (let nx = Math.max(0, cx - reach); nx <= Math.min(side - 1, cx + reach); nx++) {
             const nc = ny * side + nx;
-            if (count[nc] >= o.minCellPoints && target[nc] < 0) {
+            if (target[nc] < 0 && occupied(nc)) {
               target[nc] = labels;
               stack[top++] = nc;
             }
@@ -149,14 +162,17 @@ export class ObstacleClusterer {
   /**
    * Per cluster label, whether it is part of static structure: with gaps up to structureMargin
    * bridged (where noise breaks a wall into pieces), what it belongs to is wider than
-   * maxTrackedExtent.
+   * maxTrackedExtent. Clusters of fewer than minPoints points (stray cells) bridge nothing: a
+   * chain of them would tie a chair to the shelf behind it.
    */
-  #attachedToStructure(labels: number): Uint8Array {
+  #attachedToStructure(labels: number, stats: Float64Array): Uint8Array {
     const o = this.#o,
       side = this.#side,
       label = this.#label,
       coarse = this.#coarse;
-    const groups = this.#components(coarse, 1 + Math.ceil(o.structureMargin / o.cellSize));
+    const keep = new Uint8Array(labels);
+    for (let l = 0; l < labels; l++) keep[l] = stats[l * 7 + 6] >= o.minPoints ? 1 : 0;
+    const groups = this.#components(coarse, 1 + Math.ceil(o.structureMargin / o.cellSize), keep);
     // Cell bounds per group: min cx, min cy, max cx, max cy.
     const b = new Int32Array(4 * groups);
     for (let g = 0; g < groups; g++) b.set([side, side, -1, -1], 4 * g);

@@ -57,6 +57,10 @@ export const trackerOptionsSchema = z.object({
   tentativeMaxMisses: z.number().int().min(1).default(2),
   /** Consecutive misses that delete a confirmed track (it coasts until then). */
   maxMisses: z.number().int().min(1).max(100).default(10),
+  /** A confirmed track outside every depth camera's view coasts this long without misses (s): the hand-off gap between two views. */
+  maxUnseenSeconds: nonNegative().max(10).default(1.0),
+  /** Only tracks at least this fast coast unseen (m/s): a static object the robot drives past needs no hand-off. */
+  unseenMinSpeed: nonNegative().default(0.3),
   /** Extra cost for pairing a class-agnostic obstacle with a classed track or vice versa. */
   obstacleClassPenalty: nonNegative().default(4),
   /** No birth closer than this to an existing track (split detections of one object) (m). */
@@ -83,6 +87,12 @@ export const obstacleOptionsSchema = z.object({
   minTrackedExtent: nonNegative().default(0.3),
   /** Clusters this close to such static structure are fragments of it, not objects (m; 0 = off). */
   structureMargin: nonNegative().default(0.5),
+  /** Wall pieces cut apart by occluders: line-shaped clusters that continue each other across gaps up to this (m; 0 = off). */
+  structureLineGap: nonNegative().default(2.0),
+  /** How far across the line such pieces may lie from it (m). */
+  structureLineTolerance: positive().default(0.4),
+  /** Only an object's near face is seen: it is assumed as deep as it is wide, up to this, to place its centre (m; 0 = at the face). */
+  assumedDepthMax: nonNegative().default(0.8),
   /** Clusters whose top is lower than this (in base_link) are floor clutter, not objects (m). */
   minTrackedTop: nonNegative().default(0.3),
   /** Cells within a detected object's bearing wedge (grown by margin) and range interval (grown by margin + perMetre * range) are that object's. */

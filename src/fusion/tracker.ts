@@ -20,6 +20,8 @@ class Track {
   confirmed = false;
   hits = 1;
   misses = 0;
+  /** Stamp of the last measurement; a track outside every view coasts from here without misses. */
+  lastHit: Nanos;
   className: string;
   classId: number;
   score: number;
@@ -33,6 +35,7 @@ class Track {
     this.id = id;
     this.kf = new ConstantVelocityKalman(m.position, m.covariance, velocityStd);
     this.bornAt = stamp;
+    this.lastHit = stamp;
     this.className = m.className;
     this.classId = m.classId;
     this.score = m.score;
@@ -62,9 +65,12 @@ export class MultiObjectTracker {
    * Advances all tracks to `stamp` and associates `measurements` (all in the tracking frame).
    * Stamps must not decrease (call reset() to start over, e.g. when a replay loops). Returns,
    * for each measurement, the id of the track it updated or started, or -1 when it was neither
-   * associated nor allowed to start a track.
+   * associated nor allowed to start a track. `observable` says whether a tracking-frame position
+   * lies in some depth camera's view: a confirmed moving track outside all of them is not missed there
+   * (nothing could see it) and coasts up to maxUnseenSeconds, so it keeps its id across the gap
+   * between two cameras' fields of view. Without it every unmatched update is a miss.
    */
-  update(stamp: Nanos, measurements: readonly FusedObject[]): Int32Array {
+  update(stamp: Nanos, measurements: readonly FusedObject[], observable?: (position: Float64Array) => boolean): Int32Array {
     const o = this.#o;
     const dt = this.#lastStamp === undefined ? 0 : secondsBetween(this.#lastStamp, stamp);
     if (dt < 0) {
@@ -105,9 +111,14 @@ export class MultiObjectTracker {
         survivors.push(t);
         continue;
       }
-      t.misses++;
+      // Only a moving track needs the hand-off; a static one that leaves every view (the robot drove past) is missed as before.
+      const moving = Math.hypot(t.kf.x[3], t.kf.x[4]) >= o.unseenMinSpeed;
+      const unseen = t.confirmed && moving && observable !== undefined && !observable(t.kf.x);
+      if (!unseen) t.misses++;
       // A confirmed track coasts through maxMisses misses; a tentative one dies at tentativeMaxMisses.
-      const keep = t.confirmed ? t.misses <= o.maxMisses : t.misses < o.tentativeMaxMisses;
+      const keep = t.confirmed
+        ? t.misses <= o.maxMisses && (!unseen || secondsBetween(t.lastHit, stamp) <= o.maxUnseenSeconds)
+        : t.misses < o.tentativeMaxMisses;
       if (keep) survivors.push(t);
     }
     this.#tracks = survivors;
@@ -127,7 +138,8 @@ export class MultiObjectTracker {
   snapshots(includeTentative: boolean): TrackSnapshot[] {
     const out: TrackSnapshot[] = [];
     for (const t of this.#tracks) {
-      const state: TrackStateCode = !t.confirmed ? TrackState.TENTATIVE : t.misses > 0 ? TrackState.COASTING : TrackState.CONFIRMED;
+      const coasting = t.misses > 0 || t.lastHit !== this.#lastStamp;
+      const state: TrackStateCode = !t.confirmed ? TrackState.TENTATIVE : coasting ? TrackState.COASTING : TrackState.CONFIRMED;
       if (state === TrackState.TENTATIVE && !includeTentative) continue;
       const x = t.kf.x;
       out.push({
@@ -162,6 +174,7 @@ export class MultiObjectTracker {
     t.kf.update(m.position, m.covariance);
     t.hits++;
     t.misses = 0;
+    t.lastHit = this.#lastStamp ?? t.lastHit;
     if (t.hits >= o.confirmHits) t.confirmed = true;
     const a = o.sizeSmoothing;
     for (let k = 0; k < 3; k++) t.size[k] += a * (m.size[k] - t.size[k]);

@@ -35,6 +35,8 @@ export interface ReportCamera {
   depth?: ReportDepth;
   /** Why the panel has no detections, when that is by design (e.g. the right camera of a stereo pair). */
   note?: string;
+  /** What the camera gave over the whole run (obstacle points in its view, tracks naming it). */
+  coverage?: string;
 }
 
 export interface ReportRow {
@@ -118,7 +120,8 @@ function cameraPanel(cam: ReportCamera): string {
   return (
     `<figure data-camera="${esc(cam.name)}"><figcaption>${esc(cam.name)}</figcaption><svg viewBox="0 0 ${cam.image.width} ${cam.image.height}" class="cam">` +
     `<image href="${rasterUri(cam.image)}" width="${cam.image.width}" height="${cam.image.height}"/>${boxes}</svg>` +
-    `${cam.note ? `<div class="cap">${esc(cam.note)}</div>` : ''}${depth}</figure>`
+    `${cam.note ? `<div class="cap">${esc(cam.note)}</div>` : ''}` +
+    `${cam.coverage ? `<div class="cap coverage">${esc(cam.coverage)}</div>` : ''}${depth}</figure>`
   );
 }
 

@@ -4,16 +4,9 @@ import { FusionStage } from '../../src/fusion/fusion_stage';
 import { ObstacleClusterer } from '../../src/fusion/obstacle_clusters';
 import { resolveFusionOptions } from '../../src/fusion/options';
 import { PersistenceFilter } from '../../src/fusion/persistence';
+import { block } from './support/point_blocks';
 
 const options = resolveFusionOptions();
-
-/** Points filling the box [x0, x1] x [y0, y1] x [0.2, 1.2] on a `step` grid. */
-function block(x0: number, x1: number, y0: number, y1: number, step = 0.08): number[] {
-  const out: number[] = [];
-  for (let x = x0; x <= x1 + 1e-9; x += step)
-    for (let y = y0; y <= y1 + 1e-9; y += step) for (let z = 0.2; z <= 1.2; z += step) out.push(x, y, z);
-  return out;
-}
 
 describe('fusion/persistence', () => {
   it('drops points that appear in one frame set only and keeps the surfaces that stay', () => {
