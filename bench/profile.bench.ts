@@ -14,7 +14,7 @@ import { measureHostProfile } from '../src/profile/host_profile';
 import { timeRunsInterleaved } from '../src/profile/onnx_timing';
 import { analyzeModel } from '../src/profile/model_analysis';
 import { predictMatcherCost, type StereoWork } from '../src/profile/stereo_cost';
-import { timeStereoCases, type StereoCase } from '../src/profile/stereo_probe';
+import { caseResolution, timeStereoCases, type StereoCase } from '../src/profile/stereo_probe';
 import { timeMedianMs, type BenchRow } from './harness';
 
 const MODELS_DIR = resolve(__dirname, '..', '..', 'shared', 'models');
@@ -83,7 +83,7 @@ export default async function (): Promise<BenchRow[]> {
   });
   STEREO_CASES.forEach((c, i) => {
     const matcher = c.coarseToFine ? 'coarse-to-fine' : 'full resolution';
-    const predicted = predictMatcherCost(c, host, c.coarseToFine ?? false).ms;
+    const predicted = predictMatcherCost(c, host, caseResolution(c)).ms;
     rows.push(
       errorRow(`host prediction error stereo ${matcher} ${c.width}x${c.height}x${c.disparities}`, predicted, stereoMs[i], loadNote),
     );

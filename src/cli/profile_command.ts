@@ -175,15 +175,15 @@ export async function runProfileCommand(model: string, opts: ProfileCommandOptio
   const overloaded = budget.resources.filter((r) => r.load > 1).map((r) => r.label);
   if (overloaded.length > 0) out.push(`Overloaded even with frame sets overlapping: ${overloaded.join(', ')}`);
   out.push(verdict(budget, ''));
-  if (rungs.fullExceedsPeriod) {
+  if (rungs.matcherExceedsPeriod) {
     const half = frameBudget(profile, cost, {
       cameras,
       rateHz,
       inputPixels: inputPixels(analysis, model),
       learnedDepth,
       learnedDepthCost: learned,
-      stereo: rungs.full,
-      stereoCoarseToFine: true,
+      stereo: rungs.work,
+      stereoResolution: 'half',
     });
     out.push(verdict(half, ' with stereo at the half-resolution rung'));
   }

@@ -9,6 +9,7 @@ import { loadHardwareProfile, type HardwareProfile } from '../profile/hardware_p
 import { analyzeModel } from '../profile/model_analysis';
 import { predictCost } from '../profile/cost_model';
 import { learnedDepthCost, stereoRungs } from '../profile/pipeline_costs';
+import type { MatcherResolution } from '../profile/stereo_cost';
 import type { RungName, SchedulerOptionsInput, StageOptionsInput } from '../scheduler/scheduler_options';
 import type { PerceptionConfig } from '../config/config_schema';
 import { schedulerOptions } from '../config/stage_options';
@@ -26,6 +27,8 @@ export interface BudgetInputs {
   /** Rectified pairs matched per set, and the disparities searched (config depth.*). */
   stereoPairs: number;
   disparities: number;
+  /** The matcher (config depth.stereo_resolution; default the matcher's own). */
+  stereoResolution?: MatcherResolution;
   pointStride: number;
 }
 
@@ -58,16 +61,17 @@ export function pipelineStages(i: BudgetInputs): PipelineStages {
     learnedDepth: i.learnedDepth,
     learnedDepthCost: learned,
     stereo,
+    stereoResolution: i.stereoResolution,
     stereoPairs: i.stereoPairs,
     pointStride: i.pointStride,
   });
   // Stereo's half-resolution rung is costed from its own cost volume: where full resolution
   // exceeds the period (SGM on DX-V3's cores), admission picks the rung from these budgets.
-  const rungs = stereoRungs(i.profile, stereo, i.stereoPairs, budget.periodMs);
+  const rungs = stereoRungs(i.profile, stereo, i.stereoPairs, budget.periodMs, i.stereoResolution);
   const stages = stagesFromFrameBudget(budget).map((s) =>
     s.name === 'stereo_depth' ? { ...s, rungBudgetsMs: { stereo_half_resolution: rungs.halfMs } } : s,
   );
-  return { stages, resources: profileResources(i.profile), stereoExceedsPeriod: rungs.fullExceedsPeriod };
+  return { stages, resources: profileResources(i.profile), stereoExceedsPeriod: rungs.matcherExceedsPeriod };
 }
 
 /**
@@ -98,6 +102,7 @@ export function schedulerOptionsFor(
     learnedDepthModel: pipeline.hasLearnedDepth ? resolveModelPath(config.depth.learned_model_path) : undefined,
     stereoPairs: config.depth.stereo_pairs.length,
     disparities: config.depth.num_disparities,
+    stereoResolution: config.depth.stereo_resolution,
     pointStride: config.depth.point_stride,
   });
   const options = schedulerOptions(config, profile.name, stages, resources);

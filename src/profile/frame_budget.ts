@@ -8,7 +8,7 @@
 // resource's load.
 import type { HardwareProfile } from './hardware_profile';
 import type { ModelCost } from './cost_model';
-import { DEFAULT_MATCHER_COARSE_TO_FINE, predictMatcherCost, type StereoWork } from './stereo_cost';
+import { DEFAULT_MATCHER_RESOLUTION, predictMatcherCost, type MatcherResolution, type StereoWork } from './stereo_cost';
 
 export type StageKind = 'sync' | 'preprocess' | 'detect' | 'stereo_depth' | 'learned_depth' | 'fuse' | 'publish';
 /** accelerator: the profile's `npu` section (an NPU, or onnxruntime's worker on a host). */
@@ -60,10 +60,10 @@ export interface FrameBudgetOptions {
   /** Size of each stereo pair's cost volume (default 640x480, 64 disparities). */
   stereo?: StereoWork;
   /**
-   * Match the pairs coarse-to-fine instead of at full resolution (default: the matcher's own
-   * default, the stereo options' coarseToFine, so the budget costs the matcher the pipeline runs).
+   * How the pairs are matched (default: the matcher's own default resolution, so the budget costs
+   * the matcher the pipeline runs unless depth.stereo_resolution says otherwise).
    */
-  stereoCoarseToFine?: boolean;
+  stereoResolution?: MatcherResolution;
   /** Rectified pairs matched per frame set (default 1, the pipeline's default stereo_pairs). */
   stereoPairs?: number;
   /** Pixel stride from depth to points (default 2, the pipeline's depth.point_stride). */
@@ -150,7 +150,7 @@ export function frameBudget(profile: HardwareProfile, detector: ModelCost | unde
     learnedDepth = true,
     learnedDepthCost,
     stereo = DEFAULT_STEREO,
-    stereoCoarseToFine = DEFAULT_MATCHER_COARSE_TO_FINE,
+    stereoResolution = DEFAULT_MATCHER_RESOLUTION,
     stereoPairs = 1,
     pointStride = 2,
     objectsPerCamera = 20,
@@ -158,7 +158,7 @@ export function frameBudget(profile: HardwareProfile, detector: ModelCost | unde
   positive({ cameras, rateHz, inputPixels, stereoPairs, pointStride, objectsPerCamera });
   const w = profile.stageWork;
   const cpu = profile.cpu;
-  const st = predictMatcherCost(stereo, profile, stereoCoarseToFine);
+  const st = predictMatcherCost(stereo, profile, stereoResolution);
   const points = stereoPairs * Math.ceil(stereo.width / pointStride) * Math.ceil(stereo.height / pointStride);
   const objects = cameras * objectsPerCamera;
   const fuseOps = points * w.fuseOpsPerPoint.value + objects * w.fuseOpsPerObject.value;

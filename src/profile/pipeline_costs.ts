@@ -1,10 +1,18 @@
 // The costings `profile` prints and the scheduler budgets with, in one place: learned depth from
-// its ONNX graph on the cameras without a stereo partner, and stereo at full resolution and at
-// the ladder's stereo_half_resolution rung (matched coarse-to-fine), from their work.
+// its ONNX graph on the cameras without a stereo partner, and stereo with the configured matcher
+// (depth.stereo_resolution) and at the ladder's stereo_half_resolution rung (half resolution
+// alone), from their work.
 import { predictCost, type ModelCost } from './cost_model';
 import type { HardwareProfile } from './hardware_profile';
 import { analyzeModel } from './model_analysis';
-import { halfResolutionWork, predictCoarseToFineCost, predictStereoCost, type StereoWork } from './stereo_cost';
+import {
+  DEFAULT_MATCHER_RESOLUTION,
+  halfResolutionWork,
+  predictHalfResolutionCost,
+  predictMatcherCost,
+  type MatcherResolution,
+  type StereoWork,
+} from './stereo_cost';
 
 export { halfResolutionWork };
 
@@ -17,26 +25,35 @@ export function learnedDepthCost(modelPath: string, profile: HardwareProfile, ca
 }
 
 export interface StereoRungs {
-  full: StereoWork;
+  /** The cost volume at camera size, and the configured matcher's resolution. */
+  work: StereoWork;
+  resolution: MatcherResolution;
   half: StereoWork;
-  /** All pairs of a frame set, ms. */
-  fullMs: number;
+  /** All pairs of a frame set, ms: with the configured matcher, and at the rung. */
+  matcherMs: number;
   halfMs: number;
-  /** Whether full-resolution stereo alone exceeds the period (then admission runs the half rung). */
-  fullExceedsPeriod: boolean;
+  /** Whether the configured matcher alone exceeds the period (then admission runs the half rung). */
+  matcherExceedsPeriod: boolean;
 }
 
-export function stereoRungs(profile: HardwareProfile, full: StereoWork, pairs: number, periodMs: number): StereoRungs {
-  const half = halfResolutionWork(full);
-  const fullMs = predictStereoCost(full, profile).ms * pairs;
-  return { full, half, fullMs, halfMs: predictCoarseToFineCost(full, profile).ms * pairs, fullExceedsPeriod: fullMs > periodMs };
+export function stereoRungs(
+  profile: HardwareProfile,
+  work: StereoWork,
+  pairs: number,
+  periodMs: number,
+  resolution: MatcherResolution = DEFAULT_MATCHER_RESOLUTION,
+): StereoRungs {
+  const matcherMs = predictMatcherCost(work, profile, resolution).ms * pairs;
+  const halfMs = predictHalfResolutionCost(work, profile).ms * pairs;
+  return { work, resolution, half: halfResolutionWork(work), matcherMs, halfMs, matcherExceedsPeriod: matcherMs > periodMs };
 }
 
 /** The plan's sentence about stereo on the period, naming the rung admission chooses when full resolution cannot keep up. */
 export function stereoRungNote(r: StereoRungs, periodMs: number): string {
   const size = (w: StereoWork) => `${w.width}x${w.height}x${w.disparities}`;
-  const half = `stereo_half_resolution rung (${size(r.half)} refined at full resolution: ${r.halfMs.toFixed(2)} ms, saving ${(r.fullMs - r.halfMs).toFixed(2)} ms)`;
-  return r.fullExceedsPeriod
-    ? `Stereo at ${size(r.full)} (${r.fullMs.toFixed(2)} ms) alone exceeds the ${periodMs.toFixed(1)} ms period: admission runs the ${half}.`
-    : `Stereo at ${size(r.full)} fits the period (${r.fullMs.toFixed(2)} ms of ${periodMs.toFixed(1)} ms); the ${half} when a set runs late.`;
+  const half = `stereo_half_resolution rung (${size(r.half)} alone, scaled up: ${r.halfMs.toFixed(2)} ms, saving ${(r.matcherMs - r.halfMs).toFixed(2)} ms)`;
+  const matcher = `Stereo at ${size(r.work)} (${r.resolution.replaceAll('_', '-')})`;
+  return r.matcherExceedsPeriod
+    ? `${matcher} (${r.matcherMs.toFixed(2)} ms) alone exceeds the ${periodMs.toFixed(1)} ms period: admission runs the ${half}.`
+    : `${matcher} fits the period (${r.matcherMs.toFixed(2)} ms of ${periodMs.toFixed(1)} ms); the ${half} when a set runs late.`;
 }

@@ -37,12 +37,14 @@
 // Neighbours at another band base (depth edges, slanted surfaces) take a slower path that
 // is not counted.
 import { planRungs } from '../depth/sgm_rungs';
-import { parseStereoOptions } from '../depth/stereo_options';
+import { parseStereoOptions, type StereoOptions } from '../depth/stereo_options';
 import { npuPeakMacsPerSec, type HardwareProfile } from './hardware_profile';
 
 const DEFAULT_OPTIONS = parseStereoOptions({ numDisparities: 64 });
-/** Whether the matcher matches coarse-to-fine unless configured otherwise. */
-export const DEFAULT_MATCHER_COARSE_TO_FINE = DEFAULT_OPTIONS.coarseToFine;
+/** How a pair is matched: coarse_to_fine, full or half resolution (depth.stereo_resolution). */
+export type MatcherResolution = StereoOptions['resolution'];
+/** The matcher's resolution unless configured otherwise. */
+export const DEFAULT_MATCHER_RESOLUTION: MatcherResolution = DEFAULT_OPTIONS.resolution;
 /** The matcher's default aggregation paths (4: two passRow sweeps). */
 export const SGM_PATHS = DEFAULT_OPTIONS.paths;
 /** Vector instructions per 16 cells (one u8x16 vector), for the default paths; see above. */
@@ -120,7 +122,7 @@ export function halfResolutionWork(w: StereoWork): StereoWork {
 }
 
 /**
- * Cost of one pair matched coarse-to-fine (the matcher's coarseToFine option): SGM on the
+ * Cost of one pair matched coarse-to-fine (resolution coarse_to_fine, the default): SGM on the
  * half-resolution work plus the full-resolution refinement of every pixel.
  */
 export function predictCoarseToFineCost(w: StereoWork, profile: HardwareProfile): StereoCost {
@@ -137,7 +139,24 @@ export function predictCoarseToFineCost(w: StereoWork, profile: HardwareProfile)
   );
 }
 
-/** Cost of one pair with the matcher the configuration selects: full resolution or coarse-to-fine. */
-export function predictMatcherCost(w: StereoWork, profile: HardwareProfile, coarseToFine: boolean): StereoCost {
-  return (coarseToFine ? predictCoarseToFineCost : predictStereoCost)(w, profile);
+/**
+ * Cost of one pair matched at half resolution alone (resolution half, the stereo_half_resolution
+ * rung): SGM on the half-resolution work; scaling its disparities up is a copy, not counted.
+ */
+export function predictHalfResolutionCost(w: StereoWork, profile: HardwareProfile): StereoCost {
+  checkWork(w);
+  const half = halfResolutionWork(w);
+  const cost = predictStereoCost(half, profile);
+  return { ...cost, note: cost.note.replace(`SGM ${size(half)}`, `SGM ${size(half)} scaled up to ${w.width}x${w.height}`) };
+}
+
+const BY_RESOLUTION: Record<MatcherResolution, (w: StereoWork, profile: HardwareProfile) => StereoCost> = {
+  coarse_to_fine: predictCoarseToFineCost,
+  full: predictStereoCost,
+  half: predictHalfResolutionCost,
+};
+
+/** Cost of one pair with the matcher the configuration selects (depth.stereo_resolution). */
+export function predictMatcherCost(w: StereoWork, profile: HardwareProfile, resolution: MatcherResolution): StereoCost {
+  return BY_RESOLUTION[resolution](w, profile);
 }

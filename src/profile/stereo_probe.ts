@@ -7,7 +7,7 @@ import { seededRandom } from '../depth/seeded_random';
 import { invert3Into, mulVec3 } from '../geometry/rotation';
 import { StereoMatcher } from '../depth/sgm_stereo';
 import { MAX_PIXEL_FRACTION, type HardwareProfile } from './hardware_profile';
-import { LANE_BITS, predictMatcherCost, type StereoWork } from './stereo_cost';
+import { LANE_BITS, predictMatcherCost, type MatcherResolution, type StereoWork } from './stereo_cost';
 
 /** A rectified pair whose true disparity is `shift` px everywhere (texture seeded by size). */
 function texturedPair(width: number, height: number, shift: number): { left: Raster; right: Raster } {
@@ -26,6 +26,9 @@ export interface StereoCase extends StereoWork {
   coarseToFine?: boolean;
 }
 
+/** The matcher resolution a case times. */
+export const caseResolution = (c: StereoCase): MatcherResolution => (c.coarseToFine ? 'coarse_to_fine' : 'full');
+
 /**
  * Fastest wall time (ms) of each case over `repeats` interleaved rounds with `workers` worker
  * threads each (the pipeline's default is 2), after 2 warm-up rounds. The cases take turns
@@ -33,7 +36,7 @@ export interface StereoCase extends StereoWork {
  */
 export async function timeStereoCases(cases: readonly StereoCase[], workers: number, repeats = 7): Promise<number[]> {
   const runs = cases.map((c) => ({
-    matcher: new StereoMatcher({ numDisparities: c.disparities, workers, coarseToFine: c.coarseToFine ?? false }),
+    matcher: new StereoMatcher({ numDisparities: c.disparities, workers, resolution: caseResolution(c) }),
     ...texturedPair(c.width, c.height, Math.floor(c.disparities / 3)),
     best: Infinity,
   }));
@@ -132,7 +135,7 @@ export async function fitStereo(profile: HardwareProfile, workers: number): Prom
 export function fitStereoTimes(profile: HardwareProfile, probes: StereoFit['probes']): StereoFit {
   const [msPerCellOp, msPerPixelOp, fixedMs] = nonNegativeLeastSquares3(
     probes.map((p) => {
-      const { cellOps, pixelOps } = predictMatcherCost(p, profile, p.coarseToFine ?? false);
+      const { cellOps, pixelOps } = predictMatcherCost(p, profile, caseResolution(p));
       return [cellOps, pixelOps, 1, p.ms];
     }),
   );

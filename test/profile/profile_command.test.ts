@@ -76,11 +76,12 @@ describe('dx-perception profile', () => {
     const batched = await cli(['profile', model, '--batched', '--cameras', '3']);
     assert.match(batched, /\(batch of 3\)/);
     assert.match(batched, /^detect\s+[\d.]+\s+accelerator\s+1 batch of 3 images/m);
-    assert.match(batched, /^stereo_depth\s+[\d.]+\s+cpu\s+1 pair\(s\), SGM 640x480x64: /m);
+    // The default matcher, coarse-to-fine: the half-resolution match refined at camera size.
+    assert.match(batched, /^stereo_depth\s+[\d.]+\s+cpu\s+1 pair\(s\), SGM 320x240x32 refined at 640x480: /m);
     assert.match(batched, /^NPU\s+[\d.]+\s+[\d.]+%$/m);
     assert.match(batched, /^CPU \(4 cores\)\s+[\d.]+\s+[\d.]+%$/m);
     const small = await cli(['profile', model, '--stereo', '320x240x64']);
-    assert.match(small, /SGM 320x240x64: /);
+    assert.match(small, /SGM 160x120x32 refined at 320x240: /);
     await assert.rejects(cli(['profile', model, '--stereo', '320x240']), /--stereo "320x240"; expected WIDTHxHEIGHTxDISPARITIES/);
   });
 

@@ -137,7 +137,7 @@ describe('frame budget', () => {
   const cost = predictCost(analyzeModel(EXACT_MODEL.bytes()), p);
 
   it('costs every stage from its work and compares the sum with the period', () => {
-    const b = frameBudget(p, cost, { cameras: 4, rateHz: 30, inputPixels: 32 * 32 });
+    const b = frameBudget(p, cost, { cameras: 4, rateHz: 30, inputPixels: 32 * 32, stereoResolution: 'full' });
     const ms = (name: string) => b.stages.find((s) => s.name === name)?.ms ?? NaN;
     // Stereo by hand: 640x480 px x 64 disparities x 73 vector instructions per 16 cells (cost 12, the 4 paths'
     // two sweeps 54, selection 7) on 4 cores x 1.5 GHz x 16 u8 lanes x 0.5 ops/cycle x 0.58 achieved, + 225
