@@ -57,8 +57,14 @@ export const trackerOptionsSchema = z.object({
   tentativeMaxMisses: z.number().int().min(1).default(2),
   /** Consecutive misses that delete a confirmed track (it coasts until then). */
   maxMisses: z.number().int().min(1).max(100).default(10),
-  /** A confirmed track outside every depth camera's view coasts this long without misses (s): the hand-off gap between two views. */
-  maxUnseenSeconds: nonNegative().max(10).default(1.0),
+  /**
+   * A confirmed track outside every depth camera's view coasts this long without misses (s): the
+   * hand-off gap between two views. 2 s: a side camera loses a person walking out of its view a
+   * few frames before the centre leaves the image (a partial body at the border gives too few
+   * points), and the front pair confirms it ~0.3 s after it enters; in corridor_crossing that
+   * takes 1.4 s from the last side-camera hit to the first front-pair one.
+   */
+  maxUnseenSeconds: nonNegative().max(10).default(2.0),
   /** Only tracks at least this fast coast unseen (m/s): a static object the robot drives past needs no hand-off. */
   unseenMinSpeed: nonNegative().default(0.3),
   /** Extra cost for pairing a class-agnostic obstacle with a classed track or vice versa. */
