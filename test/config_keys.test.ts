@@ -36,10 +36,10 @@ import { advertisedOutputs } from '../src/ros/advertised_outputs';
 import { cameraTopics } from '../src/ros/input_topics';
 import { OutputPublisher } from '../src/ros/output_publisher';
 import { subscriptionQos } from '../src/ros/qos';
-import type { DegradationPlan } from '../src/scheduler/degradation';
 import { cameraInfo } from './support/camera_info_fixture';
 import { sceneBag } from './support/scene_bags';
 import { firstFrameSets } from './support/scene_frame_sets';
+import { fullOrReusePlan } from './support/degradation_plans';
 
 type Raw = Record<string, unknown>;
 
@@ -147,17 +147,7 @@ function variant(base: Raw, path: string, value: unknown): PerceptionConfig {
   throw new Error(`no valid other value found for ${path} = ${show(value)}; add one to VARIANTS`);
 }
 
-const plan = (reuseLastDepth: boolean): DegradationPlan => ({
-  rung: reuseLastDepth ? 'reuse_last_depth' : 'full',
-  level: reuseLastDepth ? 3 : 0,
-  skipLearnedDepth: reuseLastDepth,
-  detectCameras: 'all',
-  stereoHalfResolution: false,
-  reuseLastDepth,
-  stages: [],
-  timed: [],
-  predictedMs: 0,
-});
+const plan = fullOrReusePlan;
 
 /** What the pipeline makes of one frame set, and of the next when it reuses that depth. */
 async function pipelineProbe(config: PerceptionConfig): Promise<unknown> {

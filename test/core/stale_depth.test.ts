@@ -8,21 +8,11 @@ import type { Header } from '../../src/msgs/types';
 import { parseConfig } from '../../src/config/config';
 import { PerceptionPipeline } from '../../src/core/perception_pipeline';
 import { advertisedOutputs } from '../../src/ros/advertised_outputs';
-import type { DegradationPlan } from '../../src/scheduler/degradation';
 import { sceneBag } from '../support/scene_bags';
 import { firstFrameSets } from '../support/scene_frame_sets';
+import { fullOrReusePlan } from '../support/degradation_plans';
 
-const plan = (reuseLastDepth: boolean): DegradationPlan => ({
-  rung: reuseLastDepth ? 'reuse_last_depth' : 'full',
-  level: reuseLastDepth ? 3 : 0,
-  skipLearnedDepth: reuseLastDepth,
-  detectCameras: 'all',
-  stereoHalfResolution: false,
-  reuseLastDepth,
-  stages: [],
-  timed: [],
-  predictedMs: 0,
-});
+const plan = fullOrReusePlan;
 
 const stampOf = (msg: unknown): bigint => timeToNanos((msg as { header: Header }).header.stamp);
 
